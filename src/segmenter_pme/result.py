@@ -1,0 +1,67 @@
+"""What :func:`segmenter_pme.segment` returns."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .problems import Issue
+from .settings import Settings
+
+
+@dataclass
+class Pareto:
+    """``gros_clients_pct`` % of clients (the Gros) make ``gros_ca_pct`` % of CA.
+
+    ``curve``: columns ``% clients`` and ``% CA`` (cumulated, clients sorted by CA
+    descending), at most 101 points, for the Pareto chart.
+    """
+
+    gros_clients_pct: float
+    gros_ca_pct: float
+    sentence: str
+    curve: pd.DataFrame
+
+
+@dataclass
+class SegmentationResult:
+    """The outcome of a run.
+
+    - ``clients``: one row per client — the rows of the input client table first,
+      with their index labels and their own columns untouched, then the clients
+      found only in the invoice lines (new integer labels following the largest
+      one, so an Excel-row index maps to the rows to append) — plus the output
+      columns :data:`segmenter_pme.fields.OUTPUT_COLUMNS`.
+    - ``output``: only the output columns, same index.
+    - ``features``: per client, canonical analysis columns: ``cle``, ``source``
+      (``clients`` / ``factures``), ``raison_sociale``, ``date_premier_achat``,
+      ``date_dernier_achat``, ``nb_commandes``, ``ca_total``, ``recence``,
+      ``score_r``, ``score_f``, ``score_m``, ``ca_12m``, ``ca_12m_prec``,
+      ``secteur``, ``taille``, ``region``, ``departement``, ``siret_valide``.
+    - ``summary``: columns ``Dimension`` (Segment RFM / Segment PMG / Segment
+      Secteur / Taille / Région), ``Segment``, ``Clients``, ``% base``, ``CA``,
+      ``% CA``, ``Commandes``, ``Panier moyen``, ``CA moyen`` (percentages as
+      fractions 0..1).
+    - ``boundaries``: columns ``Dimension`` (R/F/M), ``Score`` (5..1), ``Min``,
+      ``Max``, ``Clients``, ``Règle`` (French text of the band).
+    - ``rf_grid``: 5×5 frame, index Score R 5..1, columns Score F 1..5, client counts.
+    - ``warnings``: French sentences for the Synthèse (small segments, too many
+      segments, purchases after the analysis date…).
+    - ``issues``: every :class:`Issue` found.
+    """
+
+    clients: pd.DataFrame
+    output: pd.DataFrame
+    features: pd.DataFrame
+    summary: pd.DataFrame
+    boundaries: pd.DataFrame
+    rf_grid: pd.DataFrame
+    pareto: Pareto
+    warnings: list[str]
+    issues: list[Issue]
+    settings: Settings
+    analysis_date: dt.date
+    client_columns: dict[str, str] = field(default_factory=dict)
+    invoice_columns: dict[str, str] = field(default_factory=dict)

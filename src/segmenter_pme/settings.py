@@ -1,0 +1,284 @@
+"""Every threshold of the analysis, in one frozen object.
+
+:class:`Settings` converts to and from a two-column table (``Paramètre``,
+``Valeur``) so that the ``Paramètres`` sheet can hold it; :data:`SETTING_SPECS`
+gives each setting its French label and comment for that sheet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+from .errors import SettingsError
+from .rules import DEFAULT_RULES, SegmentRule, parse_rule, validate_rules
+
+RFM_MODES = ("quintiles", "seuils")
+PMG_METHODS = ("rang", "part_ca")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings. Percentages are written as the user reads them (20 = 20 %)."""
+
+    date_analyse: dt.date | None = None
+    mode_rfm: str = "quintiles"
+    seuils_r: tuple[int, int, int, int] = (30, 90, 180, 365)
+    seuils_f: tuple[int, int, int, int] = (10, 5, 3, 2)
+    seuils_m: tuple[float, float, float, float] = (10_000, 5_000, 2_000, 500)
+    regles_segments: tuple[SegmentRule, ...] = DEFAULT_RULES
+    methode_pmg: str = "rang"
+    pmg_gros_pct: float = 20.0
+    pmg_moyens_pct: float = 50.0
+    pmg_gros_part_ca: float = 80.0
+    pmg_moyens_part_ca: float = 95.0
+    secteurs_prioritaires: tuple[str, ...] = ()
+    croissance_potentiel: float = 1.5
+    seuil_petit_segment: float = 5.0
+    max_segments: int = 8
+    seuil_regroupement_secteurs: float = 5.0
+    inactivite_annees: float = 3.0
+    seuil_doublons: float = 90.0
+    colonnes: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.mode_rfm not in RFM_MODES:
+            raise SettingsError(f"Mode RFM inconnu « {self.mode_rfm} » : choisissez quintiles ou seuils.")
+        if self.methode_pmg not in PMG_METHODS:
+            raise SettingsError(f"Méthode PMG inconnue « {self.methode_pmg} » : choisissez rang ou part_ca.")
+        _check_desc("seuils_f", self.seuils_f)
+        _check_desc("seuils_m", self.seuils_m)
+        if list(self.seuils_r) != sorted(self.seuils_r) or len(set(self.seuils_r)) != 4:
+            raise SettingsError(
+                "Les seuils de récence (seuils_r) doivent être 4 nombres de jours croissants, ex. 30 ; 90 ; 180 ; 365."
+            )
+        if not (0 < self.pmg_gros_pct < self.pmg_moyens_pct < 100):
+            raise SettingsError(
+                "Les pourcentages PMG doivent vérifier 0 < Gros < Moyens < 100 "
+                f"(reçu {self.pmg_gros_pct:g} et {self.pmg_moyens_pct:g})."
+            )
+        if not (0 < self.pmg_gros_part_ca < self.pmg_moyens_part_ca <= 100):
+            raise SettingsError(
+                "Les parts de CA PMG doivent vérifier 0 < Gros < Moyens ≤ 100 "
+                f"(reçu {self.pmg_gros_part_ca:g} et {self.pmg_moyens_part_ca:g})."
+            )
+        validate_rules(self.regles_segments)
+
+    @property
+    def column_overrides(self) -> dict[str, str]:
+        return dict(self.colonnes)
+
+    def replace(self, **changes: Any) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    def to_table(self) -> pd.DataFrame:
+        """Two columns, ``Paramètre`` and ``Valeur`` (text or number), one row per setting."""
+        rows = []
+        for spec in SETTING_SPECS:
+            rows.append((spec.key, spec.format(getattr(self, spec.key))))
+        for i, rule in enumerate(self.regles_segments, start=1):
+            rows.append((f"segment_{i}", rule.to_text()))
+        for fld, header in self.colonnes:
+            rows.append((f"colonne_{fld}", header))
+        return pd.DataFrame(rows, columns=["Paramètre", "Valeur"])
+
+    @classmethod
+    def from_table(cls, table: pd.DataFrame | list, *, sheet: str = "Paramètres") -> "Settings":
+        """Read settings from rows ``(key, value[, row])``; unknown keys are an error.
+
+        ``table`` is a frame whose first two columns are key and value (its index
+        is used as the row number in messages) or a list of ``(key, value, row)``.
+        """
+        if isinstance(table, pd.DataFrame):
+            items = [(k, v, idx) for idx, k, v in zip(table.index, table.iloc[:, 0], table.iloc[:, 1])]
+        else:
+            items = [tuple(t) + (None,) * (3 - len(t)) for t in table]
+        specs = {s.key: s for s in SETTING_SPECS}
+        values: dict[str, Any] = {}
+        rules: list[tuple[int, SegmentRule]] = []
+        colonnes: list[tuple[str, str]] = []
+        for key, value, row in items:
+            if key is None or (isinstance(key, float) and pd.isna(key)) or str(key).strip() == "":
+                continue
+            key = str(key).strip()
+            where = f" (feuille « {sheet} », ligne {row})" if row is not None else f" (feuille « {sheet} »)"
+            if _blank(value) and key.startswith("segment_"):
+                continue
+            if key.startswith("segment_"):
+                try:
+                    order = int(key.split("_", 1)[1])
+                except ValueError:
+                    raise SettingsError(f"Nom de paramètre inconnu « {key} »{where}.") from None
+                rules.append((order, parse_rule(value, where=where)))
+            elif key.startswith("colonne_"):
+                if not _blank(value):
+                    colonnes.append((key[len("colonne_"):], str(value).strip()))
+            elif key in specs:
+                try:
+                    values[key] = specs[key].parse(value)
+                except SettingsError:
+                    raise
+                except Exception:
+                    raise SettingsError(
+                        f"Valeur incorrecte pour « {specs[key].label} »{where} : « {value} ». "
+                        f"Attendu : {specs[key].expected}."
+                    ) from None
+            else:
+                raise SettingsError(
+                    f"Paramètre inconnu « {key} »{where}. Corrigez son nom ou supprimez la ligne."
+                )
+        if rules:
+            values["regles_segments"] = tuple(r for _, r in sorted(rules, key=lambda t: t[0]))
+        if colonnes:
+            values["colonnes"] = tuple(colonnes)
+        try:
+            return cls(**values)
+        except SettingsError as err:
+            raise SettingsError(f"{err.message} (feuille « {sheet} »)") from None
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+
+
+def _check_desc(name: str, values: tuple) -> None:
+    if list(values) != sorted(values, reverse=True) or len(set(values)) != len(values):
+        raise SettingsError(f"Les seuils {name} doivent être 4 nombres décroissants, ex. 10 ; 5 ; 3 ; 2.")
+
+
+def _num(value: Any) -> float:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    text = text.rstrip("%€").replace(",", ".")
+    return float(text)
+
+
+def _num_list(value: Any) -> tuple[float, ...]:
+    parts = [p for p in re.split(r"[;|/]", str(value)) if p.strip()]
+    nums = tuple(_num(p) for p in parts)
+    if len(nums) != 4:
+        raise ValueError("4 values expected")
+    return nums
+
+
+def _int_list(value: Any) -> tuple[int, ...]:
+    return tuple(int(round(v)) for v in _num_list(value))
+
+
+def _date(value: Any) -> dt.date | None:
+    if _blank(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)):
+        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
+    text = str(value).strip()
+    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower().replace(" ", "_")
+        text = {"part_du_ca": "part_ca", "seuil": "seuils", "quintile": "quintiles"}.get(text, text)
+        if text not in choices:
+            raise ValueError(text)
+        return text
+
+    return parse
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    if _blank(value):
+        return ()
+    return tuple(p.strip() for p in re.split(r"[;|]", str(value)) if p.strip())
+
+
+def _fmt_list(values: tuple) -> str:
+    return " ; ".join(f"{v:g}" if isinstance(v, float) else str(v) for v in values)
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    label: str
+    comment: str
+    expected: str
+    parse: Callable[[Any], Any]
+    format: Callable[[Any], Any] = field(default=lambda v: v)
+
+
+def _pct(v: Any) -> float:
+    x = _num(v)
+    if isinstance(v, float) and 0 < v < 1:  # a cell formatted as % holds 0.2 for 20 %
+        x = v * 100
+    if not 0 <= x <= 100:
+        raise ValueError(x)
+    return x
+
+
+SETTING_SPECS: tuple[SettingSpec, ...] = (
+    SettingSpec("date_analyse", "Date d'analyse",
+                "Vide = date du jour. Fixez-la pour rejouer un ancien export ; les achats postérieurs sont ignorés.",
+                "une date JJ/MM/AAAA ou une cellule vide", _date,
+                lambda v: v if v is not None else ""),
+    SettingSpec("mode_rfm", "Mode de calcul des scores RFM",
+                "quintiles : 5 groupes de taille égale selon votre base ; seuils : bornes fixes ci-dessous.",
+                "quintiles ou seuils", _choice(RFM_MODES)),
+    SettingSpec("seuils_r", "Seuils de récence (jours) pour R = 5 ; 4 ; 3 ; 2",
+                "Mode seuils : dernier achat il y a au plus 30 jours → R = 5, 90 → 4, 180 → 3, 365 → 2, au-delà → 1.",
+                "4 nombres de jours croissants séparés par ;", _int_list, _fmt_list),
+    SettingSpec("seuils_f", "Seuils de fréquence (commandes) pour F = 5 ; 4 ; 3 ; 2",
+                "Mode seuils : au moins 10 commandes → F = 5, 5 → 4, 3 → 3, 2 → 2, 1 → 1.",
+                "4 nombres décroissants séparés par ;", _int_list, _fmt_list),
+    SettingSpec("seuils_m", "Seuils de montant (€) pour M = 5 ; 4 ; 3 ; 2",
+                "Mode seuils : au moins 10 000 € de CA → M = 5, 5 000 → 4, 2 000 → 3, 500 → 2, sinon 1.",
+                "4 montants décroissants séparés par ;", _num_list, _fmt_list),
+    SettingSpec("methode_pmg", "Méthode Petits / Moyens / Gros",
+                "rang : les 20 % premiers clients par CA sont Gros, les 30 % suivants Moyens ; "
+                "part_ca : Gros jusqu'à 80 % du CA cumulé, Moyens jusqu'à 95 %.",
+                "rang ou part_ca", _choice(PMG_METHODS)),
+    SettingSpec("pmg_gros_pct", "Part des clients classés Gros (%)", "Méthode rang.",
+                "un pourcentage entre 0 et 100", _pct),
+    SettingSpec("pmg_moyens_pct", "Part cumulée des clients Gros + Moyens (%)", "Méthode rang : 50 = 20 % Gros + 30 % Moyens.",
+                "un pourcentage entre 0 et 100", _pct),
+    SettingSpec("pmg_gros_part_ca", "Part du CA cumulé des Gros (%)", "Méthode part_ca.",
+                "un pourcentage entre 0 et 100", _pct),
+    SettingSpec("pmg_moyens_part_ca", "Part du CA cumulé des Gros + Moyens (%)", "Méthode part_ca.",
+                "un pourcentage entre 0 et 100", _pct),
+    SettingSpec("secteurs_prioritaires", "Secteurs prioritaires",
+                "Un Petit client de ces secteurs est signalé « à potentiel ». Séparez par ;",
+                "des noms de secteurs séparés par ;", _names, lambda v: " ; ".join(v)),
+    SettingSpec("croissance_potentiel", "Croissance du CA signalant un potentiel",
+                "Un Petit dont le CA des 12 derniers mois atteint 1,5 × celui des 12 mois d'avant est « à potentiel ».",
+                "un nombre, ex. 1,5", _num),
+    SettingSpec("seuil_petit_segment", "Taille minimale d'un segment (% de la base)",
+                "Un segment plus petit ne justifie pas d'actions propres : il est signalé dans la Synthèse.",
+                "un pourcentage entre 0 et 100", _pct),
+    SettingSpec("max_segments", "Nombre maximal de segments conseillé",
+                "Au-delà, la Synthèse conseille de regrouper des segments (le guide : 4 à 8).",
+                "un nombre entier", lambda v: int(_num(v))),
+    SettingSpec("seuil_regroupement_secteurs", "Regrouper les secteurs sous (% de la base)",
+                "Les secteurs plus petits sont regroupés dans « Autres secteurs ».",
+                "un pourcentage entre 0 et 100", _pct),
+    SettingSpec("inactivite_annees", "Client inactif après (années sans achat)",
+                "Utilisé par l'audit de la base.", "un nombre d'années", _num),
+    SettingSpec("seuil_doublons", "Confiance minimale pour fusionner des doublons (%)",
+                "Utilisé par le nettoyage : seuls les groupes au-dessus de ce seuil sont fusionnés.",
+                "un pourcentage entre 0 et 100", _pct),
+)
+
+
+DEFAULT_SETTINGS = Settings()
