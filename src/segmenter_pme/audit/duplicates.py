@@ -1,0 +1,337 @@
+"""Duplicate clients: exact keys, then fuzzy company names within blocks, then groups.
+
+Pipeline (all on a client frame with canonical columns, index = Excel rows):
+
+1. :func:`match_keys` — one row per client: normalised name, département,
+   SIREN (also taken from the SIRET), SIRET, e-mail (lower case), phone (E.164).
+2. :func:`candidate_pairs` — pairs sharing an exact key, plus pairs of the same
+   *block* (same département and same name prefix, same département and same
+   first word in alphabetical order — swapped words —, or the very same
+   normalised name anywhere). Names are only compared within blocks, so the
+   cost grows with the block sizes, not with n².
+3. :func:`score_pairs` — rapidfuzz scores (``cpdist`` over all candidate pairs
+   at once) and the exact evidence combine into a confidence 0–100 and a French
+   reason.
+4. :func:`group_duplicates` — union-find over the pairs at or above a
+   threshold, strongest pairs first; a group's confidence is its weakest link.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from .names import normalize_names
+from .phones import normalize_phones
+
+#: pairs below this confidence are not reported at all
+MIN_CONFIDENCE = 80
+#: blocks bigger than this are too generic to say anything ("boulangerie" alone)
+MAX_BLOCK = 300
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    s = frame[column]
+    return s.astype("object").where(s.notna(), "").astype(str).str.strip()
+
+
+def _digits(frame: pd.DataFrame, column: str) -> pd.Series:
+    s = _text(frame, column).str.replace(r"\.0$", "", regex=True)
+    return s.str.replace(r"[\s\u00a0\u202f.\-]", "", regex=True)
+
+
+def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
+    """Matching keys of each client.
+
+    Input columns used (all optional): ``raison_sociale``, ``nom``, ``prenom``,
+    ``code_postal``, ``ville``, ``siren``, ``siret``, ``email``, ``telephone``.
+    Output (same index): ``nom_normalise``, ``mot_faible``, ``personne`` (no
+    company name: the contact's name is matched instead), ``departement``,
+    ``code_postal``, ``siren``, ``siret``, ``email``, ``telephone`` — ``""`` when
+    missing.
+    """
+    company = _text(clients, "raison_sociale")
+    person = (_text(clients, "prenom") + " " + _text(clients, "nom")).str.strip()
+    is_person = (company == "") & (person != "")
+    names = normalize_names(company.where(~is_person, person))
+    cp = _text(clients, "code_postal").str.replace(r"\.0$", "", regex=True)
+    cp = cp.where(~cp.str.fullmatch(r"\d{4}"), "0" + cp)
+    cp = cp.where(cp.str.fullmatch(r"\d{5}|2[AB]\d{3}"), "")
+    dept = cp.str[:2].where(~cp.str.match(r"9[78]"), cp.str[:3])
+    siret = _digits(clients, "siret")
+    siret = siret.where(siret.str.fullmatch(r"\d{14}"), "")
+    siren = _digits(clients, "siren")
+    siren = siren.where(siren.str.fullmatch(r"\d{9}"), "")
+    siren = siren.where(siren != "", siret.str[:9])
+    # placeholders such as 000000000 or 999999999 are not identifiers
+    siren = siren.where(~siren.str.fullmatch(r"(\d)\1{8}"), "")
+    siret = siret.where(~siret.str.fullmatch(r"(\d)\1{13}"), "")
+    email = _text(clients, "email").str.lower()
+    email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
+    phones = normalize_phones(clients["telephone"], cp) if "telephone" in clients.columns else None
+    phone = phones.fillna("").astype(str) if phones is not None else pd.Series("", index=clients.index)
+    return pd.DataFrame(
+        {
+            "nom_normalise": names["nom_normalise"],
+            "mot_faible": names["mot_faible"],
+            "personne": is_person,
+            "departement": dept,
+            "code_postal": cp,
+            "siren": siren,
+            "siret": siret,
+            "email": email,
+            "telephone": phone,
+        },
+        index=clients.index,
+    )
+
+
+def _block_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """All pairs (i < j, positions) sharing a non-empty ``key`` within blocks of size 2..MAX_BLOCK."""
+    pos = np.flatnonzero(usable)
+    if len(pos) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    frame = pd.DataFrame({"k": key[pos], "i": pos})
+    sizes = frame.groupby("k", sort=False)["i"].transform("size")
+    frame = frame[(sizes >= 2) & (sizes <= MAX_BLOCK)]
+    if frame.empty:
+        return np.empty((0, 2), dtype=np.int64)
+    joined = frame.merge(frame, on="k", suffixes=("_a", "_b"))
+    joined = joined[joined["i_a"] < joined["i_b"]]
+    return joined[["i_a", "i_b"]].to_numpy(dtype=np.int64)
+
+
+def _star_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Pairs (first, other) of each group sharing an exact key: enough to connect them."""
+    pos = np.flatnonzero(usable)
+    if len(pos) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    frame = pd.DataFrame({"k": key[pos], "i": pos})
+    first = frame.groupby("k", sort=False)["i"].transform("min")
+    frame = frame[frame["i"] != first]
+    return np.column_stack([first[frame.index].to_numpy(), frame["i"].to_numpy()]).astype(np.int64)
+
+
+def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
+    """Candidate pairs of positions ``(i, j)``, ``i < j``, without repeats.
+
+    Input: the output of :func:`match_keys`. Output: int array of shape (m, 2).
+    """
+    name = keys["nom_normalise"].to_numpy(dtype=object)
+    dept = keys["departement"].to_numpy(dtype=object)
+    has_name = keys["nom_normalise"].to_numpy(dtype=object) != ""
+    chunks = []
+    for col in ("siren", "email", "telephone"):
+        k = keys[col].to_numpy(dtype=object)
+        chunks.append(_star_pairs(k, k != ""))
+    person = keys["personne"].to_numpy(dtype=bool)
+    # people are only compared within one postal code: "Jean Martin" is everywhere
+    place = np.where(person, keys["code_postal"].to_numpy(dtype=object), dept)
+    prefix = keys["nom_normalise"].str[:3].to_numpy(dtype=object)
+    sorted_first = keys["nom_normalise"].map(lambda t: min(t.split(), default="")[:4]).to_numpy(dtype=object)
+    tag = np.where(person, "p", "c")
+    chunks.append(_block_pairs(tag + "|" + place + "|" + prefix, has_name))
+    chunks.append(_block_pairs(tag + "|" + place + "|" + sorted_first, has_name))
+    chunks.append(_block_pairs(tag + "|" + name, has_name & ~person))
+    pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
+    if len(pairs) == 0:
+        return pairs
+    pairs = np.sort(pairs, axis=1)
+    return np.unique(pairs, axis=0)
+
+
+def _residual_score(a: str, b: str) -> float:
+    """Similarity of the words the two names do not share (the distinctive part).
+
+    "boulangerie martin" / "boulangerie morin" share the generic word; what
+    tells them apart is "martin" / "morin". -1 when one name's words are all in
+    the other (an extra word, not a misspelling).
+    """
+    ta, tb = set(a.split()), set(b.split())
+    ra, rb = ta - tb, tb - ta
+    if not ra and not rb:
+        return 100.0
+    if not ra or not rb:
+        return -1.0
+    return fuzz.ratio(" ".join(sorted(ra)), " ".join(sorted(rb)))
+
+
+def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float = MIN_CONFIDENCE) -> pd.DataFrame:
+    """Confidence and reason of each candidate pair.
+
+    Input: :func:`match_keys` output and :func:`candidate_pairs` positions.
+    Output columns: ``ligne_a``, ``ligne_b`` (row labels), ``confiance`` (0–100),
+    ``score_nom`` (0–100), ``raison`` (French); only pairs with confidence ≥
+    ``min_confidence``, strongest first.
+    """
+    cols = ["ligne_a", "ligne_b", "confiance", "score_nom", "raison"]
+    if len(pairs) == 0:
+        return pd.DataFrame(columns=cols)
+    i, j = pairs[:, 0], pairs[:, 1]
+
+    def col(name: str) -> tuple[np.ndarray, np.ndarray]:
+        v = keys[name].to_numpy(dtype=object)
+        return v[i], v[j]
+
+    na, nb = col("nom_normalise")
+    full = process.cpdist(list(na), list(nb), scorer=fuzz.token_sort_ratio, workers=-1)
+    glued = process.cpdist([s.replace(" ", "") for s in na], [s.replace(" ", "") for s in nb],
+                           scorer=fuzz.ratio, workers=-1)
+    name_score = np.maximum(full, glued).astype(float)
+    # the distinctive words decide, for the pairs where it matters
+    residual = np.full(len(pairs), 100.0)
+    check = (name_score >= 60) & (name_score < 100) & (glued < 100)
+    for k in np.flatnonzero(check):
+        residual[k] = _residual_score(na[k], nb[k])
+    extra_word = residual < 0
+    name_score = np.where(check & ~extra_word, 0.4 * name_score + 0.6 * residual, name_score)
+    # an extra word ("Dupont" / "Dupont Frères") is worth a look, not a merge
+    name_score = np.where(check & extra_word, np.minimum(name_score, 85.0), name_score)
+    empty_name = (na == "") | (nb == "")
+    name_score = np.where(empty_name, 0.0, name_score)
+
+    def same(name: str) -> tuple[np.ndarray, np.ndarray]:
+        a, b = col(name)
+        present = (a != "") & (b != "")
+        return present & (a == b), present & (a != b)
+
+    same_siren, siren_conflict = same("siren")
+    same_siret, siret_conflict = same("siret")
+    same_email, email_conflict = same("email")
+    same_phone, _ = same("telephone")
+    same_cp, cp_conflict = same("code_postal")
+    _, dept_conflict = same("departement")
+    da, db = col("departement")
+    dept_missing = (da == "") != (db == "")
+    wa, wb = col("mot_faible")
+    weak_diff = wa != wb
+    pa, pb = col("personne")
+    person = pa.astype(bool) & pb.astype(bool)
+
+    fuzzy = name_score.copy()
+    fuzzy += np.where(same_cp, 2, 0)
+    fuzzy -= np.where(cp_conflict & ~dept_conflict, 3, 0)
+    fuzzy -= np.where(dept_conflict, 15, 0)
+    fuzzy -= np.where(dept_missing, 8, 0)
+    fuzzy -= np.where(weak_diff, 5, 0)
+    # two people with different personal e-mails are two people
+    fuzzy -= np.where(person & email_conflict, 15, 0)
+    fuzzy -= np.where(person & ~same_cp, 10, 0)
+    fuzzy = np.where(siren_conflict, np.minimum(fuzzy, 60), fuzzy)
+    fuzzy = np.minimum(fuzzy, 97)
+
+    conf = fuzzy
+    conf = np.maximum(conf, np.where(same_siret, 100, 0))
+    conf = np.maximum(conf, np.where(same_siren & ~siret_conflict, 97, 0))
+    # one company, two establishments: the user decides
+    conf = np.maximum(conf, np.where(same_siren & siret_conflict, 88, 0))
+    conf = np.maximum(conf, np.where(same_email & ~siren_conflict, np.where(name_score >= 70, 98, 95), 0))
+    conf = np.maximum(conf, np.where(same_phone & ~siren_conflict, np.where(name_score >= 70, 95, 85), 0))
+    conf = np.maximum(conf, np.where(same_email & same_phone & ~siren_conflict, 98, 0))
+    conf = np.where(siren_conflict, np.minimum(conf, 75), conf)
+    conf = np.clip(np.round(conf), 0, 100).astype(int)
+
+    keep = conf >= min_confidence
+    idx = np.flatnonzero(keep)
+    labels = keys.index.to_numpy()
+    reasons = []
+    for k in idx:
+        parts = []
+        if same_siret[k]:
+            parts.append("même SIRET")
+        elif same_siren[k]:
+            parts.append("même SIREN" + (" (établissements différents)" if siret_conflict[k] else ""))
+        if same_email[k]:
+            parts.append("même e-mail")
+        if same_phone[k]:
+            parts.append("même téléphone")
+        what = "nom" if person[k] else "raison sociale"
+        if name_score[k] >= 99.5:
+            parts.append(f"{what} identique une fois normalisée")
+        elif name_score[k] >= 70:
+            parts.append(f"{what} proche ({name_score[k]:.0f} %)")
+        if same_cp[k] and not (same_siren[k] or same_email[k]):
+            parts.append("même code postal")
+        if siren_conflict[k]:
+            parts.append("mais SIREN différents")
+        reasons.append(", ".join(parts))
+    out = pd.DataFrame(
+        {
+            "ligne_a": labels[i[idx]],
+            "ligne_b": labels[j[idx]],
+            "confiance": conf[idx],
+            "score_nom": np.round(name_score[idx]).astype(int),
+            "raison": [r[0].upper() + r[1:] if r else r for r in reasons],
+        }
+    )
+    return out.sort_values(["confiance", "ligne_a", "ligne_b"], ascending=[False, True, True], kind="stable") \
+        .reset_index(drop=True)
+
+
+def find_duplicate_pairs(clients: pd.DataFrame, *, min_confidence: float = MIN_CONFIDENCE) -> pd.DataFrame:
+    """Scored duplicate pairs of a client frame (see :func:`score_pairs` for the columns)."""
+    keys = match_keys(clients)
+    return score_pairs(keys, candidate_pairs(keys), min_confidence=min_confidence)
+
+
+def _completeness(clients: pd.DataFrame) -> pd.Series:
+    filled = clients.notna()
+    for c in clients.columns:
+        if clients[c].dtype == object or pd.api.types.is_string_dtype(clients[c].dtype):
+            filled[c] &= clients[c].astype("string").str.strip().ne("").fillna(False)
+    return filled.sum(axis=1)
+
+
+def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: float = MIN_CONFIDENCE) -> pd.DataFrame:
+    """Groups of duplicate rows from the pairs at or above ``threshold``.
+
+    Input: :func:`score_pairs` output and the client frame (to choose, in each
+    group, the *principal* row — the most complete one, then the first).
+    Output, one row per client in a group, columns ``groupe`` (``D0001``…,
+    numbered in row order), ``ligne``, ``principal`` (row label of the group's
+    principal row), ``est_principal``, ``confiance`` (the group's weakest link),
+    ``raison`` (the distinct reasons of the links, joined by « ; »).
+    """
+    cols = ["groupe", "ligne", "principal", "est_principal", "confiance", "raison"]
+    strong = pairs[pairs["confiance"] >= threshold]
+    if strong.empty:
+        return pd.DataFrame(columns=cols)
+    parent: dict = {}
+
+    def find(x):
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(x, x) != root:  # path compression
+            parent[x], x = root, parent[x]
+        return root
+
+    tree = []
+    for a, b, c, r in zip(strong["ligne_a"], strong["ligne_b"], strong["confiance"], strong["raison"]):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[rb] = ra
+            tree.append((a, c, r))
+    members = pd.DataFrame({"ligne": list(parent.keys() | {p for p in parent.values()})})
+    members["racine"] = members["ligne"].map(find)
+    links = pd.DataFrame(tree, columns=["ligne", "confiance", "raison"])
+    links["racine"] = links["ligne"].map(find)
+    summary = links.groupby("racine").agg(
+        confiance=("confiance", "min"),
+        raison=("raison", lambda s: " ; ".join(dict.fromkeys(s))),
+    )
+    members = members.join(summary, on="racine")
+    completeness = _completeness(clients)
+    members["_complet"] = members["ligne"].map(completeness)
+    members["_pos"] = members["ligne"].map(pd.Series(np.arange(len(clients)), index=clients.index))
+    members = members.sort_values(["racine", "_complet", "_pos"], ascending=[True, False, True], kind="stable")
+    members["principal"] = members.groupby("racine")["ligne"].transform("first")
+    first_pos = members.groupby("racine")["_pos"].transform("min")
+    order = first_pos.rank(method="dense").astype(int)
+    members["groupe"] = ["D%04d" % k for k in order]
+    members["est_principal"] = members["ligne"] == members["principal"]
+    members = members.assign(_o=order).sort_values(["_o", "est_principal", "_pos"], ascending=[True, False, True])
+    return members[cols].reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""Company-name normalisation for duplicate detection.
+
+``"Ets. DUPONT & Fils S.A.R.L."`` and ``"Dupont et fils"`` must compare equal:
+accents, case and punctuation go, and so do the legal forms and generic words of
+``refdata/formes_juridiques_variantes.csv`` (``SARL``, ``Ets``, ``Sté``, ``& Cie``…).
+Everything is vectorised over a Series: 100 000 names take well under a second.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+# Words so short or so common as a name that stripping them anywhere would
+# destroy real names ("SA" are initials too, "ME", "AE", "CO"): they are only
+# stripped as the first or last word.
+_EDGE_ONLY = frozenset({"sa", "me", "ae", "co", "ei", "cie", "soc"})
+
+# French articles and linking words: "Boulangerie de la Gare" = "Boulangerie la Gare".
+_STOPWORDS = frozenset({"de", "du", "des", "la", "le", "les", "l", "d", "et", "a", "au", "aux", "en", "fils"})
+
+# The CSV says "Groupe" and "Holding" should be kept but weighted low: they are
+# removed from the comparison key and reported as a separate flag.
+_WEAK = frozenset({"groupe", "group", "holding"})
+
+
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
+@lru_cache(maxsize=1)
+def legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(single words, multi-word phrases) to strip, read from the package's CSV.
+
+    Dotted acronyms are reduced to their letters (``S.A.R.L.`` → ``sarl``), the
+    same transformation :func:`normalize_names` applies to names.
+    """
+    words: set[str] = set()
+    phrases: list[str] = []
+    path = resources.files("segmenter_pme") / "refdata" / "formes_juridiques_variantes.csv"
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row["forme_normalisee"].startswith("(qualifiant"):
+                continue  # Groupe / Holding: see _WEAK
+            for variant in row["variantes"].split("|"):
+                v = _ascii(variant).replace("&", " et ")
+                v = re.sub(r"(?<=\b[a-z])\.", "", v)  # S.A.R.L. -> sarl
+                v = re.sub(r"[^a-z0-9]+", " ", v).strip()
+                if not v:
+                    continue
+                if re.fullmatch(r"(?:[a-z] )+[a-z]", v):  # "s a r l"
+                    v = v.replace(" ", "")
+                if " " in v:
+                    phrases.append(v)
+                else:
+                    words.add(v)
+    # longest phrases first so "scop sarl" wins over "scop"
+    return frozenset(words), tuple(sorted(set(phrases), key=len, reverse=True))
+
+
+def _clean_tokens(text: str, words: frozenset[str]) -> tuple[str, bool]:
+    tokens = text.split()
+    weak = any(t in _WEAK for t in tokens)
+    kept = [t for t in tokens if t not in _WEAK and t not in _STOPWORDS]
+    kept = [t for t in kept if t in _EDGE_ONLY or t not in words]
+    # strip edge-only words from both ends while something else remains
+    while len(kept) > 1 and kept[0] in words:
+        kept.pop(0)
+    while len(kept) > 1 and kept[-1] in words:
+        kept.pop()
+    if not kept and tokens:
+        # a name made only of generic words ("Société Générale" is not, but
+        # "SARL" alone is): keep the text rather than an empty key
+        kept = tokens
+    return " ".join(kept), weak
+
+
+def normalize_names(names: pd.Series) -> pd.DataFrame:
+    """Comparison keys of company names.
+
+    Input: a Series of names (any dtype, missing values allowed), any index.
+    Output: a frame with the same index and columns
+
+    - ``nom_normalise``: lower-case ASCII words, legal forms, generic words and
+      articles removed, ``""`` when the name is missing;
+    - ``mot_faible``: True when the name contained « Groupe » / « Holding »
+      (kept out of the key, but a difference there lowers the confidence).
+    """
+    words, phrases = legal_words()
+    s = names.astype("object").where(names.notna(), "").astype(str)
+    s = s.map(_ascii)
+    s = s.str.replace("&", " et ", regex=False).str.replace("'", " ", regex=False).str.replace("’", " ", regex=False)
+    # dotted and spaced acronyms: "S.A.R.L." / "S. A. S." -> "sarl" / "sas"
+    s = s.str.replace(r"\b([a-z])\.\s?(?=[a-z]\b)", r"\1", regex=True)
+    s = s.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    s = s.str.replace(r"\b((?:[a-z] ){1,4}[a-z])\b", lambda m: m.group(1).replace(" ", ""), regex=True)
+    if phrases:
+        s = s.str.replace(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b", " ", regex=True)
+        s = s.str.replace(r"\s+", " ", regex=True).str.strip()
+    cleaned = [_clean_tokens(t, words) for t in s.tolist()]
+    return pd.DataFrame(
+        {"nom_normalise": [c[0] for c in cleaned], "mot_faible": [c[1] for c in cleaned]},
+        index=names.index,
+    )

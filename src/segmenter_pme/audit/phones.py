@@ -1,0 +1,65 @@
+"""Telephone numbers to E.164, with the region of DROM numbers taken from the postal code.
+
+A Réunion client writes ``0262 12 34 56``: read as a metropolitan number it is
+``+33 262…`` (invalid); read in region ``RE`` it is ``+262 262 12 34 56``. The
+postal code says which reading is right. Parsing is phonenumbers' own, called
+once per distinct (digits, region) pair.
+"""
+
+from __future__ import annotations
+
+import phonenumbers
+import pandas as pd
+
+# postal-code prefix → phonenumbers region (DROM and COM with their own country code)
+_DROM_REGIONS = {
+    "971": "GP", "972": "MQ", "973": "GF", "974": "RE", "975": "PM", "976": "YT",
+    "97133": "BL", "97150": "MF", "986": "WF", "987": "PF", "988": "NC",
+}
+
+
+def region_of_postal_codes(postal_codes: pd.Series | None, index: pd.Index) -> pd.Series:
+    """phonenumbers region per row: the DROM/COM region for 97x/98x codes, else ``FR``."""
+    region = pd.Series("FR", index=index, dtype=object)
+    if postal_codes is None:
+        return region
+    cp = postal_codes.astype("object").where(postal_codes.notna(), "").astype(str).str.strip().str.zfill(5)
+    for prefix, code in sorted(_DROM_REGIONS.items(), key=lambda kv: len(kv[0])):
+        # longer prefixes (97133, 97150) come last so they override 971
+        region = region.mask(cp.str.startswith(prefix), code)
+    return region
+
+
+def _e164(digits: str, region: str) -> str | None:
+    try:
+        number = phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number) and region == "FR":
+        return None
+    if not phonenumbers.is_possible_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None) -> pd.Series:
+    """E.164 form of each phone number, ``None`` when missing or unusable.
+
+    Input: ``phones`` (any dtype) and optionally ``postal_codes`` (same index)
+    for the DROM region. Output: a Series of str/None with the same index.
+    """
+    region = region_of_postal_codes(postal_codes, phones.index)
+    raw = phones.astype("object").where(phones.notna(), "").astype(str)
+    # Excel turns 0612345678 into the number 612345678(.0): the digits survive, the zero not
+    raw = raw.str.replace(r"\.0$", "", regex=True)
+    digits = raw.str.replace(r"[^\d+]", "", regex=True)
+    lost_zero = digits.str.fullmatch(r"[1-9]\d{8}")
+    digits = digits.mask(lost_zero, "0" + digits)
+    keys = pd.DataFrame({"d": digits, "r": region})
+    present = keys["d"].str.len() >= 6
+    uniq = keys[present].drop_duplicates()
+    mapping = {(d, r): _e164(d, r) for d, r in zip(uniq["d"], uniq["r"])}
+    out = pd.Series(None, index=phones.index, dtype=object)
+    if mapping:
+        out[present] = [mapping[(d, r)] for d, r in zip(keys["d"][present], keys["r"][present])]
+    return out
