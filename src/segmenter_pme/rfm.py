@@ -1,0 +1,115 @@
+"""R, F, M scores from 1 to 5 (SPEC §3).
+
+Quintile mode: with n scored clients and w the number strictly worse on the
+dimension, ``score = 1 + floor(5 w / n)`` — the Excel formula
+``=1+ENT(5*NB.SI(plage;"<"&x)/NB(plage))``. Equal values get equal scores and
+row order never matters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+DIMENSIONS = {"R": "Récence (jours)", "F": "Commandes", "M": "CA total (€)"}
+
+
+def strictly_lower_counts(values: np.ndarray) -> np.ndarray:
+    """For each value, how many values of the array are strictly lower."""
+    v = np.asarray(values)
+    if len(v) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if v.dtype.kind in "iu" or (v.dtype.kind == "f" and np.all(v == np.floor(v))):
+        lo, hi = v.min(), v.max()
+        if hi - lo <= 4 * len(v) + 1024:
+            # small integer range (days, order counts): counting beats sorting
+            off = (v - lo).astype(np.int64)
+            cum = np.concatenate(([0], np.cumsum(np.bincount(off))))
+            return cum[off]
+    srt = np.sort(v)
+    return np.searchsorted(srt, v, side="left")
+
+
+def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """SPEC §3 quintile score (int8, 1..5) of each value; ``values`` must have no NaN."""
+    v = np.asarray(values, dtype="float64") if np.asarray(values).dtype.kind not in "iuf" else np.asarray(values)
+    n = len(v)
+    if n == 0:
+        return np.zeros(0, dtype=np.int8)
+    w = strictly_lower_counts(v if higher_is_better else -v)
+    return (1 + (5 * w) // n).astype(np.int8)
+
+
+def score_against(x: float, base: np.ndarray | list, higher_is_better: bool = True) -> int:
+    """Score of one value against a base of values (the base need not contain it)."""
+    b = np.asarray([v for v in np.asarray(base, dtype="float64").ravel() if v == v])
+    if len(b) == 0:
+        raise ValueError("base vide")
+    w = int(np.sum(b < x)) if higher_is_better else int(np.sum(b > x))
+    return int(1 + min(5 * w // len(b), 4))
+
+
+def threshold_scores(values: np.ndarray, thresholds: tuple, dimension: str) -> np.ndarray:
+    """Threshold mode. R: days ≤ t[0] → 5 … ≤ t[3] → 2, else 1; F and M: ≥ t[0] → 5 … ≥ t[3] → 2, else 1."""
+    v = np.asarray(values, dtype="float64")
+    t = np.asarray(thresholds, dtype="float64")
+    if dimension == "R":
+        return (5 - np.searchsorted(t, v, side="left")).astype(np.int8)
+    return (1 + np.searchsorted(np.sort(t), v, side="right")).astype(np.int8)
+
+
+def scores(
+    recency: np.ndarray, orders: np.ndarray, amount: np.ndarray, *, mode: str = "quintiles",
+    seuils_r=(30, 90, 180, 365), seuils_f=(10, 5, 3, 2), seuils_m=(10_000, 5_000, 2_000, 500),
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(R, F, M) scores of the scored clients (no missing values in the inputs)."""
+    if mode == "seuils":
+        return (
+            threshold_scores(recency, seuils_r, "R"),
+            threshold_scores(orders, tuple(sorted(seuils_f)), "F"),
+            threshold_scores(amount, tuple(sorted(seuils_m)), "M"),
+        )
+    return (
+        quintile_scores(recency, higher_is_better=False),
+        quintile_scores(orders, higher_is_better=True),
+        quintile_scores(amount, higher_is_better=True),
+    )
+
+
+def boundaries(
+    recency: np.ndarray, orders: np.ndarray, amount: np.ndarray,
+    r: np.ndarray, f: np.ndarray, m: np.ndarray, *, mode: str, settings=None,
+) -> pd.DataFrame:
+    """Bands actually used: columns Dimension, Score, Min, Max, Clients, Règle."""
+    rows = []
+    for dim, vals, sc in (("R", recency, r), ("F", orders, f), ("M", amount, m)):
+        for s in range(5, 0, -1):
+            sel = vals[sc == s]
+            lo = float(sel.min()) if len(sel) else np.nan
+            hi = float(sel.max()) if len(sel) else np.nan
+            rows.append((dim, s, lo, hi, int(len(sel)), _rule_text(dim, s, lo, hi, mode, settings)))
+    return pd.DataFrame(rows, columns=["Dimension", "Score", "Min", "Max", "Clients", "Règle"])
+
+
+def _fmt(x: float, dim: str) -> str:
+    if dim == "M":
+        return f"{x:,.0f} €".replace(",", "\u202f")
+    return f"{x:,.0f}".replace(",", "\u202f")
+
+
+def _rule_text(dim: str, s: int, lo: float, hi: float, mode: str, settings) -> str:
+    unit = {"R": " jours", "F": " commande(s)", "M": ""}[dim]
+    if mode == "seuils" and settings is not None:
+        if dim == "R":
+            t = settings.seuils_r
+            return (f"≤ {t[0]} jours" if s == 5 else f"{t[4 - s] + 1} à {t[5 - s]} jours" if s > 1
+                    else f"> {t[3]} jours")
+        t = settings.seuils_f if dim == "F" else settings.seuils_m
+        u = " commandes" if dim == "F" else " €"
+        return (f"≥ {_fmt(t[0], 'F')}{u}" if s == 5 else f"≥ {_fmt(t[5 - s], 'F')}{u}" if s > 1
+                else f"< {_fmt(t[3], 'F')}{u}")
+    if lo != lo:
+        return "aucun client"
+    if lo == hi:
+        return f"{_fmt(lo, dim)}{unit}"
+    return f"de {_fmt(lo, dim)} à {_fmt(hi, dim)}{unit}"
