@@ -1,0 +1,274 @@
+"""The audit of a client base: :func:`audit` → :class:`AuditReport`.
+
+The report is data: ``summary`` (a score per category and what was found) and
+``problems`` (one row per problem, pointing at a cell) are what the ``Qualité``
+sheet shows; the richer tables (duplicate groups, inactive clients,
+completeness, repairs) feed the cleaning and the CLI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..settings import Settings
+from . import checks
+from .checks import PROBLEM_COLUMNS, fr_date, fr_number, fr_pct, label
+from .duplicates import MIN_CONFIDENCE, find_duplicate_pairs, group_duplicates
+
+SUMMARY_COLUMNS = ["Catégorie", "Score", "Constat"]
+
+#: problem code → summary category
+CATEGORY_OF_CODE = {
+    "doublon": "Doublons", "doublon_possible": "Doublons",
+    "client_inactif": "Clients inactifs",
+    "champ_manquant": "Complétude", "colonne_absente": "Complétude",
+    "siren_invalide": "Valeurs invalides", "siret_invalide": "Valeurs invalides",
+    "email_invalide": "Valeurs invalides", "code_postal_invalide": "Valeurs invalides",
+    "date_future": "Valeurs invalides", "dates_inversees": "Valeurs invalides",
+    "ca_negatif": "Valeurs invalides", "commandes_incoherentes": "Valeurs invalides",
+    "code_postal_zero_perdu": "Dégâts Excel", "siret_nombre": "Dégâts Excel",
+    "siren_nombre": "Dégâts Excel", "date_texte": "Dégâts Excel",
+}
+CATEGORIES = ("Doublons", "Clients inactifs", "Complétude", "Valeurs invalides", "Dégâts Excel")
+
+#: duplicate pairs at or above this confidence form the groups shown in the audit
+#: (the cleaning merges only those at or above ``Settings.seuil_doublons``)
+AUDIT_GROUP_THRESHOLD = 85
+
+
+@dataclass
+class AuditReport:
+    """What is wrong with a client base.
+
+    - ``summary``: columns ``Catégorie``, ``Score`` (0–100, 100 = parfait),
+      ``Constat``; first row « Score global ».
+    - ``problems``: columns ``code``, ``sheet``, ``column``, ``row``, ``value``,
+      ``message``, ``action``, sorted by category then row.
+    - ``duplicates``: groups — ``groupe``, ``ligne``, ``principal``,
+      ``est_principal``, ``confiance``, ``raison`` (see
+      :func:`segmenter_pme.audit.duplicates.group_duplicates`).
+    - ``pairs``: scored pairs — ``ligne_a``, ``ligne_b``, ``confiance``,
+      ``score_nom``, ``raison``.
+    - ``inactive``: ``date_dernier_achat``, ``jours``, ``ca_total``, indexed by row.
+    - ``completeness``: ``champ``, ``colonne``, ``renseignes``, ``total``, ``taux``.
+    - ``repairs``: Excel damage the cleaning repairs — ``champ``, ``row``,
+      ``avant``, ``apres``, ``code``.
+    - ``counts``: problem code → number of rows.
+    """
+
+    summary: pd.DataFrame
+    problems: pd.DataFrame
+    duplicates: pd.DataFrame
+    pairs: pd.DataFrame
+    inactive: pd.DataFrame
+    completeness: pd.DataFrame
+    repairs: pd.DataFrame
+    counts: dict[str, int]
+    n_clients: int
+    analysis_date: dt.date
+    settings: Settings
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def score(self) -> int:
+        return int(self.summary["Score"].iloc[0])
+
+    def text(self) -> str:
+        """The summary as French lines, for the CLI."""
+        lines = [f"Audit de la base clients au {fr_date(self.analysis_date)} : "
+                 f"{fr_number(self.n_clients)} clients."]
+        for cat, score, constat in self.summary[SUMMARY_COLUMNS].itertuples(index=False):
+            lines.append(f"- {cat} : {score}/100 — {constat}")
+        return "\n".join(lines)
+
+
+def _duplicate_problems(groups: pd.DataFrame, clients: pd.DataFrame, threshold: float, *,
+                        sheet: str | None, columns: dict[str, str] | None) -> pd.DataFrame:
+    others = groups[~groups["est_principal"].astype(bool)]
+    if others.empty:
+        return checks.empty_problems()
+    name_col = "raison_sociale" if "raison_sociale" in clients.columns else ("nom" if "nom" in clients.columns else None)
+    names = clients[name_col] if name_col else pd.Series("", index=clients.index)
+    merged = others["confiance"] >= threshold
+    msg = [
+        f"Doublon de la ligne {p} (« {names.get(p, '')} ») — groupe {g}, confiance {c} % : {r}."
+        for p, g, c, r in zip(others["principal"], others["groupe"], others["confiance"], others["raison"])
+    ]
+    out = pd.DataFrame({
+        "code": np.where(merged, "doublon", "doublon_possible"),
+        "sheet": sheet,
+        "column": label(name_col, columns) if name_col else None,
+        "row": others["ligne"].tolist(),
+        "value": [names.get(r) for r in others["ligne"]],
+        "message": msg,
+        "action": np.where(
+            merged,
+            f"« Nettoyer » fusionne ce groupe (confiance ≥ {threshold:g} %) et range cette ligne dans « Archives ».",
+            "Vérifiez : s'il s'agit du même client, fusionnez à la main ou baissez le seuil de fusion dans « Paramètres ».",
+        ),
+    }, columns=PROBLEM_COLUMNS)
+    return out
+
+
+def _score(bad: int, n: int) -> int:
+    return int(round(100 * (1 - bad / n))) if n else 100
+
+
+def audit(
+    clients: pd.DataFrame,
+    *,
+    raw: pd.DataFrame | None = None,
+    invoice_orders: pd.Series | None = None,
+    settings: Settings | None = None,
+    analysis_date: dt.date | None = None,
+    sheet: str | None = "Clients",
+    columns: dict[str, str] | None = None,
+) -> AuditReport:
+    """Audit a client base.
+
+    Input: ``clients`` — typed frame with canonical columns (``raison_sociale``,
+    ``code_postal``, ``siren``, ``siret``, ``email``, ``telephone``,
+    ``date_premier_achat``, ``date_dernier_achat``, ``nb_commandes``,
+    ``ca_total``, ``secteur``…; any subset), index = Excel row numbers;
+    optionally ``raw`` (same rows and columns, the cell values before parsing:
+    enables the Excel-damage checks), ``invoice_orders`` (orders counted from
+    the invoices, same index), ``columns`` (canonical field → user header, for
+    messages). The analysis date is ``analysis_date``, else
+    ``settings.date_analyse``, else today.
+    """
+    settings = settings or Settings()
+    analysis_date = analysis_date or settings.date_analyse or dt.date.today()
+    columns = dict(columns or {})
+    n = len(clients)
+    threshold = settings.seuil_doublons
+
+    pairs = find_duplicate_pairs(clients, min_confidence=MIN_CONFIDENCE)
+    groups = group_duplicates(pairs, clients, threshold=AUDIT_GROUP_THRESHOLD)
+    dup_problems = _duplicate_problems(groups, clients, threshold, sheet=sheet, columns=columns)
+
+    inactive = checks.inactive_clients(clients, analysis_date, settings.inactivite_annees)
+    inactive_problems = checks.inactive_problems(inactive, settings.inactivite_annees, sheet=sheet, columns=columns)
+
+    completeness = checks.completeness(clients, columns)
+    missing = checks.missing_needed(clients, sheet=sheet, columns=columns)
+
+    invalid = checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
+                                    sheet=sheet, columns=columns)
+    if raw is not None:
+        repairs, damage = checks.excel_damage(raw, sheet=sheet, columns=columns)
+    else:
+        repairs, damage = checks.excel_damage(pd.DataFrame(index=clients.index[:0]), sheet=sheet, columns=columns)
+
+    parts = [p for p in (dup_problems, inactive_problems, missing, invalid, damage) if not p.empty]
+    problems = pd.concat(parts, ignore_index=True) if parts else checks.empty_problems()
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    problems = problems.assign(_c=problems["code"].map(CATEGORY_OF_CODE).map(order)) \
+        .sort_values(["_c", "row", "code"], kind="stable").drop(columns="_c").reset_index(drop=True)
+    counts = problems["code"].value_counts().to_dict()
+    counts = {str(k): int(v) for k, v in counts.items()}
+
+    summary = _summary(
+        n=n, clients=clients, groups=groups, threshold=threshold, inactive=inactive, years=settings.inactivite_annees,
+        completeness=completeness, missing=missing, invalid=invalid, damage=damage, columns=columns,
+    )
+    return AuditReport(
+        summary=summary, problems=problems, duplicates=groups, pairs=pairs, inactive=inactive,
+        completeness=completeness, repairs=repairs, counts=counts, n_clients=n, analysis_date=analysis_date,
+        settings=settings, sheet=sheet, columns=columns,
+    )
+
+
+def _plural(k: int, one: str, many: str) -> str:
+    return f"{fr_number(k)} {one if k <= 1 else many}"
+
+
+def _summary(*, n, clients, groups, threshold, inactive, years, completeness, missing, invalid, damage,
+             columns) -> pd.DataFrame:
+    rows = []
+    # duplicates
+    extra = int((~groups["est_principal"].astype(bool)).sum()) if not groups.empty else 0
+    n_groups = int(groups["groupe"].nunique()) if not groups.empty else 0
+    to_merge = int(((~groups["est_principal"].astype(bool)) & (groups["confiance"] >= threshold)).sum()) \
+        if not groups.empty else 0
+    if extra:
+        constat = (f"{_plural(extra, 'fiche en double', 'fiches en double')} ({fr_pct(extra, n)} de la base) "
+                   f"dans {_plural(n_groups, 'groupe', 'groupes')} ; « Nettoyer » en fusionnera {fr_number(to_merge)} "
+                   f"(confiance ≥ {threshold:g} %)" + (", les autres sont à vérifier." if to_merge < extra else "."))
+    else:
+        constat = "Aucun doublon détecté."
+    rows.append(("Doublons", _score(extra, n), constat))
+    # inactivity
+    k = len(inactive)
+    years_txt = fr_number(years, 0 if float(years).is_integer() else 1)
+    if "date_dernier_achat" not in clients.columns:
+        constat = "Pas de colonne de date de dernier achat : l'inactivité ne peut pas être mesurée."
+    elif k:
+        ca = pd.to_numeric(clients["ca_total"], errors="coerce") if "ca_total" in clients.columns else None
+        ca_part = ""
+        if ca is not None and ca.sum() > 0:
+            ca_part = f", {fr_pct(float(inactive['ca_total'].fillna(0).sum()), float(ca.sum()))} du CA"
+        constat = (f"{_plural(k, 'client', 'clients')} sans achat depuis plus de {years_txt} ans "
+                   f"({fr_pct(k, n)} de la base{ca_part}) : « Nettoyer » {'le' if k == 1 else 'les'} range dans « Archives ».")
+    else:
+        constat = f"Aucun client sans achat depuis plus de {years_txt} ans."
+    rows.append(("Clients inactifs", _score(k, n), constat))
+    # completeness
+    rates = []
+    worst = []
+    absent = []
+    for f, alternatives in checks.NEEDED_FIELDS.items():
+        present = [c for c in (f,) + alternatives if c in clients.columns]
+        if not present or not n:
+            rates.append(0.0)
+            if not present:
+                absent.append(label(f, columns))
+            continue
+        have = ~pd.concat([checks._blank(clients[c]) for c in present], axis=1).all(axis=1)
+        rates.append(float(have.mean()))
+        worst.append((float(have.mean()), label(f, columns)))
+    score = int(round(100 * float(np.mean(rates)))) if rates else 100
+    k = int((missing["code"] == "champ_manquant").sum()) if not missing.empty else 0
+    absent_txt = (" Colonne absente : " + ", ".join(f"« {a} »" for a in absent) + ".") if absent else ""
+    if k:
+        low = ", ".join(f"« {name} » {fr_number(100 * r, 0)} %" for r, name in sorted(worst) if r < 1)
+        constat = (f"{_plural(k, 'client incomplet', 'clients incomplets')} pour la segmentation "
+                   f"({fr_pct(k, n)} de la base)." + (f" Remplissage : {low}." if low else "") + absent_txt)
+    elif absent:
+        constat = absent_txt.strip()
+    else:
+        constat = "Toutes les fiches ont date de dernier achat, CA, secteur et code postal."
+    rows.append(("Complétude", score, constat))
+    # invalid values
+    bad_rows = invalid["row"].nunique() if not invalid.empty else 0
+    if bad_rows:
+        by_code = invalid["code"].value_counts()
+        names = {"siren_invalide": "SIREN", "siret_invalide": "SIRET", "email_invalide": "e-mails",
+                 "code_postal_invalide": "codes postaux", "date_future": "dates futures",
+                 "dates_inversees": "dates inversées", "ca_negatif": "CA négatifs",
+                 "commandes_incoherentes": "nombres de commandes contredits par les factures"}
+        detail = ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in by_code.items())
+        constat = f"{_plural(bad_rows, 'ligne', 'lignes')} avec une valeur invalide ({detail})."
+    else:
+        constat = "Aucune valeur invalide."
+    rows.append(("Valeurs invalides", _score(bad_rows, n), constat))
+    # Excel damage
+    dmg_rows = damage["row"].nunique() if not damage.empty else 0
+    if dmg_rows:
+        by_code = damage["code"].value_counts()
+        names = {"code_postal_zero_perdu": "codes postaux sans leur zéro", "siret_nombre": "SIRET en nombre",
+                 "siren_nombre": "SIREN en nombre", "date_texte": "dates en texte"}
+        detail = ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in by_code.items())
+        constat = f"{_plural(dmg_rows, 'ligne abîmée', 'lignes abîmées')} par Excel ({detail}) ; « Nettoyer » les répare."
+    else:
+        constat = "Aucun dégât d'Excel détecté."
+    rows.append(("Dégâts Excel", _score(dmg_rows, n), constat))
+    overall = int(round(np.mean([r[1] for r in rows])))
+    verdict = ("base saine" if overall >= 90 else "nettoyage conseillé avant de segmenter" if overall >= 70
+               else "nettoyage indispensable avant de segmenter")
+    rows.insert(0, ("Score global", overall, f"{_plural(n, 'client analysé', 'clients analysés')} : {verdict}."))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
