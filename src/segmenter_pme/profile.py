@@ -237,7 +237,7 @@ def clean_sector_labels(values: pd.Series) -> pd.Series:
     for (k, label), _ in counts.items():
         if best[k].isupper() and not label.isupper():
             best[k] = label
-    best = {k: (v[:1].upper() + v[1:].lower() if v.isupper() else v[:1].upper() + v[1:]) for k, v in best.items()}
+    best = {k: v[:1].upper() + v[1:] for k, v in best.items()}
     return keys.map(best).astype(object)
 
 

@@ -1,0 +1,498 @@
+"""``segment()``: the one entry point of the core (SPEC §1–§7, no I/O)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+
+from . import pmg as pmg_mod
+from . import profile
+from .errors import InputDataError, MissingColumnError
+from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
+from .headers import map_columns
+from .invoices import aggregate_invoices
+from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
+from .problems import ERROR, INFO, WARNING, Issue
+from .refdata import fold
+from .result import SegmentationResult
+from .rfm import boundaries as rfm_boundaries
+from .rfm import scores as rfm_scores
+from .rules import PROSPECT, lookup_array
+from .settings import Settings
+from .summary import pareto, rf_grid, segment_warnings, summarize
+
+NOT_CLASSIFIED = "Non classé"
+_NS_PER_DAY = 86_400 * 10**9
+
+
+def segment(
+    clients: pd.DataFrame | None = None,
+    invoices: pd.DataFrame | None = None,
+    settings: Settings | None = None,
+    *,
+    clients_sheet: str = "Clients",
+    invoices_sheet: str = "Factures",
+    today: dt.date | None = None,
+) -> SegmentationResult:
+    """Segment a client table and/or invoice lines.
+
+    Input: ``clients`` (one row per client, the user's headers) and/or
+    ``invoices`` (one row per invoice or credit note). Index labels are the row
+    numbers used in messages. Output: a :class:`SegmentationResult` whose
+    ``clients`` frame carries the columns of :data:`OUTPUT_COLUMNS`.
+
+    Raises :class:`MissingColumnError` when a needed column is absent and
+    :class:`InputDataError` when values of the analysis columns cannot be read.
+    """
+    settings = settings or Settings()
+    if clients is None and invoices is None:
+        raise InputDataError("Aucune donnée : fournissez un tableau de clients ou des lignes de factures.")
+    analysis = settings.date_analyse or today or dt.date.today()
+    analysis_ts = pd.Timestamp(analysis)
+    issues: list[Issue] = []
+    warnings: list[str] = []
+    overrides = settings.column_overrides
+
+    cmap: dict = {}
+    table = None
+    if clients is not None:
+        cmap = map_columns(list(clients.columns), "clients", overrides, sheet=clients_sheet)
+        table = _read_client_table(clients, cmap, clients_sheet, invoices is not None, issues)
+
+    imap: dict = {}
+    agg = None
+    if invoices is not None:
+        imap = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
+        agg, n_after = _read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
+                                      by_id="client_id" in imap and (table is None or "client_id" in table))
+        if n_after:
+            warnings.append(
+                f"{n_after} ligne(s) de facture datée(s) après la date d'analyse ({analysis:%d/%m/%Y}) "
+                "ont été ignorées."
+            )
+            issues.append(Issue("achat_apres_date_analyse", warnings[-1], WARNING, invoices_sheet,
+                                imap.get("date_facture"), None, None, n_after))
+
+    _raise_errors(issues)
+    feats, new_rows = _combine(table, agg, clients)
+    n_future = _apply_analysis_date(feats, analysis_ts)
+    if n_future:
+        msg = (f"{n_future} client(s) ont une date de dernier achat postérieure à la date d'analyse "
+               f"({analysis:%d/%m/%Y}) : leur récence est comptée à 0 jour.")
+        warnings.append(msg)
+        issues.append(Issue("achat_apres_date_analyse", msg, WARNING, clients_sheet,
+                            cmap.get("date_dernier_achat"), None, None, n_future))
+
+    _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
+    summary = summarize(feats, {
+        "Segment RFM": [r.name for r in settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
+        "Segment PMG": list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED],
+        "Segment Secteur": [],
+    })
+    scored = feats["_scored"].to_numpy()
+    warnings = segment_warnings(summary, settings) + warnings
+    output = _output_frame(feats)
+    par = pareto(feats.loc[scored, "ca_total"].to_numpy(dtype="float64"),
+                 (feats.loc[scored, "segment_pmg"] == "Gros").to_numpy())
+    bnd = rfm_boundaries(
+        feats.loc[scored, "recence"].to_numpy(dtype="float64"), feats.loc[scored, "nb_commandes"].to_numpy(dtype="float64"),
+        feats.loc[scored, "ca_total"].to_numpy(dtype="float64"), feats.loc[scored, "score_r"].to_numpy(dtype="int64"),
+        feats.loc[scored, "score_f"].to_numpy(dtype="int64"), feats.loc[scored, "score_m"].to_numpy(dtype="int64"),
+        mode=settings.mode_rfm, settings=settings,
+    )
+    grid = rf_grid(feats.loc[scored, "score_r"].to_numpy(dtype="int64"), feats.loc[scored, "score_f"].to_numpy(dtype="int64"))
+    full = _client_frame(clients, output, feats, new_rows, cmap, imap)
+    features = feats.drop(columns=["_scored"])
+    return SegmentationResult(
+        clients=full, output=output, features=features, summary=summary, boundaries=bnd, rf_grid=grid,
+        pareto=par, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
+        client_columns=cmap, invoice_columns=imap,
+    )
+
+
+# ---------------------------------------------------------------- reading
+
+def _missing(fields: list[str], sheet: str, headers, shape_hint: str) -> MissingColumnError:
+    labels = ", ".join(f"« {FIELD_LABELS.get(f, f)} »" for f in fields)
+    found = ", ".join(f"« {h} »" for h in headers if str(h).strip())[:300]
+    return MissingColumnError(
+        f"Feuille « {sheet} » : colonne(s) {labels} introuvable(s) ({shape_hint}). "
+        f"En-têtes trouvés : {found or 'aucun'}. Renommez la colonne concernée ou indiquez son nom dans "
+        "« Paramètres » (lignes colonne_…)."
+    )
+
+
+def _read_client_table(df: pd.DataFrame, cmap: dict, sheet: str, has_invoices: bool,
+                       issues: list[Issue]) -> pd.DataFrame:
+    if not has_invoices:
+        missing = [f for f in CLIENT_REQUIRED if f not in cmap]
+        if missing:
+            raise _missing(missing, sheet, df.columns, "nécessaire(s) au calcul RFM sans lignes de factures")
+    if not any(k in cmap for k in ("client_id", "raison_sociale", "nom")):
+        raise _missing(["raison_sociale"], sheet, df.columns, "pour identifier chaque client")
+    out = pd.DataFrame(index=df.index)
+    sev_errors = []
+    for fld in ("client_id", "raison_sociale", "nom", "secteur", "ville", "email", "telephone", "pays",
+                "departement", "region", "code_naf"):
+        if fld in cmap:
+            col = df[cmap[fld]]
+            if fld == "client_id":
+                col = _id_text(col)
+            out[fld] = clean_text(col)
+    for fld in ("date_premier_achat", "date_dernier_achat"):
+        if fld in cmap:
+            out[fld], iss = parse_dates(df[cmap[fld]], sheet=sheet, column=cmap[fld])
+            sev_errors += iss
+    if "nb_commandes" in cmap:
+        out["nb_commandes"], iss = parse_counts(df[cmap["nb_commandes"]], sheet=sheet, column=cmap["nb_commandes"])
+        sev_errors += iss
+    if "ca_total" in cmap:
+        out["ca_total"], iss = parse_amounts(df[cmap["ca_total"]], sheet=sheet, column=cmap["ca_total"])
+        sev_errors += iss
+    if has_invoices:
+        # the invoice lines supply these values; a bad cell here is worth a warning only
+        sev_errors = [Issue(**{**i.as_dict(), "severity": WARNING}) if i.severity == ERROR else i for i in sev_errors]
+    issues += sev_errors
+    if "code_postal" in cmap:
+        out["code_postal"], _, iss = parse_postal_codes(df[cmap["code_postal"]], sheet=sheet, column=cmap["code_postal"])
+        issues += iss
+    for fld in ("siret", "siren"):
+        if fld in cmap:
+            out[fld], _, iss = parse_identifiers(df[cmap[fld]], fld, sheet=sheet, column=cmap[fld])
+            issues += iss
+    for fld in ("effectif", "tranche_effectif"):
+        if fld in cmap:
+            out[fld] = df[cmap[fld]]
+    return out
+
+
+def _id_text(col: pd.Series) -> pd.Series:
+    """Client codes as text: 123.0 (a number cell) → "123"."""
+    if pd.api.types.is_float_dtype(col.dtype):
+        return col.map(lambda v: f"{int(v)}" if v == v and float(v).is_integer() else v, na_action="ignore")
+    if col.dtype == object:
+        return col.map(lambda v: f"{int(v)}" if isinstance(v, float) and v.is_integer() else v, na_action="ignore")
+    return col
+
+
+def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
+                   *, by_id: bool) -> tuple[pd.DataFrame, int]:
+    missing = []
+    if "date_facture" not in imap:
+        missing.append("date_facture")
+    if "montant_ht" not in imap and "montant_ttc" not in imap:
+        missing.append("montant_ht")
+    if "client_id" not in imap and "raison_sociale" not in imap:
+        missing.append("client_id")
+    if missing:
+        raise _missing(missing, sheet, df.columns, "nécessaire(s) pour lire les factures")
+    amount_col = imap.get("montant_ht") or imap["montant_ttc"]
+    if "montant_ht" not in imap:
+        issues.append(Issue("montant_ttc_utilise", f"Pas de colonne de montant HT : le CA est calculé sur « {amount_col} » (TTC).",
+                            INFO, sheet, amount_col))
+    if by_id:
+        keys = _id_text(df[imap["client_id"]])
+        key_text = keys if pd.api.types.is_string_dtype(keys.dtype) else keys.astype("string")
+    else:
+        names = df[imap.get("raison_sociale") or imap["client_id"]]
+        key_text = _fold_series(names)
+    key_text = key_text.where(key_text.astype("string").str.strip() != "") if not pd.api.types.is_numeric_dtype(key_text.dtype) else key_text
+    dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"])
+    issues += iss
+    amounts, iss = parse_amounts(df[amount_col], sheet=sheet, column=amount_col)
+    issues += iss
+    # a trailing « Total » line of a report is not a client
+    total_line = key_text.isna() & dates.isna()
+    if key_text.dtype != object or True:
+        is_total = key_text.astype("string").str.strip().str.lower().isin(["total", "totaux", "total general"]).fillna(False)
+        total_line = total_line | (is_total & dates.isna())
+    no_date = dates.isna() & amounts.notna() & ~total_line
+    if not iss and no_date.any():
+        from .problems import value_issues
+        issues += value_issues("date_manquante", no_date, df[amount_col], sheet=sheet, column=imap["date_facture"],
+                               severity=ERROR, message="Ligne sans date pour un montant de « {value} » : "
+                                                       "indiquez la date de la facture.")
+    no_key = key_text.isna() & ~total_line
+    if no_key.any():
+        issues.append(Issue("ligne_sans_client", f"{int(no_key.sum())} ligne(s) de facture sans client ont été ignorées.",
+                            WARNING, sheet, imap.get("client_id") or imap.get("raison_sociale"), None, None,
+                            int(no_key.sum())))
+    _raise_errors(issues)
+    numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
+    types = df[imap["type_piece"]] if "type_piece" in imap else None
+    agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
+    agg = agg[agg["cle"].notna()].reset_index(drop=True)
+    if not by_id:
+        # show the company name as the user wrote it on its first line
+        first = pd.DataFrame({"k": key_text, "n": df[imap.get("raison_sociale") or imap["client_id"]]}).dropna()
+        first = first.drop_duplicates("k").set_index("k")["n"]
+        agg["nom_affiche"] = agg["cle"].map(first)
+    agg.attrs["by_id"] = by_id
+    return agg, n_after
+
+
+def _fold_series(s: pd.Series) -> pd.Series:
+    uniq = pd.unique(s.dropna())
+    table = {u: (fold(u) or None) for u in uniq}
+    return s.map(table).astype("string")
+
+
+def _raise_errors(issues: list[Issue]) -> None:
+    errors = [i for i in issues if i.severity == ERROR]
+    if not errors:
+        return
+    shown = errors[:5]
+    lines = [f"- {i.where()} : {i.message}" for i in shown]
+    more = f"\n… et {len(errors) - len(shown)} autre(s) problème(s) du même genre." if len(errors) > 5 else ""
+    raise InputDataError(
+        "Certaines valeurs ne peuvent pas être lues ; corrigez ces cellules puis relancez :\n"
+        + "\n".join(lines) + more,
+        issues=errors,
+    )
+
+
+# ---------------------------------------------------------------- combining
+
+ANALYSIS_FIELDS = ("date_premier_achat", "date_dernier_achat", "nb_commandes", "ca_total")
+
+
+def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.DataFrame | None
+             ) -> tuple[pd.DataFrame, pd.Index]:
+    """Features per client; returns the frame and the index labels of clients added from invoices."""
+    if agg is None:
+        feats = table.copy()
+        feats["source"] = "clients"
+        feats["ca_12m"] = np.nan
+        feats["ca_12m_prec"] = np.nan
+        return _ensure(feats), pd.Index([])
+    by_id = agg.attrs.get("by_id", True)
+    if table is None:
+        idx = pd.RangeIndex(len(agg))
+        feats = pd.DataFrame(index=idx)
+        if by_id:
+            feats["client_id"] = agg["cle"].to_numpy()
+        else:
+            feats["raison_sociale"] = agg["nom_affiche"].to_numpy()
+        for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
+            feats[fld] = agg[fld].to_numpy()
+        feats["source"] = "factures"
+        return _ensure(feats), idx
+    if by_id:
+        tkey = table["client_id"].astype("string") if "client_id" in table else pd.Series(pd.NA, index=table.index)
+    else:
+        name_col = table["raison_sociale"] if "raison_sociale" in table else table.get("nom")
+        tkey = _fold_series(name_col)
+    pos = pd.Index(agg["cle"].astype("string")).get_indexer(tkey.astype("string"))
+    feats = table.copy()
+    feats["source"] = "clients"
+    hit = pos >= 0
+    for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
+        vals = agg[fld].to_numpy()[pos[hit]]
+        if fld not in feats:
+            feats[fld] = np.nan if fld not in ("date_premier_achat", "date_dernier_achat") else pd.NaT
+        col = feats[fld].to_numpy(copy=True) if fld not in ("date_premier_achat", "date_dernier_achat") \
+            else feats[fld].to_numpy(dtype="datetime64[ns]", copy=True)
+        col = col.astype(vals.dtype) if fld in ("nb_commandes",) else col
+        col[hit] = vals
+        feats[fld] = col
+    unmatched = np.setdiff1d(np.arange(len(agg)), pos[hit])
+    new_idx = pd.Index([])
+    if len(unmatched):
+        start = _next_label(table.index)
+        new_idx = pd.RangeIndex(start, start + len(unmatched)) if start is not None else pd.RangeIndex(len(unmatched))
+        extra = pd.DataFrame(index=new_idx)
+        if by_id:
+            extra["client_id"] = agg["cle"].to_numpy()[unmatched]
+        else:
+            extra["raison_sociale"] = agg["nom_affiche"].to_numpy()[unmatched]
+        for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
+            extra[fld] = agg[fld].to_numpy()[unmatched]
+        extra["source"] = "factures"
+        feats = pd.concat([feats, extra])
+    return _ensure(feats), new_idx
+
+
+def _next_label(index: pd.Index):
+    if len(index) == 0:
+        return 0
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return int(index.max()) + 1
+    return None
+
+
+def _ensure(feats: pd.DataFrame) -> pd.DataFrame:
+    for fld in ("date_premier_achat", "date_dernier_achat"):
+        if fld not in feats:
+            feats[fld] = pd.NaT
+        feats[fld] = feats[fld].astype("datetime64[ns]")
+    for fld in ("nb_commandes", "ca_total", "ca_12m", "ca_12m_prec"):
+        if fld not in feats:
+            feats[fld] = np.nan
+        feats[fld] = pd.to_numeric(feats[fld], errors="coerce").astype("float64")
+    return feats
+
+
+def _apply_analysis_date(feats: pd.DataFrame, analysis: pd.Timestamp) -> int:
+    last = feats["date_dernier_achat"]
+    first = feats["date_premier_achat"]
+    future = last > analysis
+    if not future.any():
+        return 0
+    # no purchase at all before the analysis date: a prospect at that date
+    all_after = future & (first > analysis)
+    feats.loc[all_after, ["nb_commandes", "ca_total"]] = 0.0
+    feats.loc[all_after, ["date_premier_achat", "date_dernier_achat"]] = pd.NaT
+    return int(future.sum())
+
+
+# ---------------------------------------------------------------- scoring
+
+def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issues: list[Issue],
+           sheet: str, cmap: dict) -> None:
+    last = feats["date_dernier_achat"].to_numpy(dtype="datetime64[ns]")
+    orders = feats["nb_commandes"].to_numpy(dtype="float64")
+    ca = feats["ca_total"].to_numpy(dtype="float64")
+    has_date = ~np.isnat(last)
+    no_orders_known = np.isnan(orders)
+    assumed = no_orders_known & has_date
+    if assumed.any():
+        issues.append(Issue("commandes_manquantes", f"{int(assumed.sum())} client(s) ont une date de dernier achat "
+                            "mais pas de nombre de commandes : compté(s) pour 1 commande.", WARNING, sheet,
+                            cmap.get("nb_commandes"), None, None, int(assumed.sum())))
+        orders = np.where(assumed, 1.0, orders)
+        feats["nb_commandes"] = orders
+    buyer = orders >= 1
+    incomplete = buyer & ~has_date
+    if incomplete.any():
+        rows = feats.index[incomplete]
+        for row in rows[:200]:
+            issues.append(Issue("date_dernier_achat_manquante", "Client avec des commandes mais sans date de dernier "
+                                "achat : il n'est pas classé. Renseignez la date.", WARNING, sheet,
+                                cmap.get("date_dernier_achat"), row, None))
+    no_ca = buyer & has_date & np.isnan(ca)
+    if no_ca.any():
+        issues.append(Issue("ca_manquant", f"{int(no_ca.sum())} client(s) avec des commandes n'ont pas de CA : "
+                            "compté 0 €.", WARNING, sheet, cmap.get("ca_total"), None, None, int(no_ca.sum())))
+        ca = np.where(no_ca, 0.0, ca)
+        feats["ca_total"] = ca
+    scored = buyer & has_date
+    end = analysis.normalize().value
+    rec = np.full(len(feats), np.nan)
+    rec[scored] = np.maximum((end - last[scored].view("int64")) // _NS_PER_DAY, 0)
+    n = len(feats)
+    r = np.zeros(n, dtype=np.int8)
+    f = np.zeros(n, dtype=np.int8)
+    m = np.zeros(n, dtype=np.int8)
+    if scored.any():
+        r[scored], f[scored], m[scored] = rfm_scores(
+            rec[scored], orders[scored], ca[scored], mode=settings.mode_rfm,
+            seuils_r=settings.seuils_r, seuils_f=settings.seuils_f, seuils_m=settings.seuils_m,
+        )
+    rules = settings.regles_segments
+    names = np.array([x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED], dtype=object)
+    seg_idx = np.where(scored, lookup_array(rules)[r, f, m], np.where(incomplete, len(rules) + 1, len(rules)))
+    tiers = np.full(n, 3 if True else 0, dtype=np.int8)
+    tiers[scored] = pmg_mod.tier_codes(ca[scored], settings)
+    tiers[incomplete] = 4
+    tier_names = np.array(list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED], dtype=object)
+    feats["_scored"] = scored
+    feats["recence"] = rec
+    feats["score_r"] = r
+    feats["score_f"] = f
+    feats["score_m"] = m
+    feats["code_rfm"] = np.where(scored, r.astype(np.int16) * 100 + f * 10 + m, 0)
+    feats["segment_rfm"] = names[seg_idx]
+    feats["segment_pmg"] = tier_names[tiers]
+    _profile(feats, settings, issues, sheet, cmap)
+    pot = pmg_mod.potential_reasons(
+        feats["segment_pmg"], size=feats["taille"], sector=feats["secteur"],
+        r=pd.Series(r, index=feats.index), f=pd.Series(f, index=feats.index),
+        ca_12m=feats["ca_12m"] if feats["ca_12m"].notna().any() else None,
+        ca_12m_prev=feats["ca_12m_prec"] if feats["ca_12m"].notna().any() else None, settings=settings,
+    )
+    feats["potentiel"] = pot
+
+
+def _profile(feats: pd.DataFrame, settings: Settings, issues: list[Issue], sheet: str, cmap: dict) -> None:
+    idx = feats.index
+    feats["secteur"] = profile.sectors(idx, secteur=feats.get("secteur"), naf=feats.get("code_naf"))
+    feats["segment_secteur"] = profile.group_small_sectors(feats["secteur"], settings.seuil_regroupement_secteurs)
+    feats["taille"] = profile.sizes(feats.get("effectif"), feats.get("tranche_effectif"), idx)
+    feats["region"], feats["departement"] = profile.regions(
+        idx, postal=feats.get("code_postal"), ville=feats.get("ville"), departement=feats.get("departement"),
+        region=feats.get("region"), pays=feats.get("pays"),
+    )
+    valid = pd.Series(pd.NA, index=idx, dtype="boolean")
+    for fld in ("siren", "siret"):
+        if fld in feats:
+            col = feats[fld]
+            uniq = pd.unique(col.dropna())
+            table = {u: profile.siret_is_valid(u) for u in uniq}
+            v = col.map(table).astype("boolean")
+            valid = v.where(v.notna(), valid)
+            bad = (v == False).fillna(False)  # noqa: E712
+            for row in idx[bad.to_numpy()][:200]:
+                issues.append(Issue(f"{fld}_invalide", f"Le {fld.upper()} « {col.at[row]} » n'est pas valide "
+                                    "(clé de contrôle fausse). Vérifiez-le sur annuaire-entreprises.data.gouv.fr.",
+                                    WARNING, sheet, cmap.get(fld), row, col.at[row]))
+    feats["siret_valide"] = valid
+
+
+# ---------------------------------------------------------------- output
+
+_CODES = np.array([""] + [f"{c}" for c in range(1000)], dtype=object)
+
+
+def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.arrays.IntegerArray(np.asarray(values, dtype="int64"), np.asarray(mask, dtype=bool))
+
+
+def _output_frame(feats: pd.DataFrame) -> pd.DataFrame:
+    scored = feats["_scored"].to_numpy()
+    unscored = ~scored
+    rec = feats["recence"].to_numpy()
+    codes = feats["code_rfm"].to_numpy(dtype="int64")
+    code_txt = np.where(scored, _CODES[codes + 1], None)
+    out = pd.DataFrame(
+        {
+            OUTPUT_COLUMNS[0]: _int_array(np.nan_to_num(rec, nan=0), unscored),
+            OUTPUT_COLUMNS[1]: _int_array(feats["score_r"].to_numpy(), unscored),
+            OUTPUT_COLUMNS[2]: _int_array(feats["score_f"].to_numpy(), unscored),
+            OUTPUT_COLUMNS[3]: _int_array(feats["score_m"].to_numpy(), unscored),
+            OUTPUT_COLUMNS[4]: code_txt,
+            OUTPUT_COLUMNS[5]: feats["segment_rfm"].to_numpy(),
+            OUTPUT_COLUMNS[6]: feats["segment_pmg"].to_numpy(),
+            OUTPUT_COLUMNS[7]: feats["segment_secteur"].to_numpy(),
+            OUTPUT_COLUMNS[8]: feats["taille"].to_numpy(),
+            OUTPUT_COLUMNS[9]: feats["region"].to_numpy(),
+            OUTPUT_COLUMNS[10]: feats["potentiel"].to_numpy(),
+        },
+        index=feats.index,
+    )
+    return out
+
+
+def _client_frame(clients: pd.DataFrame | None, output: pd.DataFrame, feats: pd.DataFrame, new_rows: pd.Index,
+                  cmap: dict, imap: dict) -> pd.DataFrame:
+    """The user's rows (own columns untouched) + clients found only in invoices, then the output columns."""
+    if clients is None:
+        base = pd.DataFrame(index=feats.index)
+        key_label = "Code client" if "client_id" in feats else "Entreprise"
+        base[key_label] = feats["client_id" if "client_id" in feats else "raison_sociale"]
+        base["Date premier achat"] = feats["date_premier_achat"]
+        base["Date dernier achat"] = feats["date_dernier_achat"]
+        base["Nombre commandes"] = feats["nb_commandes"].astype("Int64")
+        base["CA total"] = feats["ca_total"]
+    elif len(new_rows):
+        extra = pd.DataFrame(index=new_rows, columns=clients.columns, dtype=object)
+        for fld in ("client_id", "raison_sociale") + ANALYSIS_FIELDS:
+            if fld in cmap and fld in feats:
+                extra[cmap[fld]] = feats.loc[new_rows, fld].to_numpy()
+        if "raison_sociale" not in cmap and "nom" in cmap and "raison_sociale" in feats:
+            extra[cmap["nom"]] = feats.loc[new_rows, "raison_sociale"].to_numpy()
+        base = pd.concat([clients, extra])
+    else:
+        base = clients
+    return pd.concat([base, output], axis=1)
