@@ -1,0 +1,200 @@
+"""The ``segmenter`` command — a thin layer over the library.
+
+Every command calls one library function; :func:`main` turns a
+:class:`SegmenterError` into one French paragraph on stderr and exit code 1
+(usage errors are typer's exit code 2). Other front ends mount their own typer
+app with one line in :func:`_mount_subapps`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import SegmenterError
+
+app = typer.Typer(
+    name="segmenter",
+    help="Segmentation clients (RFM, Petits/Moyens/Gros, secteur, taille, région) pour PME, dans Excel.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+console = Console(stderr=True)
+out = Console()
+
+
+class _State:
+    quiet = False
+
+
+@app.callback()
+def _root(quiet: bool = typer.Option(False, "--quiet", "-q", help="N'affiche rien sauf les erreurs (scripts).")):
+    _State.quiet = quiet
+
+
+def _parse_date(value: Optional[str]) -> Optional[dt.date]:
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise typer.BadParameter(f"date « {value} » invalide : écrivez AAAA-MM-JJ, par exemple 2025-12-31.")
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator:
+    """A rich spinner with the current step; ``step(text)`` advances it."""
+    if not enabled:
+        yield lambda _text: None
+        return
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("Démarrage", total=None)
+        yield lambda text: bar.update(task, description=text)
+
+
+def _summary_table(report) -> Table:
+    summary = report.result.summary
+    rfm = summary[summary["Dimension"] == "Segment RFM"]
+    table = Table(title="Segments RFM", title_justify="left")
+    table.add_column("Segment")
+    table.add_column("Clients", justify="right")
+    table.add_column("% base", justify="right")
+    table.add_column("CA", justify="right")
+    table.add_column("% CA", justify="right")
+    for _, r in rfm.iterrows():
+        table.add_row(str(r["Segment"]), _fr_int(r["Clients"]), _fr_pct(r["% base"]), _fr_eur(r["CA"]),
+                      _fr_pct(r["% CA"]))
+    return table
+
+
+def _fr_int(v) -> str:
+    return f"{int(v):,}".replace(",", "\u202f")
+
+
+def _fr_eur(v) -> str:
+    return f"{float(v):,.0f} €".replace(",", "\u202f")
+
+
+def _fr_pct(v) -> str:
+    return f"{100 * float(v):.1f} %".replace(".", ",")
+
+
+def _report(report, started: float) -> None:
+    if _State.quiet:
+        return
+    out.print(_summary_table(report))
+    pareto = getattr(report.result, "pareto", None)
+    if pareto is not None and getattr(pareto, "sentence", None):
+        out.print(pareto.sentence)
+    n = len(report.result.output)
+    out.print(f"{_fr_int(n)} clients segmentés en {time.perf_counter() - started:.1f} s.".replace(".", ",", 1))
+    if report.created_clients_sheet:
+        out.print(f"Feuille « {report.clients_sheet} » créée à partir des factures.")
+    elif report.appended_clients:
+        out.print(f"{report.appended_clients} clients trouvés seulement dans les factures ajoutés à « {report.clients_sheet} ».")
+    out.print(f"Classeur : [bold]{report.output}[/bold]")
+    if report.backup is not None:
+        out.print(f"Version précédente sauvegardée : {report.backup}")
+
+
+@app.command()
+def run(
+    fichier: Path = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;)."),
+    sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Classeur à écrire (sinon le fichier "
+                                          "lui-même est mis à jour ; un .csv donne un .xlsx à côté)."),
+    date: Optional[str] = typer.Option(None, "--date", help="Date d'analyse AAAA-MM-JJ (sinon « Paramètres » "
+                                       "ou la date du jour)."),
+    feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients (ou des factures)."),
+) -> None:
+    """Segmente les clients d'un classeur ou d'un export CSV et écrit le résultat dans le classeur."""
+    from .workbook import run as run_workbook
+
+    analysis_date = _parse_date(date)
+    started = time.perf_counter()
+    with _progress(not _State.quiet) as step:
+        report = run_workbook(fichier, sortie, analysis_date=analysis_date, sheet=feuille, progress=step)
+    _report(report, started)
+
+
+@app.command()
+def demo(
+    dossier: Path = typer.Argument(Path("segmenter-demo"), help="Dossier où écrire le classeur de démonstration."),
+) -> None:
+    """Crée un classeur de démonstration réaliste (3 000 clients) et le segmente."""
+    from .workbook import run as run_workbook
+    from .workbook.templates import DEMO_DATE, DEMO_NAME, build_demo_workbook
+
+    started = time.perf_counter()
+    target = Path(dossier) / DEMO_NAME
+    with _progress(not _State.quiet) as step:
+        step("Création du classeur de démonstration")
+        if target.exists():
+            from .workbook.files import check_not_open
+
+            check_not_open(target)
+        build_demo_workbook(target)
+        report = run_workbook(target, analysis_date=DEMO_DATE, progress=step, backup=False)
+    _report(report, started)
+
+
+@app.command()
+def template(
+    dossier: Path = typer.Argument(Path("."), help="Dossier où copier le modèle vierge."),
+) -> None:
+    """Copie le modèle vierge de fichier clients (avec « Paramètres » et « Mode d'emploi »)."""
+    from .workbook.templates import TEMPLATE_NAME, build_template
+    from .workbook.files import atomic_write
+
+    target = Path(dossier) / TEMPLATE_NAME
+    Path(dossier).mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        raise SegmenterError(
+            f"« {target} » existe déjà : il n'a pas été remplacé. Choisissez un autre dossier ou supprimez-le."
+        )
+    atomic_write(target, build_template, backup=False)
+    if not _State.quiet:
+        out.print(f"Modèle vierge : [bold]{target}[/bold] — remplissez la feuille « Clients » puis lancez "
+                  f"« segmenter run {target} ».")
+
+
+def _mount_subapps() -> None:
+    """Other front ends' commands, one line each (``app.add_typer(…)`` or ``app.command()(…)``)."""
+
+
+_mount_subapps()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: one French paragraph and exit 1 for a user's mistake, exit 2 for a usage error."""
+    try:
+        # standalone mode: typer prints usage errors itself and exits 2; --help exits 0
+        app(args=argv, prog_name="segmenter")
+    except SegmenterError as err:
+        from rich.text import Text
+
+        # the message is plain text: never let rich read brackets in it as markup
+        console.print(Text.assemble(("Erreur : ", "bold red"), err.message), highlight=False)
+        return 1
+    except SystemExit as exit_:
+        code = exit_.code
+        return code if isinstance(code, int) else (0 if code is None else 1)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""The workbook job: read a workbook or CSV, segment, write everything back, save safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from .. import headers as hdr
+from ..errors import MissingColumnError, SegmenterError, WorkbookError
+from ..settings import Settings
+from . import csvio, fastsheet, files, reader, writer
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunReport:
+    """What a run did: where the result is, and the analysis itself."""
+
+    input: Path
+    output: Path
+    backup: Path | None
+    result: object  # SegmentationResult
+    clients_sheet: str
+    invoices_sheet: str | None
+    created_clients_sheet: bool = False
+    appended_clients: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _noop(_: str) -> None:
+    pass
+
+
+def default_output(path: Path) -> Path:
+    path = Path(path)
+    return path.with_suffix(".xlsx") if path.suffix.lower() in files.CSV_SUFFIXES else path
+
+
+def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt.date | None = None,
+        sheet: str | None = None, progress: Progress | None = None, backup: bool = True) -> RunReport:
+    """Segment the clients of ``path`` (.xlsx, .xlsm or French .csv) and save the workbook.
+
+    Without ``output`` an Excel input is updated in place (the previous version
+    kept as ``NOM.sauvegarde.xlsx``) and a CSV gives ``NOM.xlsx`` beside it.
+    """
+    path = Path(path)
+    progress = progress or _noop
+    kind = files.file_kind(path)
+    target = Path(output) if output is not None else default_output(path)
+    if target.suffix.lower() not in files.EXCEL_SUFFIXES:
+        raise WorkbookError(
+            f"Le fichier de sortie « {target.name} » doit avoir l'extension .xlsx (ou .xlsm pour garder les macros)."
+        )
+    if kind != "csv":
+        files.check_not_open(path)
+    files.check_not_open(target)
+    if kind == "csv":
+        return _run_csv(path, target, analysis_date, progress, backup)
+    return _run_excel(path, target, kind, analysis_date, sheet, progress, backup)
+
+
+def _settings_with_date(settings: Settings | None, analysis_date: dt.date | None) -> Settings:
+    settings = settings or Settings()
+    if analysis_date is not None:
+        settings = settings.replace(date_analyse=analysis_date)
+    return settings
+
+
+def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None):
+    import openpyxl
+
+    keep_vba = (kind == "xlsm") if keep_vba is None else keep_vba
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about extensions it drops (slicers, x14 validations): measured and documented
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError) as err:
+        raise WorkbookError(
+            f"Le classeur « {path.name} » n'a pas pu être ouvert ({type(err).__name__} : {err}). "
+            "Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, puis relancez."
+        ) from None
+    except Exception as err:  # lxml / xml errors of a damaged part
+        raise WorkbookError(
+            f"Le classeur « {path.name} » est endommagé ({type(err).__name__}). Ouvrez-le dans Excel pour le "
+            "réparer, puis relancez."
+        ) from None
+
+
+def _segment(clients: reader.SheetData | None, invoices: reader.SheetData | None, settings: Settings):
+    from ..pipeline import segment
+
+    return segment(
+        clients=clients.frame if clients is not None else None,
+        invoices=invoices.frame if invoices is not None else None,
+        settings=settings,
+        clients_sheet=clients.sheet if clients is not None else "Clients",
+        invoices_sheet=invoices.sheet if invoices is not None else "Factures",
+    )
+
+
+def _no_table_error(name: str, sheets: list[str]) -> MissingColumnError:
+    listed = ", ".join(f"« {s} »" for s in sheets) or "aucune"
+    return MissingColumnError(
+        f"Aucun tableau de clients ni de lignes de factures trouvé dans « {name} » (feuilles examinées : {listed}). "
+        "Il faut une ligne d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et soit "
+        "Date dernier achat, Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
+    )
+
+
+def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> RunReport:
+    from .. import layout
+
+    t0 = time.perf_counter()
+    timings = {}
+    progress("Lecture des valeurs")
+    values = reader.read_values(path)
+    timings["lecture_valeurs"] = time.perf_counter() - t0
+    progress("Ouverture du classeur")
+    keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
+    wb = load_openpyxl(path, kind, keep_vba=keep_vba)
+    timings["ouverture_openpyxl"] = time.perf_counter() - t0
+    settings = _settings_with_date(layout.read_settings(wb), analysis_date)
+
+    found = reader.locate(values, overrides=settings.column_overrides)
+    if sheet is not None:
+        for shape, (name, guess) in reader.locate(values, sheet=sheet, overrides=settings.column_overrides).items():
+            found = {k: v for k, v in found.items() if v[0] != sheet}
+            found[shape] = (name, guess)
+    if not found:
+        raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
+    datas: dict[str, reader.SheetData] = {}
+    for shape, (name, guess) in found.items():
+        ws = wb[name]
+        ours = reader.output_header_cells(wb, name, guess.row + 1) if shape == "clients" else []
+        data = reader.read_table(values[name], name, guess, tables=reader.find_tables(ws), our_cols=ours)
+        reader.require_data(data)
+        datas[shape] = data
+    del values
+    clients, invoices = datas.get("clients"), datas.get("factures")
+
+    progress("Segmentation")
+    result = _segment(clients, invoices, settings)
+    timings["segmentation"] = time.perf_counter() - t0
+
+    progress("Écriture des colonnes et des feuilles")
+    created = False
+    appended = 0
+    if clients is not None:
+        appended_labels = [lb for lb in result.output.index if lb not in clients.frame.index]
+        row_map = _append_rows(clients, appended_labels)
+        appended = len(appended_labels)
+        writer.write_outputs(wb, clients, result, row_map=row_map)
+        clients_sheet = clients.sheet
+    else:
+        clients_sheet = create_clients_sheet(wb, result)
+        created = True
+        appended = len(result.output)
+    layout.write_report_sheets(wb, result)
+    timings["ecriture"] = time.perf_counter() - t0
+
+    progress("Enregistrement")
+    saved = files.atomic_write(target, wb.save, backup=backup, verify=files.verify_xlsx)
+    timings["enregistrement"] = time.perf_counter() - t0
+    return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
+                     created, appended, timings)
+
+
+def _append_rows(data: reader.SheetData, labels: list) -> dict:
+    """Excel rows for the clients found only in the invoices.
+
+    Right under the data when nothing is below it; below a Total row (or
+    anything else under the table) otherwise, after one blank row.
+    """
+    if not labels:
+        return {}
+    below = data.total_row is not None or data.last_used_row > data.last_data_row or (
+        data.table is not None and data.table.totals_rows)
+    start = data.last_used_row + 2 if below else data.last_data_row + 1
+    return {label: start + i for i, label in enumerate(labels)}
+
+
+def create_clients_sheet(wb, result, title: str = "Clients") -> str:
+    """A « Clients » sheet made from the invoice lines, as an Excel Table with our columns."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    if title in wb.sheetnames:
+        del wb[title]
+    ws = wb.create_sheet(title, 0)
+    frame = result.clients
+    headers = [str(c) for c in frame.columns]
+    ws.append(headers)
+    fmts = {}
+    for j, col in enumerate(frame.columns, start=1):
+        s = frame[col]
+        name = str(col)
+        if name in writer._FORMATS:
+            fmts[j] = writer._FORMATS[name]
+        elif pd.api.types.is_datetime64_any_dtype(s) or s.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
+            fmts[j] = writer.FMT_DATE
+        elif name.lower().startswith(("ca", "montant", "panier")) and pd.api.types.is_numeric_dtype(s):
+            fmts[j] = writer.FMT_EUR
+        elif pd.api.types.is_integer_dtype(s):
+            fmts[j] = writer.FMT_INT
+    for r, row in enumerate(frame.itertuples(index=False), start=2):
+        for j, v in enumerate(row, start=1):
+            v = writer._cell_value(v)
+            if v is None:
+                continue
+            c = ws.cell(r, j, v)
+            if j in fmts:
+                c.number_format = fmts[j]
+    for j, name in enumerate(headers, start=1):
+        c = ws.cell(1, j)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = PatternFill("solid", fgColor="2F5597")
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(j)].width = writer._WIDTHS.get(name, max(12, min(len(name) + 3, 30)))
+    ws.freeze_panes = "A2"
+    last = f"{get_column_letter(len(headers))}{max(2, len(frame) + 1)}"
+    table = Table(displayName="TableClients", ref=f"A1:{last}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    if "TableClients" not in {t for s in wb.worksheets for t in s.tables}:
+        ws.add_table(table)
+    first_out = next((j for j, h in enumerate(headers, start=1) if h in writer._WIDTHS), None)
+    if first_out is not None:
+        writer._record_output_name(wb, title, 1, first_out, len(headers))
+    return title
+
+
+# --------------------------------------------------------------------- CSV
+
+
+def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict]:
+    """The CSV as text frame, its shape (clients / factures) and header mapping."""
+
+    def header_row(rows):
+        guess = hdr.find_header_row(rows)
+        return guess.row if guess is not None else None
+
+    frame, fmt = csvio.read_csv(path, find_header_row=header_row)
+    best = None
+    for shape in hdr.SHAPES:
+        mapping = hdr.map_columns(list(frame.columns), shape)
+        score = hdr.shape_score(mapping, shape)
+        if score and (best is None or score > best[2]):
+            best = (shape, mapping, score)
+    if best is None:
+        raise _no_table_error(path.name, [path.name])
+    if frame.empty:
+        raise MissingColumnError(f"Le fichier « {path.name} » a des en-têtes mais aucune ligne de données.")
+    return frame, best[0], best[1]
+
+
+_TEXT_FIELDS = {"client_id", "code_postal", "siret", "siren", "telephone", "code_naf", "numero_facture",
+                "tranche_effectif", "departement"}
+
+
+def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
+    import openpyxl
+
+    from .. import layout
+
+    t0 = time.perf_counter()
+    timings = {}
+    progress("Lecture du CSV")
+    frame, shape, mapping = read_french_csv(path)
+    timings["lecture"] = time.perf_counter() - t0
+    sheet_name = "Clients" if shape == "clients" else "Factures"
+    data = reader.SheetData(sheet=sheet_name, shape=shape, header_row=1, frame=frame,
+                            columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
+                            last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]))
+    # the CSV's line numbers are the rows messages name; in the workbook the data starts on row 2
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    data.last_data_row = data.last_used_row = 1 + len(frame)
+    settings = _settings_with_date(None, analysis_date)
+    progress("Segmentation")
+    result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
+    timings["segmentation"] = time.perf_counter() - t0
+
+    progress("Écriture du classeur")
+    keep_text = {mapping[f] for f in _TEXT_FIELDS if f in mapping}
+    typed = csvio.typed_columns(frame, keep_text)
+    out_frame = frame.assign(**typed) if typed else frame
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet_name
+    _write_header_and_sample(ws, out_frame)
+    created = False
+    if shape == "clients":
+        # clients CSVs are small: write them through openpyxl, with our columns
+        _write_rows_openpyxl(ws, out_frame)
+        data.columns = {c: j for j, c in enumerate(out_frame.columns, start=1)}
+        writer.write_outputs(wb, data, result)
+        clients_sheet = sheet_name
+    else:
+        clients_sheet = create_clients_sheet(wb, result)
+        created = True
+    layout.write_report_sheets(wb, result)
+    timings["ecriture"] = time.perf_counter() - t0
+
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        if shape == "factures":
+            fastsheet.splice_rows(tmp, sheet_name, out_frame, first_row=2)
+
+    progress("Enregistrement")
+    saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
+    timings["enregistrement"] = time.perf_counter() - t0
+    return RunReport(path, target, saved, result, clients_sheet, sheet_name if shape == "factures" else None,
+                     created, len(result.output) if created else 0, timings)
+
+
+def _write_header_and_sample(ws, frame: pd.DataFrame) -> None:
+    """Header row (bold, filter, frozen) and, on row 2, one cell per column with its number format."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    for j, col in enumerate(frame.columns, start=1):
+        c = ws.cell(1, j, str(col))
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="D9E1F2")
+        c.alignment = Alignment(vertical="center")
+        s = frame[col]
+        sample = ws.cell(2, j)
+        if pd.api.types.is_datetime64_any_dtype(s):
+            sample.number_format = writer.FMT_DATE
+        elif pd.api.types.is_float_dtype(s):
+            sample.number_format = writer.FMT_EUR if _looks_amount(str(col)) else "#,##0.00"
+        elif pd.api.types.is_integer_dtype(s):
+            sample.number_format = "0"
+        first = s.dropna()
+        sample.value = writer._cell_value(first.iloc[0]) if len(first) else None
+        width = max(len(str(col)) + 3, min(int(first.iloc[:200].astype(str).str.len().max() or 8) + 2, 40)) if len(first) else 12
+        ws.column_dimensions[get_column_letter(j)].width = max(width, 10)
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(max(1, frame.shape[1]))}{len(frame) + 1}"
+
+
+def _looks_amount(header: str) -> bool:
+    h = hdr.normalize_header(header)
+    return any(w in h for w in ("montant", "ca", "total", "prix", "ht", "ttc", "chiffre"))
+
+
+def _write_rows_openpyxl(ws, frame: pd.DataFrame) -> None:
+    fmts = [ws.cell(2, j).number_format for j in range(1, frame.shape[1] + 1)]
+    for r, row in enumerate(frame.itertuples(index=False), start=2):
+        for j, v in enumerate(row, start=1):
+            v = writer._cell_value(v)
+            c = ws.cell(r, j)
+            c.value = v
+            if fmts[j - 1] != "General":
+                c.number_format = fmts[j - 1]

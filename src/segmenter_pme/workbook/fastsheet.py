@@ -1,0 +1,137 @@
+"""Stream a big data sheet into a workbook saved by openpyxl.
+
+openpyxl keeps every cell as an object: a million invoice lines would take
+minutes and gigabytes. So openpyxl writes the sheet with its header and one
+styled sample row (that puts the styles, frozen pane, widths and filter in the
+file), and we then replace that sheet's rows by streamed XML. Strings are
+written inline (``t="inlineStr"``) so the shared-string table openpyxl wrote
+stays valid; each cell reuses the style index of the sample cell of its column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+from openpyxl.utils import get_column_letter
+
+_EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00")
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def sheet_part(zf: zipfile.ZipFile, title: str) -> str:
+    """Zip path of the worksheet called ``title``."""
+    wb_xml = zf.read("xl/workbook.xml").decode("utf-8")
+    rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
+    for m in re.finditer(r"<(?:\w+:)?sheet\b[^>]*>", wb_xml):
+        tag = m.group(0)
+        name = re.search(r'name="([^"]*)"', tag).group(1)
+        if _unescape(name) == title:
+            rid = re.search(r'r:id="([^"]*)"|\bid="([^"]*)"', tag)
+            rid = rid.group(1) or rid.group(2)
+            for rel in re.finditer(r"<Relationship\b[^>]*>", rels):
+                if f'Id="{rid}"' in rel.group(0):
+                    target = re.search(r'Target="([^"]*)"', rel.group(0)).group(1)
+                    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    raise KeyError(title)
+
+
+def _unescape(s: str) -> str:
+    return s.replace("&apos;", "'").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def _column_xml(values: pd.Series, letter: str, style: str) -> np.ndarray:
+    """One ``<c>`` string per row ('' for an empty cell)."""
+    s_attr = f' s="{style}"' if style else ""
+    n = len(values)
+    out = np.full(n, "", dtype=object)
+    if pd.api.types.is_datetime64_any_dtype(values):
+        mask = values.notna().to_numpy()
+        serial = (values.to_numpy(dtype="datetime64[ns]")[mask] - _EXCEL_EPOCH) / np.timedelta64(1, "D")
+        out[mask] = [f'{s_attr}><v>{x:.10g}</v></c>' for x in serial]
+        return out
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        arr = values.to_numpy(dtype="float64", na_value=np.nan)
+        mask = ~np.isnan(arr)
+        out[mask] = [f'{s_attr}><v>{x!r}</v></c>' if not float(x).is_integer() else f'{s_attr}><v>{int(x)}</v></c>'
+                     for x in arr[mask]]
+        return out
+    vals = values.to_numpy(dtype=object)
+    for i, v in enumerate(vals):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            continue
+        text = _ILLEGAL.sub("", str(v))
+        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+        out[i] = f'{s_attr} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+    return out
+
+
+def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str], chunk: int = 50_000):
+    """Yield the ``<row>`` elements of ``frame`` starting at Excel row ``first_row``."""
+    letters = [get_column_letter(j + 1) for j in range(frame.shape[1])]
+    for start in range(0, len(frame), chunk):
+        part = frame.iloc[start:start + chunk]
+        cols = [_column_xml(part.iloc[:, j], letters[j], styles[j] if j < len(styles) else "")
+                for j in range(part.shape[1])]
+        lines = []
+        for i in range(len(part)):
+            r = first_row + start + i
+            cells = "".join(f'<c r="{letters[j]}{r}"{col[i]}' for j, col in enumerate(cols) if col[i])
+            lines.append(f'<row r="{r}">{cells}</row>')
+        yield "".join(lines)
+
+
+def splice_rows(xlsx: Path, sheet_title: str, frame: pd.DataFrame, first_row: int) -> None:
+    """Replace the rows from ``first_row`` down of ``sheet_title`` in ``xlsx`` with ``frame``'s values."""
+    xlsx = Path(xlsx)
+    with zipfile.ZipFile(xlsx) as zf:
+        part = sheet_part(zf, sheet_title)
+        xml = zf.read(part).decode("utf-8")
+    xml = xml.replace("<sheetData/>", "<sheetData></sheetData>")
+    head, rest = xml.split("<sheetData>", 1)
+    body, tail = rest.split("</sheetData>", 1)
+    kept, styles = [], []
+    for m in re.finditer(r'<row r="(\d+)".*?</row>', body, re.S):
+        r = int(m.group(1))
+        if r < first_row:
+            kept.append(m.group(0))
+        elif r == first_row:
+            # the styled sample row gives each column its style index
+            cells = re.findall(r'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>)', m.group(0))
+            by_letter = {}
+            for letter, attrs in cells:
+                sm = re.search(r'\bs="(\d+)"', attrs)
+                by_letter[letter] = sm.group(1) if sm else ""
+            styles = [by_letter.get(get_column_letter(j + 1), "") for j in range(frame.shape[1])]
+    last_row = first_row + len(frame) - 1
+    last_col = get_column_letter(max(frame.shape[1], 1))
+    head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_col}{max(last_row, 1)}"/>', head)
+    tail = re.sub(r'(<autoFilter ref=")([A-Z]+\d+):([A-Z]+)\d+"', lambda m: f'{m.group(1)}{m.group(2)}:{m.group(3)}{last_row}"', tail)
+    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=xlsx.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+            for item in src.infolist():
+                if item.filename == part:
+                    info = zipfile.ZipInfo(part, date_time=item.date_time)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    with dst.open(info, "w", force_zip64=True) as out:
+                        out_write = out.write
+                        out_write((head + "<sheetData>" + "".join(kept)).encode("utf-8"))
+                        for chunk in rows_xml(frame, first_row, styles):
+                            out_write(chunk.encode("utf-8"))
+                        out_write(("</sheetData>" + tail).encode("utf-8"))
+                else:
+                    dst.writestr(item, src.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
+        shutil.move(tmp, xlsx)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)

@@ -1,0 +1,285 @@
+"""Find the client table and the invoice lines in a workbook, and read them.
+
+Values come from python-calamine (fast, and it returns the values Excel last
+computed for formulas); only the structure we must respect when writing
+(Excel Tables) comes from openpyxl. Frames keep the user's headers and use the
+Excel row numbers as index, so every message names the real row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .. import headers as hdr
+from ..errors import InputDataError, MissingColumnError, WorkbookError
+from ..fields import OUTPUT_COLUMNS
+
+#: sheets we write: never read as client or invoice data
+OUR_SHEETS = ("Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi")
+OUTPUT_NAME = "_segmenter_sortie"  # hidden defined name locating our output header cells
+CALC_SUFFIX = " (calculée)"
+_OUR_HEADERS = set(OUTPUT_COLUMNS) | {c + CALC_SUFFIX for c in OUTPUT_COLUMNS}
+_TOTAL = re.compile(r"^\s*(sous[- ]?)?totau?x?\b|^\s*total\b", re.IGNORECASE)
+SCAN_ROWS = 30
+
+
+@dataclass
+class TableInfo:
+    """An Excel Table (``ListObject``) that holds the data."""
+
+    name: str
+    ref: str
+    min_col: int
+    min_row: int
+    max_col: int
+    max_row: int
+    totals_rows: int = 0
+
+
+@dataclass
+class SheetData:
+    """One table of data found in a sheet (client table or invoice lines)."""
+
+    sheet: str
+    shape: str  # "clients" | "factures"
+    header_row: int  # Excel row, 1-based
+    frame: pd.DataFrame  # user's columns only; index = Excel rows
+    columns: dict[str, int]  # frame column → Excel column (1-based)
+    mapping: dict[str, Any] = field(default_factory=dict)
+    output_columns: dict[str, int] = field(default_factory=dict)  # our header → Excel column, if present
+    output_headers: dict[str, str] = field(default_factory=dict)  # output name → header text used
+    last_data_row: int = 0  # last Excel row of data (Total row excluded)
+    total_row: int | None = None  # a trailing "Total" row, kept out of the analysis
+    last_used_row: int = 0
+    table: TableInfo | None = None
+
+    @property
+    def last_user_col(self) -> int:
+        return max(self.columns.values(), default=0)
+
+
+def _blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _header_text(v: Any) -> str | None:
+    if _blank(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.strftime("%d/%m/%Y")
+    return str(v).strip()
+
+
+def read_values(path: Path) -> dict[str, list[list[Any]]]:
+    """All sheets' values, from A1 (``rows[0]`` is Excel row 1, ``rows[r][0]`` column A)."""
+    try:
+        from python_calamine import CalamineWorkbook
+
+        book = CalamineWorkbook.from_path(str(path))
+        out = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            out[name] = sheet.to_python(skip_empty_area=False) if sheet.height else []
+        return out
+    except WorkbookError:
+        raise
+    except Exception as err:  # calamine raises its own types for every broken file
+        raise WorkbookError(
+            f"Le classeur « {Path(path).name} » est illisible ({type(err).__name__}). Ouvrez-le dans Excel "
+            "pour le réparer ou l'enregistrer à nouveau au format .xlsx, puis relancez."
+        ) from None
+
+
+def output_header_cells(wb, sheet: str, header_row: int) -> list[int]:
+    """Columns of our output headers recorded in the hidden defined name, if it points here."""
+    dn = _get_defined_name(wb, OUTPUT_NAME)
+    if dn is None:
+        return []
+    try:
+        dests = list(dn.destinations)
+    except Exception:
+        return []
+    from openpyxl.utils.cell import range_boundaries
+
+    cols = []
+    for title, ref in dests:
+        if title != sheet:
+            continue
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+        except ValueError:
+            return []
+        if min_row != header_row:
+            return []
+        cols.extend(range(min_col, max_col + 1))
+    return cols
+
+
+def _get_defined_name(wb, name):
+    try:
+        return wb.defined_names.get(name)
+    except AttributeError:  # pragma: no cover - openpyxl < 3.1
+        for dn in wb.defined_names.definedName:
+            if dn.name == name:
+                return dn
+    return None
+
+
+def find_tables(ws) -> list[TableInfo]:
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    for name, table in ws.tables.items():
+        ref = table.ref if hasattr(table, "ref") else table
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        totals = int(getattr(table, "totalsRowCount", 0) or 0)
+        out.append(TableInfo(name, ref, min_col, min_row, max_col, max_row, totals))
+    return out
+
+
+def locate(values: dict[str, list[list[Any]]], *, sheet: str | None = None,
+           overrides: dict[str, str] | None = None) -> dict[str, tuple[str, hdr.HeaderGuess]]:
+    """``{"clients": (sheet, guess), "factures": (sheet, guess)}`` for the tables found by their headers."""
+    if sheet is not None and sheet not in values:
+        names = ", ".join(f"« {n} »" for n in values)
+        raise WorkbookError(f"La feuille « {sheet} » n'existe pas dans ce classeur. Feuilles présentes : {names}.")
+    best: dict[str, tuple[str, hdr.HeaderGuess]] = {}
+    candidates = [sheet] if sheet else [n for n in values if n not in OUR_SHEETS]
+    for name in candidates:
+        rows = [_strip_ours(r) for r in values[name][:SCAN_ROWS]]
+        for shape in hdr.SHAPES:
+            guess = _best_of_shape(rows, shape, overrides)
+            if guess is None:
+                continue
+            # a sheet named like its content wins ties (« Clients », « Factures », « Ventes »)
+            bonus = 1 if re.search(r"client" if shape == "clients" else r"factur|vente|ligne|command", name, re.I) else 0
+            score = guess.score * 2 + bonus
+            if shape not in best or score > best[shape][1].score * 2 + best[shape][2]:
+                best[shape] = (name, guess, bonus)
+    found = {k: (v[0], v[1]) for k, v in best.items()}
+    if "clients" in found and "factures" in found and found["clients"][0] == found["factures"][0]:
+        # one sheet cannot be both: keep the stronger reading
+        c, f = found["clients"][1], found["factures"][1]
+        del found["factures" if c.score >= f.score else "clients"]
+    if sheet is not None and not found:
+        raise MissingColumnError(
+            f"La feuille « {sheet} » ne contient ni tableau de clients (colonnes Nom ou Entreprise, Date dernier "
+            "achat, Nombre commandes, CA total) ni lignes de factures (Code client ou Client, Date, Montant HT) "
+            "dans ses 30 premières lignes. Vérifiez les en-têtes de colonnes."
+        )
+    return found
+
+
+def _strip_ours(row: list[Any]) -> list[Any]:
+    # our own output headers must not be read as the user's (our « Région » is not a region column)
+    return [None if (isinstance(c, str) and c.strip() in _OUR_HEADERS) else c for c in row]
+
+
+def _best_of_shape(rows, shape, overrides):
+    best = None
+    for i, row in enumerate(rows):
+        cells = [c for c in row if isinstance(c, str) and c.strip()]
+        if len(cells) < 2:
+            continue
+        try:
+            mapping = hdr.map_columns(list(row), shape, overrides)
+        except Exception:
+            mapping = hdr.map_columns(list(row), shape)
+        score = hdr.shape_score(mapping, shape)
+        if score and (best is None or score > best.score):
+            best = hdr.HeaderGuess(i, shape, mapping, score)
+    return best
+
+
+def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
+               tables: list[TableInfo] = (), our_cols: list[int] = ()) -> SheetData:
+    """The data below the header row as a frame (user's columns only, index = Excel rows)."""
+    header_row = guess.row + 1
+    header_cells = values[guess.row] if guess.row < len(values) else []
+    table = next((t for t in tables if t.min_row == header_row), None)
+    if table is None:
+        table = next((t for t in tables if t.min_row <= header_row <= t.max_row), None)
+    # our columns: recorded by the defined name, else our exact headers next to « Segment RFM »
+    ours = {c for c in our_cols if c - 1 < len(header_cells) and _header_text(header_cells[c - 1]) in _OUR_HEADERS}
+    if not ours:
+        ours = _our_block(header_cells)
+    columns: dict[str, int] = {}
+    output_columns: dict[str, int] = {}
+    output_headers: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    for j, cell in enumerate(header_cells):
+        col = j + 1
+        text = _header_text(cell)
+        if col in ours:
+            base = text[: -len(CALC_SUFFIX)] if text.endswith(CALC_SUFFIX) else text
+            output_columns[base] = col
+            output_headers[base] = text
+            continue
+        if table is not None and not (table.min_col <= col <= table.max_col):
+            continue
+        if text is None:
+            continue
+        if text in seen:
+            seen[text] += 1
+            text = f"{text} ({seen[text]})"
+        else:
+            seen[text] = 1
+        columns[text] = col
+    end = len(values)
+    if table is not None:
+        end = min(end, table.max_row - table.totals_rows)
+    body = values[guess.row + 1: end]
+    data = {name: [r[col - 1] if col - 1 < len(r) else None for r in body] for name, col in columns.items()}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body)), dtype=object)
+    frame = frame.map(lambda v: None if _blank(v) else v) if len(frame) else frame
+    frame = frame.dropna(how="all")
+    total_row = None
+    if len(frame):
+        last = frame.index[-1]
+        first_text = next((v for v in frame.loc[last] if isinstance(v, str)), None)
+        if first_text is not None and _TOTAL.match(first_text):
+            total_row = int(last)
+            frame = frame.drop(index=last)
+    last_used = max([header_row] + [i + 1 for i, r in enumerate(values) if any(not _blank(v) for v in r)])
+    return SheetData(
+        sheet=sheet, shape=guess.shape, header_row=header_row, frame=frame, columns=columns,
+        mapping=dict(guess.mapping), output_columns=output_columns, output_headers=output_headers,
+        last_data_row=int(frame.index[-1]) if len(frame) else header_row, total_row=total_row,
+        last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
+    )
+
+
+def _our_block(header_cells: list[Any]) -> set[int]:
+    """Columns of a contiguous run of our headers around « Segment RFM » (rightmost wins)."""
+    texts = [_header_text(c) for c in header_cells]
+    anchors = [i for i, t in enumerate(texts) if t in ("Segment RFM", "Segment RFM" + CALC_SUFFIX)]
+    if not anchors:
+        return set()
+    i = anchors[-1]
+    lo = hi = i
+    while lo - 1 >= 0 and texts[lo - 1] in _OUR_HEADERS:
+        lo -= 1
+    while hi + 1 < len(texts) and texts[hi + 1] in _OUR_HEADERS:
+        hi += 1
+    block: dict[str, int] = {}
+    for j in range(lo, hi + 1):
+        name = texts[j][: -len(CALC_SUFFIX)] if texts[j].endswith(CALC_SUFFIX) else texts[j]
+        block[name] = j + 1  # a user's column of the same name further left loses to ours
+    return set(block.values())
+
+
+def require_data(data: SheetData) -> None:
+    if data.frame.empty:
+        what = "client" if data.shape == "clients" else "ligne de facture"
+        raise InputDataError(
+            f"La feuille « {data.sheet} » a bien des en-têtes (ligne {data.header_row}) mais aucune {what} "
+            "en dessous. Collez vos données sous les en-têtes puis relancez."
+        )

@@ -1,0 +1,221 @@
+"""Write the SPEC §7 columns into the user's client sheet, in place.
+
+Our columns go on the user's header row, to the right of the user's columns;
+on a rerun they are found again (hidden defined name, else their headers) and
+overwritten, never duplicated. Nothing else of the sheet is touched except what
+makes our columns part of the user's structure: an Excel Table or an
+autofilter over the header row grows to include them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from copy import copy
+from typing import Any
+
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+
+from ..fields import OUTPUT_COLUMNS
+from .reader import CALC_SUFFIX, OUTPUT_NAME, SheetData
+
+FMT_INT = "#,##0"
+FMT_EUR = '#,##0.00 "€"'
+FMT_DATE = "dd/mm/yyyy"
+FMT_TEXT = "@"
+
+_FORMATS = {"Récence (jours)": FMT_INT, "Score R": "0", "Score F": "0", "Score M": "0", "Code RFM": FMT_TEXT}
+_WIDTHS = {"Récence (jours)": 11, "Score R": 8, "Score F": 8, "Score M": 8, "Code RFM": 9, "Segment RFM": 17,
+           "Segment PMG": 12, "Segment Secteur": 24, "Taille": 8, "Région": 26, "Potentiel": 40}
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")  # our columns are computed: a light blue tells them apart
+
+
+def plan_output_columns(data: SheetData, user_headers: set[str]) -> dict[str, tuple[int, str]]:
+    """Output name → (Excel column, header text): existing columns reused, new ones after the rest."""
+    plan: dict[str, tuple[int, str]] = {}
+    taken = set(data.columns.values()) | set(data.output_columns.values())
+    next_col = max(taken, default=0) + 1
+    if data.table is not None and not data.output_columns:
+        next_col = max(next_col, data.table.max_col + 1)
+    for name in OUTPUT_COLUMNS:
+        if name in data.output_columns:
+            plan[name] = (data.output_columns[name], data.output_headers.get(name, name))
+            continue
+        # a user column already called « Région » keeps its name; ours says it is computed
+        header = name + CALC_SUFFIX if name in user_headers else name
+        plan[name] = (next_col, header)
+        next_col += 1
+    return plan
+
+
+def _cell_value(v: Any) -> Any:
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if v is pd.NaT:
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):  # numpy scalars
+        try:
+            return v.item()
+        except (ValueError, AttributeError):
+            return v
+    if isinstance(v, (str, int, float, bool, dt.date, dt.datetime)):
+        return v
+    if pd.isna(v):
+        return None
+    return str(v)
+
+
+def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None = None) -> dict[str, int]:
+    """Write ``result.output`` (and the appended clients) into ``data.sheet``; returns our columns."""
+    ws = wb[data.sheet]
+    hr = data.header_row
+    user_headers = set(data.columns)
+    plan = plan_output_columns(data, user_headers)
+    out = result.output
+    row_map = row_map or {}
+
+    # header cells, styled like the user's header so the table reads as one
+    model = ws.cell(hr, data.last_user_col) if data.last_user_col else None
+    for name, (col, header) in plan.items():
+        c = ws.cell(hr, col)
+        c.value = header
+        if model is not None and model.has_style:
+            c.font, c.border, c.alignment = copy(model.font), copy(model.border), copy(model.alignment)
+            c.fill = copy(model.fill) if model.fill is not None and model.fill.fill_type else _HEADER_FILL
+        else:
+            c.font, c.fill = Font(bold=True), _HEADER_FILL
+            c.alignment = Alignment(wrap_text=True, vertical="center")
+        letter = get_column_letter(col)
+        dim = ws.column_dimensions[letter]
+        if dim.width is None or dim.width < 6 or not dim.customWidth:
+            dim.width = max(_WIDTHS.get(name, 12), min(len(header) + 2, 30))
+
+    # appended clients (found only in the invoices): the user's key columns get their values too
+    appended = [label for label in out.index if label not in data.frame.index]
+    for label in appended:
+        row = row_map.get(label, label)
+        src = result.clients.loc[label]
+        for header, col in data.columns.items():
+            if header in src.index:
+                v = _cell_value(src[header])
+                if v is not None:
+                    cell = ws.cell(row, col, v)
+                    _format_like_above(ws, cell, row, col, data.header_row)
+
+    cols = [(name, plan[name][0]) for name in OUTPUT_COLUMNS if name in out.columns]
+    labels = list(out.index)
+    for name, col in cols:
+        fmt = _FORMATS.get(name)
+        values = out[name].tolist()
+        for label, v in zip(labels, values):
+            row = row_map.get(label, label)
+            cell = ws.cell(row, col)
+            v = _cell_value(v)
+            if name == "Code RFM" and v is not None and not isinstance(v, str):
+                v = str(int(v)) if isinstance(v, (int, float)) else str(v)
+            cell.value = v
+            if fmt and cell.number_format != fmt:
+                cell.number_format = fmt
+
+    written = {row_map.get(label, label) for label in labels}
+    last_row = max([data.last_data_row, *written])
+    # rows that held a client on the previous run but not now: clear our cells, not theirs
+    for r in range(data.header_row + 1, max(ws.max_row, last_row) + 1):
+        if r in written:
+            continue
+        if data.total_row is not None and r == data.total_row:
+            continue
+        for _, col in cols:
+            c = ws.cell(r, col) if ws._cells.get((r, col)) is not None else None
+            if c is not None and c.value is not None:
+                c.value = None
+
+    first_col = min(col for col, _ in plan.values())
+    last_col = max(col for col, _ in plan.values())
+    _record_output_name(wb, data.sheet, hr, first_col, last_col)
+    _grow_table(ws, data, plan, last_row)
+    _grow_autofilter(ws, data, last_col, last_row)
+    if ws.freeze_panes is None:
+        ws.freeze_panes = f"A{hr + 1}"
+    return {name: col for name, (col, _) in plan.items()}
+
+
+def _format_like_above(ws, cell, row, col, header_row) -> None:
+    above = ws._cells.get((row - 1, col))
+    if above is not None and row - 1 > header_row and above.has_style:
+        cell.number_format = above.number_format
+        cell.font = copy(above.font)
+        cell.alignment = copy(above.alignment)
+    elif isinstance(cell.value, (dt.date, dt.datetime)):
+        cell.number_format = FMT_DATE
+
+
+def _record_output_name(wb, sheet: str, hr: int, first_col: int, last_col: int) -> None:
+    quoted = "'" + sheet.replace("'", "''") + "'"
+    ref = f"{quoted}!${get_column_letter(first_col)}${hr}:${get_column_letter(last_col)}${hr}"
+    dn = DefinedName(OUTPUT_NAME, attr_text=ref, hidden=True)
+    if OUTPUT_NAME in wb.defined_names:
+        del wb.defined_names[OUTPUT_NAME]
+    wb.defined_names[OUTPUT_NAME] = dn
+
+
+def _grow_table(ws, data: SheetData, plan, last_row: int) -> None:
+    """Make the user's Excel Table include our columns (and the appended clients)."""
+    if data.table is None:
+        return
+    from openpyxl.worksheet.table import TableColumn
+    from openpyxl.worksheet.filters import AutoFilter
+
+    table = ws.tables[data.table.name]
+    t = data.table
+    our_cols = sorted(col for col, _ in plan.values())
+    new_max_col = max(t.max_col, our_cols[-1])
+    # a table must be one rectangle: only grow when our columns sit right after it
+    if our_cols[0] > t.max_col + 1 and not (t.min_col <= our_cols[0] <= t.max_col):
+        return
+    new_max_row = t.max_row
+    if t.totals_rows == 0:
+        new_max_row = max(t.max_row, last_row)
+    existing = {c.name for c in table.tableColumns}
+    next_id = max((c.id for c in table.tableColumns), default=0) + 1
+    headers = {col: header for col, header in plan.values()}
+    cols = list(table.tableColumns)
+    for col in range(t.max_col + 1, new_max_col + 1):
+        name = headers.get(col) or ws.cell(t.min_row, col).value or f"Colonne{col}"
+        name = str(name)
+        if name in existing:
+            name = f"{name} {col}"
+            ws.cell(t.min_row, col).value = name
+        cols.append(TableColumn(id=next_id, name=name))
+        existing.add(name)
+        next_id += 1
+    table.tableColumns = cols
+    ref = f"{get_column_letter(t.min_col)}{t.min_row}:{get_column_letter(new_max_col)}{new_max_row}"
+    table.ref = ref
+    if table.autoFilter is not None:
+        table.autoFilter.ref = f"{get_column_letter(t.min_col)}{t.min_row}:{get_column_letter(new_max_col)}" \
+                               f"{new_max_row - t.totals_rows}"
+    elif t.totals_rows == 0:
+        table.autoFilter = AutoFilter(ref=ref)
+
+
+def _grow_autofilter(ws, data: SheetData, last_col: int, last_row: int) -> None:
+    if data.table is not None or not ws.auto_filter.ref:
+        return
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ws.auto_filter.ref)
+    except ValueError:
+        return
+    if min_row != data.header_row:
+        return
+    end_row = max(max_row, last_row if data.total_row is None else max_row)
+    ws.auto_filter.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max(max_col, last_col))}{end_row}"
