@@ -1,0 +1,343 @@
+"""The tiny layout engine: :class:`SheetLayout` → absolute positions and cell writes.
+
+:func:`plan` stacks the blocks from row 1 down in the main band, floats the side
+charts in the side band, and returns a :class:`RenderPlan`: a flat list of
+:class:`CellWrite` ``(row, col, value, number_format, style, link)`` plus the
+sheet-level objects (Excel Tables, colour scales, drop-down lists, charts with
+resolved ranges, row heights). A renderer walks the plan; it never computes a
+position itself, so the openpyxl and xlwings sheets cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .model import (
+    Cell,
+    Chart,
+    ColorScale,
+    Column,
+    SheetLayout,
+    Spacer,
+    STYLES,
+    Table,
+    Text,
+    Title,
+    plain,
+)
+
+DEFAULT_ROW_PT = 15.0
+DEFAULT_COL_WIDTH = 9.0
+POINTS_PER_CM = 28.35
+
+
+def col_letter(col: int) -> str:
+    out = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        out = chr(65 + rem) + out
+    return out
+
+
+@dataclass(frozen=True)
+class Range:
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+    @property
+    def ref(self) -> str:
+        a = f"{col_letter(self.first_col)}{self.first_row}"
+        b = f"{col_letter(self.last_col)}{self.last_row}"
+        return a if a == b else f"{a}:{b}"
+
+    @property
+    def abs_ref(self) -> str:
+        a = f"${col_letter(self.first_col)}${self.first_row}"
+        b = f"${col_letter(self.last_col)}${self.last_row}"
+        return a if a == b else f"{a}:{b}"
+
+
+@dataclass(frozen=True)
+class CellWrite:
+    row: int
+    col: int
+    value: Any
+    number_format: str | None
+    style: str
+    link: str | None = None
+
+    @property
+    def coordinate(self) -> str:
+        return f"{col_letter(self.col)}{self.row}"
+
+
+@dataclass(frozen=True)
+class TablePos:
+    """Where a table landed. ``header_row`` is None for a table without header."""
+
+    key: str
+    caption_row: int | None
+    header_row: int | None
+    first_row: int
+    last_row: int  # last data row (== first_row - 1 when the table is empty)
+    total_row: int | None
+    first_col: int
+    last_col: int
+
+    def column(self, header: str, table: Table) -> int:
+        return self.first_col + table.headers.index(header)
+
+    @property
+    def data(self) -> Range:
+        return Range(self.first_row, self.first_col, self.last_row, self.last_col)
+
+    @property
+    def whole(self) -> Range:
+        top = self.header_row or self.first_row
+        return Range(top, self.first_col, self.total_row or self.last_row, self.last_col)
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    title: str
+    title_cell: tuple[int, int] | None  # (row, col) of the header cell, for a live title
+    values: Range
+
+
+@dataclass(frozen=True)
+class PlacedChart:
+    chart: Chart
+    anchor: str  # top-left cell, e.g. "K4"
+    categories: Range
+    series: tuple[ChartSeries, ...]
+
+
+@dataclass(frozen=True)
+class ExcelTable:
+    name: str
+    ref: str
+    style: str
+
+
+@dataclass(frozen=True)
+class Validation:
+    ref: str
+    choices: tuple[str, ...]
+
+
+@dataclass
+class RenderPlan:
+    name: str
+    cells: list[CellWrite] = field(default_factory=list)
+    col_widths: dict[int, float] = field(default_factory=dict)
+    row_heights: dict[int, float] = field(default_factory=dict)
+    tables: list[ExcelTable] = field(default_factory=list)
+    color_scales: list[tuple[str, ColorScale]] = field(default_factory=list)
+    validations: list[Validation] = field(default_factory=list)
+    charts: list[PlacedChart] = field(default_factory=list)
+    positions: dict[str, Any] = field(default_factory=dict)  # key → TablePos or first row (int)
+    freeze: str | None = None
+    gridlines: bool = False
+    tab_color: str | None = None
+    landscape: bool = True
+    zoom: int | None = None
+    last_row: int = 0
+
+
+def _estimate_lines(text: Any, width: float, size: float) -> int:
+    if text is None:
+        return 1
+    s = str(text)
+    # ~1.2 characters of body text per width unit at 10 pt (a unit is one digit wide)
+    per_line = max(1.0, width * 1.2 * 10.0 / max(size, 6))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in s.split("\n"))
+
+
+def _chart_rows(chart: Chart) -> int:
+    return math.ceil(chart.height_cm * POINTS_PER_CM / DEFAULT_ROW_PT) + 1
+
+
+def plan(layout: SheetLayout) -> RenderPlan:
+    """Position every block of ``layout``; pure and deterministic."""
+    out = RenderPlan(
+        name=layout.name,
+        col_widths=dict(layout.col_widths),
+        freeze=layout.freeze,
+        gridlines=layout.gridlines,
+        tab_color=layout.tab_color,
+        landscape=layout.landscape,
+        zoom=layout.zoom,
+    )
+    tables: dict[str, Table] = {}
+    row = 1
+    side: list[Chart] = []
+
+    def width(col: int) -> float:
+        return out.col_widths.get(col, DEFAULT_COL_WIDTH)
+
+    def grow(r: int, col: int, value: Any, style: str) -> None:
+        st = STYLES[style]
+        if not st.wrap or value is None:
+            return
+        lines = _estimate_lines(value, width(col), st.size)
+        if lines > 1:
+            pt = lines * st.size * 1.3 + 4
+            out.row_heights[r] = max(out.row_heights.get(r, DEFAULT_ROW_PT), pt)
+
+    def put(r: int, c: int, value: Any, fmt: str | None, style: str, link: str | None = None) -> None:
+        out.cells.append(CellWrite(r, c, plain(value), fmt, style, link))
+        grow(r, c, value, style)
+
+    for block in layout.blocks:
+        c0 = layout.left_col
+        if isinstance(block, Title):
+            put(row, c0, block.text, None, block.style)
+            if block.height:
+                out.row_heights[row] = block.height
+            if block.key:
+                out.positions[block.key] = row
+            row += 1
+        elif isinstance(block, Text):
+            if block.key:
+                out.positions[block.key] = row
+            for line in block.lines:
+                put(row, c0 + block.col_offset, line, None, block.style)
+                for j in range(1, block.span):
+                    put(row, c0 + block.col_offset + j, None, None, block.style)
+                row += 1
+        elif isinstance(block, Spacer):
+            row += block.rows
+        elif isinstance(block, Table):
+            row = _place_table(block, row, c0 + block.col_offset, out, put)
+            tables[block.key] = block
+        elif isinstance(block, Chart):
+            if block.place == "side":
+                side.append(block)
+                continue
+            out.charts.append(_resolve_chart(block, f"{col_letter(c0)}{row}", tables, out))
+            out.positions[block.key] = row
+            row += _chart_rows(block)
+        else:  # pragma: no cover - the Block union is closed
+            raise TypeError(f"unknown block {block!r}")
+        row += block.space_after
+
+    # side charts, top-aligned with their neighbour and never overlapping each other
+    side_row = 1
+    for chart in sorted(side, key=lambda ch: _top_of(out.positions[ch.next_to or ch.source])):
+        top = max(side_row, _top_of(out.positions[chart.next_to or chart.source]))
+        out.charts.append(_resolve_chart(chart, f"{col_letter(layout.side_col)}{top}", tables, out))
+        out.positions[chart.key] = top
+        side_row = top + _chart_rows(chart) + 1
+    out.last_row = max(row - 1, side_row - 1)
+    return out
+
+
+def _top_of(pos: Any) -> int:
+    if isinstance(pos, TablePos):
+        return pos.caption_row or pos.header_row or pos.first_row
+    return int(pos)
+
+
+def _place_table(t: Table, row: int, c0: int, out: RenderPlan, put) -> int:
+    caption_row = None
+    if t.caption:
+        caption_row = row
+        put(row, c0, t.caption, None, "h2")
+        # the h2 underline runs across the table's width
+        for j in range(1, len(t.columns)):
+            put(row, c0 + j, None, None, "h2")
+        row += 1
+    header_row = None
+    if t.show_header:
+        header_row = row
+        for j, col in enumerate(t.columns):
+            put(row, c0 + j, col.header, None, "header")
+        row += 1
+    first = row
+    for values in t.rows:
+        for j, col in enumerate(t.columns):
+            v = values[j] if j < len(values) else None
+            if isinstance(v, Cell):
+                put(row, c0 + j, v.value, v.number_format or col.number_format, v.style or col.style, v.link)
+                if v.choices:
+                    out.validations.append(Validation(f"{col_letter(c0 + j)}{row}", v.choices))
+            else:
+                put(row, c0 + j, v, col.number_format, col.style)
+        if t.row_height:
+            out.row_heights[row] = t.row_height
+        row += 1
+    last = row - 1
+    total_row = None
+    if t.total_label is not None:
+        total_row = row
+        for j, col in enumerate(t.columns):
+            if j == 0:
+                value: Any = t.total_label
+            elif col.total == "sum":
+                value = sum(_num(r[j]) for r in t.rows if j < len(r))
+            else:
+                value = col.total
+            put(row, c0 + j, value, col.number_format, "total")
+        row += 1
+    last_col = c0 + len(t.columns) - 1
+    pos = TablePos(t.key, caption_row, header_row, first, last, total_row, c0, last_col)
+    out.positions[t.key] = pos
+    if t.excel_name and header_row is not None and total_row is None:
+        # an Excel Table needs at least one data row
+        end = max(last, first)
+        out.tables.append(ExcelTable(t.excel_name, Range(header_row, c0, end, last_col).ref, t.excel_style))
+    if t.color_scale is not None and t.rows:
+        cs = t.color_scale
+        ref = Range(first, c0 + cs.first_col, last, c0 + cs.last_col).ref
+        out.color_scales.append((ref, cs))
+    if t.note:
+        put(row, c0, t.note, None, "note")
+        row += 1
+    return row
+
+
+def _num(v: Any) -> float:
+    v = v.value if isinstance(v, Cell) else v
+    v = plain(v)
+    return float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else 0.0
+
+
+def _resolve_chart(chart: Chart, anchor: str, tables: dict[str, Table], out: RenderPlan) -> PlacedChart:
+    if chart.source not in tables:
+        raise KeyError(f"chart {chart.key!r}: source table {chart.source!r} must come before it")
+    t = tables[chart.source]
+    pos: TablePos = out.positions[chart.source]
+    last = max(pos.last_row, pos.first_row)
+    cat_col = pos.column(chart.categories, t)
+    cats = Range(pos.first_row, cat_col, last, cat_col)
+    series = []
+    for header in chart.series:
+        c = pos.column(header, t)
+        title_cell = (pos.header_row, c) if pos.header_row else None
+        series.append(ChartSeries(header, title_cell, Range(pos.first_row, c, last, c)))
+    return PlacedChart(chart, anchor, cats, tuple(series))
+
+
+def cells_by_coordinate(p: RenderPlan) -> dict[str, CellWrite]:
+    """The plan's cell writes keyed by ``"B4"`` — handy in tests and renderers."""
+    return {c.coordinate: c for c in p.cells}
+
+
+__all__ = [
+    "CellWrite",
+    "ChartSeries",
+    "Column",
+    "ExcelTable",
+    "PlacedChart",
+    "Range",
+    "RenderPlan",
+    "TablePos",
+    "Validation",
+    "cells_by_coordinate",
+    "col_letter",
+    "plan",
+]

@@ -1,0 +1,174 @@
+"""« Qualité »: what is wrong in the data, where, and what to do.
+
+Inputs
+------
+* ``issues``: the core's :class:`~segmenter_pme.problems.Issue` list
+  (``result.issues``);
+* ``audit`` (optional): any object with two frames — the :class:`AuditReport`
+  protocol below — so the data-audit module can feed this sheet without this
+  module importing it:
+
+  - ``summary``: columns ``Catégorie`` (text), ``Score`` (0 to 100, 100 = no
+    problem), ``Constat`` (a French sentence);
+  - ``problems``: columns ``code``, ``sheet``, ``column``, ``row`` (Excel row
+    number or empty), ``value``, ``message`` (what is wrong), ``action`` (what to
+    do); an optional ``severity`` column (``erreur`` / ``avertissement`` /
+    ``info``, default ``avertissement``).
+
+``locate(sheet, column)`` (optional) returns the column letter of a header in
+the user's workbook so each problem links to its cell (``'Clients'!C12``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Callable, Iterable, Protocol, runtime_checkable
+
+import pandas as pd
+
+from ..problems import ERROR, INFO, WARNING, Issue
+from .model import FMT_INT, Cell, ColorScale, Column, SheetLayout, Table, Text, Title, plain
+
+SHEET = "Qualité"
+
+Locator = Callable[[str, str | None], str | None]
+
+
+@runtime_checkable
+class AuditReport(Protocol):
+    summary: pd.DataFrame
+    problems: pd.DataFrame
+
+
+_ACTION = {
+    ERROR: "Corrigez la valeur dans votre fichier, puis relancez l'analyse.",
+    WARNING: "Vérifiez la valeur et corrigez-la si nécessaire.",
+    INFO: "Pour information : aucune action nécessaire.",
+}
+_SEVERITY_LABEL = {ERROR: "Erreur", WARNING: "Avertissement", INFO: "Information"}
+_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def _link(sheet: Any, column: Any, row: Any, locate: Locator | None) -> str | None:
+    if not sheet or locate is None:
+        return None
+    letter = locate(str(sheet), None if column is None else str(column))
+    if letter is None and column is not None:
+        return None  # the sheet is not in this workbook
+    quoted = "'" + str(sheet).replace("'", "''") + "'"
+    try:
+        r = int(row)
+    except (TypeError, ValueError):
+        r = None
+    if r is None or r < 1:
+        return f"{quoted}!{letter or 'A'}1"
+    return f"{quoted}!{letter or 'A'}{r}"
+
+
+def _value(v: Any) -> Any:
+    v = plain(v)
+    if v is None or isinstance(v, (str, int, float, dt.date)):
+        return v
+    return str(v)
+
+
+def problem_rows(
+    issues: Iterable[Issue], audit: AuditReport | None = None, locate: Locator | None = None
+) -> list[tuple]:
+    """One tuple per problem: (lien, gravité, feuille, colonne, ligne, valeur, problème, que faire)."""
+    records: list[tuple[int, tuple]] = []
+    for i in issues:
+        link = _link(i.sheet, i.column, i.row, locate)
+        records.append((_ORDER.get(i.severity, 1), (
+            Cell("Aller à la cellule", style="link", link=link) if link else "",
+            _SEVERITY_LABEL.get(i.severity, i.severity),
+            i.sheet or "", i.column or "", plain(i.row), _value(i.value), i.message,
+            _ACTION.get(i.severity, _ACTION[WARNING]),
+        )))
+    if audit is not None and len(audit.problems):
+        df = audit.problems
+        for rec in df.to_dict("records"):
+            sev = rec.get("severity") or WARNING
+            row = plain(rec.get("row"))
+            link = _link(rec.get("sheet"), plain(rec.get("column")), row, locate)
+            records.append((_ORDER.get(sev, 1), (
+                Cell("Aller à la cellule", style="link", link=link) if link else "",
+                _SEVERITY_LABEL.get(sev, sev),
+                plain(rec.get("sheet")) or "", plain(rec.get("column")) or "", row,
+                _value(rec.get("value")), plain(rec.get("message")) or "",
+                plain(rec.get("action")) or _ACTION.get(sev, _ACTION[WARNING]),
+            )))
+    records.sort(key=lambda t: t[0])  # stable: errors first, then the original order
+    return [r for _, r in records]
+
+
+def build_qualite(
+    issues: Iterable[Issue],
+    audit: AuditReport | None = None,
+    *,
+    locate: Locator | None = None,
+    analysis_date: dt.date | None = None,
+) -> SheetLayout:
+    issues = list(issues)
+    rows = problem_rows(issues, audit, locate)
+    n_err = sum(1 for r in rows if r[1] == _SEVERITY_LABEL[ERROR])
+    n_warn = sum(1 for r in rows if r[1] == _SEVERITY_LABEL[WARNING])
+    n_info = len(rows) - n_err - n_warn
+    extra_lines = sum(i.count - 1 for i in issues if i.count > 1)
+
+    when = f"Analyse au {analysis_date:%d/%m/%Y}. " if analysis_date else ""
+    blocks: list = [
+        Title("Qualité des données"),
+        Text.of(when + "Chaque ligne du tableau renvoie à la cellule concernée : cliquez sur « Aller à la cellule ».",
+                style="subtitle"),
+        Table(
+            key="compteurs",
+            caption="En résumé",
+            columns=(Column("Indicateur", style="kpi_label"), Column("Nombre", FMT_INT, style="kpi_value")),
+            rows=(
+                ("Erreurs (à corriger)", n_err),
+                ("Avertissements (à vérifier)", n_warn),
+                ("Informations", n_info),
+                ("Lignes signalées au total", len(rows) + extra_lines),
+            ),
+            show_header=False,
+        ),
+    ]
+    if audit is not None and len(audit.summary):
+        s = audit.summary
+        blocks.append(Table(
+            key="scores",
+            caption="Score par catégorie (100 = aucun problème)",
+            columns=(Column("Catégorie", style="label"), Column("Score", '0 "/ 100"', style="cell_center"),
+                     Column("Constat", style="cell_wrap")),
+            rows=tuple((plain(c), plain(sc), plain(k)) for c, sc, k in
+                       zip(s["Catégorie"], s["Score"], s["Constat"])),
+            color_scale=ColorScale(1, 1, start_color="F8696B", mid_color="FFEB84", end_color="63BE7B"),
+        ))
+    if not rows:
+        blocks.append(Text.of("Aucun problème détecté dans vos données.", style="ok"))
+    blocks.append(Table(
+        key="problemes",
+        caption="Détail des problèmes",
+        columns=(
+            Column("Lien", style="link"),
+            Column("Gravité", style="cell"),
+            Column("Feuille", style="cell"),
+            Column("Colonne", style="cell_wrap"),
+            Column("Ligne", "0", style="cell_center"),
+            Column("Valeur", style="cell_wrap"),
+            Column("Problème", style="cell_wrap"),
+            Column("Que faire", style="cell_wrap"),
+        ),
+        rows=tuple(rows) if rows else (("", "", "", "", None, "", "", ""),),
+        excel_name="Qualite",
+        excel_style="TableStyleLight9",
+    ))
+    widths = {1: 2, 2: 30, 3: 16, 4: 14, 5: 20, 6: 8, 7: 20, 8: 60, 9: 42}
+    return SheetLayout(
+        name=SHEET,
+        blocks=tuple(blocks),
+        col_widths=tuple(widths.items()),
+        tab_color="C00000" if n_err else ("FFC000" if n_warn else "70AD47"),
+        side_col=12,
+    )
