@@ -8,7 +8,6 @@ netted from the CA. Lines dated after the analysis date are ignored.
 from __future__ import annotations
 
 import re
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -23,12 +22,11 @@ def credit_note_mask(types: pd.Series | None, amounts: np.ndarray) -> np.ndarray
     neg = amounts < 0
     if types is None:
         return neg
-    t = types.astype("string")
-    uniq = pd.unique(t.dropna())
-    credit_values = [u for u in uniq if _CREDIT.search(str(u))]
-    if not credit_values:
+    codes, uniq = pd.factorize(types, use_na_sentinel=True)
+    flagged = np.array([bool(_CREDIT.search(str(u))) for u in uniq] + [False], dtype=bool)
+    if not flagged.any():
         return neg
-    return neg | t.isin(credit_values).fillna(False).to_numpy(dtype=bool)
+    return neg | flagged[codes]
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -53,39 +51,33 @@ def aggregate_invoices(
     Output: ``(frame, n_after)`` where ``frame`` has one row per key with columns
     ``cle``, ``date_premier_achat``, ``date_dernier_achat``, ``nb_commandes``,
     ``ca_total``, ``ca_12m``, ``ca_12m_prec``, ``nb_lignes``; ``n_after`` counts the
-    lines dated after ``analysis_date`` (ignored).
+    lines dated after ``analysis_date`` (ignored). Lines without key or date are
+    left out.
     """
-    if numbers is not None:
-        # both factorizations run in Arrow or numpy code that releases the GIL
-        with ThreadPoolExecutor(2) as pool:
-            fut = pool.submit(_factorize, numbers)
-            kcodes, uniques = _factorize(keys)
-            ncodes, nuniq = fut.result()
-    else:
-        kcodes, uniques = _factorize(keys)
-        ncodes = nuniq = None
+    kcodes, uniques = _factorize(keys)
     k = len(uniques)
     d = dates.to_numpy(dtype="datetime64[ns]").view("int64")
     amt = amounts.to_numpy(dtype="float64", na_value=np.nan)
     end = pd.Timestamp(analysis_date).normalize().value + _NS_PER_DAY - 1
     nat = np.iinfo(np.int64).min
-    valid = (kcodes >= 0) & (d != nat)
-    after = valid & (d > end)
-    n_after = int(after.sum())
-    keep = valid & ~after
-    amt0 = np.where(np.isnan(amt), 0.0, amt)
-    credit = credit_note_mask(types, amt0)
+    after = d > end
+    n_after = int(np.count_nonzero(after))
+    keep = (kcodes >= 0) & (d != nat) & ~after
+    all_kept = bool(keep.all())
+    if np.isnan(amt).any():
+        amt = np.where(np.isnan(amt), 0.0, amt)
+    credit = credit_note_mask(types, amt)
     # a credit note typed as such but written positive still reduces the CA
-    signed = np.where(credit & (amt0 > 0), -amt0, amt0)
-    purchase = keep & ~credit
+    signed = np.where(credit & (amt > 0), -amt, amt) if types is not None else amt
+    purchase = ~credit if all_kept else keep & ~credit
 
-    kc = kcodes[keep]
-    ca = np.bincount(kc, weights=signed[keep], minlength=k)
+    kc, dk, sk = (kcodes, d, signed) if all_kept else (kcodes[keep], d[keep], signed[keep])
+    ca = np.bincount(kc, weights=sk, minlength=k)
     nlines = np.bincount(kc, minlength=k)
-    last12 = keep & (d > end - _YEAR_NS)
-    prev12 = keep & (d <= end - _YEAR_NS) & (d > end - 2 * _YEAR_NS)
-    ca12 = np.bincount(kcodes[last12], weights=signed[last12], minlength=k)
-    ca12p = np.bincount(kcodes[prev12], weights=signed[prev12], minlength=k)
+    y1 = dk > end - _YEAR_NS
+    y2 = ~y1 & (dk > end - 2 * _YEAR_NS)
+    ca12 = np.bincount(kc, weights=np.where(y1, sk, 0.0), minlength=k)
+    ca12p = np.bincount(kc, weights=np.where(y2, sk, 0.0), minlength=k)
 
     pc = kcodes[purchase]
     pd_ = d[purchase]
@@ -93,15 +85,19 @@ def aggregate_invoices(
     last = np.full(k, nat, dtype=np.int64)
     np.minimum.at(first, pc, pd_)
     np.maximum.at(last, pc, pd_)
-    orders = _count_orders(pc, None if ncodes is None else ncodes[purchase], k, 0 if nuniq is None else len(nuniq))
+    if numbers is not None:
+        ncodes, nuniq = _factorize(numbers)
+        orders = _count_orders(pc, ncodes[purchase], k, len(nuniq))
+    else:
+        orders = np.bincount(pc, minlength=k)
     has = orders > 0
-    first = np.where(has, first, nat).view("datetime64[ns]")
-    last = np.where(has, last, nat).view("datetime64[ns]")
+    first[~has] = nat
+    last[~has] = nat
     frame = pd.DataFrame(
         {
             "cle": uniques,
-            "date_premier_achat": first,
-            "date_dernier_achat": last,
+            "date_premier_achat": first.view("datetime64[ns]"),
+            "date_dernier_achat": last.view("datetime64[ns]"),
             "nb_commandes": orders,
             "ca_total": ca,
             "ca_12m": ca12,
@@ -112,9 +108,7 @@ def aggregate_invoices(
     return frame, n_after
 
 
-def _count_orders(kcodes: np.ndarray, ncodes: np.ndarray | None, k: int, n_numbers: int) -> np.ndarray:
-    if ncodes is None:
-        return np.bincount(kcodes, minlength=k)
+def _count_orders(kcodes: np.ndarray, ncodes: np.ndarray, k: int, n_numbers: int) -> np.ndarray:
     has_num = ncodes >= 0
     # lines without a number count as one order each
     orders = np.bincount(kcodes[~has_num], minlength=k)

@@ -14,10 +14,11 @@ from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
 from .headers import map_columns
 from .invoices import aggregate_invoices
 from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
-from .problems import ERROR, INFO, WARNING, Issue
+from .problems import ERROR, INFO, WARNING, Issue, value_issues
 from .refdata import fold
 from .result import SegmentationResult
 from .rfm import boundaries as rfm_boundaries
+from .rfm import lower_higher_counts
 from .rfm import scores as rfm_scores
 from .rules import PROSPECT, lookup_array
 from .settings import Settings
@@ -192,41 +193,44 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
     if "montant_ht" not in imap:
         issues.append(Issue("montant_ttc_utilise", f"Pas de colonne de montant HT : le CA est calculé sur « {amount_col} » (TTC).",
                             INFO, sheet, amount_col))
-    if by_id:
-        keys = _id_text(df[imap["client_id"]])
-        key_text = keys if pd.api.types.is_string_dtype(keys.dtype) else keys.astype("string")
-    else:
-        names = df[imap.get("raison_sociale") or imap["client_id"]]
-        key_text = _fold_series(names)
-    key_text = key_text.where(key_text.astype("string").str.strip() != "") if not pd.api.types.is_numeric_dtype(key_text.dtype) else key_text
+    key_col = imap["client_id"] if by_id else (imap.get("raison_sociale") or imap["client_id"])
+    key_text = _id_text(df[key_col]) if by_id else _fold_series(df[key_col])
     dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"])
     issues += iss
     amounts, iss = parse_amounts(df[amount_col], sheet=sheet, column=amount_col)
     issues += iss
-    # a trailing « Total » line of a report is not a client
-    total_line = key_text.isna() & dates.isna()
-    if key_text.dtype != object or True:
-        is_total = key_text.astype("string").str.strip().str.lower().isin(["total", "totaux", "total general"]).fillna(False)
-        total_line = total_line | (is_total & dates.isna())
-    no_date = dates.isna() & amounts.notna() & ~total_line
-    if not iss and no_date.any():
-        from .problems import value_issues
-        issues += value_issues("date_manquante", no_date, df[amount_col], sheet=sheet, column=imap["date_facture"],
-                               severity=ERROR, message="Ligne sans date pour un montant de « {value} » : "
-                                                       "indiquez la date de la facture.")
-    no_key = key_text.isna() & ~total_line
-    if no_key.any():
-        issues.append(Issue("ligne_sans_client", f"{int(no_key.sum())} ligne(s) de facture sans client ont été ignorées.",
-                            WARNING, sheet, imap.get("client_id") or imap.get("raison_sociale"), None, None,
-                            int(no_key.sum())))
+    no_date = dates.isna()
+    if no_date.any():
+        # a « Total » line of a report, or an empty line, is not an invoice
+        k = key_text[no_date].astype("string").str.strip().str.lower()
+        ignorable = (k.isna() | (k == "") | k.str.startswith("total")).fillna(True)
+        missing = no_date.copy()
+        missing[no_date] = ~ignorable.to_numpy() & amounts[no_date].notna().to_numpy()
+        if missing.any() and not any(i.severity == ERROR for i in iss):
+            issues += value_issues("date_manquante", missing, df[amount_col], sheet=sheet,
+                                   column=imap["date_facture"], severity=ERROR,
+                                   message="Ligne sans date pour un montant de « {value} » : indiquez la date "
+                                           "de la facture.")
     _raise_errors(issues)
     numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
     types = df[imap["type_piece"]] if "type_piece" in imap else None
     agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
-    agg = agg[agg["cle"].notna()].reset_index(drop=True)
+    cle = agg["cle"].astype("string")
+    stripped = cle.str.strip()
+    if (stripped != cle).fillna(False).any():
+        # stray spaces around codes would split one client in two
+        key_text = key_text.astype("string").str.strip()
+        agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
+        stripped = agg["cle"].astype("string")
+    blank = (stripped == "").fillna(True).to_numpy()
+    if blank.any():
+        n_blank = int(agg.loc[blank, "nb_lignes"].sum())
+        issues.append(Issue("ligne_sans_client", f"{n_blank} ligne(s) de facture sans client ont été ignorées.",
+                            WARNING, sheet, key_col, None, None, n_blank))
+        agg = agg[~blank].reset_index(drop=True)
     if not by_id:
         # show the company name as the user wrote it on its first line
-        first = pd.DataFrame({"k": key_text, "n": df[imap.get("raison_sociale") or imap["client_id"]]}).dropna()
+        first = pd.DataFrame({"k": key_text, "n": df[key_col]}).dropna()
         first = first.drop_duplicates("k").set_index("k")["n"]
         agg["nom_affiche"] = agg["cle"].map(first)
     agg.attrs["by_id"] = by_id
@@ -272,7 +276,7 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
         idx = pd.RangeIndex(len(agg))
         feats = pd.DataFrame(index=idx)
         if by_id:
-            feats["client_id"] = agg["cle"].to_numpy()
+            feats["client_id"] = agg["cle"].array
         else:
             feats["raison_sociale"] = agg["nom_affiche"].to_numpy()
         for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
@@ -385,26 +389,29 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
     r = np.zeros(n, dtype=np.int8)
     f = np.zeros(n, dtype=np.int8)
     m = np.zeros(n, dtype=np.int8)
+    tiers = np.full(n, len(pmg_mod.TIERS), dtype=np.int8)
     if scored.any():
+        ca_s = ca[scored]
+        lower, higher = lower_higher_counts(ca_s)
         r[scored], f[scored], m[scored] = rfm_scores(
-            rec[scored], orders[scored], ca[scored], mode=settings.mode_rfm,
+            rec[scored], orders[scored], ca_s, mode=settings.mode_rfm,
             seuils_r=settings.seuils_r, seuils_f=settings.seuils_f, seuils_m=settings.seuils_m,
+            amount_lower=lower,
         )
+        tiers[scored] = pmg_mod.tier_codes(ca_s, settings, higher=higher)
     rules = settings.regles_segments
-    names = np.array([x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED], dtype=object)
+    names = [x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED]
     seg_idx = np.where(scored, lookup_array(rules)[r, f, m], np.where(incomplete, len(rules) + 1, len(rules)))
-    tiers = np.full(n, 3 if True else 0, dtype=np.int8)
-    tiers[scored] = pmg_mod.tier_codes(ca[scored], settings)
-    tiers[incomplete] = 4
-    tier_names = np.array(list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED], dtype=object)
+    tiers[incomplete] = len(pmg_mod.TIERS) + 1
+    tier_names = list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED]
     feats["_scored"] = scored
     feats["recence"] = rec
     feats["score_r"] = r
     feats["score_f"] = f
     feats["score_m"] = m
     feats["code_rfm"] = np.where(scored, r.astype(np.int16) * 100 + f * 10 + m, 0)
-    feats["segment_rfm"] = names[seg_idx]
-    feats["segment_pmg"] = tier_names[tiers]
+    feats["segment_rfm"] = pd.Categorical.from_codes(seg_idx, names)
+    feats["segment_pmg"] = pd.Categorical.from_codes(tiers, tier_names)
     _profile(feats, settings, issues, sheet, cmap)
     pot = pmg_mod.potential_reasons(
         feats["segment_pmg"], size=feats["taille"], sector=feats["secteur"],
@@ -415,8 +422,22 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
     feats["potentiel"] = pot
 
 
+def _constant(label: str, n: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [label])
+
+
 def _profile(feats: pd.DataFrame, settings: Settings, issues: list[Issue], sheet: str, cmap: dict) -> None:
     idx = feats.index
+    n = len(idx)
+    if not any(f in feats for f in ("secteur", "code_naf", "effectif", "tranche_effectif", "code_postal",
+                                    "departement", "region", "pays", "siret", "siren")):
+        # invoice lines alone say nothing of the profile
+        for col, label in (("secteur", profile.UNKNOWN_SECTOR), ("segment_secteur", profile.UNKNOWN_SECTOR),
+                           ("taille", profile.UNKNOWN_SIZE), ("region", profile.UNKNOWN_REGION)):
+            feats[col] = _constant(label, n)
+        feats["departement"] = pd.NA
+        feats["siret_valide"] = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+        return
     feats["secteur"] = profile.sectors(idx, secteur=feats.get("secteur"), naf=feats.get("code_naf"))
     feats["segment_secteur"] = profile.group_small_sectors(feats["secteur"], settings.seuil_regroupement_secteurs)
     feats["taille"] = profile.sizes(feats.get("effectif"), feats.get("tranche_effectif"), idx)
@@ -442,7 +463,12 @@ def _profile(feats: pd.DataFrame, settings: Settings, issues: list[Issue], sheet
 
 # ---------------------------------------------------------------- output
 
-_CODES = np.array([""] + [f"{c}" for c in range(1000)], dtype=object)
+_CODES = [f"{c}" for c in range(1000)]
+
+
+def _cat(s: pd.Series) -> pd.Categorical:
+    # few distinct labels: a categorical avoids one Python string object per client
+    return s.array if isinstance(s.dtype, pd.CategoricalDtype) else pd.Categorical(s.to_numpy(dtype=object))
 
 
 def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
@@ -454,7 +480,7 @@ def _output_frame(feats: pd.DataFrame) -> pd.DataFrame:
     unscored = ~scored
     rec = feats["recence"].to_numpy()
     codes = feats["code_rfm"].to_numpy(dtype="int64")
-    code_txt = np.where(scored, _CODES[codes + 1], None)
+    code_txt = pd.Categorical.from_codes(np.where(scored, codes, -1), _CODES) if len(codes) else pd.Categorical([])
     out = pd.DataFrame(
         {
             OUTPUT_COLUMNS[0]: _int_array(np.nan_to_num(rec, nan=0), unscored),
@@ -462,12 +488,12 @@ def _output_frame(feats: pd.DataFrame) -> pd.DataFrame:
             OUTPUT_COLUMNS[2]: _int_array(feats["score_f"].to_numpy(), unscored),
             OUTPUT_COLUMNS[3]: _int_array(feats["score_m"].to_numpy(), unscored),
             OUTPUT_COLUMNS[4]: code_txt,
-            OUTPUT_COLUMNS[5]: feats["segment_rfm"].to_numpy(),
-            OUTPUT_COLUMNS[6]: feats["segment_pmg"].to_numpy(),
-            OUTPUT_COLUMNS[7]: feats["segment_secteur"].to_numpy(),
-            OUTPUT_COLUMNS[8]: feats["taille"].to_numpy(),
-            OUTPUT_COLUMNS[9]: feats["region"].to_numpy(),
-            OUTPUT_COLUMNS[10]: feats["potentiel"].to_numpy(),
+            OUTPUT_COLUMNS[5]: feats["segment_rfm"].array,
+            OUTPUT_COLUMNS[6]: feats["segment_pmg"].array,
+            OUTPUT_COLUMNS[7]: _cat(feats["segment_secteur"]),
+            OUTPUT_COLUMNS[8]: _cat(feats["taille"]),
+            OUTPUT_COLUMNS[9]: _cat(feats["region"]),
+            OUTPUT_COLUMNS[10]: _cat(feats["potentiel"]),
         },
         index=feats.index,
     )

@@ -6,13 +6,15 @@ import numpy as np
 import pandas as pd
 
 from .refdata import fold
-from .rfm import strictly_lower_counts
+from .rfm import lower_higher_counts
 
 TIERS = ("Gros", "Moyens", "Petits")
 
 
-def tier_codes(ca: np.ndarray, settings) -> np.ndarray:
+def tier_codes(ca: np.ndarray, settings, higher: np.ndarray | None = None) -> np.ndarray:
     """Tier index (0 Gros, 1 Moyens, 2 Petits) of each client with at least one order.
+
+    ``higher``: the counts of strictly higher CA when the caller has them already.
 
     Rank method: with w clients of strictly higher CA and s = w / n, Gros if
     s < pmg_gros_pct, Moyens if s < pmg_moyens_pct, else Petits. CA-share
@@ -34,9 +36,16 @@ def tier_codes(ca: np.ndarray, settings) -> np.ndarray:
         share = higher / total
         lim = (settings.pmg_gros_part_ca / 100, settings.pmg_moyens_part_ca / 100)
     else:
-        share = strictly_lower_counts(-v) / n
+        share = (lower_higher_counts(v)[1] if higher is None else higher) / n
         lim = (settings.pmg_gros_pct / 100, settings.pmg_moyens_pct / 100)
     return np.where(share < lim[0] - 1e-12, 0, np.where(share < lim[1] - 1e-12, 1, 2)).astype(np.int8)
+
+
+def _take(s: pd.Series, idx: np.ndarray) -> np.ndarray:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = np.asarray(s.cat.categories, dtype=object)
+        return np.append(cats, None)[s.cat.codes.to_numpy()[idx]]
+    return s.to_numpy(dtype=object)[idx]
 
 
 def tier_against(x: float, base, settings) -> str:
@@ -70,26 +79,47 @@ def potential_reasons(
     out = np.full(len(tiers), "", dtype=object)
     if not petit.any():
         return pd.Series(out, index=tiers.index)
-    parts: list[np.ndarray] = []
-    big = size.isin(["ETI", "GE"]).fillna(False).to_numpy(dtype=bool)
-    parts.append(np.where(big, "Grande entreprise (" + size.fillna("").astype(str).to_numpy(dtype=object)
-                          + ") pour un petit compte", ""))
+    idx = np.flatnonzero(petit)
+    # reasons are few distinct combinations: build each text once, then gather
+    size_p = _take(size, idx)
+    big = np.isin(size_p, ["ETI", "GE"])
+    sector_p = _take(sector, idx)
+    prio = np.zeros(len(idx), dtype=bool)
     if settings.secteurs_prioritaires:
         wanted = {fold(s) for s in settings.secteurs_prioritaires}
-        folded = sector.fillna("").astype(str).map(fold)
-        hit = folded.isin(wanted).to_numpy(dtype=bool)
-        parts.append(np.where(hit, "Secteur prioritaire (" + sector.fillna("").astype(str).to_numpy(dtype=object) + ")", ""))
-    rf = ((r >= 4) & (f >= 4)).fillna(False).to_numpy(dtype=bool)
-    parts.append(np.where(rf, "Achète souvent et récemment (R≥4, F≥4)", ""))
+        uniq = pd.unique(sector_p)
+        hits = {u for u in uniq if isinstance(u, str) and fold(u) in wanted}
+        prio = np.isin(sector_p, list(hits)) if hits else prio
+    rf = ((r.to_numpy()[idx] >= 4) & (f.to_numpy()[idx] >= 4))
+    grow = np.zeros(len(idx), dtype=bool)
     if ca_12m is not None and ca_12m_prev is not None:
-        prev = ca_12m_prev.to_numpy(dtype="float64", na_value=np.nan)
-        cur = ca_12m.to_numpy(dtype="float64", na_value=np.nan)
+        prev = ca_12m_prev.to_numpy(dtype="float64", na_value=np.nan)[idx]
+        cur = ca_12m.to_numpy(dtype="float64", na_value=np.nan)[idx]
         # a client with nothing the year before is new, not growing
         grow = (prev > 0) & (cur >= settings.croissance_potentiel * prev)
-        ratio = np.divide(cur, prev, out=np.zeros_like(cur), where=prev > 0)
-        txt = np.array([f"CA des 12 derniers mois × {x:.1f} sur un an".replace(".", ",") if g else ""
-                        for x, g in zip(ratio, grow)], dtype=object)
-        parts.append(txt)
-    for i in np.flatnonzero(petit):
-        out[i] = " ; ".join(p[i] for p in parts if p[i])
+    any_reason = big | prio | rf | grow
+    if not any_reason.any():
+        return pd.Series(out, index=tiers.index)
+    sel = np.flatnonzero(any_reason)
+    size_codes, size_labels = pd.factorize(np.where(big[sel], size_p[sel], ""))
+    sector_codes, sector_labels = pd.factorize(np.where(prio[sel], sector_p[sel], ""))
+    bits = rf[sel].astype(np.int64) + 2 * grow[sel]
+    combo = bits + 4 * (size_codes + len(size_labels) * sector_codes.astype(np.int64))
+    codes, combos = pd.factorize(combo)
+    uniques = [(size_labels[(c // 4) % len(size_labels)], sector_labels[(c // 4) // len(size_labels)],
+                bool(c & 1), bool(c & 2)) for c in combos]
+    growth = f"{settings.croissance_potentiel:g}".replace(".", ",")
+    texts = []
+    for b, p_, rf_, g in uniques:
+        parts = []
+        if b:
+            parts.append(f"Grande entreprise ({b}) pour un petit compte")
+        if p_:
+            parts.append(f"Secteur prioritaire ({p_})")
+        if rf_:
+            parts.append("Achète souvent et récemment (R≥4, F≥4)")
+        if g:
+            parts.append(f"CA des 12 derniers mois ≥ {growth} × celui des 12 mois d'avant")
+        texts.append(" ; ".join(parts))
+    out[idx[sel]] = np.asarray(texts, dtype=object)[codes]
     return pd.Series(out, index=tiers.index)

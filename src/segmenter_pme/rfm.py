@@ -14,20 +14,41 @@ import pandas as pd
 DIMENSIONS = {"R": "Récence (jours)", "F": "Commandes", "M": "CA total (€)"}
 
 
-def strictly_lower_counts(values: np.ndarray) -> np.ndarray:
-    """For each value, how many values of the array are strictly lower."""
+def lower_higher_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each value, how many values of the array are strictly lower, and strictly higher."""
     v = np.asarray(values)
-    if len(v) == 0:
-        return np.zeros(0, dtype=np.int64)
+    n = len(v)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     if v.dtype.kind in "iu" or (v.dtype.kind == "f" and np.all(v == np.floor(v))):
         lo, hi = v.min(), v.max()
-        if hi - lo <= 4 * len(v) + 1024:
+        if hi - lo <= 4 * n + 1024:
             # small integer range (days, order counts): counting beats sorting
             off = (v - lo).astype(np.int64)
-            cum = np.concatenate(([0], np.cumsum(np.bincount(off))))
-            return cum[off]
-    srt = np.sort(v)
-    return np.searchsorted(srt, v, side="left")
+            counts = np.bincount(off)
+            cum = np.concatenate(([0], np.cumsum(counts)))
+            return cum[off], n - cum[off + 1]
+    order = np.argsort(v, kind="stable")
+    srt = v[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(srt[1:], srt[:-1], out=new[1:])
+    pos = np.arange(n)
+    first = np.maximum.accumulate(np.where(new, pos, 0))
+    end = np.empty(n, dtype=bool)
+    end[-1] = True
+    end[:-1] = new[1:]
+    last = np.minimum.accumulate(np.where(end, pos, n)[::-1])[::-1]
+    lower = np.empty(n, dtype=np.int64)
+    higher = np.empty(n, dtype=np.int64)
+    lower[order] = first
+    higher[order] = n - 1 - last
+    return lower, higher
+
+
+def strictly_lower_counts(values: np.ndarray) -> np.ndarray:
+    """For each value, how many values of the array are strictly lower."""
+    return lower_higher_counts(values)[0]
 
 
 def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
@@ -61,8 +82,12 @@ def threshold_scores(values: np.ndarray, thresholds: tuple, dimension: str) -> n
 def scores(
     recency: np.ndarray, orders: np.ndarray, amount: np.ndarray, *, mode: str = "quintiles",
     seuils_r=(30, 90, 180, 365), seuils_f=(10, 5, 3, 2), seuils_m=(10_000, 5_000, 2_000, 500),
+    amount_lower: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(R, F, M) scores of the scored clients (no missing values in the inputs)."""
+    """(R, F, M) scores of the scored clients (no missing values in the inputs).
+
+    ``amount_lower``: counts of strictly lower amounts, when the caller has them already.
+    """
     if mode == "seuils":
         return (
             threshold_scores(recency, seuils_r, "R"),
@@ -72,7 +97,8 @@ def scores(
     return (
         quintile_scores(recency, higher_is_better=False),
         quintile_scores(orders, higher_is_better=True),
-        quintile_scores(amount, higher_is_better=True),
+        quintile_scores(amount, higher_is_better=True) if amount_lower is None
+        else (1 + (5 * amount_lower) // max(len(amount), 1)).astype(np.int8),
     )
 
 

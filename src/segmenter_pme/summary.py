@@ -34,8 +34,14 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
     for dim, col in DIMENSION_COLUMNS:
         if col not in features:
             continue
-        g = pd.DataFrame({"s": features[col].astype(object).fillna("—"), "ca": ca, "nb": nb}).groupby("s", sort=False)
-        agg = pd.DataFrame({"Clients": g.size(), "CA": g["ca"].sum(), "Commandes": g["nb"].sum()})
+        codes, labels = _codes(features[col])
+        k = len(labels)
+        agg = pd.DataFrame(
+            {"Clients": np.bincount(codes, minlength=k), "CA": np.bincount(codes, weights=ca.to_numpy(), minlength=k),
+             "Commandes": np.bincount(codes, weights=nb.to_numpy(), minlength=k)},
+            index=pd.Index(labels, dtype=object),
+        )
+        agg = agg[agg["Clients"] > 0]
         wanted = list((orders or {}).get(dim, []))
         ordered = [s for s in wanted if s in agg.index]
         rest = agg.drop(index=ordered).sort_values(["Clients", "CA"], ascending=False).index.tolist()
@@ -53,6 +59,19 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
     out["Clients"] = out["Clients"].astype("int64")
     out["Commandes"] = out["Commandes"].astype("int64")
     return out
+
+
+def _codes(col: pd.Series) -> tuple[np.ndarray, list]:
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy().astype(np.int64)
+        labels = list(col.cat.categories)
+    else:
+        codes, uniq = pd.factorize(col.astype(object), use_na_sentinel=True)
+        labels = list(uniq)
+    if (codes < 0).any():
+        codes = np.where(codes < 0, len(labels), codes)
+        labels = labels + ["—"]
+    return codes, labels
 
 
 def pareto(ca_scored: np.ndarray, is_gros: np.ndarray) -> Pareto:
