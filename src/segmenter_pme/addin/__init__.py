@@ -1,0 +1,7 @@
+"""Building, checking and installing the Excel add-in ``segmenter.xlam`` (works on Linux).
+
+* :mod:`.ovba` / :mod:`.cfb` — source-only ``vbaProject.bin`` (MS-OVBA in MS-CFB);
+* :mod:`.build` — the ``.xlam`` package, byte-identical on every rebuild;
+* :mod:`.install` — ``segmenter addin install | remove | status``;
+* :mod:`.lo_probe` — LibreOffice headless check, run with the system Python.
+"""
