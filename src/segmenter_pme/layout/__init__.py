@@ -57,7 +57,10 @@ def build_report_layouts(
 
 
 def _header_locator(wb: "Workbook") -> Callable[[str, str | None], str | None]:
-    """``locate(sheet, header)`` → column letter of ``header`` in the first 30 rows of ``sheet``."""
+    """``locate(sheet, header)`` → column letter of ``header`` in the first 30 rows of ``sheet``.
+
+    ``None`` when the workbook has no such sheet, ``""`` when the header is not found.
+    """
     from openpyxl.utils import get_column_letter
 
     cache: dict[str, dict[str, str]] = {}
@@ -78,7 +81,7 @@ def _header_locator(wb: "Workbook") -> Callable[[str, str | None], str | None]:
                         if isinstance(cell.value, str) and cell.value.strip():
                             found.setdefault(cell.value.strip(), get_column_letter(cell.column))
                 cache[sheet] = found
-        return cache[sheet].get(str(header).strip())
+        return cache[sheet].get(str(header).strip(), "")
 
     return locate
 

@@ -16,7 +16,9 @@ Inputs
     ``info``, default ``avertissement``).
 
 ``locate(sheet, column)`` (optional) returns the column letter of a header in
-the user's workbook so each problem links to its cell (``'Clients'!C12``).
+the user's workbook so each problem links to its cell (``'Clients'!C12``):
+``None`` when the sheet is not in the workbook (no link), ``""`` when the sheet
+is there but not the header (the link goes to column A of the row).
 """
 
 from __future__ import annotations
@@ -40,10 +42,11 @@ class AuditReport(Protocol):
     problems: pd.DataFrame
 
 
+# the core's messages already say what to do; this column says how urgent it is
 _ACTION = {
-    ERROR: "Corrigez la valeur dans votre fichier, puis relancez l'analyse.",
-    WARNING: "Vérifiez la valeur et corrigez-la si nécessaire.",
-    INFO: "Pour information : aucune action nécessaire.",
+    ERROR: "À corriger dans votre fichier avant de relancer l'analyse.",
+    WARNING: "À vérifier ; corrigez si nécessaire, puis relancez l'analyse.",
+    INFO: "Aucune correction obligatoire.",
 }
 _SEVERITY_LABEL = {ERROR: "Erreur", WARNING: "Avertissement", INFO: "Information"}
 _ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -53,8 +56,8 @@ def _link(sheet: Any, column: Any, row: Any, locate: Locator | None) -> str | No
     if not sheet or locate is None:
         return None
     letter = locate(str(sheet), None if column is None else str(column))
-    if letter is None and column is not None:
-        return None  # the sheet is not in this workbook
+    if letter is None:
+        return None  # the sheet is not in this workbook: a link would lead nowhere
     quoted = "'" + str(sheet).replace("'", "''") + "'"
     try:
         r = int(row)
