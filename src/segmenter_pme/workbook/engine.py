@@ -15,7 +15,7 @@ import pandas as pd
 from .. import headers as hdr
 from ..errors import MissingColumnError, SegmenterError, WorkbookError
 from ..settings import Settings
-from . import csvio, fastsheet, files, reader, writer
+from . import csvio, fastsheet, files, passthrough, reader, writer
 
 Progress = Callable[[str], None]
 
@@ -74,9 +74,10 @@ def _settings_with_date(settings: Settings | None, analysis_date: dt.date | None
     return settings
 
 
-def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None):
+def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None, name: str | None = None):
     import openpyxl
 
+    name = name or Path(path).name
     keep_vba = (kind == "xlsm") if keep_vba is None else keep_vba
     try:
         with warnings.catch_warnings():
@@ -85,12 +86,12 @@ def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None):
             return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError) as err:
         raise WorkbookError(
-            f"Le classeur « {path.name} » n'a pas pu être ouvert ({type(err).__name__} : {err}). "
+            f"Le classeur « {name} » n'a pas pu être ouvert ({type(err).__name__} : {err}). "
             "Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, puis relancez."
         ) from None
     except Exception as err:  # lxml / xml errors of a damaged part
         raise WorkbookError(
-            f"Le classeur « {path.name} » est endommagé ({type(err).__name__}). Ouvrez-le dans Excel pour le "
+            f"Le classeur « {name} » est endommagé ({type(err).__name__}). Ouvrez-le dans Excel pour le "
             "réparer, puis relancez."
         ) from None
 
@@ -124,19 +125,29 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     progress("Lecture des valeurs")
     values = reader.read_values(path)
     timings["lecture_valeurs"] = time.perf_counter() - t0
-    progress("Ouverture du classeur")
-    keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
-    wb = load_openpyxl(path, kind, keep_vba=keep_vba)
-    timings["ouverture_openpyxl"] = time.perf_counter() - t0
-    settings = _settings_with_date(layout.read_settings(wb), analysis_date)
-
-    found = reader.locate(values, overrides=settings.column_overrides)
-    if sheet is not None:
-        for shape, (name, guess) in reader.locate(values, sheet=sheet, overrides=settings.column_overrides).items():
-            found = {k: v for k, v in found.items() if v[0] != sheet}
-            found[shape] = (name, guess)
+    found = _locate(values, sheet, None)
     if not found:
         raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
+    client_sheet = found["clients"][0] if "clients" in found else None
+    # every sheet we do not write into goes through untouched (and fast: openpyxl never loads its cells)
+    untouched = [n for n in values if n != client_sheet and n not in reader.OUR_SHEETS]
+
+    progress("Ouverture du classeur")
+    keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
+    reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent)
+    try:
+        wb = load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name)
+    finally:
+        reduced.unlink()
+    timings["ouverture_openpyxl"] = time.perf_counter() - t0
+    settings = _settings_with_date(layout.read_settings(wb), analysis_date)
+    if settings.column_overrides:
+        found = _locate(values, sheet, settings.column_overrides)
+        new_client = found["clients"][0] if "clients" in found else None
+        if new_client in emptied:
+            # the user's column mapping points to another sheet: load it fully
+            wb = load_openpyxl(path, kind, keep_vba=keep_vba)
+            emptied = []
     datas: dict[str, reader.SheetData] = {}
     for shape, (name, guess) in found.items():
         ws = wb[name]
@@ -161,17 +172,43 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         writer.write_outputs(wb, clients, result, row_map=row_map)
         clients_sheet = clients.sheet
     else:
-        clients_sheet = create_clients_sheet(wb, result)
+        clients_sheet = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"))
         created = True
         appended = len(result.output)
     layout.write_report_sheets(wb, result)
     timings["ecriture"] = time.perf_counter() - t0
 
     progress("Enregistrement")
-    saved = files.atomic_write(target, wb.save, backup=backup, verify=files.verify_xlsx)
+
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        passthrough.restore(tmp, path, emptied)
+
+    saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
     timings["enregistrement"] = time.perf_counter() - t0
     return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
                      created, appended, timings)
+
+
+def _locate(values, sheet, overrides):
+    found = reader.locate(values, overrides=overrides)
+    if sheet is not None:
+        for shape, (name, guess) in reader.locate(values, sheet=sheet, overrides=overrides).items():
+            found = {k: v for k, v in found.items() if v[0] != sheet}
+            found[shape] = (name, guess)
+    return found
+
+
+def _free_title(wb, title: str) -> str:
+    """``title`` unless a sheet of the user already has that name (we never replace a user's sheet)."""
+    if title not in wb.sheetnames:
+        return title
+    candidate = f"{title} (calculés)"
+    i = 2
+    while candidate in wb.sheetnames:
+        candidate = f"{title} (calculés {i})"
+        i += 1
+    return candidate
 
 
 def _append_rows(data: reader.SheetData, labels: list) -> dict:
@@ -194,8 +231,6 @@ def create_clients_sheet(wb, result, title: str = "Clients") -> str:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
-    if title in wb.sheetnames:
-        del wb[title]
     ws = wb.create_sheet(title, 0)
     frame = result.clients
     headers = [str(c) for c in frame.columns]

@@ -56,13 +56,13 @@ def _column_xml(values: pd.Series, letter: str, style: str) -> np.ndarray:
     if pd.api.types.is_datetime64_any_dtype(values):
         mask = values.notna().to_numpy()
         serial = (values.to_numpy(dtype="datetime64[ns]")[mask] - _EXCEL_EPOCH) / np.timedelta64(1, "D")
-        out[mask] = [f'{s_attr}><v>{x:.10g}</v></c>' for x in serial]
+        out[mask] = [f'{s_attr}><v>{float(x):.15g}</v></c>' for x in serial.tolist()]
         return out
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         arr = values.to_numpy(dtype="float64", na_value=np.nan)
         mask = ~np.isnan(arr)
-        out[mask] = [f'{s_attr}><v>{x!r}</v></c>' if not float(x).is_integer() else f'{s_attr}><v>{int(x)}</v></c>'
-                     for x in arr[mask]]
+        out[mask] = [f'{s_attr}><v>{float(x)!r}</v></c>' if not float(x).is_integer() else f'{s_attr}><v>{int(x)}</v></c>'
+                     for x in arr[mask].tolist()]
         return out
     vals = values.to_numpy(dtype=object)
     for i, v in enumerate(vals):

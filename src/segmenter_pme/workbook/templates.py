@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import fastsheet
+
 TEMPLATE_NAME = "modele_clients.xlsx"
 DEMO_NAME = "demo_clients.xlsx"
 DEMO_SEED = 2025
@@ -32,21 +34,6 @@ TEMPLATE_COLUMNS = (
     ("Code NAF", 9, "@"), ("SIRET", 16, "@"),
 )
 
-_MODE_EMPLOI = (
-    ("Mode d'emploi", "title"),
-    ("1. Collez vos clients dans la feuille « Clients », une ligne par client, sous les en-têtes "
-     "(gardez les noms de colonnes ; les colonnes en plus sont conservées).", None),
-    ("2. Ou collez vos lignes de factures dans une feuille « Factures » (Code client ou Client, Date, "
-     "Montant HT, Type facture/avoir) : les clients sont calculés à partir des factures.", None),
-    ("3. Lancez « segmenter run modele_clients.xlsx » (ou le bouton Segmenter du ruban) : les colonnes "
-     "Score R, Score F, Score M, Code RFM, Segment RFM, Segment PMG… s'ajoutent à droite de vos colonnes.", None),
-    ("4. Lisez la « Synthèse » (segments, graphiques), adaptez le « Plan d'actions » (vos modifications "
-     "sont conservées) et vérifiez la « Qualité » des données.", None),
-    ("5. Réglez les seuils dans « Paramètres » (cellules jaunes) puis relancez : tout est recalculé.", None),
-    ("Une sauvegarde de la version précédente est gardée à côté du fichier (NOM.sauvegarde.xlsx).", "note"),
-)
-
-
 def _header_style(ws, row: int, ncols: int) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -54,27 +41,6 @@ def _header_style(ws, row: int, ncols: int) -> None:
         c = ws.cell(row, j)
         c.font = Font(bold=True, color="FFFFFF")
         c.alignment = Alignment(wrap_text=True, vertical="center")
-
-
-def _guide_sheet(wb) -> None:
-    from openpyxl.styles import Alignment, Font
-
-    from .. import layout
-
-    writer = getattr(layout, "write_guide_sheet", None)
-    if writer is not None:
-        writer(wb)
-        return
-    ws = wb.create_sheet("Mode d'emploi")
-    ws.column_dimensions["A"].width = 110
-    for i, (text, kind) in enumerate(_MODE_EMPLOI, start=1):
-        c = ws.cell(i * 2 - 1 if i > 1 else 1, 1, text)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-        if kind == "title":
-            c.font = Font(bold=True, size=16, color="1F3864")
-        elif kind == "note":
-            c.font = Font(italic=True, size=9, color="595959")
-    ws.sheet_view.showGridLines = False
 
 
 def build_template(path: Path | str) -> Path:
@@ -112,7 +78,7 @@ def build_template(path: Path | str) -> Path:
     ws.add_data_validation(dv_date)
     ws.add_data_validation(dv_int)
     layout.write_settings_sheet(wb, Settings())
-    _guide_sheet(wb)
+    layout.write_mode_emploi(wb)
     _fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
@@ -151,14 +117,18 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"A{hr + 1}"
-    if demo.invoices is not None and len(demo.invoices):
+    invoices = demo.invoices if demo.invoices is not None and len(demo.invoices) else None
+    if invoices is not None:
+        # tens of thousands of lines: header and one styled row through openpyxl, the rest streamed
         wf = wb.create_sheet("Factures")
-        _write_frame(wf, demo.invoices, 1)
+        _write_frame(wf, invoices.iloc[:1], 1)
         wf.freeze_panes = "A2"
-        wf.auto_filter.ref = f"A1:{get_column_letter(demo.invoices.shape[1])}{len(demo.invoices) + 1}"
+        wf.auto_filter.ref = f"A1:{get_column_letter(invoices.shape[1])}{len(invoices) + 1}"
     _fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
+    if invoices is not None:
+        fastsheet.splice_rows(path, "Factures", invoices, first_row=2)
     return path
 
 
