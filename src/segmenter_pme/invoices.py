@@ -15,6 +15,7 @@ import pandas as pd
 _CREDIT = re.compile(r"(?i)avoir|cr[eé]dit|refund|rembours|retour|note de cr")
 _NS_PER_DAY = 86_400 * 10**9
 _YEAR_NS = 365 * _NS_PER_DAY
+_EPOCH_DAYS = -200_000  # keeps day numbers positive for any plausible date
 
 
 def credit_note_mask(types: pd.Series | None, amounts: np.ndarray) -> np.ndarray:
@@ -85,11 +86,9 @@ def aggregate_invoices(
     last = np.full(k, nat, dtype=np.int64)
     np.minimum.at(first, pc, pd_)
     np.maximum.at(last, pc, pd_)
+    orders = np.bincount(pc, minlength=k)
     if numbers is not None:
-        ncodes, nuniq = _factorize(numbers)
-        orders = _count_orders(pc, ncodes[purchase], k, len(nuniq))
-    else:
-        orders = np.bincount(pc, minlength=k)
+        orders -= _repeated_invoice_lines(pc, pd_, numbers, np.flatnonzero(purchase), k)
     has = orders > 0
     first[~has] = nat
     last[~has] = nat
@@ -108,20 +107,21 @@ def aggregate_invoices(
     return frame, n_after
 
 
-def _count_orders(kcodes: np.ndarray, ncodes: np.ndarray, k: int, n_numbers: int) -> np.ndarray:
-    has_num = ncodes >= 0
-    # lines without a number count as one order each
-    orders = np.bincount(kcodes[~has_num], minlength=k)
-    kc, nc = kcodes[has_num], ncodes[has_num]
-    if len(nc) == 0:
-        return orders
-    lo = np.full(n_numbers, np.iinfo(np.int64).max, dtype=np.int64)
-    hi = np.full(n_numbers, -1, dtype=np.int64)
-    np.minimum.at(lo, nc, kc)
-    np.maximum.at(hi, nc, kc)
-    used = hi >= 0
-    if np.array_equal(lo[used], hi[used]):
-        # the usual case: an invoice number belongs to one client
-        return orders + np.bincount(lo[used], minlength=k)
-    pairs = np.unique(kc * np.int64(n_numbers) + nc)
-    return orders + np.bincount(pairs // n_numbers, minlength=k)
+def _repeated_invoice_lines(kcodes: np.ndarray, days: np.ndarray, numbers: pd.Series, rows: np.ndarray,
+                            k: int) -> np.ndarray:
+    """Per client, how many purchase lines repeat an invoice number already counted.
+
+    The lines of one invoice share its client and its date in every export we
+    know, so only lines whose (client, date) is not unique are compared by
+    number — hashing a million invoice numbers would cost more than all the rest.
+    """
+    pair = pd.Series(kcodes * np.int64(1 << 20) + (days // _NS_PER_DAY - _EPOCH_DAYS))
+    cand = pair.duplicated(keep=False).to_numpy()
+    if not cand.any():
+        return np.zeros(k, dtype=np.int64)
+    sub_num = numbers.iloc[rows[cand]]
+    ncodes, _ = pd.factorize(sub_num, use_na_sentinel=True)
+    sub = pd.DataFrame({"p": pair.to_numpy()[cand], "n": ncodes})
+    # a line without a number is an order of its own
+    dup = sub.duplicated().to_numpy() & (ncodes >= 0)
+    return np.bincount(kcodes[cand][dup], minlength=k)

@@ -76,9 +76,10 @@ def potential_reasons(
     from invoice lines, or None).
     """
     petit = (tiers == "Petits").fillna(False).to_numpy(dtype=bool)
-    out = np.full(len(tiers), "", dtype=object)
+    out = np.zeros(len(tiers), dtype=np.int32)
+    empty = pd.Series(pd.Categorical.from_codes(out, [""]), index=tiers.index)
     if not petit.any():
-        return pd.Series(out, index=tiers.index)
+        return empty
     idx = np.flatnonzero(petit)
     # reasons are few distinct combinations: build each text once, then gather
     size_p = _take(size, idx)
@@ -99,7 +100,7 @@ def potential_reasons(
         grow = (prev > 0) & (cur >= settings.croissance_potentiel * prev)
     any_reason = big | prio | rf | grow
     if not any_reason.any():
-        return pd.Series(out, index=tiers.index)
+        return empty
     sel = np.flatnonzero(any_reason)
     size_codes, size_labels = pd.factorize(np.where(big[sel], size_p[sel], ""))
     sector_codes, sector_labels = pd.factorize(np.where(prio[sel], sector_p[sel], ""))
@@ -121,5 +122,5 @@ def potential_reasons(
         if g:
             parts.append(f"CA des 12 derniers mois ≥ {growth} × celui des 12 mois d'avant")
         texts.append(" ; ".join(parts))
-    out[idx[sel]] = np.asarray(texts, dtype=object)[codes]
-    return pd.Series(out, index=tiers.index)
+    out[idx[sel]] = codes + 1
+    return pd.Series(pd.Categorical.from_codes(out, [""] + texts), index=tiers.index)
