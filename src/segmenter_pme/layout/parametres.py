@@ -5,13 +5,15 @@ stable): column A holds the technical key (``mode_rfm``, ``segment_3``,
 ``colonne_ca_total``), B the French label, **C the value** (yellow input cells),
 D the default, E a comment. Three tables — settings, segment rules, column
 mapping — each starting with a header row whose A cell is « Clé ». The reader
-takes the rows between a « Clé » header and the next empty A cell, so the user
-may insert a row (``segment_9``…) or reorder rules.
+takes the rows between a « Clé » header and the next A cell that is empty or
+not a key (a sentence), so the user may insert a row (``segment_9``…) or
+reorder rules.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Iterable, Sequence
 
 from ..errors import SettingsError
@@ -26,6 +28,8 @@ KEY_COL = 1
 VALUE_COL = 3
 HEADERS = ("Clé", "Paramètre", "Valeur", "Valeur par défaut", "Commentaire")
 CHOICES = {"mode_rfm": ("quintiles", "seuils"), "methode_pmg": ("rang", "part_ca")}
+
+_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 # settings only wrong together: when neither is wrong alone, both cells are named
 _PAIRS = (("pmg_gros_pct", "pmg_moyens_pct"), ("pmg_gros_part_ca", "pmg_moyens_part_ca"))
@@ -138,7 +142,8 @@ def setting_items(rows: Iterable[Sequence[Any]]) -> list[tuple[str, Any, int]]:
         if isinstance(key, str) and key.strip() == HEADERS[0]:
             in_table = True
             continue
-        if _blank(key):
+        if _blank(key) or not _KEY.match(str(key).strip()):
+            # an empty row or a sentence (the note under a table) ends the table
             in_table = False
             continue
         if in_table:
