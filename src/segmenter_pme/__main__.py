@@ -1,0 +1,5 @@
+"""``python -m segmenter_pme …`` is the ``segmenter`` command."""
+
+from .cli import main
+
+main()
