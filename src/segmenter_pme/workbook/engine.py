@@ -241,7 +241,7 @@ def create_clients_sheet(wb, result, title: str = "Clients") -> str:
         name = str(col)
         if name in writer._FORMATS:
             fmts[j] = writer._FORMATS[name]
-        elif pd.api.types.is_datetime64_any_dtype(s) or s.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
+        elif pd.api.types.is_datetime64_any_dtype(s) or s.astype(object).map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
             fmts[j] = writer.FMT_DATE
         elif name.lower().startswith(("ca", "montant", "panier")) and pd.api.types.is_numeric_dtype(s):
             fmts[j] = writer.FMT_EUR

@@ -146,7 +146,7 @@ def _write_frame(ws, frame: pd.DataFrame, header_row: int) -> None:
     fmts = {}
     for j, col in enumerate(frame.columns, start=1):
         s = frame[col]
-        if pd.api.types.is_datetime64_any_dtype(s) or s.map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
+        if pd.api.types.is_datetime64_any_dtype(s) or s.astype(object).map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
             fmts[j] = writer.FMT_DATE
         elif pd.api.types.is_float_dtype(s):
             fmts[j] = writer.FMT_EUR
