@@ -6,6 +6,21 @@ charts in the side band, and returns a :class:`RenderPlan`: a flat list of
 sheet-level objects (Excel Tables, colour scales, drop-down lists, charts with
 resolved ranges, row heights). A renderer walks the plan; it never computes a
 position itself, so the openpyxl and xlwings sheets cannot drift apart.
+
+Writing a second renderer (xlwings)
+-----------------------------------
+1. ``p = plan(layout)``; clear or recreate the sheet ``p.name`` at its position.
+2. Values: ``for top, left, rows in value_blocks(p): sheet.range((top, left)).value = rows``
+   (one COM call per rectangle; dates are ``datetime.date``).
+3. Looks: ``for style, fmt, refs in format_ranges(p)``: apply ``STYLES[style]``
+   (font, fill, border, alignment) and ``number_format = fmt`` to each range.
+4. Links: cells with ``CellWrite.link`` → ``add_hyperlink("#" + link, str(value))``.
+5. ``p.col_widths`` (characters), ``p.row_heights`` (points), ``p.freeze``,
+   ``p.gridlines``, ``p.tab_color``; ``p.tables`` → ``ListObjects.Add``;
+   ``p.color_scales`` → ``FormatConditions.AddColorScale``; ``p.validations`` →
+   ``Validation.Add(xlValidateList, …, ",".join(choices))``; ``p.charts`` →
+   ``ChartObjects.Add`` at ``anchor`` with ``SeriesCollection.NewSeries`` per
+   :class:`ChartSeries` (``values``, ``categories`` as ranges).
 """
 
 from __future__ import annotations
@@ -104,7 +119,7 @@ class TablePos:
 @dataclass(frozen=True)
 class ChartSeries:
     title: str
-    title_cell: tuple[int, int] | None  # (row, col) of the header cell, for a live title
+    title_cell: tuple[int, int] | None  # (row, col) of the header cell for a live title, else use ``title``
     values: Range
 
 
@@ -315,11 +330,73 @@ def _resolve_chart(chart: Chart, anchor: str, tables: dict[str, Table], out: Ren
     cat_col = pos.column(chart.categories, t)
     cats = Range(pos.first_row, cat_col, last, cat_col)
     series = []
-    for header in chart.series:
+    titles = chart.series_titles or chart.series
+    for header, title in zip(chart.series, titles):
         c = pos.column(header, t)
-        title_cell = (pos.header_row, c) if pos.header_row else None
-        series.append(ChartSeries(header, title_cell, Range(pos.first_row, c, last, c)))
+        # a legend name different from the header is written as a literal
+        title_cell = (pos.header_row, c) if pos.header_row and title == header else None
+        series.append(ChartSeries(title, title_cell, Range(pos.first_row, c, last, c)))
     return PlacedChart(chart, anchor, cats, tuple(series))
+
+
+def value_blocks(p: RenderPlan) -> list[tuple[int, int, list[list[Any]]]]:
+    """The plan's values as rectangles ``(top_row, left_col, rows_of_values)``.
+
+    A COM renderer (xlwings) writes each rectangle in one call instead of one
+    call per cell. Consecutive rows covering the same columns form a rectangle;
+    later writes to a cell win, as in :attr:`RenderPlan.cells`.
+    """
+    grid: dict[int, dict[int, Any]] = {}
+    for c in p.cells:
+        grid.setdefault(c.row, {})[c.col] = c.value
+    runs: list[tuple[int, int, list[Any]]] = []  # (row, first col, values) per contiguous run
+    for r in sorted(grid):
+        cols = sorted(grid[r])
+        start = prev = cols[0]
+        for col in cols[1:] + [None]:
+            if col is not None and col == prev + 1:
+                prev = col
+                continue
+            runs.append((r, start, [grid[r][k] for k in range(start, prev + 1)]))
+            if col is not None:
+                start = prev = col
+    blocks: list[tuple[int, int, list[list[Any]]]] = []
+    for r, c, vals in runs:
+        if blocks:
+            top, left, rows = blocks[-1]
+            if left == c and top + len(rows) == r and len(rows[0]) == len(vals):
+                rows.append(vals)
+                continue
+        blocks.append((r, c, [vals]))
+    return blocks
+
+
+def format_ranges(p: RenderPlan) -> list[tuple[str, str | None, list[str]]]:
+    """``(style, number_format, [ranges])``: every cell of the plan grouped by its look.
+
+    Within a group, cells of one column on consecutive rows are merged into one
+    range (``C5:C14``), so a renderer formats a whole table column at once.
+    """
+    last: dict[tuple[int, int], tuple[str, str | None]] = {}
+    for c in p.cells:
+        last[(c.row, c.col)] = (c.style, c.number_format)
+    groups: dict[tuple[str, str | None], dict[int, list[int]]] = {}
+    for (r, col), look in sorted(last.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        groups.setdefault(look, {}).setdefault(col, []).append(r)
+    out = []
+    for (style, fmt), cols in groups.items():
+        refs = []
+        for col, rows in sorted(cols.items()):
+            start = prev = rows[0]
+            for r in rows[1:] + [None]:
+                if r is not None and r == prev + 1:
+                    prev = r
+                    continue
+                refs.append(Range(start, col, prev, col).ref)
+                if r is not None:
+                    start = prev = r
+        out.append((style, fmt, refs))
+    return out
 
 
 def cells_by_coordinate(p: RenderPlan) -> dict[str, CellWrite]:
@@ -339,5 +416,7 @@ __all__ = [
     "Validation",
     "cells_by_coordinate",
     "col_letter",
+    "format_ranges",
     "plan",
+    "value_blocks",
 ]

@@ -68,6 +68,7 @@ class CellStyle:
     wrap: bool = False
     border: str | None = None
     indent: int = 0
+    underline: bool = False
 
 
 STYLES: dict[str, CellStyle] = {
@@ -94,7 +95,7 @@ STYLES: dict[str, CellStyle] = {
     "cell_top": CellStyle(border="box", v_align="top"),
     "cell_left_wrap": CellStyle(border="box", wrap=True, v_align="top", h_align="left"),
     "total": CellStyle(bold=True, fill=BLUE_LIGHT, border="top_bottom"),
-    "link": CellStyle(color="0563C1", border="box", v_align="top"),
+    "link": CellStyle(color="0563C1", border="box", v_align="top", underline=True),
     "kpi_label": CellStyle(color=GREY_TEXT, border="bottom"),
     "kpi_value": CellStyle(bold=True, size=12, color=NAVY, border="bottom", h_align="right"),
 }
@@ -218,6 +219,7 @@ class Chart:
     source: str
     categories: str
     series: tuple[str, ...]
+    series_titles: tuple[str, ...] | None = None  # legend names; default: the column headers
     x_title: str | None = None
     y_title: str | None = None
     y_format: str | None = None

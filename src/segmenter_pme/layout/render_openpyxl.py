@@ -12,6 +12,7 @@ import re
 
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference, ScatterChart, Series
 from openpyxl.chart.label import DataLabelList
+from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.text import RichText
 from openpyxl.chart.text import Text as ChartText
 from openpyxl.chart.title import Title as ChartTitle
@@ -50,7 +51,8 @@ class _StyleCache:
     def get(self, name: str) -> tuple:
         if name not in self._cache:
             st: CellStyle = STYLES[name]
-            font = Font(name=FONT_NAME, size=st.size, bold=st.bold, italic=st.italic, color=st.color)
+            font = Font(name=FONT_NAME, size=st.size, bold=st.bold, italic=st.italic, color=st.color,
+                        underline="single" if st.underline else None)
             fill = PatternFill("solid", fgColor=st.fill) if st.fill else PatternFill()
             align = Alignment(horizontal=st.h_align, vertical=st.v_align, wrap_text=st.wrap, indent=st.indent)
             self._cache[name] = (font, fill, _BORDERS[st.border], align)
@@ -206,6 +208,7 @@ def _chart(ws: Worksheet, pc: PlacedChart):
                 chart.add_data(Reference(ws, min_col=c, min_row=r, max_row=s.values.last_row), titles_from_data=True)
             else:
                 chart.add_data(_ref(ws, s.values), titles_from_data=False)
+                chart.series[-1].tx = SeriesLabel(v=s.title)
             ser = chart.series[-1]
             color = spec.colors[i % len(spec.colors)]
             if spec.kind == "line":
