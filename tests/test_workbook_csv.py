@@ -1,0 +1,137 @@
+"""French CSV exports: encodings, delimiters, decimals, and the workbook made from them."""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+
+import openpyxl
+import pytest
+
+from segmenter_pme.errors import SegmenterError, WorkbookError
+from segmenter_pme.fields import OUTPUT_COLUMNS
+from segmenter_pme.workbook import csvio, run
+from wbfactory import FRENCH_CSV, write_french_csv
+
+DATE = dt.date(2025, 12, 31)
+
+
+@pytest.mark.parametrize("encoding,expected", [("cp1252", "cp1252"), ("utf-8", "utf-8")])
+def test_sniff_encoding(tmp_path, encoding, expected):
+    p = write_french_csv(tmp_path / "c.csv", encoding=encoding)
+    enc, delim, _ = csvio.sniff(p)
+    assert (enc, delim) == (expected, ";")
+
+
+def test_sniff_utf8_bom(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_bytes(codecs.BOM_UTF8 + FRENCH_CSV.encode("utf-8"))
+    enc, delim, _ = csvio.sniff(p)
+    assert enc == "utf-8-sig"
+    frame, _ = csvio.read_csv(p)
+    assert frame.columns[0] == "Code client"  # no BOM glued to the first header
+
+
+def test_sniff_comma_and_tab(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_text("Code client,Date,Montant HT\nC1,01/02/2025,12.5\nC2,03/02/2025,7\n", encoding="utf-8")
+    assert csvio.sniff(p)[1] == ","
+    p.write_text("Code client\tDate\tMontant HT\nC1\t01/02/2025\t12,5\n", encoding="utf-8")
+    assert csvio.sniff(p)[1] == "\t"
+
+
+def test_values_stay_text_until_typed(tmp_path):
+    p = write_french_csv(tmp_path / "c.csv")
+    frame, fmt = csvio.read_csv(p)
+    assert frame.loc[4, "Code postal"] == "01000"
+    assert frame.loc[2, "CA total"] == "15 400,50"
+    assert frame.loc[7, "Raison sociale"] == "Hôtel du Lac"
+    typed = csvio.typed_columns(frame)
+    assert "Code postal" not in typed  # 01000 keeps its zero
+    assert typed["CA total"].loc[2] == pytest.approx(15400.5)
+    assert typed["Nombre commandes"].loc[3] == 4
+    assert typed["Date dernier achat"].loc[2] == dt.datetime(2025, 11, 20)
+
+
+def test_french_negative_and_thousands():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Montant": ["1 234,56", "(12,00)", "5-", "1.234.567,8", "3 €"]})
+    typed = csvio.typed_columns(frame)["Montant"].tolist()
+    assert typed == pytest.approx([1234.56, -12.0, -5.0, 1234567.8, 3.0])
+
+
+def test_long_digit_codes_stay_text():
+    import pandas as pd
+
+    frame = pd.DataFrame({"SIRET": ["35600000000048", "73282932000074"], "Tel": ["0601020304", "0102030405"]})
+    assert csvio.typed_columns(frame) == {}
+
+
+def test_title_lines_above_the_header(tmp_path):
+    text = "Export clients du 31/12/2025\r\n\r\n" + FRENCH_CSV
+    p = write_french_csv(tmp_path / "c.csv", text)
+    report = run(p, analysis_date=DATE)
+    assert len(report.result.output) == 6
+
+
+def test_csv_gives_a_new_workbook_beside_it(tmp_path):
+    p = write_french_csv(tmp_path / "export.csv")
+    original = p.read_bytes()
+    report = run(p, analysis_date=DATE)
+    assert report.output == tmp_path / "export.xlsx"
+    assert p.read_bytes() == original
+    wb = openpyxl.load_workbook(report.output)
+    ws = wb["Clients"]
+    headers = [c.value for c in ws[1]]
+    assert headers[:7] == ["Code client", "Raison sociale", "Secteur", "Date dernier achat", "Nombre commandes",
+                           "CA total", "Code postal"]
+    assert headers[7:] == list(OUTPUT_COLUMNS)
+    assert ws["F2"].value == pytest.approx(15400.5) and "€" in ws["F2"].number_format
+    assert ws["D2"].value == dt.datetime(2025, 11, 20) and ws["D2"].number_format == "dd/mm/yyyy"
+    assert ws["G4"].value == "01000"
+    assert ws.freeze_panes == "A2"
+    assert {"Synthèse", "Plan d'actions", "Qualité", "Paramètres"} <= set(wb.sheetnames)
+
+
+def test_invoice_csv_creates_clients_and_keeps_every_line(tmp_path):
+    lines = ["Code client;Client;Date;N° facture;Type;Montant HT"]
+    for i in range(300):
+        kind = "Avoir" if i % 50 == 49 else "Facture"
+        amount = "-25,00" if kind == "Avoir" else f"{100 + i},{i % 100:02d}"
+        lines.append(f"C{i % 40:03d};Société {i % 40};{1 + i % 28:02d}/{1 + i % 12:02d}/2025;F{i:05d};{kind};{amount}")
+    p = tmp_path / "factures.csv"
+    p.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    report = run(p, analysis_date=DATE)
+    assert report.created_clients_sheet
+    wb = openpyxl.load_workbook(report.output)
+    assert wb.sheetnames[:2] == ["Clients", "Factures"]
+    ws = wb["Factures"]
+    assert ws.max_row == 301
+    assert ws["A2"].value == "C000" and ws["B2"].value == "Société 0"
+    assert ws["C2"].value == dt.datetime(2025, 1, 1) and ws["C2"].number_format == "dd/mm/yyyy"
+    assert ws["F2"].value == pytest.approx(100.0)
+    assert ws["F51"].value == pytest.approx(-25.0)
+    assert ws.auto_filter.ref == "A1:F301"
+    assert wb["Clients"].max_row == 41
+
+
+def test_malformed_csv_is_a_clear_message(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_text('Code client;Date;Montant HT\nC1;01/02/2025;"12,5\n', encoding="utf-8")
+    with pytest.raises(SegmenterError):
+        run(p, analysis_date=DATE)
+
+
+def test_empty_csv(tmp_path):
+    p = tmp_path / "vide.csv"
+    p.write_bytes(b"")
+    with pytest.raises(WorkbookError, match="vide"):
+        run(p)
+
+
+def test_csv_without_known_columns(tmp_path):
+    p = tmp_path / "autre.csv"
+    p.write_text("Produit;Stock\nVis;12\n", encoding="utf-8")
+    with pytest.raises(SegmenterError, match="Aucun tableau de clients"):
+        run(p)
