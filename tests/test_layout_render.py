@@ -236,3 +236,27 @@ def test_date_in_header_is_french(saved):
     ws = openpyxl.load_workbook(saved)["Synthèse"]
     assert ws["B2"].value.startswith(f"Analyse au {ANALYSIS_DATE:%d/%m/%Y}")
     assert isinstance(ANALYSIS_DATE, dt.date)
+
+
+def test_real_pipeline_result_renders(tmp_path):
+    """The core's own result (demo base) goes through every builder and renderer."""
+    pipeline = pytest.importorskip("segmenter_pme.pipeline")
+    demo = pytest.importorskip("segmenter_pme.demo_data")
+    d = demo.generate_demo(n_clients=300)
+    clients = d.clients.copy()
+    clients.index = clients.index + 2
+    res = pipeline.segment(clients=clients, today=d.reference_date)
+    wb = openpyxl.Workbook()
+    wb.active.title = "Clients"
+    wb["Clients"].append(list(clients.columns))
+    write_report_sheets(wb, res)
+    write_mode_emploi(wb)
+    wb.save(tmp_path / "demo.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "demo.xlsx")
+    assert wb.sheetnames == ["Clients", *REPORT_SHEETS, "Mode d'emploi"]
+    ws = wb["Synthèse"]
+    _find(ws, res.pareto.sentence)
+    assert len(ws._charts) == 3
+    plan_ws = wb["Plan d'actions"]
+    segs = [r[2] for r in plan_ws.iter_rows(min_row=6, values_only=True) if r[2]]
+    assert segs[:2] == ["Champions", "À réactiver"] and len(segs) == len(set(segs))

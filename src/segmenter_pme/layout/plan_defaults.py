@@ -91,6 +91,15 @@ _PLAN: dict[str, tuple[str, str, str, str, str, str]] = {
         "Mensuelle",
         "Taux de conversion, coût d'acquisition d'un client",
     ),
+    "Non classé": (
+        "Clients qui ont commandé mais dont une donnée manque (date du dernier achat, par exemple) : "
+        "ils n'ont pas pu être notés.",
+        "Compléter leurs données pour les classer.",
+        "Compléter les valeurs signalées dans la feuille « Qualité », puis relancer l'analyse.",
+        "—",
+        "Avant la prochaine analyse",
+        "Nombre de clients non classés",
+    ),
     # --- Petits / Moyens / Gros
     "Gros": (
         "Les clients qui réalisent l'essentiel de votre CA (par défaut, les 20 % premiers).",

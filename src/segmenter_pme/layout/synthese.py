@@ -41,6 +41,8 @@ DIMENSIONS = (
     ("Région", "Régions", "Région"),
 )
 _PMG_ORDER = ("Gros", "Moyens", "Petits", "Petits à potentiel")
+# rows of the RFM table that are not segments of the rules: never « too small to act on »
+_UNNAMED = (PROSPECT, "Non classé")
 _SCORE_COLUMNS = (("R", "Récence (R)"), ("F", "Fréquence (F)"), ("M", "Montant (M)"))
 
 
@@ -56,7 +58,7 @@ def _segment_table(key: str, caption: str, first_header: str, part: pd.DataFrame
     for rec in part.to_dict("records"):
         share = _f(rec.get("% base"))
         share_cell: Any = share
-        if small_pct is not None and rec.get("Segment") != PROSPECT and 0 < share < small_pct / 100:
+        if small_pct is not None and rec.get("Segment") not in _UNNAMED and 0 < share < small_pct / 100:
             share_cell = Cell(share, style="warning")
         rows.append((rec.get("Segment"), plain(rec.get("Clients")), share_cell, plain(rec.get("CA")),
                      _f(rec.get("% CA")), plain(rec.get("Panier moyen")), plain(rec.get("CA moyen"))))
@@ -181,7 +183,7 @@ def build_synthese(result: SegmentationResult) -> SheetLayout:
     ca_total = float(pd.to_numeric(rfm["CA"], errors="coerce").fillna(0).sum())
     orders = float(pd.to_numeric(rfm.get("Commandes", pd.Series(dtype=float)), errors="coerce").fillna(0).sum())
     prospects = int(pd.to_numeric(rfm.loc[rfm["Segment"] == PROSPECT, "Clients"], errors="coerce").fillna(0).sum())
-    named = rfm[(rfm["Segment"] != PROSPECT) & (pd.to_numeric(rfm["Clients"], errors="coerce") > 0)]
+    named = rfm[~rfm["Segment"].isin(_UNNAMED) & (pd.to_numeric(rfm["Clients"], errors="coerce") > 0)]
 
     blocks: list = [
         Title("Synthèse de la segmentation clients"),
