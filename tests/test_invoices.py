@@ -1,0 +1,270 @@
+"""Invoice lines → clients (SPEC §1, §2): orders, credit notes, analysis date, combination."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from segmenter_pme import Settings, segment
+from segmenter_pme.invoices import aggregate_invoices, credit_note_mask
+
+D0 = dt.date(2025, 12, 31)
+S0 = Settings(date_analyse=D0)
+T = pd.Timestamp
+
+
+def _agg(rows, numbers=True, types=False, analysis=D0):
+    df = pd.DataFrame(rows, columns=["cle", "date", "montant", "numero", "type"])
+    frame, n_after = aggregate_invoices(
+        df["cle"], pd.to_datetime(df["date"]), df["montant"].astype(float), pd.Timestamp(analysis),
+        numbers=df["numero"] if numbers else None, types=df["type"] if types else None,
+    )
+    return frame.set_index("cle"), n_after
+
+
+def test_first_last_purchase_orders_and_ca():
+    f, n_after = _agg([
+        ("A", "2025-03-01", 100, "F1", "Facture"),
+        ("A", "2025-01-15", 50, "F2", "Facture"),
+        ("A", "2025-06-30", 25, "F3", "Facture"),
+        ("B", "2025-02-01", 10, "F4", "Facture"),
+    ])
+    assert n_after == 0
+    assert f.loc["A", "date_premier_achat"] == T("2025-01-15")
+    assert f.loc["A", "date_dernier_achat"] == T("2025-06-30")
+    assert f.loc["A", "nb_commandes"] == 3
+    assert f.loc["A", "ca_total"] == 175
+    assert f.loc["B", "nb_commandes"] == 1 and f.loc["B", "ca_total"] == 10
+
+
+def test_multi_line_invoice_is_one_order():
+    f, _ = _agg([
+        ("A", "2025-03-01", 100, "F1", "Facture"),
+        ("A", "2025-03-01", 40, "F1", "Facture"),
+        ("A", "2025-03-01", 60, "F1", "Facture"),
+        ("A", "2025-04-01", 10, "F2", "Facture"),
+    ])
+    assert f.loc["A", "nb_commandes"] == 2
+    assert f.loc["A", "ca_total"] == 210
+    assert f.loc["A", "nb_lignes"] == 4
+
+
+def test_without_invoice_numbers_each_line_is_an_order():
+    f, _ = _agg([("A", "2025-03-01", 100, None, None), ("A", "2025-03-01", 40, None, None)], numbers=False)
+    assert f.loc["A", "nb_commandes"] == 2
+
+
+def test_lines_without_number_count_one_order_each_beside_numbered_ones():
+    f, _ = _agg([("A", "2025-03-01", 100, "F1", None), ("A", "2025-03-01", 5, "F1", None),
+                 ("A", "2025-04-01", 40, None, None)])
+    assert f.loc["A", "nb_commandes"] == 2
+
+
+def test_credit_note_by_type_is_netted_and_not_an_order():
+    f, _ = _agg([
+        ("A", "2025-03-01", 100, "F1", "Facture"),
+        ("A", "2025-05-01", 30, "AV1", "Avoir"),  # written positive: still reduces the CA
+    ], types=True)
+    assert f.loc["A", "nb_commandes"] == 1
+    assert f.loc["A", "ca_total"] == 70
+    # a credit note is not a purchase: last purchase stays the invoice
+    assert f.loc["A", "date_dernier_achat"] == T("2025-03-01")
+
+
+def test_credit_note_by_negative_amount_is_netted_and_not_an_order():
+    f, _ = _agg([
+        ("A", "2025-03-01", 100, "F1", None),
+        ("A", "2025-05-01", -30, "F2", None),
+    ])
+    assert f.loc["A", "nb_commandes"] == 1
+    assert f.loc["A", "ca_total"] == 70
+    assert f.loc["A", "date_dernier_achat"] == T("2025-03-01")
+
+
+def test_client_with_only_credit_notes_has_no_order():
+    f, _ = _agg([("A", "2025-03-01", -50, "AV1", "Avoir")], types=True)
+    assert f.loc["A", "nb_commandes"] == 0
+    assert f.loc["A", "ca_total"] == -50
+    assert pd.isna(f.loc["A", "date_dernier_achat"]) and pd.isna(f.loc["A", "date_premier_achat"])
+
+
+@pytest.mark.parametrize("label", ["Avoir", "AVOIR", "avoir client", "Note de crédit", "Credit note", "Remboursement"])
+def test_credit_note_types(label):
+    assert credit_note_mask(pd.Series([label]), np.array([10.0])).tolist() == [True]
+
+
+@pytest.mark.parametrize("label", ["Facture", "FA", "Facture d'acompte", None])
+def test_invoice_types_are_not_credit_notes(label):
+    assert credit_note_mask(pd.Series([label], dtype=object), np.array([10.0])).tolist() == [False]
+
+
+def test_lines_after_analysis_date_ignored_and_counted():
+    f, n_after = _agg([
+        ("A", "2025-12-31", 100, "F1", None),  # the analysis day itself counts
+        ("A", "2026-01-01", 1000, "F2", None),
+        ("B", "2026-02-01", 50, "F3", None),
+    ])
+    assert n_after == 2
+    assert f.loc["A", "nb_commandes"] == 1 and f.loc["A", "ca_total"] == 100
+    assert f.loc["A", "date_dernier_achat"] == T("2025-12-31")
+    assert f.loc["B", "nb_commandes"] == 0 and f.loc["B", "ca_total"] == 0
+
+
+def test_ca_of_last_12_months_and_the_12_before():
+    f, _ = _agg([
+        ("A", "2025-01-01", 300, "F1", None),  # last 12 months
+        ("A", "2025-12-31", 100, "F2", None),  # last 12 months
+        ("A", "2024-12-31", 200, "F3", None),  # 12 months before
+        ("A", "2024-06-01", 50, "F4", None),  # 12 months before
+        ("A", "2023-06-01", 999, "F5", None),  # older
+    ])
+    assert f.loc["A", "ca_12m"] == 400
+    assert f.loc["A", "ca_12m_prec"] == 250
+    assert f.loc["A", "ca_total"] == 1649
+
+
+def test_twelve_months_before_are_calendar_months_across_a_leap_year():
+    """Analysis 31/12/2025: the 12 months before the last 12 are 01/01/2024–31/12/2024.
+
+    2024 is a leap year (366 days); a purchase on 01/01/2024 belongs to that
+    period as a French user reads « les 12 mois d'avant ».
+    """
+    f, _ = _agg([("A", "2024-01-01", 50, "F1", None), ("A", "2023-12-31", 7, "F2", None)])
+    assert f.loc["A", "ca_12m_prec"] == 50
+
+
+def test_last_12_months_in_a_leap_year_start_on_first_of_january():
+    """Analysis 31/12/2024: the last 12 months are 01/01/2024–31/12/2024 (366 days)."""
+    f, _ = _agg([("A", "2024-01-01", 80, "F1", None)], analysis=dt.date(2024, 12, 31))
+    assert f.loc["A", "ca_12m"] == 80
+    assert f.loc["A", "ca_12m_prec"] == 0
+
+
+# ------------------------------------------------------------------ through segment()
+
+def _invoices():
+    return pd.DataFrame(
+        {
+            "Code client": ["C1", "C1", "C1", "C2", "C2", "C3", "C1"],
+            "Date": ["01/01/2025", "01/01/2025", "01/06/2025", "01/03/2025", "05/03/2025", "01/02/2026",
+                     "10/06/2025"],
+            "N° facture": ["F1", "F1", "F2", "F3", "A1", "F4", "A2"],
+            "Type": ["Facture", "Facture", "Facture", "Facture", "Avoir", "Facture", "Facture"],
+            "Montant HT": ["100,00", "50", "200", "300", "100", "999", "-30"],
+        },
+        index=range(2, 9),
+    )
+
+
+def test_segment_from_invoices_only():
+    r = segment(invoices=_invoices(), settings=S0)
+    f = r.features.set_index("client_id")
+    assert f.loc["C1", "nb_commandes"] == 2
+    assert f.loc["C1", "ca_total"] == 320
+    assert f.loc["C1", "date_premier_achat"] == T("2025-01-01")
+    assert f.loc["C1", "date_dernier_achat"] == T("2025-06-01")
+    assert f.loc["C2", "nb_commandes"] == 1 and f.loc["C2", "ca_total"] == 200
+    # C3 bought only after the analysis date: a prospect at that date
+    assert f.loc["C3", "nb_commandes"] == 0
+    out = r.clients.set_index("Code client")
+    assert out.loc["C3", "Segment RFM"] == "Prospect"
+    assert out.loc["C1", "Récence (jours)"] == (D0 - dt.date(2025, 6, 1)).days
+
+
+def test_segment_warns_about_lines_after_analysis_date():
+    r = segment(invoices=_invoices(), settings=S0)
+    hits = [w for w in r.warnings if "après la date d'analyse" in w]
+    assert len(hits) == 1
+    assert hits[0].startswith("1 ligne")
+    assert "31/12/2025" in hits[0]
+    assert any(i.code == "achat_apres_date_analyse" and i.count == 1 for i in r.issues)
+
+
+def test_client_table_and_invoices_combined_invoice_only_clients_appended():
+    clients = pd.DataFrame({"Code client": ["C1", "C9"], "Entreprise": ["Alpha", "Zeta"],
+                            "Ville": ["Paris", "Lyon"]}, index=[5, 6])
+    r = segment(clients, _invoices(), settings=S0)
+    full = r.clients
+    # the user's rows first, labels and columns untouched, then the new clients with the next labels
+    assert full.index.tolist() == [5, 6, 7, 8]
+    assert full.loc[[5, 6], "Entreprise"].tolist() == ["Alpha", "Zeta"]
+    assert full.loc[[5, 6], "Ville"].tolist() == ["Paris", "Lyon"]
+    assert sorted(full.loc[[7, 8], "Code client"].tolist()) == ["C2", "C3"]
+    seg = dict(zip(full["Code client"], full["Segment RFM"].astype(str)))
+    assert seg["C9"] == "Prospect"  # in the table, no invoice
+    assert seg["C3"] == "Prospect"
+    assert seg["C1"] != "Prospect" and seg["C2"] != "Prospect"
+    f = r.features.set_index("client_id")
+    assert f.loc["C1", "ca_total"] == 320
+    assert set(f["source"]) == {"clients", "factures"}
+    assert f.loc["C2", "source"] == "factures" and f.loc["C1", "source"] == "clients"
+
+
+def test_invoices_override_client_table_values():
+    """When both are given, the invoice lines are the source of orders and CA."""
+    clients = pd.DataFrame({"Code client": ["C1"], "Date dernier achat": ["01/01/2020"],
+                            "Nombre commandes": [99], "CA total": [1.0]})
+    r = segment(clients, _invoices(), settings=S0)
+    f = r.features.set_index("client_id")
+    assert f.loc["C1", "nb_commandes"] == 2
+    assert f.loc["C1", "ca_total"] == 320
+    assert f.loc["C1", "date_dernier_achat"] == T("2025-06-01")
+
+
+def test_invoices_matched_by_company_name_when_no_code():
+    """Without a client code the key is the company name, whatever its case and accents."""
+    inv = pd.DataFrame({"Client": ["Société Dupont", "SOCIETE DUPONT", "Martin SA"],
+                        "Date": ["01/02/2025", "01/03/2025", "01/04/2025"],
+                        "Montant TTC": [120, 240, 60]})
+    clients = pd.DataFrame({"Entreprise": ["societe dupont", "Martin SA", "Sans achat"]})
+    r = segment(clients, inv, settings=S0)
+    f = r.features
+    assert f["nb_commandes"].tolist() == [2, 1, 0]
+    assert f["ca_total"].tolist() == [360, 60, 0]
+    assert r.clients["Segment RFM"].astype(str).iloc[2] == "Prospect"
+    assert len(r.clients) == 3  # nobody appended
+
+
+def test_total_lines_and_blank_lines_ignored():
+    inv = pd.DataFrame({"Code client": ["C1", "C1", None, "Total"],
+                        "Date": ["01/02/2025", "01/03/2025", None, None],
+                        "Montant HT": [100, 50, None, 150]})
+    r = segment(invoices=inv, settings=S0)
+    f = r.features.set_index("client_id")
+    assert list(f.index) == ["C1"]
+    assert f.loc["C1", "ca_total"] == 150
+
+
+def test_invoice_codes_with_stray_spaces_are_one_client():
+    inv = pd.DataFrame({"Code client": ["C1", " C1 ", "C1 "], "Date": ["01/02/2025"] * 3,
+                        "N° facture": ["F1", "F2", "F3"], "Montant HT": [1, 2, 3]})
+    r = segment(invoices=inv, settings=S0)
+    assert len(r.clients) == 1
+    assert r.features["nb_commandes"].iloc[0] == 3
+
+
+def test_numeric_client_codes_match_text_codes():
+    clients = pd.DataFrame({"Code client": [411001.0, 411002.0], "Entreprise": ["A", "B"]})
+    inv = pd.DataFrame({"Code client": ["411001", "411002"], "Date": ["01/02/2025"] * 2, "Montant HT": [10, 20]})
+    r = segment(clients, inv, settings=S0)
+    assert len(r.clients) == 2
+    assert r.features["ca_total"].tolist() == [10, 20]
+
+
+def test_table_clients_without_invoices_have_zero_orders_and_sane_summary():
+    """A client of the table with no invoice line has 0 orders and 0 € (not garbage)."""
+    inv = pd.DataFrame({"Code client": ["C1"], "Date": ["01/02/2025"], "Montant HT": [10]})
+    clients = pd.DataFrame({"Code client": ["C1", "C9"], "Entreprise": ["A", "B"]})
+    r = segment(clients, inv, settings=S0)
+    f = r.features.set_index("client_id")
+    assert f.loc["C9", "nb_commandes"] == 0
+    assert f.loc["C9", "ca_total"] == 0 or pd.isna(f.loc["C9", "ca_total"])
+    summ = r.summary
+    prospect = summ[(summ["Dimension"] == "Segment RFM") & (summ["Segment"] == "Prospect")].iloc[0]
+    assert prospect["Commandes"] == 0
+    assert (summ["Commandes"] >= 0).all()
+    region = summ[summ["Dimension"] == "Région"].iloc[0]
+    assert region["Commandes"] == 1
