@@ -1,0 +1,442 @@
+"""What the buttons of the « Segmentation » ribbon tab run, on the workbook open in Excel.
+
+``SegmenterRuban.bas`` calls, through xlwings' ``RunPython``::
+
+    import segmenter_pme.excel.macros as m; m.segmenter()
+
+Each macro reads the workbook in whole blocks (one read of each sheet's used
+range), calls the same library as ``segmenter run`` and writes back in blocks
+(one write per output block), so 10 000 clients cost the same number of Excel
+calls as 100. Reading and writing are kept apart from the analysis: the core
+never sees a cell address.
+
+Errors: a :class:`~segmenter_pme.errors.SegmenterError` becomes one French
+message box. Anything else is a bug, but ``RunPython`` would show it as a raw
+Python traceback in a box; the boundary therefore also catches it, writes the
+traceback to a log file and shows a French message pointing to that file.
+
+The macros take the workbook as an optional argument so tests can pass the
+stand-in of :mod:`.fake_xlwings`; in Excel it is ``xw.Book.caller()``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import os
+import re
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+
+from .. import layout
+from ..errors import InputDataError, SegmenterError
+from ..fields import OUTPUT_COLUMNS
+from ..settings import Settings
+from ..workbook import reader, writer
+from . import render
+
+TITLE = "Segmentation"
+
+
+# --------------------------------------------------------------------- boundary
+
+
+def _caller() -> Any:
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def log_path() -> Path:
+    base = os.environ.get("LOCALAPPDATA") or os.path.join(Path.home(), ".segmenter")
+    return Path(base) / "segmenter-pme" / "erreurs.log"
+
+
+def _log_bug() -> Path:
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.write(f"--- {dt.datetime.now():%Y-%m-%d %H:%M:%S}\n{traceback.format_exc()}\n")
+    except OSError:
+        pass
+    return path
+
+
+def macro(fn: Callable[[Any], str | None]) -> Callable[..., str | None]:
+    """Run ``fn(book)`` with screen updating off; show its message, or the error, in one box."""
+
+    @functools.wraps(fn)
+    def run(book: Any = None) -> str | None:
+        book = _caller() if book is None else book
+        app = book.app
+        try:
+            app.screen_updating = False
+            message = fn(book)
+        except SegmenterError as err:
+            app.alert(str(err), title=TITLE, mode="critical")
+            return None
+        except Exception:  # noqa: BLE001 - see module docstring: never a raw traceback in Excel
+            path = _log_bug()
+            app.alert(
+                "Erreur inattendue pendant la segmentation : vos données n'ont pas été modifiées au-delà de ce "
+                f"qui était déjà écrit. Le détail technique est dans le fichier {path} — envoyez-le au support.",
+                title=TITLE, mode="critical",
+            )
+            return None
+        finally:
+            app.screen_updating = True
+            app.status_bar = False
+        if message:
+            app.alert(message, title=TITLE, mode="info")
+        return message
+
+    return run
+
+
+# --------------------------------------------------------------------- reading (blocks)
+
+
+def sheet_values(sheet: Any) -> list[list[Any]]:
+    """The sheet's values from A1 (``rows[0]`` is row 1), in one read of the used range."""
+    used = sheet.used_range
+    rows = used.options(ndim=2).value or []
+    pad = [None] * (used.column - 1)
+    return [[] for _ in range(used.row - 1)] + [pad + list(r) for r in rows]
+
+
+def book_values(book: Any) -> dict[str, list[list[Any]]]:
+    return {sheet.name: sheet_values(sheet) for sheet in book.sheets}
+
+
+def _tables(sheet: Any) -> list[reader.TableInfo]:
+    out = []
+    for t in sheet.tables:
+        rng = t.range
+        h, w = rng.shape
+        out.append(reader.TableInfo(t.name, rng.address.replace("$", ""), rng.column, rng.row,
+                                    rng.column + w - 1, rng.row + h - 1, 1 if t.show_totals else 0))
+    return out
+
+
+_REFERS = re.compile(r"^=?'?(.+?)'?!\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)$")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _output_cells(book: Any, sheet: str, header_row: int) -> list[int]:
+    """Our output columns as recorded by the last run (same defined name as the workbook engine)."""
+    if reader.OUTPUT_NAME not in book.names:
+        return []
+    m = _REFERS.match(str(book.names[reader.OUTPUT_NAME].refers_to))
+    if not m or m.group(1).replace("''", "'") != sheet or int(m.group(3)) != header_row:
+        return []
+    return list(range(_col(m.group(2)), _col(m.group(4)) + 1))
+
+
+def _locator(values: dict[str, list[list[Any]]]) -> Callable[[str, str | None], str | None]:
+    """``locate(sheet, header)`` → column letter of ``header`` in the first rows, for Qualité's links."""
+    from ..layout.engine import col_letter
+
+    def locate(sheet: str, header: str | None) -> str | None:
+        if sheet not in values:
+            return None
+        if header is None:
+            return "A"
+        for row in values[sheet][: reader.SCAN_ROWS]:
+            for j, v in enumerate(row):
+                if isinstance(v, str) and v.strip() == str(header).strip():
+                    return col_letter(j + 1)
+        return None
+
+    return locate
+
+
+@dataclasses.dataclass
+class Reading:
+    """Everything a macro needs, read in blocks: values, settings, the tables found."""
+
+    values: dict[str, list[list[Any]]]
+    settings: Settings
+    clients: reader.SheetData | None
+    invoices: reader.SheetData | None
+
+
+def read_book(book: Any) -> Reading:
+    from ..workbook.engine import _no_table_error
+
+    book.app.status_bar = "Segmentation : lecture du classeur…"
+    values = book_values(book)
+    settings = Settings()
+    if layout.PARAMETRES in values:
+        settings = layout.read_settings_rows(values[layout.PARAMETRES])
+    overrides = settings.column_overrides or None
+    found = reader.locate(values, overrides=overrides)
+    if not found:
+        raise _no_table_error(book.name, [n for n in values if n not in reader.OUR_SHEETS])
+    datas: dict[str, reader.SheetData] = {}
+    for shape, (name, guess) in found.items():
+        ours = _output_cells(book, name, guess.row + 1) if shape == "clients" else []
+        data = reader.read_table(values[name], name, guess, tables=_tables(book.sheets[name]), our_cols=ours)
+        reader.require_data(data)
+        datas[shape] = data
+    return Reading(values, settings, datas.get("clients"), datas.get("factures"))
+
+
+def analyse(reading: Reading):
+    from ..pipeline import segment
+
+    c, f = reading.clients, reading.invoices
+    return segment(
+        clients=c.frame if c is not None else None,
+        invoices=f.frame if f is not None else None,
+        settings=reading.settings,
+        clients_sheet=c.sheet if c is not None else "Clients",
+        invoices_sheet=f.sheet if f is not None else "Factures",
+    )
+
+
+# --------------------------------------------------------------------- writing (blocks)
+
+
+def _runs(cols: list[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for c in sorted(cols):
+        if runs and c == runs[-1][-1] + 1:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def _output_value(name: str, v: Any) -> Any:
+    v = writer._cell_value(v)
+    if name == "Code RFM" and v is not None and not isinstance(v, str):
+        v = str(int(v))
+    return v
+
+
+def write_columns(book: Any, reading: Reading, result) -> int:
+    """Our SPEC §7 columns in the client sheet: one write per contiguous block of columns."""
+    from ..workbook.engine import _append_rows
+
+    data = reading.clients
+    sheet = book.sheets[data.sheet]
+    existing = reading.values[data.sheet]
+    hr = data.header_row
+    plan = writer.plan_output_columns(data, set(data.columns))
+    out = result.output
+    appended = [label for label in out.index if label not in data.frame.index]
+    row_map = _append_rows(data, appended)
+    rows_of = {label: row_map.get(label, label) for label in out.index}
+    by_row = {row: label for label, row in rows_of.items()}
+    last = max([data.last_data_row, len(existing), *rows_of.values()])
+
+    # the user's key columns for clients found only in the invoices (rows are consecutive)
+    if appended:
+        first_new, last_new = min(row_map.values()), max(row_map.values())
+        user_cols = sorted(data.columns.items(), key=lambda kv: kv[1])
+        c1, c2 = user_cols[0][1], user_cols[-1][1]
+        block = [[None] * (c2 - c1 + 1) for _ in range(last_new - first_new + 1)]
+        for label in appended:
+            src = result.clients.loc[label]
+            for header, col in user_cols:
+                if header in src.index:
+                    block[row_map[label] - first_new][col - c1] = writer._cell_value(src[header])
+        sheet.range((first_new, c1), (last_new, c2)).value = block
+
+    columns = {col: (name, header) for name, (col, header) in plan.items()}
+    for run in _runs(list(columns)):
+        c1, c2 = run[0], run[-1]
+        for col in run:
+            name = columns[col][0]
+            fmt = writer._FORMATS.get(name)
+            if fmt:
+                sheet.range((hr + 1, col), (last, col)).number_format = fmt
+        block = [[columns[c][1] for c in run]]
+        series = {c: out[columns[c][0]].tolist() if columns[c][0] in out.columns else None for c in run}
+        position = {label: i for i, label in enumerate(out.index)}
+        for row in range(hr + 1, last + 1):
+            label = by_row.get(row)
+            line = []
+            for c in run:
+                if label is not None and series[c] is not None:
+                    line.append(_output_value(columns[c][0], series[c][position[label]]))
+                elif row == data.total_row:
+                    # a Total row of the user's is theirs: keep what they had under our columns
+                    cur = existing[row - 1] if row - 1 < len(existing) else []
+                    line.append(cur[c - 1] if c - 1 < len(cur) else None)
+                else:
+                    line.append(None)  # a client of the previous run that is gone: clear our cells only
+            block.append(line)
+        sheet.range((hr, c1), (last, c2)).value = block
+        header = sheet.range((hr, c1), (hr, c2))
+        header.font.bold = True
+        header.color = (0xDD, 0xEB, 0xF7)
+    for name, (col, text) in plan.items():
+        sheet.range((hr, col)).column_width = max(writer._WIDTHS.get(name, 12), min(len(text) + 2, 30))
+
+    first_col, last_col = min(columns), max(columns)
+    quoted = "'" + data.sheet.replace("'", "''") + "'"
+    from ..layout.engine import col_letter
+
+    book.names.add(reader.OUTPUT_NAME, f"={quoted}!${col_letter(first_col)}${hr}:${col_letter(last_col)}${hr}")
+    if data.table is not None:
+        table = next((t for t in sheet.tables if t.name == data.table.name), None)
+        new_last_col = max(data.table.max_col, last_col)
+        new_last_row = max(data.table.max_row, max(rows_of.values()) if not data.table.totals_rows else 0)
+        if table is not None and (new_last_col, new_last_row) != (data.table.max_col, data.table.max_row):
+            table.resize(sheet.range((data.table.min_row, data.table.min_col), (new_last_row, new_last_col)))
+    return len(out)
+
+
+def write_new_clients_sheet(book: Any, result) -> str:
+    """A « Clients » sheet built from the invoice lines: one block of values, one Excel Table."""
+    frame = result.clients
+    title = "Clients"
+    taken = {s.name.lower() for s in book.sheets}
+    i = 1
+    while title.lower() in taken:
+        i += 1
+        title = f"Clients (calculés {i})" if i > 2 else "Clients (calculés)"
+    sheets = list(book.sheets)
+    sheet = book.sheets.add(title, before=sheets[0]) if sheets else book.sheets.add(title)
+    headers = [str(c) for c in frame.columns]
+    n = len(frame)
+    for j, name in enumerate(headers, start=1):
+        fmt = writer._FORMATS.get(name)
+        if fmt and n:
+            sheet.range((2, j), (n + 1, j)).number_format = fmt
+    block = [headers] + [[_output_value(h, v) for h, v in zip(headers, row)] for row in frame.itertuples(index=False)]
+    sheet.range((1, 1), (n + 1, len(headers))).value = block
+    sheet.tables.add(source=sheet.range((1, 1), (max(n + 1, 2), len(headers))),
+                     name=render._unique_table_name(book, "TableClients"))
+    return title
+
+
+def write_reports(book: Any, reading: Reading, result, audit=None, only: tuple[str, ...] | None = None) -> None:
+    book.app.status_bar = "Segmentation : écriture des feuilles de synthèse…"
+    plan_rows = layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, []))
+    layouts = layout.build_report_layouts(result, audit, existing_plan=plan_rows, locate=_locator(reading.values))
+    for sheet_layout in layouts:
+        if only is None or sheet_layout.name in only:
+            render.render(book, sheet_layout)
+
+
+def _activate(book: Any, name: str) -> None:
+    if name in book.sheets:
+        book.sheets[name].activate()
+
+
+# --------------------------------------------------------------------- the buttons
+
+
+@macro
+def segmenter(book: Any) -> str:
+    """Segmenter: the full run (same columns and sheets as ``segmenter run``)."""
+    reading = read_book(book)
+    book.app.status_bar = "Segmentation : calcul…"
+    result = analyse(reading)
+    book.app.status_bar = "Segmentation : écriture des colonnes…"
+    if reading.clients is not None:
+        write_columns(book, reading, result)
+        where = reading.clients.sheet
+    else:
+        where = write_new_clients_sheet(book, result)
+    write_reports(book, reading, result)
+    _activate(book, layout.SYNTHESE)
+    n = len(result.output)
+    alerts = f" {len(result.warnings)} point(s) d'attention dans la Synthèse." if result.warnings else ""
+    return (f"Segmentation terminée : {n} clients dans « {where} ». Résultats dans les feuilles "
+            f"{layout.SYNTHESE}, {layout.PLAN_ACTIONS} et {layout.QUALITE}.{alerts}")
+
+
+def audit_of(reading: Reading, result):
+    """The data audit of the client base behind ``result`` (duplicates, completeness…)."""
+    from ..audit import audit
+
+    sheet = reading.clients.sheet if reading.clients is not None else "Clients"
+    return audit(result.features, settings=result.settings, analysis_date=result.analysis_date, sheet=sheet,
+                 columns=result.client_columns)
+
+
+@macro
+def auditer(book: Any) -> str:
+    """Auditer: refresh « Qualité » only; the client sheet is not touched."""
+    reading = read_book(book)
+    result = analyse(reading)
+    write_reports(book, reading, result, audit=audit_of(reading, result), only=(layout.QUALITE,))
+    _activate(book, layout.QUALITE)
+    return f"Audit terminé : voir la feuille {layout.QUALITE}."
+
+
+def _with_current_labels(reading: Reading, result):
+    """``result`` whose summary counts the segment labels now in the sheet (the user may have edited them)."""
+    from ..pipeline import NOT_CLASSIFIED
+    from ..rules import PROSPECT
+    from ..summary import DIMENSION_COLUMNS, summarize
+
+    data = reading.clients
+    if data is None or not data.output_columns:
+        raise InputDataError(
+            f"Aucune colonne de segmentation dans le classeur : cliquez d'abord sur « Segmenter », "
+            f"puis « Synthèse » pour actualiser {layout.SYNTHESE} et {layout.PLAN_ACTIONS} après vos retouches."
+        )
+    values = reading.values[data.sheet]
+    features = result.features.copy()
+    for header, feature in DIMENSION_COLUMNS:
+        col = data.output_columns.get(header)
+        if col is None or feature not in features:
+            continue
+        labels = {row: (values[row - 1][col - 1] if row - 1 < len(values) and col - 1 < len(values[row - 1]) else None)
+                  for row in features.index if isinstance(row, int)}
+        current = pd.Series(labels, dtype=object).reindex(features.index)
+        features[feature] = current.where(current.notna(), features[feature].astype(object))
+    orders = {
+        "Segment RFM": [r.name for r in result.settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
+        "Segment PMG": ["Gros", "Moyens", "Petits", PROSPECT, NOT_CLASSIFIED],
+        "Segment Secteur": [],
+    }
+    return dataclasses.replace(result, features=features, summary=summarize(features, orders))
+
+
+@macro
+def synthese(book: Any) -> str:
+    """Synthèse: refresh « Synthèse » and « Plan d'actions » from the segment columns as they are now."""
+    reading = read_book(book)
+    result = _with_current_labels(reading, analyse(reading))
+    write_reports(book, reading, result, only=(layout.SYNTHESE, layout.PLAN_ACTIONS))
+    _activate(book, layout.SYNTHESE)
+    return f"{layout.SYNTHESE} et {layout.PLAN_ACTIONS} actualisés à partir des colonnes actuelles."
+
+
+@macro
+def parametres(book: Any) -> None:
+    """Paramètres: create the sheet with the defaults, or show it when it exists (never overwrite)."""
+    if layout.PARAMETRES not in book.sheets:
+        render.render(book, layout.build_parametres(Settings()))
+    _activate(book, layout.PARAMETRES)
+    return None
+
+
+@macro
+def aide(book: Any) -> None:
+    """Aide: create (or refresh) and show the « Mode d'emploi » sheet."""
+    render.render(book, layout.build_mode_emploi())
+    _activate(book, layout.build_mode_emploi().name)
+    return None
+
+
+#: the functions a ribbon button may call (``CommandePython`` in SegmenterRuban.bas)
+BUTTONS = {"segmenter": segmenter, "auditer": auditer, "synthese": synthese, "parametres": parametres, "aide": aide}
+
+__all__ = ["BUTTONS", "OUTPUT_COLUMNS", *BUTTONS]

@@ -1,0 +1,173 @@
+"""Render a :class:`~segmenter_pme.layout.model.SheetLayout` into an open workbook through xlwings.
+
+The second renderer of the shared layout model (the first is
+:mod:`segmenter_pme.layout.render_openpyxl`): positions come from
+:func:`segmenter_pme.layout.engine.plan`, so both produce the same sheet.
+Each COM call costs about a millisecond, so the work is done in blocks: all
+values of a sheet in one write, and formats / styles once per rectangle of
+cells that share them, never once per cell.
+
+Uses only the xlwings subset declared in :mod:`.fake_xlwings`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+
+from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, plan
+from ..layout.model import GREY_LINE, STYLES, SheetLayout
+
+_CHART_TYPES = {
+    "column": "column_clustered",
+    "bar": "bar_clustered",
+    "line": "line",
+    "pie": "pie",
+    "scatter": "xy_scatter_lines_no_markers",
+}
+_BORDER_SIDES = {
+    "box": ("all",),
+    "bottom": ("edge_bottom",),
+    "top": ("edge_top",),
+    "top_bottom": ("edge_top", "edge_bottom"),
+}
+
+
+def _rgb(hex_color: str) -> tuple[int, int, int]:
+    return tuple(int(hex_color[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def replace_sheet(book: Any, name: str) -> Any:
+    """An empty sheet ``name`` where the old one was (or after the last sheet).
+
+    Deleted and added again rather than cleared: clearing leaves Excel Tables,
+    charts and conditional formats behind.
+    """
+    sheets = list(book.sheets)
+    old = next((s for s in sheets if s.name.lower() == name.lower()), None)
+    if old is None:
+        return book.sheets.add(name, after=sheets[-1]) if sheets else book.sheets.add(name)
+    position = sheets.index(old)
+    old.delete()
+    remaining = list(book.sheets)
+    if position < len(remaining):
+        return book.sheets.add(name, before=remaining[position])
+    return book.sheets.add(name, after=remaining[-1])
+
+
+def render(book: Any, layout: SheetLayout) -> Any:
+    """Create or rebuild ``layout.name`` in ``book``; returns the sheet."""
+    p = plan(layout)
+    sheet = replace_sheet(book, layout.name)
+    render_plan(sheet, p)
+    return sheet
+
+
+def _rectangles(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, int, int, Any]]:
+    """Cover cells with rectangles of equal keys: vertical runs per column, then merged across columns."""
+    runs: dict[tuple[int, int, Any], list[int]] = defaultdict(list)
+    by_col: dict[int, list[int]] = defaultdict(list)
+    for r, c in cells:
+        by_col[c].append(r)
+    for c, rows in by_col.items():
+        rows.sort()
+        start = prev = rows[0]
+        for r in rows[1:] + [None]:
+            if r is not None and r == prev + 1 and cells[(r, c)] == cells[(start, c)]:
+                prev = r
+                continue
+            runs[(start, prev, cells[(start, c)])].append(c)
+            if r is not None:
+                start = prev = r
+    out = []
+    for (r1, r2, key), cols in runs.items():
+        cols.sort()
+        first = last = cols[0]
+        for c in cols[1:] + [None]:
+            if c is not None and c == last + 1:
+                last = c
+                continue
+            out.append((r1, first, r2, last, key))
+            if c is not None:
+                first = last = c
+    return sorted(out, key=lambda t: (t[0], t[1]))
+
+
+def _apply_style(rng: Any, name: str) -> None:
+    st = STYLES[name]
+    rng.font.bold = st.bold
+    rng.font.italic = st.italic
+    rng.font.size = st.size
+    if st.color:
+        rng.font.color = _rgb(st.color)
+    if st.fill:
+        rng.color = _rgb(st.fill)
+    if st.h_align:
+        rng.horizontal_alignment = st.h_align
+    rng.vertical_alignment = st.v_align
+    if st.wrap:
+        rng.wrap_text = True
+    for side in _BORDER_SIDES.get(st.border or "", ()):
+        rng.borders.set(side, line_style="continuous", weight="thin", color=_rgb(GREY_LINE))
+
+
+def _unique_table_name(book: Any, name: str) -> str:
+    taken = {t.name.lower() for s in book.sheets for t in s.tables}
+    base = re.sub(r"[^A-Za-z0-9_]", "_", name) or "Tableau"
+    candidate, i = base, 2
+    while candidate.lower() in taken:
+        candidate, i = f"{base}_{i}", i + 1
+    return candidate
+
+
+def render_plan(sheet: Any, p: RenderPlan) -> None:
+    if p.cells:
+        last_row = max(cw.row for cw in p.cells)
+        last_col = max(cw.col for cw in p.cells)
+        formats = {(cw.row, cw.col): cw.number_format for cw in p.cells if cw.number_format}
+        # number formats first: a text cell ("@") must be text before "545" lands in it
+        for r1, c1, r2, c2, fmt in _rectangles(formats):
+            sheet.range((r1, c1), (r2, c2)).number_format = fmt
+        grid: list[list[Any]] = [[None] * last_col for _ in range(last_row)]
+        for cw in p.cells:
+            grid[cw.row - 1][cw.col - 1] = cw.value
+        sheet.range((1, 1), (last_row, last_col)).value = grid
+        styles = {(cw.row, cw.col): cw.style for cw in p.cells if cw.style and cw.style != "text"}
+        for r1, c1, r2, c2, style in _rectangles(styles):
+            _apply_style(sheet.range((r1, c1), (r2, c2)), style)
+        for cw in p.cells:
+            if cw.link:
+                sheet.range((cw.row, cw.col)).add_hyperlink("#" + cw.link.lstrip("#"), str(cw.value or ""))
+    for col, width in sorted(p.col_widths.items()):
+        sheet.range((1, col)).column_width = width
+    for row, height in sorted(p.row_heights.items()):
+        sheet.range((row, 1)).row_height = height
+    sheet.show_gridlines = p.gridlines
+    if p.freeze:
+        sheet.freeze_panes.freeze_at(p.freeze)
+    for t in p.tables:
+        sheet.tables.add(source=sheet.range(t.ref), name=_unique_table_name(sheet.book, t.name),
+                         table_style_name=t.style)
+    for ref, cs in p.color_scales:
+        colors = [cs.start_color] + ([cs.mid_color] if cs.mid_color else []) + [cs.end_color]
+        sheet.range(ref).conditional_formats.add_color_scale(["#" + c for c in colors])
+    for v in p.validations:
+        sheet.range(v.ref).data_validation.set_list(list(v.choices))
+    for pc in p.charts:
+        _chart(sheet, pc)
+
+
+def _chart(sheet: Any, pc: PlacedChart) -> Any:
+    spec = pc.chart
+    chart = sheet.charts.add(width=spec.width_cm * POINTS_PER_CM, height=spec.height_cm * POINTS_PER_CM,
+                             anchor=sheet.range(pc.anchor))
+    chart.chart_type = _CHART_TYPES.get(spec.kind, "column_clustered")
+    first = pc.series[0]
+    top = first.title_cell[0] if first.title_cell else first.values.first_row
+    cols = [s.values.first_col for s in pc.series] + [s.values.last_col for s in pc.series]
+    source = sheet.range((top, min(cols)), (first.values.last_row, max(cols)))
+    chart.set_source_data(source)
+    chart.set_x_axis_values(sheet.range(pc.categories.ref))
+    chart.title = spec.title
+    return chart
