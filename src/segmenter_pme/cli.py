@@ -56,7 +56,7 @@ def _parse_date(value: Optional[str]) -> Optional[dt.date]:
 @contextmanager
 def _progress(enabled: bool) -> Iterator:
     """A rich spinner with the current step; ``step(text)`` advances it."""
-    if not enabled:
+    if not enabled or not console.is_terminal:
         yield lambda _text: None
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn

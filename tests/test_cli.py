@@ -1,0 +1,227 @@
+"""The ``segmenter`` command: exit codes 0 / 1 (one French paragraph, no traceback) / 2 (usage)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import openpyxl
+import pytest
+
+from segmenter_pme.cli import main
+from wbfactory import invoices_workbook, rich_workbook, write_french_csv
+
+
+def cli(capsys, *args):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def assert_clean_error(code, err, *fragments):
+    assert code == 1
+    assert "Traceback" not in err
+    text = " ".join(err.split())
+    assert text.startswith("Erreur :")
+    for f in fragments:
+        assert f in text, text
+
+
+def test_run_on_a_workbook(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    code, out, err = cli(capsys, "run", str(p), "--date", "2025-12-31")
+    assert code == 0, err
+    assert "Segments RFM" in out and "clients.xlsx" in out
+    assert "Synthèse" in openpyxl.load_workbook(p).sheetnames
+
+
+def test_quiet_prints_nothing(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    code, out, err = cli(capsys, "--quiet", "run", str(p), "--date", "31/12/2025")
+    assert code == 0 and out == "" and err == ""
+
+
+def test_run_with_output_and_sheet(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    before = p.read_bytes()
+    out_path = tmp_path / "resultat.xlsx"
+    code, out, err = cli(capsys, "-q", "run", str(p), "-o", str(out_path), "--feuille", "Clients")
+    assert code == 0, err
+    assert p.read_bytes() == before and out_path.exists()
+
+
+def test_run_on_csv(tmp_path, capsys):
+    p = write_french_csv(tmp_path / "export.csv")
+    code, out, err = cli(capsys, "run", str(p))
+    assert code == 0, err
+    assert (tmp_path / "export.xlsx").exists()
+
+
+def test_template(tmp_path, capsys):
+    code, out, err = cli(capsys, "template", str(tmp_path))
+    assert code == 0, err
+    wb = openpyxl.load_workbook(tmp_path / "modele_clients.xlsx")
+    assert wb.sheetnames[0] == "Clients" and "Paramètres" in wb.sheetnames
+    code, out, err = cli(capsys, "template", str(tmp_path))
+    assert_clean_error(code, err, "existe déjà")
+
+
+def test_demo(tmp_path, capsys):
+    code, out, err = cli(capsys, "demo", str(tmp_path / "demo"))
+    assert code == 0, err
+    assert "Champions" in out and "demo_clients.xlsx" in out
+    wb = openpyxl.load_workbook(tmp_path / "demo" / "demo_clients.xlsx")
+    assert {"Clients", "Factures", "Synthèse", "Plan d'actions", "Qualité", "Paramètres"} <= set(wb.sheetnames)
+
+
+# ---------------------------------------------------------------- bad input → exit 1, French message
+
+
+def test_missing_file(tmp_path, capsys):
+    code, out, err = cli(capsys, "run", str(tmp_path / "absent.xlsx"))
+    assert_clean_error(code, err, "introuvable")
+
+
+def test_missing_column(tmp_path, capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Nom", "Entreprise", "Ville"])
+    ws.append(["Martin", "Boulangerie Martin", "Paris"])
+    p = tmp_path / "incomplet.xlsx"
+    wb.save(p)
+    before = p.read_bytes()
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, "« Clients »", "Date dernier achat", "Nombre commandes", "CA total")
+    assert p.read_bytes() == before
+
+
+def test_missing_required_column_named(tmp_path, capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Entreprise", "Date dernier achat", "CA total"])
+    ws.append(["C1", "Boulangerie Martin", "12/11/2025", 1200])
+    p = tmp_path / "sans_commandes.xlsx"
+    wb.save(p)
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err)
+    assert "Nombre commandes" in err or "commandes" in err.lower()
+
+
+def test_locked_workbook(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    (tmp_path / "~$clients.xlsx").write_bytes(b"Sophie")
+    before = p.read_bytes()
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, "ouvert dans Excel", "~$clients.xlsx")
+    assert p.read_bytes() == before
+
+
+def test_corrupt_workbook(tmp_path, capsys):
+    p = tmp_path / "abime.xlsx"
+    p.write_bytes(b"PK\x03\x04 pas un vrai zip")
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, "endommagé")
+
+
+def test_password_protected(tmp_path, capsys):
+    pytest.importorskip("msoffcrypto")
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    plain = rich_workbook(tmp_path / "clair.xlsx")
+    enc = tmp_path / "secret.xlsx"
+    with open(plain, "rb") as fin, open(enc, "wb") as fout:
+        OOXMLFile(fin).encrypt("motdepasse", fout)
+    code, out, err = cli(capsys, "run", str(enc))
+    assert_clean_error(code, err, "mot de passe")
+
+
+def test_wrong_extension(tmp_path, capsys):
+    p = tmp_path / "clients.pdf"
+    p.write_bytes(b"%PDF-1.4")
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, "pas un fichier pris en charge")
+
+
+def test_empty_sheet(tmp_path, capsys):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Clients"
+    p = tmp_path / "vide.xlsx"
+    wb.save(p)
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, "Aucun tableau de clients")
+
+
+def test_headers_without_rows(tmp_path, capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
+    p = tmp_path / "entetes.xlsx"
+    wb.save(p)
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, "en dessous", "ligne 1")
+
+
+def test_unknown_sheet(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    code, out, err = cli(capsys, "run", str(p), "--feuille", "Inconnue")
+    assert_clean_error(code, err, "« Inconnue » n'existe pas", "Clients")
+
+
+def test_wrong_setting_names_the_cell(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    assert cli(capsys, "-q", "run", str(p), "--date", "2025-12-31")[0] == 0
+    wb = openpyxl.load_workbook(p)
+    ws = wb["Paramètres"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "pmg_gros_pct")
+    ws.cell(row, 3).value = "beaucoup"
+    wb.save(p)
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, f"Paramètres!C{row}")
+
+
+def test_bad_value_in_data_names_row_and_column(tmp_path, capsys):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
+    ws.append(["C1", "Boulangerie", "12/11/2025", 3, 1200])
+    ws.append(["C2", "Garage", "32/13/2025", 2, 800])
+    p = tmp_path / "dates.xlsx"
+    wb.save(p)
+    code, out, err = cli(capsys, "run", str(p), "--date", "2025-12-31")
+    if code == 1:  # the core may refuse the impossible date, or report it in « Qualité »
+        assert_clean_error(code, err)
+    else:
+        assert code == 0
+
+
+# ---------------------------------------------------------------- usage errors → exit 2
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert main(["run"]) == 2
+    assert main(["run", "x.xlsx", "--date", "demain"]) == 2
+    assert main(["commande-inconnue"]) == 2
+    assert main(["--help"]) == 0
+
+
+def test_console_script_exit_codes(tmp_path):
+    """The installed entry point as a user runs it: no traceback, exit 1."""
+    env = dict(os.environ, COLUMNS="200")
+    proc = subprocess.run([sys.executable, "-m", "segmenter_pme.cli", "run", str(tmp_path / "absent.xlsx")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr and "introuvable" in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "segmenter_pme.cli", "run"], capture_output=True, text=True, env=env)
+    assert proc.returncode == 2
+
+
+def test_invoice_only_workbook(tmp_path, capsys):
+    p = invoices_workbook(tmp_path / "ventes.xlsx")
+    code, out, err = cli(capsys, "run", str(p), "--date", "2025-12-31")
+    assert code == 0, err
+    assert "créée à partir des factures" in out
