@@ -260,3 +260,14 @@ def test_real_pipeline_result_renders(tmp_path):
     plan_ws = wb["Plan d'actions"]
     segs = [r[2] for r in plan_ws.iter_rows(min_row=6, values_only=True) if r[2]]
     assert segs[:2] == ["Champions", "À réactiver"] and len(segs) == len(set(segs))
+
+
+def test_active_report_sheet_stays_active_and_alone_selected(tmp_path, result):
+    wb = _user_workbook()
+    write_report_sheets(wb, result)
+    wb.active = wb.sheetnames.index("Synthèse")
+    for ws in wb.worksheets:
+        ws.sheet_view.tabSelected = ws.title == "Synthèse"
+    write_report_sheets(wb, result)
+    assert wb.active.title == "Synthèse"
+    assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Synthèse"]

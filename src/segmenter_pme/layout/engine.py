@@ -167,8 +167,9 @@ def _estimate_lines(text: Any, width: float, size: float) -> int:
     if text is None:
         return 1
     s = str(text)
-    # ~1.2 characters of body text per width unit at 10 pt (a unit is one digit wide)
-    per_line = max(1.0, width * 1.2 * 10.0 / max(size, 6))
+    # ~1.25 characters of body text per width unit at 10 pt (a unit is one digit of the
+    # 11 pt default font); a slight overestimate costs a blank line, an underestimate hides text
+    per_line = max(1.0, width * 1.25 * 10.0 / max(size, 6))
     return sum(max(1, math.ceil(len(part) / per_line)) for part in s.split("\n"))
 
 

@@ -25,7 +25,7 @@ _COLUMNS = (
 )
 
 _SEGMENTS = (
-    ("Champions", "Les chouchouter : avantages exclusifs, contact personnel, demande de recommandation."),
+    ("Champions", "Les fidéliser : avantages exclusifs, contact personnel, demande de recommandation."),
     ("À réactiver", "Ils achetaient beaucoup : appel du commercial et offre de retour personnalisée."),
     ("Montée en gamme", "Fidèles mais petit panier : proposer des produits complémentaires ou supérieurs."),
     ("Nouveaux", "Bien les accueillir et obtenir une deuxième commande."),
@@ -33,6 +33,8 @@ _SEGMENTS = (
     ("Prometteurs", "Les accompagner jusqu'à la 2e ou 3e commande."),
     ("À risque", "Appeler pour comprendre et reconquérir avant qu'il ne soit trop tard."),
     ("Perdus", "Une relance automatique à faible coût, puis archiver."),
+    ("Prospect", "Obtenir une première commande : offre de bienvenue, démonstration, appel des plus qualifiés."),
+    ("Non classé", "Compléter les données manquantes signalées dans « Qualité », puis relancer l'analyse."),
     ("Gros / Moyens / Petits", "Adapter l'effort commercial au poids du client : visite pour les Gros, "
                                "suivi régulier des Moyens, e-mailing pour les Petits, appel ciblé des Petits à potentiel."),
 )
@@ -70,6 +72,7 @@ def build_mode_emploi() -> SheetLayout:
                       ("Plan d'actions", "Que faire pour chaque segment ; à adapter à votre entreprise."),
                       ("Qualité", "Les problèmes trouvés dans vos données, avec un lien vers chaque cellule."),
                       ("Paramètres", "Les réglages de l'analyse (date, seuils, règles des segments)."),
+                      ("Mode d'emploi", "Cette page."),
                   )),
         ),
         col_widths=((1, 2), (2, 24), (3, 100)),

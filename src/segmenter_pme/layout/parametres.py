@@ -119,7 +119,7 @@ def build_parametres(settings: Settings) -> SheetLayout:
                 rows=tuple(column_rows),
             ),
         ),
-        col_widths=((1, 16), (2, 40), (3, 34), (4, 30), (5, 70)),
+        col_widths=((1, 26), (2, 42), (3, 40), (4, 38), (5, 80)),
         tab_color="7F7F7F",
         left_col=1,
         freeze="A4",

@@ -69,6 +69,8 @@ def replace_sheet(wb: Workbook, name: str) -> Worksheet:
         ws = wb.create_sheet(name, index)
         if was_active:
             wb.active = index
+            # the removed sheet carried the selected-tab flag; without it Excel shows no selected tab
+            ws.sheet_view.tabSelected = True
         return ws
     return wb.create_sheet(name)
 
