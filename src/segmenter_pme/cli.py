@@ -174,6 +174,7 @@ def template(
 
 def _mount_subapps() -> None:
     """Other front ends' commands, one line each (``app.add_typer(…)`` or ``app.command()(…)``)."""
+    app.add_typer(__import__("segmenter_pme.excel.cli_addin", fromlist=["app"]).app, name="addin")
 
 
 _mount_subapps()
