@@ -131,7 +131,8 @@ def splice_rows(xlsx: Path, sheet_title: str, frame: pd.DataFrame, first_row: in
                         out_write(("</sheetData>" + tail).encode("utf-8"))
                 else:
                     dst.writestr(item, src.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
-        shutil.move(tmp, xlsx)
+        shutil.copymode(xlsx, tmp)
+        os.replace(tmp, xlsx)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

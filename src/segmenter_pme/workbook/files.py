@@ -169,6 +169,8 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, backup: bool = 
             os.replace(bak_tmp, saved_backup)
         if target.exists():
             shutil.copymode(target, tmp)
+        else:
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would hide a new workbook from colleagues
         os.replace(tmp, target)
     except PermissionError:
         raise WorkbookError(
@@ -181,6 +183,12 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, backup: bool = 
         if tmp.exists():
             tmp.unlink()
     return saved_backup
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def verify_xlsx(path: Path) -> None:

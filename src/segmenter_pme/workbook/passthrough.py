@@ -121,7 +121,8 @@ def restore(saved: Path, original: Path, sheets: list[str]) -> None:
                 data = replacements.get(item.filename)
                 zout.writestr(item, data if data is not None else zin.read(item.filename),
                               compress_type=zipfile.ZIP_DEFLATED)
-        shutil.move(tmp, saved)
+        shutil.copymode(saved, tmp)
+        os.replace(tmp, saved)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
