@@ -100,3 +100,22 @@ def test_synthese_grouped_writes_are_few():
 
     p = plan(build_synthese(make_result()))
     assert len(value_blocks(p)) < 30  # one COM call per block for the xlwings renderer
+
+
+def test_every_chart_kind_renders_with_openpyxl(tmp_path):
+    import openpyxl
+
+    from segmenter_pme.layout.render_openpyxl import render
+
+    t = Table(key="t", columns=(Column("Mois"), Column("CA", FMT_EUR), Column("Marge", FMT_EUR)),
+              rows=(("janvier", 10, 2), ("février", 12, 3), ("mars", 9, 1)))
+    charts = tuple(
+        Chart(key=k, kind=k, title=f"Graphique {k}", source="t", categories="Mois",
+              series=("CA",) if k == "pie" else ("CA", "Marge"), place="flow")
+        for k in ("column", "bar", "line", "pie", "scatter")
+    )
+    wb = openpyxl.Workbook()
+    render(wb, SheetLayout(name="Graphiques", blocks=(t, *charts)))
+    wb.save(tmp_path / "g.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "g.xlsx")["Graphiques"]
+    assert sorted(c.tagname for c in ws._charts) == ["barChart", "barChart", "lineChart", "pieChart", "scatterChart"]

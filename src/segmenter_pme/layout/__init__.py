@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from .engine import RenderPlan, plan
+from .engine import RenderPlan, format_ranges, plan, value_blocks
 from .mode_emploi import build_mode_emploi
 from .model import SheetLayout
 from .parametres import SHEET as PARAMETRES
@@ -135,11 +135,13 @@ __all__ = [
     "build_report_layouts",
     "build_synthese",
     "existing_plan_rows",
+    "format_ranges",
     "merge_action_plan",
     "plan",
     "read_settings",
     "read_settings_rows",
     "rows_from_values",
+    "value_blocks",
     "write_mode_emploi",
     "write_report_sheets",
     "write_settings_sheet",

@@ -93,7 +93,10 @@ def _ordered(part: pd.DataFrame, dimension: str, result: SegmentationResult) -> 
     elif dimension == "Segment PMG":
         order = list(_PMG_ORDER)
     else:
-        return part
+        # catch-all rows go last, whatever their size
+        tail = ("Autres secteurs", "Autres", "Non renseigné", "Inconnue", "Hors France", "—")
+        is_tail = part["Segment"].isin(tail)
+        return pd.concat([part[~is_tail], part[is_tail]])
     rank = {name: i for i, name in enumerate(order)}
     return part.assign(_o=part["Segment"].map(lambda s: rank.get(s, len(rank)))).sort_values("_o", kind="stable").drop(columns="_o")
 
