@@ -85,6 +85,9 @@ def test_rows_from_values_finds_the_header_and_stops_at_the_first_empty_row():
     assert rows == [{"Famille": "Segment RFM", "Segment": "Champions", "Clients": 3,
                      "Actions recommandées": "Appeler", "Description": ""}]
     assert rows_from_values([("rien",), ("à lire",)]) == []
+    assert rows_from_values([("Segment", "Total"), ("Champions", 3)]) == []  # not a plan table
+    renamed = [("Famille", "Segment", "Clients", "Nos actions"), ("Segment RFM", "Perdus", 2, "Relancer")]
+    assert rows_from_values(renamed)[0]["Nos actions"] == "Relancer"
 
 
 def test_segment_rows_cover_rfm_then_pmg_without_duplicate_prospect():

@@ -271,3 +271,27 @@ def test_active_report_sheet_stays_active_and_alone_selected(tmp_path, result):
     write_report_sheets(wb, result)
     assert wb.active.title == "Synthèse"
     assert [ws.title for ws in wb.worksheets if ws.sheet_view.tabSelected] == ["Synthèse"]
+
+
+def test_an_empty_analysis_still_renders(tmp_path):
+    import pandas as pd
+
+    from segmenter_pme.result import Pareto, SegmentationResult
+    from segmenter_pme.settings import Settings
+
+    cols = ["Dimension", "Segment", "Clients", "% base", "CA", "% CA", "Commandes", "Panier moyen", "CA moyen"]
+    grid = pd.DataFrame(0, index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5])
+    res = SegmentationResult(
+        clients=pd.DataFrame(), output=pd.DataFrame(), features=pd.DataFrame(), summary=pd.DataFrame(columns=cols),
+        boundaries=pd.DataFrame(columns=["Dimension", "Score", "Min", "Max", "Clients", "Règle"]), rf_grid=grid,
+        pareto=Pareto(0.0, 0.0, "Aucun client avec des achats.", pd.DataFrame({"% clients": [0.0, 1.0],
+                                                                              "% CA": [0.0, 1.0]})),
+        warnings=[], issues=[], settings=Settings(), analysis_date=dt.date(2025, 1, 1),
+    )
+    wb = openpyxl.Workbook()
+    write_report_sheets(wb, res)
+    wb.save(tmp_path / "vide.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "vide.xlsx")
+    _find(wb["Synthèse"], "Aucun point d'attention.")
+    _find(wb["Qualité"], "Aucun problème détecté dans vos données.")
+    assert len(wb["Synthèse"]._charts) == 1  # only the Pareto curve, over its own data

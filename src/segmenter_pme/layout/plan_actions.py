@@ -125,8 +125,8 @@ def merge_action_plan(
 def rows_from_values(values: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
     """Plan rows from a sheet's values (rows of cells, from row 1), or [] when there is no plan.
 
-    The header row is the first one holding both « Segment » and « Actions
-    recommandées »; reading stops at the first entirely empty row.
+    The header row is the first one holding « Segment » and at least two other
+    headers of ours; reading stops at the first entirely empty row.
     """
     header: list[str] | None = None
     rows: list[dict[str, Any]] = []
@@ -134,7 +134,8 @@ def rows_from_values(values: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
         cells = list(values_row or ())
         if header is None:
             texts = [str(v).strip() if v is not None else "" for v in cells]
-            if "Segment" in texts and "Actions recommandées" in texts:
+            # « Segment » plus two of our headers: still found if the user renamed a column
+            if "Segment" in texts and len(set(texts) & set(COLUMNS)) >= 3:
                 header = texts
             continue
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
