@@ -162,9 +162,11 @@ def test_qualite_with_an_audit_report(tmp_path, result):
     class Audit:
         summary = pd.DataFrame({"Catégorie": ["Complétude", "Doublons"], "Score": [92, 60],
                                 "Constat": ["8 % des e-mails manquent.", "12 doublons probables."]})
-        problems = pd.DataFrame({"code": ["doublon"], "sheet": ["Clients"], "column": ["Entreprise"],
-                                 "row": [7], "value": ["ACME SARL"], "message": ["Doublon probable de la ligne 3."],
-                                 "action": ["Fusionnez les deux fiches."]})
+        problems = pd.DataFrame({"code": ["doublon", "date"], "sheet": ["Clients", "Clients"],
+                                 "column": ["Entreprise", "Date dernier achat"], "row": [7, 9],
+                                 "value": ["ACME SARL", pd.Timestamp("2031-01-05")],
+                                 "message": ["Doublon probable de la ligne 3.", "Date future."],
+                                 "action": ["Fusionnez les deux fiches.", "Corrigez la date."]})
 
     wb = _user_workbook()
     write_report_sheets(wb, result, audit=Audit())
@@ -173,6 +175,8 @@ def test_qualite_with_an_audit_report(tmp_path, result):
     score = _find(ws, "Doublons")
     assert ws.cell(score.row, 3).value == 60 and ws.cell(score.row, 3).number_format == '0 "/ 100"'
     action = _find(ws, "Fusionnez les deux fiches.")
+    dated = _find(ws, "Date future.")
+    assert ws.cell(dated.row, 7).number_format == "dd/mm/yyyy"
     assert ws.cell(action.row, 2).hyperlink.location == "'Clients'!A7"
 
 

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Protocol, runtime_checkable
 import pandas as pd
 
 from ..problems import ERROR, INFO, WARNING, Issue
-from .model import FMT_INT, Cell, ColorScale, Column, SheetLayout, Table, Text, Title, plain
+from .model import FMT_DATE, FMT_INT, Cell, ColorScale, Column, SheetLayout, Table, Text, Title, plain
 
 SHEET = "Qualité"
 
@@ -70,7 +70,9 @@ def _link(sheet: Any, column: Any, row: Any, locate: Locator | None) -> str | No
 
 def _value(v: Any) -> Any:
     v = plain(v)
-    if v is None or isinstance(v, (str, int, float, dt.date)):
+    if isinstance(v, dt.date):  # a date without a format would show as a serial number
+        return Cell(v, number_format=FMT_DATE)
+    if v is None or isinstance(v, (str, int, float)):
         return v
     return str(v)
 
