@@ -140,7 +140,7 @@ def _boundaries_table(b: pd.DataFrame, mode: str) -> Table | None:
             if not text:
                 text = f"{plain(rec.get('Min'))} à {plain(rec.get('Max'))}"
             n = plain(rec.get("Clients"))
-            if isinstance(n, (int, float)):
+            if isinstance(n, (int, float)) and n > 0:
                 text = f"{text}\n{int(n)} client{'s' if n > 1 else ''}"
             line.append(text)
         rows.append(tuple(line))
