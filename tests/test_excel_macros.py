@@ -1,0 +1,249 @@
+"""The ribbon macros against the xlwings stand-in: same output as ``segmenter run``, block I/O, French errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from segmenter_pme.demo_data import generate_demo
+from segmenter_pme.excel import fake_xlwings as fx
+from segmenter_pme.excel import macros
+from segmenter_pme.fields import OUTPUT_COLUMNS
+from segmenter_pme.layout import PARAMETRES, PLAN_ACTIONS, QUALITE, SYNTHESE
+
+REPORTS = [SYNTHESE, PLAN_ACTIONS, QUALITE, PARAMETRES]
+
+
+def _plain(v):
+    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if hasattr(v, "item") and not isinstance(v, str):
+        return v.item()
+    return v
+
+
+def _rows(frame: pd.DataFrame) -> list[list]:
+    return [list(frame.columns)] + [[_plain(v) for v in r] for r in frame.itertuples(index=False)]
+
+
+def demo_book(n: int, *, dirty: bool = False, table: bool = False, title_rows: int = 0) -> fx.FakeBook:
+    demo = generate_demo(n, dirty=dirty, duplicates=False)
+    book = fx.FakeBook("clients.xlsx")
+    sheet = book.sheets.add("Clients")
+    if title_rows:
+        fx.fill(sheet, [["Export clients"]])
+    rows = _rows(demo.clients)
+    fx.fill(sheet, rows, top=1 + title_rows)
+    if table:
+        rng = sheet.range((1 + title_rows, 1), (title_rows + len(rows), len(rows[0])))
+        sheet.tables._sheet.tables.append(fx.FakeTable(sheet, rng, "TableauClients", "TableStyleMedium2"))
+    return book
+
+
+def _header(sheet: fx.FakeSheet, row: int = 1) -> list:
+    return [v for v in sheet.range((row, 1), (row, 40)).value if v is not None]
+
+
+def test_segmenter_writes_the_spec_columns_and_sheets():
+    book = demo_book(300)
+    message = macros.segmenter(book)
+    assert message.startswith("Segmentation terminée : 300 clients dans « Clients »")
+    assert book.app.alerts == [(message, "Segmentation")]
+    clients = book.sheets["Clients"]
+    header = _header(clients)
+    assert header[-len(OUTPUT_COLUMNS):] == list(OUTPUT_COLUMNS)
+    assert [s.name for s in book.sheets] == ["Clients", *REPORTS]
+    code = header.index("Code RFM") + 1
+    assert clients.range((2, code)).number_format == "@"
+    codes = [v for v in clients.range((2, code), (301, code)).value if v is not None]
+    assert codes and all(isinstance(c, str) and len(c) == 3 for c in codes)  # "545" stays text
+    assert book.active_sheet.name == SYNTHESE
+    assert book.app.screen_updating is True
+
+
+def test_same_columns_and_report_values_as_the_workbook_engine(tmp_path: Path):
+    from segmenter_pme.workbook.engine import run
+
+    demo = generate_demo(250, dirty=False, duplicates=False)
+    path = tmp_path / "clients.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    for row in _rows(demo.clients):
+        ws.append(row)
+    wb.save(path)
+    out = tmp_path / "resultat.xlsx"
+    run(path, out, backup=False)
+    expected = openpyxl.load_workbook(out)
+
+    book = demo_book(250)
+    macros.segmenter(book)
+    assert [s.name for s in book.sheets] == expected.sheetnames
+    fake = book.sheets["Clients"]
+    xl = expected["Clients"]
+    width = xl.max_column
+    assert _header(fake) == [c.value for c in xl[1]]
+    for r in range(2, xl.max_row + 1):
+        got = fake.range((r, 1), (r, width)).value
+        want = [c.value for c in xl[r]]
+        for g, w in zip(got, want):
+            if isinstance(w, (int, float)) and not isinstance(w, bool):
+                assert g == pytest.approx(float(w)), r
+            else:
+                assert g == w, (r, g, w)
+    # report sheets: same plan, so the same values in the same cells
+    for name in (SYNTHESE, PLAN_ACTIONS, PARAMETRES):
+        xs = expected[name]
+        fs = book.sheets[name]
+        for row in xs.iter_rows():
+            for c in row:
+                if c.value is None or isinstance(c.value, str) and c.value.startswith("="):
+                    continue
+                got = fs.range((c.row, c.column)).value
+                if isinstance(c.value, (int, float)) and not isinstance(c.value, bool):
+                    assert got == pytest.approx(float(c.value)), (name, c.coordinate)
+                elif isinstance(c.value, dt.date):
+                    assert got.date() == (c.value.date() if isinstance(c.value, dt.datetime) else c.value)
+                else:
+                    assert got == c.value, (name, c.coordinate, got, c.value)
+
+
+def test_block_io_is_independent_of_the_row_count():
+    counts = []
+    for n in (1_000, 10_000):
+        book = demo_book(n)
+        macros.segmenter(book)
+        first = dict(book.app.ops)
+        book.app.ops.clear()
+        macros.segmenter(book)  # rerun: reads every sheet, rewrites in place
+        counts.append((first, dict(book.app.ops)))
+    (first_small, rerun_small), (first_big, rerun_big) = counts
+    assert first_small["read"] == first_big["read"] == 1  # one read of the used range
+    assert first_small["write"] == first_big["write"]  # one write per output block
+    assert rerun_small == rerun_big
+    assert first_small == first_big
+    assert rerun_big["read"] == 1 + len(REPORTS)
+
+
+def test_rerun_updates_in_place_never_duplicates():
+    book = demo_book(200, table=True)
+    macros.segmenter(book)
+    clients = book.sheets["Clients"]
+    before = clients.used_range.value
+    macros.segmenter(book)
+    assert clients.used_range.value == before
+    header = _header(clients)
+    assert len(header) == len(set(header))
+    table = clients.tables[0]
+    assert table.range.shape[1] == len(header)  # the user's Table grew to include our columns
+    assert "_segmenter_sortie" in book.names
+
+
+def test_header_row_below_a_title_is_found():
+    book = demo_book(120, title_rows=2)
+    macros.segmenter(book)
+    assert _header(book.sheets["Clients"], row=3)[-1] == OUTPUT_COLUMNS[-1]
+
+
+def test_user_error_is_one_french_message_box():
+    book = fx.FakeBook("vide.xlsx")
+    fx.fill(book.sheets.add("Feuil1"), [["Bonjour"], ["rien ici"]])
+    assert macros.segmenter(book) is None
+    assert len(book.app.alerts) == 1
+    text, title = book.app.alerts[0]
+    assert title == "Segmentation"
+    assert text.startswith("Aucun tableau de clients") and "Traceback" not in text
+    assert [s.name for s in book.sheets] == ["Feuil1"]  # nothing written
+
+
+def test_unexpected_error_is_logged_not_shown_as_traceback(monkeypatch, tmp_path):
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path))
+    book = demo_book(50)
+
+    def boom(_reading):
+        raise ZeroDivisionError("bug")
+
+    monkeypatch.setattr(macros, "analyse", boom)
+    assert macros.segmenter(book) is None
+    text, _ = book.app.alerts[-1]
+    assert text.startswith("Erreur inattendue") and "ZeroDivisionError" not in text
+    log = tmp_path / "segmenter-pme" / "erreurs.log"
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8")
+    assert book.app.screen_updating is True
+
+
+def test_auditer_refreshes_only_qualite():
+    book = demo_book(150, dirty=True)
+    clients = book.sheets["Clients"]
+    before = dict(clients._cells)
+    macros.auditer(book)
+    assert dict(clients._cells) == before
+    assert [s.name for s in book.sheets] == ["Clients", QUALITE]
+    assert book.active_sheet.name == QUALITE
+
+
+def test_synthese_counts_the_labels_as_edited_by_the_user():
+    book = demo_book(200)
+    macros.segmenter(book)
+    clients = book.sheets["Clients"]
+    col = _header(clients).index("Segment RFM") + 1
+    labels = clients.range((2, col), (201, col)).value
+    n_champions = labels.count("Champions")
+    edited = [("Champions" if v not in (None, "Prospect") else v) for v in labels]
+    clients.range((2, col), (201, col)).options(ndim=2).value = [[v] for v in edited]
+
+    def champions_in_synthese() -> float:
+        rows = book.sheets[SYNTHESE].used_range.options(ndim=2).value
+        hit = next(r for r in rows if "Champions" in r)
+        return hit[hit.index("Champions") + 1]
+
+    assert champions_in_synthese() == n_champions
+    macros.synthese(book)
+    assert champions_in_synthese() == sum(1 for v in edited if v == "Champions") > n_champions
+    assert _header(clients).count("Segment RFM") == 1
+
+
+def test_synthese_before_segmenter_says_what_to_do():
+    book = demo_book(50)
+    assert macros.synthese(book) is None
+    assert "cliquez d'abord sur « Segmenter »" in book.app.alerts[-1][0]
+
+
+def test_parametres_creates_once_and_never_overwrites():
+    book = demo_book(30)
+    macros.parametres(book)
+    sheet = book.sheets[PARAMETRES]
+    sheet.range("Z1").value = "note de l'utilisateur"
+    macros.parametres(book)
+    assert book.sheets[PARAMETRES].range("Z1").value == "note de l'utilisateur"
+    assert book.active_sheet.name == PARAMETRES
+    assert book.app.alerts == []
+
+
+def test_aide_shows_the_mode_d_emploi():
+    book = demo_book(30)
+    macros.aide(book)
+    assert book.active_sheet.name == "Mode d'emploi"
+    assert book.sheets["Mode d'emploi"].used_range.shape[0] > 5
+
+
+def test_invoice_lines_only_create_a_clients_sheet():
+    demo = generate_demo(120, dirty=False, duplicates=False)
+    book = fx.FakeBook("factures.xlsx")
+    fx.fill(book.sheets.add("Factures"), _rows(demo.invoices))
+    message = macros.segmenter(book)
+    assert message and "Clients" in [s.name for s in book.sheets]
+    sheet = book.sheets["Clients"]
+    assert _header(sheet)[-len(OUTPUT_COLUMNS):] == list(OUTPUT_COLUMNS)
+    assert sheet.tables and sheet.tables[0].name == "TableClients"
+
+
+def test_every_button_is_a_macro():
+    for name, fn in macros.BUTTONS.items():
+        assert fn.__name__ == name and callable(fn)
