@@ -62,14 +62,14 @@ def _blank(s: pd.Series) -> pd.Series:
 
 def as_text(s: pd.Series) -> pd.Series:
     """Cell values as text, numbers without their ``.0`` (``1000.0`` → ``"1000"``); missing → ``""``."""
-    def one(v) -> str:
-        if v is None or v is pd.NA or v is pd.NaT:
-            return ""
-        if isinstance(v, float):
-            return "" if v != v else (str(int(v)) if v.is_integer() else repr(v))
-        return str(v).strip()
-
-    return pd.Series([one(v) for v in s.astype(object)], index=s.index, dtype=object).astype(str)
+    obj = s.astype(object)
+    out = obj.where(obj.notna(), "").astype(str).str.strip()
+    is_float = np.fromiter((isinstance(v, float) for v in obj), dtype=bool, count=len(obj))
+    if is_float.any():
+        whole = out[is_float].str.replace(r"\.0$", "", regex=True)
+        out[is_float] = whole.where(~whole.str.contains("e", regex=False), [
+            str(int(v)) if v == v and float(v).is_integer() else repr(v) for v in obj[is_float]])
+    return out.astype(object)
 
 
 def _flags(s: pd.Series, predicate) -> pd.Series:

@@ -6,8 +6,8 @@ Pipeline (all on a client frame with canonical columns, index = Excel rows):
    SIREN (also taken from the SIRET), SIRET, e-mail (lower case), phone (E.164).
 2. :func:`candidate_pairs` — pairs sharing an exact key, plus pairs of the same
    *block* (same département and same name prefix, same département and same
-   first word in alphabetical order — swapped words —, or the very same
-   normalised name anywhere). Names are only compared within blocks, so the
+   first word in alphabetical order — swapped words —, or the same words in
+   any order anywhere). Names are only compared within blocks, so the
    cost grows with the block sizes, not with n².
 3. :func:`score_pairs` — rapidfuzz scores (``cpdist`` over all candidate pairs
    at once) and the exact evidence combine into a confidence 0–100 and a French
@@ -29,6 +29,8 @@ from .phones import normalize_phones
 MIN_CONFIDENCE = 80
 #: blocks bigger than this are too generic to say anything ("boulangerie" alone)
 MAX_BLOCK = 300
+#: an e-mail, phone or SIREN on more rows than this is a placeholder, not a client
+MAX_SHARED = 10
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -48,7 +50,9 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
 
     Input columns used (all optional): ``raison_sociale``, ``nom``, ``prenom``,
     ``code_postal``, ``ville``, ``siren``, ``siret``, ``email``, ``telephone``.
-    Output (same index): ``nom_normalise``, ``mot_faible``, ``personne`` (no
+    Output (same index): ``nom_normalise``, ``nom_trie`` (its words in
+    alphabetical order), ``etendue_nom`` (number of postal
+    codes where the same words appear), ``mot_faible``, ``personne`` (no
     company name: the contact's name is matched instead), ``departement``,
     ``code_postal``, ``siren``, ``siret``, ``email``, ``telephone`` — ``""`` when
     missing.
@@ -73,9 +77,15 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
     phones = normalize_phones(clients["telephone"], cp) if "telephone" in clients.columns else None
     phone = phones.fillna("").astype(str) if phones is not None else pd.Series("", index=clients.index)
+    # how many postal codes carry the same name: "Primeur du Parc" is in many towns,
+    # so that name alone does not prove two rows are one client
+    sorted_name = names["nom_normalise"].map(lambda t: " ".join(sorted(t.split())))
+    spread = cp.where(cp != "").groupby(sorted_name).transform("nunique").fillna(0).astype(int)
     return pd.DataFrame(
         {
             "nom_normalise": names["nom_normalise"],
+            "nom_trie": sorted_name,
+            "etendue_nom": spread,
             "mot_faible": names["mot_faible"],
             "personne": is_person,
             "departement": dept,
@@ -90,26 +100,42 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
 
 
 def _block_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """All pairs (i < j, positions) sharing a non-empty ``key`` within blocks of size 2..MAX_BLOCK."""
+    """All pairs (i < j, positions) sharing a non-empty ``key`` within blocks of size 2..MAX_BLOCK.
+
+    Blocks of equal size are stacked into one matrix, so pairs come from one
+    ``triu_indices`` per block size rather than one join or loop per block.
+    """
     pos = np.flatnonzero(usable)
     if len(pos) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    frame = pd.DataFrame({"k": key[pos], "i": pos})
-    sizes = frame.groupby("k", sort=False)["i"].transform("size")
-    frame = frame[(sizes >= 2) & (sizes <= MAX_BLOCK)]
-    if frame.empty:
-        return np.empty((0, 2), dtype=np.int64)
-    joined = frame.merge(frame, on="k", suffixes=("_a", "_b"))
-    joined = joined[joined["i_a"] < joined["i_b"]]
-    return joined[["i_a", "i_b"]].to_numpy(dtype=np.int64)
+    codes, inverse = np.unique(key[pos].astype(str), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    sorted_pos = pos[order]
+    sizes = np.bincount(inverse, minlength=len(codes))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    out = []
+    for size in np.unique(sizes):
+        if size < 2 or size > MAX_BLOCK:
+            continue
+        first = starts[sizes == size]
+        block = sorted_pos[first[:, None] + np.arange(size)[None, :]]
+        iu, ju = np.triu_indices(size, 1)
+        out.append(np.column_stack([block[:, iu].ravel(), block[:, ju].ravel()]))
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
 
 
 def _star_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """Pairs (first, other) of each group sharing an exact key: enough to connect them."""
+    """Pairs (first, other) of each group sharing an exact key: enough to connect them.
+
+    A value shared by more than :data:`MAX_SHARED` rows is a placeholder
+    (``00 00 00 00 00``, ``contact@gmail.com``) or a switchboard, not an identity.
+    """
     pos = np.flatnonzero(usable)
     if len(pos) < 2:
         return np.empty((0, 2), dtype=np.int64)
     frame = pd.DataFrame({"k": key[pos], "i": pos})
+    grouped = frame.groupby("k", sort=False)["i"]
+    frame = frame[grouped.transform("size") <= MAX_SHARED]
     first = frame.groupby("k", sort=False)["i"].transform("min")
     frame = frame[frame["i"] != first]
     return np.column_stack([first[frame.index].to_numpy(), frame["i"].to_numpy()]).astype(np.int64)
@@ -120,9 +146,9 @@ def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
 
     Input: the output of :func:`match_keys`. Output: int array of shape (m, 2).
     """
-    name = keys["nom_normalise"].to_numpy(dtype=object)
+    names = keys["nom_normalise"]
     dept = keys["departement"].to_numpy(dtype=object)
-    has_name = keys["nom_normalise"].to_numpy(dtype=object) != ""
+    has_name = names.to_numpy(dtype=object) != ""
     chunks = []
     for col in ("siren", "email", "telephone"):
         k = keys[col].to_numpy(dtype=object)
@@ -130,17 +156,37 @@ def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
     person = keys["personne"].to_numpy(dtype=bool)
     # people are only compared within one postal code: "Jean Martin" is everywhere
     place = np.where(person, keys["code_postal"].to_numpy(dtype=object), dept)
-    prefix = keys["nom_normalise"].str[:3].to_numpy(dtype=object)
-    sorted_first = keys["nom_normalise"].map(lambda t: min(t.split(), default="")[:4]).to_numpy(dtype=object)
-    tag = np.where(person, "p", "c")
-    chunks.append(_block_pairs(tag + "|" + place + "|" + prefix, has_name))
-    chunks.append(_block_pairs(tag + "|" + place + "|" + sorted_first, has_name))
-    chunks.append(_block_pairs(tag + "|" + name, has_name & ~person))
+    tag = np.where(person, "p|", "c|") + place + "|"
+    # Each key below lets a pair through despite one kind of difference; a pair
+    # needs to share only one of them.
+    glued = names.str.replace(" ", "", regex=False)
+    # 1. the first letters (a typo further on, a different ending)
+    first = glued.str[:5].to_numpy(dtype=object)
+    # 2. the rarest word, wherever it is (swapped words, a typo in another word)
+    freq = names.str.split().explode().value_counts().to_dict()
+    rarest = names.map(lambda t: min(t.split(), key=lambda w: (freq[w], w), default="")[:4]).to_numpy(dtype=object)
+    # 3. everything after the first word (a typo at the start of the first word)
+    rest = names.str.partition(" ")[2].str.replace(" ", "", regex=False).str[:5].to_numpy(dtype=object)
+    # 4. one-word names: the last letters (a typo at the start)
+    single = ~names.str.contains(" ", regex=False).to_numpy(dtype=bool)
+    last = glued.str[-5:].to_numpy(dtype=object)
+    chunks.append(_block_pairs(tag + first, has_name))
+    chunks.append(_block_pairs(tag + rarest, has_name & (rarest != "")))
+    chunks.append(_block_pairs(tag + rest, has_name & (rest != "")))
+    chunks.append(_block_pairs(tag + last, has_name & single))
+    # 5. the same words in any order, anywhere (a missing or mistyped postal code)
+    sorted_name = keys["nom_trie"].to_numpy(dtype=object)
+    chunks.append(_block_pairs("c|" + sorted_name, has_name & ~person))
     pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
     if len(pairs) == 0:
         return pairs
     pairs = np.sort(pairs, axis=1)
-    return np.unique(pairs, axis=0)
+    # one int per pair, sorted: repeats are then neighbours
+    n = len(keys)
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    codes.sort()
+    codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
+    return np.column_stack([codes // n, codes % n])
 
 
 def _residual_score(a: str, b: str) -> float:
@@ -177,13 +223,36 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
         return v[i], v[j]
 
     na, nb = col("nom_normalise")
-    full = process.cpdist(list(na), list(nb), scorer=fuzz.token_sort_ratio, workers=-1)
-    glued = process.cpdist([s.replace(" ", "") for s in na], [s.replace(" ", "") for s in nb],
-                           scorer=fuzz.ratio, workers=-1)
-    name_score = np.maximum(full, glued).astype(float)
-    # the distinctive words decide, for the pairs where it matters
+    full = process.cpdist(list(na), list(nb), scorer=fuzz.token_sort_ratio, workers=-1).astype(float)
+    # the same letters cut into other words ("Leroy-Martin" / "Leroymartin")
+    glued = full.copy()
+    redo = np.flatnonzero((full >= 50) & (full < 100))
+    if len(redo):
+        g = keys["nom_normalise"].str.replace(" ", "", regex=False).to_numpy(dtype=object)
+        glued[redo] = process.cpdist(list(g[i[redo]]), list(g[j[redo]]), scorer=fuzz.ratio, workers=-1)
+    name_score = np.maximum(full, glued)
+
+    def same(name: str) -> tuple[np.ndarray, np.ndarray]:
+        # integer codes compare much faster than 1.5 M Python strings; "" → -1
+        values = keys[name].to_numpy(dtype=object)
+        codes = pd.factorize(values)[0]
+        codes[values == ""] = -1
+        a, b = codes[i], codes[j]
+        present = (a >= 0) & (b >= 0)
+        return present & (a == b), present & (a != b)
+
+    same_siren, siren_conflict = same("siren")
+    same_siret, siret_conflict = same("siret")
+    same_email, email_conflict = same("email")
+    same_phone, _ = same("telephone")
+    same_cp, cp_conflict = same("code_postal")
+    _, dept_conflict = same("departement")
+    # the distinctive words decide, where it matters: names close enough to
+    # reach the report on their own (a same-postal-code bonus is at most +2),
+    # or pairs an exact key already links (the name then adds confidence)
+    keyed = same_siren | same_email | same_phone
     residual = np.full(len(pairs), 100.0)
-    check = (name_score >= 60) & (name_score < 100) & (glued < 100)
+    check = (name_score >= 70) & (name_score < 100) & (glued < 100) & ((name_score >= 75) | keyed)
     for k in np.flatnonzero(check):
         residual[k] = _residual_score(na[k], nb[k])
     extra_word = residual < 0
@@ -193,23 +262,12 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     empty_name = (na == "") | (nb == "")
     name_score = np.where(empty_name, 0.0, name_score)
 
-    def same(name: str) -> tuple[np.ndarray, np.ndarray]:
-        a, b = col(name)
-        present = (a != "") & (b != "")
-        return present & (a == b), present & (a != b)
-
-    same_siren, siren_conflict = same("siren")
-    same_siret, siret_conflict = same("siret")
-    same_email, email_conflict = same("email")
-    same_phone, _ = same("telephone")
-    same_cp, cp_conflict = same("code_postal")
-    _, dept_conflict = same("departement")
-    da, db = col("departement")
-    dept_missing = (da == "") != (db == "")
-    wa, wb = col("mot_faible")
-    weak_diff = wa != wb
-    pa, pb = col("personne")
-    person = pa.astype(bool) & pb.astype(bool)
+    dept = keys["departement"].to_numpy(dtype=object) == ""
+    dept_missing = dept[i] != dept[j]
+    weak = keys["mot_faible"].to_numpy(dtype=bool)
+    weak_diff = weak[i] != weak[j]
+    is_person = keys["personne"].to_numpy(dtype=bool)
+    person = is_person[i] & is_person[j]
 
     fuzzy = name_score.copy()
     fuzzy += np.where(same_cp, 2, 0)
@@ -217,6 +275,9 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     fuzzy -= np.where(dept_conflict, 15, 0)
     fuzzy -= np.where(dept_missing, 8, 0)
     fuzzy -= np.where(weak_diff, 5, 0)
+    spread = keys["etendue_nom"].to_numpy(dtype=np.int64)
+    common = np.maximum(spread[i], spread[j]) >= 2
+    fuzzy -= np.where(common & ~same_cp, 8, 0)
     # two people with different personal e-mails are two people
     fuzzy -= np.where(person & email_conflict, 15, 0)
     fuzzy -= np.where(person & ~same_cp, 10, 0)
@@ -324,8 +385,8 @@ def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: f
         raison=("raison", lambda s: " ; ".join(dict.fromkeys(s))),
     )
     members = members.join(summary, on="racine")
-    completeness = _completeness(clients)
-    members["_complet"] = members["ligne"].map(completeness)
+    completeness = _completeness(clients.loc[members["ligne"].tolist()])
+    members["_complet"] = completeness.to_numpy()
     members["_pos"] = members["ligne"].map(pd.Series(np.arange(len(clients)), index=clients.index))
     members = members.sort_values(["racine", "_complet", "_pos"], ascending=[True, False, True], kind="stable")
     members["principal"] = members.groupby("racine")["ligne"].transform("first")

@@ -30,12 +30,21 @@ def region_of_postal_codes(postal_codes: pd.Series | None, index: pd.Index) -> p
     return region
 
 
+_DROM_FALLBACK = ("RE", "GP", "MQ", "GF", "YT")
+
+
 def _e164(digits: str, region: str) -> str | None:
     try:
         number = phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
         return None
     if not phonenumbers.is_valid_number(number) and region == "FR":
+        # no DROM postal code (missing, or a head office in métropole): a 0262… number
+        # is still Réunion's — the one DROM where it is valid
+        for drom in _DROM_FALLBACK:
+            other = phonenumbers.parse(digits, drom)
+            if phonenumbers.is_valid_number(other):
+                return phonenumbers.format_number(other, phonenumbers.PhoneNumberFormat.E164)
         return None
     if not phonenumbers.is_possible_number(number):
         return None
