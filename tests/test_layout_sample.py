@@ -13,7 +13,7 @@ import pandas as pd
 
 from segmenter_pme.problems import ERROR, INFO, WARNING, Issue
 from segmenter_pme.result import Pareto, SegmentationResult
-from segmenter_pme.rules import DEFAULT_RULES, segment_of_code
+from segmenter_pme.rules import segment_of_code
 from segmenter_pme.settings import Settings
 
 ANALYSIS_DATE = dt.date(2025, 12, 31)
