@@ -15,7 +15,7 @@ import pandas as pd
 from .. import headers as hdr
 from ..errors import MissingColumnError, SegmenterError, WorkbookError
 from ..settings import Settings
-from . import csvio, fastsheet, files, passthrough, reader, writer
+from . import csvio, fastsheet, files, passthrough, reader, saving, writer
 
 Progress = Callable[[str], None]
 
@@ -83,7 +83,7 @@ def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None, name: 
         with warnings.catch_warnings():
             # openpyxl warns about extensions it drops (slicers, x14 validations): measured and documented
             warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=True)
+            return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=_has_rich_text(path))
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError) as err:
         raise WorkbookError(
             f"Le classeur « {name} » n'a pas pu être ouvert ({type(err).__name__} : {err}). "
@@ -94,6 +94,22 @@ def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None, name: 
             f"Le classeur « {name} » est endommagé ({type(err).__name__}). Ouvrez-le dans Excel pour le "
             "réparer, puis relancez."
         ) from None
+
+
+def _has_rich_text(path: Path) -> bool:
+    """Whether some shared string has formatting runs (parsing them all is slow, so only then)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+            if name is None:
+                return False
+            with zf.open(name) as fh:
+                while chunk := fh.read(1 << 20):
+                    if b"<r>" in chunk or b"<r " in chunk:
+                        return True
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return False
 
 
 def _segment(clients: reader.SheetData | None, invoices: reader.SheetData | None, settings: Settings):
@@ -181,8 +197,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     progress("Enregistrement")
 
     def write(tmp: Path) -> None:
-        wb.save(tmp)
-        passthrough.restore(tmp, path, emptied)
+        saving.save_workbook(wb, tmp, passthrough.injectors(path, emptied))
 
     saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
     timings["enregistrement"] = time.perf_counter() - t0
@@ -345,9 +360,8 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     timings["ecriture"] = time.perf_counter() - t0
 
     def write(tmp: Path) -> None:
-        wb.save(tmp)
-        if shape == "factures":
-            fastsheet.splice_rows(tmp, sheet_name, out_frame, first_row=2)
+        inject = {sheet_name: fastsheet.injector(out_frame, first_row=2)} if shape == "factures" else {}
+        saving.save_workbook(wb, tmp, inject)
 
     progress("Enregistrement")
     saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)

@@ -11,17 +11,15 @@ stays valid; each cell reuses the style index of the sample cell of its column.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
-import tempfile
 import zipfile
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 from openpyxl.utils import get_column_letter
+
+from .saving import split_sheetdata
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -48,6 +46,14 @@ def _unescape(s: str) -> str:
     return s.replace("&apos;", "'").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
+def _serial(v: dt.date) -> float:
+    if not isinstance(v, dt.datetime):
+        v = dt.datetime(v.year, v.month, v.day)
+    if v.tzinfo is not None:
+        v = v.replace(tzinfo=None)
+    return (v - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+
+
 def _column_xml(values: pd.Series, letter: str, style: str) -> np.ndarray:
     """One ``<c>`` string per row ('' for an empty cell)."""
     s_attr = f' s="{style}"' if style else ""
@@ -66,11 +72,19 @@ def _column_xml(values: pd.Series, letter: str, style: str) -> np.ndarray:
         return out
     vals = values.to_numpy(dtype=object)
     for i, v in enumerate(vals):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
+        if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
             continue
-        text = _ILLEGAL.sub("", str(v))
-        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        out[i] = f'{s_attr} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+        if isinstance(v, (dt.datetime, dt.date)):  # a mixed column keeps real dates as dates
+            out[i] = f'{s_attr}><v>{_serial(v):.15g}</v></c>'
+        elif isinstance(v, bool):
+            out[i] = f'{s_attr} t="b"><v>{int(v)}</v></c>'
+        elif isinstance(v, (int, float, np.integer, np.floating)):
+            x = float(v)
+            out[i] = f'{s_attr}><v>{int(x) if x.is_integer() else repr(x)}</v></c>'
+        else:
+            text = _ILLEGAL.sub("", str(v))
+            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            out[i] = f'{s_attr} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
     return out
 
 
@@ -89,50 +103,33 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str], chunk: int 
         yield "".join(lines)
 
 
-def splice_rows(xlsx: Path, sheet_title: str, frame: pd.DataFrame, first_row: int) -> None:
-    """Replace the rows from ``first_row`` down of ``sheet_title`` in ``xlsx`` with ``frame``'s values."""
-    xlsx = Path(xlsx)
-    with zipfile.ZipFile(xlsx) as zf:
-        part = sheet_part(zf, sheet_title)
-        xml = zf.read(part).decode("utf-8")
-    xml = xml.replace("<sheetData/>", "<sheetData></sheetData>")
-    head, rest = xml.split("<sheetData>", 1)
-    body, tail = rest.split("</sheetData>", 1)
-    kept, styles = [], []
-    for m in re.finditer(r'<row r="(\d+)".*?</row>', body, re.S):
-        r = int(m.group(1))
-        if r < first_row:
-            kept.append(m.group(0))
-        elif r == first_row:
-            # the styled sample row gives each column its style index
-            cells = re.findall(r'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>)', m.group(0))
-            by_letter = {}
-            for letter, attrs in cells:
-                sm = re.search(r'\bs="(\d+)"', attrs)
-                by_letter[letter] = sm.group(1) if sm else ""
-            styles = [by_letter.get(get_column_letter(j + 1), "") for j in range(frame.shape[1])]
-    last_row = first_row + len(frame) - 1
-    last_col = get_column_letter(max(frame.shape[1], 1))
-    head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_col}{max(last_row, 1)}"/>', head)
-    tail = re.sub(r'(<autoFilter ref=")([A-Z]+\d+):([A-Z]+)\d+"', lambda m: f'{m.group(1)}{m.group(2)}:{m.group(3)}{last_row}"', tail)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=xlsx.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(xlsx) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
-            for item in src.infolist():
-                if item.filename == part:
-                    info = zipfile.ZipInfo(part, date_time=item.date_time)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    with dst.open(info, "w", force_zip64=True) as out:
-                        out_write = out.write
-                        out_write((head + "<sheetData>" + "".join(kept)).encode("utf-8"))
-                        for chunk in rows_xml(frame, first_row, styles):
-                            out_write(chunk.encode("utf-8"))
-                        out_write(("</sheetData>" + tail).encode("utf-8"))
-                else:
-                    dst.writestr(item, src.read(item.filename), compress_type=zipfile.ZIP_DEFLATED)
-        shutil.copymode(xlsx, tmp)
-        os.replace(tmp, xlsx)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+def injector(frame: pd.DataFrame, first_row: int):
+    """For :func:`saving.save_workbook`: the sheet's rows from ``first_row`` down become ``frame``'s values.
+
+    The row ``first_row`` that openpyxl wrote is the styled sample: each column's
+    cells take its style index.
+    """
+
+    def inject(xml: str):
+        head, body, tail = split_sheetdata(xml)
+        kept, styles = [], []
+        for m in re.finditer(r'<row r="(\d+)".*?</row>', body, re.S):
+            r = int(m.group(1))
+            if r < first_row:
+                kept.append(m.group(0))
+            elif r == first_row:
+                by_letter = {}
+                for letter, attrs in re.findall(r'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>)', m.group(0)):
+                    sm = re.search(r'\bs="(\d+)"', attrs)
+                    by_letter[letter] = sm.group(1) if sm else ""
+                styles = [by_letter.get(get_column_letter(j + 1), "") for j in range(frame.shape[1])]
+        last_row = first_row + len(frame) - 1
+        last_col = get_column_letter(max(frame.shape[1], 1))
+        head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_col}{max(last_row, 1)}"/>', head)
+        tail = re.sub(r'(<autoFilter ref=")([A-Z]+\d+):([A-Z]+)\d+"',
+                      lambda m: f'{m.group(1)}{m.group(2)}:{m.group(3)}{last_row}"', tail)
+        yield head + "<sheetData>" + "".join(kept)
+        yield from rows_xml(frame, first_row, styles)
+        yield "</sheetData>" + tail
+
+    return inject

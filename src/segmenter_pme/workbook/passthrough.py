@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import tempfile
 import zipfile
 from pathlib import Path
 
 from .fastsheet import sheet_part
+from .saving import split_sheetdata
 
 _SHEETDATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
 _DIMENSION = re.compile(r"<dimension\b[^>]*/>")
@@ -91,41 +91,34 @@ def _shared_strings(zin: zipfile.ZipFile) -> list[str]:
     return [m.group(1) or "" for m in _SI.finditer(xml)]
 
 
-def restore(saved: Path, original: Path, sheets: list[str]) -> None:
-    """Put the original cells of ``sheets`` (from ``original``) back into ``saved``, in place."""
+def injectors(original: Path, sheets: list[str]) -> dict:
+    """For :func:`saving.save_workbook`: put back the original cells of ``sheets`` of ``original``."""
     if not sheets:
-        return
-    with zipfile.ZipFile(original) as zorig, zipfile.ZipFile(saved) as zsaved:
+        return {}
+    with zipfile.ZipFile(original) as zorig:
         sst = _shared_strings(zorig)
-        has_meta = "xl/metadata.xml" in zsaved.namelist()
-        replacements = {}
-        for title in sheets:
-            orig_xml = zorig.read(sheet_part(zorig, title)).decode("utf-8")
-            data = _SHEETDATA.search(orig_xml).group(0)
+        parts = {title: sheet_part(zorig, title) for title in sheets}
+
+    def make(title: str):
+        def inject(xml: str):
+            with zipfile.ZipFile(original) as zorig:
+                orig_xml = zorig.read(parts[title]).decode("utf-8")
+            orig_head, data, _ = split_sheetdata(orig_xml)
+            del orig_xml
             data = _SST_CELL.sub(lambda m: _inline(m, sst), data)
-            if not has_meta:
-                # openpyxl drops xl/metadata.xml: references to it would make Excel repair the file
-                data = _META_ATTR.sub("", data)
-            dim = _DIMENSION.search(orig_xml)
-            part = sheet_part(zsaved, title)
-            new_xml = zsaved.read(part).decode("utf-8")
-            new_xml = _SHEETDATA.sub(lambda _m: data, new_xml, count=1)
+            # openpyxl drops xl/metadata.xml: references to it would make Excel repair the file
+            data = _META_ATTR.sub("", data)
+            head, _, tail = split_sheetdata(xml)
+            dim = _DIMENSION.search(orig_head)
             if dim is not None:
-                new_xml = _DIMENSION.sub(lambda _m: dim.group(0), new_xml, count=1)
-            replacements[part] = new_xml.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=Path(saved).parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(saved) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
-            for item in zin.infolist():
-                data = replacements.get(item.filename)
-                zout.writestr(item, data if data is not None else zin.read(item.filename),
-                              compress_type=zipfile.ZIP_DEFLATED)
-        shutil.copymode(saved, tmp)
-        os.replace(tmp, saved)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+                head = _DIMENSION.sub(lambda _m: dim.group(0), head, count=1)
+            yield head
+            yield data
+            yield tail
+
+        return inject
+
+    return {title: make(title) for title in sheets}
 
 
 def _inline(m: re.Match, sst: list[str]) -> str:

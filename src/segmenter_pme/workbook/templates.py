@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import fastsheet
+from . import fastsheet, saving
 
 TEMPLATE_NAME = "modele_clients.xlsx"
 DEMO_NAME = "demo_clients.xlsx"
@@ -111,7 +111,8 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     ws["A2"] = f"Arrêté au {DEMO_DATE:%d/%m/%Y}"
     ws["A2"].font = Font(italic=True, color="595959")
     hr = 4
-    _write_frame(ws, demo.clients, hr)
+    # header and one styled row through openpyxl, the other rows streamed (see fastsheet)
+    _write_frame(ws, demo.clients.iloc[:1], hr)
     last = get_column_letter(demo.clients.shape[1])
     table = Table(displayName="TableauClients", ref=f"A{hr}:{last}{hr + len(demo.clients)}")
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -119,16 +120,16 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     ws.freeze_panes = f"A{hr + 1}"
     invoices = demo.invoices if demo.invoices is not None and len(demo.invoices) else None
     if invoices is not None:
-        # tens of thousands of lines: header and one styled row through openpyxl, the rest streamed
         wf = wb.create_sheet("Factures")
         _write_frame(wf, invoices.iloc[:1], 1)
         wf.freeze_panes = "A2"
         wf.auto_filter.ref = f"A1:{get_column_letter(invoices.shape[1])}{len(invoices) + 1}"
     _fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
+    inject = {"Clients": fastsheet.injector(demo.clients, first_row=hr + 1)}
     if invoices is not None:
-        fastsheet.splice_rows(path, "Factures", invoices, first_row=2)
+        inject["Factures"] = fastsheet.injector(invoices, first_row=2)
+    saving.save_workbook(wb, path, inject)
     return path
 
 
@@ -148,7 +149,7 @@ def _write_frame(ws, frame: pd.DataFrame, header_row: int) -> None:
         s = frame[col]
         if pd.api.types.is_datetime64_any_dtype(s) or s.astype(object).map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
             fmts[j] = writer.FMT_DATE
-        elif pd.api.types.is_float_dtype(s):
+        elif pd.api.types.is_float_dtype(s) or str(col).startswith(("CA ", "Montant")):
             fmts[j] = writer.FMT_EUR
     for r, row in enumerate(frame.itertuples(index=False), start=header_row + 1):
         for j, v in enumerate(row, start=1):

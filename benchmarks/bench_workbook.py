@@ -1,0 +1,119 @@
+"""Speed of the workbook engine, end to end through the ``segmenter`` command (issue 3 targets).
+
+    python benchmarks/bench_workbook.py [--only demo|refresh|csv] [--dir DOSSIER]
+
+1. ``segmenter demo`` end to end (build the 3 000-client demo workbook and run on it) — target ≤ 5 s.
+2. A workbook with 10 000 clients and 200 000 invoice lines → refreshed workbook — ≤ 15 s, peak RSS ≤ 1.5 GB.
+3. A French CSV (``;``, cp1252, ``,`` decimals) of 1 000 000 invoice lines → workbook — ≤ 60 s, peak RSS ≤ 2 GB.
+
+Each figure is one fresh ``python -m segmenter_pme.cli`` process: wall time includes start-up and
+imports, and peak RSS comes from the kernel's accounting of that process (``os.wait4``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"demo": (5.0, None), "refresh": (15.0, 1.5 * 1024), "csv": (60.0, 2.0 * 1024)}
+
+
+def measure(args: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MiB, exit code) of one ``segmenter`` process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "segmenter_pme.cli", "--quiet", *args])
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, proc.returncode
+
+
+def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_000) -> Path:
+    """Clients (an Excel Table under a title) + Factures, as in the demo workbook, at scale."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    from segmenter_pme.demo_data import generate_demo, generate_invoice_lines
+    from segmenter_pme.workbook import fastsheet, saving
+    from segmenter_pme.workbook.templates import _write_frame
+
+    clients = generate_demo(n_clients, seed=11).clients
+    invoices = generate_invoice_lines(n_lines, n_clients=n_clients, seed=11)
+    # same client codes in both sheets (the generators number them differently)
+    invoices["Code client"] = "C" + invoices["Code client"].str[1:].astype(int).map("{:05d}".format)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws["A1"] = "Fichier clients"
+    _write_frame(ws, clients.iloc[:1], 3)
+    table = Table(displayName="TableauClients", ref=f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}")
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    ws.add_table(table)
+    wf = wb.create_sheet("Factures")
+    _write_frame(wf, invoices.iloc[:1], 1)
+    saving.save_workbook(wb, path, {"Clients": fastsheet.injector(clients, 4),
+                                    "Factures": fastsheet.injector(invoices, 2)})
+    return path
+
+
+def build_csv_input(path: Path, n_lines: int = 1_000_000) -> Path:
+    """A French accounting export: ``;``, cp1252, dd/mm/yyyy, ``1234,56`` amounts."""
+    from segmenter_pme.demo_data import generate_invoice_lines
+
+    lines = generate_invoice_lines(n_lines, seed=7)
+    lines["Date"] = lines["Date"].dt.strftime("%d/%m/%Y")
+    lines["Montant HT"] = lines["Montant HT"].map("{:.2f}".format).str.replace(".", ",", regex=False)
+    lines.insert(1, "Client", "Société " + lines["Code client"].str[1:])
+    lines.to_csv(path, sep=";", index=False, encoding="cp1252", lineterminator="\r\n")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=sorted(TARGETS), action="append")
+    parser.add_argument("--dir", type=Path, default=None, help="where to keep the generated inputs")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+    work = args.dir or Path(tempfile.mkdtemp(prefix="bench-segmenter-"))
+    work.mkdir(parents=True, exist_ok=True)
+    which = args.only or ["demo", "refresh", "csv"]
+    results = {}
+    for name in which:
+        if name == "demo":
+            shutil.rmtree(work / "demo", ignore_errors=True)
+            cmd = ["demo", str(work / "demo")]
+        elif name == "refresh":
+            src = work / "base_10k_200k.xlsx"
+            if not src.exists():
+                build_refresh_input(src)
+            target = work / "refresh.xlsx"
+            shutil.copy(src, target)
+            cmd = ["run", str(target), "--date", "2025-12-31"]
+        else:
+            src = work / "factures_1M.csv"
+            if not src.exists():
+                build_csv_input(src)
+            cmd = ["run", str(src), "-o", str(work / "factures_1M.xlsx"), "--date", "2025-12-31"]
+        seconds, rss, code = measure(cmd)
+        limit_s, limit_mb = TARGETS[name]
+        ok = code == 0 and seconds <= limit_s and (limit_mb is None or rss <= limit_mb)
+        results[name] = {"seconds": round(seconds, 2), "peak_rss_mib": round(rss), "exit": code,
+                         "target_seconds": limit_s, "target_rss_mib": limit_mb, "ok": ok}
+        print(f"{name:8s} {seconds:7.2f} s  peak RSS {rss:7.0f} MiB  exit {code}  "
+              f"(cible ≤ {limit_s:g} s{'' if limit_mb is None else f', ≤ {limit_mb:.0f} MiB'}) "
+              f"{'OK' if ok else 'HORS CIBLE'}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0 if all(r["ok"] for r in results.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
