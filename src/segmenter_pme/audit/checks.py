@@ -145,8 +145,10 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
         for f in sub.columns:
             rows = first.index[first == f]
             if len(rows):
+                # the cell to fill: the field's own column, else the stand-in that exists (Code NAF…)
+                cell = next(c for c in (f,) + NEEDED_FIELDS[f] if c in clients.columns)
                 frames.append(_problems(
-                    "champ_manquant", rows, "", sheet=sheet, column=names[f] if f in clients.columns else None,
+                    "champ_manquant", rows, "", sheet=sheet, column=label(cell, columns),
                     message=("Manque pour segmenter : " + text[rows] + ".").tolist(),
                     action="Complétez la fiche (ou les factures) : sans ces données le client est mal segmenté.",
                 ))

@@ -29,7 +29,8 @@ from .phones import normalize_phones
 MIN_CONFIDENCE = 80
 #: blocks bigger than this are too generic to say anything ("boulangerie" alone)
 MAX_BLOCK = 300
-#: an e-mail, phone or SIREN on more rows than this is a placeholder, not a client
+#: an e-mail, phone or SIREN on more rows than this is a placeholder
+#: (``00 00 00 00 00``, ``contact@gmail.com``) or a switchboard, not a client
 MAX_SHARED = 10
 
 
@@ -77,6 +78,8 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
     phones = normalize_phones(clients["telephone"], cp) if "telephone" in clients.columns else None
     phone = phones.fillna("").astype(str) if phones is not None else pd.Series("", index=clients.index)
+    # a value on many rows is a placeholder or a switchboard, not an identity
+    siren, email, phone = (_unshared(v) for v in (siren, email, phone))
     # how many postal codes carry the same name: "Primeur du Parc" is in many towns,
     # so that name alone does not prove two rows are one client
     sorted_name = names["nom_normalise"].map(lambda t: " ".join(sorted(t.split())))
@@ -97,6 +100,12 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
         },
         index=clients.index,
     )
+
+
+def _unshared(values: pd.Series) -> pd.Series:
+    """``values`` with those found on more than :data:`MAX_SHARED` rows blanked."""
+    counts = values.map(values[values != ""].value_counts()).fillna(0)
+    return values.where(counts <= MAX_SHARED, "")
 
 
 def _block_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
@@ -125,17 +134,11 @@ def _block_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
 
 
 def _star_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """Pairs (first, other) of each group sharing an exact key: enough to connect them.
-
-    A value shared by more than :data:`MAX_SHARED` rows is a placeholder
-    (``00 00 00 00 00``, ``contact@gmail.com``) or a switchboard, not an identity.
-    """
+    """Pairs (first, other) of each group sharing an exact key: enough to connect them."""
     pos = np.flatnonzero(usable)
     if len(pos) < 2:
         return np.empty((0, 2), dtype=np.int64)
     frame = pd.DataFrame({"k": key[pos], "i": pos})
-    grouped = frame.groupby("k", sort=False)["i"]
-    frame = frame[grouped.transform("size") <= MAX_SHARED]
     first = frame.groupby("k", sort=False)["i"].transform("min")
     frame = frame[frame["i"] != first]
     return np.column_stack([first[frame.index].to_numpy(), frame["i"].to_numpy()]).astype(np.int64)

@@ -1,0 +1,155 @@
+"""Audit checks and the AuditReport: inactivity, completeness, invalid values, Excel damage, summary."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from segmenter_pme.audit import audit
+from segmenter_pme.audit.checks import (
+    PROBLEM_COLUMNS, as_text, completeness, excel_damage, inactive_clients, invalid_values, missing_needed,
+)
+from segmenter_pme.settings import Settings
+
+TODAY = dt.date(2025, 6, 1)
+
+
+def test_as_text_keeps_digits_of_numbers():
+    values = pd.Series([1000.0, 35600000000048.0, "01000", None, 12, " a ", 1.5])
+    assert as_text(values).tolist() == ["1000", "35600000000048", "01000", "", "12", "a", "1.5"]
+
+
+def test_inactive_clients_and_share():
+    clients = pd.DataFrame({
+        "date_dernier_achat": pd.to_datetime(["2022-05-31", "2022-06-02", None, "2019-01-01"]),
+        "ca_total": [100.0, 200.0, 300.0, 400.0],
+    }, index=[2, 3, 4, 5])
+    out = inactive_clients(clients, TODAY, 3)
+    assert out.index.tolist() == [2, 5]
+    assert out["ca_total"].tolist() == [100.0, 400.0]
+    assert out["jours"].tolist() == [1097, 2343]
+
+
+def test_completeness_table():
+    clients = pd.DataFrame({"nom": ["A", " ", None], "ca_total": [1.0, None, 3.0]}, index=[2, 3, 4])
+    table = completeness(clients, {"nom": "Client"})
+    assert table.to_dict("list") == {"champ": ["nom", "ca_total"], "colonne": ["Client", "CA total"],
+                                     "renseignes": [1, 2], "total": [3, 3], "taux": [1 / 3, 2 / 3]}
+
+
+def test_missing_needed_one_problem_per_client_and_absent_column():
+    clients = pd.DataFrame({
+        "date_dernier_achat": pd.to_datetime(["2025-01-01", None, "2025-01-01"]),
+        "ca_total": [1.0, None, 2.0],
+        "code_postal": ["75001", "75002", None],
+        "code_naf": ["47.11F", None, None],  # the NAF code stands in for the sector
+    }, index=[2, 3, 4])
+    out = missing_needed(clients, sheet="Clients")
+    assert list(out.columns) == PROBLEM_COLUMNS
+    assert out["code"].tolist() == ["champ_manquant", "champ_manquant"]
+    rows = out[out["code"] == "champ_manquant"].set_index("row")
+    assert rows.loc[3, "message"] == "Manque pour segmenter : « Date dernier achat », « CA total », « Secteur »."
+    assert rows.loc[3, "column"] == "Date dernier achat"
+    assert rows.loc[4, "message"] == "Manque pour segmenter : « Secteur », « Code postal »."
+    assert rows.loc[4, "column"] == "Code NAF"  # no « Secteur » column: the cell to fill is the NAF code
+    assert 2 not in rows.index
+
+
+def test_missing_needed_absent_column():
+    clients = pd.DataFrame({"date_dernier_achat": pd.to_datetime(["2025-01-01"]), "ca_total": [1.0],
+                            "code_postal": ["75001"]}, index=[2])
+    out = missing_needed(clients)
+    assert out["code"].tolist() == ["colonne_absente"]
+    assert out["row"].tolist() == [None]
+    assert "« Secteur »" in out["message"].iloc[0]
+
+
+def test_invalid_values_each_code():
+    clients = pd.DataFrame({
+        "siren": ["732829320", "732829321", "12345"],
+        "siret": ["73282932000074", "35600000049837", "3,56E+13"],  # La Poste's SIRET is valid
+        "email": ["a@b.fr", "a@@b.fr", "jean.dupont@exemple"],
+        "code_postal": ["75001", "99999", "1000"],  # lost zero: damage, not invalid
+        "date_premier_achat": pd.to_datetime(["2020-01-01", "2024-01-01", "2020-01-01"]),
+        "date_dernier_achat": pd.to_datetime(["2025-07-01", "2023-01-01", "2024-01-01"]),
+        "ca_total": [10.0, -5.0, 0.0],
+        "nb_commandes": [3, 2, 1],
+    }, index=[2, 3, 4])
+    orders = pd.Series([3, 4, None], index=[2, 3, 4])
+    out = invalid_values(clients, TODAY, invoice_orders=orders, sheet="Clients")
+    got = sorted(zip(out["code"], out["row"]))
+    assert got == sorted([
+        ("siren_invalide", 3), ("siren_invalide", 4), ("siret_invalide", 4),
+        ("email_invalide", 3), ("email_invalide", 4), ("code_postal_invalide", 3),
+        ("date_future", 2), ("dates_inversees", 3), ("ca_negatif", 3), ("commandes_incoherentes", 3),
+    ])
+    msg = out.set_index(["code", "row"])["message"]
+    assert msg[("siret_invalide", 4)] == "SIRET affiché en notation scientifique : ses derniers chiffres sont perdus."
+    assert msg[("siren_invalide", 3)] == "Ce SIREN n'existe pas : sa clé de contrôle (Luhn) est fausse."
+    assert msg[("commandes_incoherentes", 3)] == "Les factures comptent 4 commandes."
+    assert out.set_index(["code", "row"])["value"][("date_future", 2)] == "01/07/2025"
+
+
+def test_excel_damage_is_found_and_repairable():
+    raw = pd.DataFrame({
+        "code_postal": [1000, "01000", "6000", 75001],
+        "siret": [73282932000074.0, "73282932000074", None, 3.56e13],
+        "date_dernier_achat": ["31/12/2024", pd.Timestamp("2024-12-31"), "pas une date", None],
+    }, index=[2, 3, 4, 5], dtype=object)
+    repairs, problems = excel_damage(raw, sheet="Clients")
+    got = sorted(zip(repairs["code"], repairs["row"], repairs["apres"].astype(str)))
+    assert got == sorted([
+        ("code_postal_zero_perdu", 2, "01000"), ("code_postal_zero_perdu", 4, "06000"),
+        ("siret_nombre", 2, "73282932000074"), ("siret_nombre", 5, "35600000000000"),
+        ("date_texte", 2, "2024-12-31 00:00:00"),
+    ])
+    assert sorted(problems["code"]) == sorted(repairs["code"])
+    assert problems["action"].str.startswith("Réparé par « Nettoyer »").all()
+
+
+def test_audit_report_shape_and_summary():
+    clients = pd.DataFrame({
+        "raison_sociale": ["Ets. Dupont SARL", "DUPONT", "Garage du Lac"],
+        "code_postal": ["75001", "75001", "74000"],
+        "secteur": ["Commerce", "Commerce", None],
+        "date_dernier_achat": pd.to_datetime(["2025-01-01", "2020-01-01", "2025-03-01"]),
+        "ca_total": [100.0, 300.0, 600.0],
+    }, index=[2, 3, 4])
+    report = audit(clients, settings=Settings(date_analyse=TODAY), sheet="Clients")
+    assert list(report.summary.columns) == ["Catégorie", "Score", "Constat"]
+    assert report.summary["Catégorie"].tolist() == ["Score global", "Doublons", "Clients inactifs", "Complétude",
+                                                    "Valeurs invalides", "Dégâts Excel"]
+    assert list(report.problems.columns) == PROBLEM_COLUMNS
+    assert report.problems[["code", "row"]].values.tolist() == [
+        ["doublon", 3], ["client_inactif", 3], ["champ_manquant", 4]]
+    constat = report.summary.set_index("Catégorie")["Constat"]
+    assert constat["Clients inactifs"] == ("1 client sans achat depuis plus de 3 ans (33,3 % de la base, "
+                                           "30,0 % du CA) : « Nettoyer » le range dans « Archives ».")
+    assert constat["Doublons"].startswith("1 fiche en double (33,3 % de la base) dans 1 groupe")
+    assert report.summary.set_index("Catégorie")["Score"]["Doublons"] == 67
+    dup = report.problems.iloc[0]
+    assert dup["message"] == ("Doublon de la ligne 2 (« Ets. Dupont SARL ») — groupe D0001, confiance 97 % : "
+                              "Raison sociale identique une fois normalisée, même code postal.")
+    assert dup["column"] == "Entreprise" and dup["sheet"] == "Clients"
+    assert report.counts == {"doublon": 1, "client_inactif": 1, "champ_manquant": 1}
+    assert "Audit de la base clients au 01/06/2025 : 3 clients." in report.text()
+
+
+def test_audit_uses_user_headers_in_messages():
+    clients = pd.DataFrame({"email": ["x@@y"], "date_dernier_achat": pd.to_datetime(["2025-01-01"]),
+                            "ca_total": [1.0], "secteur": ["A"], "code_postal": ["75001"]}, index=[7])
+    report = audit(clients, settings=Settings(date_analyse=TODAY), columns={"email": "Courriel"})
+    row = report.problems.iloc[0]
+    assert (row["code"], row["column"], row["row"], row["value"]) == ("email_invalide", "Courriel", 7, "x@@y")
+
+
+def test_audit_of_a_clean_base_is_perfect():
+    clients = pd.DataFrame({
+        "raison_sociale": ["Alpha", "Bêta Industrie"], "code_postal": ["75001", "69001"],
+        "secteur": ["Commerce", "Industrie"],
+        "date_dernier_achat": pd.to_datetime(["2025-01-01", "2025-02-01"]), "ca_total": [1.0, 2.0],
+    }, index=[2, 3])
+    report = audit(clients, settings=Settings(date_analyse=TODAY))
+    assert report.problems.empty
+    assert report.score == 100
