@@ -34,6 +34,16 @@ _BORDER_SIDES = {
 }
 
 
+_CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
 def _rgb(hex_color: str) -> tuple[int, int, int]:
     return tuple(int(hex_color[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
 
@@ -108,7 +118,11 @@ def _apply_style(rng: Any, name: str) -> None:
     rng.vertical_alignment = st.v_align
     if st.wrap:
         rng.wrap_text = True
-    for side in _BORDER_SIDES.get(st.border or "", ()):
+    sides = list(_BORDER_SIDES.get(st.border or "", ()))
+    if sides and sides != ["all"] and rng.shape[0] > 1:
+        # a per-cell top/bottom line is also a line between the rows of the rectangle
+        sides.append("inside_horizontal")
+    for side in sides:
         rng.borders.set(side, line_style="continuous", weight="thin", color=_rgb(GREY_LINE))
 
 
@@ -141,8 +155,9 @@ def render_plan(sheet: Any, p: RenderPlan) -> None:
                 sheet.range((cw.row, cw.col)).add_hyperlink("#" + cw.link.lstrip("#"), str(cw.value or ""))
     for col, width in sorted(p.col_widths.items()):
         sheet.range((1, col)).column_width = width
-    for row, height in sorted(p.row_heights.items()):
-        sheet.range((row, 1)).row_height = height
+    heights = {(row, 1): height for row, height in p.row_heights.items()}
+    for r1, _, r2, _, height in _rectangles(heights) if heights else ():
+        sheet.range((r1, 1), (r2, 1)).row_height = height
     sheet.show_gridlines = p.gridlines
     if p.freeze:
         sheet.freeze_panes.freeze_at(p.freeze)
@@ -152,8 +167,15 @@ def render_plan(sheet: Any, p: RenderPlan) -> None:
     for ref, cs in p.color_scales:
         colors = [cs.start_color] + ([cs.mid_color] if cs.mid_color else []) + [cs.end_color]
         sheet.range(ref).conditional_formats.add_color_scale(["#" + c for c in colors])
+    single: dict[tuple[int, int], tuple[str, ...]] = {}
     for v in p.validations:
-        sheet.range(v.ref).data_validation.set_list(list(v.choices))
+        m = _CELL.match(v.ref)
+        if m:
+            single[(int(m.group(2)), _col(m.group(1)))] = tuple(v.choices)
+        else:
+            sheet.range(v.ref).data_validation.set_list(list(v.choices))
+    for r1, c1, r2, c2, choices in _rectangles(single) if single else ():
+        sheet.range((r1, c1), (r2, c2)).data_validation.set_list(list(choices))
     for pc in p.charts:
         _chart(sheet, pc)
 
