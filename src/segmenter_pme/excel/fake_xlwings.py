@@ -165,8 +165,8 @@ class FakeRange:
                 yield r, c
 
     # values
-    def options(self, ndim: int | None = None, **_: Any) -> _Options:
-        return _Options(self, ndim)
+    def options(self, convert: Any = None, **options: Any) -> _Options:
+        return _Options(self, options.get("ndim"))
 
     def _read(self, ndim: int | None) -> Any:
         self.sheet.book.app.ops["read"] += 1
