@@ -120,9 +120,9 @@ def test_audit_report_shape_and_summary():
     assert list(report.summary.columns) == ["Catégorie", "Score", "Constat"]
     assert report.summary["Catégorie"].tolist() == ["Score global", "Doublons", "Clients inactifs", "Complétude",
                                                     "Valeurs invalides", "Dégâts Excel"]
-    assert list(report.problems.columns) == PROBLEM_COLUMNS
-    assert report.problems[["code", "row"]].values.tolist() == [
-        ["doublon", 3], ["client_inactif", 3], ["champ_manquant", 4]]
+    assert list(report.problems.columns) == PROBLEM_COLUMNS + ["severity"]
+    assert report.problems[["code", "row", "severity"]].values.tolist() == [
+        ["doublon", 3, "avertissement"], ["client_inactif", 3, "info"], ["champ_manquant", 4, "avertissement"]]
     constat = report.summary.set_index("Catégorie")["Constat"]
     assert constat["Clients inactifs"] == ("1 client sans achat depuis plus de 3 ans (33,3 % de la base, "
                                            "30,0 % du CA) : « Nettoyer » le range dans « Archives ».")

@@ -376,7 +376,8 @@ def excel_damage(
     frames = []
     for code, sub in rep.groupby("code", sort=False):
         msg, action = texts[code]
-        frames.append(_problems(code, pd.Index(sub["row"]), sub["avant"].tolist(), sheet=sheet,
+        shown = as_text(sub["avant"]) if code != "date_texte" else sub["avant"]
+        frames.append(_problems(code, pd.Index(sub["row"]), shown.tolist(), sheet=sheet,
                                 column=label(sub["champ"].iloc[0], columns) if sub["champ"].nunique() == 1 else None,
                                 message=msg, action=action))
         if sub["champ"].nunique() > 1:

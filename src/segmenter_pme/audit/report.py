@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..problems import INFO, WARNING
 from ..settings import Settings
 from . import checks
 from .checks import PROBLEM_COLUMNS, fr_date, fr_number, fr_pct, label
@@ -39,6 +40,13 @@ CATEGORIES = ("Doublons", "Clients inactifs", "Complétude", "Valeurs invalides"
 #: (the cleaning merges only those at or above ``Settings.seuil_doublons``)
 AUDIT_GROUP_THRESHOLD = 85
 
+#: severity shown in « Qualité » (problems.ERROR / WARNING / INFO): nothing here
+#: stops the analysis; what Excel damaged and « Nettoyer » repairs is information
+SEVERITY_OF_CODE = {
+    "doublon": WARNING, "doublon_possible": INFO, "client_inactif": INFO,
+    "code_postal_zero_perdu": INFO, "siret_nombre": INFO, "siren_nombre": INFO, "date_texte": INFO,
+}
+
 
 @dataclass
 class AuditReport:
@@ -47,7 +55,8 @@ class AuditReport:
     - ``summary``: columns ``Catégorie``, ``Score`` (0–100, 100 = parfait),
       ``Constat``; first row « Score global ».
     - ``problems``: columns ``code``, ``sheet``, ``column``, ``row``, ``value``,
-      ``message``, ``action``, sorted by category then row.
+      ``message``, ``action``, then ``severity`` (``avertissement`` / ``info``),
+      sorted by category then row.
     - ``duplicates``: groups — ``groupe``, ``ligne``, ``principal``,
       ``est_principal``, ``confiance``, ``raison`` (see
       :func:`segmenter_pme.audit.duplicates.group_duplicates`).
@@ -169,6 +178,7 @@ def audit(
     order = {c: i for i, c in enumerate(CATEGORIES)}
     problems = problems.assign(_c=problems["code"].map(CATEGORY_OF_CODE).map(order)) \
         .sort_values(["_c", "row", "code"], kind="stable").drop(columns="_c").reset_index(drop=True)
+    problems["severity"] = problems["code"].map(SEVERITY_OF_CODE).fillna(WARNING)
     counts = problems["code"].value_counts().to_dict()
     counts = {str(k): int(v) for k, v in counts.items()}
 

@@ -1,0 +1,349 @@
+"""Audit and cleaning of a workbook or CSV file: read with the workbook engine, write a cleaned copy.
+
+- :func:`audit_file` reads the client table (and the invoice lines, if any) and
+  returns the :class:`~segmenter_pme.audit.report.AuditReport`; with ``output``
+  it also writes a copy of the workbook with the « Qualité » sheet.
+- :func:`clean_file` writes a cleaned copy — never the input: in the client
+  sheet the kept rows move up (merged values and Excel repairs written in), and
+  every row taken out goes to « Archives » with the reason and the row it was
+  merged into. Running it again appends to the same « Archives ».
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import MissingColumnError, WorkbookError
+from ..settings import Settings
+from ..workbook import files, reader
+from .clean import ARCHIVE_COLUMNS, MOTIF_INACTIF, CleanResult, clean
+from .prepare import PreparedClients, invoice_orders, prepare_clients
+from .report import AuditReport, audit
+
+ARCHIVES = "Archives"
+CLEAN_TAG = ".nettoye"
+_TEXT_FIELDS = ("code_postal", "siret", "siren", "client_id", "telephone")
+
+
+@dataclass
+class LoadedBase:
+    path: Path
+    kind: str  # xlsx | xlsm | csv
+    prepared: PreparedClients
+    data: reader.SheetData
+    settings: Settings
+
+
+@dataclass
+class CleanRun:
+    """What :func:`clean_file` did."""
+
+    input: Path
+    output: Path
+    report: AuditReport
+    result: CleanResult
+    kept: int
+    archived: int
+
+
+def default_clean_output(path: Path) -> Path:
+    """``Clients.xlsx`` → ``Clients.nettoye.xlsx`` (a CSV gives an .xlsx)."""
+    path = Path(path)
+    suffix = path.suffix.lower() if path.suffix.lower() in files.EXCEL_SUFFIXES else ".xlsx"
+    return path.with_name(path.stem + CLEAN_TAG + suffix)
+
+
+def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None) -> LoadedBase:
+    """Read the client table of ``path`` (.xlsx, .xlsm, French .csv), its settings and invoice lines."""
+    from ..layout.parametres import read_settings as read_settings_rows
+    from ..workbook.engine import read_french_csv
+
+    path = Path(path)
+    kind = files.file_kind(path)
+    settings = Settings()
+    invoices = None
+    if kind == "csv":
+        frame, shape, mapping = read_french_csv(path)
+        if shape != "clients":
+            raise MissingColumnError(
+                f"« {path.name} » contient des lignes de factures, pas un tableau de clients : l'audit porte sur "
+                "le tableau des clients (une ligne par client)."
+            )
+        frame.index = pd.RangeIndex(2, 2 + len(frame))
+        data = reader.SheetData(sheet="Clients", shape="clients", header_row=1, frame=frame,
+                                columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
+                                last_data_row=1 + len(frame), last_used_row=1 + len(frame))
+    else:
+        values = reader.read_values(path)
+        if "Paramètres" in values:
+            settings = read_settings_rows(values["Paramètres"])
+        found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
+        if "clients" not in found:
+            sheets = ", ".join(f"« {n} »" for n in values if n not in reader.OUR_SHEETS) or "aucune"
+            raise MissingColumnError(
+                f"Aucun tableau de clients trouvé dans « {path.name} » (feuilles examinées : {sheets}). Il faut une "
+                "ligne d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et des colonnes comme "
+                "Date dernier achat, Nombre commandes, CA total."
+            )
+        name, guess = found["clients"]
+        data = reader.read_table(values[name], name, guess)
+        reader.require_data(data)
+        mapping = data.mapping
+        if "factures" in found:
+            inv_name, inv_guess = found["factures"]
+            invoices = reader.read_table(values[inv_name], inv_name, inv_guess)
+    if analysis_date is not None:
+        settings = settings.replace(date_analyse=analysis_date)
+    prepared = prepare_clients(data.frame, sheet=data.sheet, mapping=mapping)
+    if invoices is not None and not invoices.frame.empty:
+        prepared.invoice_orders = invoice_orders(
+            prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
+            analysis_date=settings.date_analyse)
+    return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings)
+
+
+def _audit(base: LoadedBase) -> AuditReport:
+    p = base.prepared
+    return audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
+                 sheet=p.sheet, columns=p.columns)
+
+
+def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None,
+               output: Path | str | None = None) -> tuple[AuditReport, Path | None]:
+    """Audit the client table of ``path``; with ``output``, write a copy with the « Qualité » sheet."""
+    base = load_base(path, sheet=sheet, analysis_date=analysis_date)
+    report = _audit(base)
+    written = None
+    if output is not None:
+        target = _check_output(base.path, Path(output))
+        wb = _open(base, target)
+        _write_qualite(wb, base, report)
+        _save(wb, target)
+        written = target
+    return report, written
+
+
+def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str | None = None,
+               analysis_date: dt.date | None = None, threshold: float | None = None,
+               archive_inactive: bool = True) -> CleanRun:
+    """Write a cleaned copy of ``path`` (default ``NOM.nettoye.xlsx``); the input is never modified."""
+    base = load_base(path, sheet=sheet, analysis_date=analysis_date)
+    target = _check_output(base.path, Path(output) if output is not None else default_clean_output(base.path))
+    report = _audit(base)
+    p = base.prepared
+    result = clean(p.clients, pairs=report.pairs, repairs=report.repairs, settings=base.settings,
+                   threshold=threshold, archive_inactive=archive_inactive)
+    wb = _open(base, target)
+    _rewrite_clients(wb, base, result)
+    _append_archives(wb, base, result)
+    _save(wb, target)
+    return CleanRun(input=base.path, output=target, report=report, result=result,
+                    kept=len(result.clients), archived=len(p.clients) - len(result.clients))
+
+
+# ------------------------------------------------------------------ writing
+
+def _check_output(source: Path, target: Path) -> Path:
+    if target.suffix.lower() not in files.EXCEL_SUFFIXES:
+        raise WorkbookError(f"Le fichier de sortie « {target.name} » doit avoir l'extension .xlsx ou .xlsm.")
+    if target.exists() and source.exists() and target.resolve() == source.resolve():
+        raise WorkbookError(
+            f"Le nettoyage écrit une copie : choisissez un fichier de sortie différent de « {source.name} » "
+            "(par défaut NOM.nettoye.xlsx)."
+        )
+    files.check_not_open(target)
+    return target
+
+
+def _open(base: LoadedBase, target: Path):
+    import openpyxl
+
+    from ..workbook.engine import load_openpyxl
+
+    if base.kind == "csv":
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = base.data.sheet
+        ws.append(list(base.data.frame.columns))
+        for row in base.data.frame.itertuples(index=False):
+            ws.append([_cell(v) for v in row])
+        return wb
+    keep_vba = base.kind == "xlsm" and target.suffix.lower() == ".xlsm"
+    return load_openpyxl(base.path, base.kind, keep_vba=keep_vba)
+
+
+def _save(wb, target: Path) -> None:
+    from ..workbook import saving
+
+    files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp), backup=False, verify=files.verify_xlsx)
+
+
+def _cell(v):
+    if v is None or v is pd.NaT:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.to_pydatetime()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def _typed_cell(field: str, v):
+    """A cleaned value as the cell to write (text for codes, a real date, a number)."""
+    v = _cell(v)
+    if v is None:
+        return None
+    if field in ("date_premier_achat", "date_dernier_achat"):
+        return pd.Timestamp(v).to_pydatetime()
+    if field in _TEXT_FIELDS:
+        return str(v)
+    if field == "nb_commandes":
+        return int(round(float(v)))
+    return v
+
+
+def _write_qualite(wb, base: LoadedBase, report: AuditReport) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from ..layout.qualite import build_qualite
+    from ..layout.render_openpyxl import render
+
+    header_col = {h: get_column_letter(c) for h, c in base.data.columns.items()}
+
+    def locate(sheet: str, header: str | None) -> str | None:
+        if sheet not in wb.sheetnames:
+            return None
+        if header is None:
+            return "A"
+        return header_col.get(header, "") if sheet == base.data.sheet else ""
+
+    render(wb, build_qualite([], report, locate=locate, analysis_date=report.analysis_date))
+
+
+def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
+    """Kept rows moved up under the header, merged values and repairs written in, the rest emptied."""
+    data = base.data
+    ws = wb[data.sheet]
+    frame = data.frame
+    columns = base.prepared.columns
+    typed = base.prepared.clients
+    cleaned = result.clients
+    header_of = {f: h for f, h in columns.items()}
+    field_of = {h: f for f, h in columns.items()}
+    # cells whose value the cleaning changed: merged rows and Excel repairs
+    changed: dict[tuple, object] = {}
+    merged_rows = set(result.merges["principal"]) if len(result.merges) else set()
+    for field in cleaned.columns:
+        if field not in header_of:
+            continue
+        for r in merged_rows & set(cleaned.index):
+            changed[(r, field)] = cleaned.at[r, field]
+    for rec in result.repairs.itertuples(index=False):
+        if rec.row in cleaned.index and rec.champ in header_of:
+            changed[(rec.row, rec.champ)] = cleaned.at[rec.row, rec.champ]
+    first = data.header_row + 1
+    kept = list(cleaned.index)
+    text_cols = {data.columns[header_of[f]] for f in _TEXT_FIELDS if f in header_of and header_of[f] in data.columns}
+    date_cols = {data.columns[header_of[f]] for f in ("date_premier_achat", "date_dernier_achat")
+                 if f in header_of and header_of[f] in data.columns}
+    for i, r in enumerate(kept):
+        target_row = first + i
+        for header, col in data.columns.items():
+            field = field_of.get(header)
+            if field is not None and (r, field) in changed:
+                value = _typed_cell(field, changed[(r, field)])
+            else:
+                value = _cell(frame.at[r, header]) if header in frame.columns else None
+            cell = ws.cell(target_row, col)
+            cell.value = value
+            if col in text_cols and value is not None:
+                cell.number_format = "@"
+            elif col in date_cols and value is not None and not isinstance(value, str):
+                cell.number_format = "dd/mm/yyyy"
+    last = max(data.last_data_row, first + len(kept) - 1)
+    out_cols = list(data.output_columns.values())
+    for row in range(first + len(kept), last + 1):
+        for col in list(data.columns.values()) + out_cols:
+            ws.cell(row, col).value = None
+    # our segmentation columns no longer match their rows: the next run recomputes them
+    for row in range(first, first + len(kept)):
+        for col in out_cols:
+            ws.cell(row, col).value = None
+    if data.table is not None and data.table.name in ws.tables:
+        from openpyxl.utils import get_column_letter
+
+        t = ws.tables[data.table.name]
+        end = max(first, first + len(kept) - 1) + (data.table.totals_rows or 0)
+        t.ref = f"{get_column_letter(data.table.min_col)}{data.table.min_row}:" \
+                f"{get_column_letter(data.table.max_col)}{end}"
+        if t.autoFilter is not None:
+            t.autoFilter.ref = f"{get_column_letter(data.table.min_col)}{data.table.min_row}:" \
+                               f"{get_column_letter(data.table.max_col)}{end - (data.table.totals_rows or 0)}"
+    elif ws.auto_filter.ref:
+        from openpyxl.utils import get_column_letter
+
+        ws.auto_filter.ref = f"A{data.header_row}:{get_column_letter(max(data.columns.values()))}" \
+                             f"{max(first, first + len(kept) - 1)}"
+
+
+def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
+    """Rows of « Archives »: the bookkeeping columns, then the user's columns with their cell values."""
+    from openpyxl.styles import Font, PatternFill
+
+    arch = result.archives
+    if arch.empty:
+        return
+    data = base.data
+    frame = data.frame
+    columns = base.prepared.columns
+    field_of = {h: f for f, h in columns.items()}
+    user_headers = list(data.columns)
+    book_headers = list(ARCHIVE_COLUMNS.values())
+    name_field = next((f for f in ("raison_sociale", "nom", "client_id") if f in columns), None)
+    headers = book_headers[:3] + ["Fusionné dans (client)"] + book_headers[3:] + user_headers
+    if ARCHIVES in wb.sheetnames:
+        ws = wb[ARCHIVES]
+        existing = [c.value for c in ws[1]]
+        if existing[: len(headers)] != headers:
+            raise WorkbookError(
+                f"La feuille « {ARCHIVES} » existe déjà avec d'autres colonnes : renommez-la avant de nettoyer."
+            )
+        start = ws.max_row + 1
+    else:
+        ws = wb.create_sheet(ARCHIVES)
+        for j, h in enumerate(headers, start=1):
+            c = ws.cell(1, j, h)
+            c.font = Font(bold=True)
+            c.fill = PatternFill("solid", fgColor="D9E1F2")
+        ws.freeze_panes = "A2"
+        start = 2
+    merged_principals = set(result.merges["principal"]) if len(result.merges) else set()
+    names = base.prepared.clients[name_field] if name_field else None
+    for i, rec in enumerate(arch.to_dict("records")):
+        r = rec["ligne_origine"]
+        into = rec.get("fusionne_dans")
+        into = None if into is None or (isinstance(into, float) and np.isnan(into)) else into
+        who = names.get(into) if (names is not None and into is not None) else None
+        conf = rec.get("confiance")
+        row = [r, rec["motif"], into, who, rec.get("groupe"),
+               None if conf is None or (isinstance(conf, float) and np.isnan(conf)) else int(conf),
+               rec.get("raison"), _cell(rec.get("date_archivage"))]
+        # an inactive client that was the principal of a merge is archived with its merged values
+        use_merged = rec["motif"] == MOTIF_INACTIF and r in merged_principals
+        for h in user_headers:
+            field = field_of.get(h)
+            if use_merged and field is not None:
+                row.append(_typed_cell(field, rec.get(field)))
+            else:
+                row.append(_cell(frame.at[r, h]) if h in frame.columns else None)
+        for j, v in enumerate(row, start=1):
+            c = ws.cell(start + i, j, _cell(v))
+            if isinstance(c.value, dt.datetime):
+                c.number_format = "dd/mm/yyyy"

@@ -1,0 +1,136 @@
+"""From the user's sheet (their headers, cell values) to the audit's input frames.
+
+The audit works on canonical columns; this module maps the user's headers
+(:func:`segmenter_pme.headers.map_columns`) and parses the values with the
+core's French parsers, keeping the cell values beside (``raw``) so that the
+Excel damage can be seen and repaired. No I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .. import headers as hdr
+from ..invoices import aggregate_invoices
+from ..parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
+from ..problems import Issue
+from ..refdata import fold
+
+_DATES = ("date_premier_achat", "date_dernier_achat")
+
+
+@dataclass
+class PreparedClients:
+    """The audit's inputs.
+
+    - ``clients``: typed, canonical columns (text as str, dates datetime64,
+      amounts float, postal codes and identifiers as text), index = Excel rows;
+    - ``raw``: the same rows and canonical columns, cell values as read;
+    - ``columns``: canonical field → the user's header;
+    - ``invoice_orders``: orders counted from the invoice lines per client row
+      (NaN when the client has none), or None without invoice lines;
+    - ``issues``: what the core's parsers reported (unreadable values…).
+    """
+
+    clients: pd.DataFrame
+    raw: pd.DataFrame
+    columns: dict[str, str]
+    sheet: str
+    invoice_orders: pd.Series | None = None
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _client_id_text(s: pd.Series) -> pd.Series:
+    # a code typed as a number comes back as 123.0
+    return s.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v, na_action="ignore")
+
+
+def prepare_clients(
+    frame: pd.DataFrame,
+    *,
+    sheet: str = "Clients",
+    mapping: dict[str, str] | None = None,
+    overrides: dict[str, str] | None = None,
+) -> PreparedClients:
+    """Map and parse a client table.
+
+    Input: the user's frame (their headers, cell values, index = Excel rows)
+    and optionally the header mapping already found (canonical field → header).
+    """
+    if mapping is None:
+        mapping = hdr.map_columns(list(frame.columns), "clients", overrides, sheet=sheet)
+    mapping = {f: h for f, h in mapping.items() if h in frame.columns}
+    raw = pd.DataFrame({f: frame[h].astype(object) for f, h in mapping.items()}, index=frame.index)
+    typed = pd.DataFrame(index=frame.index)
+    issues: list[Issue] = []
+    for f, h in mapping.items():
+        col = frame[h]
+        if f in _DATES:
+            typed[f], iss = parse_dates(col, sheet=sheet, column=h)
+        elif f == "ca_total":
+            typed[f], iss = parse_amounts(col, sheet=sheet, column=h)
+        elif f == "nb_commandes":
+            typed[f], iss = parse_counts(col, sheet=sheet, column=h)
+        elif f == "code_postal":
+            codes, _, iss = parse_postal_codes(col, sheet=sheet, column=h)
+            # keep what the user typed when it is no French code: the audit reports it
+            typed[f] = codes.astype(object).where(codes.notna(), clean_text(col.astype(object).map(
+                lambda v: str(v) if v is not None else v, na_action="ignore")).astype(object))
+        elif f in ("siret", "siren"):
+            digits, _, iss = parse_identifiers(col, f, sheet=sheet, column=h)
+            typed[f] = digits.astype(object)
+        elif f in ("effectif", "tranche_effectif"):
+            typed[f], iss = col, []
+        else:
+            text = _client_id_text(col) if f == "client_id" else col
+            typed[f], iss = clean_text(text.astype(object).map(str, na_action="ignore")), []
+        issues += iss
+    for f in typed.columns:
+        if typed[f].dtype == "string" or pd.api.types.is_string_dtype(typed[f].dtype) and typed[f].dtype != object:
+            typed[f] = typed[f].astype(object).where(typed[f].notna(), None)
+    return PreparedClients(clients=typed, raw=raw, columns=dict(mapping), sheet=sheet, issues=issues)
+
+
+def invoice_orders(
+    clients: pd.DataFrame,
+    invoices: pd.DataFrame,
+    *,
+    sheet: str = "Factures",
+    mapping: dict[str, str] | None = None,
+    analysis_date: dt.date | None = None,
+) -> pd.Series | None:
+    """Orders per client row counted from the invoice lines (SPEC §1: distinct invoices, credit notes excluded).
+
+    Input: the prepared client frame (canonical) and the user's invoice frame.
+    Clients are matched on ``client_id`` when both sides have it, else on the
+    folded company name. Output: Series on the clients' index (NaN when the
+    client has no invoice), or None when the invoices cannot be matched.
+    """
+    if mapping is None:
+        mapping = hdr.map_columns(list(invoices.columns), "factures", sheet=sheet)
+    amount = mapping.get("montant_ht") or mapping.get("montant_ttc")
+    if "date_facture" not in mapping or amount is None:
+        return None
+    if "client_id" in mapping and "client_id" in clients.columns:
+        inv_keys = _client_id_text(invoices[mapping["client_id"]]).astype(object).map(
+            lambda v: str(v).strip(), na_action="ignore")
+        cli_keys = clients["client_id"].astype(object).map(lambda v: str(v).strip(), na_action="ignore")
+    elif "raison_sociale" in mapping and "raison_sociale" in clients.columns:
+        inv_keys = invoices[mapping["raison_sociale"]].map(lambda v: fold(v), na_action="ignore")
+        cli_keys = clients["raison_sociale"].map(lambda v: fold(v), na_action="ignore")
+    else:
+        return None
+    dates, _ = parse_dates(invoices[mapping["date_facture"]], sheet=sheet)
+    amounts, _ = parse_amounts(invoices[amount], sheet=sheet)
+    when = pd.Timestamp(analysis_date or dt.date.today())
+    agg, _ = aggregate_invoices(
+        inv_keys, dates, amounts, when,
+        numbers=invoices[mapping["numero_facture"]] if "numero_facture" in mapping else None,
+        types=invoices[mapping["type_piece"]] if "type_piece" in mapping else None,
+    )
+    counts = pd.Series(agg["nb_commandes"].to_numpy(dtype=float), index=agg["cle"].astype(object))
+    counts = counts[~counts.index.duplicated()]
+    return cli_keys.map(counts).astype(float)
