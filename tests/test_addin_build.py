@@ -235,3 +235,15 @@ def test_cli_build_writes_the_same_files(tmp_path):
     assert result.exit_code == 0, result.output
     assert "segmenter.xlam" in result.output
     assert _tree(tmp_path) == _tree(COMMITTED)
+
+
+def test_config_sheet_reads_back_with_an_independent_reader(built):
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(built / build.ADDIN_FILE))
+    assert book.sheet_names == [build.CONFIG_SHEET]
+    rows = book.get_sheet_by_name(build.CONFIG_SHEET).to_python()
+    assert [r[0] for r in rows] == [k for k, _ in build.DEFAULT_CONFIG]
+    assert dict((r[0], r[1]) for r in rows)["UDF Modules"] == build.UDF_MODULE
+    # xlwings reads column A down to the first empty cell: no gap allowed
+    assert all(r[0] for r in rows)
