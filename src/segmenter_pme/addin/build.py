@@ -262,8 +262,8 @@ _CORE = (
 )
 
 _APP = (
-    _XML + f'<Properties xmlns="{_CT.replace("application/vnd.openxmlformats-officedocument", "http://schemas.openxmlformats.org/officeDocument/2006")}'
-    '/extended-properties"><Application>Microsoft Excel</Application></Properties>'
+    _XML + '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Microsoft Excel</Application></Properties>"
 )
 
 
