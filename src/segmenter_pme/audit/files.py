@@ -276,16 +276,24 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
     for row in range(first, first + len(kept)):
         for col in out_cols:
             ws.cell(row, col).value = None
-    if data.table is not None and data.table.name in ws.tables:
+    table = data.table or next((t for t in reader.find_tables(ws) if t.min_row == data.header_row), None)
+    if table is not None and table.name in ws.tables:
         from openpyxl.utils import get_column_letter
 
-        t = ws.tables[data.table.name]
-        end = max(first, first + len(kept) - 1) + (data.table.totals_rows or 0)
-        t.ref = f"{get_column_letter(data.table.min_col)}{data.table.min_row}:" \
-                f"{get_column_letter(data.table.max_col)}{end}"
+        # the Excel Table shrinks to the kept rows (a Totals row stays right under them)
+        t = ws.tables[table.name]
+        # reader.find_tables reads totals_rows from ws.tables.items(), whose values are refs: always 0
+        totals = int(t.totalsRowCount or 0)
+        last_kept = max(first, first + len(kept) - 1)
+        if totals and table.max_row != last_kept + 1:
+            for col in range(table.min_col, table.max_col + 1):
+                src, dst = ws.cell(table.max_row, col), ws.cell(last_kept + 1, col)
+                dst.value, dst._style = src.value, src._style
+                src.value = None
+        left, right = get_column_letter(table.min_col), get_column_letter(table.max_col)
+        t.ref = f"{left}{table.min_row}:{right}{last_kept + totals}"
         if t.autoFilter is not None:
-            t.autoFilter.ref = f"{get_column_letter(data.table.min_col)}{data.table.min_row}:" \
-                               f"{get_column_letter(data.table.max_col)}{end - (data.table.totals_rows or 0)}"
+            t.autoFilter.ref = f"{left}{table.min_row}:{right}{last_kept}"
     elif ws.auto_filter.ref:
         from openpyxl.utils import get_column_letter
 
