@@ -268,3 +268,18 @@ def test_table_clients_without_invoices_have_zero_orders_and_sane_summary():
     assert (summ["Commandes"] >= 0).all()
     region = summ[summ["Dimension"] == "Région"].iloc[0]
     assert region["Commandes"] == 1
+
+
+def test_equal_ca_in_cents_gives_equal_m_score_and_tier():
+    """SPEC §3/§5: equal values → equal scores. 0,10 € + 0,20 € is the same CA as 0,30 €.
+
+    A CA summed from invoice lines must be compared as an amount in euros and
+    cents, not as a binary float (0.1 + 0.2 = 0.30000000000000004).
+    """
+    inv = pd.DataFrame({"Code client": ["A", "A", "B", "C", "D", "E"], "Date": ["01/06/2025"] * 6,
+                        "N° facture": ["F1", "F2", "F3", "F4", "F5", "F6"],
+                        "Montant HT": ["0,10", "0,20", "0,30", "100", "200", "300"]})
+    out = segment(invoices=inv, settings=S0).clients.set_index("Code client")
+    assert out.loc["A", "CA total"] == pytest.approx(0.30)
+    assert out.loc["A", "Score M"] == out.loc["B", "Score M"]
+    assert out.loc["A", "Segment PMG"] == out.loc["B", "Segment PMG"]
