@@ -188,7 +188,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         writer.write_outputs(wb, clients, result, row_map=row_map)
         clients_sheet = clients.sheet
     else:
-        clients_sheet = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"))
+        clients_sheet, inject_clients = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"))
         created = True
         appended = len(result.output)
     layout.write_report_sheets(wb, result)
@@ -196,8 +196,12 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
 
     progress("Enregistrement")
 
+    inject = passthrough.injectors(path, emptied)
+    if created:
+        inject[clients_sheet] = inject_clients
+
     def write(tmp: Path) -> None:
-        saving.save_workbook(wb, tmp, passthrough.injectors(path, emptied))
+        saving.save_workbook(wb, tmp, inject)
 
     saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
     timings["enregistrement"] = time.perf_counter() - t0
@@ -240,52 +244,53 @@ def _append_rows(data: reader.SheetData, labels: list) -> dict:
     return {label: start + i for i, label in enumerate(labels)}
 
 
-def create_clients_sheet(wb, result, title: str = "Clients") -> str:
-    """A « Clients » sheet made from the invoice lines, as an Excel Table with our columns."""
+def create_clients_sheet(wb, result, title: str = "Clients"):
+    """A « Clients » sheet made from the invoice lines, as an Excel Table with our columns.
+
+    openpyxl writes the header and one styled row; the rows are streamed at save
+    time: returns the sheet title and the injector for :func:`saving.save_workbook`.
+    """
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
     ws = wb.create_sheet(title, 0)
     frame = result.clients
+    # Code RFM is text (545, not a number), as in the user's sheet
+    if "Code RFM" in frame.columns:
+        frame = frame.assign(**{"Code RFM": frame["Code RFM"].astype(object).map(
+            lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))})
     headers = [str(c) for c in frame.columns]
-    ws.append(headers)
-    fmts = {}
-    for j, col in enumerate(frame.columns, start=1):
-        s = frame[col]
-        name = str(col)
-        if name in writer._FORMATS:
-            fmts[j] = writer._FORMATS[name]
-        elif pd.api.types.is_datetime64_any_dtype(s) or s.astype(object).map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
-            fmts[j] = writer.FMT_DATE
-        elif name.lower().startswith(("ca", "montant", "panier")) and pd.api.types.is_numeric_dtype(s):
-            fmts[j] = writer.FMT_EUR
-        elif pd.api.types.is_integer_dtype(s):
-            fmts[j] = writer.FMT_INT
-    for r, row in enumerate(frame.itertuples(index=False), start=2):
-        for j, v in enumerate(row, start=1):
-            v = writer._cell_value(v)
-            if v is None:
-                continue
-            c = ws.cell(r, j, v)
-            if j in fmts:
-                c.number_format = fmts[j]
     for j, name in enumerate(headers, start=1):
-        c = ws.cell(1, j)
+        c = ws.cell(1, j, name)
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="2F5597")
         c.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(j)].width = writer._WIDTHS.get(name, max(12, min(len(name) + 3, 30)))
+        s = frame.iloc[:, j - 1]
+        sample = ws.cell(2, j)
+        if name in writer._FORMATS:
+            sample.number_format = writer._FORMATS[name]
+        elif pd.api.types.is_datetime64_any_dtype(s) or \
+                s.iloc[:50].astype(object).map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
+            sample.number_format = writer.FMT_DATE
+        elif name.lower().startswith(("ca", "montant", "panier")) and pd.api.types.is_numeric_dtype(s):
+            sample.number_format = writer.FMT_EUR
+        elif pd.api.types.is_integer_dtype(s):
+            sample.number_format = writer.FMT_INT
+        sample.value = writer._cell_value(s.iloc[0]) if len(s) else None
     ws.freeze_panes = "A2"
     last = f"{get_column_letter(len(headers))}{max(2, len(frame) + 1)}"
-    table = Table(displayName="TableClients", ref=f"A1:{last}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    if "TableClients" not in {t for s in wb.worksheets for t in s.tables}:
+    taken = {t for sheet in wb.worksheets for t in sheet.tables}
+    name = "TableClients" if "TableClients" not in taken else "TableClientsCalcules"
+    if name not in taken:
+        table = Table(displayName=name, ref=f"A1:{last}")
+        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
         ws.add_table(table)
     first_out = next((j for j, h in enumerate(headers, start=1) if h in writer._WIDTHS), None)
     if first_out is not None:
         writer._record_output_name(wb, title, 1, first_out, len(headers))
-    return title
+    return title, fastsheet.injector(frame, first_row=2)
 
 
 # --------------------------------------------------------------------- CSV
@@ -354,13 +359,15 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
         writer.write_outputs(wb, data, result)
         clients_sheet = sheet_name
     else:
-        clients_sheet = create_clients_sheet(wb, result)
+        clients_sheet, inject_clients = create_clients_sheet(wb, result)
         created = True
     layout.write_report_sheets(wb, result)
     timings["ecriture"] = time.perf_counter() - t0
 
     def write(tmp: Path) -> None:
         inject = {sheet_name: fastsheet.injector(out_frame, first_row=2)} if shape == "factures" else {}
+        if created:
+            inject[clients_sheet] = inject_clients
         saving.save_workbook(wb, tmp, inject)
 
     progress("Enregistrement")

@@ -54,33 +54,70 @@ def _serial(v: dt.date) -> float:
     return (v - dt.datetime(1899, 12, 30)).total_seconds() / 86400
 
 
-def _column_xml(values: pd.Series, letter: str, style: str) -> np.ndarray:
-    """One ``<c>`` string per row ('' for an empty cell)."""
+def _cells(values: pd.Series, letter: str, style: str, rows: np.ndarray) -> np.ndarray:
+    """The ``<c>`` element of each row (``""`` for an empty cell), built column-wise."""
     s_attr = f' s="{style}"' if style else ""
     n = len(values)
-    out = np.full(n, "", dtype=object)
+    body = np.full(n, "", dtype=object)
     if pd.api.types.is_datetime64_any_dtype(values):
         mask = values.notna().to_numpy()
         serial = (values.to_numpy(dtype="datetime64[ns]")[mask] - _EXCEL_EPOCH) / np.timedelta64(1, "D")
-        out[mask] = [f'{s_attr}><v>{float(x):.15g}</v></c>' for x in serial.tolist()]
-        return out
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        body[mask] = f"{s_attr}><v>" + _numbers(serial) + "</v></c>"
+    elif pd.api.types.is_bool_dtype(values):
+        mask = values.notna().to_numpy()
+        body[mask] = [f'{s_attr} t="b"><v>{int(bool(v))}</v></c>' for v in values.to_numpy()[mask]]
+    elif pd.api.types.is_numeric_dtype(values):
         arr = values.to_numpy(dtype="float64", na_value=np.nan)
         mask = ~np.isnan(arr)
-        out[mask] = [f'{s_attr}><v>{float(x)!r}</v></c>' if not float(x).is_integer() else f'{s_attr}><v>{int(x)}</v></c>'
-                     for x in arr[mask].tolist()]
-        return out
+        body[mask] = f"{s_attr}><v>" + _numbers(arr[mask]) + "</v></c>"
+    elif pd.api.types.is_string_dtype(values) and (values.dtype != object or _all_text(values)):
+        text = values if values.dtype != object else values.astype("str")
+        mask = (text.notna() & (text != "")).to_numpy(dtype=bool)
+        t = text[mask]
+        t = t.str.replace(_ILLEGAL.pattern, "", regex=True).str.replace("&", "&amp;", regex=False) \
+             .str.replace("<", "&lt;", regex=False).str.replace(">", "&gt;", regex=False)
+        spaced = t.str.match(r"^\s|.*\s$").to_numpy(dtype=bool)
+        open_t = np.where(spaced, '<t xml:space="preserve">', "<t>").astype(object)
+        body[mask] = f'{s_attr} t="inlineStr"><is>' + open_t + t.to_numpy(dtype=object) + "</t></is></c>"
+    else:
+        body = _mixed(values, s_attr)
+    mask = body != ""
+    out = np.full(n, "", dtype=object)
+    out[mask] = f'<c r="{letter}' + rows[mask] + '"' + body[mask]
+    return out
+
+
+def _all_text(values: pd.Series) -> bool:
+    return bool(values.map(lambda v: isinstance(v, str), na_action="ignore").fillna(True).all())
+
+
+def _numbers(arr: np.ndarray) -> np.ndarray:
+    """Shortest exact text of each number (integers without ``.0``), vectorised."""
+    arr = np.asarray(arr, dtype="float64")
+    out = np.empty(len(arr), dtype=object)
+    whole = (arr == np.floor(arr)) & (np.abs(arr) < 1e15)
+    out[whole] = arr[whole].astype(np.int64).astype(str).astype(object)
+    out[~whole] = pd.Series(arr[~whole]).astype(str).to_numpy(dtype=object)
+    return out
+
+
+def _num_text(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
+
+
+def _mixed(values: pd.Series, s_attr: str) -> np.ndarray:
+    """Cell by cell, for columns mixing dates, numbers and text (dirty user data)."""
     vals = values.to_numpy(dtype=object)
+    out = np.full(len(vals), "", dtype=object)
     for i, v in enumerate(vals):
         if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
             continue
         if isinstance(v, (dt.datetime, dt.date)):  # a mixed column keeps real dates as dates
-            out[i] = f'{s_attr}><v>{_serial(v):.15g}</v></c>'
-        elif isinstance(v, bool):
+            out[i] = f"{s_attr}><v>{_num_text(_serial(v))}</v></c>"
+        elif isinstance(v, (bool, np.bool_)):
             out[i] = f'{s_attr} t="b"><v>{int(v)}</v></c>'
         elif isinstance(v, (int, float, np.integer, np.floating)):
-            x = float(v)
-            out[i] = f'{s_attr}><v>{int(x) if x.is_integer() else repr(x)}</v></c>'
+            out[i] = f"{s_attr}><v>{_num_text(float(v))}</v></c>"
         else:
             text = _ILLEGAL.sub("", str(v))
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
@@ -88,19 +125,16 @@ def _column_xml(values: pd.Series, letter: str, style: str) -> np.ndarray:
     return out
 
 
-def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str], chunk: int = 50_000):
-    """Yield the ``<row>`` elements of ``frame`` starting at Excel row ``first_row``."""
+def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str], chunk: int = 100_000):
+    """Yield the ``<row>`` elements of ``frame`` starting at Excel row ``first_row``, by chunks."""
     letters = [get_column_letter(j + 1) for j in range(frame.shape[1])]
     for start in range(0, len(frame), chunk):
         part = frame.iloc[start:start + chunk]
-        cols = [_column_xml(part.iloc[:, j], letters[j], styles[j] if j < len(styles) else "")
-                for j in range(part.shape[1])]
-        lines = []
-        for i in range(len(part)):
-            r = first_row + start + i
-            cells = "".join(f'<c r="{letters[j]}{r}"{col[i]}' for j, col in enumerate(cols) if col[i])
-            lines.append(f'<row r="{r}">{cells}</row>')
-        yield "".join(lines)
+        rows = np.arange(first_row + start, first_row + start + len(part)).astype(str).astype(object)
+        line = '<row r="' + rows + '">'
+        for j in range(part.shape[1]):
+            line = line + _cells(part.iloc[:, j], letters[j], styles[j] if j < len(styles) else "", rows)
+        yield "".join((line + "</row>").tolist())
 
 
 def injector(frame: pd.DataFrame, first_row: int):
