@@ -69,7 +69,7 @@ def as_text(s: pd.Series) -> pd.Series:
         whole = out[is_float].str.replace(r"\.0$", "", regex=True)
         out[is_float] = whole.where(~whole.str.contains("e", regex=False), [
             str(int(v)) if v == v and float(v).is_integer() else repr(v) for v in obj[is_float]])
-    return out.astype(object)
+    return out
 
 
 def _flags(s: pd.Series, predicate) -> pd.Series:
@@ -189,7 +189,7 @@ def inactive_problems(inactive: pd.DataFrame, years: float, *, sheet: str | None
     years_txt = fr_number(years, 0 if float(years).is_integer() else 1)
     msg = [f"Aucun achat depuis {fr_number(d / 365.25, 1)} ans (plus de {years_txt} ans)." for d in inactive["jours"]]
     return _problems(
-        "client_inactif", inactive.index, [fr_date(d) for d in inactive["date_dernier_achat"]], sheet=sheet,
+        "client_inactif", inactive.index, inactive["date_dernier_achat"].dt.strftime("%d/%m/%Y").tolist(), sheet=sheet,
         column=label("date_dernier_achat", columns), message=msg,
         action="Relancez-le une dernière fois, sinon « Nettoyer » le range dans « Archives » (rien n'est supprimé).",
     )

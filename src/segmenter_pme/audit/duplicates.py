@@ -3,12 +3,14 @@
 Pipeline (all on a client frame with canonical columns, index = Excel rows):
 
 1. :func:`match_keys` — one row per client: normalised name, département,
-   SIREN (also taken from the SIRET), SIRET, e-mail (lower case), phone (E.164).
+   SIREN (also taken from the SIRET), SIRET, e-mail (lower case), phone (E.164,
+   parsed only when another row may share the number).
 2. :func:`candidate_pairs` — pairs sharing an exact key, plus pairs of the same
-   *block* (same département and same name prefix, same département and same
-   first word in alphabetical order — swapped words —, or the same words in
-   any order anywhere). Names are only compared within blocks, so the
-   cost grows with the block sizes, not with n².
+   *block*: within one département, the same first letters, the same rarest
+   word (swapped words), the same letters after the first word (a typo at the
+   start), the same last letters of a one-word name; anywhere, the same words
+   in any order. Names are only compared within blocks, so the cost grows
+   with the block sizes, not with n².
 3. :func:`score_pairs` — rapidfuzz scores (``cpdist`` over all candidate pairs
    at once) and the exact evidence combine into a confidence 0–100 and a French
    reason.
@@ -56,7 +58,8 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     codes where the same words appear), ``mot_faible``, ``personne`` (no
     company name: the contact's name is matched instead), ``departement``,
     ``code_postal``, ``siren``, ``siret``, ``email``, ``telephone`` — ``""`` when
-    missing.
+    missing, or when no other row may share the value (phones) or it is on more
+    than :data:`MAX_SHARED` rows (a placeholder).
     """
     company = _text(clients, "raison_sociale")
     person = (_text(clients, "prenom") + " " + _text(clients, "nom")).str.strip()
@@ -76,7 +79,8 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     siret = siret.where(~siret.str.fullmatch(r"(\d)\1{13}"), "")
     email = _text(clients, "email").str.lower()
     email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
-    phones = normalize_phones(clients["telephone"], cp) if "telephone" in clients.columns else None
+    # a phone only matters when another row may have it: parse just those
+    phones = normalize_phones(clients["telephone"], cp, only_shared=True) if "telephone" in clients.columns else None
     phone = phones.fillna("").astype(str) if phones is not None else pd.Series("", index=clients.index)
     # a value on many rows is a placeholder or a switchboard, not an identity
     siren, email, phone = (_unshared(v) for v in (siren, email, phone))

@@ -93,7 +93,8 @@ def normalize_names(names: pd.Series) -> pd.DataFrame:
     """
     words, phrases = legal_words()
     s = names.astype("object").where(names.notna(), "").astype(str)
-    s = s.map(_ascii)
+    # accents off, vectorised: NFKD splits "é" into "e" + a combining mark, which goes
+    s = s.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
     s = s.str.replace("&", " et ", regex=False).str.replace("'", " ", regex=False).str.replace("’", " ", regex=False)
     # dotted and spaced acronyms: "S.A.R.L." / "S. A. S." -> "sarl" / "sas"
     s = s.str.replace(r"\b([a-z])\.\s?(?=[a-z]\b)", r"\1", regex=True)

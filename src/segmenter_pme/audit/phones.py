@@ -51,11 +51,16 @@ def _e164(digits: str, region: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None) -> pd.Series:
+def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None, *,
+                     only_shared: bool = False) -> pd.Series:
     """E.164 form of each phone number, ``None`` when missing or unusable.
 
     Input: ``phones`` (any dtype) and optionally ``postal_codes`` (same index)
     for the DROM region. Output: a Series of str/None with the same index.
+    With ``only_shared``, only the numbers that may equal another row's are
+    parsed — those whose last 9 digits occur twice or more (``06 12…``,
+    ``+33 6 12…`` and ``0033 6 12…`` all end the same) —, the others are
+    ``None``: enough for matching, at a fraction of the cost.
     """
     region = region_of_postal_codes(postal_codes, phones.index)
     raw = phones.astype("object").where(phones.notna(), "").astype(str)
@@ -66,6 +71,9 @@ def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None) -
     digits = digits.mask(lost_zero, "0" + digits)
     keys = pd.DataFrame({"d": digits, "r": region})
     present = keys["d"].str.len() >= 6
+    if only_shared:
+        tail = digits.str[-9:]
+        present &= tail.map(tail[present].value_counts()).fillna(0) >= 2
     uniq = keys[present].drop_duplicates()
     mapping = {(d, r): _e164(d, r) for d, r in zip(uniq["d"], uniq["r"])}
     out = pd.Series(None, index=phones.index, dtype=object)
