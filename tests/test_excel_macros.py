@@ -247,3 +247,22 @@ def test_invoice_lines_only_create_a_clients_sheet():
 def test_every_button_is_a_macro():
     for name, fn in macros.BUTTONS.items():
         assert fn.__name__ == name and callable(fn)
+
+
+def test_clients_and_invoices_append_clients_and_synthese_reads_their_rows():
+    demo = generate_demo(200, dirty=False, duplicates=False)
+    book = fx.FakeBook("base.xlsx")
+    clients = book.sheets.add("Clients")
+    fx.fill(clients, _rows(demo.clients))
+    fx.fill(book.sheets.add("Factures", after=clients), _rows(demo.invoices))
+    message = macros.segmenter(book)
+    assert message is not None
+    n_rows = len(demo.clients)
+    last = clients.used_range.last_cell.row
+    assert last > n_rows + 1  # clients found only in the invoices were appended below
+    col = _header(clients).index("Segment RFM") + 1
+    clients.range((last, col)).value = "VIP"  # the user relabels an appended client
+    macros.synthese(book)
+    rows = book.sheets[SYNTHESE].used_range.options(ndim=2).value
+    hit = next(r for r in rows if "VIP" in r)
+    assert hit[hit.index("VIP") + 1] == 1

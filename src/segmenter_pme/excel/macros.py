@@ -225,19 +225,26 @@ def _output_value(name: str, v: Any) -> Any:
     return v
 
 
-def write_columns(book: Any, reading: Reading, result) -> int:
-    """Our SPEC §7 columns in the client sheet: one write per contiguous block of columns."""
+def excel_rows(data: reader.SheetData, result) -> tuple[dict, dict]:
+    """``(row of each client, row of each appended client)``: clients found only in the
+    invoices go below the table, where the workbook engine puts them."""
     from ..workbook.engine import _append_rows
 
+    appended = [label for label in result.output.index if label not in data.frame.index]
+    row_map = _append_rows(data, appended)
+    return {label: row_map.get(label, label) for label in result.output.index}, row_map
+
+
+def write_columns(book: Any, reading: Reading, result) -> int:
+    """Our SPEC §7 columns in the client sheet: one write per contiguous block of columns."""
     data = reading.clients
     sheet = book.sheets[data.sheet]
     existing = reading.values[data.sheet]
     hr = data.header_row
     plan = writer.plan_output_columns(data, set(data.columns))
     out = result.output
-    appended = [label for label in out.index if label not in data.frame.index]
-    row_map = _append_rows(data, appended)
-    rows_of = {label: row_map.get(label, label) for label in out.index}
+    rows_of, row_map = excel_rows(data, result)
+    appended = list(row_map)
     by_row = {row: label for label, row in rows_of.items()}
     last = max([data.last_data_row, len(existing), *rows_of.values()])
 
@@ -393,13 +400,17 @@ def _with_current_labels(reading: Reading, result):
         )
     values = reading.values[data.sheet]
     features = result.features.copy()
+    rows_of, _ = excel_rows(data, result)
+
+    def cell(row: int, col: int) -> Any:
+        return values[row - 1][col - 1] if row - 1 < len(values) and col - 1 < len(values[row - 1]) else None
+
     for header, feature in DIMENSION_COLUMNS:
         col = data.output_columns.get(header)
         if col is None or feature not in features:
             continue
-        labels = {row: (values[row - 1][col - 1] if row - 1 < len(values) and col - 1 < len(values[row - 1]) else None)
-                  for row in features.index if isinstance(row, int)}
-        current = pd.Series(labels, dtype=object).reindex(features.index)
+        current = pd.Series({label: cell(rows_of[label], col) for label in features.index if label in rows_of},
+                            dtype=object).reindex(features.index)
         features[feature] = current.where(current.notna(), features[feature].astype(object))
     orders = {
         "Segment RFM": [r.name for r in result.settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
