@@ -106,12 +106,13 @@ def _helper_rows():
     if not ARCH.exists():
         return []
     rows = []
-    for cell in re.findall(r"^\| `([^`]+)` \|", ARCH.read_text(encoding="utf-8"), flags=re.M):
-        for call in cell.split(" / "):
-            call = call.strip()
-            m = re.match(r"^(?:(\w+)\.)?(\w+)(?:\((.*)\))?$", call)
-            if m:
-                rows.append(call)
+    for first_col in re.findall(r"^\| (`.+?) \|", ARCH.read_text(encoding="utf-8"), flags=re.M):
+        for cell in re.findall(r"`([^`]+)`", first_col):
+            for call in cell.split(" / "):
+                call = call.strip()
+                m = re.match(r"^(?:(\w+)\.)?(\w+)(?:\((.*)\))?$", call)
+                if m:
+                    rows.append(call)
     return rows
 
 
