@@ -45,6 +45,30 @@ def quality(n_entities: int, seeds: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def demo_quality(seeds: list[int]) -> pd.DataFrame:
+    """The same measure on the demo base of :mod:`segmenter_pme.demo_data` (duplicates injected by another
+    generator, written independently of ours), read through the same header mapping and parsing as a file."""
+    from segmenter_pme.audit.prepare import prepare_clients
+    from segmenter_pme.demo_data import generate_demo
+
+    rows = []
+    for seed in seeds:
+        demo = generate_demo(3000, seed=seed)
+        clients = demo.clients.copy()
+        clients.index = clients.index + 2
+        prepared = prepare_clients(clients)
+        pairs = find_duplicate_pairs(prepared.clients)
+        dg = demo.duplicate_groups.copy()
+        dg["row"] += 2
+        truth = pd.Series(range(len(clients)), index=clients.index).astype(object)
+        truth[dg["row"].to_numpy()] = ("g" + dg["groupe"].astype(str)).to_numpy()
+        for threshold in (85, 90, 95):
+            groups = group_duplicates(pairs, prepared.clients, threshold=threshold)
+            pred = pd.Series(groups["groupe"].to_numpy(), index=groups["ligne"].to_numpy()).reindex(clients.index)
+            rows.append({"graine": seed, "lignes": len(clients), "seuil": threshold, **pair_metrics(truth, pred)})
+    return pd.DataFrame(rows)
+
+
 def damaged_raw(clients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """The cells as Excel would hand them back: some postal codes as numbers, SIRET as floats, dates as text."""
     raw = clients.astype(object)
@@ -100,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     agg["recall"] = agg["correct_pairs"] / agg["true_pairs"]
     print("\nToutes graines confondues :")
     print(agg.to_string(float_format=lambda x: f"{x:.4f}"))
+    d = demo_quality([20251231, 1, 2])
+    print("\nBase de démonstration (segmenter_pme.demo_data, 3 % de doublons injectés) :")
+    print(d.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     if args.clients:
         s = speed(args.clients)
         print(f"\nVitesse sur {s['clients']} clients : audit {s['audit_s']:.2f} s, nettoyage {s['nettoyage_s']:.2f} s "

@@ -157,3 +157,28 @@ def test_pair_metrics():
     m = pair_metrics(truth, pred)
     assert (m["true_pairs"], m["predicted_pairs"], m["correct_pairs"]) == (3, 2, 1)
     assert m["precision"] == 0.5 and m["recall"] == pytest.approx(1 / 3)
+
+
+def test_a_group_never_holds_two_sirens():
+    """« Nettoyage Nîmes » (SIREN A) — « Nettoyage Nîmes SARL » (none) — « Nettoyage Nîmes » (SIREN B)."""
+    clients = pd.DataFrame({
+        "raison_sociale": ["Nettoyage Nîmes", "Nettoyage Nîmes SARL", "Nettoyage Nîmes"],
+        "code_postal": ["30000", "30000", "30000"],
+        "siret": ["73282932000074", None, "55210055400013"],
+    }, index=[2, 3, 4])
+    groups = group_duplicates(find_duplicate_pairs(clients), clients, threshold=80)
+    assert groups.groupby("groupe")["ligne"].apply(sorted).tolist() == [[2, 3]]
+
+
+def test_repeated_word_is_an_extra_word():
+    clients = pd.DataFrame({"raison_sociale": ["Nettoyage Nîmes", "Nettoyage Nîmes Nîmes"],
+                            "code_postal": ["30000", "30000"]})
+    pairs = find_duplicate_pairs(clients)
+    assert pairs["confiance"].tolist() == [87]  # 85 for an extra word, +2 for the same postal code
+
+
+def test_same_siren_other_establishment_is_merged_at_the_default_threshold():
+    clients = pd.DataFrame({"raison_sociale": ["Simon Automobiles", "Simon Groupe"],
+                            "siret": ["73282932000074", "73282932000082"]})
+    pairs = find_duplicate_pairs(clients)
+    assert pairs[["confiance", "raison"]].values.tolist() == [[92, "Même SIREN (établissements différents)"]]

@@ -20,6 +20,8 @@ Pipeline (all on a client frame with canonical columns, index = Excel rows):
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -203,8 +205,14 @@ def _residual_score(a: str, b: str) -> float:
     tells them apart is "martin" / "morin". -1 when one name's words are all in
     the other (an extra word, not a misspelling).
     """
-    ta, tb = set(a.split()), set(b.split())
-    ra, rb = ta - tb, tb - ta
+    wa, wb = a.split(), b.split()
+    ta, tb = set(wa), set(wb)
+    if len(ta) < len(wa) or len(tb) < len(wb):
+        # a repeated word ("Nettoyage Nîmes Nîmes") counts: compare multisets
+        ca, cb = Counter(wa), Counter(wb)
+        ra, rb = set((ca - cb).elements()), set((cb - ca).elements())
+    else:
+        ra, rb = ta - tb, tb - ta
     if not ra and not rb:
         return 100.0
     if not ra or not rb:
@@ -294,8 +302,9 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     conf = fuzzy
     conf = np.maximum(conf, np.where(same_siret, 100, 0))
     conf = np.maximum(conf, np.where(same_siren & ~siret_conflict, 97, 0))
-    # one company, two establishments: the user decides
-    conf = np.maximum(conf, np.where(same_siren & siret_conflict, 88, 0))
+    # one company, two establishments: one client for the segmentation (SIREN is
+    # the exact key the issue names), but the lowest of the exact-key confidences
+    conf = np.maximum(conf, np.where(same_siren & siret_conflict, 92, 0))
     conf = np.maximum(conf, np.where(same_email & ~siren_conflict, np.where(name_score >= 70, 98, 95), 0))
     conf = np.maximum(conf, np.where(same_phone & ~siren_conflict, np.where(name_score >= 70, 95, 85), 0))
     conf = np.maximum(conf, np.where(same_email & same_phone & ~siren_conflict, 98, 0))
@@ -353,6 +362,16 @@ def _completeness(clients: pd.DataFrame) -> pd.Series:
     return filled.sum(axis=1)
 
 
+def match_keys_ids(clients: pd.DataFrame) -> dict:
+    """Row label → SIREN (from ``siren``, else the SIRET's first 9 digits), for the rows that have one."""
+    siret = _digits(clients, "siret")
+    siren = _digits(clients, "siren")
+    siren = siren.where(siren.str.fullmatch(r"\d{9}"), "")
+    siren = siren.where(siren != "", siret.where(siret.str.fullmatch(r"\d{14}"), "").str[:9])
+    siren = siren.where(~siren.str.fullmatch(r"(\d)\1{8}"), "")
+    return siren[siren != ""].to_dict()
+
+
 def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: float = MIN_CONFIDENCE) -> pd.DataFrame:
     """Groups of duplicate rows from the pairs at or above ``threshold``.
 
@@ -361,12 +380,20 @@ def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: f
     Output, one row per client in a group, columns ``groupe`` (``D0001``…,
     numbered in row order), ``ligne``, ``principal`` (row label of the group's
     principal row), ``est_principal``, ``confiance`` (the group's weakest link),
-    ``raison`` (the distinct reasons of the links, joined by « ; »).
+    ``raison`` (the distinct reasons of the links, joined by « ; »). A link
+    that would put two different SIRENs in one group is skipped.
     """
     cols = ["groupe", "ligne", "principal", "est_principal", "confiance", "raison"]
-    strong = pairs[pairs["confiance"] >= threshold]
+    # strongest links first: each group is then a maximum spanning tree and its
+    # confidence the weakest link of that tree
+    strong = pairs[pairs["confiance"] >= threshold].sort_values(
+        ["confiance", "ligne_a", "ligne_b"], ascending=[False, True, True], kind="stable")
     if strong.empty:
         return pd.DataFrame(columns=cols)
+    # a group never holds two different SIRENs: a weaker link (a name, a shared
+    # phone) through a third row cannot merge two registered companies
+    keys = match_keys_ids(clients)
+    sirens: dict = {}
     parent: dict = {}
 
     def find(x):
@@ -380,9 +407,15 @@ def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: f
     tree = []
     for a, b, c, r in zip(strong["ligne_a"], strong["ligne_b"], strong["confiance"], strong["raison"]):
         ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[rb] = ra
-            tree.append((a, c, r))
+        if ra == rb:
+            continue
+        sa = sirens.get(ra) or ({keys.get(a)} - {""} if keys.get(a) else set())
+        sb = sirens.get(rb) or ({keys.get(b)} - {""} if keys.get(b) else set())
+        if sa and sb and not (sa & sb):
+            continue
+        parent[rb] = ra
+        sirens[ra] = sa | sb
+        tree.append((a, c, r))
     members = pd.DataFrame({"ligne": list(parent.keys() | {p for p in parent.values()})})
     members["racine"] = members["ligne"].map(find)
     links = pd.DataFrame(tree, columns=["ligne", "confiance", "raison"])
