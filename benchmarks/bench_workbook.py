@@ -39,11 +39,11 @@ def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_
     """Clients (an Excel Table under a title) + Factures, as in the demo workbook, at scale."""
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     from segmenter_pme.demo_data import generate_demo, generate_invoice_lines
     from segmenter_pme.workbook import fastsheet, saving
     from segmenter_pme.workbook.templates import _write_frame
+    from segmenter_pme.workbook.writer import make_table
 
     clients = generate_demo(n_clients, seed=11).clients
     invoices = generate_invoice_lines(n_lines, n_clients=n_clients, seed=11)
@@ -54,9 +54,8 @@ def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_
     ws.title = "Clients"
     ws["A1"] = "Fichier clients"
     _write_frame(ws, clients.iloc[:1], 3)
-    table = Table(displayName="TableauClients", ref=f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    ws.add_table(table)
+    ws.add_table(make_table("TableauClients", f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}",
+                            list(clients.columns)))
     wf = wb.create_sheet("Factures")
     _write_frame(wf, invoices.iloc[:1], 1)
     saving.save_workbook(wb, path, {"Clients": fastsheet.injector(clients, 4),

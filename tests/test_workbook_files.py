@@ -63,8 +63,6 @@ def test_password_protected(tmp_path):
 
 
 def test_old_xls(tmp_path):
-    import olefile  # noqa: F401  (a CFB file without EncryptedPackage is an .xls)
-
     p = tmp_path / "ancien.xls"
     p.write_bytes(bytes.fromhex("D0CF11E0A1B11AE1") + b"\0" * 504)
     with pytest.raises(WorkbookError, match="97-2003"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import openpyxl
 import pytest
@@ -11,7 +10,7 @@ from python_calamine import CalamineWorkbook
 
 from segmenter_pme.fields import OUTPUT_COLUMNS
 from segmenter_pme.workbook import backup_path, run
-from wbfactory import CLIENTS, HEADERS, OUR_SHEETS, invoices_workbook, rich_workbook, snapshot
+from wbfactory import CLIENTS, HEADERS, invoices_workbook, rich_workbook, snapshot
 
 DATE = dt.date(2025, 12, 31)
 REPORT = {"Synthèse", "Plan d'actions", "Qualité", "Paramètres"}
@@ -184,7 +183,7 @@ def test_untouched_sheet_cells_survive_byte_for_byte(tmp_path):
     import zipfile
 
     path = invoices_workbook(tmp_path / "ventes.xlsx", n=200)
-    report = run(path, analysis_date=DATE)
+    run(path, analysis_date=DATE)
     wb = openpyxl.load_workbook(path)
     ws = wb["Ventes"]
     assert ws.max_row == 201

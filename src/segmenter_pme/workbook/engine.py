@@ -13,7 +13,7 @@ from typing import Callable
 import pandas as pd
 
 from .. import headers as hdr
-from ..errors import MissingColumnError, SegmenterError, WorkbookError
+from ..errors import MissingColumnError, WorkbookError
 from ..settings import Settings
 from . import csvio, fastsheet, files, passthrough, reader, saving, writer
 
@@ -252,8 +252,6 @@ def create_clients_sheet(wb, result, title: str = "Clients"):
     """
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
     ws = wb.create_sheet(title, 0)
     frame = result.clients
     # Code RFM is text (545, not a number), as in the user's sheet
@@ -284,9 +282,7 @@ def create_clients_sheet(wb, result, title: str = "Clients"):
     taken = {t for sheet in wb.worksheets for t in sheet.tables}
     name = "TableClients" if "TableClients" not in taken else "TableClientsCalcules"
     if name not in taken:
-        table = Table(displayName=name, ref=f"A1:{last}")
-        table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-        ws.add_table(table)
+        ws.add_table(writer.make_table(name, f"A1:{last}", headers))
     first_out = next((j for j, h in enumerate(headers, start=1) if h in writer._WIDTHS), None)
     if first_out is not None:
         writer._record_output_name(wb, title, 1, first_out, len(headers))

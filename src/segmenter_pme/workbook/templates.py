@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import fastsheet, saving
+from .writer import make_table
 
 TEMPLATE_NAME = "modele_clients.xlsx"
 DEMO_NAME = "demo_clients.xlsx"
@@ -48,7 +49,6 @@ def build_template(path: Path | str) -> Path:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.table import Table, TableStyleInfo
 
     from .. import layout
     from ..settings import Settings
@@ -64,9 +64,7 @@ def build_template(path: Path | str) -> Path:
             ws.cell(r, j).number_format = fmt
     _header_style(ws, 1, len(TEMPLATE_COLUMNS))
     last = get_column_letter(len(TEMPLATE_COLUMNS))
-    table = Table(displayName="TableClients", ref=f"A1:{last}2")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    ws.add_table(table)
+    ws.add_table(make_table("TableClients", f"A1:{last}2", [c[0] for c in TEMPLATE_COLUMNS]))
     ws.freeze_panes = "A2"
     # catch typing mistakes early, where Excel can: dates and counts
     dv_date = DataValidation(type="date", operator="greaterThan", formula1="DATE(1990,1,1)", allow_blank=True,
@@ -96,9 +94,6 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     from openpyxl import Workbook
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.table import Table, TableStyleInfo
-
-    from . import writer
 
     demo = demo_frames(n_clients, seed)
     path = Path(path)
@@ -114,9 +109,7 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     # header and one styled row through openpyxl, the other rows streamed (see fastsheet)
     _write_frame(ws, demo.clients.iloc[:1], hr)
     last = get_column_letter(demo.clients.shape[1])
-    table = Table(displayName="TableauClients", ref=f"A{hr}:{last}{hr + len(demo.clients)}")
-    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    ws.add_table(table)
+    ws.add_table(make_table("TableauClients", f"A{hr}:{last}{hr + len(demo.clients)}", list(demo.clients.columns)))
     ws.freeze_panes = f"A{hr + 1}"
     invoices = demo.invoices if demo.invoices is not None and len(demo.invoices) else None
     if invoices is not None:

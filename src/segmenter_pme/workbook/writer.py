@@ -219,3 +219,16 @@ def _grow_autofilter(ws, data: SheetData, last_col: int, last_row: int) -> None:
         return
     end_row = max(max_row, last_row if data.total_row is None else max_row)
     ws.auto_filter.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max(max_col, last_col))}{end_row}"
+
+
+def make_table(name: str, ref: str, headers: list[str], style: str = "TableStyleMedium2"):
+    """An Excel Table with its columns named now: left to openpyxl, naming them at save time
+    materialises every cell of the range (slow on streamed sheets)."""
+    from openpyxl.worksheet.filters import AutoFilter
+    from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
+
+    table = Table(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
+    table.tableColumns = [TableColumn(id=i, name=str(h)) for i, h in enumerate(headers, start=1)]
+    table.autoFilter = AutoFilter(ref=ref)
+    return table
