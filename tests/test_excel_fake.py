@@ -25,6 +25,7 @@ PAIRS = [
     (fx.FakeRange, xm.Range),
     (fx._Options, xm.Range),
     (fx._Font, xm.Font),
+    (fx._Rows, xm.RangeRows),
     (fx._Borders, xm.Borders),
     (fx._Validation, xm.DataValidation),
     (fx._ConditionalFormats, xm.ConditionalFormats),

@@ -266,3 +266,13 @@ def test_clients_and_invoices_append_clients_and_synthese_reads_their_rows():
     rows = book.sheets[SYNTHESE].used_range.options(ndim=2).value
     hit = next(r for r in rows if "VIP" in r)
     assert hit[hit.index("VIP") + 1] == 1
+
+
+def test_auditer_calls_do_not_grow_with_rows_even_on_dirty_data():
+    counts = []
+    for n in (300, 3000):
+        book = demo_book(n, dirty=True)
+        macros.auditer(book)
+        counts.append(dict(book.app.ops))
+    assert counts[0] == counts[1]
+    assert counts[0]["read"] == 1 and counts[0]["write"] == 1

@@ -82,3 +82,16 @@ def test_rectangles_cover_each_cell_once():
                 covered[(r, c)] = key
     assert covered == cells
     assert len(rects) <= 5
+
+
+def test_links_are_hyperlink_formulas_in_the_single_block():
+    rows = tuple((Cell("Aller à la cellule", style="link", link=f"'Clients'!C{r}"),) for r in range(2, 40))
+    layout = SheetLayout(name="Qualité", blocks=(Table(key="q", columns=(Column("Lien", style="link"),), rows=rows),))
+    book = fx.FakeBook()
+    book.sheets.add("Clients")
+    sheet = render.render(book, layout)
+    values = [v for v in sheet.used_range.value if isinstance(v, str) and v.startswith("=")]
+    assert values[0] == "=HYPERLINK(\"#'Clients'!C2\",\"Aller à la cellule\")"
+    assert len(values) == 38
+    assert book.app.ops["write"] == 1 and "link" not in book.app.ops
+    assert render.link_formula('#A"B', 'dit "oui"') == '=HYPERLINK("#A""B","dit ""oui""")'

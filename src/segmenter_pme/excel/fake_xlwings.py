@@ -125,6 +125,14 @@ class _ConditionalFormats:
         self._rng._style("color_scale", tuple(colors))
 
 
+class _Rows:
+    def __init__(self, rng: "FakeRange") -> None:
+        self._rng = rng
+
+    def autofit(self) -> None:
+        self._rng._style("row_autofit", True)
+
+
 class _Options:
     def __init__(self, rng: "FakeRange", ndim: int | None) -> None:
         self._rng, self._ndim = rng, ndim
@@ -236,6 +244,10 @@ class FakeRange:
     @property
     def font(self) -> _Font:
         return _Font(self)
+
+    @property
+    def rows(self) -> "_Rows":
+        return _Rows(self)
 
     @property
     def borders(self) -> _Borders:

@@ -16,8 +16,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, plan
-from ..layout.model import GREY_LINE, STYLES, SheetLayout
+from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, plan
+from ..layout.model import GREY_LINE, STYLES, SheetLayout, Table
 
 _CHART_TYPES = {
     "column": "column_clustered",
@@ -70,7 +70,7 @@ def render(book: Any, layout: SheetLayout) -> Any:
     """Create or rebuild ``layout.name`` in ``book``; returns the sheet."""
     p = plan(layout)
     sheet = replace_sheet(book, layout.name)
-    render_plan(sheet, p)
+    render_plan(sheet, p, layout)
     return sheet
 
 
@@ -126,6 +126,14 @@ def _apply_style(rng: Any, name: str) -> None:
         rng.borders.set(side, line_style="continuous", weight="thin", color=_rgb(GREY_LINE))
 
 
+def link_formula(target: str, text: Any) -> str:
+    """An in-workbook link as a ``HYPERLINK`` formula (invariant English syntax, as ``Range.value`` expects)."""
+    def quoted(value: Any) -> str:
+        return '"' + str(value).replace('"', '""') + '"'
+
+    return f"=HYPERLINK({quoted('#' + target.lstrip('#'))},{quoted(text if text is not None else '')})"
+
+
 def _unique_table_name(book: Any, name: str) -> str:
     taken = {t.name.lower() for s in book.sheets for t in s.tables}
     base = re.sub(r"[^A-Za-z0-9_]", "_", name) or "Tableau"
@@ -135,7 +143,28 @@ def _unique_table_name(book: Any, name: str) -> str:
     return candidate
 
 
-def render_plan(sheet: Any, p: RenderPlan) -> None:
+def _row_heights(sheet: Any, p: RenderPlan, layout: SheetLayout | None) -> None:
+    """Planned heights, in runs of equal height; the body of a table whose heights the
+    engine only estimated from wrapped text is left to Excel's AutoFit instead — one
+    call per table, where a long « Qualité » list would otherwise cost one per run."""
+    autofit: list[tuple[int, int, int, int]] = []
+    if layout is not None:
+        for key, pos in p.positions.items():
+            if not isinstance(pos, TablePos) or pos.last_row < pos.first_row:
+                continue
+            block = next((b for b in layout.blocks if getattr(b, "key", None) == key), None)
+            if isinstance(block, Table) and block.row_height is None:
+                autofit.append((pos.first_row, pos.first_col, pos.last_row, pos.last_col))
+    fitted = {r for r1, _, r2, _ in autofit for r in range(r1, r2 + 1)}
+    heights = {(row, 1): height for row, height in p.row_heights.items() if row not in fitted}
+    for r1, _, r2, _, height in _rectangles(heights) if heights else ():
+        sheet.range((r1, 1), (r2, 1)).row_height = height
+    for r1, c1, r2, c2 in autofit:
+        if any(r in p.row_heights for r in range(r1, r2 + 1)):
+            sheet.range((r1, c1), (r2, c2)).rows.autofit()
+
+
+def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) -> None:
     if p.cells:
         last_row = max(cw.row for cw in p.cells)
         last_col = max(cw.col for cw in p.cells)
@@ -145,19 +174,16 @@ def render_plan(sheet: Any, p: RenderPlan) -> None:
             sheet.range((r1, c1), (r2, c2)).number_format = fmt
         grid: list[list[Any]] = [[None] * last_col for _ in range(last_row)]
         for cw in p.cells:
-            grid[cw.row - 1][cw.col - 1] = cw.value
+            grid[cw.row - 1][cw.col - 1] = link_formula(cw.link, cw.value) if cw.link else cw.value
+        # one write for the whole sheet, links included: « Qualité » can hold thousands of
+        # links, and one Hyperlinks.Add per cell would cost a COM call each
         sheet.range((1, 1), (last_row, last_col)).value = grid
         styles = {(cw.row, cw.col): cw.style for cw in p.cells if cw.style and cw.style != "text"}
         for r1, c1, r2, c2, style in _rectangles(styles):
             _apply_style(sheet.range((r1, c1), (r2, c2)), style)
-        for cw in p.cells:
-            if cw.link:
-                sheet.range((cw.row, cw.col)).add_hyperlink("#" + cw.link.lstrip("#"), str(cw.value or ""))
     for col, width in sorted(p.col_widths.items()):
         sheet.range((1, col)).column_width = width
-    heights = {(row, 1): height for row, height in p.row_heights.items()}
-    for r1, _, r2, _, height in _rectangles(heights) if heights else ():
-        sheet.range((r1, 1), (r2, 1)).row_height = height
+    _row_heights(sheet, p, layout)
     sheet.show_gridlines = p.gridlines
     if p.freeze:
         sheet.freeze_panes.freeze_at(p.freeze)
