@@ -222,8 +222,8 @@ def test_invoices_matched_by_company_name_when_no_code():
     clients = pd.DataFrame({"Entreprise": ["societe dupont", "Martin SA", "Sans achat"]})
     r = segment(clients, inv, settings=S0)
     f = r.features
-    assert f["nb_commandes"].tolist() == [2, 1, 0]
-    assert f["ca_total"].tolist() == [360, 60, 0]
+    assert f["nb_commandes"].fillna(0).tolist() == [2, 1, 0]
+    assert f["ca_total"].fillna(0).tolist() == [360, 60, 0]
     assert r.clients["Segment RFM"].astype(str).iloc[2] == "Prospect"
     assert len(r.clients) == 3  # nobody appended
 
@@ -283,3 +283,52 @@ def test_equal_ca_in_cents_gives_equal_m_score_and_tier():
     assert out.loc["A", "CA total"] == pytest.approx(0.30)
     assert out.loc["A", "Score M"] == out.loc["B", "Score M"]
     assert out.loc["A", "Segment PMG"] == out.loc["B", "Segment PMG"]
+
+
+def test_ttc_used_when_no_ht_column_and_reported():
+    inv = pd.DataFrame({"Code client": ["A", "A"], "Date": ["01/02/2025", "01/03/2025"],
+                        "Montant TTC": ["1 200,00 €", "(240,00)"]})
+    r = segment(invoices=inv, settings=S0)
+    assert r.features["ca_total"].iloc[0] == pytest.approx(960.0)
+    assert r.features["nb_commandes"].iloc[0] == 1  # the (240,00) line is a credit note
+    assert any(i.code == "montant_ttc_utilise" for i in r.issues)
+
+
+def test_ht_preferred_over_ttc():
+    inv = pd.DataFrame({"Code client": ["A"], "Date": ["01/02/2025"], "Montant TTC": [120], "Montant HT": [100]})
+    r = segment(invoices=inv, settings=S0)
+    assert r.features["ca_total"].iloc[0] == 100
+    assert r.invoice_columns["montant_ht"] == "Montant HT"
+
+
+def test_negative_credit_note_typed_avoir_is_not_counted_twice():
+    f, _ = _agg([("A", "2025-03-01", 100, "F1", "Facture"), ("A", "2025-04-01", -30, "AV1", "Avoir")], types=True)
+    assert f.loc["A", "ca_total"] == 70
+    assert f.loc["A", "nb_commandes"] == 1
+
+
+def test_invoice_dates_as_excel_serials_and_french_amounts():
+    inv = pd.DataFrame({"Code client": ["A", "A"], "Date": [45658, 45689],  # 01/01/2025, 01/02/2025
+                        "N° facture": ["F1", "F2"], "Montant HT": ["1\u202f000,50", "1.000,50"]})
+    r = segment(invoices=inv, settings=S0)
+    f = r.features.iloc[0]
+    assert f["date_premier_achat"] == T("2025-01-01") and f["date_dernier_achat"] == T("2025-02-01")
+    assert f["ca_total"] == pytest.approx(2001.0)
+
+
+def test_table_clients_without_invoices_keep_their_table_values():
+    """docs/regles.md: invoices prevail for the clients they have; the others keep the table's values."""
+    clients = pd.DataFrame({"Code client": ["C1", "C9", "C8"],
+                            "Date dernier achat": ["01/01/2020", "01/11/2025", None],
+                            "Nombre commandes": [99, 3, None], "CA total": [1.0, 500.0, None]})
+    inv = pd.DataFrame({"Code client": ["C1"], "Date": ["01/06/2025"], "Montant HT": [10]})
+    r = segment(clients, inv, settings=S0)
+    f = r.features.set_index("client_id")
+    assert f.loc["C9", "nb_commandes"] == 3
+    assert f.loc["C9", "ca_total"] == 500
+    assert f.loc["C9", "date_dernier_achat"] == T("2025-11-01")
+    assert f.loc["C1", "nb_commandes"] == 1 and f.loc["C1", "ca_total"] == 10
+    out = r.clients.set_index("Code client")
+    assert out.loc["C9", "Segment RFM"] != "Prospect"
+    assert out.loc["C8", "Segment RFM"] == "Prospect"
+    assert f["nb_commandes"].fillna(0).min() >= 0

@@ -285,3 +285,14 @@ def test_profile_columns_in_pipeline():
     assert out["Taille"].astype(str).tolist() == ["TPE", "PME", "ETI", "GE", "Non renseignée"]
     assert out["Région"].astype(str).tolist() == [
         "Île-de-France", "Auvergne-Rhône-Alpes", "Corse", "Hors France", "Corse"]
+
+
+@pytest.mark.parametrize("text,expected", [("moins de 10 salariés", "TPE"), ("Moins de 250", "PME"),
+                                           ("< 10", "TPE"), ("plus de 5 000 salariés", "GE")])
+def test_size_from_french_headcount_phrases(text, expected):
+    """Assumption (SPEC silent): « moins de 10 salariés » means fewer than 10, i.e. a TPE.
+
+    Free-text headcounts such as « moins de 10 » are common in hand-kept files;
+    reading the number alone (10 → PME) inverts their meaning.
+    """
+    assert size_class(text) == expected
