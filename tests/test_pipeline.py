@@ -307,3 +307,35 @@ def test_rerun_on_own_output_does_not_duplicate_columns():
     assert list(cols[cols.duplicated()]) == []
     assert "region" not in r2.client_columns
     pd.testing.assert_frame_equal(r2.output, r1.output)
+
+
+def test_too_many_segments_warning_uses_setting():
+    r = segment(_base(), settings=S0.replace(max_segments=3))
+    hits = [w for w in r.warnings if "segments RFM sont utilisés" in w]
+    assert len(hits) == 1 and hits[0].startswith("4 segments") and "au-delà de 3" in hits[0]
+    assert not any("segments RFM sont utilisés" in w for w in segment(_base(), settings=S0).warnings)
+
+
+def test_small_segment_threshold_is_a_setting():
+    # Champions: 2 of 6 clients = 33 %; with a 40 % minimum it is flagged, with 5 % it is not
+    flagged = segment(_base(), settings=S0.replace(seuil_petit_segment=40.0)).warnings
+    assert any("« Champions »" in w for w in flagged)
+    assert not any("« Champions »" in w for w in segment(_base(), settings=S0).warnings)
+
+
+def test_override_naming_absent_column_is_a_french_error():
+    from segmenter_pme import SettingsError
+
+    s = S0.replace(colonnes=(("ca_total", "Montant cumulé"),))
+    with pytest.raises(SettingsError) as exc:
+        segment(_base(), settings=s, clients_sheet="Base")
+    assert "« Montant cumulé »" in str(exc.value) and "« Base »" in str(exc.value)
+
+
+def test_priority_sectors_from_settings_table():
+    table = Settings().to_table()
+    table.loc[table["Paramètre"] == "secteurs_prioritaires", "Valeur"] = "btp"
+    table.loc[table["Paramètre"] == "date_analyse", "Valeur"] = "31/12/2025"
+    s = Settings.from_table(table)
+    out = segment(_base(), settings=s).output
+    assert out.loc[6, "Potentiel"] == "Secteur prioritaire (BTP)"
