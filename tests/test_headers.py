@@ -211,3 +211,61 @@ def test_header_row_with_override():
                                          "ca_total": "Dépense"})
     assert g is not None and g.row == 1 and g.shape == "clients"
     assert g.mapping["ca_total"] == "Dépense"
+
+
+def test_odoo_invoices_english_labels():
+    m = map_columns(["Number", "Partner", "Invoice/Bill Date", "Due Date", "Untaxed Amount Signed", "Total Signed",
+                     "Type", "Status"], "factures")
+    assert m["numero_facture"] == "Number"
+    assert m["raison_sociale"] == "Partner"
+    assert m["date_facture"] == "Invoice/Bill Date"
+    assert m["montant_ht"] == "Untaxed Amount Signed"
+    assert m["type_piece"] == "Type"
+
+
+def test_odoo_invoices_french_labels():
+    m = map_columns(["Numéro", "Client", "Date de facturation", "Montant Hors-taxe Signé", "Type"], "factures")
+    assert m == {"numero_facture": "Numéro", "raison_sociale": "Client", "date_facture": "Date de facturation",
+                 "montant_ht": "Montant Hors-taxe Signé", "type_piece": "Type"}
+
+
+def test_odoo_credit_note_type_value_is_a_credit_note():
+    import numpy as np
+    import pandas as pd
+
+    from segmenter_pme.invoices import credit_note_mask
+
+    types = pd.Series(["Facture client", "Note de crédit client", "Avoir client"])
+    assert credit_note_mask(types, np.array([10.0, 10.0, 10.0])).tolist() == [False, True, True]
+
+
+def test_woocommerce_analytics_orders_have_an_amount():
+    """WooCommerce « Analytics › Orders » export: the order amount is « Net Sales »."""
+    m = map_columns(["Date", "Order #", "N. Revenue (formatted)", "Status", "Customer", "Customer type",
+                     "Product(s)", "Items sold", "Coupon(s)", "Net Sales", "Attribution"], "factures")
+    assert m["date_facture"] == "Date"
+    assert m["numero_facture"] == "Order #"
+    assert m["raison_sociale"] == "Customer"
+    assert "Net Sales" in (m.get("montant_ht"), m.get("montant_ttc"))
+
+
+def test_woocommerce_analytics_customers():
+    m = map_columns(["Name", "Username", "Last Active", "Sign Up", "Email", "Orders", "Total Spend", "AOV",
+                     "Country", "City", "Region", "Postal Code"], "clients")
+    assert m["nb_commandes"] == "Orders"
+    assert m["ca_total"] == "Total Spend"
+    assert m["code_postal"] == "Postal Code"
+
+
+def test_hubspot_contacts_french_ui():
+    m = map_columns(["ID de fiche d'informations", "Prénom", "Nom", "E-mail", "Numéro de téléphone",
+                     "Nom de l'entreprise"], "clients")
+    assert m["client_id"] == "ID de fiche d'informations"
+    assert m["raison_sociale"] == "Nom de l'entreprise"
+    assert m["email"] == "E-mail" and m["telephone"] == "Numéro de téléphone"
+
+
+def test_sellsy_invoices():
+    m = map_columns(["Numéro", "Date", "Client", "Montant HT", "Montant TTC", "Statut"], "factures")
+    assert m == {"numero_facture": "Numéro", "date_facture": "Date", "raison_sociale": "Client",
+                 "montant_ht": "Montant HT", "montant_ttc": "Montant TTC"}
