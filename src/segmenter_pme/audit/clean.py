@@ -129,7 +129,8 @@ def merge_groups(clients: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     merged = grouped.first()
     for c in _SUMMED:
         if c in rows.columns:
-            merged[c] = grouped[c].apply(lambda s: pd.to_numeric(s, errors="coerce").sum(min_count=1))
+            numbers = pd.to_numeric(rows[c], errors="coerce")
+            merged[c] = numbers.groupby(rows["_principal"], sort=False).sum(min_count=1)
     if "date_premier_achat" in rows.columns:
         merged["date_premier_achat"] = grouped["date_premier_achat"].min()
     if "date_dernier_achat" in rows.columns:
@@ -191,11 +192,9 @@ def clean(
         archives += [before, dup]
         cleaned = repaired.drop(index=others["ligne"].tolist())
         cleaned = _assign_rows(cleaned, merged)
-        merges = (groups.groupby("groupe", sort=False)
-                  .agg(principal=("principal", "first"),
-                       lignes=("ligne", lambda s: [x for x in s if x != groups.loc[s.index[0], "principal"]]),
-                       confiance=("confiance", "first"), raison=("raison", "first"))
-                  .reset_index())
+        merges = (principals[["groupe", "principal", "confiance", "raison"]]
+                  .assign(lignes=principals["groupe"].map(others.groupby("groupe")["ligne"].agg(list)))
+                  [["groupe", "principal", "lignes", "confiance", "raison"]].reset_index(drop=True))
 
     # 2. inactive clients, judged on the merged values
     if archive_inactive:
