@@ -18,6 +18,7 @@ from typing import Iterator, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from .errors import SegmenterError
 
@@ -95,6 +96,9 @@ def _fr_pct(v) -> str:
 
 
 def _report(report, started: float) -> None:
+    # what could not be kept is said even in --quiet mode: it is about the user's file
+    for note in report.warnings:
+        console.print(Text.assemble(("Attention : ", "bold yellow"), note), highlight=False)
     if _State.quiet:
         return
     out.print(_summary_table(report))
@@ -187,8 +191,6 @@ def main(argv: list[str] | None = None) -> int:
         # standalone mode: typer prints usage errors itself and exits 2; --help exits 0
         app(args=argv, prog_name="segmenter")
     except SegmenterError as err:
-        from rich.text import Text
-
         # the message is plain text: never let rich read brackets in it as markup
         console.print(Text.assemble(("Erreur : ", "bold red"), err.message), highlight=False)
         return 1

@@ -15,7 +15,7 @@ import pandas as pd
 from .. import headers as hdr
 from ..errors import MissingColumnError, WorkbookError
 from ..settings import Settings
-from . import csvio, fastsheet, files, passthrough, reader, saving, writer
+from . import csvio, fastsheet, fidelity, files, passthrough, reader, saving, writer
 
 Progress = Callable[[str], None]
 
@@ -33,6 +33,8 @@ class RunReport:
     created_clients_sheet: bool = False
     appended_clients: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    #: French sentences about the file itself (content openpyxl cannot keep…)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _noop(_: str) -> None:
@@ -203,10 +205,12 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     def write(tmp: Path) -> None:
         saving.save_workbook(wb, tmp, inject)
 
+    lost = fidelity.unsupported_content(path)
     saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
     timings["enregistrement"] = time.perf_counter() - t0
+    notes = [fidelity.warning_text(lost, saved if target == path else None)] if lost else []
     return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
-                     created, appended, timings)
+                     created, appended, timings, notes)
 
 
 def _locate(values, sheet, overrides):
