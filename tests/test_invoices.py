@@ -332,3 +332,21 @@ def test_table_clients_without_invoices_keep_their_table_values():
     assert out.loc["C9", "Segment RFM"] != "Prospect"
     assert out.loc["C8", "Segment RFM"] == "Prospect"
     assert f["nb_commandes"].fillna(0).min() >= 0
+
+
+def test_shopify_orders_export_multi_line_orders():
+    """Shopify orders_export.csv: one row per line item, « Total » only on the first row of an order,
+    « Created at » written ``2025-03-01 10:15:00 +0100``."""
+    inv = pd.DataFrame({
+        "Name": ["#1001", "#1001", "#1002"],
+        "Email": ["achat@acme.fr"] * 3,
+        "Created at": ["2025-03-01 10:15:00 +0100", "2025-03-01 10:15:00 +0100", "2025-04-01 09:00:00 +0200"],
+        "Total": ["120.00", "", "80.00"],
+        "Billing Company": ["ACME", "ACME", "ACME"],
+    })
+    r = segment(invoices=inv, settings=S0)
+    f = r.features.iloc[0]
+    assert len(r.features) == 1
+    assert f["nb_commandes"] == 2
+    assert f["ca_total"] == 200
+    assert f["date_dernier_achat"] == T("2025-04-01")
