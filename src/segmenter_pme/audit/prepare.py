@@ -88,8 +88,9 @@ def prepare_clients(
             text = _client_id_text(col) if f == "client_id" else col
             typed[f], iss = clean_text(text.astype(object).map(str, na_action="ignore")), []
         issues += iss
+    # plain objects with None for missing text: the audit's frames compare and merge them as such
     for f in typed.columns:
-        if typed[f].dtype == "string" or pd.api.types.is_string_dtype(typed[f].dtype) and typed[f].dtype != object:
+        if pd.api.types.is_string_dtype(typed[f].dtype) and typed[f].dtype != object:
             typed[f] = typed[f].astype(object).where(typed[f].notna(), None)
     return PreparedClients(clients=typed, raw=raw, columns=dict(mapping), sheet=sheet, issues=issues)
 
