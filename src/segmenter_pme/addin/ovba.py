@@ -86,16 +86,17 @@ def _compress_chunk(chunk: bytes) -> bytes:
                 break
             best_len, best_off = 0, 0
             if pos + 3 <= n and pos > 0:
-                _, max_len = _copy_token_help(pos)
-                limit = min(max_len, n - pos)
+                # As §2.4.1.3.19.4: the longest match up to the end of the chunk, nearest
+                # first on ties, and only then cut to the maximum length of a copy token.
                 for cand in reversed(heads.get(chunk[pos : pos + 3], ())):
                     length = 3
-                    while length < limit and chunk[cand + length] == chunk[pos + length]:
+                    while pos + length < n and chunk[cand + length] == chunk[pos + length]:
                         length += 1
                     if length > best_len:
                         best_len, best_off = length, pos - cand
-                        if length == limit:
-                            break
+                        if pos + length == n:
+                            break  # nothing farther can be longer
+                best_len = min(best_len, _copy_token_help(pos)[1])
             if best_len >= 3:
                 bit_count, _ = _copy_token_help(pos)
                 token = ((best_off - 1) << (16 - bit_count)) | (best_len - 3)
