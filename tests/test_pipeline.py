@@ -339,3 +339,19 @@ def test_priority_sectors_from_settings_table():
     s = Settings.from_table(table)
     out = segment(_base(), settings=s).output
     assert out.loc[6, "Potentiel"] == "Secteur prioritaire (BTP)"
+
+
+def test_zero_invoice_lines():
+    """Behaviour chosen: an empty invoice sheet gives no client (alone) or prospects (with a table)."""
+    inv = pd.DataFrame(columns=["Code client", "Date", "Montant HT"])
+    assert len(segment(invoices=inv, settings=S0).clients) == 0
+    r = segment(pd.DataFrame({"Code client": ["A"], "Entreprise": ["X"]}), inv, settings=S0)
+    assert r.output["Segment RFM"].astype(str).tolist() == ["Prospect"]
+
+
+def test_invoice_lines_without_client_are_ignored_with_a_warning():
+    inv = pd.DataFrame({"Code client": ["A", None, "  "], "Date": ["01/02/2025"] * 3, "Montant HT": [10, 20, 30]})
+    r = segment(invoices=inv, settings=S0)
+    assert r.clients["Code client"].tolist() == ["A"]
+    hits = [i for i in r.issues if i.code == "ligne_sans_client"]
+    assert len(hits) == 1 and hits[0].count == 2
