@@ -135,3 +135,45 @@ def test_csv_without_known_columns(tmp_path):
     p.write_text("Produit;Stock\nVis;12\n", encoding="utf-8")
     with pytest.raises(SegmenterError, match="Aucun tableau de clients"):
         run(p)
+
+
+def test_rerun_on_the_csv_keeps_settings_and_plan_edits_of_the_workbook(tmp_path):
+    p = write_french_csv(tmp_path / "export.csv")
+    run(p, analysis_date=DATE)
+    xlsx = tmp_path / "export.xlsx"
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["Paramètres"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "mode_rfm")
+    ws.cell(row, 3).value = "seuils"
+    wb.save(xlsx)
+    report = run(p, analysis_date=DATE)
+    assert report.result.settings.mode_rfm == "seuils"
+    assert report.backup == tmp_path / "export.sauvegarde.xlsx"
+    wb = openpyxl.load_workbook(xlsx)
+    assert wb.sheetnames.count("Plan d'actions") == 1
+    ws = wb["Paramètres"]
+    assert ws.cell(row, 3).value == "seuils"
+
+
+def test_xlsm_output_needs_macros(tmp_path):
+    p = write_french_csv(tmp_path / "export.csv")
+    with pytest.raises(WorkbookError, match="réservée aux classeurs avec macros"):
+        run(p, tmp_path / "sortie.xlsm")
+
+
+def test_rerun_on_the_csv_keeps_action_plan_edits(tmp_path):
+    p = write_french_csv(tmp_path / "export.csv")
+    run(p, analysis_date=DATE)
+    xlsx = tmp_path / "export.xlsx"
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["Plan d'actions"]
+    hr = next(r for r in range(1, 40) if any(c.value == "Segment" for c in ws[r]))
+    seg_col = next(c.column for c in ws[hr] if c.value == "Segment")
+    edit_col = next(c.column for c in ws[hr] if c.value == "Actions recommandées")
+    row = next(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, seg_col).value == "Champions")
+    ws.cell(row, edit_col).value = "Relance faite le 12/01"
+    wb.save(xlsx)
+    run(p, analysis_date=DATE)
+    ws = openpyxl.load_workbook(xlsx)["Plan d'actions"]
+    values = [c.value for r in ws.iter_rows() for c in r]
+    assert "Relance faite le 12/01" in values

@@ -61,6 +61,11 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
         raise WorkbookError(
             f"Le fichier de sortie « {target.name} » doit avoir l'extension .xlsx (ou .xlsm pour garder les macros)."
         )
+    if target.suffix.lower() == ".xlsm" and kind != "xlsm":
+        raise WorkbookError(
+            f"« {target.name} » : l'extension .xlsm est réservée aux classeurs avec macros ; "
+            f"« {path.name} » n'en a pas. Choisissez un nom en .xlsx."
+        )
     if kind != "csv":
         files.check_not_open(path)
     files.check_not_open(target)
@@ -338,7 +343,8 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     # the CSV's line numbers are the rows messages name; in the workbook the data starts on row 2
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     data.last_data_row = data.last_used_row = 1 + len(frame)
-    settings = _settings_with_date(None, analysis_date)
+    previous_settings, previous_plan = _previous_workbook(target)
+    settings = _settings_with_date(previous_settings, analysis_date)
     progress("Segmentation")
     result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
     timings["segmentation"] = time.perf_counter() - t0
@@ -351,6 +357,11 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     ws = wb.active
     ws.title = sheet_name
     _write_header_and_sample(ws, out_frame)
+    if previous_plan:
+        # the user's edits of the action plan in the workbook made last time: layout merges them back
+        plan = wb.create_sheet(layout.PLAN_ACTIONS)
+        for row in previous_plan:
+            plan.append(list(row))
     created = False
     if shape == "clients":
         # clients CSVs are small: write them through openpyxl, with our columns
@@ -375,6 +386,32 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     timings["enregistrement"] = time.perf_counter() - t0
     return RunReport(path, target, saved, result, clients_sheet, sheet_name if shape == "factures" else None,
                      created, len(result.output) if created else 0, timings)
+
+
+def _previous_workbook(target: Path):
+    """Settings and action-plan rows of the workbook a previous run made from this CSV, if any.
+
+    A CSV cannot hold « Paramètres » nor « Plan d'actions »: the user edits them
+    in the .xlsx we wrote, so a rerun on the CSV reads them back from there.
+    """
+    if not target.exists():
+        return None, []
+    import openpyxl
+
+    from .. import layout
+
+    try:
+        wb = openpyxl.load_workbook(target, read_only=True, data_only=True)
+    except Exception:
+        return None, []  # not ours or damaged: it is replaced (and backed up) anyway
+    try:
+        settings = layout.read_settings(wb)
+        plan = []
+        if layout.PLAN_ACTIONS in wb.sheetnames:
+            plan = [tuple(r) for r in wb[layout.PLAN_ACTIONS].iter_rows(values_only=True)]
+        return settings, plan
+    finally:
+        wb.close()
 
 
 def _write_header_and_sample(ws, frame: pd.DataFrame) -> None:
