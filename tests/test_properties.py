@@ -18,7 +18,7 @@ D0 = dt.date(2025, 12, 31)
 # segment() costs ~50 ms: few examples for the end-to-end properties, more for the numpy core
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # no shrinking end to end: a failure is reported at once instead of after minutes of segment() calls
-E2E = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+E2E = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 client = st.tuples(
