@@ -83,3 +83,32 @@ def test_csv_output_opens_in_libreoffice(tmp_path, soffice):
     pdf_dir.mkdir()
     pdf = soffice_convert(soffice, report.output, "pdf", pdf_dir)
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_workbook_saved_by_libreoffice_keeps_its_other_sheets(tmp_path, soffice):
+    """LibreOffice's own XML (shared strings, row attributes) through our pass-through of untouched sheets."""
+    from wbfactory import snapshot
+
+    src = rich_workbook(tmp_path / "src.xlsx")
+    wb = openpyxl.load_workbook(src)
+    ventes = wb.create_sheet("Ventes")
+    ventes.append(["Code client", "Date", "N° facture", "Montant HT", "Commentaire"])
+    for i in range(300):
+        ventes.append([f"C00{1 + i % 8}", dt.date(2025, 1, 1) + dt.timedelta(days=i), f"F{i:04d}", 100.0 + i,
+                       "remise « fidélité » & port offert" if i % 7 == 0 else None])
+    wb.save(src)
+    lo_dir = tmp_path / "lo"
+    lo_dir.mkdir()
+    lo_file = soffice_convert(soffice, src, "xlsx:Calc MS Excel 2007 XML", lo_dir)
+    before = snapshot(lo_file)
+    report = run(lo_file, analysis_date=DATE)
+    assert report.invoices_sheet == "Ventes"
+    after = snapshot(lo_file, skip_cols={"Clients": 9})
+    for sheet in ("Accueil", "Ventes", "Graphique"):
+        assert after[sheet]["cells"] == before[sheet]["cells"], sheet
+        assert after[sheet]["charts"] == before[sheet]["charts"]
+        assert after[sheet]["images"] == before[sheet]["images"]
+    assert after["Clients"]["cells"] == before["Clients"]["cells"]
+    pdf_dir = tmp_path / "pdf"
+    pdf_dir.mkdir()
+    assert soffice_convert(soffice, lo_file, "pdf", pdf_dir).read_bytes().startswith(b"%PDF")
