@@ -238,3 +238,53 @@ def test_settings_sheet_is_read_on_the_next_run(rich):
     assert report.result.settings.mode_rfm == "seuils"
     ws = openpyxl.load_workbook(rich)["Paramètres"]
     assert ws.cell(row, 3).value == "seuils"
+
+
+def test_client_sheet_extras_are_kept(tmp_path):
+    """The client sheet itself (loaded by openpyxl): merged title, hyperlink, note, chart and image on it."""
+    import io
+
+    from openpyxl.chart import PieChart, Reference
+    from openpyxl.drawing.image import Image as XLImage
+
+    from wbfactory import png_bytes, snapshot
+
+    path = rich_workbook(tmp_path / "extras.xlsx", header_row=4)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Clients"]
+    ws.merge_cells("A1:E1")
+    ws["A2"].hyperlink = "https://www.example.fr/crm"
+    ws["A2"].value = "Lien CRM"
+    ws["B5"].comment = openpyxl.comments.Comment("Client historique", "Paul")
+    pie = PieChart()
+    pie.add_data(Reference(ws, min_col=6, min_row=4, max_row=12), titles_from_data=True)
+    ws.add_chart(pie, "K20")
+    ws.add_image(XLImage(io.BytesIO(png_bytes())), "K40")
+    wb.save(path)
+    before = snapshot(path)
+    run(path, analysis_date=DATE)
+    after = snapshot(path, skip_cols={"Clients": 9})
+    for key in ("cells", "merged", "charts", "images", "validations", "cf"):
+        assert after["Clients"][key] == before["Clients"][key], key
+    assert openpyxl.load_workbook(path)["Clients"]["A2"].hyperlink.target == "https://www.example.fr/crm"
+
+
+def test_header_far_down_and_feuille_option(tmp_path):
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Notes"
+    notes["A1"] = "Nom"
+    notes["B1"] = "Entreprise"
+    ws = wb.create_sheet("Base 2025")
+    for r in range(1, 12):
+        ws.cell(r, 1, f"ligne de titre {r}" if r % 3 == 0 else None)
+    ws.append(["Entreprise", "Dernière commande", "Nb de commandes", "Chiffre d'affaires"])
+    ws.append(["Boulangerie Martin", dt.date(2025, 11, 2), 5, 1200.0])
+    ws.append(["Garage Dupont", dt.date(2024, 3, 2), 1, 300.0])
+    path = tmp_path / "base.xlsx"
+    wb.save(path)
+    report = run(path, analysis_date=DATE, sheet="Base 2025")
+    assert report.clients_sheet == "Base 2025"
+    assert list(report.result.output.index) == [13, 14]
+    ws = openpyxl.load_workbook(path)["Base 2025"]
+    assert ws.cell(12, 5).value == "Récence (jours)"
