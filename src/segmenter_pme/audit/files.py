@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,7 @@ class LoadedBase:
     prepared: PreparedClients
     data: reader.SheetData
     settings: Settings
+    sheets: list[str] = field(default_factory=list)  # every sheet of the workbook, in order
 
 
 @dataclass
@@ -67,6 +68,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     kind = files.file_kind(path)
     settings = Settings()
     invoices = None
+    sheets: list[str] = []
     if kind == "csv":
         frame, shape, mapping = read_french_csv(path)
         if shape != "clients":
@@ -80,6 +82,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                                 last_data_row=1 + len(frame), last_used_row=1 + len(frame))
     else:
         values = reader.read_values(path)
+        sheets = list(values)
         if "Paramètres" in values:
             settings = read_settings_rows(values["Paramètres"])
         found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
@@ -104,7 +107,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         prepared.invoice_orders = invoice_orders(
             prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
             analysis_date=settings.date_analyse)
-    return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings)
+    return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets)
 
 
 def _audit(base: LoadedBase) -> AuditReport:
@@ -173,14 +176,27 @@ def _open(base: LoadedBase, target: Path):
         for row in base.data.frame.itertuples(index=False):
             ws.append([_cell(v) for v in row])
         return wb
+    from ..workbook import passthrough
+
     keep_vba = base.kind == "xlsm" and target.suffix.lower() == ".xlsm"
-    return load_openpyxl(base.path, base.kind, keep_vba=keep_vba)
+    # the sheets we do not write into (invoices…) go through untouched, without openpyxl loading their cells
+    untouched = [n for n in base.sheets if n not in (base.data.sheet, ARCHIVES, "Qualité")]
+    reduced, emptied = passthrough.reduced_copy(base.path, untouched, target.parent)
+    try:
+        wb = load_openpyxl(reduced, base.kind, keep_vba=keep_vba, name=base.path.name)
+    finally:
+        reduced.unlink()
+    wb._segmenter_passthrough = (base.path, emptied)
+    return wb
 
 
 def _save(wb, target: Path) -> None:
-    from ..workbook import saving
+    from ..workbook import passthrough, saving
 
-    files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp), backup=False, verify=files.verify_xlsx)
+    source, emptied = getattr(wb, "_segmenter_passthrough", (None, []))
+    inject = passthrough.injectors(source, emptied) if emptied else {}
+    files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=False,
+                       verify=files.verify_xlsx)
 
 
 def _cell(v):
@@ -233,34 +249,38 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
     ws = wb[data.sheet]
     frame = data.frame
     columns = base.prepared.columns
-    typed = base.prepared.clients
     cleaned = result.clients
     header_of = {f: h for f, h in columns.items()}
     field_of = {h: f for f, h in columns.items()}
     # cells whose value the cleaning changed: merged rows and Excel repairs
     changed: dict[tuple, object] = {}
-    merged_rows = set(result.merges["principal"]) if len(result.merges) else set()
-    for field in cleaned.columns:
-        if field not in header_of:
-            continue
-        for r in merged_rows & set(cleaned.index):
-            changed[(r, field)] = cleaned.at[r, field]
-    for rec in result.repairs.itertuples(index=False):
-        if rec.row in cleaned.index and rec.champ in header_of:
-            changed[(rec.row, rec.champ)] = cleaned.at[rec.row, rec.champ]
+    merged_rows = (set(result.merges["principal"]) if len(result.merges) else set()) & set(cleaned.index)
+    if merged_rows:
+        merged = cleaned.loc[sorted(merged_rows)]
+        for field in merged.columns:
+            if field in header_of:
+                for r, v in zip(merged.index, merged[field].tolist()):
+                    changed[(r, field)] = v
+    repairs = result.repairs[result.repairs["row"].isin(cleaned.index) & result.repairs["champ"].isin(header_of)]
+    for row, field in zip(repairs["row"], repairs["champ"]):
+        changed[(row, field)] = cleaned.at[row, field]
     first = data.header_row + 1
     kept = list(cleaned.index)
     text_cols = {data.columns[header_of[f]] for f in _TEXT_FIELDS if f in header_of and header_of[f] in data.columns}
     date_cols = {data.columns[header_of[f]] for f in ("date_premier_achat", "date_dernier_achat")
                  if f in header_of and header_of[f] in data.columns}
+    # whole columns as lists: cell-by-cell lookups in a frame are slow
+    position = {label: k for k, label in enumerate(frame.index)}
+    values = {h: frame[h].tolist() for h in data.columns if h in frame.columns}
     for i, r in enumerate(kept):
         target_row = first + i
+        k = position[r]
         for header, col in data.columns.items():
             field = field_of.get(header)
             if field is not None and (r, field) in changed:
                 value = _typed_cell(field, changed[(r, field)])
             else:
-                value = _cell(frame.at[r, header]) if header in frame.columns else None
+                value = _cell(values[header][k]) if header in values else None
             cell = ws.cell(target_row, col)
             cell.value = value
             if col in text_cols and value is not None:
@@ -334,6 +354,8 @@ def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
         start = 2
     merged_principals = set(result.merges["principal"]) if len(result.merges) else set()
     names = base.prepared.clients[name_field] if name_field else None
+    position = {label: k for k, label in enumerate(frame.index)}
+    values = {h: frame[h].tolist() for h in user_headers if h in frame.columns}
     for i, rec in enumerate(arch.to_dict("records")):
         r = rec["ligne_origine"]
         into = rec.get("fusionne_dans")
@@ -350,7 +372,7 @@ def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
             if use_merged and field is not None:
                 row.append(_typed_cell(field, rec.get(field)))
             else:
-                row.append(_cell(frame.at[r, h]) if h in frame.columns else None)
+                row.append(_cell(values[h][position[r]]) if h in values else None)
         for j, v in enumerate(row, start=1):
             c = ws.cell(start + i, j, _cell(v))
             if isinstance(c.value, dt.datetime):
