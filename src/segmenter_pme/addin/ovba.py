@@ -74,8 +74,7 @@ def _compress_chunk(chunk: bytes) -> bytes:
     out = bytearray()
     n = len(chunk)
     pos = 0
-    # Candidates per 3-byte prefix, nearest last: the longest match wins and,
-    # among equals, the nearest — the choice the specification's search makes.
+    # Candidates per 3-byte prefix, in the order they appeared in the chunk.
     heads: dict[bytes, list[int]] = {}
     while pos < n:
         flag_index = len(out)
@@ -86,16 +85,18 @@ def _compress_chunk(chunk: bytes) -> bytes:
                 break
             best_len, best_off = 0, 0
             if pos + 3 <= n and pos > 0:
-                # As §2.4.1.3.19.4: the longest match up to the end of the chunk, nearest
-                # first on ties, and only then cut to the maximum length of a copy token.
-                for cand in reversed(heads.get(chunk[pos : pos + 3], ())):
+                # The longest match up to the end of the chunk, cut only then to the maximum
+                # length of a copy token. Among equally long matches Office keeps the
+                # *farthest* one (the specification's pseudo-code would keep the nearest);
+                # we do as Office, which the tests check on streams Office wrote.
+                for cand in heads.get(chunk[pos : pos + 3], ()):
                     length = 3
                     while pos + length < n and chunk[cand + length] == chunk[pos + length]:
                         length += 1
                     if length > best_len:
                         best_len, best_off = length, pos - cand
                         if pos + length == n:
-                            break  # nothing farther can be longer
+                            break  # reaches the end of the chunk: no later candidate can be longer
                 best_len = min(best_len, _copy_token_help(pos)[1])
             if best_len >= 3:
                 bit_count, _ = _copy_token_help(pos)
