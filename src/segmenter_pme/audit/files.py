@@ -257,13 +257,13 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
     merged_rows = (set(result.merges["principal"]) if len(result.merges) else set()) & set(cleaned.index)
     if merged_rows:
         merged = cleaned.loc[sorted(merged_rows)]
-        for field in merged.columns:
-            if field in header_of:
-                for r, v in zip(merged.index, merged[field].tolist()):
-                    changed[(r, field)] = v
+        for name in merged.columns:
+            if name in header_of:
+                for r, v in zip(merged.index, merged[name].tolist()):
+                    changed[(r, name)] = v
     repairs = result.repairs[result.repairs["row"].isin(cleaned.index) & result.repairs["champ"].isin(header_of)]
-    for row, field in zip(repairs["row"], repairs["champ"]):
-        changed[(row, field)] = cleaned.at[row, field]
+    for row, name in zip(repairs["row"], repairs["champ"]):
+        changed[(row, name)] = cleaned.at[row, name]
     first = data.header_row + 1
     kept = list(cleaned.index)
     text_cols = {data.columns[header_of[f]] for f in _TEXT_FIELDS if f in header_of and header_of[f] in data.columns}
@@ -276,9 +276,9 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
         target_row = first + i
         k = position[r]
         for header, col in data.columns.items():
-            field = field_of.get(header)
-            if field is not None and (r, field) in changed:
-                value = _typed_cell(field, changed[(r, field)])
+            name = field_of.get(header)
+            if name is not None and (r, name) in changed:
+                value = _typed_cell(name, changed[(r, name)])
             else:
                 value = _cell(values[header][k]) if header in values else None
             cell = ws.cell(target_row, col)
@@ -368,9 +368,9 @@ def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
         # an inactive client that was the principal of a merge is archived with its merged values
         use_merged = rec["motif"] == MOTIF_INACTIF and r in merged_principals
         for h in user_headers:
-            field = field_of.get(h)
-            if use_merged and field is not None:
-                row.append(_typed_cell(field, rec.get(field)))
+            name = field_of.get(h)
+            if use_merged and name is not None:
+                row.append(_typed_cell(name, rec.get(name)))
             else:
                 row.append(_cell(values[h][position[r]]) if h in values else None)
         for j, v in enumerate(row, start=1):
