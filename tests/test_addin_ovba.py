@@ -208,3 +208,47 @@ def test_the_published_ms_ovba_bug_corrupts_what_we_get_right():
     broken = bytes(decompress_stream(bytearray(_reference_compressor(fix_bug=False).compress(data))))
     assert broken != data
     assert bytes(decompress_stream(bytearray(ovba.compress(data)))) == data
+
+
+def _record_ids(raw: bytes) -> list[int]:
+    """Record ids of a decompressed dir stream, in order (sizes per MS-OVBA §2.3.4.2)."""
+    ids, pos = [], 0
+    while pos < len(raw):
+        rec_id, size = struct.unpack_from("<HI", raw, pos)
+        ids.append(rec_id)
+        if rec_id == 0x0009:  # PROJECTVERSION: its "size" is a reserved 4, followed by 6 bytes
+            pos += 6 + 6
+        elif rec_id == 0x000D:  # REFERENCEREGISTERED
+            pos += 6 + size
+        elif rec_id == 0x000E:  # REFERENCECONTROL (as Office writes it in xlwings' add-in)
+            pos += 6 + size
+            ext_id, ext_size = struct.unpack_from("<HI", raw, pos)  # optional name record then extended part
+            if ext_id == 0x0016:
+                pos += 6 + ext_size
+                pos += 6 + struct.unpack_from("<HI", raw, pos)[1]
+            pos += 6 + struct.unpack_from("<HI", raw, pos)[1]
+        else:
+            pos += 6 + size
+    return ids
+
+
+def test_dir_stream_has_the_record_sequence_excel_writes():
+    import zipfile
+    from pathlib import Path
+
+    xlwings = pytest.importorskip("xlwings")
+    data = zipfile.ZipFile(Path(xlwings.__file__).parent / "quickstart_addin_ribbon.xlam").read("xl/vbaProject.bin")
+    office = _record_ids(ovba.decompress(olefile.OleFileIO(data).openstream("VBA/dir").read()))
+    ours = _record_ids(ovba.dir_stream("P", _project()))
+
+    def project_info(ids):
+        return ids[: ids.index(0x0016)]
+
+    def module_records(ids):
+        body = ids[ids.index(0x000F):]
+        return [tuple(body[i: body.index(0x002B, i) + 1]) for i, x in enumerate(body) if x == 0x0019]
+
+    assert project_info(ours) == project_info(office)
+    shapes = {tuple(0x21 if x in (0x21, 0x22) else x for x in m) for m in module_records(office)}
+    assert {tuple(0x21 if x in (0x21, 0x22) else x for x in m) for m in module_records(ours)} == shapes
+    assert ours[-1] == office[-1] == 0x0010
