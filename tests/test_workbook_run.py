@@ -288,3 +288,34 @@ def test_header_far_down_and_feuille_option(tmp_path):
     assert list(report.result.output.index) == [13, 14]
     ws = openpyxl.load_workbook(path)["Base 2025"]
     assert ws.cell(12, 5).value == "Récence (jours)"
+
+
+def test_table_with_a_totals_row(tmp_path):
+    from openpyxl.worksheet.table import Table, TableColumn
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
+    ws.append(["C1", "Boulangerie", dt.date(2025, 11, 2), 5, 1200.0])
+    ws.append(["C2", "Garage", dt.date(2024, 3, 2), 1, 300.0])
+    ws.append(["Total", None, None, "=SUBTOTAL(109,[Nombre commandes])", "=SUBTOTAL(109,[CA total])"])
+    t = Table(displayName="TClients", ref="A1:E4", totalsRowCount=1)
+    t.tableColumns = [TableColumn(id=i, name=h) for i, h in enumerate(
+        ["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"], start=1)]
+    ws.add_table(t)
+    f = wb.create_sheet("Factures")
+    f.append(["Code client", "Date", "Montant HT"])
+    f.append(["C1", dt.date(2025, 11, 2), 1200.0])
+    f.append(["C9", dt.date(2025, 12, 2), 50.0])
+    path = tmp_path / "totaux.xlsx"
+    wb.save(path)
+    report = run(path, analysis_date=DATE)
+    assert report.appended_clients == 1
+    ws = openpyxl.load_workbook(path)["Clients"]
+    assert ws["A4"].value == "Total" and ws["E4"].value == "=SUBTOTAL(109,[CA total])"
+    assert ws["A6"].value == "C9"  # after the totals row and a blank row, outside the table
+    table = ws.tables["TClients"]
+    last = openpyxl.utils.get_column_letter(5 + len(OUTPUT_COLUMNS))
+    assert table.ref == f"A1:{last}4"
+    assert all(ws.cell(4, c).value is None for c in range(6, 6 + len(OUTPUT_COLUMNS)))

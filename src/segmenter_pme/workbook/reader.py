@@ -137,8 +137,9 @@ def find_tables(ws) -> list[TableInfo]:
     from openpyxl.utils.cell import range_boundaries
 
     out = []
-    for name, table in ws.tables.items():
-        ref = table.ref if hasattr(table, "ref") else table
+    # ws.tables.items() gives (name, ref) pairs in openpyxl: iterate the Table objects
+    for table in ws.tables.values():
+        name, ref = table.displayName, table.ref
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         totals = int(getattr(table, "totalsRowCount", 0) or 0)
         out.append(TableInfo(name, ref, min_col, min_row, max_col, max_row, totals))
