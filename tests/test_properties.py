@@ -18,8 +18,9 @@ D0 = dt.date(2025, 12, 31)
 # segment() costs ~50 ms: few examples for the end-to-end properties, more for the numpy core
 FAST = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 # no shrinking end to end: a failure is reported at once instead of after minutes of segment() calls
-E2E = settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow],
+E2E = settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                phases=[Phase.explicit, Phase.reuse, Phase.generate])
+E2E_SMALL = settings(E2E, max_examples=5)
 
 client = st.tuples(
     st.integers(min_value=0, max_value=1500),  # recency (days)
@@ -167,7 +168,7 @@ def test_pmg_monotonic_and_ties(ca, method):
                 assert tiers[i] <= tiers[j]  # 0 = Gros is best
 
 
-@E2E
+@E2E_SMALL
 @given(n=st.integers(0, 20), value=client, mode=modes, method=methods)
 def test_never_fails_on_all_equal_clients(n, value, mode, method):
     out = _run([value] * n, mode, method)
@@ -184,7 +185,7 @@ def test_all_one_time_buyers_have_f_one(rows):
     assert _core_scores(rows, "quintiles")[1] == [1] * len(rows)
 
 
-@E2E
+@E2E_SMALL
 @given(rows=st.lists(client, min_size=0, max_size=25))
 def test_all_one_time_buyers_have_f_one_end_to_end(rows):
     rows = [(d, 1, c) for d, _, c in rows]
@@ -192,7 +193,7 @@ def test_all_one_time_buyers_have_f_one_end_to_end(rows):
     assert (out["Score F"].astype(int) == 1).all()
 
 
-@E2E
+@E2E_SMALL
 @given(value=client, mode=modes, method=methods)
 def test_one_client(value, mode, method):
     out = _run([value], mode, method)
@@ -219,7 +220,7 @@ def test_prospects_never_change_buyers_results(rows, n_prospects):
     assert (b.loc[[f"P{i}" for i in range(n_prospects)], "Segment RFM"] == "Prospect").all()
 
 
-@E2E
+@E2E_SMALL
 @given(rows=bases)
 def test_segment_pmg_matches_rank_rule(rows):
     out = _run(rows)
@@ -260,3 +261,26 @@ def test_invoice_line_order_never_changes_a_result(lines, data):
     for col in RESULT_COLS + ["Nombre commandes"]:
         assert a[col].astype(str).tolist() == b[col].astype(str).tolist(), col
     assert a["CA total"].round(2).tolist() == b["CA total"].round(2).tolist()
+
+
+@FAST
+@given(values=st.lists(st.integers(-500, 5000).map(float), min_size=1, max_size=30), higher=st.booleans(),
+       data=st.data())
+def test_cell_function_score_against_equals_whole_base_score(values, higher, data):
+    """The cell functions (score of one value against the base) give the same answer as segment()."""
+    from segmenter_pme.rfm import score_against
+
+    i = data.draw(st.integers(0, len(values) - 1))
+    assert score_against(values[i], values, higher) == quintile_scores(np.array(values), higher)[i]
+
+
+@FAST
+@given(values=st.lists(st.integers(-500, 5000).map(float), min_size=2, max_size=30), method=methods,
+       data=st.data())
+def test_cell_function_tier_against_equals_whole_base_tier(values, method, data):
+    from segmenter_pme.pmg import TIERS, tier_against
+
+    i = data.draw(st.integers(0, len(values) - 1))
+    s = Settings(methode_pmg=method)
+    others = values[:i] + values[i + 1:]
+    assert tier_against(values[i], others, s) == TIERS[tier_codes(np.array(values), s)[i]]
