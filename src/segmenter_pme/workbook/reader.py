@@ -139,7 +139,7 @@ def find_tables(ws) -> list[TableInfo]:
     out = []
     # ws.tables.items() gives (name, ref) pairs in openpyxl: iterate the Table objects
     for table in ws.tables.values():
-        name, ref = table.displayName, table.ref
+        name, ref = table.name or table.displayName, table.ref
         min_col, min_row, max_col, max_row = range_boundaries(ref)
         totals = int(getattr(table, "totalsRowCount", 0) or 0)
         out.append(TableInfo(name, ref, min_col, min_row, max_col, max_row, totals))
