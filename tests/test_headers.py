@@ -269,3 +269,9 @@ def test_sellsy_invoices():
     m = map_columns(["Numéro", "Date", "Client", "Montant HT", "Montant TTC", "Statut"], "factures")
     assert m == {"numero_facture": "Numéro", "date_facture": "Date", "raison_sociale": "Client",
                  "montant_ht": "Montant HT", "montant_ttc": "Montant TTC"}
+
+
+def test_utf8_bom_and_non_breaking_spaces_in_headers():
+    m = map_columns(["\ufeffCode client", "CA\u00a0total", "Date\u202fdernier achat"], "clients")
+    assert m == {"client_id": "\ufeffCode client", "ca_total": "CA\u00a0total",
+                 "date_dernier_achat": "Date\u202fdernier achat"}

@@ -187,3 +187,10 @@ def test_settings_is_frozen_and_replace_validates():
     assert s.replace(mode_rfm="seuils").mode_rfm == "seuils"
     with pytest.raises(SettingsError):
         s.replace(pmg_gros_pct=80)
+
+
+@pytest.mark.parametrize("text", ["31/12/25", "31-12-2025", "31.12.2025", "31/12/2025 00:00"])
+def test_analysis_date_accepts_the_same_french_formats_as_the_data(text):
+    """Assumption (SPEC silent): a date typed in « Paramètres » is read like a date of the data sheets."""
+    s = Settings.from_table(_table({"date_analyse": text}))
+    assert s.date_analyse == dt.date(2025, 12, 31)
