@@ -319,3 +319,23 @@ def test_table_with_a_totals_row(tmp_path):
     last = openpyxl.utils.get_column_letter(5 + len(OUTPUT_COLUMNS))
     assert table.ref == f"A1:{last}4"
     assert all(ws.cell(4, c).value is None for c in range(6, 6 + len(OUTPUT_COLUMNS)))
+
+
+def test_chartsheet_and_hidden_sheet_are_kept(tmp_path):
+    from openpyxl.chart import BarChart, Reference
+
+    path = rich_workbook(tmp_path / "cs.xlsx")
+    wb = openpyxl.load_workbook(path)
+    chartsheet = wb.create_chartsheet("Graphe CA")
+    chart = BarChart()
+    chart.add_data(Reference(wb["Clients"], min_col=6, min_row=3, max_row=11), titles_from_data=True)
+    chartsheet.add_chart(chart)
+    hidden = wb.create_sheet("Cachée")
+    hidden["A1"] = "secret"
+    hidden.sheet_state = "hidden"
+    wb.save(path)
+    run(path, analysis_date=DATE)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames[:5] == ["Accueil", "Clients", "Graphique", "Graphe CA", "Cachée"]
+    assert len(wb["Graphe CA"]._charts) == 1
+    assert wb["Cachée"].sheet_state == "hidden" and wb["Cachée"]["A1"].value == "secret"
