@@ -350,3 +350,17 @@ def test_shopify_orders_export_multi_line_orders():
     assert f["nb_commandes"] == 2
     assert f["ca_total"] == 200
     assert f["date_dernier_achat"] == T("2025-04-01")
+
+
+@pytest.mark.parametrize("doc_type", ["Devis", "Bon de commande", "Bon de livraison", "Proforma"])
+def test_documents_that_are_not_invoices_are_not_sales(doc_type):
+    """Assumption (SPEC: invoice lines are invoices or credit notes): a « documents de vente »
+    export from Sage or EBP also lists quotes, orders and delivery notes; they are not sales
+    (a delivery note is invoiced later: counting both would double the CA)."""
+    inv = pd.DataFrame({"Code client": ["A", "A"], "Date": ["01/02/2025", "01/03/2025"],
+                        "N° pièce": ["FA1", "X1"], "Type Document": ["Facture", doc_type],
+                        "Montant HT": [100, 999]})
+    f = segment(invoices=inv, settings=S0).features.iloc[0]
+    assert f["nb_commandes"] == 1
+    assert f["ca_total"] == 100
+    assert f["date_dernier_achat"] == T("2025-02-01")
