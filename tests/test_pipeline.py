@@ -355,3 +355,15 @@ def test_invoice_lines_without_client_are_ignored_with_a_warning():
     assert r.clients["Code client"].tolist() == ["A"]
     hits = [i for i in r.issues if i.code == "ligne_sans_client"]
     assert len(hits) == 1 and hits[0].count == 2
+
+
+def test_non_classe_is_not_flagged_as_a_small_segment():
+    """SPEC §4 flags small *named* segments; « Non classé » (no purchase date) is a data problem,
+    reported in Qualité, not a segment to merge with a neighbour."""
+    n = 30
+    df = pd.DataFrame({"Code client": [f"C{i}" for i in range(n)],
+                       "Date dernier achat": ["01/06/2025"] * (n - 1) + [None],
+                       "Nombre commandes": [2] * n, "CA total": [100] * n})
+    r = segment(df, settings=S0)
+    assert r.output["Segment RFM"].astype(str).iloc[-1] == "Non classé"
+    assert not any("Non classé" in w for w in r.warnings)
