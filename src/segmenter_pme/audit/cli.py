@@ -72,6 +72,13 @@ def audit(
               f"{len(report.problems)} problèmes signalés ({seconds} s).", highlight=False)
     out.print(_summary(report))
     if detail:
+        fill = Table(title="Remplissage par colonne", title_justify="left")
+        fill.add_column("Colonne")
+        fill.add_column("Renseignées", justify="right")
+        fill.add_column("%", justify="right")
+        for rec in report.completeness.itertuples(index=False):
+            fill.add_row(rec.colonne, f"{rec.renseignes}/{rec.total}", f"{100 * rec.taux:.0f} %")
+        out.print(fill)
         table = Table(title=f"Problèmes (les {min(detail, len(report.problems))} premiers)", title_justify="left")
         for c in ("Ligne", "Colonne", "Valeur", "Problème", "Que faire"):
             table.add_column(c, overflow="fold")

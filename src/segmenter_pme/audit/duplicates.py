@@ -302,8 +302,8 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     conf = fuzzy
     conf = np.maximum(conf, np.where(same_siret, 100, 0))
     conf = np.maximum(conf, np.where(same_siren & ~siret_conflict, 97, 0))
-    # one company, two establishments: one client for the segmentation (SIREN is
-    # the exact key the issue names), but the lowest of the exact-key confidences
+    # one company, two establishments: one client for the segmentation (the SIREN
+    # is the company), but the lowest of the exact-key confidences
     conf = np.maximum(conf, np.where(same_siren & siret_conflict, 92, 0))
     conf = np.maximum(conf, np.where(same_email & ~siren_conflict, np.where(name_score >= 70, 98, 95), 0))
     conf = np.maximum(conf, np.where(same_phone & ~siren_conflict, np.where(name_score >= 70, 95, 85), 0))
@@ -327,7 +327,7 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
             parts.append("même téléphone")
         what = "nom" if person[k] else "raison sociale"
         if name_score[k] >= 99.5:
-            parts.append(f"{what} identique une fois normalisée")
+            parts.append(f"{what} identique une fois normalisé" + ("" if person[k] else "e"))
         elif name_score[k] >= 70:
             parts.append(f"{what} proche ({name_score[k]:.0f} %)")
         if same_cp[k] and not (same_siren[k] or same_email[k]):
