@@ -106,8 +106,11 @@ def _rectangles(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, int, 
 
 def _apply_style(rng: Any, name: str) -> None:
     st = STYLES[name]
-    rng.font.bold = st.bold
-    rng.font.italic = st.italic
+    # the sheet was just created: only what differs from Excel's defaults costs a call
+    if st.bold:
+        rng.font.bold = True
+    if st.italic:
+        rng.font.italic = True
     rng.font.size = st.size
     if st.color:
         rng.font.color = _rgb(st.color)
