@@ -153,3 +153,16 @@ def test_audit_of_a_clean_base_is_perfect():
     report = audit(clients, settings=Settings(date_analyse=TODAY))
     assert report.problems.empty
     assert report.score == 100
+
+
+def test_problems_are_capped_per_code_but_counted():
+    clients = pd.DataFrame({
+        "email": ["a@@b", "c@@d", "e@@f", "ok@x.fr"], "secteur": ["A"] * 4, "code_postal": ["75001"] * 4,
+        "date_dernier_achat": pd.to_datetime(["2019-01-01", "2019-01-01", "2025-01-01", "2025-01-01"]),
+        "ca_total": [1.0] * 4,
+    }, index=[2, 3, 4, 5])
+    report = audit(clients, settings=Settings(date_analyse=TODAY), max_rows_per_code=1)
+    assert report.counts == {"email_invalide": 3, "client_inactif": 2}
+    assert report.problems[["code", "row"]].values.tolist() == [
+        ["client_inactif", 2], ["client_inactif", None], ["email_invalide", 2], ["email_invalide", None]]
+    assert report.problems["message"].tolist()[3] == "… et 2 autres lignes avec le même problème."

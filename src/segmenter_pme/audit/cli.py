@@ -69,7 +69,7 @@ def audit(
         return
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     out.print(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : {report.n_clients} clients, "
-              f"{len(report.problems)} problèmes signalés ({seconds} s).", highlight=False)
+              f"{sum(report.counts.values())} problèmes signalés ({seconds} s).", highlight=False)
     out.print(_summary(report))
     if detail:
         fill = Table(title="Remplissage par colonne", title_justify="left")

@@ -40,6 +40,9 @@ CATEGORIES = ("Doublons", "Clients inactifs", "Complétude", "Valeurs invalides"
 #: (the cleaning merges only those at or above ``Settings.seuil_doublons``)
 AUDIT_GROUP_THRESHOLD = 85
 
+#: rows per problem code in ``problems`` (the « Qualité » sheet); the core's issues stop at 200
+MAX_ROWS_PER_CODE = 1000
+
 #: severity shown in « Qualité » (problems.ERROR / WARNING / INFO): nothing here
 #: stops the analysis; what Excel damaged and « Nettoyer » repairs is information
 SEVERITY_OF_CODE = {
@@ -137,6 +140,7 @@ def audit(
     analysis_date: dt.date | None = None,
     sheet: str | None = "Clients",
     columns: dict[str, str] | None = None,
+    max_rows_per_code: int | None = MAX_ROWS_PER_CODE,
 ) -> AuditReport:
     """Audit a client base.
 
@@ -148,7 +152,9 @@ def audit(
     enables the Excel-damage checks), ``invoice_orders`` (orders counted from
     the invoices, same index), ``columns`` (canonical field → user header, for
     messages). The analysis date is ``analysis_date``, else
-    ``settings.date_analyse``, else today.
+    ``settings.date_analyse``, else today. ``problems`` lists at most
+    ``max_rows_per_code`` rows per code, then one row counting the others
+    (``counts`` and the detailed tables keep everything).
     """
     settings = settings or Settings()
     analysis_date = analysis_date or settings.date_analyse or dt.date.today()
@@ -181,6 +187,7 @@ def audit(
     problems["severity"] = problems["code"].map(SEVERITY_OF_CODE).fillna(WARNING)
     counts = problems["code"].value_counts().to_dict()
     counts = {str(k): int(v) for k, v in counts.items()}
+    problems = _cap(problems, max_rows_per_code, order)
 
     summary = _summary(
         n=n, clients=clients, groups=groups, threshold=threshold, inactive=inactive, years=settings.inactivite_annees,
@@ -191,6 +198,31 @@ def audit(
         completeness=completeness, repairs=repairs, counts=counts, n_clients=n, analysis_date=analysis_date,
         settings=settings, sheet=sheet, columns=columns,
     )
+
+
+def _cap(problems: pd.DataFrame, limit: int | None, order: dict[str, int]) -> pd.DataFrame:
+    """At most ``limit`` rows per code, then one row « … et N autres lignes » (no cell, no value)."""
+    if limit is None or problems.empty:
+        return problems
+    rank = problems.groupby("code", sort=False).cumcount()
+    over = rank >= limit
+    if not over.any():
+        return problems
+    rest = problems[over].groupby("code", sort=False).agg(
+        n=("code", "size"), sheet=("sheet", "first"), column=("column", "first"), severity=("severity", "first"))
+    extra = pd.DataFrame({
+        "code": rest.index, "sheet": rest["sheet"].to_numpy(), "column": rest["column"].to_numpy(), "row": None,
+        "value": None,
+        "message": [f"… et {fr_number(k)} autres lignes avec le même problème." for k in rest["n"]],
+        "action": "Traitez-les comme les lignes ci-dessus (un filtre sur la colonne les retrouve).",
+        "severity": rest["severity"].to_numpy(),
+    })
+    out = pd.concat([problems[~over], extra], ignore_index=True)
+    # the count row closes its category, right after that code's last row
+    key = out["code"].map(CATEGORY_OF_CODE).map(order)
+    last = out["row"].isna()
+    return out.assign(_c=key, _last=last).sort_values(["_c", "_last"], kind="stable") \
+        .drop(columns=["_c", "_last"]).reset_index(drop=True)
 
 
 def _plural(k: int, one: str, many: str) -> str:
