@@ -35,6 +35,7 @@ _EXPORT_TO_INVOICE = {
     "numero_facture": "numero_facture", "numero_commande": "numero_facture", "commande_id": "numero_facture",
     "montant_ht": "montant_ht", "montant_ht_signe": "montant_ht", "montant_ttc": "montant_ttc",
     "montant_ttc_signe": "montant_ttc", "net_a_payer": "montant_ttc", "type_piece": "type_piece",
+    "ventes_nettes": "montant_ht",
 }
 
 _NOISE = {"eur", "euro", "euros", "e", "en", "du", "de", "la", "le", "total", "cumule", "n", "no", "num"}
@@ -45,7 +46,8 @@ def normalize_header(text: Any) -> str:
     """``"  Date  dernier-achat (JJ/MM) "`` → ``"date dernier achat jj mm"``."""
     if text is None:
         return ""
-    return fold(str(text).replace("°", " ").replace("º", " "))
+    # dots vanish rather than split: « C.A. total » is « CA total »
+    return fold(str(text).replace("°", " ").replace("º", " ").replace(".", ""))
 
 
 def _strip_noise(folded: str) -> str:

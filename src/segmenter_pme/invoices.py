@@ -13,21 +13,30 @@ import numpy as np
 import pandas as pd
 
 _CREDIT = re.compile(r"(?i)avoir|cr[eé]dit|refund|rembours|retour|note de cr")
+# documents of a « ventes » export that are not sales: counting a delivery note and
+# its invoice would double the CA
+_NOT_SALE = re.compile(r"(?i)devis|pro ?forma|bon de (commande|livraison)|\bbl\b|\bbc\b|quote|estimate|"
+                       r"brouillon|draft|annul|cancel")
 _NS_PER_DAY = 86_400 * 10**9
 _YEAR_NS = 365 * _NS_PER_DAY
 _EPOCH_DAYS = -200_000  # keeps day numbers positive for any plausible date
 
 
-def credit_note_mask(types: pd.Series | None, amounts: np.ndarray) -> np.ndarray:
-    """True for credit notes: a type mentioning avoir / crédit / refund, or a negative amount."""
+def document_kinds(types: pd.Series | None, amounts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(credit note, not a sale) masks of the lines.
+
+    Credit note: a type mentioning avoir / crédit / refund / retour, or a
+    negative amount. Not a sale: a quote, pro forma, order or delivery note, a
+    draft or a cancelled document.
+    """
     neg = amounts < 0
     if types is None:
-        return neg
+        return neg, np.zeros(len(amounts), dtype=bool)
     codes, uniq = pd.factorize(types, use_na_sentinel=True)
-    flagged = np.array([bool(_CREDIT.search(str(u))) for u in uniq] + [False], dtype=bool)
-    if not flagged.any():
-        return neg
-    return neg | flagged[codes]
+    labels = [str(u) for u in uniq]
+    credit = np.array([bool(_CREDIT.search(u)) for u in labels] + [False], dtype=bool)
+    other = np.array([bool(_NOT_SALE.search(u)) and not _CREDIT.search(u) for u in labels] + [False], dtype=bool)
+    return neg | credit[codes], other[codes]
 
 
 def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
@@ -63,22 +72,26 @@ def aggregate_invoices(
     nat = np.iinfo(np.int64).min
     after = d > end
     n_after = int(np.count_nonzero(after))
-    keep = (kcodes >= 0) & (d != nat) & ~after
-    all_kept = bool(keep.all())
     if np.isnan(amt).any():
         amt = np.where(np.isnan(amt), 0.0, amt)
-    credit = credit_note_mask(types, amt)
+    credit, not_sale = document_kinds(types, amt)
+    keep = (kcodes >= 0) & (d != nat) & ~after & ~not_sale
+    all_kept = bool(keep.all())
     # a credit note typed as such but written positive still reduces the CA
     signed = np.where(credit & (amt > 0), -amt, amt) if types is not None else amt
     purchase = ~credit if all_kept else keep & ~credit
 
     kc, dk, sk = (kcodes, d, signed) if all_kept else (kcodes[keep], d[keep], signed[keep])
-    ca = np.bincount(kc, weights=sk, minlength=k)
+    # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores)
+    ca = np.round(np.bincount(kc, weights=sk, minlength=k), 2)
     nlines = np.bincount(kc, minlength=k)
-    y1 = dk > end - _YEAR_NS
-    y2 = ~y1 & (dk > end - 2 * _YEAR_NS)
-    ca12 = np.bincount(kc, weights=np.where(y1, sk, 0.0), minlength=k)
-    ca12p = np.bincount(kc, weights=np.where(y2, sk, 0.0), minlength=k)
+    # calendar years, as a manager reads « the last 12 months »
+    one_year = (pd.Timestamp(analysis_date).normalize() - pd.DateOffset(years=1)).value + _NS_PER_DAY - 1
+    two_years = (pd.Timestamp(analysis_date).normalize() - pd.DateOffset(years=2)).value + _NS_PER_DAY - 1
+    y1 = dk > one_year
+    y2 = ~y1 & (dk > two_years)
+    ca12 = np.round(np.bincount(kc, weights=np.where(y1, sk, 0.0), minlength=k), 2)
+    ca12p = np.round(np.bincount(kc, weights=np.where(y2, sk, 0.0), minlength=k), 2)
 
     pc = kcodes[purchase]
     pd_ = d[purchase]
@@ -92,6 +105,8 @@ def aggregate_invoices(
     has = orders > 0
     first[~has] = nat
     last[~has] = nat
+    # a key seen only on lines without a date (a « Total » line) is no client
+    dated = np.bincount(kcodes[(kcodes >= 0) & (d != nat)], minlength=k) > 0
     frame = pd.DataFrame(
         {
             "cle": uniques,
@@ -104,6 +119,9 @@ def aggregate_invoices(
             "nb_lignes": nlines,
         }
     )
+    if not dated.all():
+        frame = frame[dated].reset_index(drop=True)
+    frame.attrs["hors_ventes"] = int(not_sale.sum())
     return frame, n_after
 
 
@@ -125,3 +143,8 @@ def _repeated_invoice_lines(kcodes: np.ndarray, days: np.ndarray, numbers: pd.Se
     # a line without a number is an order of its own
     dup = sub.duplicated().to_numpy() & (ncodes >= 0)
     return np.bincount(kcodes[cand][dup], minlength=k)
+
+
+def credit_note_mask(types: pd.Series | None, amounts: np.ndarray) -> np.ndarray:
+    """True for credit notes: a type mentioning avoir / crédit / refund, or a negative amount."""
+    return document_kinds(types, np.asarray(amounts, dtype="float64"))[0]

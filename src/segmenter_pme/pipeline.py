@@ -59,6 +59,7 @@ def segment(
     cmap: dict = {}
     table = None
     if clients is not None:
+        clients = strip_previous_output(clients)
         cmap = map_columns(list(clients.columns), "clients", overrides, sheet=clients_sheet)
         table = _read_client_table(clients, cmap, clients_sheet, invoices is not None, issues)
 
@@ -115,6 +116,25 @@ def segment(
 
 # ---------------------------------------------------------------- reading
 
+def strip_previous_output(df: pd.DataFrame) -> pd.DataFrame:
+    """The frame without the output columns of an earlier run (when it has them).
+
+    Our block is recognised by « Code RFM » and « Segment RFM »; where a user's
+    column has the same name as one of ours (their own « Région »), ours is the
+    last one.
+    """
+    cols = list(df.columns)
+    if "Code RFM" not in cols or "Segment RFM" not in cols:
+        return df
+    drop = set()
+    for name in OUTPUT_COLUMNS:
+        where = [i for i, c in enumerate(cols) if c == name]
+        if where:
+            drop.add(where[-1])
+    keep = [i for i in range(len(cols)) if i not in drop]
+    return df.iloc[:, keep]
+
+
 def _missing(fields: list[str], sheet: str, headers, shape_hint: str) -> MissingColumnError:
     labels = ", ".join(f"« {FIELD_LABELS.get(f, f)} »" for f in fields)
     found = ", ".join(f"« {h} »" for h in headers if str(h).strip())[:300]
@@ -151,6 +171,7 @@ def _read_client_table(df: pd.DataFrame, cmap: dict, sheet: str, has_invoices: b
         sev_errors += iss
     if "ca_total" in cmap:
         out["ca_total"], iss = parse_amounts(df[cmap["ca_total"]], sheet=sheet, column=cmap["ca_total"])
+        out["ca_total"] = out["ca_total"].round(2)
         sev_errors += iss
     if has_invoices:
         # the invoice lines supply these values; a bad cell here is worth a warning only
@@ -205,8 +226,10 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
         k = key_text[no_date].astype("string").str.strip().str.lower()
         ignorable = (k.isna() | (k == "") | k.str.startswith("total")).fillna(True)
         missing = no_date.copy()
-        missing[no_date] = ~ignorable.to_numpy() & amounts[no_date].notna().to_numpy()
-        if missing.any() and not any(i.severity == ERROR for i in iss):
+        raw = df[imap["date_facture"]][no_date]
+        blank_date = (raw.isna() | (raw.astype("string").str.strip() == "")).fillna(True).to_numpy()
+        missing[no_date] = ~ignorable.to_numpy() & amounts[no_date].notna().to_numpy() & blank_date
+        if missing.any():
             issues += value_issues("date_manquante", missing, df[amount_col], sheet=sheet,
                                    column=imap["date_facture"], severity=ERROR,
                                    message="Ligne sans date pour un montant de « {value} » : indiquez la date "
@@ -215,6 +238,11 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
     numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
     types = df[imap["type_piece"]] if "type_piece" in imap else None
     agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
+    if agg.attrs.get("hors_ventes"):
+        n = agg.attrs["hors_ventes"]
+        issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
+                            "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
+                            imap.get("type_piece"), None, None, n))
     cle = agg["cle"].astype("string")
     stripped = cle.str.strip()
     if (stripped != cle).fillna(False).any():
@@ -223,8 +251,8 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
         agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
         stripped = agg["cle"].astype("string")
     blank = (stripped == "").fillna(True).to_numpy()
-    if blank.any():
-        n_blank = int(agg.loc[blank, "nb_lignes"].sum())
+    n_blank = int(agg.loc[blank, "nb_lignes"].sum()) + int((key_text.isna() & dates.notna()).sum())
+    if n_blank:
         issues.append(Issue("ligne_sans_client", f"{n_blank} ligne(s) de facture sans client ont été ignorées.",
                             WARNING, sheet, key_col, None, None, n_blank))
         agg = agg[~blank].reset_index(drop=True)
@@ -298,9 +326,13 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
             feats[fld] = np.nan if fld not in ("date_premier_achat", "date_dernier_achat") else pd.NaT
         col = feats[fld].to_numpy(copy=True) if fld not in ("date_premier_achat", "date_dernier_achat") \
             else feats[fld].to_numpy(dtype="datetime64[ns]", copy=True)
-        col = col.astype(vals.dtype) if fld in ("nb_commandes",) else col
+        col = col.astype("float64") if fld in ("nb_commandes", "ca_total", "ca_12m", "ca_12m_prec") else col
         col[hit] = vals
         feats[fld] = col
+    # a client of the table with no invoice line and no figures of its own bought nothing
+    nothing = ~hit & feats["nb_commandes"].isna().to_numpy() & feats["date_dernier_achat"].isna().to_numpy()
+    feats.loc[nothing, "nb_commandes"] = 0.0
+    feats.loc[nothing & feats["ca_total"].isna().to_numpy(), "ca_total"] = 0.0
     unmatched = np.setdiff1d(np.arange(len(agg)), pos[hit])
     new_idx = pd.Index([])
     if len(unmatched):

@@ -84,7 +84,11 @@ def size_class(value, *, band_code: bool | None = None) -> str:
     m = re.search(r"\d[\d\s\u00a0\u202f]*", text)
     if not m:
         return UNKNOWN_SIZE
-    return size_of_headcount(float(re.sub(r"\D", "", m.group(0))))
+    n = float(re.sub(r"\D", "", m.group(0)))
+    # « moins de 10 salariés », « < 250 »: the bound itself is excluded
+    if re.search(r"MOINS\s+DE|<|INF[EÉ]RIEUR", text[: m.start()]):
+        n -= 1
+    return size_of_headcount(n)
 
 
 def sizes(headcount: pd.Series | None, bands: pd.Series | None, index: pd.Index) -> pd.Series:

@@ -178,15 +178,12 @@ def _date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, (int, float)):
-        return (dt.datetime(1899, 12, 30) + dt.timedelta(days=float(value))).date()
-    text = str(value).strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
+    from .parsing import parse_dates  # the same French formats as the data
+
+    parsed, issues = parse_dates(pd.Series([value], dtype=object))
+    if issues or pd.isna(parsed.iloc[0]):
+        raise ValueError(value)
+    return parsed.iloc[0].date()
 
 
 def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:

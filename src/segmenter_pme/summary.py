@@ -113,7 +113,7 @@ def rf_grid(r: np.ndarray, f: np.ndarray) -> pd.DataFrame:
 def segment_warnings(summary: pd.DataFrame, settings) -> list[str]:
     """SPEC §4 warnings: segments under the minimum share, more segments than advised."""
     out = []
-    rfm = summary[(summary["Dimension"] == "Segment RFM") & (summary["Segment"] != "Prospect")]
+    rfm = summary[(summary["Dimension"] == "Segment RFM") & ~summary["Segment"].isin(["Prospect", "Non classé"])]
     small = rfm[rfm["% base"] * 100 < settings.seuil_petit_segment]
     for _, row in small.iterrows():
         out.append(
