@@ -164,14 +164,16 @@ def regions(
     reg = pd.Series(UNKNOWN_REGION, index=index, dtype=object)
     dep = pd.Series(pd.NA, index=index, dtype=object)
     if postal is not None:
-        pairs = pd.DataFrame({"cp": postal, "v": ville if ville is not None else pd.NA})
-        pairs["v"] = pairs["v"].where(pairs["cp"].isin(list(cp_exceptions())), pd.NA)
-        uniq = pairs.dropna(subset=["cp"]).drop_duplicates()
-        table = {}
-        for cp, v in zip(uniq["cp"], uniq["v"]):
-            table[(cp, v if isinstance(v, str) else None)] = departement_of_postal(cp, v if isinstance(v, str) else None)
-        keys = list(zip(pairs["cp"], pairs["v"].map(lambda v: v if isinstance(v, str) else None)))
-        d = pd.Series([table.get(k) if isinstance(k[0], str) else None for k in keys], index=index, dtype=object)
+        cp = postal.astype(object).where(postal.notna(), None)
+        uniq = pd.unique(cp.dropna())
+        d = cp.map({u: departement_of_postal(u) for u in uniq})
+        exc = cp.isin(list(cp_exceptions())).to_numpy(dtype=bool)
+        if exc.any() and ville is not None:
+            # the 23 communes whose postal code starts with another département's number
+            for row in cp.index[exc]:
+                v = ville.get(row)
+                d[row] = departement_of_postal(cp[row], v if isinstance(v, str) else None)
+        d = d.astype(object).where(d.notna(), None)
         dep = d.where(d.notna(), dep)
         names = departements()
         reg = pd.Series([ABROAD if x in ("MC", "COM") else names[x][1] if x in names else UNKNOWN_REGION
