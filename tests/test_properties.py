@@ -284,3 +284,19 @@ def test_cell_function_tier_against_equals_whole_base_tier(values, method, data)
     s = Settings(methode_pmg=method)
     others = values[:i] + values[i + 1:]
     assert tier_against(values[i], others, s) == TIERS[tier_codes(np.array(values), s)[i]]
+
+
+@E2E
+@given(lines=st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D", "E"]),
+                                st.sampled_from([0.1, 0.2, 0.3, 0.7, 1.1, 2.2, 3.3])), min_size=1, max_size=25))
+def test_equal_ca_in_cents_from_invoice_lines_gives_equal_m_and_tier(lines):
+    """Sums of cents (0,10 + 0,20 = 0,30) compare as amounts, not as binary floats."""
+    inv = pd.DataFrame({"Code client": [k for k, _ in lines], "Date": ["01/06/2025"] * len(lines),
+                        "Montant HT": [a for _, a in lines]})
+    out = segment(invoices=inv, settings=Settings(date_analyse=D0)).clients
+    cents = (out["CA total"] * 100).round().astype(int).tolist()
+    for i in range(len(out)):
+        for j in range(len(out)):
+            if cents[i] == cents[j]:
+                assert out["Score M"].iloc[i] == out["Score M"].iloc[j]
+                assert out["Segment PMG"].iloc[i] == out["Segment PMG"].iloc[j]
