@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from .. import headers as hdr
@@ -238,9 +239,8 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     if table is not None:
         end = min(end, table.max_row - table.totals_rows)
     body = values[guess.row + 1: end]
-    data = {name: [r[col - 1] if col - 1 < len(r) else None for r in body] for name, col in columns.items()}
+    data = {name: _column(body, col - 1) for name, col in columns.items()}
     frame = pd.DataFrame(data, index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body)), dtype=object)
-    frame = frame.map(lambda v: None if _blank(v) else v) if len(frame) else frame
     frame = frame.dropna(how="all")
     total_row = None
     if len(frame):
@@ -256,6 +256,20 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         last_data_row=int(frame.index[-1]) if len(frame) else header_row, total_row=total_row,
         last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
     )
+
+
+def _column(body: list[list[Any]], j: int) -> np.ndarray:
+    """Column ``j`` of the rows, blanks (calamine's ``""``, spaces only) as None."""
+    arr = np.empty(len(body), dtype=object)
+    arr[:] = [r[j] if j < len(r) else None for r in body]
+    if len(arr):
+        blank = arr == ""
+        texts = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=len(arr))
+        if texts.any():
+            stripped = np.array([not v.strip() if isinstance(v, str) else False for v in arr[texts]], dtype=bool)
+            blank[np.flatnonzero(texts)[stripped]] = True
+        arr[blank] = None
+    return arr
 
 
 def _our_block(header_cells: list[Any]) -> set[int]:
