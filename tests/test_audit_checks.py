@@ -166,3 +166,22 @@ def test_problems_are_capped_per_code_but_counted():
     assert report.problems[["code", "row"]].values.tolist() == [
         ["client_inactif", 2], ["client_inactif", None], ["email_invalide", 2], ["email_invalide", None]]
     assert report.problems["message"].tolist()[3] == "… et 2 autres lignes avec le même problème."
+
+
+def test_tiny_and_empty_bases_do_not_fail():
+    from segmenter_pme.audit import clean
+
+    for clients in (pd.DataFrame(), pd.DataFrame({"raison_sociale": []}),
+                    pd.DataFrame({"raison_sociale": ["A"]}, index=[2]),
+                    pd.DataFrame({"raison_sociale": [None, None], "ca_total": [1.0, 2.0]}, index=[2, 3])):
+        report = audit(clients, settings=Settings(date_analyse=TODAY))
+        assert report.duplicates.empty and set(report.counts) == {"colonne_absente"}
+        assert len(clean(clients, settings=Settings(date_analyse=TODAY)).clients) == len(clients)
+
+
+def test_people_with_the_same_name_and_postal_code():
+    clients = pd.DataFrame({"prenom": ["Jean", "Jean"], "nom": ["Martin", "MARTIN"],
+                            "code_postal": ["75001", "75001"]}, index=[2, 3])
+    report = audit(clients, settings=Settings(date_analyse=TODAY))
+    assert report.duplicates["confiance"].tolist() == [92, 92]
+    assert report.duplicates["raison"].iloc[0] == "Nom identique une fois normalisé, même code postal"

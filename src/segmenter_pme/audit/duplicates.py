@@ -296,6 +296,8 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     # two people with different personal e-mails are two people
     fuzzy -= np.where(person & email_conflict, 15, 0)
     fuzzy -= np.where(person & ~same_cp, 10, 0)
+    # the same full name at the same postal code is likely one person, not a certainty (homonyms, parent/child)
+    fuzzy = np.where(person, np.minimum(fuzzy, 92), fuzzy)
     fuzzy = np.where(siren_conflict, np.minimum(fuzzy, 60), fuzzy)
     fuzzy = np.minimum(fuzzy, 97)
 
@@ -350,6 +352,8 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
 
 def find_duplicate_pairs(clients: pd.DataFrame, *, min_confidence: float = MIN_CONFIDENCE) -> pd.DataFrame:
     """Scored duplicate pairs of a client frame (see :func:`score_pairs` for the columns)."""
+    if len(clients) < 2:
+        return pd.DataFrame(columns=["ligne_a", "ligne_b", "confiance", "score_nom", "raison"])
     keys = match_keys(clients)
     return score_pairs(keys, candidate_pairs(keys), min_confidence=min_confidence)
 

@@ -105,6 +105,7 @@ def normalize_names(names: pd.Series) -> pd.DataFrame:
         s = s.str.replace(r"\s+", " ", regex=True).str.strip()
     cleaned = [_clean_tokens(t, words) for t in s.tolist()]
     return pd.DataFrame(
-        {"nom_normalise": [c[0] for c in cleaned], "mot_faible": [c[1] for c in cleaned]},
+        {"nom_normalise": pd.Series([c[0] for c in cleaned], index=names.index, dtype=object),
+         "mot_faible": pd.Series([c[1] for c in cleaned], index=names.index, dtype=bool)},
         index=names.index,
     )
