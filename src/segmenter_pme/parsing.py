@@ -194,7 +194,8 @@ def parse_counts(
                            message="Le nombre de commandes « {value} » est négatif. Corrigez la cellule.")
     issues += value_issues("nombre_decimal", frac, s, sheet=sheet, column=column, severity=WARNING,
                            message="Le nombre de commandes « {value} » n'est pas entier : il est arrondi.")
-    return vals.where(~neg).round(), issues
+    # half up, as a person rounds (2,5 → 3), not to the even number
+    return np.floor(vals.where(~neg) + 0.5), issues
 
 
 def parse_postal_codes(

@@ -118,7 +118,7 @@ def segment_warnings(summary: pd.DataFrame, settings) -> list[str]:
     for _, row in small.iterrows():
         out.append(
             f"Le segment « {row['Segment']} » ne pèse que {row['% base'] * 100:.1f} % de la base ".replace(".", ",", 1)
-            + f"({row['Clients']} clients) : moins de {settings.seuil_petit_segment:g} %, il ne justifie pas "
+            + f"({row['Clients']} client{'s' if row['Clients'] > 1 else ''}) : moins de {settings.seuil_petit_segment:g} %, il ne justifie pas "
             "d'actions propres. Traitez-le avec un segment voisin."
         )
     if len(rfm) > settings.max_segments:
