@@ -164,3 +164,16 @@ def test_table_totals_row_follows_the_kept_rows(tmp_path):
     assert out.tables["TClients"].ref == "A1:I6"
     assert out["H6"].value == "=SUBTOTAL(109,TClients[CA total])"
     assert out["H8"].value is None
+
+
+def test_audit_sheet_for_the_workbook_engine(tmp_path):
+    from segmenter_pme.audit.files import audit_sheet
+    from segmenter_pme.settings import Settings
+    from segmenter_pme.workbook import reader
+
+    p = workbook(tmp_path / "clients.xlsx")
+    values = reader.read_values(p)
+    name, guess = reader.locate(values)["clients"]
+    data = reader.read_table(values[name], name, guess)
+    report = audit_sheet(data, settings=Settings(date_analyse=dt.date(2025, 6, 1)))
+    assert report.counts["doublon"] == 1 and report.problems["sheet"].eq("Clients").all()

@@ -110,6 +110,21 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets)
 
 
+def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
+                settings: Settings | None = None) -> AuditReport:
+    """The audit of a client table the workbook engine has already read — for ``run`` to fill « Qualité ».
+
+    Usage: ``layout.write_report_sheets(wb, result, audit=audit_sheet(clients, invoices, settings=settings))``.
+    """
+    settings = settings or Settings()
+    prepared = prepare_clients(clients.frame, sheet=clients.sheet, mapping=clients.mapping)
+    if invoices is not None and not invoices.frame.empty:
+        prepared.invoice_orders = invoice_orders(prepared.clients, invoices.frame, sheet=invoices.sheet,
+                                                 mapping=invoices.mapping, analysis_date=settings.date_analyse)
+    return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
+                 sheet=prepared.sheet, columns=prepared.columns)
+
+
 def _audit(base: LoadedBase) -> AuditReport:
     p = base.prepared
     return audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
