@@ -225,3 +225,12 @@ def test_invoice_only_workbook(tmp_path, capsys):
     code, out, err = cli(capsys, "run", str(p), "--date", "2025-12-31")
     assert code == 0, err
     assert "créée à partir des factures" in out
+
+
+def test_folder_that_is_a_file(tmp_path, capsys):
+    f = tmp_path / "fichier"
+    f.write_text("x")
+    code, out, err = cli(capsys, "template", str(f / "sous-dossier"))
+    assert_clean_error(code, err, "Impossible de créer le dossier")
+    code, out, err = cli(capsys, "demo", str(f))
+    assert_clean_error(code, err, "Impossible de créer le dossier")

@@ -20,7 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .errors import SegmenterError
+from .errors import SegmenterError, WorkbookError
 
 app = typer.Typer(
     name="segmenter",
@@ -144,14 +144,13 @@ def demo(
     from .workbook.templates import DEMO_DATE, DEMO_NAME, build_demo_workbook
 
     started = time.perf_counter()
+    from .workbook.files import atomic_write
+
     target = Path(dossier) / DEMO_NAME
+    _make_folder(dossier)
     with _progress(not _State.quiet) as step:
         step("Création du classeur de démonstration")
-        if target.exists():
-            from .workbook.files import check_not_open
-
-            check_not_open(target)
-        build_demo_workbook(target)
+        atomic_write(target, build_demo_workbook, backup=False)
         report = run_workbook(target, analysis_date=DEMO_DATE, progress=step, backup=False)
     _report(report, started)
 
@@ -165,7 +164,7 @@ def template(
     from .workbook.files import atomic_write
 
     target = Path(dossier) / TEMPLATE_NAME
-    Path(dossier).mkdir(parents=True, exist_ok=True)
+    _make_folder(dossier)
     if target.exists():
         raise SegmenterError(
             f"« {target} » existe déjà : il n'a pas été remplacé. Choisissez un autre dossier ou supprimez-le."
@@ -174,6 +173,13 @@ def template(
     if not _State.quiet:
         out.print(f"Modèle vierge : [bold]{target}[/bold] — remplissez la feuille « Clients » puis lancez "
                   f"« segmenter run {target} ».")
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise WorkbookError(f"Impossible de créer le dossier « {folder} » : {err.strerror or err}.") from None
 
 
 def _mount_subapps() -> None:

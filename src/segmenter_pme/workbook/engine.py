@@ -111,9 +111,12 @@ def _has_rich_text(path: Path) -> bool:
             if name is None:
                 return False
             with zf.open(name) as fh:
+                tail = b""
                 while chunk := fh.read(1 << 20):
-                    if b"<r>" in chunk or b"<r " in chunk:
+                    window = tail + chunk
+                    if b"<r>" in window or b"<r " in window:
                         return True
+                    tail = window[-3:]
     except (zipfile.BadZipFile, OSError):
         return False
     return False
@@ -157,7 +160,13 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
 
     progress("Ouverture du classeur")
     keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
-    reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent)
+    try:
+        reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent)
+    except OSError as err:
+        raise WorkbookError(
+            f"Impossible d'écrire dans le dossier « {target.parent} » ({err.strerror or err}) : choisissez un "
+            "dossier où vous avez le droit d'écrire (option -o)."
+        ) from None
     try:
         wb = load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name)
     finally:
