@@ -104,7 +104,7 @@ def speed(n_clients: int, seed: int = 11) -> dict[str, float]:
     result = clean(df, pairs=report.pairs, repairs=report.repairs, settings=settings)
     clean_s = time.perf_counter() - t
     return {"clients": len(df), "generation_s": gen, "audit_s": audit_s, "nettoyage_s": clean_s,
-            "problemes": len(report.problems), "groupes": report.duplicates["groupe"].nunique(),
+            "problemes": sum(report.counts.values()), "groupes": report.duplicates["groupe"].nunique(),
             "fusionnes": result.merged_rows, "inactifs": result.inactive_rows, "score": report.score}
 
 
