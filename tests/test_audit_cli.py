@@ -177,3 +177,16 @@ def test_audit_sheet_for_the_workbook_engine(tmp_path):
     data = reader.read_table(values[name], name, guess)
     report = audit_sheet(data, settings=Settings(date_analyse=dt.date(2025, 6, 1)))
     assert report.counts["doublon"] == 1 and report.problems["sheet"].eq("Clients").all()
+
+
+def test_settings_come_from_the_parametres_sheet(tmp_path):
+    from segmenter_pme import layout
+    from segmenter_pme.settings import Settings
+
+    p = workbook(tmp_path / "clients.xlsx")
+    wb = openpyxl.load_workbook(p)
+    layout.write_settings_sheet(wb, Settings(seuil_doublons=99.0, inactivite_annees=10.0))
+    wb.save(p)
+    run = clean_file(p, analysis_date=dt.date(2025, 6, 1))
+    assert run.result.merged_rows == 0 and run.result.inactive_rows == 0
+    assert run.report.counts["doublon_possible"] == 1  # still shown by the audit, not merged
