@@ -339,3 +339,21 @@ def test_chartsheet_and_hidden_sheet_are_kept(tmp_path):
     assert wb.sheetnames[:5] == ["Accueil", "Clients", "Graphique", "Graphe CA", "Cachée"]
     assert len(wb["Graphe CA"]._charts) == 1
     assert wb["Cachée"].sheet_state == "hidden" and wb["Cachée"]["A1"].value == "secret"
+
+
+def test_created_and_appended_clients_carry_their_names(tmp_path):
+    path = invoices_workbook(tmp_path / "ventes.xlsx")
+    run(path, analysis_date=DATE)
+    ws = openpyxl.load_workbook(path)["Clients"]
+    assert ws["B1"].value == "Entreprise" and ws["B2"].value == "Société C001"
+
+    path = rich_workbook(tmp_path / "both.xlsx")
+    wb = openpyxl.load_workbook(path)
+    f = wb.create_sheet("Factures")
+    f.append(["Code client", "Client", "Date", "Montant HT"])
+    f.append(["C999", "Nouvelle Société", dt.date(2025, 12, 12), 800.0])
+    wb.save(path)
+    run(path, analysis_date=DATE)
+    ws = openpyxl.load_workbook(path)["Clients"]
+    row = 4 + len(CLIENTS)
+    assert (ws.cell(row, 1).value, ws.cell(row, 2).value) == ("C999", "Nouvelle Société")

@@ -201,10 +201,12 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         appended_labels = [lb for lb in result.output.index if lb not in clients.frame.index]
         row_map = _append_rows(clients, appended_labels)
         appended = len(appended_labels)
-        writer.write_outputs(wb, clients, result, row_map=row_map)
+        names = client_names(result, invoices.frame if invoices is not None else None) if appended else None
+        writer.write_outputs(wb, clients, result, row_map=row_map, names=names)
         clients_sheet = clients.sheet
     else:
-        clients_sheet, inject_clients = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"))
+        clients_sheet, inject_clients = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"),
+                                                             names=client_names(result, invoices.frame))
         created = True
         appended = len(result.output)
     layout.write_report_sheets(wb, result)
@@ -262,7 +264,7 @@ def _append_rows(data: reader.SheetData, labels: list) -> dict:
     return {label: start + i for i, label in enumerate(labels)}
 
 
-def create_clients_sheet(wb, result, title: str = "Clients"):
+def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | None = None):
     """A « Clients » sheet made from the invoice lines, as an Excel Table with our columns.
 
     openpyxl writes the header and one styled row; the rows are streamed at save
@@ -272,6 +274,10 @@ def create_clients_sheet(wb, result, title: str = "Clients"):
     from openpyxl.utils import get_column_letter
     ws = wb.create_sheet(title, 0)
     frame = result.clients
+    if names is not None and "Entreprise" not in frame.columns and names.notna().any():
+        # invoice lines name the client: a client list without names would be of little use
+        frame = frame.copy()
+        frame.insert(1, "Entreprise", names.reindex(frame.index))
     # Code RFM is text (545, not a number), as in the user's sheet
     if "Code RFM" in frame.columns:
         frame = frame.assign(**{"Code RFM": frame["Code RFM"].astype(object).map(
@@ -379,7 +385,7 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
         writer.write_outputs(wb, data, result)
         clients_sheet = sheet_name
     else:
-        clients_sheet, inject_clients = create_clients_sheet(wb, result)
+        clients_sheet, inject_clients = create_clients_sheet(wb, result, names=client_names(result, frame))
         created = True
     layout.write_report_sheets(wb, result)
     timings["ecriture"] = time.perf_counter() - t0
@@ -395,6 +401,33 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     timings["enregistrement"] = time.perf_counter() - t0
     return RunReport(path, target, saved, result, clients_sheet, sheet_name if shape == "factures" else None,
                      created, len(result.output) if created else 0, timings)
+
+
+def client_names(result, invoices: pd.DataFrame | None) -> pd.Series | None:
+    """Company name of each client (index of ``result.output``) as the invoice lines spell it.
+
+    Invoice lines carry the client's name next to its code; the clients made
+    from them (a created « Clients » sheet, clients appended to the user's
+    table) get it, the first one met for each code.
+    """
+    features = getattr(result, "features", None)
+    if features is None:
+        return None
+    known = None
+    if "raison_sociale" in features.columns:
+        known = features["raison_sociale"].astype(object).where(features["raison_sociale"].notna(), None)
+    cols = getattr(result, "invoice_columns", None) or {}
+    key, name = cols.get("client_id"), cols.get("raison_sociale")
+    if invoices is None or not key or not name or "client_id" not in features.columns \
+            or key not in invoices.columns or name not in invoices.columns:
+        return known
+    pairs = invoices[[key, name]].dropna()
+    if pairs.empty:
+        return known
+    lookup = pairs.assign(_k=pairs[key].astype(str).str.strip()).drop_duplicates("_k").set_index("_k")[name]
+    keys = features["client_id"].astype(object).map(lambda v: None if v is None or v != v else str(v).strip())
+    from_invoices = keys.map(lookup).astype(object)
+    return from_invoices if known is None else known.where(known.notna(), from_invoices)
 
 
 def _previous_workbook(target: Path):

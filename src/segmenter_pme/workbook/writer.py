@@ -72,7 +72,8 @@ def _cell_value(v: Any) -> Any:
     return str(v)
 
 
-def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None = None) -> dict[str, int]:
+def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None = None,
+                  names: pd.Series | None = None) -> dict[str, int]:
     """Write ``result.output`` (and the appended clients) into ``data.sheet``; returns our columns."""
     ws = wb[data.sheet]
     hr = data.header_row
@@ -99,12 +100,15 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
 
     # appended clients (found only in the invoices): the user's key columns get their values too
     appended = [label for label in out.index if label not in data.frame.index]
+    name_header = (getattr(result, "client_columns", None) or {}).get("raison_sociale")
     for label in appended:
         row = row_map.get(label, label)
         src = result.clients.loc[label]
         for header, col in data.columns.items():
             if header in src.index:
                 v = _cell_value(src[header])
+                if v is None and header == name_header and names is not None and label in names.index:
+                    v = _cell_value(names.at[label])
                 if v is not None:
                     cell = ws.cell(row, col, v)
                     _format_like_above(ws, cell, row, col, data.header_row)
