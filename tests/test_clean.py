@@ -128,3 +128,13 @@ def test_invariant_with_missing_amounts_and_lower_threshold():
     assert result.clients["ca_total"].sum() + inactive_ca == pytest.approx(clients["ca_total"].sum())
     pd.testing.assert_frame_equal(restore(result).astype(object), clients.sort_index().astype(object),
                                   check_dtype=False)
+
+
+def test_a_low_threshold_reaches_weaker_pairs():
+    clients = pd.DataFrame({"raison_sociale": ["Boulangerie Martin", "Boulangerie Morin"],
+                            "code_postal": ["69001", "69001"], "ca_total": [1.0, 2.0]}, index=[2, 3])
+    assert clean(clients, settings=SETTINGS).merged_rows == 0
+    low = clean(clients, settings=SETTINGS, threshold=70)
+    assert low.merged_rows == 1 and low.clients["ca_total"].tolist() == [3.0]
+    report = audit(clients, settings=Settings(date_analyse=TODAY, seuil_doublons=70))
+    assert report.counts == {"doublon": 1, "colonne_absente": 2}  # no sector, no last purchase

@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..settings import Settings
 from .checks import _blank, inactive_clients
-from .duplicates import find_duplicate_pairs, group_duplicates
+from .duplicates import MIN_CONFIDENCE, find_duplicate_pairs, group_duplicates
 
 MOTIF_DOUBLON = "Doublon fusionné"
 MOTIF_AVANT_FUSION = "Fiche principale avant fusion"
@@ -160,7 +160,7 @@ def clean(
     analysis_date = analysis_date or settings.date_analyse or dt.date.today()
     threshold = settings.seuil_doublons if threshold is None else threshold
     if pairs is None:
-        pairs = find_duplicate_pairs(clients)
+        pairs = find_duplicate_pairs(clients, min_confidence=min(MIN_CONFIDENCE, threshold))
     repairs = repairs if repairs is not None else pd.DataFrame(columns=["champ", "row", "avant", "apres", "code"])
 
     original = clients

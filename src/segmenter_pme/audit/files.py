@@ -152,6 +152,9 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
     """Write a cleaned copy of ``path`` (default ``NOM.nettoye.xlsx``); the input is never modified."""
     base = load_base(path, sheet=sheet, analysis_date=analysis_date)
     target = _check_output(base.path, Path(output) if output is not None else default_clean_output(base.path))
+    if threshold is not None:
+        # the audit's pairs must reach down to the threshold asked on the command line
+        base.settings = base.settings.replace(seuil_doublons=threshold)
     report = _audit(base)
     p = base.prepared
     result = clean(p.clients, pairs=report.pairs, repairs=report.repairs, settings=base.settings,

@@ -162,8 +162,9 @@ def audit(
     n = len(clients)
     threshold = settings.seuil_doublons
 
-    pairs = find_duplicate_pairs(clients, min_confidence=MIN_CONFIDENCE)
-    groups = group_duplicates(pairs, clients, threshold=AUDIT_GROUP_THRESHOLD)
+    pairs = find_duplicate_pairs(clients, min_confidence=min(MIN_CONFIDENCE, threshold))
+    # everything « Nettoyer » would merge is shown, even under a threshold lowered below 85
+    groups = group_duplicates(pairs, clients, threshold=min(AUDIT_GROUP_THRESHOLD, threshold))
     dup_problems = _duplicate_problems(groups, clients, threshold, sheet=sheet, columns=columns)
 
     inactive = checks.inactive_clients(clients, analysis_date, settings.inactivite_annees)
