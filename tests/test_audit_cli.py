@@ -139,6 +139,7 @@ def test_french_csv(tmp_path):
     p.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     report, _ = audit_file(p, analysis_date=dt.date(2025, 6, 1))
     assert report.counts["doublon"] == 1 and report.counts["client_inactif"] == 1
+    assert report.counts["code_postal_zero_perdu"] == 1 and "date_texte" not in report.counts
     run = clean_file(p, analysis_date=dt.date(2025, 6, 1))
     assert run.output.name == "clients.nettoye.xlsx"
     wb = openpyxl.load_workbook(run.output)

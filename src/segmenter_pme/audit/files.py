@@ -103,6 +103,9 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     if analysis_date is not None:
         settings = settings.replace(date_analyse=analysis_date)
     prepared = prepare_clients(data.frame, sheet=data.sheet, mapping=mapping)
+    if kind == "csv":
+        # a CSV has no cell types: a date in it is text by nature, not Excel damage
+        prepared.raw = prepared.raw.drop(columns=["date_premier_achat", "date_dernier_achat"], errors="ignore")
     if invoices is not None and not invoices.frame.empty:
         prepared.invoice_orders = invoice_orders(
             prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
