@@ -90,6 +90,11 @@ def test_csv_gives_a_new_workbook_beside_it(tmp_path):
     assert ws["F2"].value == pytest.approx(15400.5) and "€" in ws["F2"].number_format
     assert ws["D2"].value == dt.datetime(2025, 11, 20) and ws["D2"].number_format == "dd/mm/yyyy"
     assert ws["G4"].value == "01000"
+    # rows below the first are streamed: same types and formats
+    assert ws["F5"].value == pytest.approx(8900.0) and ws["F5"].number_format == ws["F2"].number_format
+    assert ws["D7"].value == dt.datetime(2025, 10, 5) and ws["D7"].number_format == "dd/mm/yyyy"
+    assert isinstance(ws["L7"].value, str) and ws["M7"].value == report.result.output.loc[7, "Segment RFM"]
+    assert ws.max_row == 7 and ws.auto_filter.ref == "A1:R7"
     assert ws.freeze_panes == "A2"
     assert {"Synthèse", "Plan d'actions", "Qualité", "Paramètres"} <= set(wb.sheetnames)
 

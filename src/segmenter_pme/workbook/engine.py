@@ -8,6 +8,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Callable
 
 import pandas as pd
@@ -378,11 +379,20 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
         for row in previous_plan:
             plan.append(list(row))
     created = False
+    inject = {}
     if shape == "clients":
-        # clients CSVs are small: write them through openpyxl, with our columns
-        _write_rows_openpyxl(ws, out_frame)
+        # openpyxl writes the headers and the first row (styles, filter, our names); the rows are streamed
         data.columns = {c: j for j, c in enumerate(out_frame.columns, start=1)}
-        writer.write_outputs(wb, data, result)
+        first = SimpleNamespace(output=result.output.iloc[:1], clients=result.clients.iloc[:1],
+                                client_columns=result.client_columns)
+        ours = writer.write_outputs(wb, data, first)
+        combined = out_frame.copy()
+        for name, col in sorted(ours.items(), key=lambda kv: kv[1]):
+            values = result.output[name].reindex(out_frame.index)
+            if name == "Code RFM":
+                values = values.astype(object).map(lambda v: None if v is None or v != v else str(v))
+            combined[ws.cell(1, col).value] = values
+        inject[sheet_name] = fastsheet.injector(combined, first_row=2)
         clients_sheet = sheet_name
     else:
         clients_sheet, inject_clients = create_clients_sheet(wb, result, names=client_names(result, frame))
@@ -390,10 +400,12 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     layout.write_report_sheets(wb, result)
     timings["ecriture"] = time.perf_counter() - t0
 
+    if shape == "factures":
+        inject[sheet_name] = fastsheet.injector(out_frame, first_row=2)
+    if created:
+        inject[clients_sheet] = inject_clients
+
     def write(tmp: Path) -> None:
-        inject = {sheet_name: fastsheet.injector(out_frame, first_row=2)} if shape == "factures" else {}
-        if created:
-            inject[clients_sheet] = inject_clients
         saving.save_workbook(wb, tmp, inject)
 
     progress("Enregistrement")
@@ -485,14 +497,3 @@ def _write_header_and_sample(ws, frame: pd.DataFrame) -> None:
 def _looks_amount(header: str) -> bool:
     h = hdr.normalize_header(header)
     return any(w in h for w in ("montant", "ca", "total", "prix", "ht", "ttc", "chiffre"))
-
-
-def _write_rows_openpyxl(ws, frame: pd.DataFrame) -> None:
-    fmts = [ws.cell(2, j).number_format for j in range(1, frame.shape[1] + 1)]
-    for r, row in enumerate(frame.itertuples(index=False), start=2):
-        for j, v in enumerate(row, start=1):
-            v = writer._cell_value(v)
-            c = ws.cell(r, j)
-            c.value = v
-            if fmts[j - 1] != "General":
-                c.number_format = fmts[j - 1]
