@@ -135,7 +135,8 @@ def test_french_csv(tmp_path):
     lines = ["Code client;Société;CP;Dernier achat;Nb commandes;CA HT",
              "C1;Ets Dupont SARL;1000;31/12/2024;3;1 234,50",
              "C2;DUPONT;01000;15/11/2024;2;100,00",
-             "C3;Garage Léon;75001;01/01/2019;1;50,00"]
+             "C3;Garage Léon;75001;01/01/2019;1;50,00",
+             "C4;Imprimerie Morel;69003;02/05/2025;7;2 500,00"]
     p.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
     report, _ = audit_file(p, analysis_date=dt.date(2025, 6, 1))
     assert report.counts["doublon"] == 1 and report.counts["client_inactif"] == 1
@@ -144,7 +145,8 @@ def test_french_csv(tmp_path):
     assert run.output.name == "clients.nettoye.xlsx"
     wb = openpyxl.load_workbook(run.output)
     _, kept = _rows(wb["Clients"])
-    assert [(r["Code client"], r["CA HT"]) for r in kept] == [("C1", 1334.5)]
+    assert [(r["Code client"], r["CA HT"]) for r in kept] == [("C1", 1334.5), ("C4", 2500)]
+    assert kept[1]["Dernier achat"] == dt.datetime(2025, 5, 2) and kept[1]["CP"] == "69003"
 
 
 def test_table_totals_row_follows_the_kept_rows(tmp_path):

@@ -276,6 +276,9 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
     # cells whose value the cleaning changed: merged rows and Excel repairs
     changed: dict[tuple, object] = {}
     merged_rows = (set(result.merges["principal"]) if len(result.merges) else set()) & set(cleaned.index)
+    if base.kind == "csv":
+        # a CSV's cells are all text: the workbook gets the parsed values (dates, amounts)
+        merged_rows = set(cleaned.index)
     if merged_rows:
         merged = cleaned.loc[sorted(merged_rows)]
         for name in merged.columns:
