@@ -398,6 +398,9 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
         clients_sheet, inject_clients = create_clients_sheet(wb, result, names=client_names(result, frame))
         created = True
     layout.write_report_sheets(wb, result)
+    for name in layout.REPORT_SHEETS:  # a new workbook: data first, then our sheets in reading order
+        if name in wb.sheetnames:
+            wb.move_sheet(name, len(wb.sheetnames) - 1 - wb.sheetnames.index(name))
     timings["ecriture"] = time.perf_counter() - t0
 
     if shape == "factures":
