@@ -8,6 +8,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from segmenter_pme.errors import SegmenterError
 from segmenter_pme.fields import OUTPUT_COLUMNS
 from segmenter_pme.workbook import backup_path, run
 from wbfactory import CLIENTS, HEADERS, invoices_workbook, rich_workbook, snapshot
@@ -357,3 +358,29 @@ def test_created_and_appended_clients_carry_their_names(tmp_path):
     ws = openpyxl.load_workbook(path)["Clients"]
     row = 4 + len(CLIENTS)
     assert (ws.cell(row, 1).value, ws.cell(row, 2).value) == ("C999", "Nouvelle Société")
+
+
+def test_never_writes_over_notes_beside_the_table(tmp_path):
+    path = rich_workbook(tmp_path / "notes.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Clients"]["K5"] = "Appeler Martin en janvier"
+    wb.save(path)
+    before = path.read_bytes()
+    with pytest.raises(SegmenterError, match="la cellule K5 n'est pas vide"):
+        run(path, analysis_date=DATE)
+    assert path.read_bytes() == before
+
+
+def test_our_stale_cells_are_cleared_but_not_what_follows(tmp_path):
+    path = rich_workbook(tmp_path / "c.xlsx", table=False)
+    run(path, analysis_date=DATE)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Clients"]
+    for c in range(1, 9):  # the user empties the last client's row (C008)
+        ws.cell(11, c).value = None
+    ws["L20"] = "note sous le tableau"
+    wb.save(path)
+    run(path, analysis_date=DATE)
+    ws = openpyxl.load_workbook(path)["Clients"]
+    assert ws["L20"].value == "note sous le tableau"
+    assert all(ws.cell(11, c).value is None for c in range(9, 9 + len(OUTPUT_COLUMNS)))

@@ -81,6 +81,7 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
     plan = plan_output_columns(data, user_headers)
     out = result.output
     row_map = row_map or {}
+    _check_free(ws, data, plan, max([data.last_data_row, *(row_map.get(lb, lb) for lb in out.index)]))
 
     # header cells, styled like the user's header so the table reads as one
     model = ws.cell(hr, data.last_user_col) if data.last_user_col else None
@@ -130,16 +131,16 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
 
     written = {row_map.get(label, label) for label in labels}
     last_row = max([data.last_data_row, *written])
-    # rows that held a client on the previous run but not now: clear our cells, not theirs
+    # rows that held a client on the previous run but not now: clear our cells, not theirs;
+    # below the data, stop at the first row where our columns are empty (what follows is not ours)
     for r in range(data.header_row + 1, max(ws.max_row, last_row) + 1):
-        if r in written:
+        if r in written or (data.total_row is not None and r == data.total_row):
             continue
-        if data.total_row is not None and r == data.total_row:
-            continue
-        for _, col in cols:
-            c = ws.cell(r, col) if ws._cells.get((r, col)) is not None else None
-            if c is not None and c.value is not None:
-                c.value = None
+        filled = [c for c in (ws._cells.get((r, col)) for _, col in cols) if c is not None and c.value is not None]
+        if r > last_row and not filled:
+            break
+        for c in filled:
+            c.value = None
 
     first_col = min(col for col, _ in plan.values())
     last_col = max(col for col, _ in plan.values())
@@ -149,6 +150,28 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
     if ws.freeze_panes is None:
         ws.freeze_panes = f"A{hr + 1}"
     return {name: col for name, (col, _) in plan.items()}
+
+
+def _check_free(ws, data: SheetData, plan, last_row: int) -> None:
+    """Refuse to write our new columns over anything of the user's (notes beside the table…)."""
+    existing = set(data.output_columns.values())
+    new_cols = {col for col, _ in plan.values() if col not in existing}
+    if not new_cols:
+        return
+    lo, hi = min(new_cols), max(new_cols)
+    taken = sorted((r, c) for (r, c), cell in ws._cells.items()
+                   if lo <= c <= hi and c in new_cols and data.header_row <= r <= last_row
+                   and cell.value is not None)
+    if taken:
+        r, c = taken[0]
+        from ..errors import WorkbookError
+
+        raise WorkbookError(
+            f"segmenter doit écrire ses {len(new_cols)} colonnes de résultats dans la feuille « {data.sheet} », "
+            f"à droite de vos colonnes (de {get_column_letter(lo)} à {get_column_letter(hi)}), mais la cellule "
+            f"{get_column_letter(c)}{r} n'est pas vide. Déplacez ce contenu ou insérez {len(new_cols)} colonnes "
+            "vides après votre tableau, puis relancez : rien n'a été modifié."
+        )
 
 
 def _format_like_above(ws, cell, row, col, header_row) -> None:
