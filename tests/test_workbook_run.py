@@ -384,3 +384,49 @@ def test_our_stale_cells_are_cleared_but_not_what_follows(tmp_path):
     ws = openpyxl.load_workbook(path)["Clients"]
     assert ws["L20"].value == "note sous le tableau"
     assert all(ws.cell(11, c).value is None for c in range(9, 9 + len(OUTPUT_COLUMNS)))
+
+
+def test_excel_style_sheet_xml_passes_through(tmp_path):
+    """Excel writes shared strings and ``x14ac:dyDescent`` on every row (prefix declared on its root)."""
+    import re
+    import zipfile
+
+    src = invoices_workbook(tmp_path / "src.xlsx", n=50)
+    path = tmp_path / "excel.xlsx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        strings: list[str] = []
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                xml = data.decode()
+                xml = xml.replace(
+                    "<worksheet ", '<worksheet xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+                    'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac" mc:Ignorable="x14ac" ', 1)
+                xml = re.sub(r'<row r="(\d+)"', r'<row r="\1" spans="1:6" x14ac:dyDescent="0.25"', xml)
+
+                def to_shared(m):
+                    strings.append(m.group(3))
+                    return f'<c{m.group(1)} t="s"{m.group(2)}><v>{len(strings) - 1}</v></c>'
+
+                xml = re.sub(r'<c([^>]*?) t="inlineStr"([^>]*)><is><t>([^<]*)</t></is></c>', to_shared, xml)
+                data = xml.encode()
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>')
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdS" Type="http://schemas.openxmlformats.'
+                                    b'org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                    b"</Relationships>")
+            zout.writestr(item, data)
+        sst = "".join(f"<si><t>{s}</t></si>" for s in strings)
+        zout.writestr("xl/sharedStrings.xml", '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                      f'count="{len(strings)}" uniqueCount="{len(strings)}">{sst}</sst>')
+    before = [r for r in openpyxl.load_workbook(path)["Ventes"].iter_rows(values_only=True)]
+    assert before[1][0] == "C001"
+    run(path, analysis_date=DATE)
+    after = [r for r in openpyxl.load_workbook(path)["Ventes"].iter_rows(values_only=True)]
+    assert after == before
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read("xl/worksheets/sheet2.xml" if "xl/worksheets/sheet2.xml" in zf.namelist() else
+                      "xl/worksheets/sheet1.xml").decode()
+    assert "x14ac:" not in xml.split("<sheetData")[1] or "xmlns:x14ac" in xml

@@ -106,6 +106,7 @@ def injectors(original: Path, sheets: list[str]) -> dict:
             orig_head, data, _ = split_sheetdata(orig_xml)
             del orig_xml
             data = _SST_CELL.sub(lambda m: _inline(m, sst), data)
+            data = _drop_prefixed_attributes(data)
             # openpyxl drops xl/metadata.xml: references to it would make Excel repair the file
             data = _META_ATTR.sub("", data)
             head, _, tail = split_sheetdata(xml)
@@ -119,6 +120,26 @@ def injectors(original: Path, sheets: list[str]) -> dict:
         return inject
 
     return {title: make(title) for title in sheets}
+
+
+_PREFIXED_ATTR = re.compile(r'\s(?!xml:)[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*="[^"]*"')
+_ROW_TAG = re.compile(r"<row\b[^>]*>")
+_C_TAG = re.compile(r"<c\b[^>]*>")
+
+
+def _drop_prefixed_attributes(data: str) -> str:
+    """Remove ``x14ac:dyDescent`` and the like from rows and cells.
+
+    Their prefixes are declared on the original ``<worksheet>`` element, not on
+    the one openpyxl writes: left in, the part would not even be well-formed.
+    They are rendering hints (row text descent) that Excel recomputes.
+    """
+    if not _PREFIXED_ATTR.search(data, 0, 200_000) and ":" not in data.replace("xml:space", ""):
+        return data
+    data = _ROW_TAG.sub(lambda m: _PREFIXED_ATTR.sub("", m.group(0)), data)
+    if re.search(r"<c\b[^>]*\s(?!xml:)[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*=", data):
+        data = _C_TAG.sub(lambda m: _PREFIXED_ATTR.sub("", m.group(0)), data)
+    return data
 
 
 def _inline(m: re.Match, sst: list[str]) -> str:
