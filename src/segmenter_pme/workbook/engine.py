@@ -157,7 +157,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
     client_sheet = found["clients"][0] if "clients" in found else None
     # every sheet we do not write into goes through untouched (and fast: openpyxl never loads its cells)
-    untouched = [n for n in values if n != client_sheet and n not in reader.OUR_SHEETS]
+    untouched = [n for n in values if n != client_sheet and n not in layout.REPORT_SHEETS]
 
     progress("Ouverture du classeur")
     keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"

@@ -21,8 +21,8 @@ from .. import headers as hdr
 from ..errors import InputDataError, MissingColumnError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
 
-#: sheets we write: never read as client or invoice data
-OUR_SHEETS = ("Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi")
+#: sheets we write (« Archives »: rows set aside by ``segmenter nettoyer``): never read as client or invoice data
+OUR_SHEETS = ("Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi", "Archives")
 OUTPUT_NAME = "_segmenter_sortie"  # hidden defined name locating our output header cells
 CALC_SUFFIX = " (calculée)"
 _OUR_HEADERS = set(OUTPUT_COLUMNS) | {c + CALC_SUFFIX for c in OUTPUT_COLUMNS}
