@@ -182,3 +182,12 @@ def test_rerun_on_the_csv_keeps_action_plan_edits(tmp_path):
     ws = openpyxl.load_workbook(xlsx)["Plan d'actions"]
     values = [c.value for r in ws.iter_rows() for c in r]
     assert "Relance faite le 12/01" in values
+
+
+def test_comma_separated_exports_use_decimal_points():
+    import pandas as pd
+
+    frame = pd.DataFrame({"Total": ["1234.56", "1,234.50", "12"]})
+    assert csvio.typed_columns(frame, decimal=".")["Total"].tolist() == pytest.approx([1234.56, 1234.5, 12.0])
+    assert csvio.typed_columns(pd.DataFrame({"Total": ["1.234", "2.5"]}), decimal=".")["Total"].tolist() == \
+        pytest.approx([1.234, 2.5])

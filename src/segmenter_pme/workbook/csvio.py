@@ -143,16 +143,18 @@ def _clean_headers(cols) -> list[str]:
 
 
 _NUM = re.compile(r"^\(?-?[0-9][0-9 \u00a0\u202f.]*(,[0-9]+)?\)?-?( ?€)?$")
+_NUM_POINT = re.compile(r"^\(?-?[0-9][0-9 \u00a0\u202f,]*(\.[0-9]+)?\)?-?( ?€)?$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
-def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset()) -> dict[str, pd.Series]:
+def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset(), decimal: str = ",") -> dict[str, pd.Series]:
     """Columns of ``df`` that are entirely French numbers or dates, converted.
 
     A column is converted only if every non-empty value converts, and never when
     a value has a leading zero (codes) or the column is in ``keep_text``; the
-    rest stays text, as the user typed it.
+    rest stays text, as the user typed it. ``decimal`` is ``","`` for French
+    files (``1 234,56``, ``1.234,56``) and ``"."`` for ``,``-separated ones.
     """
     out: dict[str, pd.Series] = {}
     for col in df.columns:
@@ -173,19 +175,22 @@ def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset()) -> dict[s
             if conv.notna().all():
                 out[col] = conv.reindex(s.index)
             continue
-        if sample.str.match(_NUM).all():
+        if sample.str.match(_NUM if decimal == "," else _NUM_POINT).all():
             # leading zeros and long digit strings are codes (postal code, SIRET, phone), not numbers
             if vals.str.match(r"^0\d").any() or vals.str.match(r"^\d{10,}$").any():
                 continue
             neg = vals.str.contains(r"^\(|-$|^-", regex=True)
             clean = vals.str.replace(r"[ \u00a0\u202f€()\-]", "", regex=True)
-            if clean.str.contains(r"\.\d{3}(?:\.|,|$)", regex=True).any():
-                clean = clean.str.replace(".", "", regex=False)
-            clean = clean.str.replace(",", ".", regex=False)
+            if decimal == ".":
+                clean = clean.str.replace(",", "", regex=False)
+            else:
+                if clean.str.contains(r"\.\d{3}(?:\.|,|$)", regex=True).any():
+                    clean = clean.str.replace(".", "", regex=False)
+                clean = clean.str.replace(",", ".", regex=False)
             num = pd.to_numeric(clean, errors="coerce")
             if num.notna().all():
                 num = num.where(~neg, -num)
-                if (num == np.floor(num)).all() and not vals.str.contains(",").any():
+                if (num == np.floor(num)).all() and not vals.str.contains(decimal, regex=False).any():
                     num = num.astype("int64")
                 out[col] = num.reindex(s.index)
     return out
