@@ -193,3 +193,24 @@ def test_settings_come_from_the_parametres_sheet(tmp_path):
     run = clean_file(p, analysis_date=dt.date(2025, 6, 1))
     assert run.result.merged_rows == 0 and run.result.inactive_rows == 0
     assert run.report.counts["doublon_possible"] == 1  # still shown by the audit, not merged
+
+
+@pytest.mark.parametrize("table, title_rows", [(False, 0), (True, 2)])
+def test_streamed_cleaning_of_big_sheets_writes_the_same_copy(tmp_path, monkeypatch, table, title_rows):
+    from segmenter_pme.audit import files as audit_files
+
+    p = workbook(tmp_path / "clients.xlsx", table=table, title_rows=title_rows)
+    slow = clean_file(p, tmp_path / "lent.xlsx", analysis_date=dt.date(2025, 6, 1))
+    monkeypatch.setattr(audit_files, "FAST_ROWS", 0)
+    fast = clean_file(p, tmp_path / "rapide.xlsx", analysis_date=dt.date(2025, 6, 1))
+    a, b = openpyxl.load_workbook(slow.output), openpyxl.load_workbook(fast.output)
+    assert a.sheetnames == b.sheetnames == ["Clients", "Notes", "Archives"]
+    for name in ("Clients", "Archives", "Notes"):
+        rows_a = [r for r in a[name].iter_rows(values_only=True) if any(v is not None for v in r)]
+        rows_b = [r for r in b[name].iter_rows(values_only=True) if any(v is not None for v in r)]
+        assert rows_a == rows_b, name
+    first = title_rows + 2
+    assert b["Clients"].cell(first, 5).number_format == "dd/mm/yyyy"
+    assert b["Clients"].cell(first + 1, 3).value == "07400"
+    if table:
+        assert b["Clients"].tables["TClients"].ref == a["Clients"].tables["TClients"].ref

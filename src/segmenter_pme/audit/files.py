@@ -162,10 +162,13 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
     p = base.prepared
     result = clean(p.clients, pairs=report.pairs, repairs=report.repairs, settings=base.settings,
                    threshold=threshold, archive_inactive=archive_inactive)
-    wb = _open(base, target)
-    _rewrite_clients(wb, base, result)
-    _append_archives(wb, base, result)
-    _save(wb, target)
+    if len(p.clients) >= FAST_ROWS and _fast_possible(base):
+        _clean_fast(base, result, target)
+    else:
+        wb = _open(base, target)
+        _rewrite_clients(wb, base, result)
+        _append_archives(wb, base, result)
+        _save(wb, target)
     return CleanRun(input=base.path, output=target, report=report, result=result,
                     kept=len(result.clients), archived=len(p.clients) - len(result.clients))
 
@@ -264,16 +267,19 @@ def _write_qualite(wb, base: LoadedBase, report: AuditReport) -> None:
     render(wb, build_qualite([], report, locate=locate, analysis_date=report.analysis_date))
 
 
-def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
-    """Kept rows moved up under the header, merged values and repairs written in, the rest emptied."""
+def _kept_rows(base: LoadedBase, result: CleanResult) -> tuple[list[list], set[int], set[int]]:
+    """The cleaned sheet's rows as cell values by Excel column (1-based, ``row[col - 1]``).
+
+    Original cell values, except the cells the cleaning changed (merged rows,
+    Excel repairs; every mapped cell of a CSV) which get the cleaned value.
+    Also returns the Excel columns to format as text and as dates.
+    """
     data = base.data
-    ws = wb[data.sheet]
     frame = data.frame
     columns = base.prepared.columns
     cleaned = result.clients
     header_of = {f: h for f, h in columns.items()}
     field_of = {h: f for f, h in columns.items()}
-    # cells whose value the cleaning changed: merged rows and Excel repairs
     changed: dict[tuple, object] = {}
     merged_rows = (set(result.merges["principal"]) if len(result.merges) else set()) & set(cleaned.index)
     if base.kind == "csv":
@@ -288,24 +294,38 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
     repairs = result.repairs[result.repairs["row"].isin(cleaned.index) & result.repairs["champ"].isin(header_of)]
     for row, name in zip(repairs["row"], repairs["champ"]):
         changed[(row, name)] = cleaned.at[row, name]
-    first = data.header_row + 1
-    kept = list(cleaned.index)
     text_cols = {data.columns[header_of[f]] for f in _TEXT_FIELDS if f in header_of and header_of[f] in data.columns}
     date_cols = {data.columns[header_of[f]] for f in ("date_premier_achat", "date_dernier_achat")
                  if f in header_of and header_of[f] in data.columns}
+    width = max(list(data.columns.values()) + list(data.output_columns.values()) + [1])
     # whole columns as lists: cell-by-cell lookups in a frame are slow
     position = {label: k for k, label in enumerate(frame.index)}
     values = {h: frame[h].tolist() for h in data.columns if h in frame.columns}
-    for i, r in enumerate(kept):
-        target_row = first + i
+    rows = []
+    for r in cleaned.index:
         k = position[r]
+        row = [None] * width
         for header, col in data.columns.items():
             name = field_of.get(header)
             if name is not None and (r, name) in changed:
-                value = _typed_cell(name, changed[(r, name)])
+                row[col - 1] = _typed_cell(name, changed[(r, name)])
             else:
-                value = _cell(values[header][k]) if header in values else None
-            cell = ws.cell(target_row, col)
+                row[col - 1] = _cell(values[header][k]) if header in values else None
+        rows.append(row)
+    return rows, text_cols, date_cols
+
+
+def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
+    """Kept rows moved up under the header, merged values and repairs written in, the rest emptied."""
+    data = base.data
+    ws = wb[data.sheet]
+    first = data.header_row + 1
+    kept = list(result.clients.index)
+    rows, text_cols, date_cols = _kept_rows(base, result)
+    for i, row in enumerate(rows):
+        for col in data.columns.values():
+            value = row[col - 1]
+            cell = ws.cell(first + i, col)
             cell.value = value
             if col in text_cols and value is not None:
                 cell.number_format = "@"
@@ -320,15 +340,20 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
     for row in range(first, first + len(kept)):
         for col in out_cols:
             ws.cell(row, col).value = None
+    _resize_table(ws, data, len(kept))
+
+
+def _resize_table(ws, data: reader.SheetData, n_kept: int) -> None:
+    """The Excel Table (and its Totals row), or the filter, shrinks to the kept rows."""
+    from openpyxl.utils import get_column_letter
+
+    first = data.header_row + 1
+    last_kept = max(first, first + n_kept - 1)
     table = data.table or next((t for t in reader.find_tables(ws) if t.min_row == data.header_row), None)
     if table is not None and table.name in ws.tables:
-        from openpyxl.utils import get_column_letter
-
-        # the Excel Table shrinks to the kept rows (a Totals row stays right under them)
         t = ws.tables[table.name]
         # reader.find_tables reads totals_rows from ws.tables.items(), whose values are refs: always 0
         totals = int(t.totalsRowCount or 0)
-        last_kept = max(first, first + len(kept) - 1)
         if totals and table.max_row != last_kept + 1:
             for col in range(table.min_col, table.max_col + 1):
                 src, dst = ws.cell(table.max_row, col), ws.cell(last_kept + 1, col)
@@ -339,19 +364,12 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
         if t.autoFilter is not None:
             t.autoFilter.ref = f"{left}{table.min_row}:{right}{last_kept}"
     elif ws.auto_filter.ref:
-        from openpyxl.utils import get_column_letter
-
-        ws.auto_filter.ref = f"A{data.header_row}:{get_column_letter(max(data.columns.values()))}" \
-                             f"{max(first, first + len(kept) - 1)}"
+        ws.auto_filter.ref = f"A{data.header_row}:{get_column_letter(max(data.columns.values()))}{last_kept}"
 
 
-def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
-    """Rows of « Archives »: the bookkeeping columns, then the user's columns with their cell values."""
-    from openpyxl.styles import Font, PatternFill
-
+def _archive_rows(base: LoadedBase, result: CleanResult) -> tuple[list[str], list[list]]:
+    """Headers and rows of « Archives »: the bookkeeping columns, then the user's columns with their cell values."""
     arch = result.archives
-    if arch.empty:
-        return
     data = base.data
     frame = data.frame
     columns = base.prepared.columns
@@ -360,27 +378,12 @@ def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
     book_headers = list(ARCHIVE_COLUMNS.values())
     name_field = next((f for f in ("raison_sociale", "nom", "client_id") if f in columns), None)
     headers = book_headers[:3] + ["Fusionné dans (client)"] + book_headers[3:] + user_headers
-    if ARCHIVES in wb.sheetnames:
-        ws = wb[ARCHIVES]
-        existing = [c.value for c in ws[1]]
-        if existing[: len(headers)] != headers:
-            raise WorkbookError(
-                f"La feuille « {ARCHIVES} » existe déjà avec d'autres colonnes : renommez-la avant de nettoyer."
-            )
-        start = ws.max_row + 1
-    else:
-        ws = wb.create_sheet(ARCHIVES)
-        for j, h in enumerate(headers, start=1):
-            c = ws.cell(1, j, h)
-            c.font = Font(bold=True)
-            c.fill = PatternFill("solid", fgColor="D9E1F2")
-        ws.freeze_panes = "A2"
-        start = 2
     merged_principals = set(result.merges["principal"]) if len(result.merges) else set()
     names = base.prepared.clients[name_field] if name_field else None
     position = {label: k for k, label in enumerate(frame.index)}
     values = {h: frame[h].tolist() for h in user_headers if h in frame.columns}
-    for i, rec in enumerate(arch.to_dict("records")):
+    rows = []
+    for rec in arch.to_dict("records"):
         r = rec["ligne_origine"]
         into = rec.get("fusionne_dans")
         into = None if into is None or (isinstance(into, float) and np.isnan(into)) else into
@@ -397,7 +400,98 @@ def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
                 row.append(_typed_cell(name, rec.get(name)))
             else:
                 row.append(_cell(values[h][position[r]]) if h in values else None)
+        rows.append([_cell(v) for v in row])
+    return headers, rows
+
+
+def _archives_sheet(wb, headers: list[str]):
+    """The « Archives » sheet (created with its header row) and the first free row."""
+    from openpyxl.styles import Font, PatternFill
+
+    if ARCHIVES in wb.sheetnames:
+        ws = wb[ARCHIVES]
+        existing = [c.value for c in ws[1]]
+        if existing[: len(headers)] != headers:
+            raise WorkbookError(
+                f"La feuille « {ARCHIVES} » existe déjà avec d'autres colonnes : renommez-la avant de nettoyer."
+            )
+        return ws, ws.max_row + 1
+    ws = wb.create_sheet(ARCHIVES)
+    for j, h in enumerate(headers, start=1):
+        c = ws.cell(1, j, h)
+        c.font = Font(bold=True)
+        c.fill = PatternFill("solid", fgColor="D9E1F2")
+    ws.freeze_panes = "A2"
+    return ws, 2
+
+
+def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
+    if result.archives.empty:
+        return
+    headers, rows = _archive_rows(base, result)
+    ws, start = _archives_sheet(wb, headers)
+    for i, row in enumerate(rows):
         for j, v in enumerate(row, start=1):
-            c = ws.cell(start + i, j, _cell(v))
-            if isinstance(c.value, dt.datetime):
+            c = ws.cell(start + i, j, v)
+            if isinstance(v, dt.datetime):
                 c.number_format = "dd/mm/yyyy"
+
+
+# ------------------------------------------------------------------ big sheets
+
+#: from this many client rows, the cleaned sheet and « Archives » are streamed
+#: into the saved file instead of going cell by cell through openpyxl
+FAST_ROWS = 20_000
+
+
+def _fast_possible(base: LoadedBase) -> bool:
+    """Streaming rewrites every row under the header: only when nothing else lives there."""
+    from ..workbook.passthrough import KEEP_ROWS
+
+    data = base.data
+    return (base.kind != "csv" and ARCHIVES not in base.sheets and data.header_row + 1 <= KEEP_ROWS
+            and data.total_row is None and data.last_used_row <= data.last_data_row)
+
+
+def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> None:
+    """The same cleaned copy as the openpyxl path, with the big sheets streamed by the workbook engine."""
+    from ..workbook import fastsheet, passthrough
+    from ..workbook.engine import load_openpyxl
+
+    data = base.data
+    keep_vba = base.kind == "xlsm" and target.suffix.lower() == ".xlsm"
+    untouched = [n for n in base.sheets if n not in (ARCHIVES, "Qualité")]
+    reduced, emptied = passthrough.reduced_copy(base.path, untouched, target.parent)
+    try:
+        wb = load_openpyxl(reduced, base.kind, keep_vba=keep_vba, name=base.path.name)
+    finally:
+        reduced.unlink()
+    if data.sheet not in emptied:
+        raise WorkbookError(f"La feuille « {data.sheet} » n'a pas pu être lue pour le nettoyage rapide.")
+    ws = wb[data.sheet]
+    first = data.header_row + 1
+    rows, text_cols, date_cols = _kept_rows(base, result)
+    # the first data row is the styled sample each column's cells copy
+    for col in text_cols:
+        ws.cell(first, col).number_format = "@"
+    for col in date_cols:
+        ws.cell(first, col).number_format = "dd/mm/yyyy"
+    width = len(rows[0]) if rows else 1
+    clients = pd.DataFrame(rows, columns=range(width), dtype=object)
+    inject = {data.sheet: fastsheet.injector(clients, first_row=first)}
+    _resize_table(ws, data, len(rows))
+    if not result.archives.empty:
+        headers, arch_rows = _archive_rows(base, result)
+        aws, _ = _archives_sheet(wb, headers)
+        sample = arch_rows[0]
+        for j, v in enumerate(sample, start=1):
+            c = aws.cell(2, j, v)
+            if isinstance(v, dt.datetime):
+                c.number_format = "dd/mm/yyyy"
+        inject[ARCHIVES] = fastsheet.injector(pd.DataFrame(arch_rows, dtype=object), first_row=2)
+    inject.update(passthrough.injectors(base.path, [n for n in emptied if n != data.sheet]))
+
+    from ..workbook import saving
+
+    files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=False,
+                       verify=files.verify_xlsx)
