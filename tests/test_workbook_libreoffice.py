@@ -31,12 +31,14 @@ def soffice_convert(soffice: str, src: Path, to: str, outdir: Path, infilter: st
     return out
 
 
-def test_workbook_made_by_libreoffice_from_a_french_csv(tmp_path, soffice):
-    csv = write_french_csv(tmp_path / "export.csv", FRENCH_CSV, encoding="utf-8")
+@pytest.mark.parametrize("encoding,charset", [("utf-8", 76), ("cp1252", 1)])
+def test_workbook_made_by_libreoffice_from_a_french_csv(tmp_path, soffice, encoding, charset):
+    csv = write_french_csv(tmp_path / "export.csv", FRENCH_CSV, encoding=encoding)
     lo_dir = tmp_path / "lo"
     lo_dir.mkdir()
-    # ; separator, " quotes, UTF-8 (76), from line 1, standard columns, French locale for 15 400,50
-    xlsx = soffice_convert(soffice, csv, "xlsx", lo_dir, infilter="CSV:59,34,76,1,,1036")
+    # ; separator, " quotes, charset (76 UTF-8, 1 Windows-1252), from line 1, French locale for 15 400,50
+    xlsx = soffice_convert(soffice, csv, "xlsx", lo_dir, infilter=f"CSV:59,34,{charset},1,,1036")
+    assert openpyxl.load_workbook(xlsx)["export"]["B7"].value == "Hôtel du Lac"
     report = run(xlsx, analysis_date=DATE)
     assert len(report.result.output) == 6
     assert report.result.features["ca_total"].max() == pytest.approx(15400.5)
