@@ -148,7 +148,8 @@ _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
 
 
-def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset(), decimal: str = ",") -> dict[str, pd.Series]:
+def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset(),
+                  decimal: str = ",") -> dict[str, pd.Series]:
     """Columns of ``df`` that are entirely French numbers or dates, converted.
 
     A column is converted only if every non-empty value converts, and never when

@@ -3,10 +3,11 @@
 openpyxl loads every cell as an object (slow on big invoice sheets) and
 rewrites what it understands, dropping some cell-level details (value
 metadata, phonetic runs, unknown attributes). For the sheets we do not write
-into, we let openpyxl load a copy whose ``<sheetData>`` is empty — it still
-sees and rewrites everything else of the sheet (columns, filters, tables,
-validations, conditional formats, drawings) — and after it saved, we put the
-original ``<sheetData>`` back. Shared strings are turned into inline strings,
+into, we let openpyxl load a copy whose ``<sheetData>`` keeps only the top
+rows — it still sees and rewrites everything else of the sheet (columns,
+filters, tables, validations, conditional formats, drawings) — and while it
+saves (:func:`saving.save_workbook`), the original ``<sheetData>`` goes back
+in. Shared strings are turned into inline strings,
 because openpyxl rewrites the shared-string table; style indices stay valid
 because openpyxl keeps the cell formats (``cellXfs``) in their original order.
 """
