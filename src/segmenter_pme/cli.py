@@ -105,6 +105,11 @@ def _report(report, started: float) -> None:
     pareto = getattr(report.result, "pareto", None)
     if pareto is not None and getattr(pareto, "sentence", None):
         out.print(pareto.sentence)
+    warnings = list(getattr(report.result, "warnings", []) or [])
+    for w in warnings[:5]:  # the full list is in « Synthèse »
+        out.print(Text("• " + str(w)), highlight=False)
+    if len(warnings) > 5:
+        out.print(f"… et {len(warnings) - 5} autres remarques dans la feuille « Synthèse ».")
     n = len(report.result.output)
     out.print(f"{_fr_int(n)} clients segmentés en {time.perf_counter() - started:.1f} s.".replace(".", ",", 1))
     if report.created_clients_sheet:
