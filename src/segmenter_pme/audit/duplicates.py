@@ -267,7 +267,10 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     # or pairs an exact key already links (the name then adds confidence)
     keyed = same_siren | same_email | same_phone
     residual = np.full(len(pairs), 100.0)
+    one_word = ~keys["nom_normalise"].str.contains(" ", regex=False).to_numpy(dtype=bool)
     check = (name_score >= 70) & (name_score < 100) & (glued < 100) & ((name_score >= 75) | keyed)
+    # two one-word names: the distinctive part is the whole name, already scored
+    check &= ~(one_word[i] & one_word[j])
     for k in np.flatnonzero(check):
         residual[k] = _residual_score(na[k], nb[k])
     extra_word = residual < 0
@@ -396,7 +399,8 @@ def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: f
         return pd.DataFrame(columns=cols)
     # a group never holds two different SIRENs: a weaker link (a name, a shared
     # phone) through a third row cannot merge two registered companies
-    keys = match_keys_ids(clients)
+    linked = pd.unique(np.concatenate([strong["ligne_a"].to_numpy(), strong["ligne_b"].to_numpy()]))
+    keys = match_keys_ids(clients.loc[linked])
     sirens: dict = {}
     parent: dict = {}
 
