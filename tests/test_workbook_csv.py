@@ -191,3 +191,24 @@ def test_comma_separated_exports_use_decimal_points():
     assert csvio.typed_columns(frame, decimal=".")["Total"].tolist() == pytest.approx([1234.56, 1234.5, 12.0])
     assert csvio.typed_columns(pd.DataFrame({"Total": ["1.234", "2.5"]}), decimal=".")["Total"].tolist() == \
         pytest.approx([1.234, 2.5])
+
+
+def test_more_invoice_lines_than_a_sheet_holds(tmp_path, monkeypatch):
+    from segmenter_pme.workbook import engine
+
+    monkeypatch.setattr(engine, "EXCEL_MAX_ROWS", 50)
+    lines = ["Code client;Date;Montant HT"] + [f"C{i % 7};{1 + i % 28:02d}/03/2025;{10 + i},00" for i in range(80)]
+    p = tmp_path / "gros.csv"
+    p.write_text("\r\n".join(lines), encoding="cp1252")
+    report = run(p, analysis_date=DATE)
+    assert "ne sont pas recopiées" in report.warnings[0]
+    wb = openpyxl.load_workbook(report.output)
+    assert "Factures" not in wb.sheetnames and wb["Clients"].max_row == 8
+    assert report.result.features["nb_commandes"].sum() == 80 or len(report.result.output) == 7
+
+    clients = ["Code client;Entreprise;Date dernier achat;Nombre commandes;CA total"]
+    clients += [f"C{i};Société {i};01/03/2025;2;100,00" for i in range(60)]
+    p = tmp_path / "clients.csv"
+    p.write_text("\r\n".join(clients), encoding="cp1252")
+    with pytest.raises(WorkbookError, match="Découpez le fichier"):
+        run(p, analysis_date=DATE)

@@ -339,6 +339,8 @@ def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict]:
     return frame, best[0], best[1]
 
 
+EXCEL_MAX_ROWS = 1_048_576
+
 _TEXT_FIELDS = {"client_id", "code_postal", "siret", "siren", "telephone", "code_naf", "numero_facture",
                 "tranche_effectif", "departement"}
 
@@ -360,6 +362,21 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     # the CSV's line numbers are the rows messages name; in the workbook the data starts on row 2
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     data.last_data_row = data.last_used_row = 1 + len(frame)
+    notes: list[str] = []
+    copy_lines = True
+    if len(frame) + 1 > EXCEL_MAX_ROWS:
+        if shape == "clients":
+            raise WorkbookError(
+                f"« {path.name} » compte {len(frame):,} clients : une feuille Excel est limitée à "
+                f"{EXCEL_MAX_ROWS - 1:,} lignes sous l'en-tête. Découpez le fichier.".replace(",", "\u202f")
+            )
+        # the analysis used every line; the workbook simply cannot hold them all
+        copy_lines = False
+        notes.append(
+            f"Les {len(frame):,} lignes de factures dépassent la limite d'une feuille Excel "
+            f"({EXCEL_MAX_ROWS:,} lignes) : elles ont toutes été analysées mais ne sont pas recopiées dans le "
+            f"classeur ; le fichier « {path.name} » reste la source.".replace(",", "\u202f")
+        )
     previous_settings, previous_plan = _previous_workbook(target)
     settings = _settings_with_date(previous_settings, analysis_date)
     progress("Segmentation")
@@ -373,7 +390,8 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = sheet_name
-    _write_header_and_sample(ws, out_frame)
+    if copy_lines:
+        _write_header_and_sample(ws, out_frame)
     if previous_plan:
         # the user's edits of the action plan in the workbook made last time: layout merges them back
         plan = wb.create_sheet(layout.PLAN_ACTIONS)
@@ -405,7 +423,10 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     timings["ecriture"] = time.perf_counter() - t0
 
     if shape == "factures":
-        inject[sheet_name] = fastsheet.injector(out_frame, first_row=2)
+        if copy_lines:
+            inject[sheet_name] = fastsheet.injector(out_frame, first_row=2)
+        else:
+            del wb[sheet_name]
     if created:
         inject[clients_sheet] = inject_clients
 
@@ -415,8 +436,9 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
     progress("Enregistrement")
     saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
     timings["enregistrement"] = time.perf_counter() - t0
-    return RunReport(path, target, saved, result, clients_sheet, sheet_name if shape == "factures" else None,
-                     created, len(result.output) if created else 0, timings)
+    return RunReport(path, target, saved, result, clients_sheet,
+                     sheet_name if shape == "factures" and copy_lines else None,
+                     created, len(result.output) if created else 0, timings, notes)
 
 
 def client_names(result, invoices: pd.DataFrame | None) -> pd.Series | None:
