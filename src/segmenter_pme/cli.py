@@ -60,12 +60,17 @@ def _progress(enabled: bool) -> Iterator:
     if not enabled or not console.is_terminal:
         yield lambda _text: None
         return
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+    # the steps are few and uneven (reading, opening, segmenting, writing, saving): a bar per step
+    with Progress(SpinnerColumn(), TextColumn("{task.description:<40}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
-        task = bar.add_task("Démarrage", total=None)
-        yield lambda text: bar.update(task, description=text)
+        task = bar.add_task("Démarrage", total=6)
+
+        def step(text: str) -> None:
+            bar.update(task, description=text, advance=1)
+
+        yield step
 
 
 def _summary_table(report) -> Table:
