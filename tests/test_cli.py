@@ -234,3 +234,13 @@ def test_folder_that_is_a_file(tmp_path, capsys):
     assert_clean_error(code, err, "Impossible de créer le dossier")
     code, out, err = cli(capsys, "demo", str(f))
     assert_clean_error(code, err, "Impossible de créer le dossier")
+
+
+def test_output_in_a_new_folder_and_messages_in_french(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    code, out, err = cli(capsys, "-q", "run", str(p), "-o", str(tmp_path / "nouveau" / "res.xlsx"))
+    assert code == 0 and (tmp_path / "nouveau" / "res.xlsx").exists()
+    blocker = tmp_path / "bloque"
+    blocker.write_text("x")
+    code, out, err = cli(capsys, "run", str(p), "-o", str(blocker / "res.xlsx"))
+    assert_clean_error(code, err, "un fichier porte ce nom")

@@ -186,10 +186,12 @@ def template(
 
 
 def _make_folder(folder: Path) -> None:
+    from .workbook.files import os_reason
+
     try:
         Path(folder).mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise WorkbookError(f"Impossible de créer le dossier « {folder} » : {err.strerror or err}.") from None
+        raise WorkbookError(f"Impossible de créer le dossier « {folder} » : {os_reason(err)}.") from None
 
 
 def _mount_subapps() -> None:

@@ -70,6 +70,11 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
     if kind != "csv":
         files.check_not_open(path)
     files.check_not_open(target)
+    if output is not None and not target.parent.exists():
+        try:
+            target.parent.mkdir(parents=True)
+        except OSError as err:
+            raise WorkbookError(f"Impossible de créer le dossier « {target.parent} » : {files.os_reason(err)}.") from None
     if kind == "csv":
         return _run_csv(path, target, analysis_date, progress, backup)
     return _run_excel(path, target, kind, analysis_date, sheet, progress, backup)
@@ -165,7 +170,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent)
     except OSError as err:
         raise WorkbookError(
-            f"Impossible d'écrire dans le dossier « {target.parent} » ({err.strerror or err}) : choisissez un "
+            f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "
             "dossier où vous avez le droit d'écrire (option -o)."
         ) from None
     try:

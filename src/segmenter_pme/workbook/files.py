@@ -7,6 +7,7 @@ traceback, and the user's file must never be left half-written.
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -24,6 +25,18 @@ _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
 
 
+_REASONS = {
+    errno.EACCES: "accès refusé", errno.EPERM: "opération non permise", errno.ENOENT: "dossier ou fichier introuvable",
+    errno.ENOSPC: "disque plein", errno.EROFS: "support en lecture seule", errno.ENOTDIR: "un fichier porte ce nom",
+    errno.EEXIST: "un fichier porte ce nom", errno.EISDIR: "c'est un dossier",
+}
+
+
+def os_reason(err: OSError) -> str:
+    """The French words for a file-system error (the system's own text is English)."""
+    return _REASONS.get(err.errno, err.strerror or str(err))
+
+
 def file_kind(path: Path) -> str:
     """``xlsx``, ``xlsm`` or ``csv`` — or a :class:`WorkbookError` saying why not."""
     path = Path(path)
@@ -36,7 +49,7 @@ def file_kind(path: Path) -> str:
         with open(path, "rb") as fh:
             head = fh.read(8)
     except OSError as err:
-        raise WorkbookError(f"Impossible de lire « {path.name} » : {err.strerror or err}.") from None
+        raise WorkbookError(f"Impossible de lire « {path.name} » : {os_reason(err)}.") from None
     if head.startswith(_CFB_MAGIC):
         # Office wraps an encrypted .xlsx in a compound file with an EncryptedPackage stream;
         # without one, it is a .xls (Excel 97-2003) binary workbook.
@@ -178,7 +191,7 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, backup: bool = 
             "dans un autre programme ou le dossier est en lecture seule."
         ) from None
     except OSError as err:
-        raise WorkbookError(f"Impossible d'enregistrer « {target.name} » : {err.strerror or err}.") from None
+        raise WorkbookError(f"Impossible d'enregistrer « {target.name} » : {os_reason(err)}.") from None
     finally:
         if tmp.exists():
             tmp.unlink()
