@@ -118,8 +118,12 @@ def test_audit_report_shape_and_summary():
     }, index=[2, 3, 4])
     report = audit(clients, settings=Settings(date_analyse=TODAY), sheet="Clients")
     assert list(report.summary.columns) == ["Catégorie", "Score", "Constat"]
-    assert report.summary["Catégorie"].tolist() == ["Score global", "Doublons", "Clients inactifs", "Complétude",
-                                                    "Valeurs invalides", "Dégâts Excel"]
+    assert report.summary["Catégorie"].tolist() == [
+        "Score global", "Doublons", "Clients inactifs", "Complétude", "Valeurs invalides", "Dégâts Excel",
+        "Remplissage : Secteur", "Remplissage : Entreprise", "Remplissage : Code postal",
+        "Remplissage : Date dernier achat", "Remplissage : CA total"]
+    fill = report.summary.set_index("Catégorie").loc["Remplissage : Secteur"]
+    assert (fill["Score"], fill["Constat"]) == (67, "2 fiches renseignées sur 3.")
     assert list(report.problems.columns) == PROBLEM_COLUMNS + ["severity"]
     assert report.problems[["code", "row", "severity"]].values.tolist() == [
         ["doublon", 3, "avertissement"], ["client_inactif", 3, "info"], ["champ_manquant", 4, "avertissement"]]

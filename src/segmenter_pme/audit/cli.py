@@ -16,6 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .report import FILL_PREFIX
+
 out = Console()
 
 
@@ -46,6 +48,8 @@ def _summary(report) -> Table:
     table.add_column("Score", justify="right")
     table.add_column("Constat", overflow="fold")
     for cat, score, constat in report.summary[["Catégorie", "Score", "Constat"]].itertuples(index=False):
+        if cat.startswith(FILL_PREFIX):
+            continue  # the fill rates are the « Remplissage » table of --detail
         color = "green" if score >= 90 else ("yellow" if score >= 70 else "red")
         table.add_row(cat, f"[{color}]{score}/100[/{color}]", constat)
     return table

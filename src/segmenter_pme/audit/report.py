@@ -21,6 +21,8 @@ from .checks import PROBLEM_COLUMNS, fr_date, fr_number, fr_pct, label
 from .duplicates import MIN_CONFIDENCE, find_duplicate_pairs, group_duplicates
 
 SUMMARY_COLUMNS = ["Catégorie", "Score", "Constat"]
+#: summary rows giving a column's fill rate start with this
+FILL_PREFIX = "Remplissage : "
 
 #: problem code → summary category
 CATEGORY_OF_CODE = {
@@ -56,7 +58,8 @@ class AuditReport:
     """What is wrong with a client base.
 
     - ``summary``: columns ``Catégorie``, ``Score`` (0–100, 100 = parfait),
-      ``Constat``; first row « Score global ».
+      ``Constat``; first row « Score global », then the five categories, then
+      « Remplissage : <colonne> » (% of filled cells) for every column.
     - ``problems``: columns ``code``, ``sheet``, ``column``, ``row``, ``value``,
       ``message``, ``action``, then ``severity`` (``avertissement`` / ``info``),
       sorted by category then row.
@@ -95,7 +98,8 @@ class AuditReport:
         lines = [f"Audit de la base clients au {fr_date(self.analysis_date)} : "
                  f"{fr_number(self.n_clients)} clients."]
         for cat, score, constat in self.summary[SUMMARY_COLUMNS].itertuples(index=False):
-            lines.append(f"- {cat} : {score}/100 — {constat}")
+            if not cat.startswith(FILL_PREFIX):
+                lines.append(f"- {cat} : {score}/100 — {constat}")
         return "\n".join(lines)
 
 
@@ -317,4 +321,9 @@ def _summary(*, n, clients, groups, threshold, inactive, years, completeness, mi
     verdict = ("base saine" if overall >= 90 else "nettoyage conseillé avant de segmenter" if overall >= 70
                else "nettoyage indispensable avant de segmenter")
     rows.insert(0, ("Score global", overall, f"{_plural(n, 'client analysé', 'clients analysés')} : {verdict}."))
+    # then the fill rate of every column, emptiest first: stale and empty fields at a glance
+    for rec in completeness.sort_values("taux", kind="stable").itertuples(index=False):
+        rows.append((f"{FILL_PREFIX}{rec.colonne}", int(round(100 * rec.taux)),
+                     f"{_plural(rec.renseignes, 'fiche renseignée', 'fiches renseignées')} "
+                     f"sur {fr_number(rec.total)}."))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
