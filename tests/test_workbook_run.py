@@ -430,3 +430,17 @@ def test_excel_style_sheet_xml_passes_through(tmp_path):
         xml = zf.read("xl/worksheets/sheet2.xml" if "xl/worksheets/sheet2.xml" in zf.namelist() else
                       "xl/worksheets/sheet1.xml").decode()
     assert "x14ac:" not in xml.split("<sheetData")[1] or "xmlns:x14ac" in xml
+
+
+def test_user_columns_beside_an_excel_table(tmp_path):
+    path = rich_workbook(tmp_path / "cote.xlsx")
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Clients"]
+    ws["J3"] = "Commercial"
+    ws["J4"] = "Paul"
+    wb.save(path)
+    run(path, analysis_date=DATE)
+    ws = openpyxl.load_workbook(path)["Clients"]
+    assert ws["J3"].value == "Commercial" and ws["J4"].value == "Paul"
+    assert ws["K3"].value == OUTPUT_COLUMNS[0]
+    assert ws.tables["TableClients"].ref == "A3:H11"  # not adjacent: the table is left as it is

@@ -59,6 +59,8 @@ class SheetData:
     total_row: int | None = None  # a trailing "Total" row, kept out of the analysis
     last_used_row: int = 0
     table: TableInfo | None = None
+    #: every column with a header of the user on the header row, even outside an Excel Table
+    header_cols: set[int] = field(default_factory=set)
 
     @property
     def last_user_col(self) -> int:
@@ -217,9 +219,12 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     output_columns: dict[str, int] = {}
     output_headers: dict[str, str] = {}
     seen: dict[str, int] = {}
+    header_cols: set[int] = set()
     for j, cell in enumerate(header_cells):
         col = j + 1
         text = _header_text(cell)
+        if text is not None and col not in ours:
+            header_cols.add(col)
         if col in ours:
             base = text[: -len(CALC_SUFFIX)] if text.endswith(CALC_SUFFIX) else text
             output_columns[base] = col
@@ -255,6 +260,7 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         mapping=dict(guess.mapping), output_columns=output_columns, output_headers=output_headers,
         last_data_row=int(frame.index[-1]) if len(frame) else header_row, total_row=total_row,
         last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
+        header_cols=header_cols,
     )
 
 

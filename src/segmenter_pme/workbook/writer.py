@@ -36,7 +36,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")  # our columns are compute
 def plan_output_columns(data: SheetData, user_headers: set[str]) -> dict[str, tuple[int, str]]:
     """Output name → (Excel column, header text): existing columns reused, new ones after the rest."""
     plan: dict[str, tuple[int, str]] = {}
-    taken = set(data.columns.values()) | set(data.output_columns.values())
+    taken = set(data.columns.values()) | set(data.output_columns.values()) | set(data.header_cols)
     next_col = max(taken, default=0) + 1
     if data.table is not None and not data.output_columns:
         next_col = max(next_col, data.table.max_col + 1)
