@@ -212,3 +212,17 @@ def test_more_invoice_lines_than_a_sheet_holds(tmp_path, monkeypatch):
     p.write_text("\r\n".join(clients), encoding="cp1252")
     with pytest.raises(WorkbookError, match="Découpez le fichier"):
         run(p, analysis_date=DATE)
+
+
+def test_never_replaces_a_workbook_it_did_not_make(tmp_path):
+    p = write_french_csv(tmp_path / "export.csv")
+    other = tmp_path / "export.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "mon classeur à moi"
+    wb.save(other)
+    before = other.read_bytes()
+    with pytest.raises(WorkbookError, match="n'a pas été créé par segmenter"):
+        run(p, analysis_date=DATE)
+    assert other.read_bytes() == before
+    report = run(p, tmp_path / "export segmenté.xlsx", analysis_date=DATE)
+    assert report.output.exists() and other.read_bytes() == before

@@ -76,7 +76,7 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
         except OSError as err:
             raise WorkbookError(f"Impossible de créer le dossier « {target.parent} » : {files.os_reason(err)}.") from None
     if kind == "csv":
-        return _run_csv(path, target, analysis_date, progress, backup)
+        return _run_csv(path, target, analysis_date, progress, backup, explicit=output is not None)
     return _run_excel(path, target, kind, analysis_date, sheet, progress, backup)
 
 
@@ -350,7 +350,7 @@ _TEXT_FIELDS = {"client_id", "code_postal", "siret", "siren", "telephone", "code
                 "tranche_effectif", "departement"}
 
 
-def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
+def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = False) -> RunReport:
     import openpyxl
 
     from .. import layout
@@ -382,7 +382,13 @@ def _run_csv(path, target, analysis_date, progress, backup) -> RunReport:
             f"({EXCEL_MAX_ROWS:,} lignes) : elles ont toutes été analysées mais ne sont pas recopiées dans le "
             f"classeur ; le fichier « {path.name} » reste la source.".replace(",", "\u202f")
         )
-    previous_settings, previous_plan = _previous_workbook(target)
+    previous_settings, previous_plan, ours = _previous_workbook(target)
+    if target.exists() and not ours and not explicit:
+        raise WorkbookError(
+            f"« {target.name} » existe déjà à côté de « {path.name} » et n'a pas été créé par segmenter : il n'est "
+            "pas remplacé. Indiquez le classeur à créer avec -o, par exemple -o "
+            f"« {target.stem} segmenté.xlsx »."
+        )
     settings = _settings_with_date(previous_settings, analysis_date)
     progress("Segmentation")
     result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
@@ -480,7 +486,7 @@ def _previous_workbook(target: Path):
     in the .xlsx we wrote, so a rerun on the CSV reads them back from there.
     """
     if not target.exists():
-        return None, []
+        return None, [], False
     import openpyxl
 
     from .. import layout
@@ -488,13 +494,14 @@ def _previous_workbook(target: Path):
     try:
         wb = openpyxl.load_workbook(target, read_only=True, data_only=True)
     except Exception:
-        return None, []  # not ours or damaged: it is replaced (and backed up) anyway
+        return None, [], False  # damaged or not a workbook: not ours
     try:
         settings = layout.read_settings(wb)
         plan = []
         if layout.PLAN_ACTIONS in wb.sheetnames:
             plan = [tuple(r) for r in wb[layout.PLAN_ACTIONS].iter_rows(values_only=True)]
-        return settings, plan
+        ours = layout.PARAMETRES in wb.sheetnames or reader.OUTPUT_NAME in wb.defined_names
+        return settings, plan, ours
     finally:
         wb.close()
 
