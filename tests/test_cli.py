@@ -218,6 +218,10 @@ def test_console_script_exit_codes(tmp_path):
     assert "Traceback" not in proc.stderr and "introuvable" in proc.stderr
     proc = subprocess.run([sys.executable, "-m", "segmenter_pme.cli", "run"], capture_output=True, text=True, env=env)
     assert proc.returncode == 2
+    # python -m segmenter_pme (what dev.py runs) exits with the same codes
+    proc = subprocess.run([sys.executable, "-m", "segmenter_pme", "run", str(tmp_path / "absent.xlsx")],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 1 and "introuvable" in proc.stderr
 
 
 def test_invoice_only_workbook(tmp_path, capsys):

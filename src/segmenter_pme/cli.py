@@ -147,7 +147,7 @@ def run(
 
 @app.command()
 def demo(
-    dossier: Path = typer.Argument(Path("segmenter-demo"), help="Dossier où écrire le classeur de démonstration."),
+    dossier: Path = typer.Argument(Path("demo"), help="Dossier où écrire le classeur de démonstration."),
 ) -> None:
     """Crée un classeur de démonstration réaliste (3 000 clients) et le segmente."""
     from .workbook import run as run_workbook
@@ -204,7 +204,19 @@ _mount_subapps()
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: one French paragraph and exit 1 for a user's mistake, exit 2 for a usage error."""
+    """Entry point: one French paragraph and exit 1 for a user's mistake, exit 2 for a usage error.
+
+    With ``argv`` (tests, other Python code) the exit code is returned; without,
+    this is the process's command line and the process exits with it, however
+    it was started (console script, ``python -m segmenter_pme``).
+    """
+    code = _main(argv)
+    if argv is None:
+        sys.exit(code)
+    return code
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         # standalone mode: typer prints usage errors itself and exits 2; --help exits 0
         app(args=argv, prog_name="segmenter")
