@@ -167,7 +167,8 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     progress("Ouverture du classeur")
     keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
     try:
-        reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent)
+        reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent,
+                                                    share=(client_sheet,) if client_sheet else ())
     except OSError as err:
         raise WorkbookError(
             f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "

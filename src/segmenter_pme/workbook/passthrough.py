@@ -35,20 +35,36 @@ def _plain(xml: str) -> bool:
     return "<worksheet" in xml[:2000] and ("<sheetData>" in xml or "<sheetData/>" in xml)
 
 
-def reduced_copy(src: Path, sheets: list[str], folder: Path) -> tuple[Path, list[str]]:
-    """A copy of ``src`` whose listed sheets keep only their top rows; returns it and the sheets cut."""
+def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
+    """A copy of ``src`` whose listed sheets keep only their top rows; returns it and the sheets cut.
+
+    The inline strings of the sheets in ``share`` (the one openpyxl will load
+    in full) become shared strings: openpyxl parses an inline string several
+    times slower than a shared one, and workbooks written by openpyxl (or by
+    us) only have inline strings.
+    """
     fd, tmp = tempfile.mkstemp(prefix=".reduit.", suffix=src.suffix, dir=folder)
     os.close(fd)
     emptied = []
     with zipfile.ZipFile(src) as zin:
-        parts = {}
+        parts, shared_parts = {}, {}
         for title in sheets:
             try:
                 parts[sheet_part(zin, title)] = title
             except (KeyError, AttributeError):
                 continue
+        for title in share:
+            try:
+                shared_parts[sheet_part(zin, title)] = title
+            except (KeyError, AttributeError):
+                continue
+        names = zin.namelist()
+        sst_name = next((n for n in names if n.lower() == "xl/sharedstrings.xml"), None)
+        table = _SharedTable(zin.read(sst_name).decode("utf-8") if sst_name else None)
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
             for item in zin.infolist():
+                if item.filename == sst_name:
+                    continue
                 data = zin.read(item.filename)
                 if item.filename in parts:
                     xml = data.decode("utf-8")
@@ -56,8 +72,69 @@ def reduced_copy(src: Path, sheets: list[str], folder: Path) -> tuple[Path, list
                     if head is not None:
                         data = head.encode("utf-8")
                         emptied.append(parts[item.filename])
+                elif item.filename in shared_parts:
+                    xml = data.decode("utf-8")
+                    if _plain(xml) and 't="inlineStr"' in xml:
+                        data = _INLINE_CELL.sub(table.share, xml).encode("utf-8")
                 zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+            if sst_name is not None or table.added:
+                zout.writestr(sst_name or "xl/sharedStrings.xml", table.xml(), compress_type=zipfile.ZIP_DEFLATED)
+        added_part = sst_name is None and table.added
+    if added_part:
+        _register_shared_strings(Path(tmp))
     return Path(tmp), emptied
+
+
+_INLINE_CELL = re.compile(r'<c\b([^>]*?)\st="inlineStr"([^>]*)>\s*<is>(.*?)</is>\s*</c>', re.S)
+_SST_ITEMS = re.compile(r"<si>(.*?)</si>|<si/>", re.S)
+
+
+class _SharedTable:
+    """The shared-string table of the reduced copy: the original entries, then the shared inline ones."""
+
+    def __init__(self, xml: str | None):
+        self.head = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        self.items: list[str] = []
+        if xml is not None:
+            start = xml.find("<sst")
+            self.head = re.sub(r'\s(count|uniqueCount)="\d+"', "", xml[start: xml.index(">", start) + 1])
+            if self.head.endswith("/>"):  # an empty table written as <sst …/>
+                self.head = self.head[:-2].rstrip() + ">"
+            self.items = [m.group(1) or "" for m in _SST_ITEMS.finditer(xml)]
+        self.index: dict[str, int] = {}
+        self.added = 0
+
+    def share(self, m: re.Match) -> str:
+        inner = m.group(3)
+        idx = self.index.get(inner)
+        if idx is None:
+            idx = self.index[inner] = len(self.items)
+            self.items.append(inner)
+            self.added += 1
+        return f'<c{m.group(1)} t="s"{m.group(2)}><v>{idx}</v></c>'
+
+    def xml(self) -> str:
+        body = "".join(f"<si>{i}</si>" for i in self.items)
+        return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n{self.head}{body}</sst>'
+
+
+def _register_shared_strings(path: Path) -> None:
+    """Declare a new xl/sharedStrings.xml in the content types and the workbook relationships."""
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+    fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}"/>'
+                                    "</Types>".encode())
+            elif item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", f'<Relationship Id="rIdSegmenterSst" Type="{rel}" '
+                                    'Target="sharedStrings.xml"/></Relationships>'.encode())
+            zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
+    os.replace(tmp, path)
 
 
 _ROW = re.compile(r"<row\b[^>]*>")
