@@ -133,6 +133,12 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
         for f in present:
             have |= ~_blank(clients[f])
         missing[field] = ~have
+    if "nb_commandes" in clients.columns:
+        # a prospect (0 orders) has no purchase date nor CA to give: nothing is missing there
+        prospect = (pd.to_numeric(clients["nb_commandes"], errors="coerce") == 0).fillna(False)
+        for f in ("date_dernier_achat", "ca_total"):
+            if f in missing.columns:
+                missing[f] &= ~prospect
     any_missing = missing.any(axis=1) if len(missing.columns) else pd.Series(False, index=clients.index)
     if any_missing.any():
         sub = missing[any_missing]

@@ -216,7 +216,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
                                                              names=client_names(result, invoices.frame))
         created = True
         appended = len(result.output)
-    layout.write_report_sheets(wb, result)
+    layout.write_report_sheets(wb, result, audit=_audit(clients, invoices, settings, progress))
     timings["ecriture"] = time.perf_counter() - t0
 
     progress("Enregistrement")
@@ -234,6 +234,16 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     notes = [fidelity.warning_text(lost, saved if target == path else None)] if lost else []
     return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
                      created, appended, timings, notes)
+
+
+def _audit(clients, invoices, settings, progress):
+    """The data audit for « Qualité » (SPEC §7): duplicates, inactive clients, completeness, invalid values."""
+    if clients is None:
+        return None  # invoice lines alone: the core's remarks are all there is to audit
+    from ..audit.files import audit_sheet
+
+    progress("Audit de la qualité des données")
+    return audit_sheet(clients, invoices, settings=settings)
 
 
 def _locate(values, sheet, overrides):
@@ -428,7 +438,8 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     else:
         clients_sheet, inject_clients = create_clients_sheet(wb, result, names=client_names(result, frame))
         created = True
-    layout.write_report_sheets(wb, result)
+    audit = _audit(data, None, settings, progress) if shape == "clients" else None
+    layout.write_report_sheets(wb, result, audit=audit)
     for name in layout.REPORT_SHEETS:  # a new workbook: data first, then our sheets in reading order
         if name in wb.sheetnames:
             wb.move_sheet(name, len(wb.sheetnames) - 1 - wb.sheetnames.index(name))
