@@ -151,6 +151,7 @@ class FakeRange:
         self.sheet = sheet
         self.row, self.column = min(r1, r2), min(c1, c2)
         self._r2, self._c2 = max(r1, r2), max(c1, c2)
+        self._areas = [self]
 
     # geometry
     @property
@@ -362,6 +363,13 @@ class FakeSheet:
         return self.book.sheets._items.index(self) + 1
 
     def range(self, cell1: Any, cell2: Any = None) -> FakeRange:
+        if isinstance(cell1, str) and "," in cell1:
+            # a multi-area address, as Excel's Range("A1:A5,C1:C5")
+            parts = [self.range(part) for part in cell1.split(",")]
+            first = parts[0]
+            union = FakeRange(self, first.row, first.column, first._r2, first._c2)
+            union._areas = parts
+            return union
         if isinstance(cell1, str) and ":" in cell1:
             a, b = cell1.split(":")
             (r1, c1), (r2, c2) = _parse_cell(a), _parse_cell(b)

@@ -214,11 +214,36 @@ def _chart(sheet: Any, pc: PlacedChart) -> Any:
     chart = sheet.charts.add(width=spec.width_cm * POINTS_PER_CM, height=spec.height_cm * POINTS_PER_CM,
                              anchor=sheet.range(pc.anchor))
     chart.chart_type = _CHART_TYPES.get(spec.kind, "column_clustered")
-    first = pc.series[0]
-    top = first.title_cell[0] if first.title_cell else first.values.first_row
-    cols = [s.values.first_col for s in pc.series] + [s.values.last_col for s in pc.series]
-    source = sheet.range((top, min(cols)), (first.values.last_row, max(cols)))
-    chart.set_source_data(source)
+    # one area per series: the columns between two plotted ones (a « CA » between « % base »
+    # and « % CA ») must not become a series of their own
+    areas = []
+    for s in pc.series:
+        top = s.title_cell[0] if s.title_cell else s.values.first_row
+        areas.append(_ref(top, s.values.first_col, s.values.last_row, s.values.last_col))
+    chart.set_source_data(sheet.range(",".join(areas)))
     chart.set_x_axis_values(sheet.range(pc.categories.ref))
     chart.title = spec.title
+    _name_series(chart, [s.title for s in pc.series if not s.title_cell])
     return chart
+
+
+def _ref(r1: int, c1: int, r2: int, c2: int) -> str:
+    from ..layout.engine import col_letter
+
+    return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
+
+
+def _name_series(chart: Any, titles: list[str]) -> None:
+    """Literal legend names (« Part des clients ») where the layout gives no header cell.
+
+    The BSD part of xlwings has no series API: on Windows the COM chart takes the
+    names; elsewhere the legend keeps the column headers, which say the same.
+    """
+    if not titles:
+        return
+    try:
+        collection = chart.api[1].SeriesCollection()
+        for i, title in enumerate(titles, start=1):
+            collection.Item(i).Name = title
+    except Exception:  # noqa: BLE001 - macOS / stand-in: header names stay
+        pass
