@@ -18,18 +18,11 @@ from rich.table import Table
 
 from .report import FILL_PREFIX
 
+from ..cli import _parse_date  # noqa: E402 - one parser of --date for every command
+
 out = Console()
 
 
-def _date(value: Optional[str]) -> Optional[dt.date]:
-    if value is None:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise typer.BadParameter(f"date « {value} » invalide : écrivez AAAA-MM-JJ, par exemple 2025-12-31.")
 
 
 def _quiet() -> bool:
@@ -68,7 +61,7 @@ def audit(
     from .files import audit_file
 
     started = time.perf_counter()
-    report, written = audit_file(fichier, sheet=feuille, analysis_date=_date(date), output=sortie)
+    report, written = audit_file(fichier, sheet=feuille, analysis_date=_parse_date(date), output=sortie)
     if _quiet():
         return
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
@@ -112,7 +105,7 @@ def nettoyer(
     """Écrit une copie nettoyée : doublons fusionnés, clients inactifs archivés, dégâts d'Excel réparés."""
     from .files import clean_file
 
-    run = clean_file(fichier, sortie, sheet=feuille, analysis_date=_date(date), threshold=seuil,
+    run = clean_file(fichier, sortie, sheet=feuille, analysis_date=_parse_date(date), threshold=seuil,
                      archive_inactive=not garder_inactifs)
     if _quiet():
         return

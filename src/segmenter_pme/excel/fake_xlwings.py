@@ -38,12 +38,7 @@ def col_number(letters: str) -> int:
     return n
 
 
-def col_letters(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+from ..layout.engine import col_letter as col_letters  # noqa: E402
 
 
 def _parse_cell(ref: str) -> tuple[int, int]:
