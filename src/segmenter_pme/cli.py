@@ -8,7 +8,6 @@ app with one line in :func:`_mount_subapps`.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 import time
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .cli_common import parse_date as _parse_date
 from .errors import SegmenterError, WorkbookError
 
 app = typer.Typer(
@@ -43,15 +43,6 @@ def _root(quiet: bool = typer.Option(False, "--quiet", "-q", help="N'affiche rie
     _State.quiet = quiet
 
 
-def _parse_date(value: Optional[str]) -> Optional[dt.date]:
-    if value is None:
-        return None
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(value, fmt).date()
-        except ValueError:
-            pass
-    raise typer.BadParameter(f"date « {value} » invalide : écrivez AAAA-MM-JJ, par exemple 2025-12-31.")
 
 
 @contextmanager

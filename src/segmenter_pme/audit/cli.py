@@ -16,9 +16,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..cli_common import parse_date as _parse_date
 from .report import FILL_PREFIX
-
-from ..cli import _parse_date  # noqa: E402 - one parser of --date for every command
 
 out = Console()
 

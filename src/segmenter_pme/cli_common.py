@@ -1,0 +1,20 @@
+"""What every ``segmenter`` sub-command shares (kept apart from cli.py to avoid an import cycle)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+import typer
+
+
+def parse_date(value: Optional[str]) -> Optional[dt.date]:
+    """``--date`` as AAAA-MM-JJ or JJ/MM/AAAA; anything else is a usage error (exit 2)."""
+    if value is None:
+        return None
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise typer.BadParameter(f"date « {value} » invalide : écrivez AAAA-MM-JJ, par exemple 2025-12-31.")
