@@ -54,7 +54,11 @@ def parse_dates(
         out = s
         if getattr(out.dt, "tz", None) is not None:
             out = out.dt.tz_localize(None)
-        return out.astype("datetime64[ns]").dt.normalize(), []
+        out = out.astype("datetime64[ns]")
+        if _is_midnight(out.to_numpy()):
+            # dates without a time of day (the usual export): normalize would copy for nothing
+            return out, []
+        return out.dt.normalize(), []
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         out = pd.Series(_serial_to_datetime(s.to_numpy(dtype="float64", na_value=np.nan)), index=s.index)
         bad = s.notna() & out.isna()
@@ -110,6 +114,13 @@ def parse_dates(
         message="La valeur « {value} » n'est pas une date lisible. Saisissez une date au format JJ/MM/AAAA.",
     )
     return result, issues
+
+
+def _is_midnight(values: np.ndarray) -> bool:
+    """True when every datetime64[ns] value (NaT aside) is at 00:00."""
+    ns = values.view("int64")
+    off = ns % (86_400 * 10**9) != 0
+    return not off.any() or not np.any(off & (ns != np.iinfo(np.int64).min))
 
 
 def _has_tz(values: np.ndarray) -> bool:

@@ -18,7 +18,6 @@ from .problems import ERROR, INFO, WARNING, Issue, value_issues
 from .refdata import fold
 from .result import SegmentationResult
 from .rfm import boundaries as rfm_boundaries
-from .rfm import lower_higher_counts
 from .rfm import scores as rfm_scores
 from .rules import PROSPECT, lookup_array
 from .settings import Settings
@@ -251,7 +250,10 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
         agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
         stripped = agg["cle"].astype("string")
     blank = (stripped == "").fillna(True).to_numpy()
-    n_blank = int(agg.loc[blank, "nb_lignes"].sum()) + int((key_text.isna() & dates.notna()).sum())
+    n_blank = int(agg["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
+    no_key = key_text.isna().to_numpy()
+    if no_key.any():
+        n_blank += int(np.count_nonzero(no_key & dates.notna().to_numpy()))
     if n_blank:
         issues.append(Issue("ligne_sans_client", f"{n_blank} ligne(s) de facture sans client ont été ignorées.",
                             WARNING, sheet, key_col, None, None, n_blank))
@@ -424,13 +426,11 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
     tiers = np.full(n, len(pmg_mod.TIERS), dtype=np.int8)
     if scored.any():
         ca_s = ca[scored]
-        lower, higher = lower_higher_counts(ca_s)
         r[scored], f[scored], m[scored] = rfm_scores(
             rec[scored], orders[scored], ca_s, mode=settings.mode_rfm,
             seuils_r=settings.seuils_r, seuils_f=settings.seuils_f, seuils_m=settings.seuils_m,
-            amount_lower=lower,
         )
-        tiers[scored] = pmg_mod.tier_codes(ca_s, settings, higher=higher)
+        tiers[scored] = pmg_mod.tier_codes(ca_s, settings)
     rules = settings.regles_segments
     names = [x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED]
     seg_idx = np.where(scored, lookup_array(rules)[r, f, m], np.where(incomplete, len(rules) + 1, len(rules)))

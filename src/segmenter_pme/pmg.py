@@ -6,15 +6,12 @@ import numpy as np
 import pandas as pd
 
 from .refdata import fold
-from .rfm import lower_higher_counts
 
 TIERS = ("Gros", "Moyens", "Petits")
 
 
-def tier_codes(ca: np.ndarray, settings, higher: np.ndarray | None = None) -> np.ndarray:
+def tier_codes(ca: np.ndarray, settings) -> np.ndarray:
     """Tier index (0 Gros, 1 Moyens, 2 Petits) of each client with at least one order.
-
-    ``higher``: the counts of strictly higher CA when the caller has them already.
 
     Rank method: with w clients of strictly higher CA and s = w / n, Gros if
     s < pmg_gros_pct, Moyens if s < pmg_moyens_pct, else Petits. CA-share
@@ -36,9 +33,23 @@ def tier_codes(ca: np.ndarray, settings, higher: np.ndarray | None = None) -> np
         share = higher / total
         lim = (settings.pmg_gros_part_ca / 100, settings.pmg_moyens_part_ca / 100)
     else:
-        share = (lower_higher_counts(v)[1] if higher is None else higher) / n
-        lim = (settings.pmg_gros_pct / 100, settings.pmg_moyens_pct / 100)
+        return _rank_tiers(v, settings.pmg_gros_pct / 100, settings.pmg_moyens_pct / 100)
     return np.where(share < lim[0] - 1e-12, 0, np.where(share < lim[1] - 1e-12, 1, 2)).astype(np.int8)
+
+
+def _rank_tiers(v: np.ndarray, gros: float, moyens: float) -> np.ndarray:
+    # w / n < p ⇔ w ≤ m with m = ceil(n p) − 1 ⇔ the CA is at least the (m+1)-th largest:
+    # two order statistics (a linear-time partition) decide every tier
+    n = len(v)
+    out = np.full(n, 2, dtype=np.int8)
+    for code, p in ((1, moyens), (0, gros)):
+        m = int(np.ceil(n * (p - 1e-12))) - 1
+        if m < 0:
+            continue
+        pos = n - 1 - min(m, n - 1)
+        threshold = np.partition(v, pos)[pos]
+        out[v >= threshold] = code
+    return out
 
 
 def _take(s: pd.Series, idx: np.ndarray) -> np.ndarray:

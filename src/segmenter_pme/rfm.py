@@ -51,14 +51,28 @@ def strictly_lower_counts(values: np.ndarray) -> np.ndarray:
     return lower_higher_counts(values)[0]
 
 
+def quintile_cuts(values: np.ndarray) -> np.ndarray:
+    """The 4 values that split a base into the quintile scores of SPEC §3.
+
+    ``1 + floor(5 w / n) > k`` ⇔ ``w ≥ ceil(k n / 5)`` ⇔ the value is strictly
+    above the ``ceil(k n / 5)``-th smallest value — so four order statistics
+    (a linear-time partition, no sort) decide every score.
+    """
+    n = len(values)
+    ks = [(k * n + 4) // 5 - 1 for k in range(1, 5)]
+    return np.partition(values, ks)[ks]
+
+
 def quintile_scores(values: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
     """SPEC §3 quintile score (int8, 1..5) of each value; ``values`` must have no NaN."""
-    v = np.asarray(values, dtype="float64") if np.asarray(values).dtype.kind not in "iuf" else np.asarray(values)
-    n = len(v)
-    if n == 0:
+    v = np.asarray(values)
+    if v.dtype.kind not in "iuf":
+        v = v.astype("float64")
+    if len(v) == 0:
         return np.zeros(0, dtype=np.int8)
-    w = strictly_lower_counts(v if higher_is_better else -v)
-    return (1 + (5 * w) // n).astype(np.int8)
+    if not higher_is_better:
+        v = -v.astype("float64") if v.dtype.kind == "u" else -v
+    return (1 + np.searchsorted(quintile_cuts(v), v, side="left")).astype(np.int8)
 
 
 def score_against(x: float, base: np.ndarray | list, higher_is_better: bool = True) -> int:
@@ -82,12 +96,8 @@ def threshold_scores(values: np.ndarray, thresholds: tuple, dimension: str) -> n
 def scores(
     recency: np.ndarray, orders: np.ndarray, amount: np.ndarray, *, mode: str = "quintiles",
     seuils_r=(30, 90, 180, 365), seuils_f=(10, 5, 3, 2), seuils_m=(10_000, 5_000, 2_000, 500),
-    amount_lower: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(R, F, M) scores of the scored clients (no missing values in the inputs).
-
-    ``amount_lower``: counts of strictly lower amounts, when the caller has them already.
-    """
+    """(R, F, M) scores of the scored clients (no missing values in the inputs)."""
     if mode == "seuils":
         return (
             threshold_scores(recency, seuils_r, "R"),
@@ -97,8 +107,7 @@ def scores(
     return (
         quintile_scores(recency, higher_is_better=False),
         quintile_scores(orders, higher_is_better=True),
-        quintile_scores(amount, higher_is_better=True) if amount_lower is None
-        else (1 + (5 * amount_lower) // max(len(amount), 1)).astype(np.int8),
+        quintile_scores(amount, higher_is_better=True),
     )
 
 

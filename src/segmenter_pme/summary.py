@@ -27,38 +27,69 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
     percentages are fractions.
     """
     n = len(features)
-    ca = features["ca_total"].fillna(0.0).astype("float64")
-    nb = features["nb_commandes"].fillna(0).astype("float64")
-    total_ca = float(ca.sum())
-    frames = []
+    ca_s = features["ca_total"].fillna(0.0).astype("float64")
+    total_ca = float(ca_s.sum())
+    ca = ca_s.to_numpy()
+    nb = features["nb_commandes"].fillna(0).astype("float64").to_numpy()
+    # the few rows of each dimension are put together in plain numpy and Python,
+    # and the frame is built once: per-dimension pandas frames cost more than the sums
+    dims, segs, clients, cas, cmds = [], [], [], [], []
+    constant_sums = None
+    any_dim = False
     for dim, col in DIMENSION_COLUMNS:
         if col not in features:
             continue
+        any_dim = True
         codes, labels = _codes(features[col])
         k = len(labels)
-        agg = pd.DataFrame(
-            {"Clients": np.bincount(codes, minlength=k), "CA": np.bincount(codes, weights=ca.to_numpy(), minlength=k),
-             "Commandes": np.bincount(codes, weights=nb.to_numpy(), minlength=k)},
-            index=pd.Index(labels, dtype=object),
-        )
-        agg = agg[agg["Clients"] > 0]
+        if k == 1 and n:
+            # a single label (invoice lines say nothing of sector, size, region):
+            # the sums are those of every client, computed once
+            if constant_sums is None:
+                constant_sums = _sums(codes, ca, nb, 1)
+            cnt, s_ca, s_nb = constant_sums
+        else:
+            cnt, s_ca, s_nb = _sums(codes, ca, nb, k)
+        present = [i for i in range(k) if cnt[i] > 0]
+        index_of = {}
+        for i in present:
+            index_of.setdefault(labels[i], i)
         wanted = list((orders or {}).get(dim, []))
-        ordered = [s for s in wanted if s in agg.index]
-        rest = agg.drop(index=ordered).sort_values(["Clients", "CA"], ascending=False).index.tolist()
-        agg = agg.loc[ordered + rest]
-        agg.insert(0, "Segment", agg.index.astype(str))
-        agg.insert(0, "Dimension", dim)
-        agg["% base"] = agg["Clients"] / n if n else 0.0
-        agg["% CA"] = agg["CA"] / total_ca if total_ca else 0.0
-        agg["Panier moyen"] = np.where(agg["Commandes"] > 0, agg["CA"] / agg["Commandes"].where(agg["Commandes"] > 0, 1), np.nan)
-        agg["CA moyen"] = agg["CA"] / agg["Clients"]
-        frames.append(agg)
-    if not frames:
+        ordered = [index_of[s] for s in wanted if s in index_of]
+        taken = {labels[i] for i in ordered}
+        rest = [i for i in present if labels[i] not in taken]
+        # decreasing client count, then CA; ties keep the label order (a stable sort)
+        rest.sort(key=lambda i: (-cnt[i], -s_ca[i]))
+        for i in ordered + rest:
+            dims.append(dim)
+            segs.append(str(labels[i]))
+            clients.append(int(cnt[i]))
+            cas.append(float(s_ca[i]))
+            cmds.append(float(s_nb[i]))
+    if not any_dim:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
-    out = pd.concat(frames, ignore_index=True)[SUMMARY_COLUMNS]
-    out["Clients"] = out["Clients"].astype("int64")
-    out["Commandes"] = out["Commandes"].astype("int64")
-    return out
+    cnt = np.asarray(clients, dtype="int64")
+    # no row at all: the CA column stays int64, as np.bincount of nothing has always made it
+    s_ca = np.asarray(cas, dtype="float64" if cas else "int64")
+    s_nb = np.asarray(cmds, dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        basket = np.where(s_nb > 0, s_ca / np.where(s_nb > 0, s_nb, 1), np.nan)
+    return pd.DataFrame({
+        "Dimension": pd.array(dims, dtype="str"),
+        "Segment": pd.array(segs, dtype="str"),
+        "Clients": cnt,
+        "% base": cnt / n if n else np.zeros(len(cnt)),
+        "CA": s_ca,
+        "% CA": s_ca / total_ca if total_ca else np.zeros(len(cnt)),
+        "Commandes": s_nb.astype("int64"),
+        "Panier moyen": basket,
+        "CA moyen": s_ca / cnt,
+    })
+
+
+def _sums(codes: np.ndarray, ca: np.ndarray, nb: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return (np.bincount(codes, minlength=k), np.bincount(codes, weights=ca, minlength=k),
+            np.bincount(codes, weights=nb, minlength=k))
 
 
 def _codes(col: pd.Series) -> tuple[np.ndarray, list]:
