@@ -95,15 +95,20 @@ def segment(
     scored = feats["_scored"].to_numpy()
     warnings = segment_warnings(summary, settings) + warnings
     output = _output_frame(feats)
-    par = pareto(feats.loc[scored, "ca_total"].to_numpy(dtype="float64"),
-                 (feats.loc[scored, "segment_pmg"] == "Gros").to_numpy())
+
+    def of_scored(col: str, dtype: str) -> np.ndarray:
+        # plain arrays of the scored clients (no copy when every client is scored)
+        values = feats[col].to_numpy(dtype=dtype)
+        return values if scored.all() else values[scored]
+
+    ca_scored = of_scored("ca_total", "float64")
+    r_scored, f_scored = of_scored("score_r", "int64"), of_scored("score_f", "int64")
+    par = pareto(ca_scored, feats["segment_pmg"].cat.codes.to_numpy()[scored] == pmg_mod.TIERS.index("Gros"))
     bnd = rfm_boundaries(
-        feats.loc[scored, "recence"].to_numpy(dtype="float64"), feats.loc[scored, "nb_commandes"].to_numpy(dtype="float64"),
-        feats.loc[scored, "ca_total"].to_numpy(dtype="float64"), feats.loc[scored, "score_r"].to_numpy(dtype="int64"),
-        feats.loc[scored, "score_f"].to_numpy(dtype="int64"), feats.loc[scored, "score_m"].to_numpy(dtype="int64"),
-        mode=settings.mode_rfm, settings=settings,
+        of_scored("recence", "float64"), of_scored("nb_commandes", "float64"), ca_scored,
+        r_scored, f_scored, of_scored("score_m", "int64"), mode=settings.mode_rfm, settings=settings,
     )
-    grid = rf_grid(feats.loc[scored, "score_r"].to_numpy(dtype="int64"), feats.loc[scored, "score_f"].to_numpy(dtype="int64"))
+    grid = rf_grid(r_scored, f_scored)
     full = _client_frame(clients, output, feats, new_rows, cmap, imap)
     features = feats.drop(columns=["_scored"])
     return SegmentationResult(

@@ -39,15 +39,16 @@ def tier_codes(ca: np.ndarray, settings) -> np.ndarray:
 
 def _rank_tiers(v: np.ndarray, gros: float, moyens: float) -> np.ndarray:
     # w / n < p ⇔ w ≤ m with m = ceil(n p) − 1 ⇔ the CA is at least the (m+1)-th largest:
-    # two order statistics (a linear-time partition) decide every tier
+    # two order statistics decide every tier (numpy's vectorised sort is quicker than
+    # two partitions)
     n = len(v)
     out = np.full(n, 2, dtype=np.int8)
+    srt = np.sort(v)
     for code, p in ((1, moyens), (0, gros)):
         m = int(np.ceil(n * (p - 1e-12))) - 1
         if m < 0:
             continue
-        pos = n - 1 - min(m, n - 1)
-        threshold = np.partition(v, pos)[pos]
+        threshold = srt[n - 1 - min(m, n - 1)]
         out[v >= threshold] = code
     return out
 
@@ -56,7 +57,15 @@ def _take(s: pd.Series, idx: np.ndarray) -> np.ndarray:
     if isinstance(s.dtype, pd.CategoricalDtype):
         cats = np.asarray(s.cat.categories, dtype=object)
         return np.append(cats, None)[s.cat.codes.to_numpy()[idx]]
-    return s.to_numpy(dtype=object)[idx]
+    return s.iloc[idx].to_numpy(dtype=object)
+
+
+def _isin_at(s: pd.Series, idx: np.ndarray, values: list) -> np.ndarray:
+    """``np.isin(s[idx], values)``, decided once per category when ``s`` is categorical."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        hit = np.append(np.isin(np.asarray(s.cat.categories, dtype=object), values), False)
+        return hit[s.cat.codes.to_numpy()[idx]]
+    return np.isin(_take(s, idx), values)
 
 
 def tier_against(x: float, base, settings) -> str:
@@ -93,11 +102,10 @@ def potential_reasons(
         return empty
     idx = np.flatnonzero(petit)
     # reasons are few distinct combinations: build each text once, then gather
-    size_p = _take(size, idx)
-    big = np.isin(size_p, ["ETI", "GE"])
-    sector_p = _take(sector, idx)
+    big = _isin_at(size, idx, ["ETI", "GE"])
     prio = np.zeros(len(idx), dtype=bool)
     if settings.secteurs_prioritaires:
+        sector_p = _take(sector, idx)
         wanted = {fold(s) for s in settings.secteurs_prioritaires}
         uniq = pd.unique(sector_p)
         hits = {u for u in uniq if isinstance(u, str) and fold(u) in wanted}
@@ -113,8 +121,9 @@ def potential_reasons(
     if not any_reason.any():
         return empty
     sel = np.flatnonzero(any_reason)
-    size_codes, size_labels = pd.factorize(np.where(big[sel], size_p[sel], ""))
-    sector_codes, sector_labels = pd.factorize(np.where(prio[sel], sector_p[sel], ""))
+    # labels are fetched for the clients with a reason only (the others are most)
+    size_codes, size_labels = pd.factorize(np.where(big[sel], _take(size, idx[sel]), ""))
+    sector_codes, sector_labels = pd.factorize(np.where(prio[sel], _take(sector, idx[sel]), ""))
     bits = rf[sel].astype(np.int64) + 2 * grow[sel]
     combo = bits + 4 * (size_codes + len(size_labels) * sector_codes.astype(np.int64))
     codes, combos = pd.factorize(combo)

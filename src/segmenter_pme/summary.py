@@ -136,7 +136,8 @@ def rf_grid(r: np.ndarray, f: np.ndarray) -> pd.DataFrame:
     """Client counts per (Score R, Score F): index R 5..1, columns F 1..5."""
     grid = np.zeros((5, 5), dtype=np.int64)
     if len(r):
-        np.add.at(grid, (5 - np.asarray(r, dtype=int), np.asarray(f, dtype=int) - 1), 1)
+        cell = (5 - np.asarray(r, dtype=np.intp)) * 5 + (np.asarray(f, dtype=np.intp) - 1)
+        grid += np.bincount(cell, minlength=25).reshape(5, 5)
     return pd.DataFrame(grid, index=pd.Index([5, 4, 3, 2, 1], name="Score R"),
                         columns=pd.Index([1, 2, 3, 4, 5], name="Score F"))
 
