@@ -8,6 +8,7 @@ netted from the CA. Lines dated after the analysis date are ignored.
 from __future__ import annotations
 
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -39,45 +40,44 @@ def document_kinds(types: pd.Series | None, amounts: np.ndarray) -> tuple[np.nda
     return neg | credit[codes], other[codes]
 
 
-def _factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Codes (-1 for missing) and uniques in order of first appearance, as ``pd.factorize``."""
-    if len(values) >= _HASH_MIN_ROWS and hasattr(values.array, "_pa_array"):
-        fast = _factorize_by_hash(values)
-        if fast is not None:
-            return fast
+def _pandas_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
 
 
 # below this size pd.factorize is fast enough and the polars round trip is not worth it
 _HASH_MIN_ROWS = 50_000
+_checker: ThreadPoolExecutor | None = None
 
 
-def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
+def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index, Future] | None:
     """``pd.factorize`` of Arrow-backed text in about half the time, or None.
 
     Hashing a million strings is what costs: polars hashes the Arrow strings
     (zero copy, in native code), and factorizing the 64-bit hashes is an
     integer hash table — much cheaper than a string one. Codes come out in
     order of first appearance, exactly as pd.factorize. Two different keys
-    sharing a hash would merge two clients, so every line is checked against
-    the first key of its code; on any mismatch (never seen: 2^-64 odds) we
-    return None and the caller falls back to pd.factorize.
+    sharing a hash would merge two clients, so every line is compared with the
+    first key of its code: the third item resolves to False on any mismatch
+    (never seen: 2^-64 odds), and the caller must then use pd.factorize. That
+    check runs in a worker thread (polars releases the GIL) while the caller
+    goes on with the sums.
     """
+    global _checker
+    if len(values) < _HASH_MIN_ROWS or not hasattr(values.array, "_pa_array"):
+        return None
     try:
         import polars as pl
     except ImportError:  # pragma: no cover - polars is a dependency
         return None
-    arr = values.array._pa_array
     try:
-        ps = pl.from_arrow(arr)
+        ps = pl.from_arrow(values.array._pa_array)
     except Exception:  # pragma: no cover - a type polars does not read
         return None
     if not isinstance(ps, pl.Series) or ps.dtype != pl.String:
         return None
     h = ps.hash(seed=0).to_numpy().view(np.int64)
-    n_null = ps.null_count()
-    if n_null:
+    if ps.null_count():
         valid = ps.is_not_null().to_numpy()
         sub, _ = pd.factorize(h[valid])
         codes = np.full(len(h), -1, dtype=np.int64)
@@ -93,12 +93,17 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index] | None:
         new[0] = codes[0] >= 0
         np.greater(run[1:], run[:-1], out=new[1:])
     first = np.flatnonzero(new)
-    if len(first):
+
+    def same_keys() -> bool:
+        if not len(first):
+            return True
         reps = ps.gather(pl.Series(first))
-        same = reps.gather(pl.Series(np.maximum(codes, 0))) == ps  # missing keys compare as null, ignored
-        if not same.all():
-            return None
-    return codes, pd.Index(values.array.take(first))
+        # missing keys compare as null, which all() ignores
+        return bool((reps.gather(pl.Series(np.maximum(codes, 0))) == ps).all())
+
+    if _checker is None:
+        _checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segmenter-keys")
+    return codes, pd.Index(values.array.take(first)), _checker.submit(same_keys)
 
 
 def aggregate_invoices(
@@ -121,7 +126,20 @@ def aggregate_invoices(
     lines dated after ``analysis_date`` (ignored). Lines without key or date are
     left out.
     """
-    kcodes, uniques = _factorize(keys)
+    fast = _factorize_by_hash(keys)
+    if fast is None:
+        return _aggregate(*_pandas_factorize(keys), dates, amounts, analysis_date, numbers, types)
+    kcodes, uniques, same = fast
+    result = _aggregate(kcodes, uniques, dates, amounts, analysis_date, numbers, types)
+    if same.result():
+        return result
+    return _aggregate(*_pandas_factorize(keys), dates, amounts, analysis_date, numbers, types)
+
+
+def _aggregate(kcodes: np.ndarray, uniques: pd.Index, dates: pd.Series, amounts: pd.Series,
+               analysis_date: pd.Timestamp, numbers: pd.Series | None, types: pd.Series | None
+               ) -> tuple[pd.DataFrame, int]:
+    """aggregate_invoices once the keys are factorized."""
     k = len(uniques)
     d = dates.to_numpy(dtype="datetime64[ns]").view("int64")
     amt = amounts.to_numpy(dtype="float64", na_value=np.nan)

@@ -309,13 +309,11 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
     by_id = agg.attrs.get("by_id", True)
     if table is None:
         idx = pd.RangeIndex(len(agg))
-        feats = pd.DataFrame(index=idx)
-        if by_id:
-            feats["client_id"] = agg["cle"].array
-        else:
-            feats["raison_sociale"] = agg["nom_affiche"].to_numpy()
+        # one constructor call: inserting the columns one by one copies the frame each time
+        cols = {"client_id": agg["cle"].array} if by_id else {"raison_sociale": agg["nom_affiche"].to_numpy()}
         for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
-            feats[fld] = agg[fld].to_numpy()
+            cols[fld] = agg[fld].to_numpy()
+        feats = pd.DataFrame(cols, index=idx)
         feats["source"] = "factures"
         return _ensure(feats), idx
     if by_id:
@@ -369,20 +367,23 @@ def _ensure(feats: pd.DataFrame) -> pd.DataFrame:
     for fld in ("date_premier_achat", "date_dernier_achat"):
         if fld not in feats:
             feats[fld] = pd.NaT
-        feats[fld] = feats[fld].astype("datetime64[ns]")
+        if feats[fld].dtype != "datetime64[ns]":
+            feats[fld] = feats[fld].astype("datetime64[ns]")
     for fld in ("nb_commandes", "ca_total", "ca_12m", "ca_12m_prec"):
         if fld not in feats:
             feats[fld] = np.nan
-        feats[fld] = pd.to_numeric(feats[fld], errors="coerce").astype("float64")
+        if feats[fld].dtype != "float64":
+            feats[fld] = pd.to_numeric(feats[fld], errors="coerce").astype("float64")
     return feats
 
 
 def _apply_analysis_date(feats: pd.DataFrame, analysis: pd.Timestamp) -> int:
     last = feats["date_dernier_achat"]
     first = feats["date_premier_achat"]
-    future = last > analysis
-    if not future.any():
+    # plain numpy for the usual answer « none » (NaT compares as the smallest integer)
+    if not np.any(last.to_numpy().view("int64") > analysis.value):
         return 0
+    future = last > analysis
     # no purchase at all before the analysis date: a prospect at that date
     all_after = future & (first > analysis)
     feats.loc[all_after, ["nb_commandes", "ca_total"]] = 0.0
