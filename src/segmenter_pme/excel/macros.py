@@ -176,6 +176,8 @@ def read_book(book: Any) -> Reading:
 
     book.app.status_bar = "Segmentation : lecture du classeur…"
     values = book_values(book)
+    # the same rule as ``segmenter run``: a sheet of the user's named like ours is neither replaced nor read
+    layout.check_our_sheets(values, layout.REPORT_SHEETS)
     settings = Settings()
     if layout.PARAMETRES in values:
         settings = layout.read_settings_rows(values[layout.PARAMETRES])
@@ -441,9 +443,14 @@ def parametres(book: Any) -> None:
 
 @macro
 def aide(book: Any) -> None:
-    """Aide: create (or refresh) and show the « Mode d'emploi » sheet."""
+    """Aide: create (or refresh) and show the « Mode d'emploi » sheet (never a user's sheet of that name)."""
+    name = layout.build_mode_emploi().name
+    folded = {s.name.casefold(): s for s in book.sheets}
+    if name.casefold() in folded:
+        sheet = folded[name.casefold()]
+        layout.check_our_sheets({sheet.name: sheet_values(sheet)}, (name,))
     render.render(book, layout.build_mode_emploi())
-    _activate(book, layout.build_mode_emploi().name)
+    _activate(book, name)
     return None
 
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Callable
 from .engine import RenderPlan, format_ranges, plan, value_blocks
 from .mode_emploi import build_mode_emploi
 from .model import SheetLayout
+from .ownership import SHEET_TITLES, check_our_sheets, foreign_sheet_error, is_our_sheet
 from .parametres import SHEET as PARAMETRES
 from .parametres import build_parametres
 from .parametres import read_settings as read_settings_rows
@@ -120,13 +121,17 @@ def read_settings(wb: "Workbook") -> "Settings | None":
     """
     if PARAMETRES not in wb.sheetnames:
         return None
-    return read_settings_rows(wb[PARAMETRES].iter_rows(values_only=True))
+    ws = wb[PARAMETRES]
+    if not is_our_sheet(PARAMETRES, ws.iter_rows(values_only=True)):
+        raise foreign_sheet_error(PARAMETRES)
+    return read_settings_rows(ws.iter_rows(values_only=True))
 
 
 __all__ = [
     "AuditReport",
     "REPORT_SHEETS",
     "RenderPlan",
+    "SHEET_TITLES",
     "SheetLayout",
     "build_mode_emploi",
     "build_parametres",
@@ -134,6 +139,9 @@ __all__ = [
     "build_qualite",
     "build_report_layouts",
     "build_synthese",
+    "check_our_sheets",
+    "foreign_sheet_error",
+    "is_our_sheet",
     "existing_plan_rows",
     "format_ranges",
     "merge_action_plan",

@@ -157,6 +157,8 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     progress("Lecture des valeurs")
     values = reader.read_values(path)
     timings["lecture_valeurs"] = time.perf_counter() - t0
+    # a « Synthèse » or « Paramètres » of the user's own is neither replaced nor read as our settings
+    layout.check_our_sheets(values, layout.REPORT_SHEETS)
     found = _locate(values, sheet, None)
     if not found:
         raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
@@ -508,11 +510,15 @@ def _previous_workbook(target: Path):
     except Exception:
         return None, [], False  # damaged or not a workbook: not ours
     try:
-        settings = layout.read_settings(wb)
+        def mine(name: str) -> bool:
+            return name in wb.sheetnames and layout.is_our_sheet(name, wb[name].iter_rows(values_only=True))
+
+        # only our own sheets are read back: a sheet of the user's named « Paramètres » is not our settings
+        settings = layout.read_settings(wb) if mine(layout.PARAMETRES) else None
         plan = []
-        if layout.PLAN_ACTIONS in wb.sheetnames:
+        if mine(layout.PLAN_ACTIONS):
             plan = [tuple(r) for r in wb[layout.PLAN_ACTIONS].iter_rows(values_only=True)]
-        ours = layout.PARAMETRES in wb.sheetnames or reader.OUTPUT_NAME in wb.defined_names
+        ours = mine(layout.PARAMETRES) or reader.OUTPUT_NAME in wb.defined_names
         return settings, plan, ours
     finally:
         wb.close()
