@@ -7,6 +7,7 @@ netted from the CA. Lines dated after the analysis date are ignored.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -45,9 +46,7 @@ def _pandas_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
 
 
-# below this size pd.factorize is fast enough and the polars round trip is not worth it
-_HASH_MIN_ROWS = 50_000
-_checker: ThreadPoolExecutor | None = None
+_pool: ThreadPoolExecutor | None = None
 
 
 def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index, Future] | None:
@@ -63,8 +62,7 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index, Future]
     check runs in a worker thread (polars releases the GIL) while the caller
     goes on with the sums.
     """
-    global _checker
-    if len(values) < _HASH_MIN_ROWS or not hasattr(values.array, "_pa_array"):
+    if not _hash_worthy(values):
         return None
     try:
         import polars as pl
@@ -101,9 +99,20 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index, Future]
         # missing keys compare as null, which all() ignores
         return bool((reps.gather(pl.Series(np.maximum(codes, 0))) == ps).all())
 
-    if _checker is None:
-        _checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segmenter-keys")
-    return codes, pd.Index(values.array.take(first)), _checker.submit(same_keys)
+    return codes, pd.Index(values.array.take(first)), _worker().submit(same_keys)
+
+
+def _hash_worthy(values: pd.Series) -> bool:
+    # below this size pd.factorize is fast enough and the polars round trip is not worth it
+    return len(values) >= 50_000 and hasattr(values.array, "_pa_array")
+
+
+def _worker() -> ThreadPoolExecutor:
+    """One background thread for the key work (a task may queue the next one)."""
+    global _pool
+    if _pool is None:
+        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segmenter-keys")
+    return _pool
 
 
 def aggregate_invoices(
@@ -126,21 +135,47 @@ def aggregate_invoices(
     lines dated after ``analysis_date`` (ignored). Lines without key or date are
     left out.
     """
-    fast = _factorize_by_hash(keys)
-    if fast is None:
-        return _aggregate(*_pandas_factorize(keys), dates, amounts, analysis_date, numbers, types)
-    kcodes, uniques, same = fast
-    result = _aggregate(kcodes, uniques, dates, amounts, analysis_date, numbers, types)
-    if same.result():
-        return result
-    return _aggregate(*_pandas_factorize(keys), dates, amounts, analysis_date, numbers, types)
+    # the keys are factorized in a worker thread (polars, numpy and pandas' integer hash
+    # table release the GIL) while this thread sorts out the lines, which needs no key codes
+    pending = _worker().submit(_factorize_by_hash, keys) if _hash_worthy(keys) else None
+    lines = _line_facts(missing_mask(keys), dates, amounts, analysis_date, types)
+    try:
+        fast = pending.result() if pending is not None else None
+    except Exception:  # pragma: no cover - polars could not read the keys: pandas will
+        fast = None
+    if fast is not None:
+        kcodes, uniques, same = fast
+        result = _per_client(kcodes, uniques, lines, numbers)
+        if same.result():
+            return result
+    return _per_client(*_pandas_factorize(keys), lines, numbers)
 
 
-def _aggregate(kcodes: np.ndarray, uniques: pd.Index, dates: pd.Series, amounts: pd.Series,
-               analysis_date: pd.Timestamp, numbers: pd.Series | None, types: pd.Series | None
-               ) -> tuple[pd.DataFrame, int]:
-    """aggregate_invoices once the keys are factorized."""
-    k = len(uniques)
+def missing_mask(values: pd.Series) -> np.ndarray | None:
+    """Mask of the missing values, or None when there is none (Arrow knows without looking)."""
+    arrow = getattr(values.array, "_pa_array", None)
+    if arrow is not None and arrow.null_count == 0:
+        return None
+    missing = values.isna().to_numpy()
+    return missing if missing.any() else None
+
+
+@dataclasses.dataclass
+class _Lines:
+    """What the lines say before they are grouped by client (see _line_facts)."""
+
+    d: np.ndarray  # dates as int64 nanoseconds
+    keep: np.ndarray | None  # lines that count (None: all of them)
+    purchase: np.ndarray  # kept lines that are purchases (not credit notes)
+    dated: np.ndarray | None  # lines with a key and a date (None: all of them)
+    sk: np.ndarray  # signed amounts of the kept lines
+    window: np.ndarray  # 0 last 12 months, 1 the 12 before, 2 older, for the kept lines
+    n_after: int
+    n_not_sale: int
+
+
+def _line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series, analysis_date: pd.Timestamp,
+                types: pd.Series | None) -> _Lines:
     d = dates.to_numpy(dtype="datetime64[ns]").view("int64")
     amt = amounts.to_numpy(dtype="float64", na_value=np.nan)
     end = pd.Timestamp(analysis_date).normalize().value + _NS_PER_DAY - 1
@@ -151,31 +186,42 @@ def _aggregate(kcodes: np.ndarray, uniques: pd.Index, dates: pd.Series, amounts:
         amt = np.where(np.isnan(amt), 0.0, amt)
     credit, not_sale = document_kinds(types, amt)
     # each mask below is skipped when it would keep every line (the usual case)
-    has_key = kcodes >= 0 if (k == 0 or kcodes.min() < 0) else None
-    has_date = d != nat if np.any(d == nat) else None
-    drop = [m for m in (None if has_key is None else ~has_key, None if has_date is None else ~has_date,
-                        after if n_after else None, not_sale if not_sale.any() else None) if m is not None]
-    all_kept = not drop
+    no_date = d == nat if np.any(d == nat) else None
+    drop = [m for m in (no_key, no_date, after if n_after else None, not_sale if not_sale.any() else None)
+            if m is not None]
     keep = ~np.logical_or.reduce(drop) if drop else None
     # a credit note typed as such but written positive still reduces the CA
     signed = np.where(credit & (amt > 0), -amt, amt) if types is not None else amt
-    purchase = ~credit if all_kept else keep & ~credit
-
-    kc, dk, sk = (kcodes, d, signed) if all_kept else (kcodes[keep], d[keep], signed[keep])
-    # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores)
-    ca = np.round(np.bincount(kc, weights=sk, minlength=k), 2)
-    nlines = np.bincount(kc, minlength=k)
+    purchase = ~credit if keep is None else keep & ~credit
+    dk, sk = (d, signed) if keep is None else (d[keep], signed[keep])
     # calendar years, as a manager reads « the last 12 months »
     one_year = (pd.Timestamp(analysis_date).normalize() - pd.DateOffset(years=1)).value + _NS_PER_DAY - 1
     two_years = (pd.Timestamp(analysis_date).normalize() - pd.DateOffset(years=2)).value + _NS_PER_DAY - 1
-    # one bincount over (client, window) bins — window 0 the last 12 months, 1 the
-    # 12 before, 2 older — instead of one masked bincount per window; each bin still
-    # sums its lines in line order, so the sums are the same to the last bit
     window = (dk <= one_year).view(np.uint8) + (dk <= two_years).view(np.uint8)
-    by_window = np.bincount(kc * 3 + window, weights=sk, minlength=3 * k)
+    dated = None
+    if no_date is not None:
+        dated = ~no_date if no_key is None else ~(no_date | no_key)
+    return _Lines(d, keep, purchase, dated, sk, window, n_after, int(not_sale.sum()))
+
+
+def _per_client(kcodes: np.ndarray, uniques: pd.Index, lines: _Lines, numbers: pd.Series | None
+                ) -> tuple[pd.DataFrame, int]:
+    """aggregate_invoices once the keys are factorized."""
+    k = len(uniques)
+    nat = np.iinfo(np.int64).min
+    d, sk = lines.d, lines.sk
+    kc = kcodes if lines.keep is None else kcodes[lines.keep]
+    # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores)
+    ca = np.round(np.bincount(kc, weights=sk, minlength=k), 2)
+    nlines = np.bincount(kc, minlength=k)
+    # one bincount over (client, window) bins instead of one masked bincount per
+    # window; each bin still sums its lines in line order, so the sums are the same
+    # to the last bit
+    by_window = np.bincount(kc * 3 + lines.window, weights=sk, minlength=3 * k)
     ca12 = np.round(by_window[0::3], 2)
     ca12p = np.round(by_window[1::3], 2)
 
+    purchase = lines.purchase
     if purchase.all():
         pc, pd_ = kcodes, d
     else:
@@ -192,10 +238,10 @@ def _aggregate(kcodes: np.ndarray, uniques: pd.Index, dates: pd.Series, amounts:
     last[~has] = nat
     # a key seen only on lines without a date (a « Total » line) is no client;
     # every key is on some line, so with every line dated every key is dated
-    if has_date is None:
+    if lines.dated is None:
         dated = np.ones(k, dtype=bool)
     else:
-        dated = np.bincount(kcodes[has_date if has_key is None else has_key & has_date], minlength=k) > 0
+        dated = np.bincount(kcodes[lines.dated], minlength=k) > 0
     frame = pd.DataFrame(
         {
             "cle": uniques,
@@ -210,8 +256,8 @@ def _aggregate(kcodes: np.ndarray, uniques: pd.Index, dates: pd.Series, amounts:
     )
     if not dated.all():
         frame = frame[dated].reset_index(drop=True)
-    frame.attrs["hors_ventes"] = int(not_sale.sum())
-    return frame, n_after
+    frame.attrs["hors_ventes"] = lines.n_not_sale
+    return frame, lines.n_after
 
 
 def _repeated_invoice_lines(kcodes: np.ndarray, days: np.ndarray, numbers: pd.Series, rows: np.ndarray,

@@ -6,13 +6,15 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import pmg as pmg_mod
 from . import profile
 from .errors import InputDataError, MissingColumnError
 from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
 from .headers import map_columns
-from .invoices import aggregate_invoices
+from .invoices import aggregate_invoices, missing_mask
 from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from .problems import ERROR, INFO, WARNING, Issue, value_issues
 from .refdata import fold
@@ -247,17 +249,14 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
         issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
                             "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
                             imap.get("type_piece"), None, None, n))
-    cle = agg["cle"].astype("string")
-    stripped = cle.str.strip()
-    if (stripped != cle).fillna(False).any():
+    if _needs_strip(agg["cle"]):
         # stray spaces around codes would split one client in two
         key_text = key_text.astype("string").str.strip()
         agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
-        stripped = agg["cle"].astype("string")
-    blank = (stripped == "").fillna(True).to_numpy()
+    blank = (agg["cle"].astype("string") == "").fillna(True).to_numpy()
     n_blank = int(agg["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
-    no_key = key_text.isna().to_numpy()
-    if no_key.any():
+    no_key = missing_mask(key_text)
+    if no_key is not None:
         n_blank += int(np.count_nonzero(no_key & dates.notna().to_numpy()))
     if n_blank:
         issues.append(Issue("ligne_sans_client", f"{n_blank} ligne(s) de facture sans client ont été ignorées.",
@@ -270,6 +269,17 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
         agg["nom_affiche"] = agg["cle"].map(first)
     agg.attrs["by_id"] = by_id
     return agg, n_after
+
+
+def _needs_strip(keys: pd.Series) -> bool:
+    """True when some key has spaces around it (« str.strip » would change it)."""
+    arrow = getattr(keys.array, "_pa_array", None)
+    if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        # the same Arrow kernel as pandas' str.strip, without two pandas round trips
+        changed = pc.not_equal(pc.utf8_trim_whitespace(arrow), arrow)
+        return bool(pc.any(changed).as_py())
+    cle = keys.astype("string")
+    return bool((cle.str.strip() != cle).fillna(False).any())
 
 
 def _fold_series(s: pd.Series) -> pd.Series:
@@ -547,7 +557,11 @@ def _client_frame(clients: pd.DataFrame | None, output: pd.DataFrame, feats: pd.
         base[key_label] = feats["client_id" if "client_id" in feats else "raison_sociale"]
         base["Date premier achat"] = feats["date_premier_achat"]
         base["Date dernier achat"] = feats["date_dernier_achat"]
-        base["Nombre commandes"] = feats["nb_commandes"].astype("Int64")
+        # whole numbers or missing: the nullable array is built directly (astype checks every value)
+        orders = feats["nb_commandes"].to_numpy(dtype="float64")
+        missing = np.isnan(orders)
+        base["Nombre commandes"] = pd.Series(
+            pd.arrays.IntegerArray(np.where(missing, 0, orders).astype("int64"), missing), index=feats.index)
         base["CA total"] = feats["ca_total"]
     elif len(new_rows):
         extra = pd.DataFrame(index=new_rows, columns=clients.columns, dtype=object)
