@@ -20,6 +20,7 @@ from ..cli_common import parse_date as _parse_date
 from .report import FILL_PREFIX
 
 out = Console()
+_MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
 
 
@@ -119,6 +120,15 @@ def nettoyer(
               highlight=False)
     out.print(f"Copie nettoyée : [bold]{run.output}[/bold] — les lignes retirées sont dans la feuille « Archives » "
               "avec leur motif ; le fichier d'origine n'a pas été modifié.")
+    if run.backup is not None:
+        out.print(f"La version précédente de «\u00a0{run.output.name}\u00a0» est gardée dans "
+                  f"«\u00a0{run.backup.name}\u00a0» (même dossier).", highlight=False)
+    for note in run.notes[:_MAX_NOTES]:
+        out.print(note, style="yellow", highlight=False)
+    if len(run.notes) > _MAX_NOTES:
+        more = len(run.notes) - _MAX_NOTES
+        out.print(f"Attention\u00a0: {_n(more, 'autre formule a été remplacée', 'autres formules ont été remplacées')} "
+                  "par sa valeur.", style="yellow", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pandas as pd
 from ..errors import MissingColumnError, WorkbookError
 from ..settings import Settings
 from ..workbook import files, reader
+from . import checks, formulas
 from .clean import ARCHIVE_COLUMNS, MOTIF_INACTIF, CleanResult, clean
 from .prepare import PreparedClients, invoice_orders, prepare_clients
 from .report import AuditReport, audit
@@ -50,6 +52,10 @@ class CleanRun:
     result: CleanResult
     kept: int
     archived: int
+    #: the previous version of ``output``, saved before it was replaced (``NOM.nettoye.sauvegarde.xlsx``)
+    backup: Path | None = None
+    #: what could not be kept as it was (« Attention : … » sentences): formulas turned into values…
+    notes: list[str] = field(default_factory=list)
 
 
 def default_clean_output(path: Path) -> Path:
@@ -162,15 +168,18 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
     p = base.prepared
     result = clean(p.clients, pairs=report.pairs, repairs=report.repairs, settings=base.settings,
                    threshold=threshold, archive_inactive=archive_inactive)
+    notes: list[str] = []
     if len(p.clients) >= FAST_ROWS and _fast_possible(base):
-        _clean_fast(base, result, target)
+        backup = _clean_fast(base, result, target)
     else:
         wb = _open(base, target)
-        _rewrite_clients(wb, base, result)
-        _append_archives(wb, base, result)
-        _save(wb, target)
+        formulas = _client_formulas(wb, base)
+        _rewrite_clients(wb, base, result, formulas, notes)
+        _append_archives(wb, base, result, formulas)
+        backup = _save(wb, target, backup=True)
     return CleanRun(input=base.path, output=target, report=report, result=result,
-                    kept=len(result.clients), archived=len(p.clients) - len(result.clients))
+                    kept=len(result.clients), archived=len(p.clients) - len(result.clients),
+                    backup=backup, notes=notes)
 
 
 # ------------------------------------------------------------------ writing
@@ -182,6 +191,11 @@ def _check_output(source: Path, target: Path) -> Path:
         raise WorkbookError(
             f"Le nettoyage écrit une copie : choisissez un fichier de sortie différent de « {source.name} » "
             "(par défaut NOM.nettoye.xlsx)."
+        )
+    if source.exists() and files.backup_path(target).resolve() == source.resolve():
+        raise WorkbookError(
+            f"La sauvegarde de « {target.name} » remplacerait « {source.name} », le fichier d'origine : "
+            "choisissez un autre nom de fichier de sortie."
         )
     files.check_not_open(target)
     return target
@@ -197,8 +211,9 @@ def _open(base: LoadedBase, target: Path):
         ws = wb.active
         ws.title = base.data.sheet
         ws.append(list(base.data.frame.columns))
-        for row in base.data.frame.itertuples(index=False):
-            ws.append([_cell(v) for v in row])
+        for i, row in enumerate(base.data.frame.itertuples(index=False), start=2):
+            for j, v in enumerate(row, start=1):
+                _write(ws, i, j, _csv_cell(v))
         return wb
     from ..workbook import passthrough
 
@@ -214,17 +229,18 @@ def _open(base: LoadedBase, target: Path):
     return wb
 
 
-def _save(wb, target: Path) -> None:
+def _save(wb, target: Path, *, backup: bool = False) -> Path | None:
+    """Save ``wb`` atomically; with ``backup``, the previous ``target`` is kept as ``NOM.sauvegarde.xlsx``."""
     from ..workbook import passthrough, saving
 
     source, emptied = getattr(wb, "_segmenter_passthrough", (None, []))
     inject = passthrough.injectors(source, emptied) if emptied else {}
-    files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=False,
-                       verify=files.verify_xlsx)
+    return files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=backup,
+                              verify=files.verify_xlsx)
 
 
 def _cell(v):
-    if v is None or v is pd.NaT:
+    if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, float) and np.isnan(v):
         return None
@@ -233,6 +249,26 @@ def _cell(v):
     if isinstance(v, np.generic):
         return v.item()
     return v
+
+
+def _csv_cell(v):
+    """A CSV value as a cell: empty stays empty, text starting with « = » stays text (not a formula)."""
+    v = _cell(v)
+    if isinstance(v, str) and formulas.is_formula(v):
+        return formulas.FormulaText(v)
+    return v
+
+
+def _write(ws, row: int, col: int, value):
+    """Write one cell; :class:`~segmenter_pme.audit.formulas.FormulaText` as text, shown as typed."""
+    cell = ws.cell(row, col)
+    if isinstance(value, formulas.FormulaText):
+        cell.value = str(value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
 
 
 def _typed_cell(field: str, v):
@@ -315,18 +351,87 @@ def _kept_rows(base: LoadedBase, result: CleanResult) -> tuple[list[list], set[i
     return rows, text_cols, date_cols
 
 
-def _rewrite_clients(wb, base: LoadedBase, result: CleanResult) -> None:
-    """Kept rows moved up under the header, merged values and repairs written in, the rest emptied."""
+def _client_formulas(wb, base: LoadedBase) -> dict[tuple[int, int], object]:
+    """The formulas of the client table's data rows, read before the rows move: (row, col) → formula."""
+    if base.kind == "csv":
+        return {}
+    data = base.data
+    return formulas.sheet_formulas(wb[data.sheet], data.header_row + 1, data.last_data_row, data.columns.values())
+
+
+def _same(a, b) -> bool:
+    """Whether a written value is the cell's value (the value Excel last computed for its formula)."""
+    a, b = _cell(a), _cell(b)
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, (dt.date, dt.datetime)) or isinstance(b, (dt.date, dt.datetime)):
+        try:
+            return pd.Timestamp(a) == pd.Timestamp(b)
+        except (TypeError, ValueError):
+            return False
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(float(a) - float(b)) <= 1e-9 * max(1.0, abs(float(a)), abs(float(b)))
+    return str(a) == str(b)
+
+
+def _shown(v) -> str:
+    """A value in an « Attention » sentence, the French way."""
+    v = _cell(v)
+    if isinstance(v, (dt.date, dt.datetime)):
+        return f"{v:%d/%m/%Y}"
+    if isinstance(v, float):
+        return checks.fr_number(v, 0 if v.is_integer() else 2)
+    return str(v)
+
+
+def _rewrite_clients(wb, base: LoadedBase, result: CleanResult,
+                     cell_formulas: dict[tuple[int, int], object] | None = None,
+                     notes: list[str] | None = None) -> None:
+    """Kept rows moved up under the header, merged values and repairs written in, the rest emptied.
+
+    Formulas of the kept rows stay formulas, their references following the
+    rows (:mod:`~segmenter_pme.audit.formulas`); when one cannot be kept (it
+    names a row taken out, or the cleaning changed its value) the value is
+    written and a sentence is added to ``notes``.
+    """
+    from openpyxl.utils import get_column_letter
+
     data = base.data
     ws = wb[data.sheet]
     first = data.header_row + 1
     kept = list(result.clients.index)
     rows, text_cols, date_cols = _kept_rows(base, result)
-    for i, row in enumerate(rows):
+    cell_formulas = cell_formulas or {}
+    notes = notes if notes is not None else []
+    move = formulas.RowMove(data.sheet, first, data.last_data_row, {r: first + i for i, r in enumerate(kept)})
+    header_at = {col: h for h, col in data.columns.items()}
+    frame = data.frame
+    for i, (r, row) in enumerate(zip(kept, rows)):
         for col in data.columns.values():
             value = row[col - 1]
-            cell = ws.cell(first + i, col)
-            cell.value = value
+            if base.kind == "csv":
+                value = _csv_cell(value)
+            written = value
+            original = cell_formulas.get((r, col))
+            if original is not None:
+                where = f"{get_column_letter(col)}{r}"
+                header = header_at[col]
+                text = formulas.formula_text(original)
+                cached = frame.at[r, header] if header in frame.columns else None
+                if not _same(value, cached):
+                    notes.append(f"Attention\u00a0: la cellule {where} («\u00a0{header}\u00a0») contenait la formule "
+                                 f"{text}\u00a0; le nettoyage y écrit la valeur {_shown(value)} "
+                                 f"(ligne {first + i} de la copie), la formule n'y est plus.")
+                else:
+                    moved = formulas.move_formula(original, move, r, col)
+                    if moved is None:
+                        kept_value = "est laissée vide" if value is None else f"reçoit sa valeur {_shown(value)}"
+                        notes.append(f"Attention\u00a0: la formule {text} de la cellule {where} renvoie à une ligne "
+                                     f"retirée par le nettoyage\u00a0; dans la copie, la cellule "
+                                     f"{get_column_letter(col)}{first + i} {kept_value} à la place.")
+                    else:
+                        written = moved
+            cell = _write(ws, first + i, col, written)
             if col in text_cols and value is not None:
                 cell.number_format = "@"
             elif col in date_cols and value is not None and not isinstance(value, str):
@@ -367,8 +472,14 @@ def _resize_table(ws, data: reader.SheetData, n_kept: int) -> None:
         ws.auto_filter.ref = f"A{data.header_row}:{get_column_letter(max(data.columns.values()))}{last_kept}"
 
 
-def _archive_rows(base: LoadedBase, result: CleanResult) -> tuple[list[str], list[list]]:
-    """Headers and rows of « Archives »: the bookkeeping columns, then the user's columns with their cell values."""
+def _archive_rows(base: LoadedBase, result: CleanResult,
+                  cell_formulas: dict[tuple[int, int], object] | None = None) -> tuple[list[str], list[list]]:
+    """Headers and rows of « Archives »: the bookkeeping columns, then the user's columns with their cell values.
+
+    A cell that held a formula gets the formula's text (``=H7*0.3``, written as
+    text), so the original row can be rebuilt.
+    """
+    cell_formulas = cell_formulas or {}
     arch = result.archives
     data = base.data
     frame = data.frame
@@ -396,11 +507,16 @@ def _archive_rows(base: LoadedBase, result: CleanResult) -> tuple[list[str], lis
         use_merged = rec["motif"] == MOTIF_INACTIF and r in merged_principals
         for h in user_headers:
             name = field_of.get(h)
+            original = cell_formulas.get((r, data.columns[h]))
             if use_merged and name is not None:
                 row.append(_typed_cell(name, rec.get(name)))
+            elif original is not None:
+                row.append(formulas.FormulaText(formulas.formula_text(original)))
+            elif base.kind == "csv":
+                row.append(_csv_cell(values[h][position[r]]) if h in values else None)
             else:
                 row.append(_cell(values[h][position[r]]) if h in values else None)
-        rows.append([_cell(v) for v in row])
+        rows.append([v if isinstance(v, formulas.FormulaText) else _cell(v) for v in row])
     return headers, rows
 
 
@@ -425,14 +541,15 @@ def _archives_sheet(wb, headers: list[str]):
     return ws, 2
 
 
-def _append_archives(wb, base: LoadedBase, result: CleanResult) -> None:
+def _append_archives(wb, base: LoadedBase, result: CleanResult,
+                     cell_formulas: dict[tuple[int, int], object] | None = None) -> None:
     if result.archives.empty:
         return
-    headers, rows = _archive_rows(base, result)
+    headers, rows = _archive_rows(base, result, cell_formulas)
     ws, start = _archives_sheet(wb, headers)
     for i, row in enumerate(rows):
         for j, v in enumerate(row, start=1):
-            c = ws.cell(start + i, j, v)
+            c = _write(ws, start + i, j, v)
             if isinstance(v, dt.datetime):
                 c.number_format = "dd/mm/yyyy"
 
@@ -450,10 +567,34 @@ def _fast_possible(base: LoadedBase) -> bool:
 
     data = base.data
     return (base.kind != "csv" and ARCHIVES not in base.sheets and data.header_row + 1 <= KEEP_ROWS
-            and data.total_row is None and data.last_used_row <= data.last_data_row)
+            and data.total_row is None and data.last_used_row <= data.last_data_row
+            and not _has_formulas(base.path, data.sheet))
 
 
-def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> None:
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path, sheet: str) -> bool:
+    """Whether the sheet's XML holds a formula (the streamed rows are values only: formulas take the openpyxl path)."""
+    import zipfile
+
+    from ..workbook import fastsheet
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            with zf.open(fastsheet.sheet_part(zf, sheet)) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    block = tail + chunk
+                    if _FORMULA_TAG.search(block):
+                        return True
+                    tail = block[-8:]
+    except Exception:
+        return True  # when in doubt, the openpyxl path keeps everything
+    return False
+
+
+def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> Path | None:
     """The same cleaned copy as the openpyxl path, with the big sheets streamed by the workbook engine."""
     from ..workbook import fastsheet, passthrough
     from ..workbook.engine import load_openpyxl
@@ -493,5 +634,5 @@ def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> None:
 
     from ..workbook import saving
 
-    files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=False,
-                       verify=files.verify_xlsx)
+    return files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=True,
+                              verify=files.verify_xlsx)
