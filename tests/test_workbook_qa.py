@@ -130,3 +130,98 @@ def test_ribbon_macros_refuse_a_users_sheet_named_like_ours():
     fx.fill(book.sheets.add("Mode d'emploi"), [["Comment remplir le devis"]])
     assert macros.aide(book) is None
     assert book.app.alerts[-1][0] == _foreign("Mode d'emploi")
+
+
+# ------------------------------------------------------------- 2. a trailing Total line of a CSV is no client
+
+TOTAL_CSV = ("Nom;Entreprise;Date dernier achat;Nombre commandes;CA total\r\n"
+             "A;Alpha;05/10/2025;2;100,00\r\n"
+             "B;Beta;05/09/2025;3;200,00\r\n"
+             "C;Gamma;05/01/2025;1;50,00\r\n"
+             "Total général;;;6;350,00\r\n")
+
+
+def test_csv_total_line_is_not_a_client_in_run_audit_and_nettoyer(tmp_path):
+    from segmenter_pme.audit.files import audit_file, clean_file
+
+    csv = write_french_csv(tmp_path / "clients.csv", TOTAL_CSV, encoding="utf-8")
+    report = run(csv, analysis_date=DATE)
+    assert len(report.result.output) == 3
+    assert report.result.output["Segment RFM"].tolist() == ["Prometteurs", "À réactiver", "Perdus"]
+    ws = openpyxl.load_workbook(report.output)["Clients"]
+    assert [c.value for c in ws["A"]][1:] == ["A", "B", "C"]
+    assert audit_file(csv, analysis_date=DATE)[0].n_clients == 3
+    cleaned = openpyxl.load_workbook(clean_file(csv, tmp_path / "net.xlsx", analysis_date=DATE).output)["Clients"]
+    assert [c.value for c in cleaned["A"]][1:] == ["A", "B", "C"]
+
+
+def test_total_line_rule_is_shared_with_the_workbook_reader():
+    import pandas as pd
+
+    from segmenter_pme.workbook import reader
+
+    frame = pd.DataFrame({"Code": ["C1", "C2", "12"], "Nom": ["A", "B", "TOTAL :"], "CA": ["1", "2", "3"]},
+                         index=[5, 6, 8])
+    kept, total = reader.split_total_row(frame)
+    assert (kept.index.tolist(), total) == ([5, 6], 8)
+    assert reader.split_total_row(frame.iloc[:2])[1] is None
+
+
+# ------------------------------------------------------------- 4. a CSV's errors name the file and its line
+
+def test_csv_error_names_the_file_and_its_real_line(tmp_path):
+    from segmenter_pme.errors import InputDataError
+
+    text = ("Export ventes du 31/12/2025\n\n"
+            "Code client;Client;Date;Montant HT\n"
+            "C1;Alpha;05/10/2025;100,00\n"
+            "C2;Beta;05/09/2025;200,00\n"
+            "C1;Alpha;05/11/2025;50,00\n"
+            "C3;Gamma;05/01/2025;70,00\n"
+            "C2;Beta;32/13/2025;10,00\n")
+    csv = write_french_csv(tmp_path / "ventes.csv", text, encoding="utf-8")
+    with pytest.raises(InputDataError) as err:
+        run(csv, analysis_date=DATE)
+    assert err.value.message == (
+        "Certaines valeurs ne peuvent pas être lues ; corrigez ces cellules puis relancez :\n"
+        "- fichier ventes.csv, colonne « Date », ligne 8 : La date « 32/13/2025 » n'existe pas (jour ou mois "
+        "impossible). Corrigez-la au format JJ/MM/AAAA."
+    )
+    assert not (tmp_path / "ventes.xlsx").exists()
+
+
+def test_csv_missing_column_names_the_file(tmp_path):
+    from segmenter_pme.errors import MissingColumnError
+
+    csv = write_french_csv(tmp_path / "export.csv", "Nom;Entreprise;CA total\nA;Alpha;12\n", encoding="utf-8")
+    with pytest.raises(MissingColumnError) as err:
+        run(csv, analysis_date=DATE)
+    assert err.value.message.startswith("Fichier export.csv : colonne(s) ")
+    assert "Feuille" not in err.value.message and "« Clients »" not in err.value.message
+
+
+def test_csv_warnings_in_qualite_point_to_the_workbook_cell(tmp_path):
+    text = ("Liste des clients\n"
+            "Code client;Entreprise;Date dernier achat;Nombre commandes;CA total;Code postal\n"
+            "C1;Alpha;05/10/2025;2;100,00;75011\n"
+            "C2;Beta;05/09/2025;3;200,00;ABCDE\n")
+    csv = write_french_csv(tmp_path / "clients.csv", text, encoding="utf-8")
+    report = run(csv, analysis_date=DATE)
+    rows = [(i.sheet, i.row) for i in report.result.issues if i.value == "ABCDE"]
+    assert rows == [("Clients", 3)]  # CSV line 4 is row 3 of the sheet « Clients » in the workbook
+    assert report.result.output.index.tolist() == [2, 3]
+
+
+# ------------------------------------------------------------- 5. run and audit agree on a CSV
+
+def test_run_and_audit_agree_on_a_csv(tmp_path):
+    from segmenter_pme.audit.files import audit_file
+
+    csv = write_french_csv(tmp_path / "clients.csv", TOTAL_CSV, encoding="utf-8")
+    report = run(csv, analysis_date=DATE)
+    audited = audit_file(csv, analysis_date=DATE)[0].summary
+    ws = openpyxl.load_workbook(report.output)["Qualité"]
+    written = {r[0]: (r[1], r[2]) for r in ws.iter_rows(min_col=2, max_col=4, values_only=True) if r[0]}
+    for cat, score, text in audited[["Catégorie", "Score", "Constat"]].itertuples(index=False):
+        assert written[cat] == (score, text)
+    assert written["Dégâts Excel"] == (100, "Aucun dégât d'Excel détecté.")

@@ -238,14 +238,27 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
                      created, appended, timings, notes)
 
 
-def _audit(clients, invoices, settings, progress):
-    """The data audit for « Qualité » (SPEC §7): duplicates, inactive clients, completeness, invalid values."""
+def _audit(clients, invoices, settings, progress, csv: bool = False):
+    """The data audit for « Qualité » (SPEC §7): duplicates, inactive clients, completeness, invalid values.
+
+    For a CSV it is the audit ``segmenter audit`` makes of that CSV
+    (``audit.files.load_base``): every value of a CSV is text, so a date
+    written as text is no Excel damage there.
+    """
     if clients is None:
         return None  # invoice lines alone: the core's remarks are all there is to audit
-    from ..audit.files import audit_sheet
-
     progress("Audit de la qualité des données")
-    return audit_sheet(clients, invoices, settings=settings)
+    if not csv:
+        from ..audit.files import audit_sheet
+
+        return audit_sheet(clients, invoices, settings=settings)
+    from ..audit.prepare import prepare_clients
+    from ..audit.report import audit
+
+    prepared = prepare_clients(clients.frame, sheet=clients.sheet, mapping=clients.mapping)
+    prepared.raw = prepared.raw.drop(columns=["date_premier_achat", "date_dernier_achat"], errors="ignore")
+    return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
+                 sheet=prepared.sheet, columns=prepared.columns)
 
 
 def _locate(values, sheet, overrides):
@@ -351,10 +364,50 @@ def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict]:
         if score and (best is None or score > best[2]):
             best = (shape, mapping, score)
     if best is None:
-        raise _no_table_error(path.name, [path.name])
+        raise MissingColumnError(
+            f"Aucun tableau de clients ni de lignes de factures reconnu dans « {path.name} ». Il faut une ligne "
+            "d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et soit Date dernier achat, "
+            "Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
+        )
+    # a trailing « Total » line of the export is not a client (same rule as a workbook sheet)
+    frame, _total = reader.split_total_row(frame)
     if frame.empty:
         raise MissingColumnError(f"Le fichier « {path.name} » a des en-têtes mais aucune ligne de données.")
     return frame, best[0], best[1]
+
+
+def _csv_error(err, name: str):
+    """The core's error about a CSV, its location said as « fichier NOM.csv, ligne 9 »."""
+    message = err.message.replace(f"feuille « {name} »", f"fichier {name}").replace(
+        f"Feuille « {name} »", f"Fichier {name}")
+    return type(err)(message, issues=err.issues)
+
+
+def _to_workbook_rows(result, rows: dict, name: str, sheet: str, relabel_clients: bool):
+    """``result`` of a CSV analysis (CSV line numbers, file name) placed in the workbook we write.
+
+    ``rows`` maps each CSV line number to its row in the workbook's sheet
+    ``sheet``, so « Qualité » links to the cell where the value now is.
+    """
+    import dataclasses
+
+    def move(issue):
+        if issue.sheet != name:
+            return issue
+        row = issue.row
+        try:
+            row = rows.get(row, row)
+        except TypeError:  # unhashable (a list of rows)
+            pass
+        return dataclasses.replace(issue, sheet=sheet, row=row)
+
+    changes = {"issues": [move(i) for i in result.issues]}
+    if relabel_clients:
+        for attr in ("clients", "output", "features"):
+            frame = getattr(result, attr, None)
+            if isinstance(frame, pd.DataFrame):
+                changes[attr] = frame.rename(index=rows)
+    return dataclasses.replace(result, **changes)
 
 
 EXCEL_MAX_ROWS = 1_048_576
@@ -374,12 +427,11 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     frame, shape, mapping = read_french_csv(path)
     timings["lecture"] = time.perf_counter() - t0
     sheet_name = "Clients" if shape == "clients" else "Factures"
-    data = reader.SheetData(sheet=sheet_name, shape=shape, header_row=1, frame=frame,
+    # messages name the file and its real line numbers (title lines above the header counted)
+    data = reader.SheetData(sheet=path.name, shape=shape, header_row=1, frame=frame,
                             columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
                             last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]))
-    # the CSV's line numbers are the rows messages name; in the workbook the data starts on row 2
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    data.last_data_row = data.last_used_row = 1 + len(frame)
+    csv_lines = frame.index
     notes: list[str] = []
     copy_lines = True
     if len(frame) + 1 > EXCEL_MAX_ROWS:
@@ -404,8 +456,19 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
         )
     settings = _settings_with_date(previous_settings, analysis_date)
     progress("Segmentation")
-    result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
+    from ..errors import InputDataError
+
+    try:
+        result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
+    except InputDataError as err:
+        raise _csv_error(err, path.name) from None
     timings["segmentation"] = time.perf_counter() - t0
+    # in the workbook the data starts on row 2 of the sheet « Clients » / « Factures »
+    rows = dict(zip(csv_lines.tolist(), range(2, 2 + len(frame))))
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    data.sheet = sheet_name
+    data.last_data_row = data.last_used_row = 1 + len(frame)
+    result = _to_workbook_rows(result, rows, path.name, sheet_name, relabel_clients=shape == "clients")
 
     progress("Écriture du classeur")
     keep_text = {mapping[f] for f in _TEXT_FIELDS if f in mapping}
@@ -440,7 +503,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     else:
         clients_sheet, inject_clients = create_clients_sheet(wb, result, names=client_names(result, frame))
         created = True
-    audit = _audit(data, None, settings, progress) if shape == "clients" else None
+    audit = _audit(data, None, settings, progress, csv=True) if shape == "clients" else None
     layout.write_report_sheets(wb, result, audit=audit)
     for name in layout.REPORT_SHEETS:  # a new workbook: data first, then our sheets in reading order
         if name in wb.sheetnames:

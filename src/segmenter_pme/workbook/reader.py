@@ -247,13 +247,7 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     data = {name: _column(body, col - 1) for name, col in columns.items()}
     frame = pd.DataFrame(data, index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body)), dtype=object)
     frame = frame.dropna(how="all")
-    total_row = None
-    if len(frame):
-        last = frame.index[-1]
-        first_text = next((v for v in frame.loc[last] if isinstance(v, str)), None)
-        if first_text is not None and _TOTAL.match(first_text):
-            total_row = int(last)
-            frame = frame.drop(index=last)
+    frame, total_row = split_total_row(frame)
     last_used = max([header_row] + [i + 1 for i, r in enumerate(values) if any(not _blank(v) for v in r)])
     return SheetData(
         sheet=sheet, shape=guess.shape, header_row=header_row, frame=frame, columns=columns,
@@ -262,6 +256,22 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
         header_cols=header_cols,
     )
+
+
+def split_total_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+    """``frame`` without a trailing « Total » line, and that line's label (None when there is none).
+
+    The rule for every source (workbook sheet, CSV export): the last row is a
+    total when its first cell holding letters starts with ``Total``, ``Totaux``
+    or ``Sous-total`` (« Total général », « TOTAL : »…). It is not a client.
+    """
+    if not len(frame):
+        return frame, None
+    last = frame.index[-1]
+    first_text = next((v for v in frame.loc[last] if isinstance(v, str) and any(ch.isalpha() for ch in v)), None)
+    if first_text is not None and _TOTAL.match(first_text):
+        return frame.drop(index=last), int(last)
+    return frame, None
 
 
 def _column(body: list[list[Any]], j: int) -> np.ndarray:
@@ -299,8 +309,8 @@ def _our_block(header_cells: list[Any]) -> set[int]:
 
 def require_data(data: SheetData) -> None:
     if data.frame.empty:
-        what = "client" if data.shape == "clients" else "ligne de facture"
+        what = "aucun client" if data.shape == "clients" else "aucune ligne de facture"
         raise InputDataError(
-            f"La feuille « {data.sheet} » a bien des en-têtes (ligne {data.header_row}) mais aucune {what} "
+            f"La feuille « {data.sheet} » a bien des en-têtes (ligne {data.header_row}) mais {what} "
             "en dessous. Collez vos données sous les en-têtes puis relancez."
         )
