@@ -322,10 +322,10 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
         # one constructor call: inserting the columns one by one copies the frame each time
         cols = {"client_id": agg["cle"].array} if by_id else {"raison_sociale": agg["nom_affiche"].to_numpy()}
         for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
-            cols[fld] = agg[fld].to_numpy()
-        feats = pd.DataFrame(cols, index=idx)
-        feats["source"] = "factures"
-        return _ensure(feats), idx
+            # already in the dtypes _ensure wants (order counts as float, as from a client table)
+            cols[fld] = agg[fld].to_numpy(dtype="float64" if fld == "nb_commandes" else None)
+        cols["source"] = "factures"
+        return _ensure(pd.DataFrame(cols, index=idx)), idx
     if by_id:
         tkey = table["client_id"].astype("string") if "client_id" in table else pd.Series(pd.NA, index=table.index)
     else:

@@ -129,8 +129,9 @@ def boundaries(
         count = np.bincount(sc, minlength=6)
         lows = np.full(len(count), np.inf)
         highs = np.full(len(count), -np.inf)
-        np.minimum.at(lows, sc, vals)
-        np.maximum.at(highs, sc, vals)
+        with np.errstate(invalid="ignore"):  # a NaN value gives a NaN bound, silently as min() did
+            np.minimum.at(lows, sc, vals)
+            np.maximum.at(highs, sc, vals)
         for s in range(5, 0, -1):
             lo = float(lows[s]) if count[s] else np.nan
             hi = float(highs[s]) if count[s] else np.nan
