@@ -225,3 +225,44 @@ def test_run_and_audit_agree_on_a_csv(tmp_path):
     for cat, score, text in audited[["Catégorie", "Score", "Constat"]].itertuples(index=False):
         assert written[cat] == (score, text)
     assert written["Dégâts Excel"] == (100, "Aucun dégât d'Excel détecté.")
+
+
+# ------------------------------------------------------------- 3. a client list beside the invoices is used
+
+def _list_and_invoices(path: Path, *, client_headers=("Code client", "Entreprise", "Code postal", "Secteur")) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(list(client_headers))
+    for i in range(1, 5):
+        ws.append([f"C{i}", f"Société {i}", "75011" if i % 2 else "69003", "Commerce" if i % 2 else "Industrie"])
+    inv = wb.create_sheet("Factures")
+    inv.append(["Code client", "Date", "N° facture", "Montant HT"])
+    for i in range(12):
+        inv.append([f"C{i % 4 + 1}", dt.date(2025, 1, 5) + dt.timedelta(days=20 * i), f"F{i:03d}", 100.0 + 10 * i])
+    wb.save(path)
+    return path
+
+
+def test_client_list_without_purchase_columns_is_the_client_table_beside_invoices(tmp_path):
+    path = _list_and_invoices(tmp_path / "base.xlsx")
+    for _ in range(2):  # and again on the result: still no « Clients (calculés) »
+        report = run(path, analysis_date=DATE)
+        assert (report.clients_sheet, report.invoices_sheet, report.created_clients_sheet) == (
+            "Clients", "Factures", False)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Clients", "Factures", "Synthèse", "Plan d'actions", "Qualité", "Paramètres"]
+    rows = list(wb["Clients"].iter_rows(values_only=True))
+    header = rows[0]
+    assert header[:4] == ("Code client", "Entreprise", "Code postal", "Secteur")
+    seg, region = header.index("Segment Secteur"), header.index("Région")
+    assert [(r[0], r[seg], r[region]) for r in rows[1:]] == [
+        ("C1", "Commerce", "Île-de-France"), ("C2", "Industrie", "Auvergne-Rhône-Alpes"),
+        ("C3", "Commerce", "Île-de-France"), ("C4", "Industrie", "Auvergne-Rhône-Alpes")]
+    assert report.result.output.loc[5, "Segment RFM"] == "Nouveaux"
+
+
+def test_a_list_that_does_not_name_the_clients_like_the_invoices_is_not_taken(tmp_path):
+    path = _list_and_invoices(tmp_path / "base.xlsx", client_headers=("Nom", "Ville", "Code postal", "Secteur"))
+    report = run(path, analysis_date=DATE)
+    assert report.created_clients_sheet and report.clients_sheet == "Clients (calculés)"

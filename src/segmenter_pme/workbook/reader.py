@@ -155,7 +155,7 @@ def locate(values: dict[str, list[list[Any]]], *, sheet: str | None = None,
     if sheet is not None and sheet not in values:
         names = ", ".join(f"« {n} »" for n in values)
         raise WorkbookError(f"La feuille « {sheet} » n'existe pas dans ce classeur. Feuilles présentes : {names}.")
-    best: dict[str, tuple[str, hdr.HeaderGuess]] = {}
+    ranked: dict[str, list[tuple[int, str, hdr.HeaderGuess]]] = {shape: [] for shape in hdr.SHAPES}
     candidates = [sheet] if sheet else [n for n in values if n not in OUR_SHEETS]
     for name in candidates:
         rows = [_strip_ours(r) for r in values[name][:SCAN_ROWS]]
@@ -165,14 +165,26 @@ def locate(values: dict[str, list[list[Any]]], *, sheet: str | None = None,
                 continue
             # a sheet named like its content wins ties (« Clients », « Factures », « Ventes »)
             bonus = 1 if re.search(r"client" if shape == "clients" else r"factur|vente|ligne|command", name, re.I) else 0
-            score = guess.score * 2 + bonus
-            if shape not in best or score > best[shape][1].score * 2 + best[shape][2]:
-                best[shape] = (name, guess, bonus)
-    found = {k: (v[0], v[1]) for k, v in best.items()}
+            ranked[shape].append((guess.score * 2 + bonus, name, guess))
+    for shape in ranked:  # stable: among equals, the first sheet wins
+        ranked[shape].sort(key=lambda t: -t[0])
+    found = {shape: (cands[0][1], cands[0][2]) for shape, cands in ranked.items() if cands}
     if "clients" in found and "factures" in found and found["clients"][0] == found["factures"][0]:
-        # one sheet cannot be both: keep the stronger reading
+        # one sheet cannot be both: it is the stronger reading, and the other shape is looked for in
+        # the other sheets — a client list without purchase columns (Code client, Entreprise, Secteur…)
+        # beside the invoice lines is the client table (SPEC §1: both shapes in one workbook)
         c, f = found["clients"][1], found["factures"][1]
-        del found["factures" if c.score >= f.score else "clients"]
+        kept, other = ("clients", "factures") if c.score >= f.score else ("factures", "clients")
+        taken = found[kept][0]
+        del found[other]
+        for _score, name, guess in ranked[other]:
+            if name == taken:
+                continue
+            invoice = guess if other == "factures" else found["factures"][1]
+            client = guess if other == "clients" else found["clients"][1]
+            if _shares_key(client.mapping, invoice.mapping):
+                found[other] = (name, guess)
+                break
     if sheet is not None and not found:
         raise MissingColumnError(
             f"La feuille « {sheet} » ne contient ni tableau de clients (colonnes Nom ou Entreprise, Date dernier "
@@ -180,6 +192,11 @@ def locate(values: dict[str, list[list[Any]]], *, sheet: str | None = None,
             "dans ses 30 premières lignes. Vérifiez les en-têtes de colonnes."
         )
     return found
+
+
+def _shares_key(client_mapping: dict, invoice_mapping: dict) -> bool:
+    """Whether a client table and invoice lines name the client the same way (code or company name)."""
+    return any(k in client_mapping and k in invoice_mapping for k in ("client_id", "raison_sociale"))
 
 
 def _strip_ours(row: list[Any]) -> list[Any]:
