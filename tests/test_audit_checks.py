@@ -134,7 +134,7 @@ def test_audit_report_shape_and_summary():
     assert report.summary.set_index("Catégorie")["Score"]["Doublons"] == 67
     dup = report.problems.iloc[0]
     assert dup["message"] == ("Doublon de la ligne 2 (« Ets. Dupont SARL ») — groupe D0001, confiance 97 % : "
-                              "Raison sociale identique une fois normalisée, même code postal.")
+                              "raison sociale identique une fois normalisée, même code postal.")
     assert dup["column"] == "Entreprise" and dup["sheet"] == "Clients"
     assert report.counts == {"doublon": 1, "client_inactif": 1, "champ_manquant": 1}
     assert "Audit de la base clients au 01/06/2025 : 3 clients." in report.text()

@@ -106,6 +106,22 @@ def test_ranges_and_references_follow_the_rows_as_excel_deletes_them(tmp_path):
     assert run.notes == []
 
 
+def test_the_totals_row_formulas_follow_the_kept_rows(tmp_path):
+    p = workbook(tmp_path / "clients.xlsx", table=False)
+    wb = openpyxl.load_workbook(p)
+    ws = wb["Base clients"]
+    ws.append(["Total"] + [None] * 6 + ["=SUBTOTAL(109,H2:H7)", None, "=SUBTOTAL(109,TabClients[Marge])"])
+    t = Table(displayName="TabClients", ref="A1:J8")
+    t.totalsRowCount = 1
+    ws.add_table(t)
+    wb.save(p)
+    run = clean_file(p, analysis_date=DATE)
+    out = openpyxl.load_workbook(run.output)["Base clients"]
+    assert out.tables["TabClients"].ref == "A1:J6"
+    assert (out["H6"].value, out["J6"].value) == ("=SUBTOTAL(109,H2:H5)", "=SUBTOTAL(109,TabClients[Marge])")
+    assert out["H8"].value is None and run.notes == []
+
+
 def test_move_formula_rules():
     move = RowMove("Base clients", 5, 34, {5: 5, 7: 6, 9: 7})
     cases = {

@@ -13,16 +13,78 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
+from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from ..cli_common import parse_date as _parse_date
+from .checks import fr_number
 from .report import FILL_PREFIX
 
 out = Console()
 _MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
+NBSP = "\u00a0"
+_GLUE = ((" :", NBSP + ":"), (" ;", NBSP + ";"), (" %", NBSP + "%"), (" €", NBSP + "€"), (" ?", NBSP + "?"),
+         (" !", NBSP + "!"), ("« ", "«" + NBSP), (" »", NBSP + "»"), ("≥ ", "≥" + NBSP))
 
+
+def nb(text: str) -> str:
+    """French typography for the console: no-break spaces before « : ; % € ? ! » and inside « … »."""
+    for a, b in _GLUE:
+        text = text.replace(a, b)
+    return text
+
+
+def _wrap(text: Text, width: int) -> list[Text]:
+    """``text`` cut into lines of at most ``width`` cells, only at ordinary spaces (rich also cuts at no-break ones)."""
+    lines: list[Text] = []
+    for part in text.split("\n", allow_blank=True):
+        plain = part.plain
+        if cell_len(plain) <= width:
+            lines.append(part)
+            continue
+        starts, start, space = [], 0, None
+        for i, ch in enumerate(plain):
+            if ch == " ":
+                space = i
+            elif space is not None and space > start and cell_len(plain[start:i + 1]) > width:
+                start = space + 1
+                starts.append(start)
+                space = None
+        for line in part.divide(starts):
+            line.rstrip()
+            lines.append(line)
+    return lines
+
+
+class _Para:
+    """A paragraph that keeps its no-break spaces when rich wraps it (sentences, table cells)."""
+
+    def __init__(self, text: str | Text, *, markup: bool = False, style: str = ""):
+        if isinstance(text, Text):
+            self.text = text
+        else:
+            self.text = Text.from_markup(nb(text), style=style) if markup else Text(nb(text), style=style)
+
+    def __rich_console__(self, console, options):
+        for line in _wrap(self.text, max(1, options.max_width)):
+            yield line
+
+    def __rich_measure__(self, console, options):
+        plain = self.text.plain
+        words = [w for line in plain.split("\n") for w in line.split(" ")]
+        longest = max((cell_len(w) for w in words), default=0)
+        widest = max((cell_len(line) for line in plain.split("\n")), default=0)
+        return Measurement(min(longest, options.max_width), min(widest, options.max_width))
+
+
+def say(text: str, *, markup: bool = False, style: str = "") -> None:
+    """Print a French sentence, wrapped at ordinary spaces only."""
+    out.print(_Para(text, markup=markup, style=style))
 
 
 def _quiet() -> bool:
@@ -35,6 +97,23 @@ def _n(k: int, one: str, many: str) -> str:
     return f"{k} {one if k <= 1 else many}"
 
 
+def _value(rec, report) -> str:
+    """A problem's value as the user reads it: amounts in euros the French way, codes as they are."""
+    v = rec.value
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, (dt.date, dt.datetime)):
+        return f"{v:%d/%m/%Y}"
+    money = {report.columns.get(f) for f in ("ca_total",) if report.columns.get(f)} | {"CA total"}
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        if rec.column in money or str(rec.code).startswith("ca_"):
+            return fr_number(float(v), 2) + NBSP + "€"
+        if float(v).is_integer():
+            return str(int(v))  # codes, SIRET, counts: no thousands separator
+        return fr_number(float(v), 2)
+    return str(v)
+
+
 def _summary(report) -> Table:
     table = Table(title="Qualité de la base clients", title_justify="left", show_lines=False)
     table.add_column("Catégorie")
@@ -44,7 +123,7 @@ def _summary(report) -> Table:
         if cat.startswith(FILL_PREFIX):
             continue  # the fill rates are the « Remplissage » table of --detail
         color = "green" if score >= 90 else ("yellow" if score >= 70 else "red")
-        table.add_row(cat, f"[{color}]{score}/100[/{color}]", constat)
+        table.add_row(cat, f"[{color}]{score}/100[/{color}]", _Para(constat))
     return table
 
 
@@ -65,8 +144,8 @@ def audit(
     if _quiet():
         return
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
-    out.print(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : {report.n_clients} clients, "
-              f"{sum(report.counts.values())} problèmes signalés ({seconds} s).", highlight=False)
+    say(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : {report.n_clients} clients, "
+        f"{sum(report.counts.values())} problèmes signalés ({seconds} s).")
     out.print(_summary(report))
     if detail:
         fill = Table(title="Remplissage par colonne", title_justify="left")
@@ -74,20 +153,20 @@ def audit(
         fill.add_column("Renseignées", justify="right")
         fill.add_column("%", justify="right")
         for rec in report.completeness.itertuples(index=False):
-            fill.add_row(rec.colonne, f"{rec.renseignes}/{rec.total}", f"{100 * rec.taux:.0f} %")
+            fill.add_row(rec.colonne, f"{rec.renseignes}/{rec.total}", f"{100 * rec.taux:.0f}{NBSP}%")
         out.print(fill)
         table = Table(title=f"Problèmes (les {min(detail, len(report.problems))} premiers)", title_justify="left")
         for c in ("Ligne", "Colonne", "Valeur", "Problème", "Que faire"):
             table.add_column(c, overflow="fold")
         for rec in report.problems.head(detail).itertuples(index=False):
-            table.add_row("" if rec.row is None else str(rec.row), rec.column or "", "" if rec.value is None
-                          else str(rec.value), rec.message, rec.action)
+            table.add_row("" if rec.row is None else str(rec.row), rec.column or "", _Para(_value(rec, report)),
+                          _Para(rec.message), _Para(rec.action))
         out.print(table)
     if written is not None:
-        out.print(f"Feuille « Qualité » écrite dans : [bold]{written}[/bold]")
+        say(f"Feuille « Qualité » écrite dans : [bold]{escape(str(written))}[/bold]", markup=True)
     elif len(report.problems):
-        out.print("Pour corriger : « segmenter nettoyer FICHIER » écrit une copie nettoyée (rien n'est supprimé : "
-                  "les lignes retirées vont dans « Archives »).", highlight=False)
+        say("Pour corriger : « segmenter nettoyer FICHIER » écrit une copie nettoyée (rien n'est supprimé : "
+            "les lignes retirées vont dans « Archives »).")
 
 
 def nettoyer(
@@ -111,24 +190,30 @@ def nettoyer(
         return
     res = run.result
     n_groups = len(res.merges)
-    out.print(f"Base de {run.kept + run.archived} clients → {run.kept} clients après nettoyage.", highlight=False)
-    out.print(f"- {_n(res.merged_rows, 'fiche en double fusionnée', 'fiches en double fusionnées')} "
-              f"dans {_n(n_groups, 'client', 'clients')} ;", highlight=False)
-    out.print(f"- {_n(res.inactive_rows, 'client inactif rangé', 'clients inactifs rangés')} dans « Archives » ;",
-              highlight=False)
-    out.print(f"- {_n(len(res.repairs), 'cellule réparée', 'cellules réparées')} (codes postaux, SIRET, dates).",
-              highlight=False)
-    out.print(f"Copie nettoyée : [bold]{run.output}[/bold] — les lignes retirées sont dans la feuille « Archives » "
-              "avec leur motif ; le fichier d'origine n'a pas été modifié.")
+    say(f"Base de {run.kept + run.archived} clients → {run.kept} clients après nettoyage.")
+    if res.merged_rows:
+        say(f"- {_n(res.merged_rows, 'fiche en double fusionnée', 'fiches en double fusionnées')} "
+            f"dans {_n(n_groups, 'client', 'clients')} ;")
+    else:
+        say("- Aucun doublon fusionné ;")
+    if res.inactive_rows:
+        say(f"- {_n(res.inactive_rows, 'client inactif rangé', 'clients inactifs rangés')} dans « Archives » ;")
+    else:
+        say("- Aucun client inactif à ranger dans « Archives » ;")
+    if len(res.repairs):
+        say(f"- {_n(len(res.repairs), 'cellule réparée', 'cellules réparées')} (codes postaux, SIRET, dates).")
+    else:
+        say("- Aucune cellule à réparer (codes postaux, SIRET, dates).")
+    say(f"Copie nettoyée : [bold]{escape(str(run.output))}[/bold] — les lignes retirées sont dans la feuille "
+        "« Archives » avec leur motif ; le fichier d'origine n'a pas été modifié.", markup=True)
     if run.backup is not None:
-        out.print(f"La version précédente de «\u00a0{run.output.name}\u00a0» est gardée dans "
-                  f"«\u00a0{run.backup.name}\u00a0» (même dossier).", highlight=False)
+        say(f"La version précédente de « {run.output.name} » est gardée dans « {run.backup.name} » (même dossier).")
     for note in run.notes[:_MAX_NOTES]:
-        out.print(note, style="yellow", highlight=False)
+        say(note, style="yellow")
     if len(run.notes) > _MAX_NOTES:
         more = len(run.notes) - _MAX_NOTES
-        out.print(f"Attention\u00a0: {_n(more, 'autre formule a été remplacée', 'autres formules ont été remplacées')} "
-                  "par sa valeur.", style="yellow", highlight=False)
+        say(f"Attention : {more} autres formules ont été remplacées par leur valeur ou laissées vides.",
+            style="yellow")
 
 
 def register(app: typer.Typer) -> None:

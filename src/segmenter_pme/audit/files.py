@@ -147,7 +147,7 @@ def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.
     report = _audit(base)
     written = None
     if output is not None:
-        target = _check_output(base.path, Path(output))
+        target = _check_output(base.path, Path(output), audit=True)
         wb = _open(base, target)
         _write_qualite(wb, base, report)
         _save(wb, target)
@@ -184,10 +184,15 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
 
 # ------------------------------------------------------------------ writing
 
-def _check_output(source: Path, target: Path) -> Path:
+def _check_output(source: Path, target: Path, *, audit: bool = False) -> Path:
     if target.suffix.lower() not in files.EXCEL_SUFFIXES:
         raise WorkbookError(f"Le fichier de sortie « {target.name} » doit avoir l'extension .xlsx ou .xlsm.")
     if target.exists() and source.exists() and target.resolve() == source.resolve():
+        if audit:
+            raise WorkbookError(
+                "L'audit écrit une copie avec la feuille « Qualité » : choisissez un autre nom de fichier que "
+                f"l'original « {source.name} »."
+            )
         raise WorkbookError(
             f"Le nettoyage écrit une copie : choisissez un fichier de sortie différent de « {source.name} » "
             "(par défaut NOM.nettoye.xlsx)."
@@ -445,11 +450,11 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult,
     for row in range(first, first + len(kept)):
         for col in out_cols:
             ws.cell(row, col).value = None
-    _resize_table(ws, data, len(kept))
+    _resize_table(ws, data, len(kept), move)
 
 
-def _resize_table(ws, data: reader.SheetData, n_kept: int) -> None:
-    """The Excel Table (and its Totals row), or the filter, shrinks to the kept rows."""
+def _resize_table(ws, data: reader.SheetData, n_kept: int, move: formulas.RowMove | None = None) -> None:
+    """The Excel Table (and its Totals row, its formulas following the kept rows), or the filter, shrinks."""
     from openpyxl.utils import get_column_letter
 
     first = data.header_row + 1
@@ -462,7 +467,10 @@ def _resize_table(ws, data: reader.SheetData, n_kept: int) -> None:
         if totals and table.max_row != last_kept + 1:
             for col in range(table.min_col, table.max_col + 1):
                 src, dst = ws.cell(table.max_row, col), ws.cell(last_kept + 1, col)
-                dst.value, dst._style = src.value, src._style
+                value = src.value
+                if move is not None and isinstance(value, str) and formulas.is_formula(value):
+                    value = formulas.move_formula(value, move, table.max_row, col) or value
+                dst.value, dst._style = value, src._style
                 src.value = None
         left, right = get_column_letter(table.min_col), get_column_letter(table.max_col)
         t.ref = f"{left}{table.min_row}:{right}{last_kept + totals}"

@@ -114,7 +114,7 @@ def _duplicate_problems(groups: pd.DataFrame, clients: pd.DataFrame, threshold: 
     # whole columns at once: a lookup per row is slow on 100 000 clients
     principal_names = names.reindex(others["principal"].to_numpy()).astype(object).where(lambda x: x.notna(), "")
     msg = [
-        f"Doublon de la ligne {p} (« {n} ») — groupe {g}, confiance {c} % : {r}."
+        f"Doublon de la ligne {p} (« {n} ») — groupe {g}, confiance {c} % : {after_colon(r)}."
         for p, n, g, c, r in zip(others["principal"], principal_names, others["groupe"], others["confiance"],
                                  others["raison"])
     ]
@@ -132,6 +132,14 @@ def _duplicate_problems(groups: pd.DataFrame, clients: pd.DataFrame, threshold: 
         ),
     }, columns=PROBLEM_COLUMNS)
     return out
+
+
+def after_colon(text) -> str:
+    """``text`` as it reads after a colon: « Même e-mail… » → « même e-mail… » (« SIRET… » stays)."""
+    text = "" if text is None else str(text)
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _score(bad: int, n: int) -> int:
