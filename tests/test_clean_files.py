@@ -229,6 +229,30 @@ def test_rerunning_nettoyer_keeps_the_previous_copy(tmp_path, capsys):
             "(même dossier).") in out.replace("\u00a0", " ")
 
 
+def test_a_second_nettoyer_keeps_the_archived_formulas_as_text(tmp_path):
+    p = workbook(tmp_path / "clients.xlsx")
+    first = clean_file(p, analysis_date=DATE)
+    second = clean_file(first.output, tmp_path / "encore.xlsx", analysis_date=dt.date(2027, 6, 1))
+    arch = openpyxl.load_workbook(second.output)["Archives"]
+    head = [c.value for c in arch[1]]
+    marge = head.index("Marge") + 1
+    cells = [arch.cell(r, marge) for r in range(2, arch.max_row + 1)]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("=H2*0.3", "s"), ("=H3*0.3", "s"), ("=H5*0.3", "s"),  # the first cleaning's rows
+        ("=H3*0.3", "s"),  # Garage du Lac, inactive in 2027, was row 3 of the first copy
+    ]
+
+
+def test_audit_copy_over_an_older_copy_keeps_it(tmp_path, capsys):
+    p = workbook(tmp_path / "clients.xlsx")
+    copy = tmp_path / "audit.xlsx"
+    assert main(["audit", str(p), "-o", str(copy)]) == 0
+    assert main(["audit", str(p), "-o", str(copy)]) == 0
+    out = " ".join(capsys.readouterr().out.split()).replace("\u00a0", " ")
+    assert (tmp_path / "audit.sauvegarde.xlsx").exists()
+    assert "La version précédente de « audit.xlsx » est gardée dans « audit.sauvegarde.xlsx » (même dossier)." in out
+
+
 def test_the_backup_may_not_replace_the_input(tmp_path, capsys):
     p = workbook(tmp_path / "clients.sauvegarde.xlsx")
     workbook(tmp_path / "clients.xlsx")

@@ -139,7 +139,10 @@ def audit(
     """Audite la base clients : doublons, clients inactifs, champs manquants, valeurs invalides, dégâts d'Excel."""
     from .files import audit_file
 
+    from ..workbook.files import backup_path
+
     started = time.perf_counter()
+    replaced = sortie is not None and Path(sortie).exists()
     report, written = audit_file(fichier, sheet=feuille, analysis_date=_parse_date(date), output=sortie)
     if _quiet():
         return
@@ -164,6 +167,9 @@ def audit(
         out.print(table)
     if written is not None:
         say(f"Feuille « Qualité » écrite dans : [bold]{escape(str(written))}[/bold]", markup=True)
+        if replaced:
+            say(f"La version précédente de « {written.name} » est gardée dans « {backup_path(written).name} » "
+                "(même dossier).")
     elif len(report.problems):
         say("Pour corriger : « segmenter nettoyer FICHIER » écrit une copie nettoyée (rien n'est supprimé : "
             "les lignes retirées vont dans « Archives »).")

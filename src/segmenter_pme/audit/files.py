@@ -142,7 +142,10 @@ def _audit(base: LoadedBase) -> AuditReport:
 
 def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None,
                output: Path | str | None = None) -> tuple[AuditReport, Path | None]:
-    """Audit the client table of ``path``; with ``output``, write a copy with the « Qualité » sheet."""
+    """Audit the client table of ``path``; with ``output``, write a copy with the « Qualité » sheet.
+
+    An existing ``output`` is first saved as ``NOM.sauvegarde.xlsx`` (:func:`files.backup_path`).
+    """
     base = load_base(path, sheet=sheet, analysis_date=analysis_date)
     report = _audit(base)
     written = None
@@ -150,7 +153,7 @@ def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.
         target = _check_output(base.path, Path(output), audit=True)
         wb = _open(base, target)
         _write_qualite(wb, base, report)
-        _save(wb, target)
+        _save(wb, target, backup=True)
         written = target
     return report, written
 
