@@ -266,3 +266,40 @@ def test_a_list_that_does_not_name_the_clients_like_the_invoices_is_not_taken(tm
     path = _list_and_invoices(tmp_path / "base.xlsx", client_headers=("Nom", "Ville", "Code postal", "Secteur"))
     report = run(path, analysis_date=DATE)
     assert report.created_clients_sheet and report.clients_sheet == "Clients (calculés)"
+
+
+# ------------------------------------------------------------- 6. a CSV rerun says which edits it does not keep
+
+def test_csv_rerun_warns_about_edits_of_the_generated_client_sheet(tmp_path):
+    import os
+
+    from segmenter_pme.cli import main
+
+    folder = tmp_path / "Dossier clients"
+    folder.mkdir()
+    csv = write_french_csv(folder / "export.csv")
+    assert run(csv, analysis_date=DATE).warnings == []
+    assert run(csv, analysis_date=DATE).warnings == []  # nothing edited: nothing to say
+    xlsx = folder / "export.xlsx"
+    wb = openpyxl.load_workbook(xlsx)
+    ws = wb["Clients"]
+    ws.cell(1, 19, "Commercial")
+    ws.cell(2, 19, "Sophie")
+    ws["C3"] = "Garage"
+    wb.save(xlsx)
+    os.utime(csv, (xlsx.stat().st_mtime - 60,) * 2)
+    report = run(csv, analysis_date=DATE)
+    assert report.warnings == [
+        "La feuille « Clients » de « export.xlsx » contenait des retouches qui ne viennent pas de « export.csv » "
+        "(colonne ajoutée : « Commercial » ; 1 cellule modifiée) : le classeur est refait à partir du CSV, elles "
+        "n'y sont plus. Elles restent dans la version précédente « export.sauvegarde.xlsx ». Pour les garder, "
+        f"faites vos retouches dans le CSV, ou travaillez désormais dans le classeur : segmenter run \"{xlsx}\"."
+    ]
+    backup = openpyxl.load_workbook(folder / "export.sauvegarde.xlsx")["Clients"]
+    assert (backup["S1"].value, backup["C3"].value) == ("Commercial", "Garage")
+    # a newer export: its values are the new truth, only the added column is said
+    wb = openpyxl.load_workbook(xlsx)
+    wb["Clients"].cell(1, 19, "Commercial")
+    wb.save(xlsx)
+    os.utime(csv, (xlsx.stat().st_mtime + 60,) * 2)
+    assert "(colonne ajoutée : « Commercial ») :" in run(csv, analysis_date=DATE).warnings[0]

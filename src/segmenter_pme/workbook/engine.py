@@ -448,6 +448,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
             f"classeur ; le fichier « {path.name} » reste la source.".replace(",", "\u202f")
         )
     previous_settings, previous_plan, ours = _previous_workbook(target)
+    previous_ours = ours
     if target.exists() and not ours and not explicit:
         raise WorkbookError(
             f"« {target.name} » existe déjà à côté de « {path.name} » et n'a pas été créé par segmenter : il n'est "
@@ -521,9 +522,28 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     def write(tmp: Path) -> None:
         saving.save_workbook(wb, tmp, inject)
 
+    lost = []
+    if previous_ours and target.exists():
+        if shape == "clients":
+            new_headers, compare = [str(c) for c in out_frame.columns], out_frame
+        else:
+            new_headers, compare = [str(c) for c in result.clients.columns] + ["Entreprise"], None
+        # values are compared only when the CSV is the one the workbook was made from (not a newer export)
+        same_export = path.stat().st_mtime <= target.stat().st_mtime
+        lost = _lost_edits(target, clients_sheet, new_headers, compare if same_export else None)
+
     progress("Enregistrement")
     saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
     timings["enregistrement"] = time.perf_counter() - t0
+    if lost:
+        kept = (f"Elles restent dans la version précédente « {saved.name} »" if saved is not None
+                else "Elles sont perdues (pas de sauvegarde demandée)")
+        notes.append(
+            f"La feuille « {clients_sheet} » de « {target.name} » contenait des retouches qui ne viennent pas de "
+            f"« {path.name} » ({' ; '.join(lost)}) : le classeur est refait à partir du CSV, elles n'y sont plus. "
+            f"{kept}. Pour les garder, faites vos retouches dans le CSV, ou travaillez désormais dans le "
+            f"classeur : segmenter run {files.shell_quote(target)}."
+        )
     return RunReport(path, target, saved, result, clients_sheet,
                      sheet_name if shape == "factures" and copy_lines else None,
                      created, len(result.output) if created else 0, timings, notes)
@@ -554,6 +574,65 @@ def client_names(result, invoices: pd.DataFrame | None) -> pd.Series | None:
     keys = features["client_id"].astype(object).map(lambda v: None if v is None or v != v else str(v).strip())
     from_invoices = keys.map(lookup).astype(object)
     return from_invoices if known is None else known.where(known.notna(), from_invoices)
+
+
+def _plain(v):
+    """A cell value for comparison: blanks as None, whole floats as int, midnight datetimes as dates."""
+    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+        return None
+    if hasattr(v, "item") and not isinstance(v, (str, dt.date)):
+        v = v.item()
+    if isinstance(v, str):
+        v = v.strip()
+        return v or None
+    if isinstance(v, pd.Timestamp):
+        v = v.to_pydatetime()
+    if isinstance(v, dt.datetime) and v.time() == dt.time(0):
+        return v.date()
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def _lost_edits(target: Path, sheet: str, new_headers: list[str], new_frame: pd.DataFrame | None) -> list[str]:
+    """What the client sheet of the workbook made last time holds that the new one will not.
+
+    Columns the user added (a header the CSV does not have, or cells under no
+    header) and — ``new_frame`` given — cells whose value differs from the CSV.
+    """
+    try:
+        values = reader.read_values_of(target, sheet)
+    except Exception:
+        return []
+    if not values:
+        return []
+    header = [reader._header_text(v) for v in values[0]]
+    body = values[1:]
+    known = set(new_headers)
+    out = []
+    added = [h for h in header if h and h not in known and h not in reader._OUR_HEADERS]
+    if added:
+        out.append(("colonne ajoutée : " if len(added) == 1 else "colonnes ajoutées : ")
+                   + ", ".join(f"« {h} »" for h in added))
+    width = len(header)
+    loose = sum(1 for r in body for j, v in enumerate(r) if (j >= width or header[j] is None) and _plain(v) is not None)
+    if loose:
+        out.append(f"{loose} cellule{'s' if loose > 1 else ''} hors du tableau")
+    if new_frame is not None:
+        rows = [r for r in body if any(_plain(v) is not None for v in r)]
+        changed = 0
+        for j, h in enumerate(header):
+            if h is None or h not in new_frame.columns:
+                continue
+            new = [_plain(v) for v in new_frame[h].tolist()]
+            old = [_plain(r[j]) if j < len(r) else None for r in rows]
+            changed += sum(a != b for a, b in zip(old, new))
+        extra = len(rows) - len(new_frame)
+        if changed:
+            out.append(f"{changed} cellule{'s' if changed > 1 else ''} modifiée{'s' if changed > 1 else ''}")
+        if extra > 0:
+            out.append(f"{extra} ligne{'s' if extra > 1 else ''} ajoutée{'s' if extra > 1 else ''}")
+    return out
 
 
 def _previous_workbook(target: Path):

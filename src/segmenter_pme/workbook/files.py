@@ -129,6 +129,14 @@ def _check_zip_workbook(path: Path) -> None:
         )
 
 
+def shell_quote(path: Path | str) -> str:
+    """A path as it can be pasted into a command line: in double quotes when it has spaces or quotes."""
+    text = str(path)
+    if text and not any(ch in text for ch in " \t'\"&;()|<>$`!*?[]{}#~"):
+        return text
+    return '"' + text.replace('"', '\\"') + '"'
+
+
 def lock_files(path: Path) -> list[Path]:
     """Lock files that say ``path`` is open: Excel's ``~$NAME`` and LibreOffice's ``.~lock.NAME#``."""
     path = Path(path)

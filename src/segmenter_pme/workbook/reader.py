@@ -101,6 +101,17 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
         ) from None
 
 
+def read_values_of(path: Path, sheet: str) -> list[list[Any]]:
+    """The values of one sheet (``[]`` when the workbook has no such sheet), as :func:`read_values`."""
+    from python_calamine import CalamineWorkbook
+
+    book = CalamineWorkbook.from_path(str(path))
+    if sheet not in book.sheet_names:
+        return []
+    ws = book.get_sheet_by_name(sheet)
+    return ws.to_python(skip_empty_area=False) if ws.height else []
+
+
 def output_header_cells(wb, sheet: str, header_row: int) -> list[int]:
     """Columns of our output headers recorded in the hidden defined name, if it points here."""
     dn = _get_defined_name(wb, OUTPUT_NAME)
