@@ -260,3 +260,20 @@ def test_the_backup_may_not_replace_the_input(tmp_path, capsys):
     err = " ".join(capsys.readouterr().err.split())
     assert code == 1
     assert "La sauvegarde de « clients.xlsx » remplacerait « clients.sauvegarde.xlsx »" in err
+
+
+def test_formulas_of_other_sheets_naming_moved_rows_are_named(tmp_path):
+    p = workbook(tmp_path / "clients.xlsx")
+    wb = openpyxl.load_workbook(p)
+    g = wb.create_sheet("Suivi")
+    g["A1"] = "='Base clients'!H6*2"  # C5, row 6, moves up to row 4
+    g["A2"] = "=SUM('Base clients'!H:H)"  # whole column: fine
+    g["A3"] = "=B6"  # its own cell
+    g["A4"] = "='Base clients'!H2"  # C1 stays at row 2
+    wb.save(p)
+    run = clean_file(p, analysis_date=DATE)
+    assert openpyxl.load_workbook(run.output)["Suivi"]["A1"].value == "='Base clients'!H6*2"  # copied as it is
+    assert run.notes == [
+        "Attention\u00a0: 1 formule de la feuille «\u00a0Suivi\u00a0» renvoie à des lignes de «\u00a0Base clients\u00a0» "
+        "que le nettoyage a déplacées ou retirées (par exemple ='Base clients'!H6*2)\u00a0; cette feuille est copiée "
+        "telle quelle\u00a0: vérifiez ces formules."]

@@ -176,16 +176,74 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
         backup = _clean_fast(base, result, target)
     else:
         wb = _open(base, target)
-        formulas = _client_formulas(wb, base)
-        _rewrite_clients(wb, base, result, formulas, notes)
-        _append_archives(wb, base, result, formulas)
+        cell_formulas = _client_formulas(wb, base)
+        _rewrite_clients(wb, base, result, cell_formulas, notes)
+        _append_archives(wb, base, result, cell_formulas)
         backup = _save(wb, target, backup=True)
+    if base.kind != "csv":
+        notes += _other_sheets_notes(base, result)
     return CleanRun(input=base.path, output=target, report=report, result=result,
                     kept=len(result.clients), archived=len(p.clients) - len(result.clients),
                     backup=backup, notes=notes)
 
 
 # ------------------------------------------------------------------ writing
+
+_F_TEXT = re.compile(r"<(?:\w+:)?f\b[^>]*>([^<]+)</(?:\w+:)?f>")
+
+
+def _other_sheets_notes(base: LoadedBase, result: CleanResult) -> list[str]:
+    """« Attention » for the formulas of the other sheets that name rows of the client table.
+
+    Those sheets are copied as they are: a reference like ``='Clients'!H7``
+    would now point at another client (Excel adjusts it when rows are deleted
+    by hand; we do not rewrite the user's other sheets), so we name them.
+    """
+    import html
+    import zipfile
+
+    from ..workbook import fastsheet
+
+    data = base.data
+    first = data.header_row + 1
+    move = formulas.RowMove(data.sheet, first, data.last_data_row,
+                            {r: first + i for i, r in enumerate(result.clients.index)})
+    if all(r == n for r, n in move.new.items()) and len(move.new) == data.last_data_row - first + 1:
+        return []  # no row moved
+    notes = []
+    try:
+        with zipfile.ZipFile(base.path) as zf:
+            for name in base.sheets:
+                if name in (data.sheet, ARCHIVES) or name in reader.OUR_SHEETS:
+                    continue
+                try:
+                    raw = zf.read(fastsheet.sheet_part(zf, name))
+                except (KeyError, OSError):
+                    continue
+                if not _FORMULA_TAG.search(raw):
+                    continue
+                xml = raw.decode("utf-8", "replace")
+                found = []
+                for m in _F_TEXT.finditer(xml):
+                    text = "=" + html.unescape(m.group(1))
+                    if data.sheet not in text:
+                        continue
+                    moved = formulas.move_formula(text, move, 0, 1, home=False)
+                    if moved != text:
+                        found.append(text)
+                if found:
+                    n = len(found)
+                    what = "1 formule" if n == 1 else f"{n} formules"
+                    verb = "renvoie" if n == 1 else "renvoient"
+                    notes.append(
+                        f"Attention : {what} de la feuille « {name} » {verb} à des lignes de « {data.sheet} » que le "
+                        f"nettoyage a déplacées ou retirées (par exemple {found[0]}) ; cette feuille est copiée "
+                        "telle quelle : vérifiez ces formules.")
+    except (zipfile.BadZipFile, OSError):
+        return []
+    return [n.replace(" :", "\u00a0:").replace(" ;", "\u00a0;").replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+            for n in notes]
+
 
 def _check_output(source: Path, target: Path, *, audit: bool = False) -> Path:
     if target.suffix.lower() not in files.EXCEL_SUFFIXES:

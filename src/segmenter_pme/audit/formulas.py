@@ -110,7 +110,7 @@ def _with_row(part: re.Match, row: int) -> str:
     return f"{d1}{col or ''}{d2}{row}"
 
 
-def _move_ref(ref: str, move: RowMove) -> str | None:
+def _move_ref(ref: str, move: RowMove, home: bool = True) -> str | None:
     if "[" in ref or "#REF!" in ref.upper():
         return ref  # Table references, other workbooks: row-independent or not ours
     prefix, addr = "", ref
@@ -119,6 +119,8 @@ def _move_ref(ref: str, move: RowMove) -> str | None:
         if ":" in sheet or _unquote(sheet) != move.sheet:
             return ref
         prefix = sheet + "!"
+    elif not home:
+        return ref  # a formula of another sheet: its own cells
     ends = addr.split(":")
     if len(ends) > 2:
         return ref
@@ -140,8 +142,11 @@ def _move_ref(ref: str, move: RowMove) -> str | None:
     return prefix + _with_row(lo_part, new[0]) + ":" + _with_row(hi_part, new[1])
 
 
-def move_formula(value, move: RowMove, row: int, col: int):
-    """``value`` (a formula of cell (``row``, ``col``)) for the cell's new row, or ``None`` if it names a row removed."""
+def move_formula(value, move: RowMove, row: int, col: int, *, home: bool = True):
+    """``value`` (a formula of cell (``row``, ``col``)) for the cell's new row, or ``None`` if it names a row removed.
+
+    ``home=False``: the formula lives on another sheet (only its references to ``move.sheet`` move).
+    """
     text = formula_text(value)
     try:
         tokens = Tokenizer(text).items
@@ -150,7 +155,7 @@ def move_formula(value, move: RowMove, row: int, col: int):
     out = []
     for t in tokens:
         if t.type == Token.OPERAND and t.subtype == Token.RANGE:
-            moved = _move_ref(t.value, move)
+            moved = _move_ref(t.value, move, home)
             if moved is None:
                 return None
             out.append(moved)
