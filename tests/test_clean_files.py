@@ -277,3 +277,26 @@ def test_formulas_of_other_sheets_naming_moved_rows_are_named(tmp_path):
         "Attention\u00a0: 1 formule de la feuille «\u00a0Suivi\u00a0» renvoie à des lignes de «\u00a0Base clients\u00a0» "
         "que le nettoyage a déplacées ou retirées (par exemple ='Base clients'!H6*2)\u00a0; cette feuille est copiée "
         "telle quelle\u00a0: vérifiez ces formules."]
+
+
+@pytest.mark.libreoffice
+def test_a_workbook_saved_by_libreoffice_keeps_its_formulas(tmp_path, soffice):
+    import subprocess
+
+    (tmp_path / "src").mkdir()
+    src = workbook(tmp_path / "src" / "clients.xlsx")  # LibreOffice saves the computed values with the formulas
+    lo_dir = tmp_path / "lo"
+    lo_dir.mkdir()
+    cmd = [soffice, f"-env:UserInstallation=file://{tmp_path / '.lo-profile'}", "--headless", "--norestore",
+           "--convert-to", "xlsx", "--outdir", str(lo_dir), str(src)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
+    saved = lo_dir / "clients.xlsx"
+    assert proc.returncode == 0 and saved.exists(), (proc.stdout, proc.stderr)
+    run = clean_file(saved, analysis_date=DATE)
+    ws = openpyxl.load_workbook(run.output)["Base clients"]
+    assert column(ws, 1, 2, 5) == ["C1", "C3", "C5", "C6"]
+    assert column(ws, 10, 2, 6) == ["=H2*0.3", "=H3*0.3", "=H4*0.3", "=H5*0.3", None]
+    assert run.notes == []
+    arch = openpyxl.load_workbook(run.output)["Archives"]
+    marge = [c.value for c in arch[1]].index("Marge") + 1
+    assert [arch.cell(r, marge).value for r in (2, 3, 4)] == ["=H2*0.3", "=H3*0.3", "=H5*0.3"]
