@@ -300,3 +300,22 @@ def test_a_workbook_saved_by_libreoffice_keeps_its_formulas(tmp_path, soffice):
     arch = openpyxl.load_workbook(run.output)["Archives"]
     marge = [c.value for c in arch[1]].index("Marge") + 1
     assert [arch.cell(r, marge).value for r in (2, 3, 4)] == ["=H2*0.3", "=H3*0.3", "=H5*0.3"]
+
+
+def test_many_notes_are_counted_after_the_first_ten(tmp_path, capsys):
+    # every Marge names row 3 (C2, merged away): the 11 kept rows make 11 notes
+    rows = ROWS + [[f"C{k}", f"Société {k}", "33000", None, dt.datetime(2024, 1, 1), dt.datetime(2025, 3, 1), 1,
+                    10.0 * k, "Commerce"] for k in range(7, 14)]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Base clients"
+    ws.append(HEADERS)
+    for r in rows:
+        ws.append(r + ["=H3*2"])
+    p = tmp_path / "clients.xlsx"
+    wb.save(p)
+    code = main(["nettoyer", str(p), "--date", "2025-06-01"])
+    out = " ".join(capsys.readouterr().out.split()).replace("\u00a0", " ")
+    assert code == 0
+    assert out.count("Attention : la formule =H3*2") == 10
+    assert "Attention : 1 autre remarque du même genre (11 remarques en tout)." in out

@@ -218,8 +218,8 @@ def nettoyer(
         say(note, style="yellow")
     if len(run.notes) > _MAX_NOTES:
         more = len(run.notes) - _MAX_NOTES
-        say(f"Attention : {more} autres formules ont été remplacées par leur valeur ou laissées vides.",
-            style="yellow")
+        say(f"Attention : {_n(more, 'autre remarque', 'autres remarques')} du même genre "
+            f"({_n(len(run.notes), 'remarque', 'remarques')} en tout).", style="yellow")
 
 
 def register(app: typer.Typer) -> None:
