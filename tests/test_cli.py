@@ -248,3 +248,51 @@ def test_output_in_a_new_folder_and_messages_in_french(tmp_path, capsys):
     blocker.write_text("x")
     code, out, err = cli(capsys, "run", str(p), "-o", str(blocker / "res.xlsx"))
     assert_clean_error(code, err, "un fichier porte ce nom")
+
+
+# ---------------------------------------------------------------- QA wording: copy-pastable, plurals, lock files
+
+
+def test_one_client_is_singular(tmp_path, capsys):
+    p = write_french_csv(tmp_path / "un.csv", "Nom;Entreprise;Date dernier achat;Nombre commandes;CA total\n"
+                         "A;Alpha;05/10/2025;2;100,00\n", encoding="utf-8")
+    code, out, err = cli(capsys, "run", str(p), "--date", "2025-12-31")
+    assert code == 0, err
+    assert "1 client segmenté en " in out and "clients segmentés" not in out
+
+
+def test_suggested_command_is_copy_pastable(tmp_path, capsys, monkeypatch):
+    write_french_csv(tmp_path / "mine.csv")
+    (tmp_path / "mine.xlsx").write_bytes(b"pas un classeur de segmenter")
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli(capsys, "run", "mine.csv")
+    assert code == 1
+    assert err.rstrip().endswith('par exemple : segmenter run mine.csv -o "mine segmenté.xlsx"')
+    assert "\n" not in err.strip()  # never cut by a line break: the command copies whole
+
+
+def test_csv_has_no_sheets(tmp_path, capsys):
+    p = write_french_csv(tmp_path / "export.csv")
+    code, out, err = cli(capsys, "run", str(p), "--feuille", "Clients")
+    assert_clean_error(code, err, "« export.csv » est un fichier CSV : il ne contient qu'un seul tableau, "
+                       "l'option --feuille ne s'applique qu'à un classeur Excel. Relancez sans --feuille.")
+    assert not (tmp_path / "export.xlsx").exists()
+
+
+def test_output_that_is_a_folder(tmp_path, capsys):
+    p = write_french_csv(tmp_path / "export.csv")
+    folder = tmp_path / "mes résultats"
+    folder.mkdir()
+    code, out, err = cli(capsys, "run", str(p), "-o", str(folder))
+    assert_clean_error(code, err, f"« {folder} » est un dossier : l'option -o attend le nom du classeur à "
+                       f'écrire, par exemple -o "{folder}/export.xlsx".')
+
+
+@pytest.mark.parametrize("lock,app,end", [
+    (".~lock.clients.xlsx#", "LibreOffice", "de LibreOffice."), ("~$clients.xlsx", "Excel", "d'Excel.")])
+def test_lock_file_names_the_program(tmp_path, capsys, lock, app, end):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    (tmp_path / lock).write_bytes(b"x")
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, f"Le classeur « clients.xlsx » est ouvert dans {app} (fichier de "
+                       f"verrouillage « {lock} »).", f"reste d'une fermeture anormale {end}")

@@ -84,11 +84,12 @@ def test_csv_that_is_a_workbook(tmp_path):
         files.file_kind(p)
 
 
-@pytest.mark.parametrize("lock", ["~$clients.xlsx", "~$ients.xlsx", ".~lock.clients.xlsx#"])
-def test_lock_file_means_open(tmp_path, lock):
+@pytest.mark.parametrize("lock,app", [("~$clients.xlsx", "Excel"), ("~$ients.xlsx", "Excel"),
+                                      (".~lock.clients.xlsx#", "LibreOffice")])
+def test_lock_file_means_open(tmp_path, lock, app):
     p = rich_workbook(tmp_path / "clients.xlsx")
     (tmp_path / lock).write_bytes(b"owner")
-    with pytest.raises(WorkbookLockedError, match="ouvert dans Excel"):
+    with pytest.raises(WorkbookLockedError, match=f"ouvert dans {app} "):
         files.check_not_open(p)
 
 

@@ -303,3 +303,45 @@ def test_csv_rerun_warns_about_edits_of_the_generated_client_sheet(tmp_path):
     wb.save(xlsx)
     os.utime(csv, (xlsx.stat().st_mtime + 60,) * 2)
     assert "(colonne ajoutée : « Commercial ») :" in run(csv, analysis_date=DATE).warnings[0]
+
+
+# ------------------------------------------------------------- 7. wording
+
+def test_our_header_agrees_in_gender_with_the_users_column(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total", "Région",
+               "Score R", "Taille", "Segment RFM (ancien)"])
+    ws.append(["C1", "Alpha", dt.date(2025, 10, 5), 2, 100.0, "Sud", "A", "S", None])
+    ws.append(["C2", "Beta", dt.date(2025, 3, 5), 5, 900.0, "Nord", "B", "M", None])
+    path = tmp_path / "genre.xlsx"
+    wb.save(path)
+    run(path, analysis_date=DATE)
+    run(path, analysis_date=DATE)  # found again, never duplicated
+    header = [c.value for c in openpyxl.load_workbook(path)["Clients"][1]]
+    assert header[9:] == ["Récence (jours)", "Score R (calculé)", "Score F", "Score M", "Code RFM", "Segment RFM",
+                          "Segment PMG", "Segment Secteur", "Taille (calculée)", "Région (calculée)", "Potentiel"]
+
+
+def test_older_feminine_suffix_is_still_ours():
+    from segmenter_pme.workbook import reader
+
+    assert reader.base_header("Score R (calculée)") == "Score R"
+    assert reader.base_header("Région (calculée)") == "Région"
+    assert reader.calc_header("Segment RFM") == "Segment RFM (calculé)"
+    assert reader.calc_header("Récence (jours)") == "Récence (jours) (calculée)"
+
+
+def test_headers_without_clients_say_aucun_client(tmp_path):
+    from segmenter_pme.errors import InputDataError
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Clients"
+    wb.active.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
+    path = tmp_path / "vide.xlsx"
+    wb.save(path)
+    with pytest.raises(InputDataError) as err:
+        run(path, analysis_date=DATE)
+    assert err.value.message == ("La feuille « Clients » a bien des en-têtes (ligne 1) mais aucun client en dessous. "
+                                 "Collez vos données sous les en-têtes puis relancez.")

@@ -94,7 +94,7 @@ def _fr_pct(v) -> str:
 def _report(report, started: float) -> None:
     # what could not be kept is said even in --quiet mode: it is about the user's file
     for note in report.warnings:
-        console.print(Text.assemble(("Attention : ", "bold yellow"), note), highlight=False)
+        console.print(Text.assemble(("Attention : ", "bold yellow"), note), highlight=False, soft_wrap=True)
     if _State.quiet:
         return
     out.print(_summary_table(report))
@@ -107,11 +107,15 @@ def _report(report, started: float) -> None:
     if len(warnings) > 5:
         out.print(f"… et {len(warnings) - 5} autres remarques dans la feuille « Synthèse ».")
     n = len(report.result.output)
-    out.print(f"{_fr_int(n)} clients segmentés en {time.perf_counter() - started:.1f} s.".replace(".", ",", 1))
+    clients = "client segmenté" if n <= 1 else "clients segmentés"
+    out.print(f"{_fr_int(n)} {clients} en {time.perf_counter() - started:.1f} s.".replace(".", ",", 1))
     if report.created_clients_sheet:
         out.print(f"Feuille « {report.clients_sheet} » créée à partir des factures.")
     elif report.appended_clients:
-        out.print(f"{report.appended_clients} clients trouvés seulement dans les factures ajoutés à « {report.clients_sheet} ».")
+        k = report.appended_clients
+        what = ("client trouvé seulement dans les factures ajouté" if k == 1
+                else "clients trouvés seulement dans les factures ajoutés")
+        out.print(f"{_fr_int(k)} {what} à « {report.clients_sheet} ».")
     out.print(f"Classeur : [bold]{report.output}[/bold]")
     if report.backup is not None:
         out.print(f"Version précédente sauvegardée : {report.backup}")
@@ -161,8 +165,8 @@ def template(
     dossier: Path = typer.Argument(Path("."), help="Dossier où copier le modèle vierge."),
 ) -> None:
     """Copie le modèle vierge de fichier clients (avec « Paramètres » et « Mode d'emploi »)."""
+    from .workbook.files import atomic_write, shell_quote
     from .workbook.templates import TEMPLATE_NAME, build_template
-    from .workbook.files import atomic_write
 
     target = Path(dossier) / TEMPLATE_NAME
     _make_folder(dossier)
@@ -173,7 +177,7 @@ def template(
     atomic_write(target, build_template, backup=False)
     if not _State.quiet:
         out.print(f"Modèle vierge : [bold]{target}[/bold] — remplissez la feuille « Clients » puis lancez "
-                  f"« segmenter run {target} ».")
+                  f"« segmenter run {shell_quote(target)} ».")
 
 
 def _make_folder(folder: Path) -> None:
@@ -213,7 +217,8 @@ def _main(argv: list[str] | None) -> int:
         app(args=argv, prog_name="segmenter")
     except SegmenterError as err:
         # the message is plain text: never let rich read brackets in it as markup
-        console.print(Text.assemble(("Erreur : ", "bold red"), err.message), highlight=False)
+        # soft_wrap: no line break inserted by rich, so a command in the message can be copied whole
+        console.print(Text.assemble(("Erreur : ", "bold red"), err.message), highlight=False, soft_wrap=True)
         return 1
     except SystemExit as exit_:
         code = exit_.code

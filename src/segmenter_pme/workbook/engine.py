@@ -58,6 +58,17 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
     progress = progress or _noop
     kind = files.file_kind(path)
     target = Path(output) if output is not None else default_output(path)
+    if output is not None and target.is_dir():
+        example = files.shell_quote(target / default_output(Path(path.name)).name)
+        raise WorkbookError(
+            f"« {target} » est un dossier : l'option -o attend le nom du classeur à écrire, par exemple "
+            f"-o {example}."
+        )
+    if kind == "csv" and sheet is not None:
+        raise WorkbookError(
+            f"« {path.name} » est un fichier CSV : il ne contient qu'un seul tableau, l'option --feuille ne "
+            "s'applique qu'à un classeur Excel. Relancez sans --feuille."
+        )
     if target.suffix.lower() not in files.EXCEL_SUFFIXES:
         raise WorkbookError(
             f"Le fichier de sortie « {target.name} » doit avoir l'extension .xlsx (ou .xlsm pour garder les macros)."
@@ -452,8 +463,8 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     if target.exists() and not ours and not explicit:
         raise WorkbookError(
             f"« {target.name} » existe déjà à côté de « {path.name} » et n'a pas été créé par segmenter : il n'est "
-            "pas remplacé. Indiquez le classeur à créer avec -o, par exemple -o "
-            f"« {target.stem} segmenté.xlsx »."
+            "pas remplacé. Indiquez le classeur à créer avec -o, par exemple : segmenter run "
+            f"{files.shell_quote(path)} -o {files.shell_quote(target.with_name(target.stem + ' segmenté.xlsx'))}"
         )
     settings = _settings_with_date(previous_settings, analysis_date)
     progress("Segmentation")

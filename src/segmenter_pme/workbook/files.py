@@ -150,10 +150,12 @@ def check_not_open(path: Path) -> None:
     path = Path(path)
     locks = lock_files(path)
     if locks:
+        app = "LibreOffice" if locks[0].name.startswith(".~lock.") else "Excel"
+        of_app = "de LibreOffice" if app == "LibreOffice" else "d'Excel"
         raise WorkbookLockedError(
-            f"Le classeur « {path.name} » est ouvert dans Excel (fichier de verrouillage « {locks[0].name} »). "
+            f"Le classeur « {path.name} » est ouvert dans {app} (fichier de verrouillage « {locks[0].name} »). "
             "Fermez-le puis relancez. S'il n'est pas ouvert, supprimez ce fichier de verrouillage, "
-            "reste d'une fermeture anormale d'Excel."
+            f"reste d'une fermeture anormale {of_app}."
         )
 
 

@@ -25,7 +25,23 @@ from ..fields import OUTPUT_COLUMNS
 OUR_SHEETS = ("Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi", "Archives")
 OUTPUT_NAME = "_segmenter_sortie"  # hidden defined name locating our output header cells
 CALC_SUFFIX = " (calculée)"
-_OUR_HEADERS = set(OUTPUT_COLUMNS) | {c + CALC_SUFFIX for c in OUTPUT_COLUMNS}
+#: « Région (calculée) » but « Score R (calculé) »; both endings are recognised (older workbooks say « calculée »)
+CALC_SUFFIXES = (" (calculée)", " (calculé)")
+_FEMININE = {"Récence (jours)", "Taille", "Région"}
+_OUR_HEADERS = set(OUTPUT_COLUMNS) | {c + suffix for c in OUTPUT_COLUMNS for suffix in CALC_SUFFIXES}
+
+
+def calc_header(name: str) -> str:
+    """Our header when the user already has a column of that name: « Région (calculée) », « Score R (calculé) »."""
+    return name + (" (calculée)" if name in _FEMININE else " (calculé)")
+
+
+def base_header(text: str) -> str:
+    """« Région (calculée) » → « Région »: the output name behind one of our headers."""
+    for suffix in CALC_SUFFIXES:
+        if text.endswith(suffix) and text[: -len(suffix)] in OUTPUT_COLUMNS:
+            return text[: -len(suffix)]
+    return text
 _TOTAL = re.compile(r"^\s*(sous[- ]?)?totau?x?\b|^\s*total\b", re.IGNORECASE)
 SCAN_ROWS = 30
 
@@ -254,7 +270,7 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         if text is not None and col not in ours:
             header_cols.add(col)
         if col in ours:
-            base = text[: -len(CALC_SUFFIX)] if text.endswith(CALC_SUFFIX) else text
+            base = base_header(text)
             output_columns[base] = col
             output_headers[base] = text
             continue
@@ -319,7 +335,7 @@ def _column(body: list[list[Any]], j: int) -> np.ndarray:
 def _our_block(header_cells: list[Any]) -> set[int]:
     """Columns of a contiguous run of our headers around « Segment RFM » (rightmost wins)."""
     texts = [_header_text(c) for c in header_cells]
-    anchors = [i for i, t in enumerate(texts) if t in ("Segment RFM", "Segment RFM" + CALC_SUFFIX)]
+    anchors = [i for i, t in enumerate(texts) if t is not None and base_header(t) == "Segment RFM"]
     if not anchors:
         return set()
     i = anchors[-1]
@@ -330,7 +346,7 @@ def _our_block(header_cells: list[Any]) -> set[int]:
         hi += 1
     block: dict[str, int] = {}
     for j in range(lo, hi + 1):
-        name = texts[j][: -len(CALC_SUFFIX)] if texts[j].endswith(CALC_SUFFIX) else texts[j]
+        name = base_header(texts[j])
         block[name] = j + 1  # a user's column of the same name further left loses to ours
     return set(block.values())
 

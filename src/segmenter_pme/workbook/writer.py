@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..fields import OUTPUT_COLUMNS
-from .reader import CALC_SUFFIX, OUTPUT_NAME, SheetData
+from .reader import OUTPUT_NAME, SheetData, calc_header
 
 FMT_INT = "#,##0"
 FMT_EUR = '#,##0.00 "€"'
@@ -45,7 +45,7 @@ def plan_output_columns(data: SheetData, user_headers: set[str]) -> dict[str, tu
             plan[name] = (data.output_columns[name], data.output_headers.get(name, name))
             continue
         # a user column already called « Région » keeps its name; ours says it is computed
-        header = name + CALC_SUFFIX if name in user_headers else name
+        header = calc_header(name) if name in user_headers else name
         plan[name] = (next_col, header)
         next_col += 1
     return plan
