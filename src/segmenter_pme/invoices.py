@@ -8,6 +8,7 @@ netted from the CA. Lines dated after the analysis date are ignored.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -115,6 +116,16 @@ def _worker() -> ThreadPoolExecutor:
     return _pool
 
 
+def _forget_pool() -> None:
+    # a forked child has no copy of the parent's thread: a task queued to the old
+    # pool would wait forever, so the child starts its own
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
 def aggregate_invoices(
     keys: pd.Series,
     dates: pd.Series,
@@ -123,6 +134,7 @@ def aggregate_invoices(
     *,
     numbers: pd.Series | None = None,
     types: pd.Series | None = None,
+    key_codes: Future | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Aggregate invoice lines per client key.
 
@@ -133,11 +145,10 @@ def aggregate_invoices(
     ``cle``, ``date_premier_achat``, ``date_dernier_achat``, ``nb_commandes``,
     ``ca_total``, ``ca_12m``, ``ca_12m_prec``, ``nb_lignes``; ``n_after`` counts the
     lines dated after ``analysis_date`` (ignored). Lines without key or date are
-    left out.
+    left out. ``key_codes``: what :func:`start_key_codes` returned for these same
+    ``keys``, when the caller started it earlier.
     """
-    # the keys are factorized in a worker thread (polars, numpy and pandas' integer hash
-    # table release the GIL) while this thread sorts out the lines, which needs no key codes
-    pending = _worker().submit(_factorize_by_hash, keys) if _hash_worthy(keys) else None
+    pending = key_codes if key_codes is not None else start_key_codes(keys)
     lines = _line_facts(missing_mask(keys), dates, amounts, analysis_date, types)
     try:
         fast = pending.result() if pending is not None else None
@@ -149,6 +160,16 @@ def aggregate_invoices(
         if same.result():
             return result
     return _per_client(*_pandas_factorize(keys), lines, numbers)
+
+
+def start_key_codes(keys: pd.Series) -> Future | None:
+    """Start factorizing the keys in a worker thread; pass the result to aggregate_invoices.
+
+    polars, numpy and pandas' integer hash table release the GIL, so the caller
+    can read the dates and amounts meanwhile (nothing there needs key codes).
+    None when the keys are better factorized by pandas on the spot.
+    """
+    return _worker().submit(_factorize_by_hash, keys) if _hash_worthy(keys) else None
 
 
 def missing_mask(values: pd.Series) -> np.ndarray | None:

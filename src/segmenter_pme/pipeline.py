@@ -14,7 +14,7 @@ from . import profile
 from .errors import InputDataError, MissingColumnError
 from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
 from .headers import map_columns
-from .invoices import aggregate_invoices, missing_mask
+from .invoices import aggregate_invoices, missing_mask, start_key_codes
 from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from .problems import ERROR, INFO, WARNING, Issue, value_issues
 from .refdata import fold
@@ -222,6 +222,8 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
                             INFO, sheet, amount_col))
     key_col = imap["client_id"] if by_id else (imap.get("raison_sociale") or imap["client_id"])
     key_text = _id_text(df[key_col]) if by_id else _fold_series(df[key_col])
+    # the slow part of the aggregation, hashing the keys, goes on while the dates are read
+    key_codes = start_key_codes(key_text)
     dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"])
     issues += iss
     amounts, iss = parse_amounts(df[amount_col], sheet=sheet, column=amount_col)
@@ -243,7 +245,8 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
     _raise_errors(issues)
     numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
     types = df[imap["type_piece"]] if "type_piece" in imap else None
-    agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
+    agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
+                                      key_codes=key_codes)
     if agg.attrs.get("hors_ventes"):
         n = agg.attrs["hors_ventes"]
         issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
