@@ -117,7 +117,27 @@ def installed_config(path: Path) -> dict[str, str]:
     return out
 
 
+_SYSTEMS = {"linux": "Linux", "freebsd": "FreeBSD", "openbsd": "OpenBSD", "cygwin": "Cygwin", "aix": "AIX",
+            "sunos": "Solaris"}
+
+
+def system_name(platform: str = sys.platform) -> str:
+    """« Linux » for ``linux``: the system's name as a user knows it."""
+    for prefix, name in _SYSTEMS.items():
+        if platform.startswith(prefix):
+            return name
+    return platform
+
+
 def status(platform: str = sys.platform, env: dict[str, str] | None = None, home: Path | None = None) -> list[str]:
+    """Where the add-in is and which Python it uses — an answer, not an error, on a system without Excel."""
+    if platform not in ("win32", "darwin"):
+        name = system_name(platform)
+        return [
+            f"Complément non installé : Excel n'existe pas sous {name} (système actuel : {name}). Le complément "
+            "s'installe sous Windows ou macOS ; ici, la commande « segmenter run CLASSEUR.xlsx » produit les "
+            "mêmes colonnes et feuilles, et « segmenter addin build » construit quand même segmenter.xlam."
+        ]
     where = target(platform, env, home)
     if not where.addin.exists():
         return [f"Le complément n'est pas installé. « segmenter addin install » l'installera dans : {where.addin}"]
