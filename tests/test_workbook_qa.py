@@ -345,3 +345,22 @@ def test_headers_without_clients_say_aucun_client(tmp_path):
         run(path, analysis_date=DATE)
     assert err.value.message == ("La feuille « Clients » a bien des en-têtes (ligne 1) mais aucun client en dessous. "
                                  "Collez vos données sous les en-têtes puis relancez.")
+
+
+def test_a_log_by_client_code_beside_the_invoices_is_not_the_client_list(tmp_path):
+    path = _list_and_invoices(tmp_path / "base.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb["Clients"].title = "Annuaire"  # a client list under another name is still found: one row per code
+    log = wb.create_sheet("Relances")
+    log.append(["Code client", "Entreprise", "Email", "Secteur"])
+    for i in range(8):
+        log.append([f"C{i % 2 + 1}", f"Société {i % 2 + 1}", "contact@exemple.fr", "Commerce"])
+    wb.move_sheet("Relances", -2)
+    wb.save(path)
+    report = run(path, analysis_date=DATE)
+    assert (report.clients_sheet, report.created_clients_sheet) == ("Annuaire", False)
+    del wb["Annuaire"]
+    wb.save(path)
+    report = run(path, analysis_date=DATE)
+    assert report.created_clients_sheet and report.clients_sheet == "Clients"
+    assert openpyxl.load_workbook(path)["Relances"].max_column == 4  # nothing written into the log

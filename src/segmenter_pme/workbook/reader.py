@@ -209,9 +209,12 @@ def locate(values: dict[str, list[list[Any]]], *, sheet: str | None = None,
                 continue
             invoice = guess if other == "factures" else found["factures"][1]
             client = guess if other == "clients" else found["clients"][1]
-            if _shares_key(client.mapping, invoice.mapping):
-                found[other] = (name, guess)
-                break
+            if not _shares_key(client.mapping, invoice.mapping):
+                continue
+            if other == "clients" and not (re.search(r"client", name, re.I) or _one_row_per_client(values[name], guess)):
+                continue  # a log of calls or reminders by client code is not the client list
+            found[other] = (name, guess)
+            break
     if sheet is not None and not found:
         raise MissingColumnError(
             f"La feuille « {sheet} » ne contient ni tableau de clients (colonnes Nom ou Entreprise, Date dernier "
@@ -224,6 +227,19 @@ def locate(values: dict[str, list[list[Any]]], *, sheet: str | None = None,
 def _shares_key(client_mapping: dict, invoice_mapping: dict) -> bool:
     """Whether a client table and invoice lines name the client the same way (code or company name)."""
     return any(k in client_mapping and k in invoice_mapping for k in ("client_id", "raison_sociale"))
+
+
+def _one_row_per_client(rows: list[list[Any]], guess: hdr.HeaderGuess, min_distinct: float = 0.9) -> bool:
+    """Whether the client key (code, else company name) of a table is (almost) one per row."""
+    header = [_header_text(c) for c in rows[guess.row]] if guess.row < len(rows) else []
+    for field in ("client_id", "raison_sociale"):
+        name = guess.mapping.get(field)
+        if name is None or str(name) not in header:
+            continue
+        j = header.index(str(name))
+        keys = [str(r[j]).strip() for r in rows[guess.row + 1:] if j < len(r) and not _blank(r[j])]
+        return bool(keys) and len(set(keys)) >= min_distinct * len(keys)
+    return False
 
 
 def _strip_ours(row: list[Any]) -> list[Any]:
