@@ -63,7 +63,10 @@ CLIENT_FIELDS: tuple[Field, ...] = (
 
 INVOICE_FIELDS: tuple[Field, ...] = (
     Field("client_id", "Code client", "text", CLIENT_FIELDS[0].aliases + ("tiers", "code tiers")),
-    Field("raison_sociale", "Client", "text", CLIENT_FIELDS[3].aliases),
+    Field("raison_sociale", "Client", "text", CLIENT_FIELDS[3].aliases + ("billing company",)),
+    # e-shops (Shopify, WooCommerce) know a customer by e-mail, rarely by company
+    Field("email", "Email", "email", ("email", "e mail", "mail", "courriel", "adresse email", "customer email",
+                                      "email client", "billing email")),
     Field("date_facture", "Date", "date", ("date", "date facture", "date de facture", "date de facturation",
                                             "date piece", "date document", "date commande", "date de commande",
                                             "date d emission", "created at")),

@@ -35,7 +35,7 @@ _EXPORT_TO_INVOICE = {
     "numero_facture": "numero_facture", "numero_commande": "numero_facture", "commande_id": "numero_facture",
     "montant_ht": "montant_ht", "montant_ht_signe": "montant_ht", "montant_ttc": "montant_ttc",
     "montant_ttc_signe": "montant_ttc", "net_a_payer": "montant_ttc", "type_piece": "type_piece",
-    "ventes_nettes": "montant_ht",
+    "ventes_nettes": "montant_ht", "email": "email",
 }
 
 _NOISE = {"eur", "euro", "euros", "e", "en", "du", "de", "la", "le", "total", "cumule", "n", "no", "num"}

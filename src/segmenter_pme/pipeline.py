@@ -69,7 +69,7 @@ def segment(
     if invoices is not None:
         imap = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
         agg, n_after = _read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
-                                      by_id="client_id" in imap and (table is None or "client_id" in table))
+                                      by=_invoice_key(invoices, imap, table))
         if n_after:
             warnings.append(
                 f"{n_after} ligne(s) de facture datée(s) après la date d'analyse ({analysis:%d/%m/%Y}) "
@@ -89,6 +89,10 @@ def segment(
                             cmap.get("date_dernier_achat"), None, None, n_future))
 
     _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
+    warnings += _notable(issues, feats)
+    if analysis > dt.date.today():
+        warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
+                        "ou option --date), les récences en dépendent.")
     summary = summarize(feats, {
         "Segment RFM": [r.name for r in settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
         "Segment PMG": list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED],
@@ -121,6 +125,19 @@ def segment(
 
 
 # ---------------------------------------------------------------- reading
+
+# remarks worth a line in the terminal and in the Synthèse, not only in « Qualité »
+_NOTABLE = ("ligne_sans_client", "document_hors_vente", "commandes_manquantes", "ca_manquant", "montant_ttc_utilise")
+
+
+def _notable(issues: list[Issue], feats: pd.DataFrame) -> list[str]:
+    out = [i.message for i in issues if i.code in _NOTABLE and i.row is None]
+    unclassified = int((feats["segment_rfm"] == NOT_CLASSIFIED).sum())
+    if unclassified:
+        out.append(f"{unclassified} client(s) avec des commandes mais sans date de dernier achat ne peuvent pas "
+                   "être segmentés : complétez cette date (la liste est dans « Qualité »).")
+    return out
+
 
 def strip_previous_output(df: pd.DataFrame) -> pd.DataFrame:
     """The frame without the output columns of an earlier run (when it has them).
@@ -205,14 +222,38 @@ def _id_text(col: pd.Series) -> pd.Series:
     return col
 
 
+def _invoice_key(df: pd.DataFrame, imap: dict, table: pd.DataFrame | None) -> str:
+    """How invoice lines name their client: ``id`` (client code), ``nom`` (company) or ``email``.
+
+    The code when both sheets have one (or there is no client table); else the
+    company name; else — an e-shop export where most orders carry no company —
+    the e-mail.
+    """
+    if "client_id" in imap and (table is None or "client_id" in table):
+        return "id"
+    if "email" in imap and (table is None or "email" in table or "raison_sociale" not in imap):
+        name = imap.get("raison_sociale")
+        filled = 0.0 if name is None else float(_filled(df[name]).mean()) if len(df) else 0.0
+        if filled < 0.5:
+            return "email"
+    if "raison_sociale" in imap or "client_id" in imap:
+        return "nom"
+    return "email"
+
+
+def _filled(s: pd.Series) -> pd.Series:
+    """True where a cell holds something other than blanks."""
+    return s.notna() & (s.astype("string").str.strip() != "").fillna(False)
+
+
 def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
-                   *, by_id: bool) -> tuple[pd.DataFrame, int]:
+                   *, by: str) -> tuple[pd.DataFrame, int]:
     missing = []
     if "date_facture" not in imap:
         missing.append("date_facture")
     if "montant_ht" not in imap and "montant_ttc" not in imap:
         missing.append("montant_ht")
-    if "client_id" not in imap and "raison_sociale" not in imap:
+    if "client_id" not in imap and "raison_sociale" not in imap and "email" not in imap:
         missing.append("client_id")
     if missing:
         raise _missing(missing, sheet, df.columns, "nécessaire(s) pour lire les factures")
@@ -220,8 +261,13 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
     if "montant_ht" not in imap:
         issues.append(Issue("montant_ttc_utilise", f"Pas de colonne de montant HT : le CA est calculé sur « {amount_col} » (TTC).",
                             INFO, sheet, amount_col))
-    key_col = imap["client_id"] if by_id else (imap.get("raison_sociale") or imap["client_id"])
-    key_text = _id_text(df[key_col]) if by_id else _fold_series(df[key_col])
+    by_id = by == "id"
+    key_col = {"id": imap.get("client_id"), "email": imap.get("email")}.get(by) or imap.get("raison_sociale") \
+        or imap["client_id"]
+    if by == "email":
+        key_text = df[key_col].astype("string").str.strip().str.lower()
+    else:
+        key_text = _id_text(df[key_col]) if by_id else _fold_series(df[key_col])
     # the slow part of the aggregation, hashing the keys, goes on while the dates are read
     key_codes = start_key_codes(key_text)
     dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"])
@@ -252,9 +298,9 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
         issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
                             "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
                             imap.get("type_piece"), None, None, n))
-    if _needs_strip(agg["cle"]):
-        # stray spaces around codes would split one client in two
-        key_text = key_text.astype("string").str.strip()
+    if _needs_strip(agg["cle"], upper=by_id):
+        # stray spaces or another case around codes (« cli001 » / « CLI001 ») would split one client in two
+        key_text = _norm_code(key_text) if by_id else key_text.astype("string").str.strip()
         agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
     blank = (agg["cle"].astype("string") == "").fillna(True).to_numpy()
     n_blank = int(agg["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
@@ -266,23 +312,36 @@ def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timest
                             WARNING, sheet, key_col, None, None, n_blank))
         agg = agg[~blank].reset_index(drop=True)
     if not by_id:
-        # show the company name as the user wrote it on its first line
-        first = pd.DataFrame({"k": key_text, "n": df[key_col]}).dropna()
+        # show the company name as the user wrote it on its first line (for an e-mail key: the
+        # company, else the e-mail itself)
+        shown = df[imap["raison_sociale"]] if "raison_sociale" in imap else df[key_col]
+        first = pd.DataFrame({"k": key_text, "n": shown.where(_filled(shown), df[key_col])}).dropna()
         first = first.drop_duplicates("k").set_index("k")["n"]
         agg["nom_affiche"] = agg["cle"].map(first)
+        if by == "email":
+            agg["email"] = agg["cle"]
     agg.attrs["by_id"] = by_id
+    agg.attrs["by"] = by
     return agg, n_after
 
 
-def _needs_strip(keys: pd.Series) -> bool:
-    """True when some key has spaces around it (« str.strip » would change it)."""
+def _norm_code(s: pd.Series) -> pd.Series:
+    """Client codes compared without surrounding spaces nor case."""
+    return s.astype("string").str.strip().str.upper()
+
+
+def _needs_strip(keys: pd.Series, *, upper: bool = False) -> bool:
+    """True when some key has spaces around it (or, with ``upper``, lower-case letters)."""
     arrow = getattr(keys.array, "_pa_array", None)
     if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        # the same Arrow kernel as pandas' str.strip, without two pandas round trips
-        changed = pc.not_equal(pc.utf8_trim_whitespace(arrow), arrow)
-        return bool(pc.any(changed).as_py())
+        # the same Arrow kernels as pandas' str.strip / str.upper, without pandas round trips
+        norm = pc.utf8_trim_whitespace(arrow)
+        if upper:
+            norm = pc.utf8_upper(norm)
+        return bool(pc.any(pc.not_equal(norm, arrow)).as_py())
     cle = keys.astype("string")
-    return bool((cle.str.strip() != cle).fillna(False).any())
+    norm = cle.str.strip().str.upper() if upper else cle.str.strip()
+    return bool((norm != cle).fillna(False).any())
 
 
 def _fold_series(s: pd.Series) -> pd.Series:
@@ -329,12 +388,18 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
             cols[fld] = agg[fld].to_numpy(dtype="float64" if fld == "nb_commandes" else None)
         cols["source"] = "factures"
         return _ensure(pd.DataFrame(cols, index=idx)), idx
+    by = agg.attrs.get("by", "id" if by_id else "nom")
     if by_id:
-        tkey = table["client_id"].astype("string") if "client_id" in table else pd.Series(pd.NA, index=table.index)
+        tkey = _norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
+    elif by == "email" and "email" in table:
+        tkey = table["email"].astype("string").str.strip().str.lower()
     else:
         name_col = table["raison_sociale"] if "raison_sociale" in table else table.get("nom")
         tkey = _fold_series(name_col)
-    pos = pd.Index(agg["cle"].astype("string")).get_indexer(tkey.astype("string"))
+    acle = agg["cle"].astype("string")
+    if by_id and len(acle) and _needs_strip(acle, upper=True):
+        acle = _norm_code(acle)
+    pos = pd.Index(acle).get_indexer(tkey.astype("string"))
     feats = table.copy()
     feats["source"] = "clients"
     hit = pos >= 0
