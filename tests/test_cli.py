@@ -285,7 +285,8 @@ def test_output_that_is_a_folder(tmp_path, capsys):
     folder.mkdir()
     code, out, err = cli(capsys, "run", str(p), "-o", str(folder))
     assert_clean_error(code, err, f"« {folder} » est un dossier : l'option -o attend le nom du classeur à "
-                       f'écrire, par exemple -o "{folder}/export.xlsx".')
+                       f'écrire, par exemple : segmenter run {p} -o "{folder}/export.xlsx"')
+    assert err.rstrip().endswith('/export.xlsx"')  # no full stop glued to the command
 
 
 @pytest.mark.parametrize("lock,app,end", [

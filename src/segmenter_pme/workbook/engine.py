@@ -61,8 +61,8 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
     if output is not None and target.is_dir():
         example = files.shell_quote(target / default_output(Path(path.name)).name)
         raise WorkbookError(
-            f"« {target} » est un dossier : l'option -o attend le nom du classeur à écrire, par exemple "
-            f"-o {example}."
+            f"« {target} » est un dossier : l'option -o attend le nom du classeur à écrire, par exemple : "
+            f"segmenter run {files.shell_quote(path)} -o {example}"
         )
     if kind == "csv" and sheet is not None:
         raise WorkbookError(
@@ -553,7 +553,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
             f"La feuille « {clients_sheet} » de « {target.name} » contenait des retouches qui ne viennent pas de "
             f"« {path.name} » ({' ; '.join(lost)}) : le classeur est refait à partir du CSV, elles n'y sont plus. "
             f"{kept}. Pour les garder, faites vos retouches dans le CSV, ou travaillez désormais dans le "
-            f"classeur : segmenter run {files.shell_quote(target)}."
+            f"classeur : segmenter run {files.shell_quote(target)}"
         )
     return RunReport(path, target, saved, result, clients_sheet,
                      sheet_name if shape == "factures" and copy_lines else None,
