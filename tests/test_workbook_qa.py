@@ -364,3 +364,17 @@ def test_a_log_by_client_code_beside_the_invoices_is_not_the_client_list(tmp_pat
     report = run(path, analysis_date=DATE)
     assert report.created_clients_sheet and report.clients_sheet == "Clients"
     assert openpyxl.load_workbook(path)["Relances"].max_column == 4  # nothing written into the log
+
+
+def test_several_sheets_of_the_user_are_named_at_once(tmp_path):
+    path = rich_workbook(tmp_path / "mine.xlsx")
+    wb = openpyxl.load_workbook(path)
+    wb.create_sheet("Synthèse")["A1"] = "Ma synthèse à moi, précieuse"
+    wb.create_sheet("Qualité")["A1"] = "Contrôle qualité ISO 9001"
+    wb.create_sheet("Paramètres").append(["TVA", 0.2])
+    wb.save(path)
+    with pytest.raises(WorkbookError) as err:
+        run(path, analysis_date=DATE)
+    assert err.value.message == (
+        "Les feuilles « Synthèse », « Qualité » et « Paramètres » existent déjà dans votre classeur et n'ont pas "
+        "été créées par segmenter : renommez-les (par exemple « Synthèse (perso) ») puis relancez.")

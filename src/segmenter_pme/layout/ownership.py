@@ -55,10 +55,17 @@ def is_our_sheet(name: str, rows: Iterable[Iterable[Any]]) -> bool:
     return empty
 
 
-def foreign_sheet_error(name: str) -> WorkbookError:
+def foreign_sheet_error(name: str, *others: str) -> WorkbookError:
+    if not others:
+        return WorkbookError(
+            f"La feuille « {name} » existe déjà dans votre classeur et n'a pas été créée par segmenter : "
+            f"renommez-la (par exemple « {name} (perso) ») puis relancez."
+        )
+    names = [f"« {n} »" for n in (name, *others)]
+    listed = ", ".join(names[:-1]) + " et " + names[-1]
     return WorkbookError(
-        f"La feuille « {name} » existe déjà dans votre classeur et n'a pas été créée par segmenter : "
-        f"renommez-la (par exemple « {name} (perso) ») puis relancez."
+        f"Les feuilles {listed} existent déjà dans votre classeur et n'ont pas été créées par segmenter : "
+        f"renommez-les (par exemple « {name} (perso) ») puis relancez."
     )
 
 
@@ -69,10 +76,13 @@ def check_our_sheets(values: Mapping[str, Iterable[Iterable[Any]]], names: Itera
     xlwings or openpyxl ``iter_rows(values_only=True)``).
     """
     folded = {str(n).casefold(): n for n in values}
+    foreign = []
     for name in (SYNTHESE, PLAN_ACTIONS, QUALITE, PARAMETRES, MODE_EMPLOI) if names is None else names:
         actual = folded.get(name.casefold())
         if actual is None:
             continue
         # Excel sheet names ignore case: « SYNTHÈSE » would clash with ours, and is not ours
         if actual != name or not is_our_sheet(name, values[actual]):
-            raise foreign_sheet_error(actual)
+            foreign.append(actual)
+    if foreign:  # all of them at once: one rename round, not one per run
+        raise foreign_sheet_error(*foreign)
