@@ -273,8 +273,6 @@ def test_a_list_that_does_not_name_the_clients_like_the_invoices_is_not_taken(tm
 def test_csv_rerun_warns_about_edits_of_the_generated_client_sheet(tmp_path):
     import os
 
-    from segmenter_pme.cli import main
-
     folder = tmp_path / "Dossier clients"
     folder.mkdir()
     csv = write_french_csv(folder / "export.csv")

@@ -394,30 +394,38 @@ def _csv_error(err, name: str):
     return type(err)(message, issues=err.issues)
 
 
-def _to_workbook_rows(result, rows: dict, name: str, sheet: str, relabel_clients: bool):
+def _to_workbook_rows(result, lines: pd.Index, name: str, sheet: str, relabel_clients: bool):
     """``result`` of a CSV analysis (CSV line numbers, file name) placed in the workbook we write.
 
-    ``rows`` maps each CSV line number to its row in the workbook's sheet
-    ``sheet``, so « Qualité » links to the cell where the value now is.
+    ``lines`` are the CSV line numbers of the data, in order: the i-th is row
+    ``2 + i`` of the workbook's sheet ``sheet``, so « Qualité » links to the
+    cell where the value now is.
     """
     import dataclasses
+
+    import numpy as np
+
+    def row_of(v):
+        if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+            i = lines.get_indexer([v])[0]
+            return int(2 + i) if i >= 0 else v
+        return v
 
     def move(issue):
         if issue.sheet != name:
             return issue
-        row = issue.row
-        try:
-            row = rows.get(row, row)
-        except TypeError:  # unhashable (a list of rows)
-            pass
-        return dataclasses.replace(issue, sheet=sheet, row=row)
+        return dataclasses.replace(issue, sheet=sheet, row=row_of(issue.row))
 
     changes = {"issues": [move(i) for i in result.issues]}
     if relabel_clients:
         for attr in ("clients", "output", "features"):
             frame = getattr(result, attr, None)
             if isinstance(frame, pd.DataFrame):
-                changes[attr] = frame.rename(index=rows)
+                pos = lines.get_indexer(frame.index)
+                labels = frame.index.to_numpy()
+                frame = frame.copy(deep=False)
+                frame.index = pd.Index(np.where(pos >= 0, pos + 2, labels))
+                changes[attr] = frame
     return dataclasses.replace(result, **changes)
 
 
@@ -476,11 +484,10 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
         raise _csv_error(err, path.name) from None
     timings["segmentation"] = time.perf_counter() - t0
     # in the workbook the data starts on row 2 of the sheet « Clients » / « Factures »
-    rows = dict(zip(csv_lines.tolist(), range(2, 2 + len(frame))))
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     data.sheet = sheet_name
     data.last_data_row = data.last_used_row = 1 + len(frame)
-    result = _to_workbook_rows(result, rows, path.name, sheet_name, relabel_clients=shape == "clients")
+    result = _to_workbook_rows(result, pd.Index(csv_lines), path.name, sheet_name, relabel_clients=shape == "clients")
 
     progress("Écriture du classeur")
     keep_text = {mapping[f] for f in _TEXT_FIELDS if f in mapping}
@@ -610,9 +617,12 @@ def _lost_edits(target: Path, sheet: str, new_headers: list[str], new_frame: pd.
 
     Columns the user added (a header the CSV does not have, or cells under no
     header) and — ``new_frame`` given — cells whose value differs from the CSV.
+    Without ``new_frame`` only the first rows are read (a 350 000-client sheet
+    costs memory and seconds for what its header row already says).
     """
     try:
-        values = reader.read_values_of(target, sheet)
+        # a client sheet made from invoice lines is rebuilt whole: its header row says what the user added
+        values = reader.read_values_of(target, sheet, None if new_frame is not None else reader.SCAN_ROWS)
     except Exception:
         return []
     if not values:

@@ -117,8 +117,19 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
         ) from None
 
 
-def read_values_of(path: Path, sheet: str) -> list[list[Any]]:
-    """The values of one sheet (``[]`` when the workbook has no such sheet), as :func:`read_values`."""
+def read_values_of(path: Path, sheet: str, nrows: int | None = None) -> list[list[Any]]:
+    """The values of one sheet (its first ``nrows`` rows; ``[]`` when there is no such sheet), as :func:`read_values`."""
+    if nrows:
+        # the first rows only: openpyxl streams the sheet and stops there (calamine would load it whole)
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            if sheet not in wb.sheetnames:
+                return []
+            return [list(r) for r in wb[sheet].iter_rows(max_row=nrows, values_only=True)]
+        finally:
+            wb.close()
     from python_calamine import CalamineWorkbook
 
     book = CalamineWorkbook.from_path(str(path))
@@ -232,8 +243,8 @@ def _shares_key(client_mapping: dict, invoice_mapping: dict) -> bool:
 def _one_row_per_client(rows: list[list[Any]], guess: hdr.HeaderGuess, min_distinct: float = 0.9) -> bool:
     """Whether the client key (code, else company name) of a table is (almost) one per row."""
     header = [_header_text(c) for c in rows[guess.row]] if guess.row < len(rows) else []
-    for field in ("client_id", "raison_sociale"):
-        name = guess.mapping.get(field)
+    for key in ("client_id", "raison_sociale"):
+        name = guess.mapping.get(key)
         if name is None or str(name) not in header:
             continue
         j = header.index(str(name))
