@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .cli_common import DATE, FICHIER
 from .cli_common import parse_date as _parse_date
 from .errors import SegmenterError, WorkbookError
 
@@ -123,11 +124,10 @@ def _report(report, started: float) -> None:
 
 @app.command()
 def run(
-    fichier: Path = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;)."),
+    fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Classeur à écrire (sinon le fichier "
                                           "lui-même est mis à jour ; un .csv donne un .xlsx à côté)."),
-    date: Optional[str] = typer.Option(None, "--date", help="Date d'analyse AAAA-MM-JJ (sinon « Paramètres » "
-                                       "ou la date du jour)."),
+    date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients (ou des factures)."),
 ) -> None:
     """Segmente les clients d'un classeur ou d'un export CSV et écrit le résultat dans le classeur."""

@@ -18,3 +18,8 @@ def parse_date(value: Optional[str]) -> Optional[dt.date]:
         except ValueError:
             pass
     raise typer.BadParameter(f"date « {value} » invalide : écrivez AAAA-MM-JJ, par exemple 2025-12-31.")
+
+
+# options shared by run, audit and nettoyer: one wording, one place
+FICHIER = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;).")
+DATE = typer.Option(None, "--date", help="Date d'analyse AAAA-MM-JJ (sinon « Paramètres » ou la date du jour).")

@@ -20,6 +20,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
+from ..cli_common import DATE, FICHIER
 from ..cli_common import parse_date as _parse_date
 from .checks import fr_number
 from .report import FILL_PREFIX
@@ -128,11 +129,10 @@ def _summary(report) -> Table:
 
 
 def audit(
-    fichier: Path = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;)."),
+    fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Écrit aussi une copie du classeur avec "
                                           "la feuille « Qualité » (le fichier d'origine n'est pas modifié)."),
-    date: Optional[str] = typer.Option(None, "--date", help="Date d'analyse AAAA-MM-JJ (sinon « Paramètres » "
-                                       "ou la date du jour)."),
+    date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients."),
     detail: int = typer.Option(0, "--detail", "-d", help="Affiche aussi les N premiers problèmes."),
 ) -> None:
@@ -176,11 +176,10 @@ def audit(
 
 
 def nettoyer(
-    fichier: Path = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;)."),
+    fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Copie nettoyée à écrire "
                                           "(par défaut NOM.nettoye.xlsx ; jamais le fichier d'origine)."),
-    date: Optional[str] = typer.Option(None, "--date", help="Date d'analyse AAAA-MM-JJ (sinon « Paramètres » "
-                                       "ou la date du jour)."),
+    date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients."),
     seuil: Optional[float] = typer.Option(None, "--seuil", min=50, max=100, help="Confiance minimale (%) pour "
                                           "fusionner des doublons (sinon « Paramètres », 90 par défaut)."),
