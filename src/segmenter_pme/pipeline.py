@@ -26,6 +26,7 @@ from .settings import Settings
 from .summary import pareto, rf_grid, segment_warnings, summarize
 
 NOT_CLASSIFIED = "Non classé"
+SMALL_BASE = 25  # below, quintile scores mostly reflect who happens to be in the file
 _NS_PER_DAY = 86_400 * 10**9
 
 
@@ -90,6 +91,12 @@ def segment(
 
     _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
     warnings += _notable(issues, feats)
+    n_scored = int(feats["_scored"].sum())
+    if settings.mode_rfm == "quintiles" and 0 < n_scored < SMALL_BASE:
+        # five groups of a handful of clients say little: a client who bought last month can be R = 2
+        warnings.append(f"Seulement {n_scored} client(s) avec des achats : des quintiles sur une si petite base "
+                        "sont peu parlants. Passez « mode_rfm » à « seuils » dans « Paramètres » pour des bornes "
+                        "fixes (30 jours, 10 commandes, 10 000 €…).")
     if analysis > dt.date.today():
         warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
                         "ou option --date), les récences en dépendent.")
