@@ -181,7 +181,7 @@ def test_every_udf_has_its_vba_wrapper_and_vice_versa(built):
     for name, args in python.items():
         assert wrappers[name] == args
         assert f'XLPy.CallUDF("segmenter_pme.excel.udfs", "{name}"' in text
-        assert f"ActiveWorkbook, Application.Caller)" in text  # add-in: the caller's workbook
+        assert "ActiveWorkbook, Application.Caller)" in text  # add-in: the caller's workbook
     required = {"RFM_SCORE", "RFM_R", "RFM_F", "RFM_M", "RFM_SEGMENT", "PMG", "TAILLE_ENTREPRISE", "REGION",
                 "SECTEUR_NAF", "SIRET_VALIDE"}
     assert required <= set(python)
