@@ -297,3 +297,13 @@ def test_lock_file_names_the_program(tmp_path, capsys, lock, app, end):
     code, out, err = cli(capsys, "run", str(p))
     assert_clean_error(code, err, f"Le classeur « clients.xlsx » est ouvert dans {app} (fichier de "
                        f"verrouillage « {lock} »).", f"reste d'une fermeture anormale {end}")
+
+
+def test_run_with_date_says_the_date_is_kept_in_parametres(tmp_path, capsys):
+    import pandas as pd
+
+    p = tmp_path / "c.xlsx"
+    pd.DataFrame({"Entreprise": ["A", "B"], "Date dernier achat": ["01/11/2025", "01/06/2025"],
+                  "Nombre commandes": [2, 1], "CA total": [100, 50]}).to_excel(p, index=False)
+    assert main(["run", str(p), "--date", "2025-12-31"]) == 0
+    assert "enregistrée dans la feuille « Paramètres »" in " ".join(capsys.readouterr().out.split())

@@ -138,6 +138,10 @@ def run(
     with _progress(not _State.quiet) as step:
         report = run_workbook(fichier, sortie, analysis_date=analysis_date, sheet=feuille, progress=step)
     _report(report, started)
+    if analysis_date is not None and not _State.quiet:
+        # the date is kept in « Paramètres »: say so, or later runs from Excel would silently replay it
+        out.print(f"La date d'analyse {analysis_date:%d/%m/%Y} est enregistrée dans la feuille « Paramètres » du "
+                  "classeur : videz la cellule « Date d'analyse » pour revenir à la date du jour.")
 
 
 @app.command()
