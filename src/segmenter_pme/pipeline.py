@@ -6,18 +6,23 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from . import pmg as pmg_mod
 from . import profile
-from .errors import InputDataError, MissingColumnError
-from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
+from .errors import InputDataError
+from .fields import OUTPUT_COLUMNS
 from .headers import map_columns
-from .invoices import aggregate_invoices, missing_mask, start_key_codes
-from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
-from .problems import ERROR, INFO, WARNING, Issue, value_issues
-from .refdata import fold
+from .problems import WARNING, Issue
+from .reading import (
+    fold_series,
+    invoice_key,
+    needs_strip,
+    norm_code,
+    raise_errors,
+    read_client_table,
+    read_invoices,
+    strip_previous_output,
+)
 from .result import SegmentationResult
 from .rfm import boundaries as rfm_boundaries
 from .rfm import scores as rfm_scores
@@ -63,14 +68,14 @@ def segment(
     if clients is not None:
         clients = strip_previous_output(clients)
         cmap = map_columns(list(clients.columns), "clients", overrides, sheet=clients_sheet)
-        table = _read_client_table(clients, cmap, clients_sheet, invoices is not None, issues)
+        table = read_client_table(clients, cmap, clients_sheet, invoices is not None, issues)
 
     imap: dict = {}
     agg = None
     if invoices is not None:
         imap = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
-        agg, n_after = _read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
-                                      by=_invoice_key(invoices, imap, table))
+        agg, n_after = read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
+                                      by=invoice_key(invoices, imap, table))
         if n_after:
             warnings.append(
                 f"{n_after} ligne(s) de facture datée(s) après la date d'analyse ({analysis:%d/%m/%Y}) "
@@ -79,7 +84,7 @@ def segment(
             issues.append(Issue("achat_apres_date_analyse", warnings[-1], WARNING, invoices_sheet,
                                 imap.get("date_facture"), None, None, n_after))
 
-    _raise_errors(issues)
+    raise_errors(issues)
     feats, new_rows = _combine(table, agg, clients)
     n_future = _apply_analysis_date(feats, analysis_ts)
     if n_future:
@@ -146,231 +151,6 @@ def _notable(issues: list[Issue], feats: pd.DataFrame) -> list[str]:
     return out
 
 
-def strip_previous_output(df: pd.DataFrame) -> pd.DataFrame:
-    """The frame without the output columns of an earlier run (when it has them).
-
-    Our block is recognised by « Code RFM » and « Segment RFM »; where a user's
-    column has the same name as one of ours (their own « Région »), ours is the
-    last one.
-    """
-    cols = list(df.columns)
-    if "Code RFM" not in cols or "Segment RFM" not in cols:
-        return df
-    drop = set()
-    for name in OUTPUT_COLUMNS:
-        where = [i for i, c in enumerate(cols) if c == name]
-        if where:
-            drop.add(where[-1])
-    keep = [i for i in range(len(cols)) if i not in drop]
-    return df.iloc[:, keep]
-
-
-def _missing(fields: list[str], sheet: str, headers, shape_hint: str) -> MissingColumnError:
-    labels = ", ".join(f"« {FIELD_LABELS.get(f, f)} »" for f in fields)
-    found = ", ".join(f"« {h} »" for h in headers if str(h).strip())[:300]
-    return MissingColumnError(
-        f"Feuille « {sheet} » : colonne(s) {labels} introuvable(s) ({shape_hint}). "
-        f"En-têtes trouvés : {found or 'aucun'}. Renommez la colonne concernée ou indiquez son nom dans "
-        "« Paramètres » (lignes colonne_…)."
-    )
-
-
-def _read_client_table(df: pd.DataFrame, cmap: dict, sheet: str, has_invoices: bool,
-                       issues: list[Issue]) -> pd.DataFrame:
-    if not has_invoices:
-        missing = [f for f in CLIENT_REQUIRED if f not in cmap]
-        if missing:
-            raise _missing(missing, sheet, df.columns, "nécessaire(s) au calcul RFM sans lignes de factures")
-    if not any(k in cmap for k in ("client_id", "raison_sociale", "nom")):
-        raise _missing(["raison_sociale"], sheet, df.columns, "pour identifier chaque client")
-    out = pd.DataFrame(index=df.index)
-    sev_errors = []
-    for fld in ("client_id", "raison_sociale", "nom", "secteur", "ville", "email", "telephone", "pays",
-                "departement", "region", "code_naf"):
-        if fld in cmap:
-            col = df[cmap[fld]]
-            if fld == "client_id":
-                col = _id_text(col)
-            out[fld] = clean_text(col)
-    for fld in ("date_premier_achat", "date_dernier_achat"):
-        if fld in cmap:
-            out[fld], iss = parse_dates(df[cmap[fld]], sheet=sheet, column=cmap[fld])
-            sev_errors += iss
-    if "nb_commandes" in cmap:
-        out["nb_commandes"], iss = parse_counts(df[cmap["nb_commandes"]], sheet=sheet, column=cmap["nb_commandes"])
-        sev_errors += iss
-    if "ca_total" in cmap:
-        out["ca_total"], iss = parse_amounts(df[cmap["ca_total"]], sheet=sheet, column=cmap["ca_total"])
-        out["ca_total"] = out["ca_total"].round(2)
-        sev_errors += iss
-    if has_invoices:
-        # the invoice lines supply these values; a bad cell here is worth a warning only
-        sev_errors = [Issue(**{**i.as_dict(), "severity": WARNING}) if i.severity == ERROR else i for i in sev_errors]
-    issues += sev_errors
-    if "code_postal" in cmap:
-        out["code_postal"], _, iss = parse_postal_codes(df[cmap["code_postal"]], sheet=sheet, column=cmap["code_postal"])
-        issues += iss
-    for fld in ("siret", "siren"):
-        if fld in cmap:
-            out[fld], _, iss = parse_identifiers(df[cmap[fld]], fld, sheet=sheet, column=cmap[fld])
-            issues += iss
-    for fld in ("effectif", "tranche_effectif"):
-        if fld in cmap:
-            out[fld] = df[cmap[fld]]
-    return out
-
-
-def _id_text(col: pd.Series) -> pd.Series:
-    """Client codes as text: 123.0 (a number cell) → "123"."""
-    if pd.api.types.is_float_dtype(col.dtype):
-        return col.map(lambda v: f"{int(v)}" if v == v and float(v).is_integer() else v, na_action="ignore")
-    if col.dtype == object:
-        return col.map(lambda v: f"{int(v)}" if isinstance(v, float) and v.is_integer() else v, na_action="ignore")
-    return col
-
-
-def _invoice_key(df: pd.DataFrame, imap: dict, table: pd.DataFrame | None) -> str:
-    """How invoice lines name their client: ``id`` (client code), ``nom`` (company) or ``email``.
-
-    The code when both sheets have one (or there is no client table); else the
-    company name; else — an e-shop export where most orders carry no company —
-    the e-mail.
-    """
-    if "client_id" in imap and (table is None or "client_id" in table):
-        return "id"
-    if "email" in imap and (table is None or "email" in table or "raison_sociale" not in imap):
-        name = imap.get("raison_sociale")
-        filled = 0.0 if name is None else float(_filled(df[name]).mean()) if len(df) else 0.0
-        if filled < 0.5:
-            return "email"
-    if "raison_sociale" in imap or "client_id" in imap:
-        return "nom"
-    return "email"
-
-
-def _filled(s: pd.Series) -> pd.Series:
-    """True where a cell holds something other than blanks."""
-    return s.notna() & (s.astype("string").str.strip() != "").fillna(False)
-
-
-def _read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
-                   *, by: str) -> tuple[pd.DataFrame, int]:
-    missing = []
-    if "date_facture" not in imap:
-        missing.append("date_facture")
-    if "montant_ht" not in imap and "montant_ttc" not in imap:
-        missing.append("montant_ht")
-    if "client_id" not in imap and "raison_sociale" not in imap and "email" not in imap:
-        missing.append("client_id")
-    if missing:
-        raise _missing(missing, sheet, df.columns, "nécessaire(s) pour lire les factures")
-    amount_col = imap.get("montant_ht") or imap["montant_ttc"]
-    if "montant_ht" not in imap:
-        issues.append(Issue("montant_ttc_utilise", f"Pas de colonne de montant HT : le CA est calculé sur « {amount_col} » (TTC).",
-                            INFO, sheet, amount_col))
-    by_id = by == "id"
-    key_col = {"id": imap.get("client_id"), "email": imap.get("email")}.get(by) or imap.get("raison_sociale") \
-        or imap["client_id"]
-    if by == "email":
-        key_text = df[key_col].astype("string").str.strip().str.lower()
-    else:
-        key_text = _id_text(df[key_col]) if by_id else _fold_series(df[key_col])
-    # the slow part of the aggregation, hashing the keys, goes on while the dates are read
-    key_codes = start_key_codes(key_text)
-    dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"])
-    issues += iss
-    amounts, iss = parse_amounts(df[amount_col], sheet=sheet, column=amount_col)
-    issues += iss
-    no_date = dates.isna()
-    if no_date.any():
-        # a « Total » line of a report, or an empty line, is not an invoice
-        k = key_text[no_date].astype("string").str.strip().str.lower()
-        ignorable = (k.isna() | (k == "") | k.str.startswith("total")).fillna(True)
-        missing = no_date.copy()
-        raw = df[imap["date_facture"]][no_date]
-        blank_date = (raw.isna() | (raw.astype("string").str.strip() == "")).fillna(True).to_numpy()
-        missing[no_date] = ~ignorable.to_numpy() & amounts[no_date].notna().to_numpy() & blank_date
-        if missing.any():
-            issues += value_issues("date_manquante", missing, df[amount_col], sheet=sheet,
-                                   column=imap["date_facture"], severity=ERROR,
-                                   message="Ligne sans date pour un montant de « {value} » : indiquez la date "
-                                           "de la facture.")
-    _raise_errors(issues)
-    numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
-    types = df[imap["type_piece"]] if "type_piece" in imap else None
-    agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
-                                      key_codes=key_codes)
-    if agg.attrs.get("hors_ventes"):
-        n = agg.attrs["hors_ventes"]
-        issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
-                            "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
-                            imap.get("type_piece"), None, None, n))
-    if _needs_strip(agg["cle"], upper=by_id):
-        # stray spaces or another case around codes (« cli001 » / « CLI001 ») would split one client in two
-        key_text = _norm_code(key_text) if by_id else key_text.astype("string").str.strip()
-        agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
-    blank = (agg["cle"].astype("string") == "").fillna(True).to_numpy()
-    n_blank = int(agg["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
-    no_key = missing_mask(key_text)
-    if no_key is not None:
-        n_blank += int(np.count_nonzero(no_key & dates.notna().to_numpy()))
-    if n_blank:
-        issues.append(Issue("ligne_sans_client", f"{n_blank} ligne(s) de facture sans client ont été ignorées.",
-                            WARNING, sheet, key_col, None, None, n_blank))
-        agg = agg[~blank].reset_index(drop=True)
-    if not by_id:
-        # show the company name as the user wrote it on its first line (for an e-mail key: the
-        # company, else the e-mail itself)
-        shown = df[imap["raison_sociale"]] if "raison_sociale" in imap else df[key_col]
-        first = pd.DataFrame({"k": key_text, "n": shown.where(_filled(shown), df[key_col])}).dropna()
-        first = first.drop_duplicates("k").set_index("k")["n"]
-        agg["nom_affiche"] = agg["cle"].map(first)
-        if by == "email":
-            agg["email"] = agg["cle"]
-    agg.attrs["by_id"] = by_id
-    agg.attrs["by"] = by
-    return agg, n_after
-
-
-def _norm_code(s: pd.Series) -> pd.Series:
-    """Client codes compared without surrounding spaces nor case."""
-    return s.astype("string").str.strip().str.upper()
-
-
-def _needs_strip(keys: pd.Series, *, upper: bool = False) -> bool:
-    """True when some key has spaces around it (or, with ``upper``, lower-case letters)."""
-    arrow = getattr(keys.array, "_pa_array", None)
-    if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        # the same Arrow kernels as pandas' str.strip / str.upper, without pandas round trips
-        norm = pc.utf8_trim_whitespace(arrow)
-        if upper:
-            norm = pc.utf8_upper(norm)
-        return bool(pc.any(pc.not_equal(norm, arrow)).as_py())
-    cle = keys.astype("string")
-    norm = cle.str.strip().str.upper() if upper else cle.str.strip()
-    return bool((norm != cle).fillna(False).any())
-
-
-def _fold_series(s: pd.Series) -> pd.Series:
-    uniq = pd.unique(s.dropna())
-    table = {u: (fold(u) or None) for u in uniq}
-    return s.map(table).astype("string")
-
-
-def _raise_errors(issues: list[Issue]) -> None:
-    errors = [i for i in issues if i.severity == ERROR]
-    if not errors:
-        return
-    shown = errors[:5]
-    lines = [f"- {i.where()} : {i.message}" for i in shown]
-    more = f"\n… et {len(errors) - len(shown)} autre(s) problème(s) du même genre." if len(errors) > 5 else ""
-    raise InputDataError(
-        "Certaines valeurs ne peuvent pas être lues ; corrigez ces cellules puis relancez :\n"
-        + "\n".join(lines) + more,
-        issues=errors,
-    )
-
-
 # ---------------------------------------------------------------- combining
 
 ANALYSIS_FIELDS = ("date_premier_achat", "date_dernier_achat", "nb_commandes", "ca_total")
@@ -397,15 +177,15 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
         return _ensure(pd.DataFrame(cols, index=idx)), idx
     by = agg.attrs.get("by", "id" if by_id else "nom")
     if by_id:
-        tkey = _norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
+        tkey = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
     elif by == "email" and "email" in table:
         tkey = table["email"].astype("string").str.strip().str.lower()
     else:
         name_col = table["raison_sociale"] if "raison_sociale" in table else table.get("nom")
-        tkey = _fold_series(name_col)
+        tkey = fold_series(name_col)
     acle = agg["cle"].astype("string")
-    if by_id and len(acle) and _needs_strip(acle, upper=True):
-        acle = _norm_code(acle)
+    if by_id and len(acle) and needs_strip(acle, upper=True):
+        acle = norm_code(acle)
     pos = pd.Index(acle).get_indexer(tkey.astype("string"))
     feats = table.copy()
     feats["source"] = "clients"
