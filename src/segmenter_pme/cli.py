@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from . import cli_fr
 from .cli_common import DATE, FICHIER
 from .cli_common import parse_date as _parse_date
 from .errors import SegmenterError, WorkbookError
@@ -30,6 +31,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+cli_fr.install()
 
 console = Console(stderr=True)
 out = Console()

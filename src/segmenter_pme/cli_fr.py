@@ -1,0 +1,76 @@
+"""French for typer's own usage errors (typer has no translation catalogue).
+
+Typer prints usage errors itself (missing argument, unknown option or command)
+with English texts built as f-strings. We keep its printing and translate the
+few sentences a user meets, so the whole command speaks French. If a future
+typer moves these internals, the texts simply stay English.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MESSAGES = (
+    (re.compile(r"^Missing argument '(.+)'\.$"), "Argument manquant : « {0} »."),
+    (re.compile(r"^Missing option '(.+)'\.$"), "Option manquante : « {0} »."),
+    (re.compile(r"^Missing parameter: (.+)$"), "Paramètre manquant : « {0} »."),
+    (re.compile(r"^No such option: (\S+?)(?: Did you mean (\S+)\?)?$"), "Option inconnue : {0}."),
+    (re.compile(r"^No such command '(.+)'\.$"), "Commande inconnue : « {0} »."),
+    (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "Argument(s) en trop : {0}. Mettez entre guillemets "
+                                                               "un chemin qui contient des espaces."),
+    (re.compile(r"^Option '(.+)' requires an argument\.$"), "L'option « {0} » attend une valeur."),
+    (re.compile(r"^Invalid value for (.+?): (.*)$", re.S), "Valeur incorrecte pour {0} : {1}"),
+    (re.compile(r"^Missing command\.$"), "Commande manquante."),
+)
+
+
+_DETAILS = (
+    (re.compile(r"Input should be a valid integer.*", re.S), "un nombre entier est attendu."),
+    (re.compile(r"Input should be a valid number.*", re.S), "un nombre est attendu."),
+    (re.compile(r"'([^']+)'"), r"« \1 »"),
+)
+
+
+def translate(message: str) -> str:
+    """French version of one of typer's usage messages (the message itself when unknown)."""
+    for pattern, french in _MESSAGES:
+        m = pattern.match(message.strip())
+        if m:
+            text = french.format(*(g for g in m.groups() if g is not None))
+            for detail, replacement in _DETAILS:
+                text = detail.sub(replacement, text)
+            return text
+    return message
+
+
+def install() -> None:
+    """Switch typer's error panel and usage line to French."""
+    try:
+        from typer import rich_utils
+    except ImportError:  # pragma: no cover - typer without rich
+        return
+    rich_utils.ERRORS_PANEL_TITLE = "Erreur"
+    rich_utils.RICH_HELP = "Aide : [blue]{command_path} {help_option}[/]"
+    rich_utils.COMMANDS_PANEL_TITLE = "Commandes"
+    rich_utils.REQUIRED_LONG_STRING = "[obligatoire]"
+    rich_utils.ABORTED_TEXT = "Interrompu."
+    original = getattr(rich_utils, "rich_format_error", None)
+    if original is None or getattr(original, "_segmenter_fr", False):
+        return
+
+    def rich_format_error(self) -> None:
+        fmt = self.format_message
+        self.format_message = lambda: translate(fmt())
+        ctx = getattr(self, "ctx", None)
+        if ctx is not None:
+            get_usage = ctx.get_usage
+            ctx.get_usage = lambda: re.sub(r"^Usage:", "Utilisation :", get_usage())
+        try:
+            original(self)
+        finally:
+            del self.format_message
+            if ctx is not None:
+                del ctx.get_usage
+
+    rich_format_error._segmenter_fr = True  # type: ignore[attr-defined]
+    rich_utils.rich_format_error = rich_format_error

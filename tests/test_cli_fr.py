@@ -1,0 +1,30 @@
+"""Typer's own usage errors reach the user in French (exit code 2 kept)."""
+
+import pytest
+
+from segmenter_pme.cli import main
+from segmenter_pme.cli_fr import translate
+
+
+@pytest.mark.parametrize("english, french", [
+    ("Missing argument 'fichier'.", "Argument manquant : « fichier »."),
+    ("No such option: --bogus", "Option inconnue : --bogus."),
+    ("No such command 'lancer'.", "Commande inconnue : « lancer »."),
+    ("Got unexpected extra argument(s) (b)", "Argument(s) en trop : b."),
+    ("Option '--date' requires an argument.", "L'option « --date » attend une valeur."),
+    ("Invalid value for '--detail' / '-d': Input should be a valid integer, unable to parse string",
+     "Valeur incorrecte pour « --detail » / « -d » : un nombre entier est attendu."),
+])
+def test_translate(english, french):
+    assert translate(english).startswith(french)
+
+
+def test_unknown_messages_stay_as_they_are():
+    assert translate("Quelque chose d'autre") == "Quelque chose d'autre"
+
+
+def test_usage_error_is_printed_in_french(capsys):
+    assert main(["run"]) == 2
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Argument manquant : « fichier »" in err and "Missing" not in err
+    assert "Utilisation : segmenter run" in err
