@@ -28,3 +28,9 @@ def test_usage_error_is_printed_in_french(capsys):
     err = " ".join(capsys.readouterr().err.split())
     assert "Argument manquant : « fichier »" in err and "Missing" not in err
     assert "Utilisation : segmenter run" in err
+
+
+def test_help_option_line_is_french(capsys):
+    assert main(["run", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "Affiche cette aide." in out and "Show this message" not in out

@@ -54,6 +54,7 @@ def install() -> None:
     rich_utils.COMMANDS_PANEL_TITLE = "Commandes"
     rich_utils.REQUIRED_LONG_STRING = "[obligatoire]"
     rich_utils.ABORTED_TEXT = "Interrompu."
+    _french_help_option()
     original = getattr(rich_utils, "rich_format_error", None)
     if original is None or getattr(original, "_segmenter_fr", False):
         return
@@ -74,3 +75,22 @@ def install() -> None:
 
     rich_format_error._segmenter_fr = True  # type: ignore[attr-defined]
     rich_utils.rich_format_error = rich_format_error
+
+
+def _french_help_option() -> None:
+    try:
+        from typer._click.core import Command
+    except ImportError:  # pragma: no cover - another typer layout: the line stays English
+        return
+    if getattr(Command.get_help_option, "_segmenter_fr", False):
+        return
+    original = Command.get_help_option
+
+    def get_help_option(self, ctx):
+        option = original(self, ctx)
+        if option is not None:
+            option.help = "Affiche cette aide."
+        return option
+
+    get_help_option._segmenter_fr = True  # type: ignore[attr-defined]
+    Command.get_help_option = get_help_option
