@@ -110,8 +110,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         settings = settings.replace(date_analyse=analysis_date)
     prepared = prepare_clients(data.frame, sheet=data.sheet, mapping=mapping)
     if kind == "csv":
-        # a CSV has no cell types: a date in it is text by nature, not Excel damage
-        prepared.raw = prepared.raw.drop(columns=["date_premier_achat", "date_dernier_achat"], errors="ignore")
+        _text_dates_are_normal(prepared)
     if invoices is not None and not invoices.frame.empty:
         prepared.invoice_orders = invoice_orders(
             prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
@@ -120,18 +119,26 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
 
 
 def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
-                settings: Settings | None = None) -> AuditReport:
+                settings: Settings | None = None, csv: bool = False) -> AuditReport:
     """The audit of a client table the workbook engine has already read — for ``run`` to fill « Qualité ».
 
+    ``csv``: the table came from a CSV (its dates are text by nature), as ``segmenter audit`` reads it.
     Usage: ``layout.write_report_sheets(wb, result, audit=audit_sheet(clients, invoices, settings=settings))``.
     """
     settings = settings or Settings()
     prepared = prepare_clients(clients.frame, sheet=clients.sheet, mapping=clients.mapping)
+    if csv:
+        _text_dates_are_normal(prepared)
     if invoices is not None and not invoices.frame.empty:
         prepared.invoice_orders = invoice_orders(prepared.clients, invoices.frame, sheet=invoices.sheet,
                                                  mapping=invoices.mapping, analysis_date=settings.date_analyse)
     return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
                  sheet=prepared.sheet, columns=prepared.columns)
+
+
+def _text_dates_are_normal(prepared) -> None:
+    # a CSV has no cell types: a date in it is text by nature, not Excel damage
+    prepared.raw = prepared.raw.drop(columns=["date_premier_achat", "date_dernier_achat"], errors="ignore")
 
 
 def _audit(base: LoadedBase) -> AuditReport:

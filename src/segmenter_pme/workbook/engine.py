@@ -259,17 +259,9 @@ def _audit(clients, invoices, settings, progress, csv: bool = False):
     if clients is None:
         return None  # invoice lines alone: the core's remarks are all there is to audit
     progress("Audit de la qualité des données")
-    if not csv:
-        from ..audit.files import audit_sheet
+    from ..audit.files import audit_sheet
 
-        return audit_sheet(clients, invoices, settings=settings)
-    from ..audit.prepare import prepare_clients
-    from ..audit.report import audit
-
-    prepared = prepare_clients(clients.frame, sheet=clients.sheet, mapping=clients.mapping)
-    prepared.raw = prepared.raw.drop(columns=["date_premier_achat", "date_dernier_achat"], errors="ignore")
-    return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
-                 sheet=prepared.sheet, columns=prepared.columns)
+    return audit_sheet(clients, invoices, settings=settings, csv=csv)
 
 
 def _locate(values, sheet, overrides):
