@@ -28,14 +28,13 @@ import re
 from collections import Counter
 from typing import Any, Iterator
 
+from openpyxl.utils.cell import column_index_from_string
+
 _ADDRESS = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 def col_number(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+    return column_index_from_string(letters)
 
 
 from ..layout.engine import col_letter as col_letters  # noqa: E402

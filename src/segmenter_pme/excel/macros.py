@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
+from openpyxl.utils.cell import column_index_from_string
 
 from .. import layout
 from ..errors import InputDataError, SegmenterError
@@ -127,10 +128,7 @@ _REFERS = re.compile(r"^=?'?(.+?)'?!\$?([A-Z]+)\$?(\d+):\$?([A-Z]+)\$?(\d+)$")
 
 
 def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+    return column_index_from_string(letters)
 
 
 def _output_cells(book: Any, sheet: str, header_row: int) -> list[int]:

@@ -16,6 +16,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from openpyxl.utils.cell import column_index_from_string
+
 from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, plan
 from ..layout.model import GREY_LINE, STYLES, SheetLayout, Table
 
@@ -38,10 +40,7 @@ _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
 
 
 def _col(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch) - 64
-    return n
+    return column_index_from_string(letters)
 
 
 def _rgb(hex_color: str) -> tuple[int, int, int]:
