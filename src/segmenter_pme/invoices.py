@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
@@ -50,18 +51,20 @@ def _pandas_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 _pool: ThreadPoolExecutor | None = None
 
 
-def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index, Future] | None:
-    """``pd.factorize`` of Arrow-backed text in about half the time, or None.
+def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Future] | None:
+    """``pd.factorize`` codes (and their count) of Arrow-backed text in about half the time, or None.
 
     Hashing a million strings is what costs: polars hashes the Arrow strings
-    (zero copy, in native code), and factorizing the 64-bit hashes is an
-    integer hash table — much cheaper than a string one. Codes come out in
-    order of first appearance, exactly as pd.factorize. Two different keys
-    sharing a hash would merge two clients, so every line is compared with the
-    first key of its code: the third item resolves to False on any mismatch
-    (never seen: 2^-64 odds), and the caller must then use pd.factorize. That
-    check runs in a worker thread (polars releases the GIL) while the caller
-    goes on with the sums.
+    (in native code), and factorizing the 64-bit hashes is an integer hash
+    table — much cheaper than a string one. Codes come out in order of first
+    appearance, exactly as pd.factorize. The codes are returned as soon as they
+    exist, so the caller can start its sums; the third item, run next in the
+    worker thread, gives ``(uniques, same)``: the key of each code and whether
+    every line has the key of its code. Two different keys sharing a hash would
+    merge two clients; ``same`` checks a second 64-bit hash (comparing the
+    strings themselves cost as much as the numbering): both must collide for two
+    keys to be merged, odds of about n² / 2^128. When ``same`` is False the
+    caller uses pd.factorize.
     """
     if not _hash_worthy(values):
         return None
@@ -76,31 +79,35 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, pd.Index, Future]
     if not isinstance(ps, pl.Series) or ps.dtype != pl.String:
         return None
     h = ps.hash(seed=0).to_numpy().view(np.int64)
+    valid = None
     if ps.null_count():
         valid = ps.is_not_null().to_numpy()
-        sub, _ = pd.factorize(h[valid])
+        sub, hashes = pd.factorize(h[valid])
         codes = np.full(len(h), -1, dtype=np.int64)
         codes[valid] = sub
     else:
-        codes, _ = pd.factorize(h)
+        codes, hashes = pd.factorize(h)
         codes = codes.astype(np.int64, copy=False)
-    # codes are numbered 0, 1, 2… as keys first appear: a code's first line is
-    # where the running maximum of the codes goes up
-    run = np.maximum.accumulate(codes)
-    new = np.empty(len(codes), dtype=bool)
-    if len(codes):
-        new[0] = codes[0] >= 0
-        np.greater(run[1:], run[:-1], out=new[1:])
-    first = np.flatnonzero(new)
 
-    def same_keys() -> bool:
+    def keys() -> tuple[pd.Index, bool]:
+        # codes are numbered 0, 1, 2… as keys first appear: a code's first line is
+        # where the running maximum of the codes goes up
+        run = np.maximum.accumulate(codes)
+        new = np.empty(len(codes), dtype=bool)
+        if len(codes):
+            new[0] = codes[0] >= 0
+            np.greater(run[1:], run[:-1], out=new[1:])
+        first = np.flatnonzero(new)
+        uniques = pd.Index(values.array.take(first))
         if not len(first):
-            return True
-        reps = ps.gather(pl.Series(first))
-        # missing keys compare as null, which all() ignores
-        return bool((reps.gather(pl.Series(np.maximum(codes, 0))) == ps).all())
+            return uniques, True
+        # a second, independent hash must be the same on every line of a code:
+        # two keys merged by the first hash would also have to collide on this one
+        h2 = ps.hash(seed=0x5E6_4E7).to_numpy().view(np.int64)
+        same = h2[first][np.maximum(codes, 0)] == h2
+        return uniques, bool(same.all() if valid is None else same[valid].all())
 
-    return codes, pd.Index(values.array.take(first)), _worker().submit(same_keys)
+    return codes, len(hashes), _worker().submit(keys)
 
 
 def _hash_worthy(values: pd.Series) -> bool:
@@ -135,6 +142,7 @@ def aggregate_invoices(
     numbers: pd.Series | None = None,
     types: pd.Series | None = None,
     key_codes: Future | None = None,
+    key_check: Callable[[pd.Index], object] | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Aggregate invoice lines per client key.
 
@@ -146,7 +154,10 @@ def aggregate_invoices(
     ``ca_total``, ``ca_12m``, ``ca_12m_prec``, ``nb_lignes``; ``n_after`` counts the
     lines dated after ``analysis_date`` (ignored). Lines without key or date are
     left out. ``key_codes``: what :func:`start_key_codes` returned for these same
-    ``keys``, when the caller started it earlier.
+    ``keys``, when the caller started it earlier. ``key_check``: a function of
+    the distinct keys (a pd.Index) whose answer is put in
+    ``frame.attrs["key_check"]`` — it runs in the worker thread while the sums
+    are made.
     """
     pending = key_codes if key_codes is not None else start_key_codes(keys)
     lines = _line_facts(missing_mask(keys), dates, amounts, analysis_date, types)
@@ -155,11 +166,18 @@ def aggregate_invoices(
     except Exception:  # pragma: no cover - polars could not read the keys: pandas will
         fast = None
     if fast is not None:
-        kcodes, uniques, same = fast
-        result = _per_client(kcodes, uniques, lines, numbers)
-        if same.result():
+        kcodes, k, later = fast
+        checked = _worker().submit(lambda: key_check(later.result()[0])) if key_check is not None else None
+        result = _per_client(kcodes, k, later, lines, numbers)
+        if result is not None:
+            if checked is not None:
+                result[0].attrs["key_check"] = checked.result()
             return result
-    return _per_client(*_pandas_factorize(keys), lines, numbers)
+    kcodes, uniques = _pandas_factorize(keys)
+    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, numbers)
+    if key_check is not None:
+        frame.attrs["key_check"] = key_check(uniques)
+    return frame, n_after
 
 
 def start_key_codes(keys: pd.Series) -> Future | None:
@@ -188,6 +206,9 @@ class _Lines:
     d: np.ndarray  # dates as int64 nanoseconds
     keep: np.ndarray | None  # lines that count (None: all of them)
     purchase: np.ndarray  # kept lines that are purchases (not credit notes)
+    purchase_first: np.ndarray  # date of a purchase line, else the largest int64 (for a minimum)
+    purchase_last: np.ndarray  # date of a purchase line, else NaT (for a maximum)
+    kept_credit: np.ndarray  # positions of the kept credit-note lines
     dated: np.ndarray | None  # lines with a key and a date (None: all of them)
     sk: np.ndarray  # signed amounts of the kept lines
     window: np.ndarray  # 0 last 12 months, 1 the 12 before, 2 older, for the kept lines
@@ -197,6 +218,7 @@ class _Lines:
 
 def _line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series, analysis_date: pd.Timestamp,
                 types: pd.Series | None) -> _Lines:
+    # all of this runs while the worker thread is still numbering the keys
     d = dates.to_numpy(dtype="datetime64[ns]").view("int64")
     amt = amounts.to_numpy(dtype="float64", na_value=np.nan)
     end = pd.Timestamp(analysis_date).normalize().value + _NS_PER_DAY - 1
@@ -214,6 +236,11 @@ def _line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series,
     # a credit note typed as such but written positive still reduces the CA
     signed = np.where(credit & (amt > 0), -amt, amt) if types is not None else amt
     purchase = ~credit if keep is None else keep & ~credit
+    kept_credit = np.flatnonzero(credit if keep is None else credit & keep)
+    # lines that are not purchases get values a minimum / maximum never picks, so
+    # the per-client extremes need no gather of the purchase lines
+    purchase_first = np.where(purchase, d, np.iinfo(np.int64).max)
+    purchase_last = np.where(purchase, d, nat)
     dk, sk = (d, signed) if keep is None else (d[keep], signed[keep])
     # calendar years, as a manager reads « the last 12 months »
     one_year = (pd.Timestamp(analysis_date).normalize() - pd.DateOffset(years=1)).value + _NS_PER_DAY - 1
@@ -222,38 +249,38 @@ def _line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series,
     dated = None
     if no_date is not None:
         dated = ~no_date if no_key is None else ~(no_date | no_key)
-    return _Lines(d, keep, purchase, dated, sk, window, n_after, int(not_sale.sum()))
+    return _Lines(d, keep, purchase, purchase_first, purchase_last, kept_credit, dated, sk, window, n_after,
+                  int(not_sale.sum()))
 
 
-def _per_client(kcodes: np.ndarray, uniques: pd.Index, lines: _Lines, numbers: pd.Series | None
-                ) -> tuple[pd.DataFrame, int]:
-    """aggregate_invoices once the keys are factorized."""
-    k = len(uniques)
+def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _Lines, numbers: pd.Series | None
+                ) -> tuple[pd.DataFrame, int] | None:
+    """aggregate_invoices once the keys are numbered.
+
+    ``uniques``: the key of each code, or the worker's future of ``(keys, same)``
+    (see _factorize_by_hash) — None is returned when ``same`` says the numbering
+    merged two keys.
+    """
     nat = np.iinfo(np.int64).min
-    d, sk = lines.d, lines.sk
     kc = kcodes if lines.keep is None else kcodes[lines.keep]
+    # one bincount over (client, window) bins; the CA is the sum of the three windows
+    by_window = np.bincount(kc * 3 + lines.window, weights=lines.sk, minlength=3 * k)
     # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores)
-    ca = np.round(np.bincount(kc, weights=sk, minlength=k), 2)
-    nlines = np.bincount(kc, minlength=k)
-    # one bincount over (client, window) bins instead of one masked bincount per
-    # window; each bin still sums its lines in line order, so the sums are the same
-    # to the last bit
-    by_window = np.bincount(kc * 3 + lines.window, weights=sk, minlength=3 * k)
     ca12 = np.round(by_window[0::3], 2)
     ca12p = np.round(by_window[1::3], 2)
-
-    purchase = lines.purchase
-    if purchase.all():
-        pc, pd_ = kcodes, d
-    else:
-        pc, pd_ = kcodes[purchase], d[purchase]
+    ca = np.round(by_window[0::3] + by_window[1::3] + by_window[2::3], 2)
+    nlines = np.bincount(kc, minlength=k)
+    orders = nlines.copy()
+    if len(lines.kept_credit):
+        orders -= np.bincount(kcodes[lines.kept_credit], minlength=k)
     first = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
     last = np.full(k, nat, dtype=np.int64)
-    np.minimum.at(first, pc, pd_)
-    np.maximum.at(last, pc, pd_)
-    orders = np.bincount(pc, minlength=k)
+    # a line without a key (code -1) is never a purchase: its value changes nothing
+    np.minimum.at(first, kcodes, lines.purchase_first)
+    np.maximum.at(last, kcodes, lines.purchase_last)
     if numbers is not None:
-        orders -= _repeated_invoice_lines(pc, pd_, numbers, np.flatnonzero(purchase), k)
+        rows = np.flatnonzero(lines.purchase)
+        orders -= _repeated_invoice_lines(kcodes[rows], lines.d[rows], numbers, rows, k)
     has = orders > 0
     first[~has] = nat
     last[~has] = nat
@@ -263,6 +290,10 @@ def _per_client(kcodes: np.ndarray, uniques: pd.Index, lines: _Lines, numbers: p
         dated = np.ones(k, dtype=bool)
     else:
         dated = np.bincount(kcodes[lines.dated], minlength=k) > 0
+    if isinstance(uniques, Future):
+        uniques, same = uniques.result()
+        if not same:  # pragma: no cover - a 64-bit hash collision
+            return None
     frame = pd.DataFrame(
         {
             "cle": uniques,
@@ -273,7 +304,8 @@ def _per_client(kcodes: np.ndarray, uniques: pd.Index, lines: _Lines, numbers: p
             "ca_12m": ca12,
             "ca_12m_prec": ca12p,
             "nb_lignes": nlines,
-        }
+        },
+        copy=False,  # fresh arrays: no need to copy them into 2-D blocks
     )
     if not dated.all():
         frame = frame[dated].reset_index(drop=True)

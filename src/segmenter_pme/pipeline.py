@@ -25,7 +25,7 @@ from .reading import (
 )
 from .result import SegmentationResult
 from .rfm import boundaries as rfm_boundaries
-from .rfm import scores as rfm_scores
+from .rfm import score_all
 from .rules import PROSPECT, lookup_array
 from .settings import Settings
 from .summary import pareto, rf_grid, segment_warnings, summarize
@@ -94,7 +94,7 @@ def segment(
         issues.append(Issue("achat_apres_date_analyse", msg, WARNING, clients_sheet,
                             cmap.get("date_dernier_achat"), None, None, n_future))
 
-    _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
+    sorted_values = _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
     warnings += _notable(issues, feats)
     n_scored = int(feats["_scored"].sum())
     if settings.mode_rfm == "quintiles" and 0 < n_scored < SMALL_BASE:
@@ -121,10 +121,12 @@ def segment(
 
     ca_scored = of_scored("ca_total", "float64")
     r_scored, f_scored = of_scored("score_r", "int64"), of_scored("score_f", "int64")
-    par = pareto(ca_scored, feats["segment_pmg"].cat.codes.to_numpy()[scored] == pmg_mod.TIERS.index("Gros"))
+    par = pareto(ca_scored, feats["segment_pmg"].cat.codes.to_numpy()[scored] == pmg_mod.TIERS.index("Gros"),
+                 sorted_values[2])
     bnd = rfm_boundaries(
         of_scored("recence", "float64"), of_scored("nb_commandes", "float64"), ca_scored,
         r_scored, f_scored, of_scored("score_m", "int64"), mode=settings.mode_rfm, settings=settings,
+        sorted_values=sorted_values,
     )
     grid = rf_grid(r_scored, f_scored)
     full = _client_frame(clients, output, feats, new_rows, cmap, imap)
@@ -171,10 +173,12 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
         # one constructor call: inserting the columns one by one copies the frame each time
         cols = {"client_id": agg["cle"].array} if by_id else {"raison_sociale": agg["nom_affiche"].to_numpy()}
         for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
-            # already in the dtypes _ensure wants (order counts as float, as from a client table)
-            cols[fld] = agg[fld].to_numpy(dtype="float64" if fld == "nb_commandes" else None)
+            # already in the dtypes _ensure wants (order counts as float, as from a client table);
+            # own writable copies, so that the frame can keep them as they are
+            cols[fld] = agg[fld].to_numpy(dtype="float64" if fld == "nb_commandes" else None, copy=True)
         cols["source"] = "factures"
-        return _ensure(pd.DataFrame(cols, index=idx)), idx
+        # copy=False: one block per column, without gathering the float columns in one 2-D block
+        return _ensure(pd.DataFrame(cols, index=idx, copy=False)), idx
     by = agg.attrs.get("by", "id" if by_id else "nom")
     if by_id:
         tkey = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
@@ -259,7 +263,9 @@ def _apply_analysis_date(feats: pd.DataFrame, analysis: pd.Timestamp) -> int:
 # ---------------------------------------------------------------- scoring
 
 def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issues: list[Issue],
-           sheet: str, cmap: dict) -> None:
+           sheet: str, cmap: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Adds the score, segment and profile columns; returns the recency, orders and CA
+    of the scored clients, each sorted ascending."""
     last = feats["date_dernier_achat"].to_numpy(dtype="datetime64[ns]")
     orders = feats["nb_commandes"].to_numpy(dtype="float64")
     ca = feats["ca_total"].to_numpy(dtype="float64")
@@ -287,34 +293,62 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
         ca = np.where(no_ca, 0.0, ca)
         feats["ca_total"] = ca
     scored = buyer & has_date
+    every = bool(scored.all())
+
+    def of_scored(values: np.ndarray) -> np.ndarray:
+        # most bases from invoice lines have only buyers: no gather then
+        return values if every else values[scored]
+
     end = analysis.normalize().value
-    rec = np.full(len(feats), np.nan)
-    rec[scored] = np.maximum((end - last[scored].view("int64")) // _NS_PER_DAY, 0)
+    days = np.maximum((end - of_scored(last).view("int64")) // _NS_PER_DAY, 0).astype("float64")
+    if every:
+        rec = days
+    else:
+        rec = np.full(len(feats), np.nan)
+        rec[scored] = days
     n = len(feats)
     r = np.zeros(n, dtype=np.int8)
     f = np.zeros(n, dtype=np.int8)
     m = np.zeros(n, dtype=np.int8)
     tiers = np.full(n, len(pmg_mod.TIERS), dtype=np.int8)
+    empty = np.zeros(0)
+    sorted_values = (empty, empty, empty)
     if scored.any():
-        ca_s = ca[scored]
-        r[scored], f[scored], m[scored] = rfm_scores(
-            rec[scored], orders[scored], ca_s, mode=settings.mode_rfm,
+        ca_s = of_scored(ca)
+        got = score_all(
+            days, of_scored(orders), ca_s, mode=settings.mode_rfm,
             seuils_r=settings.seuils_r, seuils_f=settings.seuils_f, seuils_m=settings.seuils_m,
         )
-        tiers[scored] = pmg_mod.tier_codes(ca_s, settings)
+        if every:
+            r, f, m = got.r, got.f, got.m
+            tiers = pmg_mod.tier_codes(ca_s, settings, got.sorted_values[2])
+        else:
+            r[scored], f[scored], m[scored] = got.r, got.f, got.m
+            tiers[scored] = pmg_mod.tier_codes(ca_s, settings, got.sorted_values[2])
+        sorted_values = got.sorted_values
     rules = settings.regles_segments
     names = [x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED]
-    seg_idx = np.where(scored, lookup_array(rules)[r, f, m], np.where(incomplete, len(rules) + 1, len(rules)))
-    tiers[incomplete] = len(pmg_mod.TIERS) + 1
+    # 0 for the unscored clients (no score is 0)
+    code = r.astype(np.int16) * 100 + f * 10 + m
+    # rule index by code: one gather instead of a 3-D fancy index
+    rr, ff, mm = np.indices((6, 6, 6))
+    segment_of = np.full(1000, -1, dtype=np.int16)
+    segment_of[(rr * 100 + ff * 10 + mm).ravel()] = lookup_array(rules).ravel()
+    segment_of[0] = len(rules)  # Prospect
+    seg_idx = segment_of[code]
+    if incomplete.any():
+        seg_idx[incomplete] = len(rules) + 1
+        tiers[incomplete] = len(pmg_mod.TIERS) + 1
     tier_names = list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED]
     feats["_scored"] = scored
     feats["recence"] = rec
     feats["score_r"] = r
     feats["score_f"] = f
     feats["score_m"] = m
-    feats["code_rfm"] = np.where(scored, r.astype(np.int16) * 100 + f * 10 + m, 0)
-    feats["segment_rfm"] = pd.Categorical.from_codes(seg_idx, names)
-    feats["segment_pmg"] = pd.Categorical.from_codes(tiers, tier_names)
+    feats["code_rfm"] = code
+    # the codes are ours and in range: pandas need not check 350 000 of them
+    feats["segment_rfm"] = pd.Categorical.from_codes(seg_idx, names, validate=False)
+    feats["segment_pmg"] = pd.Categorical.from_codes(tiers, tier_names, validate=False)
     _profile(feats, settings, issues, sheet, cmap)
     pot = pmg_mod.potential_reasons(
         feats["segment_pmg"], size=feats["taille"], sector=feats["secteur"],
@@ -323,6 +357,7 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
         ca_12m_prev=feats["ca_12m_prec"] if feats["ca_12m"].notna().any() else None, settings=settings,
     )
     feats["potentiel"] = pot
+    return sorted_values
 
 
 def _constant(label: str, n: int) -> pd.Categorical:
@@ -399,6 +434,7 @@ def _output_frame(feats: pd.DataFrame) -> pd.DataFrame:
             OUTPUT_COLUMNS[10]: _cat(feats["potentiel"]),
         },
         index=feats.index,
+        copy=False,  # fresh arrays: no need to copy them into 2-D blocks
     )
     return out
 

@@ -10,13 +10,14 @@ from .refdata import fold
 TIERS = ("Gros", "Moyens", "Petits")
 
 
-def tier_codes(ca: np.ndarray, settings) -> np.ndarray:
+def tier_codes(ca: np.ndarray, settings, sorted_ca: np.ndarray | None = None) -> np.ndarray:
     """Tier index (0 Gros, 1 Moyens, 2 Petits) of each client with at least one order.
 
     Rank method: with w clients of strictly higher CA and s = w / n, Gros if
     s < pmg_gros_pct, Moyens if s < pmg_moyens_pct, else Petits. CA-share
     method: c = share of the CA made by clients of strictly higher CA; Gros if
     c < pmg_gros_part_ca, Moyens if c < pmg_moyens_part_ca. Equal CA, equal tier.
+    ``sorted_ca``: the same CA sorted ascending, when the caller has it.
     """
     v = np.asarray(ca, dtype="float64")
     n = len(v)
@@ -27,29 +28,29 @@ def tier_codes(ca: np.ndarray, settings) -> np.ndarray:
         total = pos.sum()
         if total <= 0:
             return np.full(n, 2, dtype=np.int8)
-        srt = np.sort(pos)
+        srt = np.sort(pos) if sorted_ca is None else np.clip(sorted_ca, 0, None)
         cum = np.concatenate(([0.0], np.cumsum(srt)))
         higher = total - cum[np.searchsorted(srt, pos, side="right")]
         share = higher / total
         lim = (settings.pmg_gros_part_ca / 100, settings.pmg_moyens_part_ca / 100)
     else:
-        return _rank_tiers(v, settings.pmg_gros_pct / 100, settings.pmg_moyens_pct / 100)
+        return _rank_tiers(v, settings.pmg_gros_pct / 100, settings.pmg_moyens_pct / 100, sorted_ca)
     return np.where(share < lim[0] - 1e-12, 0, np.where(share < lim[1] - 1e-12, 1, 2)).astype(np.int8)
 
 
-def _rank_tiers(v: np.ndarray, gros: float, moyens: float) -> np.ndarray:
+def _rank_tiers(v: np.ndarray, gros: float, moyens: float, srt: np.ndarray | None = None) -> np.ndarray:
     # w / n < p ⇔ w ≤ m with m = ceil(n p) − 1 ⇔ the CA is at least the (m+1)-th largest:
     # two order statistics decide every tier (numpy's vectorised sort is quicker than
     # two partitions)
     n = len(v)
     out = np.full(n, 2, dtype=np.int8)
-    srt = np.sort(v)
-    for code, p in ((1, moyens), (0, gros)):
+    srt = np.sort(v) if srt is None else srt
+    for p in (moyens, gros):
         m = int(np.ceil(n * (p - 1e-12))) - 1
         if m < 0:
             continue
-        threshold = srt[n - 1 - min(m, n - 1)]
-        out[v >= threshold] = code
+        # each threshold passed is one tier up (Gros's threshold is above Moyens's)
+        out -= v >= srt[n - 1 - min(m, n - 1)]
     return out
 
 

@@ -172,14 +172,16 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
     raise_errors(issues)
     numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
     types = df[imap["type_piece"]] if "type_piece" in imap else None
+    # the keys are checked for stray spaces in the worker thread while the sums are made
     agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
-                                      key_codes=key_codes)
+                                      key_codes=key_codes,
+                                      key_check=lambda keys: needs_strip(pd.Series(keys), upper=by_id))
     if agg.attrs.get("hors_ventes"):
         n = agg.attrs["hors_ventes"]
         issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
                             "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
                             imap.get("type_piece"), None, None, n))
-    if needs_strip(agg["cle"], upper=by_id):
+    if agg.attrs.pop("key_check"):
         # stray spaces or another case around codes (« cli001 » / « CLI001 ») would split one client in two
         key_text = norm_code(key_text) if by_id else key_text.astype("string").str.strip()
         agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)

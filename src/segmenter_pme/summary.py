@@ -27,10 +27,9 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
     percentages are fractions.
     """
     n = len(features)
-    ca_s = features["ca_total"].fillna(0.0).astype("float64")
-    total_ca = float(ca_s.sum())
-    ca = ca_s.to_numpy()
-    nb = features["nb_commandes"].fillna(0).astype("float64").to_numpy()
+    ca = _filled(features["ca_total"])
+    total_ca = float(ca.sum())
+    nb = _filled(features["nb_commandes"])
     # the few rows of each dimension are put together in plain numpy and Python,
     # and the frame is built once: per-dimension pandas frames cost more than the sums
     dims, segs, clients, cas, cmds = [], [], [], [], []
@@ -40,17 +39,18 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
         if col not in features:
             continue
         any_dim = True
-        codes, labels = _codes(features[col])
-        k = len(labels)
-        if k == 1 and n:
+        values = features[col]
+        if _single_label(values) and n:
             # a single label (invoice lines say nothing of sector, size, region):
             # the sums are those of every client, computed once
+            labels = list(values.cat.categories)
             if constant_sums is None:
-                constant_sums = _sums(codes, ca, nb, 1)
+                constant_sums = (np.array([n]), np.array([total_ca]), np.array([nb.sum()]))
             cnt, s_ca, s_nb = constant_sums
         else:
-            cnt, s_ca, s_nb = _sums(codes, ca, nb, k)
-        present = [i for i in range(k) if cnt[i] > 0]
+            codes, labels = _codes(values)
+            cnt, s_ca, s_nb = _sums(codes, ca, nb, len(labels))
+        present = [i for i in range(len(labels)) if cnt[i] > 0]
         index_of = {}
         for i in present:
             index_of.setdefault(labels[i], i)
@@ -87,6 +87,17 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
     })
 
 
+def _filled(values: pd.Series) -> np.ndarray:
+    """float64 values, missing ones as 0."""
+    out = values.to_numpy(dtype="float64", na_value=np.nan)
+    return np.nan_to_num(out, nan=0.0) if np.isnan(out).any() else out
+
+
+def _single_label(values: pd.Series) -> bool:
+    return (isinstance(values.dtype, pd.CategoricalDtype) and len(values.cat.categories) == 1
+            and not values.hasnans)
+
+
 def _sums(codes: np.ndarray, ca: np.ndarray, nb: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return (np.bincount(codes, minlength=k), np.bincount(codes, weights=ca, minlength=k),
             np.bincount(codes, weights=nb, minlength=k))
@@ -105,21 +116,25 @@ def _codes(col: pd.Series) -> tuple[np.ndarray, list]:
     return codes, labels
 
 
-def pareto(ca_scored: np.ndarray, is_gros: np.ndarray) -> Pareto:
+def pareto(ca_scored: np.ndarray, is_gros: np.ndarray, sorted_ca: np.ndarray | None = None) -> Pareto:
     """The real Pareto of the base: share of clients that are Gros and their share of CA.
 
-    Input: CA of the clients with at least one order and a mask of the Gros.
+    Input: CA of the clients with at least one order and a mask of the Gros;
+    ``sorted_ca``: the same CA sorted ascending, when the caller has it.
     """
     ca = np.asarray(ca_scored, dtype="float64")
     n = len(ca)
-    total = float(np.clip(ca, 0, None).sum())
+    srt = np.sort(ca) if sorted_ca is None else np.asarray(sorted_ca, dtype="float64")
+    # largest first, credit notes beyond the purchases count as 0
+    desc = np.clip(srt[::-1], 0, None)
+    cum = np.concatenate(([0.0], np.cumsum(desc)))
+    total = float(cum[-1])
     if n == 0 or total <= 0:
         curve = pd.DataFrame({"% clients": [0.0, 1.0], "% CA": [0.0, 1.0]})
         return Pareto(0.0, 0.0, "Aucun client avec des achats : pas de répartition du CA à montrer.", curve)
     g_clients = float(np.sum(is_gros)) / n
     g_ca = float(np.clip(ca[is_gros], 0, None).sum()) / total
-    srt = np.sort(np.clip(ca, 0, None))[::-1]
-    cum = np.concatenate(([0.0], np.cumsum(srt))) / total
+    cum /= total
     pts = np.unique(np.round(np.linspace(0, n, min(n, 100) + 1)).astype(int))
     curve = pd.DataFrame({"% clients": pts / n, "% CA": cum[pts]})
     sentence = (
