@@ -364,3 +364,53 @@ def test_documents_that_are_not_invoices_are_not_sales(doc_type):
     assert f["nb_commandes"] == 1
     assert f["ca_total"] == 100
     assert f["date_dernier_achat"] == T("2025-02-01")
+
+
+def _big_lines(n: int = 60_000, seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    keys = pd.Series([f"C{i:05d}" for i in rng.integers(0, 9_000, n)], dtype=object)
+    keys[rng.random(n) < 0.01] = None
+    days = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 1_100, n), unit="D")
+    # few numbers per client and day: multi-line invoices, a number reused another day, lines without number
+    numbers = pd.Series([f"F{i}" for i in rng.integers(0, 40_000, n)], dtype=object)
+    same = rng.random(n) < 0.2
+    numbers[same] = numbers.shift(1)[same]
+    keys[same] = keys.shift(1)[same]
+    days = pd.Series(days).where(~same, pd.Series(days).shift(1)).to_numpy()
+    numbers[rng.random(n) < 0.02] = None
+    amounts = np.round(rng.normal(200, 150, n), 2)
+    types = pd.Series(np.where(rng.random(n) < 0.03, "Avoir", "Facture"), dtype=object)
+    return pd.DataFrame({"cle": keys, "date": days, "montant": amounts, "numero": numbers, "type": types})
+
+
+@pytest.mark.parametrize("with_types", [False, True])
+def test_large_arrow_frames_take_the_hash_path_and_agree_with_pandas(with_types, monkeypatch):
+    """Above 50 000 lines, Arrow text keys and invoice numbers are numbered through polars hashes;
+    the clients, their order and every figure must be those of the plain pandas path."""
+    from segmenter_pme import invoices
+
+    df = _big_lines()
+    got = []
+    calls = {"exact": 0, "pandas": 0}
+    exact, pandas_codes = invoices._repeated_exact, invoices._pandas_factorize
+
+    def count(name, fn):
+        def wrapped(*a, **k):
+            calls[name] += 1
+            return fn(*a, **k)
+        return wrapped
+
+    monkeypatch.setattr(invoices, "_repeated_exact", count("exact", exact))
+    monkeypatch.setattr(invoices, "_pandas_factorize", count("pandas", pandas_codes))
+    for dtype in ("object", "str"):
+        frame, n_after = aggregate_invoices(
+            df["cle"].astype(dtype), pd.to_datetime(df["date"]), df["montant"], pd.Timestamp(D0),
+            numbers=df["numero"].astype(dtype), types=df["type"].astype(dtype) if with_types else None,
+        )
+        frame = frame.assign(cle=frame["cle"].astype(object))
+        got.append((frame, n_after))
+    assert calls == {"exact": 1, "pandas": 1}  # the object frame only: the Arrow one took the hash path
+    (plain, n1), (fast, n2) = got
+    assert n1 == n2
+    pd.testing.assert_frame_equal(plain, fast)
+    assert (plain["nb_commandes"] < plain["nb_lignes"]).any()  # repeated numbers were found

@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import pmg as pmg_mod
 from . import profile
@@ -120,12 +121,12 @@ def segment(
         return values if scored.all() else values[scored]
 
     ca_scored = of_scored("ca_total", "float64")
-    r_scored, f_scored = of_scored("score_r", "int64"), of_scored("score_f", "int64")
+    r_scored, f_scored = of_scored("score_r", "int8"), of_scored("score_f", "int8")
     par = pareto(ca_scored, feats["segment_pmg"].cat.codes.to_numpy()[scored] == pmg_mod.TIERS.index("Gros"),
                  sorted_values[2])
     bnd = rfm_boundaries(
         of_scored("recence", "float64"), of_scored("nb_commandes", "float64"), ca_scored,
-        r_scored, f_scored, of_scored("score_m", "int64"), mode=settings.mode_rfm, settings=settings,
+        r_scored, f_scored, of_scored("score_m", "int8"), mode=settings.mode_rfm, settings=settings,
         sorted_values=sorted_values,
     )
     grid = rf_grid(r_scored, f_scored)
@@ -172,11 +173,13 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
         idx = pd.RangeIndex(len(agg))
         # one constructor call: inserting the columns one by one copies the frame each time
         cols = {"client_id": agg["cle"].array} if by_id else {"raison_sociale": agg["nom_affiche"].to_numpy()}
+        agg = agg.set_axis(idx)
         for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
             # already in the dtypes _ensure wants (order counts as float, as from a client table);
-            # own writable copies, so that the frame can keep them as they are
-            cols[fld] = agg[fld].to_numpy(dtype="float64" if fld == "nb_commandes" else None, copy=True)
-        cols["source"] = "factures"
+            # Series, not arrays: the frame shares their memory and copies on a write (copy on write)
+            cols[fld] = agg[fld].astype("float64") if fld == "nb_commandes" else agg[fld]
+        # a one-label categorical: a text column of 350 000 « factures » costs more than the sums
+        cols["source"] = _constant("factures", len(idx))
         # copy=False: one block per column, without gathering the float columns in one 2-D block
         return _ensure(pd.DataFrame(cols, index=idx, copy=False)), idx
     by = agg.attrs.get("by", "id" if by_id else "nom")
@@ -361,7 +364,7 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
 
 
 def _constant(label: str, n: int) -> pd.Categorical:
-    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [label])
+    return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [label], validate=False)
 
 
 def _profile(feats: pd.DataFrame, settings: Settings, issues: list[Issue], sheet: str, cmap: dict) -> None:
@@ -373,7 +376,8 @@ def _profile(feats: pd.DataFrame, settings: Settings, issues: list[Issue], sheet
         for col, label in (("secteur", profile.UNKNOWN_SECTOR), ("segment_secteur", profile.UNKNOWN_SECTOR),
                            ("taille", profile.UNKNOWN_SIZE), ("region", profile.UNKNOWN_REGION)):
             feats[col] = _constant(label, n)
-        feats["departement"] = pd.NA
+        # all missing, without an object array of 350 000 pd.NA
+        feats["departement"] = pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string()))
         feats["siret_valide"] = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
         return
     feats["secteur"] = profile.sectors(idx, secteur=feats.get("secteur"), naf=feats.get("code_naf"))
@@ -417,11 +421,14 @@ def _output_frame(feats: pd.DataFrame) -> pd.DataFrame:
     scored = feats["_scored"].to_numpy()
     unscored = ~scored
     rec = feats["recence"].to_numpy()
-    codes = feats["code_rfm"].to_numpy(dtype="int64")
-    code_txt = pd.Categorical.from_codes(np.where(scored, codes, -1), _CODES) if len(codes) else pd.Categorical([])
+    codes = feats["code_rfm"].to_numpy(dtype="int16")
+    code_txt = pd.Categorical.from_codes(np.where(scored, codes, np.int16(-1)), _CODES, validate=False) \
+        if len(codes) else pd.Categorical([])
+    with np.errstate(invalid="ignore"):  # NaN (no recency) becomes any integer, hidden by the mask
+        days = rec.astype("int64")
     out = pd.DataFrame(
         {
-            OUTPUT_COLUMNS[0]: _int_array(np.nan_to_num(rec, nan=0), unscored),
+            OUTPUT_COLUMNS[0]: _int_array(days, unscored),
             OUTPUT_COLUMNS[1]: _int_array(feats["score_r"].to_numpy(), unscored),
             OUTPUT_COLUMNS[2]: _int_array(feats["score_f"].to_numpy(), unscored),
             OUTPUT_COLUMNS[3]: _int_array(feats["score_m"].to_numpy(), unscored),
@@ -443,17 +450,20 @@ def _client_frame(clients: pd.DataFrame | None, output: pd.DataFrame, feats: pd.
                   cmap: dict, imap: dict) -> pd.DataFrame:
     """The user's rows (own columns untouched) + clients found only in invoices, then the output columns."""
     if clients is None:
-        base = pd.DataFrame(index=feats.index)
         key_label = "Code client" if "client_id" in feats else "Entreprise"
-        base[key_label] = feats["client_id" if "client_id" in feats else "raison_sociale"]
-        base["Date premier achat"] = feats["date_premier_achat"]
-        base["Date dernier achat"] = feats["date_dernier_achat"]
         # whole numbers or missing: the nullable array is built directly (astype checks every value)
         orders = feats["nb_commandes"].to_numpy(dtype="float64")
         missing = np.isnan(orders)
-        base["Nombre commandes"] = pd.Series(
-            pd.arrays.IntegerArray(np.where(missing, 0, orders).astype("int64"), missing), index=feats.index)
-        base["CA total"] = feats["ca_total"]
+        with np.errstate(invalid="ignore"):  # NaN becomes any integer, hidden by the mask
+            whole = orders.astype("int64")
+        # one constructor over Series: the frame shares their memory (copy on write)
+        base = pd.DataFrame({
+            key_label: feats["client_id" if "client_id" in feats else "raison_sociale"],
+            "Date premier achat": feats["date_premier_achat"],
+            "Date dernier achat": feats["date_dernier_achat"],
+            "Nombre commandes": pd.Series(pd.arrays.IntegerArray(whole, missing), index=feats.index),
+            "CA total": feats["ca_total"],
+        }, index=feats.index, copy=False)
     elif len(new_rows):
         extra = pd.DataFrame(index=new_rows, columns=clients.columns, dtype=object)
         for fld in ("client_id", "raison_sociale") + ANALYSIS_FIELDS:

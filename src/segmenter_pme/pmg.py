@@ -61,10 +61,19 @@ def _take(s: pd.Series, idx: np.ndarray) -> np.ndarray:
     return s.iloc[idx].to_numpy(dtype=object)
 
 
+def _labels_where(mask: np.ndarray, s: pd.Series, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of ``s[idx]`` where ``mask``, '' elsewhere."""
+    if not mask.any():  # the usual case for size or sector: no factorizing of 100 000 ''
+        return np.zeros(len(mask), dtype=np.int64), np.array([""], dtype=object)
+    return pd.factorize(np.where(mask, _take(s, idx), ""))
+
+
 def _isin_at(s: pd.Series, idx: np.ndarray, values: list) -> np.ndarray:
     """``np.isin(s[idx], values)``, decided once per category when ``s`` is categorical."""
     if isinstance(s.dtype, pd.CategoricalDtype):
         hit = np.append(np.isin(np.asarray(s.cat.categories, dtype=object), values), False)
+        if not hit.any():
+            return np.zeros(len(idx), dtype=bool)
         return hit[s.cat.codes.to_numpy()[idx]]
     return np.isin(_take(s, idx), values)
 
@@ -96,11 +105,13 @@ def potential_reasons(
     ``ca_12m`` / ``ca_12m_prev`` (CA of the last 12 months and the 12 before,
     from invoice lines, or None).
     """
-    petit = (tiers == "Petits").fillna(False).to_numpy(dtype=bool)
+    if isinstance(tiers.dtype, pd.CategoricalDtype) and "Petits" in tiers.cat.categories:
+        petit = tiers.cat.codes.to_numpy() == tiers.cat.categories.get_loc("Petits")
+    else:
+        petit = (tiers == "Petits").fillna(False).to_numpy(dtype=bool)
     out = np.zeros(len(tiers), dtype=np.int32)
-    empty = pd.Series(pd.Categorical.from_codes(out, [""]), index=tiers.index)
     if not petit.any():
-        return empty
+        return pd.Series(pd.Categorical.from_codes(out, [""]), index=tiers.index)
     idx = np.flatnonzero(petit)
     # reasons are few distinct combinations: build each text once, then gather
     big = _isin_at(size, idx, ["ETI", "GE"])
@@ -120,11 +131,11 @@ def potential_reasons(
         grow = (prev > 0) & (cur >= settings.croissance_potentiel * prev)
     any_reason = big | prio | rf | grow
     if not any_reason.any():
-        return empty
+        return pd.Series(pd.Categorical.from_codes(out, [""]), index=tiers.index)
     sel = np.flatnonzero(any_reason)
     # labels are fetched for the clients with a reason only (the others are most)
-    size_codes, size_labels = pd.factorize(np.where(big[sel], _take(size, idx[sel]), ""))
-    sector_codes, sector_labels = pd.factorize(np.where(prio[sel], _take(sector, idx[sel]), ""))
+    size_codes, size_labels = _labels_where(big[sel], size, idx[sel])
+    sector_codes, sector_labels = _labels_where(prio[sel], sector, idx[sel])
     bits = rf[sel].astype(np.int64) + 2 * grow[sel]
     combo = bits + 4 * (size_codes + len(size_labels) * sector_codes.astype(np.int64))
     codes, combos = pd.factorize(combo)
@@ -144,4 +155,4 @@ def potential_reasons(
             parts.append(f"CA des 12 derniers mois ≥ {growth} × celui des 12 mois d'avant")
         texts.append(" ; ".join(parts))
     out[idx[sel]] = codes + 1
-    return pd.Series(pd.Categorical.from_codes(out, [""] + texts), index=tiers.index)
+    return pd.Series(pd.Categorical.from_codes(out, [""] + texts, validate=False), index=tiers.index)

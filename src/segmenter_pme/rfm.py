@@ -170,13 +170,15 @@ def boundaries(
     """
     rows = []
     for i, (dim, vals, sc) in enumerate((("R", recency, r), ("F", orders, f), ("M", amount, m))):
-        sc = np.asarray(sc, dtype=np.intp)
-        count = np.bincount(sc, minlength=6)
+        sc = np.asarray(sc)
+        # five comparisons of small integers are cheaper than a bincount (which widens them first)
+        count = np.array([0] + [int(np.count_nonzero(sc == s)) for s in range(1, 6)])
         if sorted_values is not None:
             lows, highs = _bands_of_sorted(np.asarray(sorted_values[i], dtype="float64"), count, dim == "R")
         else:
             vals = np.asarray(vals, dtype="float64")
             # one pass per dimension for the 5 scores, instead of 5 masked copies
+            sc = sc.astype(np.intp)
             lows = np.full(len(count), np.inf)
             highs = np.full(len(count), -np.inf)
             with np.errstate(invalid="ignore"):  # a NaN value gives a NaN bound, silently as min() did
