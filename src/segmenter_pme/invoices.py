@@ -180,6 +180,9 @@ def aggregate_invoices(
     are made.
     """
     pending = key_codes if key_codes is not None else start_key_codes(keys)
+    # hashing the invoice numbers goes on in the worker while the lines are read
+    number_hashes = _worker().submit(_hash_text, numbers) if numbers is not None and _hash_worthy(numbers) \
+        else None
     lines = _line_facts(missing_mask(keys), dates, amounts, analysis_date, types)
     try:
         fast = pending.result() if pending is not None else None
@@ -188,13 +191,19 @@ def aggregate_invoices(
     if fast is not None:
         kcodes, k, later = fast
         checked = _worker().submit(lambda: key_check(later.result()[0])) if key_check is not None else None
-        result = _per_client(kcodes, k, later, lines, numbers)
+        # here, not in the worker: that thread is busy with the keys, and numpy's
+        # sort and indexing would only compete with it for the two cores
+        repeated = _repeated_purchase_lines(kcodes, lines, numbers, k, number_hashes) \
+            if numbers is not None else None
+        result = _per_client(kcodes, k, later, lines, repeated)
         if result is not None:
             if checked is not None:
                 result[0].attrs["key_check"] = checked.result()
             return result
     kcodes, uniques = _pandas_factorize(keys)
-    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, numbers)
+    repeated = _repeated_purchase_lines(kcodes, lines, numbers, len(uniques), number_hashes) \
+        if numbers is not None else None
+    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, repeated)
     if key_check is not None:
         frame.attrs["key_check"] = key_check(uniques)
     return frame, n_after
@@ -273,13 +282,14 @@ def _line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series,
                   int(not_sale.sum()))
 
 
-def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _Lines, numbers: pd.Series | None
-                ) -> tuple[pd.DataFrame, int] | None:
+def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _Lines,
+                repeated: np.ndarray | Future | None) -> tuple[pd.DataFrame, int] | None:
     """aggregate_invoices once the keys are numbered.
 
     ``uniques``: the key of each code, or the worker's future of ``(keys, same)``
     (see _factorize_by_hash) — None is returned when ``same`` says the numbering
-    merged two keys.
+    merged two keys. ``repeated``: per client, the purchase lines that repeat an
+    invoice already counted (:func:`_repeated_purchase_lines`), or its future.
     """
     nat = np.iinfo(np.int64).min
     kc = kcodes if lines.keep is None else kcodes[lines.keep]
@@ -298,13 +308,8 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _
     # a line without a key (code -1) is never a purchase: its value changes nothing
     np.minimum.at(first, kcodes, lines.purchase_first)
     np.maximum.at(last, kcodes, lines.purchase_last)
-    if numbers is not None:
-        if lines.purchase.all():
-            rows = np.arange(len(kcodes))
-            orders -= _repeated_invoice_lines(kcodes, lines.d, numbers, rows, k)
-        else:
-            rows = np.flatnonzero(lines.purchase)
-            orders -= _repeated_invoice_lines(kcodes[rows], lines.d[rows], numbers, rows, k)
+    if repeated is not None:
+        orders -= repeated.result() if isinstance(repeated, Future) else repeated
     has = orders > 0
     first[~has] = nat
     last[~has] = nat
@@ -337,18 +342,29 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _
     return frame, lines.n_after
 
 
+def _repeated_purchase_lines(kcodes: np.ndarray, lines: _Lines, numbers: pd.Series, k: int,
+                             number_hashes: Future | None) -> np.ndarray:
+    """_repeated_invoice_lines of the purchase lines."""
+    if lines.purchase.all():
+        return _repeated_invoice_lines(kcodes, lines.d, numbers, np.arange(len(kcodes)), k, number_hashes)
+    rows = np.flatnonzero(lines.purchase)
+    return _repeated_invoice_lines(kcodes[rows], lines.d[rows], numbers, rows, k, number_hashes)
+
+
 def _repeated_invoice_lines(kcodes: np.ndarray, days: np.ndarray, numbers: pd.Series, rows: np.ndarray,
-                            k: int) -> np.ndarray:
+                            k: int, number_hashes: Future | None = None) -> np.ndarray:
     """Per client, how many purchase lines repeat an invoice number already counted.
 
     Input: the client code and date (int64 ns) of the purchase lines, the whole
     invoice-number column and the positions of the purchase lines in it. Two
     lines are one order when they share client, date and number (the lines of
     one invoice share its client and its date in every export we know); a line
-    without a number is an order of its own.
+    without a number is an order of its own. ``number_hashes``: the worker's
+    future of :func:`_hash_text` of ``numbers``, when it was started.
     """
     pair = kcodes * np.int64(1 << 20) + (days // _NS_PER_DAY - _EPOCH_DAYS)
-    fast = _repeated_by_hash(kcodes, pair, numbers, rows, k)
+    hashed = number_hashes.result() if number_hashes is not None else _hash_text(numbers)
+    fast = _repeated_by_hash(kcodes, pair, hashed, rows, k) if hashed is not None else None
     return fast if fast is not None else _repeated_exact(kcodes, pair, numbers, rows, k)
 
 
@@ -369,27 +385,34 @@ def _repeated_exact(kcodes: np.ndarray, pair: np.ndarray, numbers: pd.Series, ro
 _MIX = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15, the golden-ratio multiplier, as int64
 
 
-def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, numbers: pd.Series, rows: np.ndarray,
-                      k: int) -> np.ndarray | None:
-    """_repeated_exact in a third of the time for Arrow text, or None.
-
-    As for the client keys (see _factorize_by_hash): polars hashes the numbers,
-    one integer key per (client, date, number) is numbered by pandas, and a
-    second hash of the numbers, with the (client, date), must be the same on
-    every line of a key — else None, and the caller compares the texts.
-    """
-    if not _hash_worthy(numbers):
+def _hash_text(values: pd.Series):
+    """``(polars Series, 64-bit hash of each value)`` of Arrow-backed text, or None."""
+    if not _hash_worthy(values):
         return None
     import polars as pl
 
     try:
-        ps = pl.from_arrow(numbers.array._pa_array)
+        ps = pl.from_arrow(values.array._pa_array)
     except Exception:  # pragma: no cover - a type polars does not read
         return None
     if not isinstance(ps, pl.Series) or ps.dtype != pl.String:
         return None
+    return ps, ps.hash(seed=0).to_numpy().view(np.int64)
+
+
+def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, hashed, rows: np.ndarray, k: int) -> np.ndarray | None:
+    """_repeated_exact in a fraction of the time, from :func:`_hash_text` of the numbers, or None.
+
+    As for the client keys (see _factorize_by_hash): one integer key per
+    (client, date, number hash); the few lines whose key occurs twice are
+    numbered by pandas, and a second hash of their numbers, with the (client,
+    date), must be the same on every line of a key — else None, and the caller
+    compares the texts.
+    """
+    import polars as pl
+
+    ps, h1 = hashed
     whole = len(rows) == len(ps)
-    h1 = ps.hash(seed=0).to_numpy().view(np.int64)
     # integer overflow wraps: this is a hash mix, not arithmetic
     key = (pair * _MIX) ^ (h1 if whole else h1[rows])
     # only the lines whose key occurs twice or more can repeat an invoice; finding
@@ -398,7 +421,12 @@ def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, numbers: pd.Series, 
     twice = srt[1:][srt[1:] == srt[:-1]]
     if not len(twice):
         return np.zeros(k, dtype=np.int64)
-    cand = np.flatnonzero(pd.Series(key).isin(np.unique(twice)).to_numpy())
+    # lines whose key may be one of those: a table of 4 M flags indexed by the key's top
+    # 22 bits (a Bloom filter with one hash) lets through every such line and about
+    # len(twice) / 4 M of the others — the exact numbering below sorts them out
+    flags = np.zeros(1 << 22, dtype=bool)
+    flags[(twice >> 42) + (1 << 21)] = True
+    cand = np.flatnonzero(flags[(key >> 42) + (1 << 21)])
     codes, _ = pd.factorize(key[cand])
     run = np.maximum.accumulate(codes)
     new = np.empty(len(codes), dtype=bool)
