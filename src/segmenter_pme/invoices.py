@@ -71,15 +71,15 @@ def _pandas_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
 _pool: ThreadPoolExecutor | None = None
 
 
-def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Future] | None:
+def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[], tuple[pd.Index, bool]]] | None:
     """``pd.factorize`` codes (and their count) of Arrow-backed text in about half the time, or None.
 
     Hashing a million strings is what costs: polars hashes the Arrow strings
     (in native code), and factorizing the 64-bit hashes is an integer hash
     table — much cheaper than a string one. Codes come out in order of first
     appearance, exactly as pd.factorize. The codes are returned as soon as they
-    exist, so the caller can start its sums; the third item, run next in the
-    worker thread, gives ``(uniques, same)``: the key of each code and whether
+    exist, so the caller can start its sums; the third item, a function to run
+    next (in whichever thread is free), gives ``(uniques, same)``: the key of each code and whether
     every line has the key of its code. Two different keys sharing a hash would
     merge two clients; ``same`` checks a second 64-bit hash (comparing the
     strings themselves cost as much as the numbering): both must collide for two
@@ -127,7 +127,7 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Future] | No
         same = h2[first][np.maximum(codes, 0)] == h2
         return uniques, bool(same.all() if valid is None else same[valid].all())
 
-    return codes, len(hashes), _worker().submit(keys)
+    return codes, len(hashes), keys
 
 
 def _hash_worthy(values: pd.Series) -> bool:
@@ -180,24 +180,35 @@ def aggregate_invoices(
     are made.
     """
     pending = key_codes if key_codes is not None else start_key_codes(keys)
-    # hashing the invoice numbers goes on in the worker while the lines are read
-    number_hashes = _worker().submit(_hash_text, numbers) if numbers is not None and _hash_worthy(numbers) \
-        else None
     lines = _line_facts(missing_mask(keys), dates, amounts, analysis_date, types)
+    # while the worker still numbers the keys: its next job, the invoice numbers, needs these
+    number_hashes = _hash_text(numbers) if numbers is not None else None
     try:
         fast = pending.result() if pending is not None else None
     except Exception:  # pragma: no cover - polars could not read the keys: pandas will
         fast = None
     if fast is not None:
-        kcodes, k, later = fast
-        checked = _worker().submit(lambda: key_check(later.result()[0])) if key_check is not None else None
-        # here, not in the worker: that thread is busy with the keys, and numpy's
-        # sort and indexing would only compete with it for the two cores
-        repeated = _repeated_purchase_lines(kcodes, lines, numbers, k, number_hashes) \
-            if numbers is not None else None
+        kcodes, k, key_texts = fast
+        # two cores, two threads: the worker takes the longest job left — the invoice
+        # numbers when there are some, else the keys' texts — while the sums are made here
+        if numbers is not None:
+            repeated = _worker().submit(_repeated_purchase_lines, kcodes, lines, numbers, k, number_hashes)
+            checked = Future()
+
+            def later():
+                # the keys' texts and their check, both here before waiting for the worker
+                got = key_texts()
+                if key_check is not None and got[1]:
+                    checked.set_result(key_check(got[0]))
+                return got
+        else:
+            repeated = None
+            pending_keys = _worker().submit(key_texts)
+            later = pending_keys.result
+            checked = _worker().submit(lambda: key_check(later()[0])) if key_check is not None else None
         result = _per_client(kcodes, k, later, lines, repeated)
         if result is not None:
-            if checked is not None:
+            if key_check is not None:
                 result[0].attrs["key_check"] = checked.result()
             return result
     kcodes, uniques = _pandas_factorize(keys)
@@ -282,11 +293,11 @@ def _line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series,
                   int(not_sale.sum()))
 
 
-def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _Lines,
+def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tuple[pd.Index, bool]], lines: _Lines,
                 repeated: np.ndarray | Future | None) -> tuple[pd.DataFrame, int] | None:
     """aggregate_invoices once the keys are numbered.
 
-    ``uniques``: the key of each code, or the worker's future of ``(keys, same)``
+    ``uniques``: the key of each code, or a function giving ``(keys, same)``
     (see _factorize_by_hash) — None is returned when ``same`` says the numbering
     merged two keys. ``repeated``: per client, the purchase lines that repeat an
     invoice already counted (:func:`_repeated_purchase_lines`), or its future.
@@ -308,6 +319,11 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _
     # a line without a key (code -1) is never a purchase: its value changes nothing
     np.minimum.at(first, kcodes, lines.purchase_first)
     np.maximum.at(last, kcodes, lines.purchase_last)
+    if callable(uniques):
+        # before waiting for the worker's invoice numbers: this thread is free now
+        uniques, same = uniques()
+        if not same:  # pragma: no cover - a 64-bit hash collision
+            return None
     if repeated is not None:
         orders -= repeated.result() if isinstance(repeated, Future) else repeated
     has = orders > 0
@@ -319,10 +335,6 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _
         dated = np.ones(k, dtype=bool)
     else:
         dated = np.bincount(kcodes[lines.dated], minlength=k) > 0
-    if isinstance(uniques, Future):
-        uniques, same = uniques.result()
-        if not same:  # pragma: no cover - a 64-bit hash collision
-            return None
     frame = pd.DataFrame(
         {
             "cle": uniques,
@@ -343,7 +355,7 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Future, lines: _
 
 
 def _repeated_purchase_lines(kcodes: np.ndarray, lines: _Lines, numbers: pd.Series, k: int,
-                             number_hashes: Future | None) -> np.ndarray:
+                             number_hashes) -> np.ndarray:
     """_repeated_invoice_lines of the purchase lines."""
     if lines.purchase.all():
         return _repeated_invoice_lines(kcodes, lines.d, numbers, np.arange(len(kcodes)), k, number_hashes)
@@ -352,18 +364,18 @@ def _repeated_purchase_lines(kcodes: np.ndarray, lines: _Lines, numbers: pd.Seri
 
 
 def _repeated_invoice_lines(kcodes: np.ndarray, days: np.ndarray, numbers: pd.Series, rows: np.ndarray,
-                            k: int, number_hashes: Future | None = None) -> np.ndarray:
+                            k: int, number_hashes=None) -> np.ndarray:
     """Per client, how many purchase lines repeat an invoice number already counted.
 
     Input: the client code and date (int64 ns) of the purchase lines, the whole
     invoice-number column and the positions of the purchase lines in it. Two
     lines are one order when they share client, date and number (the lines of
     one invoice share its client and its date in every export we know); a line
-    without a number is an order of its own. ``number_hashes``: the worker's
-    future of :func:`_hash_text` of ``numbers``, when it was started.
+    without a number is an order of its own. ``number_hashes``: :func:`_hash_text`
+    of ``numbers``, when the caller has it.
     """
     pair = kcodes * np.int64(1 << 20) + (days // _NS_PER_DAY - _EPOCH_DAYS)
-    hashed = number_hashes.result() if number_hashes is not None else _hash_text(numbers)
+    hashed = number_hashes if number_hashes is not None else _hash_text(numbers)
     fast = _repeated_by_hash(kcodes, pair, hashed, rows, k) if hashed is not None else None
     return fast if fast is not None else _repeated_exact(kcodes, pair, numbers, rows, k)
 
@@ -417,7 +429,10 @@ def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, hashed, rows: np.nda
     key = (pair * _MIX) ^ (h1 if whole else h1[rows])
     # only the lines whose key occurs twice or more can repeat an invoice; finding
     # them by a sort is cheaper than numbering a million keys that are nearly all distinct
-    srt = np.sort(key)
+    # (on the top 32 bits: half the bytes to sort; the few keys that only share those
+    # bits are told apart below)
+    top = (key >> 32).astype(np.int32)
+    srt = np.sort(top)
     twice = srt[1:][srt[1:] == srt[:-1]]
     if not len(twice):
         return np.zeros(k, dtype=np.int64)
@@ -425,8 +440,8 @@ def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, hashed, rows: np.nda
     # 22 bits (a Bloom filter with one hash) lets through every such line and about
     # len(twice) / 4 M of the others — the exact numbering below sorts them out
     flags = np.zeros(1 << 22, dtype=bool)
-    flags[(twice >> 42) + (1 << 21)] = True
-    cand = np.flatnonzero(flags[(key >> 42) + (1 << 21)])
+    flags[(twice >> 10) + (1 << 21)] = True
+    cand = np.flatnonzero(flags[(top >> 10) + (1 << 21)])
     codes, _ = pd.factorize(key[cand])
     run = np.maximum.accumulate(codes)
     new = np.empty(len(codes), dtype=bool)

@@ -217,10 +217,12 @@ def needs_strip(keys: pd.Series, *, upper: bool = False) -> bool:
     """True when some key has spaces around it (or, with ``upper``, lower-case letters)."""
     arrow = getattr(keys.array, "_pa_array", None)
     if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        # the same Arrow kernels as pandas' str.strip / str.upper, without pandas round trips
-        norm = pc.utf8_trim_whitespace(arrow)
+        # the same Arrow kernels as pandas' str.strip / str.upper, without pandas round trips;
+        # their ASCII versions (the same result on ASCII text) are twice as fast
+        ascii = pc.all(pc.string_is_ascii(arrow)).as_py() is not False
+        norm = (pc.ascii_trim_whitespace if ascii else pc.utf8_trim_whitespace)(arrow)
         if upper:
-            norm = pc.utf8_upper(norm)
+            norm = (pc.ascii_upper if ascii else pc.utf8_upper)(norm)
         return bool(pc.any(pc.not_equal(norm, arrow)).as_py())
     cle = keys.astype("string")
     norm = cle.str.strip().str.upper() if upper else cle.str.strip()
