@@ -414,3 +414,29 @@ def test_large_arrow_frames_take_the_hash_path_and_agree_with_pandas(with_types,
     assert n1 == n2
     pd.testing.assert_frame_equal(plain, fast)
     assert (plain["nb_commandes"] < plain["nb_lignes"]).any()  # repeated numbers were found
+
+
+@pytest.mark.parametrize("numbers", [False, True])
+def test_a_hash_collision_between_two_keys_falls_back_to_pandas(numbers, monkeypatch):
+    """If the second hash ever disagreed (two keys sharing the first), the clients come from pd.factorize."""
+    from segmenter_pme import invoices
+
+    df = _big_lines()
+    keys = df["cle"].astype("str")
+
+    def run():
+        return aggregate_invoices(keys, pd.to_datetime(df["date"]), df["montant"], pd.Timestamp(D0),
+                                  numbers=df["numero"].astype("str") if numbers else None,
+                                  key_check=lambda uniques: len(uniques))
+
+    expected, _ = run()
+    real = invoices._factorize_by_hash
+
+    def colliding(values):
+        codes, k, texts = real(values)
+        return codes, k, lambda: (texts()[0], False)
+
+    monkeypatch.setattr(invoices, "_factorize_by_hash", colliding)
+    got, _ = run()
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.attrs["key_check"] == expected.attrs["key_check"] == len(expected)

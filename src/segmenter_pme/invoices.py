@@ -176,7 +176,7 @@ def aggregate_invoices(
     left out. ``key_codes``: what :func:`start_key_codes` returned for these same
     ``keys``, when the caller started it earlier. ``key_check``: a function of
     the distinct keys (a pd.Index) whose answer is put in
-    ``frame.attrs["key_check"]`` — it runs in the worker thread while the sums
+    ``frame.attrs["key_check"]`` — on large Arrow keys it runs while the sums
     are made.
     """
     pending = key_codes if key_codes is not None else start_key_codes(keys)
@@ -188,28 +188,8 @@ def aggregate_invoices(
     except Exception:  # pragma: no cover - polars could not read the keys: pandas will
         fast = None
     if fast is not None:
-        kcodes, k, key_texts = fast
-        # two cores, two threads: the worker takes the longest job left — the invoice
-        # numbers when there are some, else the keys' texts — while the sums are made here
-        if numbers is not None:
-            repeated = _worker().submit(_repeated_purchase_lines, kcodes, lines, numbers, k, number_hashes)
-            checked = Future()
-
-            def later():
-                # the keys' texts and their check, both here before waiting for the worker
-                got = key_texts()
-                if key_check is not None and got[1]:
-                    checked.set_result(key_check(got[0]))
-                return got
-        else:
-            repeated = None
-            pending_keys = _worker().submit(key_texts)
-            later = pending_keys.result
-            checked = _worker().submit(lambda: key_check(later()[0])) if key_check is not None else None
-        result = _per_client(kcodes, k, later, lines, repeated)
+        result = _per_client_in_two_threads(*fast, lines, numbers, number_hashes, key_check)
         if result is not None:
-            if key_check is not None:
-                result[0].attrs["key_check"] = checked.result()
             return result
     kcodes, uniques = _pandas_factorize(keys)
     repeated = _repeated_purchase_lines(kcodes, lines, numbers, len(uniques), number_hashes) \
@@ -218,6 +198,36 @@ def aggregate_invoices(
     if key_check is not None:
         frame.attrs["key_check"] = key_check(uniques)
     return frame, n_after
+
+
+def _per_client_in_two_threads(kcodes: np.ndarray, k: int, key_texts: Callable[[], tuple[pd.Index, bool]],
+                               lines: _Lines, numbers: pd.Series | None, number_hashes,
+                               key_check: Callable[[pd.Index], object] | None) -> tuple[pd.DataFrame, int] | None:
+    """_per_client with keys numbered by hash (see _factorize_by_hash); None if two keys were merged.
+
+    Two cores, two threads: the worker takes the longest job left — the invoice
+    numbers when there are some, else the keys' texts and their check — while
+    this thread makes the sums, then does what the worker did not.
+    """
+    checked: Future | None = None
+    if numbers is not None:
+        repeated = _worker().submit(_repeated_purchase_lines, kcodes, lines, numbers, k, number_hashes)
+        checked = Future()
+
+        def later() -> tuple[pd.Index, bool]:
+            got = key_texts()
+            if key_check is not None and got[1]:
+                checked.set_result(key_check(got[0]))
+            return got
+    else:
+        repeated = None
+        later = _worker().submit(key_texts).result
+        if key_check is not None:
+            checked = _worker().submit(lambda: key_check(later()[0]))
+    result = _per_client(kcodes, k, later, lines, repeated)
+    if result is not None and key_check is not None:
+        result[0].attrs["key_check"] = checked.result()
+    return result
 
 
 def start_key_codes(keys: pd.Series) -> Future | None:
