@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -95,9 +96,9 @@ def segment(
         issues.append(Issue("achat_apres_date_analyse", msg, WARNING, clients_sheet,
                             cmap.get("date_dernier_achat"), None, None, n_future))
 
-    sorted_values = _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
+    sc = _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
     warnings += _notable(issues, feats)
-    n_scored = int(feats["_scored"].sum())
+    n_scored = len(sc.ca)
     if settings.mode_rfm == "quintiles" and 0 < n_scored < SMALL_BASE:
         # five groups of a handful of clients say little: a client who bought last month can be R = 2
         warnings.append(f"Seulement {n_scored} client(s) avec des achats : des quintiles sur une si petite base "
@@ -111,29 +112,15 @@ def segment(
         "Segment PMG": list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED],
         "Segment Secteur": [],
     })
-    scored = feats["_scored"].to_numpy()
     warnings = segment_warnings(summary, settings) + warnings
-    output = _output_frame(feats)
-
-    def of_scored(col: str, dtype: str) -> np.ndarray:
-        # plain arrays of the scored clients (no copy when every client is scored)
-        values = feats[col].to_numpy(dtype=dtype)
-        return values if scored.all() else values[scored]
-
-    ca_scored = of_scored("ca_total", "float64")
-    r_scored, f_scored = of_scored("score_r", "int8"), of_scored("score_f", "int8")
-    par = pareto(ca_scored, feats["segment_pmg"].cat.codes.to_numpy()[scored] == pmg_mod.TIERS.index("Gros"),
-                 sorted_values[2])
-    bnd = rfm_boundaries(
-        of_scored("recence", "float64"), of_scored("nb_commandes", "float64"), ca_scored,
-        r_scored, f_scored, of_scored("score_m", "int8"), mode=settings.mode_rfm, settings=settings,
-        sorted_values=sorted_values,
-    )
-    grid = rf_grid(r_scored, f_scored)
+    output = _output_frame(feats, sc.scored)
+    par = pareto(sc.ca, sc.tiers == pmg_mod.TIERS.index("Gros"), sc.sorted_values[2])
+    bnd = rfm_boundaries(sc.recency, sc.orders, sc.ca, sc.r, sc.f, sc.m, mode=settings.mode_rfm, settings=settings,
+                         sorted_values=sc.sorted_values)
+    grid = rf_grid(sc.r, sc.f)
     full = _client_frame(clients, output, feats, new_rows, cmap, imap)
-    features = feats.drop(columns=["_scored"])
     return SegmentationResult(
-        clients=full, output=output, features=features, summary=summary, boundaries=bnd, rf_grid=grid,
+        clients=full, output=output, features=feats, summary=summary, boundaries=bnd, rf_grid=grid,
         pareto=par, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
         client_columns=cmap, invoice_columns=imap,
     )
@@ -265,10 +252,23 @@ def _apply_analysis_date(feats: pd.DataFrame, analysis: pd.Timestamp) -> int:
 
 # ---------------------------------------------------------------- scoring
 
+class _Scored(NamedTuple):
+    """The clients with a score (at least one order and a last purchase date)."""
+
+    scored: np.ndarray  # mask over every client
+    recency: np.ndarray  # days; then orders, CA, scores and PMG tier, of the scored clients only
+    orders: np.ndarray
+    ca: np.ndarray
+    r: np.ndarray
+    f: np.ndarray
+    m: np.ndarray
+    tiers: np.ndarray
+    sorted_values: tuple[np.ndarray, np.ndarray, np.ndarray]  # recency, orders, CA sorted ascending
+
+
 def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issues: list[Issue],
-           sheet: str, cmap: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Adds the score, segment and profile columns; returns the recency, orders and CA
-    of the scored clients, each sorted ascending."""
+           sheet: str, cmap: dict) -> _Scored:
+    """Adds the score, segment and profile columns; returns the scored clients' figures."""
     last = feats["date_dernier_achat"].to_numpy(dtype="datetime64[ns]")
     orders = feats["nb_commandes"].to_numpy(dtype="float64")
     ca = feats["ca_total"].to_numpy(dtype="float64")
@@ -314,21 +314,14 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
     f = np.zeros(n, dtype=np.int8)
     m = np.zeros(n, dtype=np.int8)
     tiers = np.full(n, len(pmg_mod.TIERS), dtype=np.int8)
-    empty = np.zeros(0)
-    sorted_values = (empty, empty, empty)
-    if scored.any():
-        ca_s = of_scored(ca)
-        got = score_all(
-            days, of_scored(orders), ca_s, mode=settings.mode_rfm,
-            seuils_r=settings.seuils_r, seuils_f=settings.seuils_f, seuils_m=settings.seuils_m,
-        )
-        if every:
-            r, f, m = got.r, got.f, got.m
-            tiers = pmg_mod.tier_codes(ca_s, settings, got.sorted_values[2])
-        else:
-            r[scored], f[scored], m[scored] = got.r, got.f, got.m
-            tiers[scored] = pmg_mod.tier_codes(ca_s, settings, got.sorted_values[2])
-        sorted_values = got.sorted_values
+    ca_s, orders_s = of_scored(ca), of_scored(orders)
+    got = score_all(days, orders_s, ca_s, mode=settings.mode_rfm, seuils_r=settings.seuils_r,
+                    seuils_f=settings.seuils_f, seuils_m=settings.seuils_m)
+    tiers_s = pmg_mod.tier_codes(ca_s, settings, got.sorted_values[2])
+    if every:
+        r, f, m, tiers = got.r, got.f, got.m, tiers_s.copy()
+    else:
+        r[scored], f[scored], m[scored], tiers[scored] = got.r, got.f, got.m, tiers_s
     rules = settings.regles_segments
     names = [x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED]
     # 0 for the unscored clients (no score is 0)
@@ -343,7 +336,6 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
         seg_idx[incomplete] = len(rules) + 1
         tiers[incomplete] = len(pmg_mod.TIERS) + 1
     tier_names = list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED]
-    feats["_scored"] = scored
     feats["recence"] = rec
     feats["score_r"] = r
     feats["score_f"] = f
@@ -360,7 +352,7 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
         ca_12m_prev=feats["ca_12m_prec"] if feats["ca_12m"].notna().any() else None, settings=settings,
     )
     feats["potentiel"] = pot
-    return sorted_values
+    return _Scored(scored, days, orders_s, ca_s, got.r, got.f, got.m, tiers_s, got.sorted_values)
 
 
 def _constant(label: str, n: int) -> pd.Categorical:
@@ -417,8 +409,7 @@ def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.asarray(values, dtype="int64"), np.asarray(mask, dtype=bool))
 
 
-def _output_frame(feats: pd.DataFrame) -> pd.DataFrame:
-    scored = feats["_scored"].to_numpy()
+def _output_frame(feats: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
     unscored = ~scored
     rec = feats["recence"].to_numpy()
     codes = feats["code_rfm"].to_numpy(dtype="int16")
