@@ -440,3 +440,21 @@ def test_a_hash_collision_between_two_keys_falls_back_to_pandas(numbers, monkeyp
     got, _ = run()
     pd.testing.assert_frame_equal(got, expected)
     assert got.attrs["key_check"] == expected.attrs["key_check"] == len(expected)
+
+
+def test_times_of_day_in_invoice_dates_are_dropped_from_purchases_and_recency():
+    """Exports with timestamps (e-shops): the lines keep their time until each client's first and last
+    purchase is known; those are days, and one invoice over two hours is one order."""
+    lines = pd.DataFrame({
+        "Code client": ["A", "A", "A", "B"],
+        "Date": pd.to_datetime(["2025-12-30 14:00", "2025-12-30 16:45", "2025-06-01 09:30", "2025-12-31 23:59"]),
+        "N° facture": ["F1", "F1", "F2", "F3"],
+        "Montant HT": [100.0, 50.0, 10.0, 20.0],
+    })
+    res = segment(invoices=lines, settings=S0).clients.set_index("Code client")
+    assert res.loc["A", "Date dernier achat"] == T("2025-12-30")
+    assert res.loc["A", "Date premier achat"] == T("2025-06-01")
+    assert res.loc["A", "Nombre commandes"] == 2
+    assert res.loc["A", "Récence (jours)"] == 1
+    # the last minute of the analysis date is still that day
+    assert res.loc["B", "Date dernier achat"] == T("2025-12-31") and res.loc["B", "Récence (jours)"] == 0

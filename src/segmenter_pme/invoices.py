@@ -166,7 +166,8 @@ def aggregate_invoices(
 ) -> tuple[pd.DataFrame, int]:
     """Aggregate invoice lines per client key.
 
-    Input: aligned Series — ``keys`` (client key), ``dates`` (datetime64),
+    Input: aligned Series — ``keys`` (client key), ``dates`` (datetime64, a time
+    of day is ignored),
     ``amounts`` (float, credit notes negative or flagged by ``types``),
     optional ``numbers`` (invoice number) and ``types`` (document type).
     Output: ``(frame, n_after)`` where ``frame`` has one row per key with columns
@@ -337,8 +338,10 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tup
     if repeated is not None:
         orders -= repeated.result() if isinstance(repeated, Future) else repeated
     has = orders > 0
-    first[~has] = nat
-    last[~has] = nat
+    # the lines may carry a time of day (read_invoices leaves it: dropping it from a
+    # million lines costs more than from the first and last purchase of each client)
+    first = np.where(has, first - first % _NS_PER_DAY, nat)
+    last = np.where(has, last - last % _NS_PER_DAY, nat)
     # a key seen only on lines without a date (a « Total » line) is no client;
     # every key is on some line, so with every line dated every key is dated
     if lines.dated is None:

@@ -151,7 +151,8 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
         key_text = _id_text(df[key_col]) if by_id else fold_series(df[key_col])
     # the slow part of the aggregation, hashing the keys, goes on while the dates are read
     key_codes = start_key_codes(key_text)
-    dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"])
+    # aggregate_invoices drops the time of day from each client's first and last purchase
+    dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"], keep_time=True)
     issues += iss
     amounts, iss = parse_amounts(df[amount_col], sheet=sheet, column=amount_col)
     issues += iss
