@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import os
 import re
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from .worker import worker
 
 _CREDIT = re.compile(r"(?i)avoir|cr[eé]dit|refund|rembours|retour|note de cr")
 # documents of a « ventes » export that are not sales: counting a delivery note and
@@ -66,9 +67,6 @@ def _lines_with(arrow, labels: list[str]) -> np.ndarray:
 def _pandas_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
-
-
-_pool: ThreadPoolExecutor | None = None
 
 
 def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[], tuple[pd.Index, bool]]] | None:
@@ -135,22 +133,6 @@ def _hash_worthy(values: pd.Series) -> bool:
     return len(values) >= 50_000 and hasattr(values.array, "_pa_array")
 
 
-def _worker() -> ThreadPoolExecutor:
-    """One background thread for the key work (a task may queue the next one)."""
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segmenter-keys")
-    return _pool
-
-
-def _forget_pool() -> None:
-    # a forked child has no copy of the parent's thread: a task queued to the old
-    # pool would wait forever, so the child starts its own
-    global _pool
-    _pool = None
-
-
-os.register_at_fork(after_in_child=_forget_pool)
 
 
 def aggregate_invoices(
@@ -212,7 +194,7 @@ def _per_client_in_two_threads(kcodes: np.ndarray, k: int, key_texts: Callable[[
     """
     checked: Future | None = None
     if numbers is not None:
-        repeated = _worker().submit(_repeated_purchase_lines, kcodes, lines, numbers, k, number_hashes)
+        repeated = worker().submit(_repeated_purchase_lines, kcodes, lines, numbers, k, number_hashes)
         checked = Future()
 
         def later() -> tuple[pd.Index, bool]:
@@ -222,9 +204,9 @@ def _per_client_in_two_threads(kcodes: np.ndarray, k: int, key_texts: Callable[[
             return got
     else:
         repeated = None
-        later = _worker().submit(key_texts).result
+        later = worker().submit(key_texts).result
         if key_check is not None:
-            checked = _worker().submit(lambda: key_check(later()[0]))
+            checked = worker().submit(lambda: key_check(later()[0]))
     result = _per_client(kcodes, k, later, lines, repeated)
     if result is not None and key_check is not None:
         result[0].attrs["key_check"] = checked.result()
@@ -238,7 +220,7 @@ def start_key_codes(keys: pd.Series) -> Future | None:
     can read the dates and amounts meanwhile (nothing there needs key codes).
     None when the keys are better factorized by pandas on the spot.
     """
-    return _worker().submit(_factorize_by_hash, keys) if _hash_worthy(keys) else None
+    return worker().submit(_factorize_by_hash, keys) if _hash_worthy(keys) else None
 
 
 def missing_mask(values: pd.Series) -> np.ndarray | None:

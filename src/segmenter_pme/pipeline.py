@@ -31,6 +31,7 @@ from .rfm import score_all
 from .rules import PROSPECT, lookup_array
 from .settings import Settings
 from .summary import pareto, rf_grid, segment_warnings, summarize
+from .worker import worker
 
 NOT_CLASSIFIED = "Non classé"
 SMALL_BASE = 25  # below, quintile scores mostly reflect who happens to be in the file
@@ -107,18 +108,21 @@ def segment(
     if analysis > dt.date.today():
         warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
                         "ou option --date), les récences en dépendent.")
-    summary = summarize(feats, {
+    # the summary's sums release the GIL: made in the worker thread while the frames
+    # are built here (nothing writes to feats any more)
+    summary_job = worker().submit(summarize, feats, {
         "Segment RFM": [r.name for r in settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
         "Segment PMG": list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED],
         "Segment Secteur": [],
     })
-    warnings = segment_warnings(summary, settings) + warnings
     output = _output_frame(feats, sc.scored)
     par = pareto(sc.ca, sc.tiers == pmg_mod.TIERS.index("Gros"), sc.sorted_values[2])
     bnd = rfm_boundaries(sc.recency, sc.orders, sc.ca, sc.r, sc.f, sc.m, mode=settings.mode_rfm, settings=settings,
                          sorted_values=sc.sorted_values)
     grid = rf_grid(sc.r, sc.f)
     full = _client_frame(clients, output, feats, new_rows, cmap, imap)
+    summary = summary_job.result()
+    warnings = segment_warnings(summary, settings) + warnings
     return SegmentationResult(
         clients=full, output=output, features=feats, summary=summary, boundaries=bnd, rf_grid=grid,
         pareto=par, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
