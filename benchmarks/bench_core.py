@@ -7,7 +7,10 @@
 Two inputs: ``minimal`` (Code client, Date, Montant HT; credit notes negative —
 one row per invoice, as SPEC §1 describes invoice lines, and the columns
 lifetimes reads) and ``complet`` (+ N° facture and Type, so orders are counted
-as distinct invoice numbers). Times are medians of several runs.
+as distinct invoice numbers and credit notes are read from the type; lifetimes
+gets that frame too and reads its three columns). The machine is shared and
+noisy: every round times all four runs one after the other, and the figures
+are the medians over the rounds, so a slow spell weighs on both sides of a ratio.
 """
 
 from __future__ import annotations
@@ -23,20 +26,17 @@ from segmenter_pme import Settings, segment
 from segmenter_pme.demo_data import generate_invoice_lines
 
 
-def median_time(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def timed(fn) -> float:
+    t0 = time.perf_counter()
+    fn()
+    return time.perf_counter() - t0
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--clients", type=int, default=350_000)
-    ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=7, help="rounds")
     ap.add_argument("--no-lifetimes", action="store_true")
     args = ap.parse_args()
 
@@ -46,25 +46,34 @@ def main() -> None:
     minimal = frame[["Code client", "Date", "Montant HT"]]
     result = segment(invoices=minimal, settings=settings)
     print(f"{len(frame):,} lignes, {len(result.output):,} clients".replace(",", " "))
+    segment(invoices=frame, settings=settings)  # warm-up: imports, the worker thread
 
-    t_min = median_time(lambda: segment(invoices=minimal, settings=settings), args.repeat)
-    t_full = median_time(lambda: segment(invoices=frame, settings=settings), args.repeat)
-    print(f"segmenter-pme, minimal : {t_min:.3f} s")
-    print(f"segmenter-pme, complet : {t_full:.3f} s")
-
+    runs = {"minimal": lambda: segment(invoices=minimal, settings=settings),
+            "complet": lambda: segment(invoices=frame, settings=settings)}
     if not args.no_lifetimes:
         from lifetimes.utils import summary_data_from_transaction_data
 
-        def run_lifetimes():
-            summary_data_from_transaction_data(
-                minimal, "Code client", "Date", monetary_value_col="Montant HT",
-                observation_period_end=pd.Timestamp(ref),
+        def lifetimes_on(df: pd.DataFrame):
+            return lambda: summary_data_from_transaction_data(
+                df, "Code client", "Date", monetary_value_col="Montant HT", observation_period_end=pd.Timestamp(ref),
             )
 
-        t_lt = median_time(run_lifetimes, max(2, args.repeat // 3))
-        print(f"lifetimes 0.11.3       : {t_lt:.3f} s")
-        print(f"rapport lifetimes / segmenter (minimal) : {t_lt / t_min:.1f}×")
-        print(f"rapport lifetimes / segmenter (complet) : {t_lt / t_full:.1f}×")
+        runs["lifetimes minimal"] = lifetimes_on(minimal)
+        runs["lifetimes complet"] = lifetimes_on(frame)
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(args.repeat):
+        for name, fn in runs.items():
+            times[name].append(timed(fn))
+    med = {name: statistics.median(ts) for name, ts in times.items()}
+    print(f"segmenter-pme, minimal : {med['minimal']:.3f} s")
+    print(f"segmenter-pme, complet : {med['complet']:.3f} s")
+    if not args.no_lifetimes:
+        print(f"lifetimes 0.11.3, minimal : {med['lifetimes minimal']:.3f} s")
+        print(f"lifetimes 0.11.3, complet : {med['lifetimes complet']:.3f} s")
+        for kind in ("minimal", "complet"):
+            ratios = [lt / ours for lt, ours in zip(times[f"lifetimes {kind}"], times[kind])]
+            print(f"rapport lifetimes / segmenter ({kind}) : {med[f'lifetimes {kind}'] / med[kind]:.1f}× "
+                  f"(par tour : {min(ratios):.1f}× à {max(ratios):.1f}×)")
 
 
 if __name__ == "__main__":
