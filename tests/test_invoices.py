@@ -458,3 +458,25 @@ def test_times_of_day_in_invoice_dates_are_dropped_from_purchases_and_recency():
     assert res.loc["A", "Récence (jours)"] == 1
     # the last minute of the analysis date is still that day
     assert res.loc["B", "Date dernier achat"] == T("2025-12-31") and res.loc["B", "Récence (jours)"] == 0
+
+
+@pytest.mark.parametrize("types", [
+    ["Facture"] * 36 + ["Avoir", "Devis", None, "avoir client"],   # one type on most lines
+    ["Avoir"] * 36 + ["Facture", None, "Bon de livraison", "Note de crédit"],  # the first line's type: credit notes
+    ["Devis"] * 36 + ["Facture", "Avoir", None, "Devis"],          # mostly not sales
+    ["Facture", "Avoir", "Devis", "Facture", "Note de crédit", "Avoir", "BL", "Facture", None, "Proforma"] * 4,
+    [None] * 40,
+    [None] + ["Facture"] * 39,
+])
+def test_document_kinds_from_arrow_text_match_the_generic_path(types):
+    from segmenter_pme.invoices import document_kinds
+
+    amounts = np.where(np.arange(len(types)) % 7 == 3, -5.0, 10.0)
+    arrow = document_kinds(pd.Series(types, dtype="str"), amounts)
+    generic = document_kinds(pd.Series(types, dtype=object), amounts)
+    assert arrow[0].tolist() == generic[0].tolist()
+    assert arrow[1].tolist() == generic[1].tolist()
+    credit = [t is not None and ("voir" in t or "crédit" in t) for t in types]
+    assert arrow[0].tolist() == [c or a < 0 for c, a in zip(credit, amounts)]
+    not_sale = [t is not None and t.startswith(("Devis", "Bon de", "BL", "Proforma")) for t in types]
+    assert arrow[1].tolist() == not_sale

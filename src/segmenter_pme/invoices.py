@@ -42,17 +42,49 @@ def document_kinds(types: pd.Series | None, amounts: np.ndarray) -> tuple[np.nda
         return neg, np.zeros(len(amounts), dtype=bool)
     arrow = getattr(types.array, "_pa_array", None)
     if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        # a handful of distinct types: Arrow finds them, then marks the lines of the few
-        # that matter — cheaper than numbering a million texts
-        labels = [u for u in pc.unique(arrow).to_pylist() if u is not None]
-        credit_labels = [u for u in labels if _CREDIT.search(u)]
-        other_labels = [u for u in labels if _NOT_SALE.search(u) and not _CREDIT.search(u)]
-        return neg | _lines_with(arrow, credit_labels), _lines_with(arrow, other_labels)
+        credit, other = _arrow_document_kinds(arrow)
+        return neg | credit, other
     codes, uniq = pd.factorize(types, use_na_sentinel=True)
     labels = [str(u) for u in uniq]
     credit = np.array([bool(_CREDIT.search(u)) for u in labels] + [False], dtype=bool)
     other = np.array([bool(_NOT_SALE.search(u)) and not _CREDIT.search(u) for u in labels] + [False], dtype=bool)
     return neg | credit[codes], other[codes]
+
+
+def _arrow_document_kinds(arrow) -> tuple[np.ndarray, np.ndarray]:
+    """(credit note, not a sale) masks from the document types, decided once per distinct type.
+
+    A handful of distinct types, one of them on most lines (« Facture »): the
+    lines of the first line's type are found by one comparison, and only the
+    others are searched for their types — cheaper than numbering a million texts.
+    """
+    n = len(arrow)
+    present = arrow.drop_null()
+    if not len(present):
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    first = present[0].as_py()
+    same = pc.fill_null(pc.equal(arrow, first), False).to_numpy(zero_copy_only=False)
+    rest = np.flatnonzero(~same)
+    if len(rest) > n // 4:  # no type dominates: ask Arrow for every distinct one
+        labels = [u for u in pc.unique(arrow).to_pylist() if u is not None]
+        return _lines_with(arrow, [u for u in labels if _is_credit(u)]), \
+            _lines_with(arrow, [u for u in labels if _is_not_sale(u)])
+    others = arrow.take(pa.array(rest))
+    labels = [u for u in pc.unique(others).to_pylist() if u is not None]
+    masks = []
+    for decide in (_is_credit, _is_not_sale):
+        mask = same.copy() if decide(first) else np.zeros(n, dtype=bool)
+        mask[rest] = _lines_with(others, [u for u in labels if decide(u)])
+        masks.append(mask)
+    return masks[0], masks[1]
+
+
+def _is_credit(label: str) -> bool:
+    return bool(_CREDIT.search(label))
+
+
+def _is_not_sale(label: str) -> bool:
+    return bool(_NOT_SALE.search(label)) and not _CREDIT.search(label)
 
 
 def _lines_with(arrow, labels: list[str]) -> np.ndarray:
