@@ -189,3 +189,34 @@ def test_people_with_the_same_name_and_postal_code():
     report = audit(clients, settings=Settings(date_analyse=TODAY))
     assert report.duplicates["confiance"].tolist() == [92, 92]
     assert report.duplicates["raison"].iloc[0] == "Nom identique une fois normalisé, même code postal"
+
+
+def test_unreadable_values_are_invalid_with_their_value_not_missing():
+    """« 31/02/2025 » or « abc » in the analysis columns: the audit shows the cell and its value
+    under « Valeurs invalides », and does not call the field missing."""
+    from segmenter_pme.audit.prepare import prepare_clients
+
+    frame = pd.DataFrame({
+        "Entreprise": ["Alpha", "Beta", "Gamma"],
+        "Dernier achat": ["12/03/2025", "31/02/2025", "01/01/2025"],
+        "Nb commandes": [3, 2, "deux"],
+        "CA total": ["1 200,50", "300", "abc"],
+        "Code postal": ["75001", "13001", "69001"],
+        "Secteur": ["Commerce", "Services", "Commerce"],
+    }, index=[2, 3, 4])
+    p = prepare_clients(frame, sheet="Clients")
+    report = audit(p.clients, raw=p.raw, sheet="Clients", columns=p.columns, unreadable=p.issues,
+                   analysis_date=dt.date(2025, 6, 1))
+    got = {(r.code, r.column, r.row, r.value) for r in report.problems.itertuples()}
+    assert {("date_impossible", "Dernier achat", 3, "31/02/2025"), ("montant_illisible", "CA total", 4, "abc"),
+            ("nombre_illisible", "Nb commandes", 4, "deux")} <= got
+    assert "champ_manquant" not in report.counts
+    assert report.problems.set_index("code").loc["date_impossible", "action"].startswith("Corrigez la date")
+    constat = report.summary.set_index("Catégorie").loc["Valeurs invalides", "Constat"]
+    assert "dates impossibles : 1" in constat and "montants illisibles : 1" in constat
+    # a cell that is really empty is still missing
+    frame.loc[2, "CA total"] = None
+    p = prepare_clients(frame, sheet="Clients")
+    report = audit(p.clients, raw=p.raw, sheet="Clients", columns=p.columns, unreadable=p.issues,
+                   analysis_date=dt.date(2025, 6, 1))
+    assert report.counts.get("champ_manquant") == 1

@@ -214,3 +214,23 @@ def test_streamed_cleaning_of_big_sheets_writes_the_same_copy(tmp_path, monkeypa
     assert b["Clients"].cell(first + 1, 3).value == "07400"
     if table:
         assert b["Clients"].tables["TClients"].ref == a["Clients"].tables["TClients"].ref
+
+
+def test_audit_of_a_csv_names_the_lines_of_the_file(tmp_path, capsys):
+    """Title lines above the header: the detail gives the line a text editor shows, also inside messages."""
+    p = tmp_path / "export.csv"
+    lines = ["Export clients du 01/06/2025", "",
+             "Code client;Entreprise;Dernier achat;Nb commandes;CA total;CP;Email",
+             "C1;Alpha;12/03/2025;3;1 200,50;75001;a@alpha.fr",
+             "C2;Beta;31/02/2025;2;300;13001;b@beta.fr",
+             "C3;Alpha SARL;01/01/2025;1;100;75001;a@alpha.fr"]
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    code, out, err = cli(capsys, "audit", p, "--date", "2025-06-01", "-d", "20")
+    assert code == 0, err
+    text = " ".join(out.split())
+    assert "Ligne du" in text  # the header of the first column (« Ligne du fichier », maybe wrapped)
+    rows = [[c.strip() for c in line.split("│")[1:-1]] for line in out.splitlines() if line.startswith("│")]
+    firsts = {r[0] for r in rows if r and r[0]}
+    assert {"5", "6"} <= firsts and "2" not in firsts and "3" not in firsts  # data lines 4-6 of the file
+    assert "ligne 4" in text  # « Doublon de la ligne 4 (« Alpha ») »
+    assert "31/02/2025" in text and "n'existe pas" in text

@@ -108,14 +108,16 @@ def completeness(clients: pd.DataFrame, columns: dict[str, str] | None = None) -
 
 
 def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
-                   columns: dict[str, str] | None = None) -> pd.DataFrame:
+                   columns: dict[str, str] | None = None, unreadable: set | None = None) -> pd.DataFrame:
     """Clients missing what segmentation needs (last purchase, CA, sector, postal code).
 
     A field counts as present when one of its stand-ins is (``code_naf`` gives
     the sector; ``departement`` or ``region`` the region). A field with no
     column at all is one ``colonne_absente`` problem; otherwise one
     ``champ_manquant`` problem per incomplete client, pointing at its first
-    missing cell. Output: problems frame.
+    missing cell. ``unreadable``: (header, row) of cells that hold a value the
+    reading could not understand — not missing, they are reported as invalid.
+    Output: problems frame.
     """
     names = {f: label(f, columns) for f in NEEDED_FIELDS}
     frames = []
@@ -132,6 +134,9 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
         have = pd.Series(False, index=clients.index)
         for f in present:
             have |= ~_blank(clients[f])
+            if unreadable:
+                header = label(f, columns)
+                have |= clients.index.isin([row for col, row in unreadable if col == header])
         missing[field] = ~have
     if "nb_commandes" in clients.columns:
         # a prospect (0 orders) has no purchase date nor CA to give: nothing is missing there

@@ -8,6 +8,7 @@ cannot be read (a :class:`~segmenter_pme.errors.SegmenterError`) exits 1.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from pathlib import Path
 from typing import Optional
@@ -115,6 +116,13 @@ def _value(rec, report) -> str:
     return str(v)
 
 
+def _in_file(message: str, lines: dict[int, int] | None) -> str:
+    """« ligne N » of a message (another row of the table, for a duplicate) as the line of the CSV."""
+    if not lines:
+        return message
+    return re.sub(r"\bligne (\d+)\b", lambda m: f"ligne {lines.get(int(m.group(1)), m.group(1))}", message)
+
+
 def _summary(report) -> Table:
     table = Table(title="Qualité de la base clients", title_justify="left", show_lines=False)
     table.add_column("Catégorie")
@@ -159,11 +167,14 @@ def audit(
             fill.add_row(rec.colonne, f"{rec.renseignes}/{rec.total}", f"{100 * rec.taux:.0f}{NBSP}%")
         out.print(fill)
         table = Table(title=f"Problèmes (les {min(detail, len(report.problems))} premiers)", title_justify="left")
-        for c in ("Ligne", "Colonne", "Valeur", "Problème", "Que faire"):
+        # a CSV is read in a text editor too: its own line numbers, title lines above the header counted
+        lines = report.source_lines
+        for c in ("Ligne du fichier" if lines else "Ligne", "Colonne", "Valeur", "Problème", "Que faire"):
             table.add_column(c, overflow="fold")
         for rec in report.problems.head(detail).itertuples(index=False):
-            table.add_row("" if rec.row is None else str(rec.row), rec.column or "", _Para(_value(rec, report)),
-                          _Para(rec.message), _Para(rec.action))
+            row = "" if rec.row is None or rec.row != rec.row else str((lines or {}).get(rec.row, rec.row))
+            table.add_row(row, rec.column or "", _Para(_value(rec, report)), _Para(_in_file(rec.message, lines)),
+                          _Para(rec.action))
         out.print(table)
     if written is not None:
         say(f"Feuille « Qualité » écrite dans : [bold]{escape(str(written))}[/bold]", markup=True)

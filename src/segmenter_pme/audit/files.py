@@ -40,6 +40,8 @@ class LoadedBase:
     data: reader.SheetData
     settings: Settings
     sheets: list[str] = field(default_factory=list)  # every sheet of the workbook, in order
+    #: for a CSV: row of the table as we number it (the sheet « Clients » of a copy) → line of the file
+    source_lines: dict[int, int] | None = None
 
 
 @dataclass
@@ -75,6 +77,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     settings = Settings()
     invoices = None
     sheets: list[str] = []
+    source_lines = None
     if kind == "csv":
         frame, shape, mapping = read_french_csv(path)
         if shape != "clients":
@@ -82,6 +85,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                 f"« {path.name} » contient des lignes de factures, pas un tableau de clients : l'audit porte sur "
                 "le tableau des clients (une ligne par client)."
             )
+        source_lines = dict(zip(range(2, 2 + len(frame)), (int(v) for v in frame.index)))
         frame.index = pd.RangeIndex(2, 2 + len(frame))
         data = reader.SheetData(sheet="Clients", shape="clients", header_row=1, frame=frame,
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
@@ -115,7 +119,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         prepared.invoice_orders = invoice_orders(
             prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
             analysis_date=settings.date_analyse)
-    return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets)
+    return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets,
+                      source_lines=source_lines)
 
 
 def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
@@ -133,7 +138,7 @@ def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = N
         prepared.invoice_orders = invoice_orders(prepared.clients, invoices.frame, sheet=invoices.sheet,
                                                  mapping=invoices.mapping, analysis_date=settings.date_analyse)
     return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
-                 sheet=prepared.sheet, columns=prepared.columns)
+                 sheet=prepared.sheet, columns=prepared.columns, unreadable=prepared.issues)
 
 
 def _text_dates_are_normal(prepared) -> None:
@@ -143,8 +148,10 @@ def _text_dates_are_normal(prepared) -> None:
 
 def _audit(base: LoadedBase) -> AuditReport:
     p = base.prepared
-    return audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
-                 sheet=p.sheet, columns=p.columns)
+    report = audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
+                   sheet=p.sheet, columns=p.columns, unreadable=p.issues)
+    report.source_lines = base.source_lines
+    return report
 
 
 def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None,

@@ -33,6 +33,9 @@ CATEGORY_OF_CODE = {
     "email_invalide": "Valeurs invalides", "code_postal_invalide": "Valeurs invalides",
     "date_future": "Valeurs invalides", "dates_inversees": "Valeurs invalides",
     "ca_negatif": "Valeurs invalides", "commandes_incoherentes": "Valeurs invalides",
+    "date_illisible": "Valeurs invalides", "date_impossible": "Valeurs invalides",
+    "montant_illisible": "Valeurs invalides", "nombre_illisible": "Valeurs invalides",
+    "nombre_negatif": "Valeurs invalides", "nombre_decimal": "Valeurs invalides",
     "code_postal_zero_perdu": "Dégâts Excel", "siret_nombre": "Dégâts Excel",
     "siren_nombre": "Dégâts Excel", "date_texte": "Dégâts Excel",
 }
@@ -51,6 +54,26 @@ SEVERITY_OF_CODE = {
     "doublon": WARNING, "doublon_possible": INFO, "client_inactif": INFO,
     "code_postal_zero_perdu": INFO, "siret_nombre": INFO, "siren_nombre": INFO, "date_texte": INFO,
 }
+
+
+#: what to do about a value the analysis cannot read, by the reading's error code
+UNREADABLE_ACTIONS = {
+    "date_illisible": "Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel).",
+    "date_impossible": "Corrigez la date : ce jour n'existe pas (jour et mois inversés ?).",
+    "montant_illisible": "Saisissez un montant en chiffres, par exemple 1 234,56.",
+    "nombre_illisible": "Saisissez un nombre entier de commandes.",
+    "nombre_negatif": "Saisissez un nombre de commandes positif (0 pour un prospect).",
+    "nombre_decimal": "Saisissez un nombre entier de commandes.",
+}
+
+
+def _unreadable_problems(issues: list, sheet: str | None) -> pd.DataFrame:
+    """The reading's errors as problems of the « Valeurs invalides » category."""
+    return pd.DataFrame({
+        "code": [i.code for i in issues], "sheet": [i.sheet or sheet for i in issues],
+        "column": [i.column for i in issues], "row": [i.row for i in issues], "value": [i.value for i in issues],
+        "message": [i.message for i in issues], "action": [UNREADABLE_ACTIONS[i.code] for i in issues],
+    }, columns=checks.PROBLEM_COLUMNS)
 
 
 @dataclass
@@ -88,6 +111,8 @@ class AuditReport:
     settings: Settings
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    #: for a CSV: workbook row (what ``problems`` says) → line of the CSV file
+    source_lines: dict[int, int] | None = None
 
     @property
     def score(self) -> int:
@@ -156,6 +181,7 @@ def audit(
     sheet: str | None = "Clients",
     columns: dict[str, str] | None = None,
     max_rows_per_code: int | None = MAX_ROWS_PER_CODE,
+    unreadable: list | None = None,
 ) -> AuditReport:
     """Audit a client base.
 
@@ -166,7 +192,10 @@ def audit(
     optionally ``raw`` (same rows and columns, the cell values before parsing:
     enables the Excel-damage checks), ``invoice_orders`` (orders counted from
     the invoices, same index), ``columns`` (canonical field → user header, for
-    messages). The analysis date is ``analysis_date``, else
+    messages), ``unreadable`` (the reading's errors — :class:`Issue` records
+    such as ``date_impossible`` — of the cells that hold a value the analysis
+    cannot read: reported as invalid values, not as missing ones). The
+    analysis date is ``analysis_date``, else
     ``settings.date_analyse``, else today. ``problems`` lists at most
     ``max_rows_per_code`` rows per code, then one row counting the others
     (``counts`` and the detailed tables keep everything).
@@ -186,10 +215,14 @@ def audit(
     inactive_problems = checks.inactive_problems(inactive, settings.inactivite_annees, sheet=sheet, columns=columns)
 
     completeness = checks.completeness(clients, columns)
-    missing = checks.missing_needed(clients, sheet=sheet, columns=columns)
+    unreadable = [i for i in (unreadable or []) if i.code in UNREADABLE_ACTIONS and i.row is not None]
+    missing = checks.missing_needed(clients, sheet=sheet, columns=columns,
+                                    unreadable={(i.column, i.row) for i in unreadable})
 
     invalid = checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
                                     sheet=sheet, columns=columns)
+    if unreadable:
+        invalid = pd.concat([invalid, _unreadable_problems(unreadable, sheet)], ignore_index=True)
     if raw is not None:
         repairs, damage = checks.excel_damage(raw, sheet=sheet, columns=columns)
     else:
@@ -308,7 +341,11 @@ def _summary(*, n, clients, groups, threshold, inactive, years, completeness, mi
         names = {"siren_invalide": "SIREN", "siret_invalide": "SIRET", "email_invalide": "e-mails",
                  "code_postal_invalide": "codes postaux", "date_future": "dates futures",
                  "dates_inversees": "dates inversées", "ca_negatif": "CA négatifs",
-                 "commandes_incoherentes": "nombres de commandes contredits par les factures"}
+                 "commandes_incoherentes": "nombres de commandes contredits par les factures",
+                 "date_illisible": "dates illisibles", "date_impossible": "dates impossibles",
+                 "montant_illisible": "montants illisibles", "nombre_illisible": "nombres de commandes illisibles",
+                 "nombre_negatif": "nombres de commandes négatifs",
+                 "nombre_decimal": "nombres de commandes non entiers"}
         detail = ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in by_code.items())
         constat = f"{_plural(bad_rows, 'ligne', 'lignes')} avec une valeur invalide ({detail})."
     else:
