@@ -34,3 +34,13 @@ def test_help_option_line_is_french(capsys):
     assert main(["run", "--help"]) == 0
     out = capsys.readouterr().out
     assert "Affiche cette aide." in out and "Show this message" not in out
+
+
+@pytest.mark.parametrize("command", ["run", "audit", "nettoyer", "demo", "template"])
+def test_help_panels_name_values_in_french(command, capsys):
+    assert main([command, "--help"]) == 0
+    out = capsys.readouterr().out
+    for english in ("<path>", "<str>", "<int>", "<float", "<bool>"):
+        assert english not in out
+    if command in ("run", "audit", "nettoyer"):
+        assert "<chemin>" in out and "AAAA-MM-JJ" in out

@@ -22,4 +22,5 @@ def parse_date(value: Optional[str]) -> Optional[dt.date]:
 
 # options shared by run, audit and nettoyer: one wording, one place
 FICHIER = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;).")
-DATE = typer.Option(None, "--date", help="Date d'analyse AAAA-MM-JJ (sinon « Paramètres » ou la date du jour).")
+DATE = typer.Option(None, "--date", metavar="AAAA-MM-JJ",
+                    help="Date d'analyse (sinon « Paramètres » ou la date du jour).")

@@ -55,6 +55,7 @@ def install() -> None:
     rich_utils.REQUIRED_LONG_STRING = "[obligatoire]"
     rich_utils.ABORTED_TEXT = "Interrompu."
     _french_help_option()
+    _french_type_names()
     original = getattr(rich_utils, "rich_format_error", None)
     if original is None or getattr(original, "_segmenter_fr", False):
         return
@@ -94,3 +95,28 @@ def _french_help_option() -> None:
 
     get_help_option._segmenter_fr = True  # type: ignore[attr-defined]
     Command.get_help_option = get_help_option
+
+
+# the value each option takes, as the help panels show it (« <float range> »: the range
+# itself is printed beside it); a flag takes none
+_TYPE_NAMES = {"path": "<chemin>", "str": "<texte>", "int": "<entier>", "float": "<nombre>", "bool": None}
+_TYPE = re.compile(r"^<(\w+)(?: range)?>$")
+
+
+def _french_type_names() -> None:
+    try:
+        from typer.core import TyperArgument, TyperOption
+    except ImportError:  # pragma: no cover - another typer layout: the names stay English
+        return
+    for cls in (TyperArgument, TyperOption):
+        original = getattr(cls, "display_type_rich", None)
+        if original is None or getattr(original, "_segmenter_fr", False):  # pragma: no cover
+            continue
+
+        def display_type_rich(self, ctx, _original=original):
+            shown = _original(self, ctx=ctx)
+            m = _TYPE.match(shown) if isinstance(shown, str) else None
+            return _TYPE_NAMES.get(m.group(1), shown) if m else shown
+
+        display_type_rich._segmenter_fr = True  # type: ignore[attr-defined]
+        cls.display_type_rich = display_type_rich
