@@ -101,6 +101,21 @@ def _pandas_factorize(values: pd.Series) -> tuple[np.ndarray, pd.Index]:
     return codes.astype(np.int64, copy=False), pd.Index(uniques)
 
 
+def _hash_text(values: pd.Series):
+    """``(polars Series, 64-bit hash of each value)`` of Arrow-backed text, or None."""
+    if not _hash_worthy(values):
+        return None
+    import polars as pl
+
+    try:
+        ps = pl.from_arrow(values.array._pa_array)
+    except Exception:  # pragma: no cover - a type polars does not read
+        return None
+    if not isinstance(ps, pl.Series) or ps.dtype != pl.String:
+        return None
+    return ps, ps.hash(seed=0).to_numpy().view(np.int64)
+
+
 def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[], tuple[pd.Index, bool]]] | None:
     """``pd.factorize`` codes (and their count) of Arrow-backed text in about half the time, or None.
 
@@ -116,19 +131,10 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[],
     keys to be merged, odds of about n² / 2^128. When ``same`` is False the
     caller uses pd.factorize.
     """
-    if not _hash_worthy(values):
+    hashed = _hash_text(values)
+    if hashed is None:
         return None
-    try:
-        import polars as pl
-    except ImportError:  # pragma: no cover - polars is a dependency
-        return None
-    try:
-        ps = pl.from_arrow(values.array._pa_array)
-    except Exception:  # pragma: no cover - a type polars does not read
-        return None
-    if not isinstance(ps, pl.Series) or ps.dtype != pl.String:
-        return None
-    h = ps.hash(seed=0).to_numpy().view(np.int64)
+    ps, h = hashed
     valid = None
     if ps.null_count():
         valid = ps.is_not_null().to_numpy()
@@ -422,21 +428,6 @@ def _repeated_exact(kcodes: np.ndarray, pair: np.ndarray, numbers: pd.Series, ro
 
 
 _MIX = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15, the golden-ratio multiplier, as int64
-
-
-def _hash_text(values: pd.Series):
-    """``(polars Series, 64-bit hash of each value)`` of Arrow-backed text, or None."""
-    if not _hash_worthy(values):
-        return None
-    import polars as pl
-
-    try:
-        ps = pl.from_arrow(values.array._pa_array)
-    except Exception:  # pragma: no cover - a type polars does not read
-        return None
-    if not isinstance(ps, pl.Series) or ps.dtype != pl.String:
-        return None
-    return ps, ps.hash(seed=0).to_numpy().view(np.int64)
 
 
 def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, hashed, rows: np.ndarray, k: int) -> np.ndarray | None:
