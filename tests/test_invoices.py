@@ -480,3 +480,49 @@ def test_document_kinds_from_arrow_text_match_the_generic_path(types):
     assert arrow[0].tolist() == [c or a < 0 for c, a in zip(credit, amounts)]
     not_sale = [t is not None and t.startswith(("Devis", "Bon de", "BL", "Proforma")) for t in types]
     assert arrow[1].tolist() == not_sale
+
+
+def test_same_amounts_give_the_same_ca_whatever_their_12_month_window():
+    """Two clients with the same lines in the same order: the same CA to the cent, although
+    their lines fall in different 12-month windows (the CA is not the sum of the windows' sums)."""
+    amounts = [170.164, 128.557, 191.974]
+    lines = pd.DataFrame({
+        "Code client": ["A"] * 3 + ["B"] * 3,
+        # A: the 2nd line a year earlier than the others; B: every line in the last 12 months
+        "Date": pd.to_datetime(["2025-06-01", "2024-06-01", "2025-07-01", "2025-06-01", "2025-06-15", "2025-07-01"]),
+        "Montant HT": amounts * 2,
+    })
+    feats = segment(invoices=lines, settings=S0).features.set_index("client_id")
+    assert feats.loc["A", "ca_total"] == feats.loc["B", "ca_total"] == 490.70
+
+
+@pytest.mark.parametrize("n", [3, 60_000])
+def test_invoice_lines_without_any_client_give_an_empty_result_and_a_warning(n):
+    lines = pd.DataFrame({
+        "Code client": pd.Series([None] * n, dtype="str"),
+        "Date": pd.Timestamp("2025-06-01"),
+        "Montant HT": 10.0,
+    })
+    res = segment(invoices=lines, settings=S0)
+    assert len(res.output) == 0
+    assert any("sans client" in w for w in res.warnings)
+
+
+def test_codes_with_a_trailing_control_character_are_the_same_client():
+    """str.strip removes \\x1c-\\x1f (copy-pasted exports): « C1\\x1f » is « C1 »."""
+    lines = pd.DataFrame({"Code client": ["C1", "C1\x1f", "c1 "], "Date": pd.to_datetime(["2025-01-01"] * 3),
+                          "Montant HT": [1.0, 2.0, 3.0]})
+    res = segment(invoices=lines, settings=S0)
+    assert len(res.output) == 1 and res.features["ca_total"].tolist() == [6.0]
+
+
+def test_writing_to_the_features_does_not_change_the_output():
+    lines = pd.DataFrame({"Code client": ["A", "B"], "Date": pd.to_datetime(["2025-01-01", "2025-06-01"]),
+                          "Montant HT": [100.0, 5.0]})
+    res = segment(invoices=lines, settings=S0)
+    before = res.output.copy(), res.clients.copy()
+    first = res.features.index[0]
+    res.features.loc[first, "segment_rfm"] = "Prospect"
+    res.features.loc[first, "segment_pmg"] = "Prospect"
+    pd.testing.assert_frame_equal(res.output, before[0])
+    pd.testing.assert_frame_equal(res.clients, before[1])

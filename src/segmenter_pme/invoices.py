@@ -335,21 +335,25 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tup
     """
     nat = np.iinfo(np.int64).min
     kc = kcodes if lines.keep is None else kcodes[lines.keep]
-    # one bincount over (client, window) bins; the CA is the sum of the three windows
+    # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores); the CA
+    # is summed on its own, line after line: adding up the three windows' sums would make
+    # two clients with the same amounts differ in the last bit, and sometimes by a cent
+    ca = np.round(np.bincount(kc, weights=lines.sk, minlength=k), 2)
+    # one bincount over (client, window) bins instead of one masked bincount per window;
+    # each bin still sums its lines in line order
     by_window = np.bincount(kc * 3 + lines.window, weights=lines.sk, minlength=3 * k)
-    # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores)
     ca12 = np.round(by_window[0::3], 2)
     ca12p = np.round(by_window[1::3], 2)
-    ca = np.round(by_window[0::3] + by_window[1::3] + by_window[2::3], 2)
     nlines = np.bincount(kc, minlength=k)
     orders = nlines.copy()
     if len(lines.kept_credit):
         orders -= np.bincount(kcodes[lines.kept_credit], minlength=k)
     first = np.full(k, np.iinfo(np.int64).max, dtype=np.int64)
     last = np.full(k, nat, dtype=np.int64)
-    # a line without a key (code -1) is never a purchase: its value changes nothing
-    np.minimum.at(first, kcodes, lines.purchase_first)
-    np.maximum.at(last, kcodes, lines.purchase_last)
+    if k:
+        # a line without a key (code -1) is never a purchase: its value changes nothing
+        np.minimum.at(first, kcodes, lines.purchase_first)
+        np.maximum.at(last, kcodes, lines.purchase_last)
     if callable(uniques):
         # before waiting for the worker's invoice numbers: this thread is free now
         uniques, same = uniques()

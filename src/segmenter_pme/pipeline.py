@@ -30,7 +30,7 @@ from .rfm import boundaries as rfm_boundaries
 from .rfm import score_all
 from .rules import PROSPECT, lookup_array
 from .settings import Settings
-from .summary import pareto, rf_grid, segment_warnings, summarize
+from .summary import DIMENSION_COLUMNS, pareto, rf_grid, segment_warnings, summarize
 from .worker import worker
 
 NOT_CLASSIFIED = "Non classé"
@@ -108,9 +108,12 @@ def segment(
     if analysis > dt.date.today():
         warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
                         "ou option --date), les récences en dépendent.")
-    # the summary's sums release the GIL: made in the worker thread while the frames
-    # are built here (nothing writes to feats any more)
-    summary_job = worker().submit(summarize, feats, {
+    # the summary's sums release the GIL: made in the worker thread while the frames are
+    # built here. It reads a frame of its own over the same arrays — pandas' bookkeeping of
+    # the columns a frame shares (copy on write) is not made for two threads at once
+    summed = ("ca_total", "nb_commandes") + tuple(col for _, col in DIMENSION_COLUMNS)
+    own = pd.DataFrame({c: feats[c].array for c in summed if c in feats}, index=feats.index, copy=False)
+    summary_job = worker().submit(summarize, own, {
         "Segment RFM": [r.name for r in settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
         "Segment PMG": list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED],
         "Segment Secteur": [],
@@ -404,9 +407,11 @@ def _profile(feats: pd.DataFrame, settings: Settings, issues: list[Issue], sheet
 _CODES = [f"{c}" for c in range(1000)]
 
 
-def _cat(s: pd.Series) -> pd.Categorical:
-    # few distinct labels: a categorical avoids one Python string object per client
-    return s.array if isinstance(s.dtype, pd.CategoricalDtype) else pd.Categorical(s.to_numpy(dtype=object))
+def _cat(s: pd.Series) -> pd.Series | pd.Categorical:
+    # few distinct labels: a categorical avoids one Python string object per client; the
+    # Series itself, not its array, so that the frames share it copy-on-write (a write to
+    # result.features must not show in result.output)
+    return s if isinstance(s.dtype, pd.CategoricalDtype) else pd.Categorical(s.to_numpy(dtype=object))
 
 
 def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
@@ -421,6 +426,7 @@ def _output_frame(feats: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
         if len(codes) else pd.Categorical([])
     with np.errstate(invalid="ignore"):  # NaN (no recency) becomes any integer, hidden by the mask
         days = rec.astype("int64")
+    days[unscored] = 0  # what the mask hides, kept clean for code that reads the raw values
     out = pd.DataFrame(
         {
             OUTPUT_COLUMNS[0]: _int_array(days, unscored),
@@ -428,8 +434,8 @@ def _output_frame(feats: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
             OUTPUT_COLUMNS[2]: _int_array(feats["score_f"].to_numpy(), unscored),
             OUTPUT_COLUMNS[3]: _int_array(feats["score_m"].to_numpy(), unscored),
             OUTPUT_COLUMNS[4]: code_txt,
-            OUTPUT_COLUMNS[5]: feats["segment_rfm"].array,
-            OUTPUT_COLUMNS[6]: feats["segment_pmg"].array,
+            OUTPUT_COLUMNS[5]: feats["segment_rfm"],
+            OUTPUT_COLUMNS[6]: feats["segment_pmg"],
             OUTPUT_COLUMNS[7]: _cat(feats["segment_secteur"]),
             OUTPUT_COLUMNS[8]: _cat(feats["taille"]),
             OUTPUT_COLUMNS[9]: _cat(feats["region"]),

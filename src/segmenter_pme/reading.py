@@ -182,7 +182,8 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
         issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
                             "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
                             imap.get("type_piece"), None, None, n))
-    if agg.attrs.pop("key_check"):
+    # the check saw every key, also those of undated « Total » lines that are no clients
+    if agg.attrs.pop("key_check") and needs_strip(agg["cle"], upper=by_id):
         # stray spaces or another case around codes (« cli001 » / « CLI001 ») would split one client in two
         key_text = norm_code(key_text) if by_id else key_text.astype("string").str.strip()
         agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
@@ -218,12 +219,11 @@ def needs_strip(keys: pd.Series, *, upper: bool = False) -> bool:
     """True when some key has spaces around it (or, with ``upper``, lower-case letters)."""
     arrow = getattr(keys.array, "_pa_array", None)
     if arrow is not None and (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
-        # the same Arrow kernels as pandas' str.strip / str.upper, without pandas round trips;
-        # their ASCII versions (the same result on ASCII text) are twice as fast
-        ascii = pc.all(pc.string_is_ascii(arrow)).as_py() is not False
-        norm = (pc.ascii_trim_whitespace if ascii else pc.utf8_trim_whitespace)(arrow)
+        # the same Arrow kernels as pandas' str.strip / str.upper (norm_code), without pandas
+        # round trips — not their ASCII versions, which leave \x1c-\x1f where str.strip removes them
+        norm = pc.utf8_trim_whitespace(arrow)
         if upper:
-            norm = (pc.ascii_upper if ascii else pc.utf8_upper)(norm)
+            norm = pc.utf8_upper(norm)
         return bool(pc.any(pc.not_equal(norm, arrow)).as_py())
     cle = keys.astype("string")
     norm = cle.str.strip().str.upper() if upper else cle.str.strip()
