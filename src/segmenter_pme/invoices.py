@@ -124,12 +124,12 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[],
     table — much cheaper than a string one. Codes come out in order of first
     appearance, exactly as pd.factorize. The codes are returned as soon as they
     exist, so the caller can start its sums; the third item, a function to run
-    next (in whichever thread is free), gives ``(uniques, same)``: the key of each code and whether
-    every line has the key of its code. Two different keys sharing a hash would
-    merge two clients; ``same`` checks a second 64-bit hash (comparing the
-    strings themselves cost as much as the numbering): both must collide for two
-    keys to be merged, odds of about n² / 2^128. When ``same`` is False the
-    caller uses pd.factorize.
+    next (in whichever thread is free), gives ``(uniques, same)``: the key of
+    each code and whether every line has the key of its code. Two different keys
+    sharing a hash would merge two clients; ``same`` checks a second 64-bit hash
+    (comparing the strings themselves costs as much as the numbering): both must
+    collide for two keys to be merged, odds of about n² / 2^129. When ``same``
+    is False the caller uses pd.factorize.
     """
     hashed = _hash_text(values)
     if hashed is None:
@@ -169,7 +169,6 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[],
 def _hash_worthy(values: pd.Series) -> bool:
     # below this size pd.factorize is fast enough and the polars round trip is not worth it
     return len(values) >= 50_000 and hasattr(values.array, "_pa_array")
-
 
 
 

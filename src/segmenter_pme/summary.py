@@ -193,8 +193,8 @@ def segment_warnings(summary: pd.DataFrame, settings) -> list[str]:
         if share * 100 < settings.seuil_petit_segment:
             out.append(
                 f"Le segment « {seg} » ne pèse que {share * 100:.1f} % de la base ".replace(".", ",", 1)
-                + f"({n} client{'s' if n > 1 else ''}) : moins de {settings.seuil_petit_segment:g} %, il ne justifie pas "
-                "d'actions propres. Traitez-le avec un segment voisin."
+                + f"({n} client{'s' if n > 1 else ''}) : moins de {settings.seuil_petit_segment:g} %, "
+                "il ne justifie pas d'actions propres. Traitez-le avec un segment voisin."
             )
     if len(rfm) > settings.max_segments:
         out.append(
