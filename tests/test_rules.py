@@ -190,3 +190,16 @@ def test_custom_four_segment_rules_validate_and_apply():
     validate_rules(rules)
     assert Counter(code_table(rules).values()) == {"Top": 20, "Actifs": 55, "Endormis": 25, "Perdus": 25}
     assert segment_of_code("145", rules) == "Perdus"
+
+
+def test_lookup_by_code_gives_the_rule_of_every_code_and_prospect_at_zero():
+    from segmenter_pme.rules import DEFAULT_RULES, lookup_by_code, segment_of_code
+
+    table = lookup_by_code(DEFAULT_RULES)
+    names = [r.name for r in DEFAULT_RULES]
+    for r in range(1, 6):
+        for f in range(1, 6):
+            for m in range(1, 6):
+                assert names[table[100 * r + 10 * f + m]] == segment_of_code(f"{r}{f}{m}")
+    assert table[0] == len(DEFAULT_RULES)
+    assert table[110] == table[999] == table[105] == -1

@@ -28,7 +28,7 @@ from .reading import (
 from .result import SegmentationResult
 from .rfm import boundaries as rfm_boundaries
 from .rfm import score_all
-from .rules import PROSPECT, lookup_array
+from .rules import PROSPECT, lookup_by_code
 from .settings import Settings
 from .summary import DIMENSION_COLUMNS, pareto, rf_grid, segment_warnings, summarize
 from .worker import worker
@@ -331,14 +331,9 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
         r[scored], f[scored], m[scored], tiers[scored] = got.r, got.f, got.m, tiers_s
     rules = settings.regles_segments
     names = [x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED]
-    # 0 for the unscored clients (no score is 0)
+    # 0 for the unscored clients (no score is 0): Prospect
     code = r.astype(np.int16) * 100 + f * 10 + m
-    # rule index by code: one gather instead of a 3-D fancy index
-    rr, ff, mm = np.indices((6, 6, 6))
-    segment_of = np.full(1000, -1, dtype=np.int16)
-    segment_of[(rr * 100 + ff * 10 + mm).ravel()] = lookup_array(rules).ravel()
-    segment_of[0] = len(rules)  # Prospect
-    seg_idx = segment_of[code]
+    seg_idx = lookup_by_code(rules)[code]
     if incomplete.any():
         seg_idx[incomplete] = len(rules) + 1
         tiers[incomplete] = len(pmg_mod.TIERS) + 1

@@ -160,6 +160,19 @@ def lookup_array(rules: tuple[SegmentRule, ...]) -> np.ndarray:
     return arr
 
 
+def lookup_by_code(rules: tuple[SegmentRule, ...]) -> np.ndarray:
+    """Array ``a`` of 1000 rule indexes with ``a[100 r + 10 f + m]`` = index of the rule of
+    that code (−1 unused); ``a[0]`` = ``len(rules)``, the place of « Prospect » after the rules.
+
+    One gather by three-digit code costs less than a 3-D fancy index on 350 000 clients.
+    """
+    r, f, m = np.indices((6, 6, 6))
+    out = np.full(1000, -1, dtype=np.int16)
+    out[(r * 100 + f * 10 + m).ravel()] = lookup_array(rules).ravel()
+    out[0] = len(rules)
+    return out
+
+
 def segment_of_code(code: str | int, rules: tuple[SegmentRule, ...] = DEFAULT_RULES) -> str:
     """Segment name of a three-digit code such as ``"545"``."""
     text = str(code).strip()
