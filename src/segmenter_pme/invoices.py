@@ -185,10 +185,10 @@ def aggregate_invoices(
 ) -> tuple[pd.DataFrame, int]:
     """Aggregate invoice lines per client key.
 
-    Input: aligned Series — ``keys`` (client key), ``dates`` (datetime64, a time
-    of day is ignored),
-    ``amounts`` (float, credit notes negative or flagged by ``types``),
-    optional ``numbers`` (invoice number) and ``types`` (document type).
+    Input: aligned Series — ``keys`` (client key), ``dates`` (datetime64; a time
+    of day is dropped from the first and last purchase), ``amounts`` (float,
+    credit notes negative or flagged by ``types``), optional ``numbers``
+    (invoice number) and ``types`` (document type).
     Output: ``(frame, n_after)`` where ``frame`` has one row per key with columns
     ``cle``, ``date_premier_achat``, ``date_dernier_achat``, ``nb_commandes``,
     ``ca_total``, ``ca_12m``, ``ca_12m_prec``, ``nb_lignes``; ``n_after`` counts the
