@@ -138,11 +138,11 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[],
     valid = None
     if ps.null_count():
         valid = ps.is_not_null().to_numpy()
-        sub, hashes = pd.factorize(h[valid])
+        sub, hashes = _factorize_ints(h[valid])
         codes = np.full(len(h), -1, dtype=np.int64)
         codes[valid] = sub
     else:
-        codes, hashes = pd.factorize(h)
+        codes, hashes = _factorize_ints(h)
         codes = codes.astype(np.int64, copy=False)
 
     def keys() -> tuple[pd.Index, bool]:
@@ -164,6 +164,17 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[],
         return uniques, bool(same.all() if valid is None else same[valid].all())
 
     return codes, len(hashes), keys
+
+
+def _factorize_ints(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` of int64 values, with a hash table sized for half of them.
+
+    pandas sizes the table for as many distinct values as there are values: for
+    a million keys that is a table several times larger than the CPU caches, and
+    numbering takes about twice as long as with a table that starts at half the
+    size and grows if it must (measured with 50 000 to 900 000 distinct values).
+    """
+    return pd.factorize(values, size_hint=max(len(values) // 2, 1024))
 
 
 def _hash_worthy(values: pd.Series) -> bool:
@@ -463,7 +474,7 @@ def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, hashed, rows: np.nda
     flags = np.zeros(1 << 22, dtype=bool)
     flags[(twice >> 10) + (1 << 21)] = True
     cand = np.flatnonzero(flags[(top >> 10) + (1 << 21)])
-    codes, _ = pd.factorize(key[cand])
+    codes, _ = _factorize_ints(key[cand])
     run = np.maximum.accumulate(codes)
     new = np.empty(len(codes), dtype=bool)
     new[0] = True
