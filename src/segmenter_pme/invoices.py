@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
+from typing import NamedTuple
 from collections.abc import Callable
 from concurrent.futures import Future
 
@@ -116,7 +117,8 @@ def _hash_text(values: pd.Series):
     return ps, ps.hash(seed=0).to_numpy().view(np.int64)
 
 
-def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[], tuple[pd.Index, bool]]] | None:
+def _factorize_by_hash(values: pd.Series, hashed=None
+                       ) -> tuple[np.ndarray, int, Callable[[], tuple[pd.Index, bool]]] | None:
     """``pd.factorize`` codes (and their count) of Arrow-backed text in about half the time, or None.
 
     Hashing a million strings is what costs: polars hashes the Arrow strings
@@ -129,9 +131,10 @@ def _factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[],
     sharing a hash would merge two clients; ``same`` checks a second 64-bit hash
     (comparing the strings themselves costs as much as the numbering): both must
     collide for two keys to be merged, odds of about n² / 2^129. When ``same``
-    is False the caller uses pd.factorize.
+    is False the caller uses pd.factorize. ``hashed``: :func:`_hash_text` of
+    ``values``, when already made.
     """
-    hashed = _hash_text(values)
+    hashed = hashed if hashed is not None else _hash_text(values)
     if hashed is None:
         return None
     ps, h = hashed
@@ -191,7 +194,7 @@ def aggregate_invoices(
     *,
     numbers: pd.Series | None = None,
     types: pd.Series | None = None,
-    key_codes: Future | None = None,
+    key_codes: _KeyJob | None = None,
     key_check: Callable[[pd.Index], object] | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Aggregate invoice lines per client key.
@@ -212,63 +215,103 @@ def aggregate_invoices(
     """
     pending = key_codes if key_codes is not None else start_key_codes(keys)
     lines = _line_facts(missing_mask(keys), dates, amounts, analysis_date, types)
-    # while the worker still numbers the keys: its next job, the invoice numbers, needs these
-    number_hashes = _hash_text(numbers) if numbers is not None else None
+    if pending is not None and numbers is not None:
+        return _aggregate_numbered_in_two_threads(pending, keys, lines, numbers, key_check)
     try:
-        fast = pending.result() if pending is not None else None
+        fast = pending.codes.result() if pending is not None else None
     except Exception:  # pragma: no cover - polars could not read the keys: pandas will
         fast = None
     if fast is not None:
-        result = _per_client_in_two_threads(*fast, lines, numbers, number_hashes, key_check)
+        kcodes, k, key_texts = fast
+        # two cores, two threads: the worker reads the keys' texts and checks them while
+        # this thread makes the sums
+        later = worker().submit(key_texts).result
+        checked = worker().submit(lambda: key_check(later()[0])) if key_check is not None else None
+        result = _per_client(kcodes, k, later, lines, None)
         if result is not None:
+            if checked is not None:
+                result[0].attrs["key_check"] = checked.result()
             return result
     kcodes, uniques = _pandas_factorize(keys)
-    repeated = _repeated_purchase_lines(kcodes, lines, numbers, len(uniques), number_hashes) \
-        if numbers is not None else None
+    repeated = _repeated_purchase_lines(kcodes, lines, numbers, len(uniques)) if numbers is not None else None
     frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, repeated)
     if key_check is not None:
         frame.attrs["key_check"] = key_check(uniques)
     return frame, n_after
 
 
-def _per_client_in_two_threads(kcodes: np.ndarray, k: int, key_texts: Callable[[], tuple[pd.Index, bool]],
-                               lines: _Lines, numbers: pd.Series | None, number_hashes,
-                               key_check: Callable[[pd.Index], object] | None) -> tuple[pd.DataFrame, int] | None:
-    """_per_client with keys numbered by hash (see _factorize_by_hash); None if two keys were merged.
+def _aggregate_numbered_in_two_threads(pending: _KeyJob, keys: pd.Series, lines: _Lines, numbers: pd.Series,
+                                       key_check: Callable[[pd.Index], object] | None) -> tuple[pd.DataFrame, int]:
+    """aggregate_invoices of large Arrow keys with invoice numbers.
 
-    Two cores, two threads: the worker takes the longest job left — the invoice
-    numbers when there are some, else the keys' texts and their check — while
-    this thread makes the sums, then does what the worker did not.
+    Two cores, two threads, two halves of the work: the worker, once it has
+    numbered the keys, makes the per-client sums and reads the keys' texts;
+    meanwhile this thread hashes the invoice numbers and finds the lines that may
+    repeat an invoice, from the keys' hashes (no client codes needed), then
+    counts them per client.
     """
-    checked: Future | None = None
-    if numbers is not None:
-        repeated = worker().submit(_repeated_purchase_lines, kcodes, lines, numbers, k, number_hashes)
-        checked = Future()
+    def codes_or_none():
+        try:
+            return pending.codes.result()
+        except Exception:  # pragma: no cover - polars could not read the keys: pandas will
+            return None
 
-        def later() -> tuple[pd.Index, bool]:
-            got = key_texts()
-            if key_check is not None and got[1]:
-                checked.set_result(key_check(got[0]))
-            return got
-    else:
-        repeated = None
-        later = worker().submit(key_texts).result
-        if key_check is not None:
-            checked = worker().submit(lambda: key_check(later()[0]))
-    result = _per_client(kcodes, k, later, lines, repeated)
-    if result is not None and key_check is not None:
-        result[0].attrs["key_check"] = checked.result()
-    return result
+    def sums():
+        fast = codes_or_none()
+        return None if fast is None else _client_sums(fast[0], fast[1], lines)
+
+    def texts():
+        fast = codes_or_none()
+        if fast is None:
+            return None
+        got = fast[2]()
+        return got, (key_check(got[0]) if key_check is not None and got[1] else None)
+
+    sums_job, texts_job = worker().submit(sums), worker().submit(texts)
+    number_hashes = _hash_text(numbers)
+    candidates = None
+    key_hashes = pending.hashes.result()
+    if number_hashes is not None and key_hashes is not None:
+        rows = _purchase_rows(lines)
+        candidates = _repeated_candidates(key_hashes[1][rows], lines.d[rows], number_hashes, rows)
+    fast = codes_or_none()
+    if fast is not None and texts_job.result() is not None:
+        kcodes, k, _ = fast
+        (uniques, same), checked = texts_job.result()
+        if same:
+            repeated = _repeated_purchase_lines(kcodes, lines, numbers, k, number_hashes, candidates)
+            frame, n_after = _per_client(kcodes, k, uniques, lines, repeated, sums=sums_job)
+            if key_check is not None:
+                frame.attrs["key_check"] = checked
+            return frame, n_after
+    # a 64-bit collision between two keys, or keys polars could not read
+    kcodes, uniques = _pandas_factorize(keys)
+    repeated = _repeated_purchase_lines(kcodes, lines, numbers, len(uniques), number_hashes, candidates)
+    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, repeated)
+    if key_check is not None:
+        frame.attrs["key_check"] = key_check(uniques)
+    return frame, n_after
 
 
-def start_key_codes(keys: pd.Series) -> Future | None:
-    """Start factorizing the keys in a worker thread; pass the result to aggregate_invoices.
+class _KeyJob(NamedTuple):
+    """The worker's two jobs on the client keys: hashing them, then numbering them."""
+
+    hashes: Future  # of _hash_text(keys)
+    codes: Future  # of _factorize_by_hash(keys)
+
+
+def start_key_codes(keys: pd.Series) -> _KeyJob | None:
+    """Start hashing and numbering the keys in the worker thread; pass the result to aggregate_invoices.
 
     polars, numpy and pandas' integer hash table release the GIL, so the caller
     can read the dates and amounts meanwhile (nothing there needs key codes).
     None when the keys are better factorized by pandas on the spot.
     """
-    return worker().submit(_factorize_by_hash, keys) if _hash_worthy(keys) else None
+    if not _hash_worthy(keys):
+        return None
+    hashes = worker().submit(_hash_text, keys)
+    # one thread, tasks in order: the hashes are there when the numbering starts
+    return _KeyJob(hashes, worker().submit(lambda: _factorize_by_hash(keys, hashes.result())))
 
 
 def missing_mask(values: pd.Series) -> np.ndarray | None:
@@ -334,15 +377,21 @@ def _line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series,
                   int(not_sale.sum()))
 
 
-def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tuple[pd.Index, bool]], lines: _Lines,
-                repeated: np.ndarray | Future | None) -> tuple[pd.DataFrame, int] | None:
-    """aggregate_invoices once the keys are numbered.
+class _Sums(NamedTuple):
+    """Per-client figures of the lines (see _client_sums)."""
 
-    ``uniques``: the key of each code, or a function giving ``(keys, same)``
-    (see _factorize_by_hash) — None is returned when ``same`` says the numbering
-    merged two keys. ``repeated``: per client, the purchase lines that repeat an
-    invoice already counted (:func:`_repeated_purchase_lines`), or its future.
-    """
+    ca: np.ndarray
+    ca12: np.ndarray
+    ca12p: np.ndarray
+    nlines: np.ndarray
+    orders: np.ndarray  # purchase lines; repeated invoice lines not yet taken off
+    first: np.ndarray  # int64 ns, the largest int64 without purchase
+    last: np.ndarray  # int64 ns, NaT without purchase
+    dated: np.ndarray | None  # keys seen on a dated line (None: all)
+
+
+def _client_sums(kcodes: np.ndarray, k: int, lines: _Lines) -> _Sums:
+    """The sums, counts and extremes of the lines per client code."""
     nat = np.iinfo(np.int64).min
     kc = kcodes if lines.keep is None else kcodes[lines.keep]
     # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores); the CA
@@ -352,8 +401,6 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tup
     # one bincount over (client, window) bins instead of one masked bincount per window;
     # each bin still sums its lines in line order
     by_window = np.bincount(kc * 3 + lines.window, weights=lines.sk, minlength=3 * k)
-    ca12 = np.round(by_window[0::3], 2)
-    ca12p = np.round(by_window[1::3], 2)
     nlines = np.bincount(kc, minlength=k)
     orders = nlines.copy()
     if len(lines.kept_credit):
@@ -364,67 +411,79 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tup
         # a line without a key (code -1) is never a purchase: its value changes nothing
         np.minimum.at(first, kcodes, lines.purchase_first)
         np.maximum.at(last, kcodes, lines.purchase_last)
+    # a key seen only on lines without a date (a « Total » line) is no client;
+    # every key is on some line, so with every line dated every key is dated
+    dated = None if lines.dated is None else np.bincount(kcodes[lines.dated], minlength=k) > 0
+    return _Sums(ca, np.round(by_window[0::3], 2), np.round(by_window[1::3], 2), nlines, orders, first, last,
+                 dated)
+
+
+def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tuple[pd.Index, bool]], lines: _Lines,
+                repeated: np.ndarray | None, sums: Future | None = None) -> tuple[pd.DataFrame, int] | None:
+    """aggregate_invoices once the keys are numbered.
+
+    ``uniques``: the key of each code, or a function giving ``(keys, same)``
+    (see _factorize_by_hash) — None is returned when ``same`` says the numbering
+    merged two keys. ``repeated``: per client, the purchase lines that repeat an
+    invoice already counted (:func:`_repeated_purchase_lines`). ``sums``: the
+    worker's future of :func:`_client_sums`, when it makes them.
+    """
+    nat = np.iinfo(np.int64).min
+    got = sums.result() if sums is not None else _client_sums(kcodes, k, lines)
     if callable(uniques):
-        # before waiting for the worker's invoice numbers: this thread is free now
         uniques, same = uniques()
         if not same:  # pragma: no cover - a 64-bit hash collision
             return None
-    if repeated is not None:
-        orders -= repeated.result() if isinstance(repeated, Future) else repeated
+    orders = got.orders - repeated if repeated is not None else got.orders
     has = orders > 0
     # the lines may carry a time of day (read_invoices leaves it: dropping it from a
     # million lines costs more than from the first and last purchase of each client)
-    first = np.where(has, first - first % _NS_PER_DAY, nat)
-    last = np.where(has, last - last % _NS_PER_DAY, nat)
-    # a key seen only on lines without a date (a « Total » line) is no client;
-    # every key is on some line, so with every line dated every key is dated
-    if lines.dated is None:
-        dated = np.ones(k, dtype=bool)
-    else:
-        dated = np.bincount(kcodes[lines.dated], minlength=k) > 0
+    first = np.where(has, got.first - got.first % _NS_PER_DAY, nat)
+    last = np.where(has, got.last - got.last % _NS_PER_DAY, nat)
     frame = pd.DataFrame(
         {
             "cle": uniques,
             "date_premier_achat": first.view("datetime64[ns]"),
             "date_dernier_achat": last.view("datetime64[ns]"),
             "nb_commandes": orders,
-            "ca_total": ca,
-            "ca_12m": ca12,
-            "ca_12m_prec": ca12p,
-            "nb_lignes": nlines,
+            "ca_total": got.ca,
+            "ca_12m": got.ca12,
+            "ca_12m_prec": got.ca12p,
+            "nb_lignes": got.nlines,
         },
         copy=False,  # fresh arrays: no need to copy them into 2-D blocks
     )
-    if not dated.all():
-        frame = frame[dated].reset_index(drop=True)
+    if got.dated is not None and not got.dated.all():
+        frame = frame[got.dated].reset_index(drop=True)
     frame.attrs["hors_ventes"] = lines.n_not_sale
     return frame, lines.n_after
 
 
+def _purchase_rows(lines: _Lines) -> np.ndarray:
+    return np.arange(len(lines.d)) if lines.purchase.all() else np.flatnonzero(lines.purchase)
+
+
 def _repeated_purchase_lines(kcodes: np.ndarray, lines: _Lines, numbers: pd.Series, k: int,
-                             number_hashes) -> np.ndarray:
-    """_repeated_invoice_lines of the purchase lines."""
-    if lines.purchase.all():
-        return _repeated_invoice_lines(kcodes, lines.d, numbers, np.arange(len(kcodes)), k, number_hashes)
-    rows = np.flatnonzero(lines.purchase)
-    return _repeated_invoice_lines(kcodes[rows], lines.d[rows], numbers, rows, k, number_hashes)
-
-
-def _repeated_invoice_lines(kcodes: np.ndarray, days: np.ndarray, numbers: pd.Series, rows: np.ndarray,
-                            k: int, number_hashes=None) -> np.ndarray:
+                             number_hashes=None, candidates: _Candidates | None = None) -> np.ndarray:
     """Per client, how many purchase lines repeat an invoice number already counted.
 
-    Input: the client code and date (int64 ns) of the purchase lines, the whole
-    invoice-number column and the positions of the purchase lines in it. Two
-    lines are one order when they share client, date and number (the lines of
-    one invoice share its client and its date in every export we know); a line
-    without a number is an order of its own. ``number_hashes``: :func:`_hash_text`
-    of ``numbers``, when the caller has it.
+    Two lines are one order when they share client, day and number (the lines
+    of one invoice share its client and its date in every export we know); a
+    line without a number is an order of its own. ``number_hashes``:
+    :func:`_hash_text` of ``numbers``; ``candidates``: what
+    :func:`_repeated_candidates` found, when the caller has them.
     """
-    pair = kcodes * np.int64(1 << 20) + (days // _NS_PER_DAY - _EPOCH_DAYS)
-    hashed = number_hashes if number_hashes is not None else _hash_text(numbers)
-    fast = _repeated_by_hash(kcodes, pair, hashed, rows, k) if hashed is not None else None
-    return fast if fast is not None else _repeated_exact(kcodes, pair, numbers, rows, k)
+    rows = _purchase_rows(lines)
+    if candidates is None:
+        hashed = number_hashes if number_hashes is not None else _hash_text(numbers)
+        if hashed is not None:
+            candidates = _repeated_candidates(kcodes[rows], lines.d[rows], hashed, rows)
+    if candidates is not None:
+        got = _count_repeated(candidates, kcodes, k)
+        if got is not None:
+            return got
+    days = lines.d[rows] // _NS_PER_DAY - _EPOCH_DAYS
+    return _repeated_exact(kcodes[rows], kcodes[rows] * np.int64(1 << 20) + days, numbers, rows, k)
 
 
 def _repeated_exact(kcodes: np.ndarray, pair: np.ndarray, numbers: pd.Series, rows: np.ndarray,
@@ -442,54 +501,73 @@ def _repeated_exact(kcodes: np.ndarray, pair: np.ndarray, numbers: pd.Series, ro
 
 
 _MIX = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15, the golden-ratio multiplier, as int64
+_MIX2 = np.int64(-4658895280553007687)  # 0xBF58476D1CE4E5B9 (splitmix64), as int64
 
 
-def _repeated_by_hash(kcodes: np.ndarray, pair: np.ndarray, hashed, rows: np.ndarray, k: int) -> np.ndarray | None:
-    """_repeated_exact in a fraction of the time, from :func:`_hash_text` of the numbers, or None.
+class _Candidates(NamedTuple):
+    """Purchase lines that may repeat an invoice, numbered by their (client, day, number) hash."""
 
-    As for the client keys (see _factorize_by_hash): one integer key per
-    (client, date, number hash); the few lines whose key occurs twice are
-    numbered by pandas, and a second hash of their numbers, with the (client,
-    date), must be the same on every line of a key — else None, and the caller
-    compares the texts.
+    rows: np.ndarray  # their positions among all the lines
+    codes: np.ndarray  # the number of their hash, 0, 1, 2… in order of first appearance
+    new: np.ndarray  # True on the first line of each hash
+    days: np.ndarray  # their day
+    h2: np.ndarray  # a second hash of their invoice number
+    numbered: np.ndarray | None  # which have a number (None: all)
+
+
+def _repeated_candidates(client: np.ndarray, dates: np.ndarray, hashed, rows: np.ndarray) -> _Candidates:
+    """The purchase lines whose (client, day, number) hash is not unique.
+
+    Input: for the purchase lines, an int64 that is the same for the same client
+    (its code, or the hash of its key: this needs no numbering of the clients),
+    their dates (int64 ns); :func:`_hash_text` of the whole number column and the
+    positions of the purchase lines in it. Finding the lines whose hash occurs
+    twice by a sort is cheaper than numbering a million hashes nearly all distinct.
     """
     import polars as pl
 
     ps, h1 = hashed
+    days = dates // _NS_PER_DAY - _EPOCH_DAYS
     whole = len(rows) == len(ps)
     # integer overflow wraps: this is a hash mix, not arithmetic
-    key = (pair * _MIX) ^ (h1 if whole else h1[rows])
-    # only the lines whose key occurs twice or more can repeat an invoice; finding
-    # them by a sort is cheaper than numbering a million keys that are nearly all distinct
-    # (on the top 32 bits: half the bytes to sort; the few keys that only share those
-    # bits are told apart below)
+    key = (client * _MIX) ^ (days * _MIX2) ^ (h1 if whole else h1[rows])
+    # on the top 32 bits: half the bytes to sort; the few keys that only share those
+    # bits are told apart by the numbering below
     top = (key >> 32).astype(np.int32)
     srt = np.sort(top)
     twice = srt[1:][srt[1:] == srt[:-1]]
-    if not len(twice):
-        return np.zeros(k, dtype=np.int64)
     # lines whose key may be one of those: a table of 4 M flags indexed by the key's top
     # 22 bits (a Bloom filter with one hash) lets through every such line and about
-    # len(twice) / 4 M of the others — the exact numbering below sorts them out
+    # len(twice) / 4 M of the others
     flags = np.zeros(1 << 22, dtype=bool)
     flags[(twice >> 10) + (1 << 21)] = True
     cand = np.flatnonzero(flags[(top >> 10) + (1 << 21)])
     codes, _ = _factorize_ints(key[cand])
     run = np.maximum.accumulate(codes)
-    new = np.empty(len(codes), dtype=bool)
-    new[0] = True
+    new = np.ones(len(codes), dtype=bool)
     np.greater(run[1:], run[:-1], out=new[1:])
-    first = np.flatnonzero(new)
     sub = ps.gather(pl.Series(rows[cand]))
     h2 = sub.hash(seed=0x5E6_4E7).to_numpy().view(np.int64)
-    p = pair[cand]
-    if not ((p[first][codes] == p) & (h2[first][codes] == h2)).all():  # pragma: no cover - a collision
-        return None
-    repeated = ~new
-    if sub.null_count():
-        # a line without a number is an order of its own
-        repeated &= sub.is_not_null().to_numpy()
-    return np.bincount(kcodes[cand][repeated], minlength=k)
+    # a line without a number is an order of its own
+    numbered = sub.is_not_null().to_numpy() if sub.null_count() else None
+    return _Candidates(rows[cand], codes, new, days[cand], h2, numbered)
+
+
+def _count_repeated(c: _Candidates, kcodes: np.ndarray, k: int) -> np.ndarray | None:
+    """Per client, the candidate lines that repeat the first line of their hash; None on a collision.
+
+    Every line of a hash must have the client, the day and the second number
+    hash of the hash's first line — else two invoices share a hash (odds about
+    n² / 2^129) and the caller compares the texts.
+    """
+    kc = kcodes[c.rows]
+    first = np.flatnonzero(c.new)
+    if len(first):
+        pair = kc * np.int64(1 << 20) + c.days
+        if not ((pair[first][c.codes] == pair) & (c.h2[first][c.codes] == c.h2)).all():
+            return None  # pragma: no cover - a collision
+    repeated = ~c.new if c.numbered is None else ~c.new & c.numbered
+    return np.bincount(kc[repeated], minlength=k)
 
 
 def credit_note_mask(types: pd.Series | None, amounts: np.ndarray) -> np.ndarray:
