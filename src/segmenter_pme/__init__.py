@@ -22,13 +22,19 @@ def __getattr__(name: str):
         from . import pipeline, result
 
         return {"segment": pipeline.segment, "SegmentationResult": result.SegmentationResult}[name]
+    if name in ("history", "HistoryResult"):
+        from . import history_result, timeline
+
+        return {"history": timeline.history, "HistoryResult": history_result.HistoryResult}[name]
     raise AttributeError(name)
 
 
 __all__ = [
     "segment",
+    "history",
     "Settings",
     "SegmentationResult",
+    "HistoryResult",
     "SegmenterError",
     "InputDataError",
     "MissingColumnError",

@@ -20,6 +20,7 @@ from .rules import DEFAULT_RULES, SegmentRule, parse_rule, validate_rules
 
 RFM_MODES = ("quintiles", "seuils")
 PMG_METHODS = ("rang", "part_ca")
+PERIOD_KINDS = ("trimestre", "mois")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,12 @@ class Settings:
     seuil_regroupement_secteurs: float = 5.0
     inactivite_annees: float = 3.0
     seuil_doublons: float = 90.0
+    periode_historique: str = "trimestre"
+    nombre_periodes: int = 8
+    fenetre_campagne: int = 30
+    signal_croissance: float = 30.0
+    signal_ca_par_client: float = 2.0
+    signal_taille_min: int = 5
     colonnes: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
@@ -67,6 +74,18 @@ class Settings:
                 "Les parts de CA PMG doivent vérifier 0 < Gros < Moyens ≤ 100 "
                 f"(reçu {self.pmg_gros_part_ca:g} et {self.pmg_moyens_part_ca:g})."
             )
+        if self.periode_historique not in PERIOD_KINDS:
+            raise SettingsError(f"Période d'historique inconnue « {self.periode_historique} » : "
+                                "choisissez trimestre ou mois.")
+        if not 1 <= self.nombre_periodes <= 60:
+            raise SettingsError(f"Le nombre de périodes de l'historique doit être entre 1 et 60 "
+                                f"(reçu {self.nombre_periodes}).")
+        if self.fenetre_campagne < 1:
+            raise SettingsError(f"La fenêtre de campagne par défaut doit être d'au moins 1 jour "
+                                f"(reçu {self.fenetre_campagne}).")
+        if self.signal_ca_par_client <= 0 or self.signal_taille_min < 1:
+            raise SettingsError("Les seuils des signaux faibles doivent être positifs (CA par client > 0, "
+                                "taille minimale d'un groupe ≥ 1 client).")
         validate_rules(self.regles_segments)
 
     @property
@@ -189,7 +208,8 @@ def _date(value: Any) -> dt.date | None:
 def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = str(value).strip().lower().replace(" ", "_")
-        text = {"part_du_ca": "part_ca", "seuil": "seuils", "quintile": "quintiles"}.get(text, text)
+        text = {"part_du_ca": "part_ca", "seuil": "seuils", "quintile": "quintiles", "trimestres": "trimestre",
+                "trimestriel": "trimestre", "mensuel": "mois"}.get(text, text)
         if text not in choices:
             raise ValueError(text)
         return text
@@ -275,6 +295,27 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("seuil_doublons", "Confiance minimale pour fusionner des doublons (%)",
                 "Utilisé par le nettoyage : seuls les groupes au-dessus de ce seuil sont fusionnés.",
                 "un pourcentage entre 0 et 100", _pct),
+    SettingSpec("periode_historique", "Période de l'historique",
+                "trimestre : le tableau de bord « Évolution » compare des trimestres civils (le guide : une revue "
+                "par trimestre) ; mois : des mois civils.",
+                "trimestre ou mois", _choice(PERIOD_KINDS)),
+    SettingSpec("nombre_periodes", "Nombre de périodes de l'historique",
+                "Combien de trimestres (ou de mois) « Évolution » remonte, jamais avant la première facture.",
+                "un nombre entier entre 1 et 60", lambda v: int(_num(v))),
+    SettingSpec("fenetre_campagne", "Fenêtre de campagne par défaut (jours)",
+                "Une campagne compte les achats des ciblés dans ce nombre de jours après l'envoi, "
+                "si sa ligne de « Campagnes » ne donne pas sa propre fenêtre.",
+                "un nombre de jours", lambda v: int(_num(v))),
+    SettingSpec("signal_croissance", "Signal faible : croissance au-dessus de la base (points)",
+                "Un groupe secteur × région ou secteur × taille est signalé si son CA des 12 derniers mois a crû "
+                "d'au moins 30 points de plus que celui de toute la base.",
+                "un nombre de points de %, ex. 30", _num),
+    SettingSpec("signal_ca_par_client", "Signal faible : CA par client (× la base)",
+                "… ou si son CA des 12 derniers mois par client atteint 2 × celui de la base.",
+                "un nombre, ex. 2", _num),
+    SettingSpec("signal_taille_min", "Signal faible : clients minimum par groupe",
+                "Un groupe plus petit n'est pas signalé : trop peu de clients pour conclure.",
+                "un nombre entier", lambda v: int(_num(v))),
 )
 
 
