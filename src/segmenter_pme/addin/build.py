@@ -235,10 +235,18 @@ def _sheet(config: tuple[tuple[str, str | bool], ...]) -> str:
     )
 
 
+#: ``fileVersion`` as XlsxWriter writes it for a workbook with VBA (Excel 2007's version numbers,
+#: which every later Excel opens without a compatibility prompt); ``codeName`` is « the GUID that
+#: identifies the code project » (ECMA-376 §18.2.13), so ours is the project ID of ``PROJECT``,
+#: where XlsxWriter writes one constant GUID for every file.
+_FILE_VERSION = 'appName="xl" lastEdited="4" lowestEdited="4" rupBuild="4505"'
+
+
 def _workbook() -> str:
     return (
         _XML + '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        f'xmlns:r="{_REL}"><workbookPr codeName="ThisWorkbook"/>'
+        f'xmlns:r="{_REL}"><fileVersion {_FILE_VERSION} codeName="{ovba.project_guid(VBA_PROJECT_NAME)}"/>'
+        '<workbookPr codeName="ThisWorkbook"/>'
         '<bookViews><workbookView visibility="hidden"/></bookViews>'
         f'<sheets><sheet name="{CONFIG_SHEET}" sheetId="1" r:id="rId1"/></sheets></workbook>'
     )

@@ -223,6 +223,46 @@ DOCUMENT_BASES = {
     "worksheet": "0{00020820-0000-0000-C000-000000000046}",
 }
 
+#: The attribute block Excel stores at the top of every class module, in Excel's order, with the
+#: values of a new class (Instancing = Private). A ``.cls`` export carries only four of them; without
+#: ``VB_Base`` live Excel is reported to fail at the first ``New`` of the class (« Invalid procedure
+#: call or argument »), which LibreOffice — ignoring these attributes — cannot show.
+CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
+CLASS_ATTRIBUTES: tuple[tuple[str, str], ...] = (
+    ("VB_Base", f'"{CLASS_BASE}"'),
+    ("VB_GlobalNameSpace", "False"),
+    ("VB_Creatable", "False"),
+    ("VB_PredeclaredId", "False"),
+    ("VB_Exposed", "False"),
+    ("VB_TemplateDerived", "False"),
+    ("VB_Customizable", "False"),
+)
+
+_ATTRIBUTE = re.compile(r"^Attribute\s+(VB_\w+)\s*=\s*(.*?)\s*$", re.IGNORECASE)
+_OPTION_PRIVATE = re.compile(r"^[ \t]*Option[ \t]+Private[ \t]+Module\b", re.IGNORECASE | re.MULTILINE)
+
+
+def header_attributes(code: str) -> list[tuple[str, str]]:
+    """The module-level ``Attribute`` lines that open a module, as ``(name, value)`` in order."""
+    out = []
+    for line in code.replace("\r\n", "\n").split("\n"):
+        match = _ATTRIBUTE.match(line)
+        if not match:
+            break
+        out.append((match.group(1), match.group(2)))
+    return out
+
+
+def _class_header(lines: list[str]) -> list[str]:
+    """Source lines of a class with Excel's attribute block: the export's values, Excel's order and defaults."""
+    count = len(header_attributes("\n".join(lines)))
+    given = dict(_ATTRIBUTE.match(line).groups() for line in lines[:count])
+    known = {"VB_Name"} | {name for name, _ in CLASS_ATTRIBUTES}
+    block = [lines[0]] + [f"Attribute {name} = {given.get(name, default)}" for name, default in CLASS_ATTRIBUTES]
+    # anything else the export declares for the module (VB_Description…) follows, as Excel stores it
+    block += [line for line in lines[1:count] if _ATTRIBUTE.match(line).group(1) not in known]
+    return block + lines[count:]
+
 
 @dataclass(frozen=True)
 class Module:
@@ -234,6 +274,27 @@ class Module:
 
     def encoded(self) -> bytes:
         return normalise_source(self.code)
+
+    @property
+    def description(self) -> str:
+        """The module's ``VB_Description``, as Excel copies it into the ``dir`` stream (MODULEDOCSTRING).
+
+        The attribute writes a line break as ``\\r\\n`` and a quote as ``""``; the record holds the
+        characters themselves (checked on the Excel-saved ``Dictionary`` of xlwings' add-in).
+        """
+        value = dict(header_attributes(self.code)).get("VB_Description", '""')
+        text = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+        return text.replace('""', '"').replace("\\r", "\r").replace("\\n", "\n")
+
+    @property
+    def private(self) -> bool:
+        """``Option Private Module``: the MODULEPRIVATE record of a standard module.
+
+        VBA refuses that statement in a class (an object module is private to its
+        project by default, its visibility outside is ``VB_Exposed``), so a class
+        never gets the record.
+        """
+        return self.kind == MODULE_STANDARD and bool(_OPTION_PRIVATE.search(self.code))
 
 
 def normalise_source(text: str) -> bytes:
@@ -269,6 +330,8 @@ def module_from_export(text: str, kind: str | None = None) -> Module:
         raise AddinError('Module VBA sans première ligne « Attribute VB_Name = "…" ».')
     if kind is None:
         kind = MODULE_CLASS if is_class_export else MODULE_STANDARD
+    if kind == MODULE_CLASS:
+        lines = _class_header(lines)
     return Module(match.group(1), kind, "\n".join(lines))
 
 
@@ -335,11 +398,13 @@ def dir_stream(project_name: str, modules: list[Module]) -> bytes:
         out += _rec(0x0019, _mbcs(module.name))
         out += _rec(0x0047, _utf16(module.name))
         out += _rec(0x001A, _mbcs(module.name)) + _rec(0x0032, _utf16(module.name))
-        out += _rec(0x001C, b"") + _rec(0x0048, b"")
+        out += _rec(0x001C, _mbcs(module.description)) + _rec(0x0048, _utf16(module.description))
         out += _rec(0x0031, struct.pack("<I", 0))  # source starts at 0: no performance cache
         out += _rec(0x001E, struct.pack("<I", 0))
         out += _rec(0x002C, struct.pack("<H", 0xFFFF))
         out += struct.pack("<HI", 0x0021 if module.kind == MODULE_STANDARD else 0x0022, 0)
+        if module.private:
+            out += struct.pack("<HI", 0x0028, 0)
         out += struct.pack("<HI", 0x002B, 0)
     out += struct.pack("<HI", 0x0010, 0)
     return bytes(out)
