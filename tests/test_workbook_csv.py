@@ -188,8 +188,8 @@ def test_comma_separated_exports_use_decimal_points():
     import pandas as pd
 
     frame = pd.DataFrame({"Total": ["1234.56", "1,234.50", "12"]})
-    assert csvio.typed_columns(frame, decimal=".")["Total"].tolist() == pytest.approx([1234.56, 1234.5, 12.0])
-    assert csvio.typed_columns(pd.DataFrame({"Total": ["1.234", "2.5"]}), decimal=".")["Total"].tolist() == \
+    assert csvio.typed_columns(frame)["Total"].tolist() == pytest.approx([1234.56, 1234.5, 12.0])
+    assert csvio.typed_columns(pd.DataFrame({"Total": ["1.234", "2.5"]}))["Total"].tolist() == \
         pytest.approx([1.234, 2.5])
 
 

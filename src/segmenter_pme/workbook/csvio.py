@@ -142,21 +142,26 @@ def _clean_headers(cols) -> list[str]:
     return out
 
 
-_NUM = re.compile(r"^\(?-?[0-9][0-9 \u00a0\u202f.]*(,[0-9]+)?\)?-?( ?€)?$")
-_NUM_POINT = re.compile(r"^\(?-?[0-9][0-9 \u00a0\u202f,]*(\.[0-9]+)?\)?-?( ?€)?$")
+# what a column of numbers looks like (digits, separators, sign, €); the value itself is read by the
+# analysis's own rule (parsing.parse_amounts), whatever the CSV's separator: one rule, so the cell written
+# is the value analysed (« 1234,56 » in a ,-separated file is 1234,56, never 123456)
+_NUM = re.compile(r"^\(?-?[0-9][0-9 \u00a0\u202f.,]*\)?-?( ?€)?$")
 _DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
+_TIME = re.compile(r"[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
-def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset(),
-                  decimal: str = ",") -> dict[str, pd.Series]:
-    """Columns of ``df`` that are entirely French numbers or dates, converted.
+def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset()) -> dict[str, pd.Series]:
+    """Columns of ``df`` that are entirely French numbers or dates, converted by the analysis's rules.
 
     A column is converted only if every non-empty value converts, and never when
     a value has a leading zero (codes) or the column is in ``keep_text``; the
-    rest stays text, as the user typed it. ``decimal`` is ``","`` for French
-    files (``1 234,56``, ``1.234,56``) and ``"."`` for ``,``-separated ones.
+    rest stays text, as the user typed it. Numbers and dates are read by
+    :func:`~segmenter_pme.parsing.parse_amounts` / :func:`~segmenter_pme.parsing.parse_dates`,
+    the functions the analysis uses: the workbook shows the values analysed.
     """
+    from ..parsing import parse_amounts, parse_dates
+
     out: dict[str, pd.Series] = {}
     for col in df.columns:
         if col in keep_text:
@@ -166,32 +171,23 @@ def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset(),
         if vals.empty:
             continue
         sample = vals.iloc[:: max(1, len(vals) // 2000)]
-        if sample.str.match(_DATE).all():
-            conv = pd.to_datetime(vals, format="mixed", dayfirst=True, errors="coerce")
-            if conv.notna().all():
-                out[col] = conv.reindex(s.index)
+        if sample.str.match(_DATE).all() or sample.str.match(_ISO_DATE).all():
+            conv, issues = parse_dates(vals)
+            if issues or not conv.notna().all():
+                continue
+            # the day by the analysis's rule; a time of day, when the export has one, is kept
+            hms = vals.str.extract(_TIME).astype("float64").fillna(0)
+            conv = conv + pd.to_timedelta(hms[0] * 3600 + hms[1] * 60 + hms[2], unit="s")
+            out[col] = conv.reindex(s.index)
             continue
-        if sample.str.match(_ISO_DATE).all():
-            conv = pd.to_datetime(vals, errors="coerce")
-            if conv.notna().all():
-                out[col] = conv.reindex(s.index)
-            continue
-        if sample.str.match(_NUM if decimal == "," else _NUM_POINT).all():
+        if sample.str.match(_NUM).all():
             # leading zeros and long digit strings are codes (postal code, SIRET, phone), not numbers
             if vals.str.match(r"^0\d").any() or vals.str.match(r"^\d{10,}$").any():
                 continue
-            neg = vals.str.contains(r"^\(|-$|^-", regex=True)
-            clean = vals.str.replace(r"[ \u00a0\u202f€()\-]", "", regex=True)
-            if decimal == ".":
-                clean = clean.str.replace(",", "", regex=False)
-            else:
-                if clean.str.contains(r"\.\d{3}(?:\.|,|$)", regex=True).any():
-                    clean = clean.str.replace(".", "", regex=False)
-                clean = clean.str.replace(",", ".", regex=False)
-            num = pd.to_numeric(clean, errors="coerce")
-            if num.notna().all():
-                num = num.where(~neg, -num)
-                if (num == np.floor(num)).all() and not vals.str.contains(decimal, regex=False).any():
-                    num = num.astype("int64")
-                out[col] = num.reindex(s.index)
+            num, issues = parse_amounts(vals)
+            if issues or not num.notna().all():
+                continue
+            if (num == np.floor(num)).all() and not vals.str.contains(r"[.,]\d{1,2}$", regex=True).any():
+                num = num.astype("int64")
+            out[col] = num.reindex(s.index)
     return out

@@ -358,8 +358,7 @@ def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict]:
         guess = hdr.find_header_row(rows)
         return guess.row if guess is not None else None
 
-    frame, fmt = csvio.read_csv(path, find_header_row=header_row)
-    frame.attrs["decimal"] = "." if fmt.delimiter == "," else ","
+    frame, _fmt = csvio.read_csv(path, find_header_row=header_row)
     best = None
     for shape in hdr.SHAPES:
         mapping = hdr.map_columns(list(frame.columns), shape)
@@ -483,7 +482,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
 
     progress("Écriture du classeur")
     keep_text = {mapping[f] for f in _TEXT_FIELDS if f in mapping}
-    typed = csvio.typed_columns(frame, keep_text, decimal=frame.attrs.get("decimal", ","))
+    typed = csvio.typed_columns(frame, keep_text)
     out_frame = frame.assign(**typed) if typed else frame
     wb = openpyxl.Workbook()
     ws = wb.active
