@@ -10,6 +10,7 @@ Run: ``python benchmarks/bench_audit.py`` (options: ``--entities``, ``--clients`
    values, Excel damage) and of the cleaning on ~100 000 clients.
 
 Targets (issue 5): precision ≥ 0.95, recall ≥ 0.90, audit of 100 000 clients ≤ 10 s.
+Issue 17, on the hard cases: merged pairs precision ≥ 0.98, flagged pairs recall ≥ 0.90.
 """
 
 from __future__ import annotations
@@ -69,6 +70,31 @@ def demo_quality(seeds: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def hard_quality(seeds: list[int]) -> pd.DataFrame:
+    """Issue 17's figures on :mod:`hard_duplicates` (namesakes, group companies, weak-evidence duplicates):
+    precision of the pairs « Nettoyer » merges (threshold ``seuil_doublons``) and recall of every pair the
+    audit shows (merged or « à vérifier », threshold ``AUDIT_GROUP_THRESHOLD``)."""
+    from hard_duplicates import hard_clients
+
+    from segmenter_pme.audit.report import AUDIT_GROUP_THRESHOLD
+
+    merge = Settings().seuil_doublons
+    rows = []
+    for seed in seeds:
+        df = hard_clients(seed=seed)
+        pairs = find_duplicate_pairs(df.drop(columns=["entite", "cas"]))
+        figures = {}
+        for name, threshold in (("fusion", merge), ("signalees", AUDIT_GROUP_THRESHOLD)):
+            groups = group_duplicates(pairs, df, threshold=threshold)
+            pred = pd.Series(groups["groupe"].to_numpy(), index=groups["ligne"].to_numpy()).reindex(df.index)
+            figures[name] = pair_metrics(df["entite"], pred)
+        rows.append({"graine": seed, "lignes": len(df),
+                     "precision_fusion": figures["fusion"]["precision"], "rappel_fusion": figures["fusion"]["recall"],
+                     "precision_signalees": figures["signalees"]["precision"],
+                     "rappel_signalees": figures["signalees"]["recall"]})
+    return pd.DataFrame(rows)
+
+
 def damaged_raw(clients: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     """The cells as Excel would hand them back: some postal codes as numbers, SIRET as floats, dates as text."""
     raw = clients.astype(object)
@@ -124,6 +150,11 @@ def main(argv: list[str] | None = None) -> int:
     agg["recall"] = agg["correct_pairs"] / agg["true_pairs"]
     print("\nToutes graines confondues :")
     print(agg.to_string(float_format=lambda x: f"{x:.4f}"))
+    from hard_duplicates import SEEDS
+
+    h = hard_quality(list(SEEDS))
+    print("\nCas difficiles (benchmarks/hard_duplicates.py : homonymes, sociétés d'un groupe, déménagés…) :")
+    print(h.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     d = demo_quality([20251231, 1, 2])
     print("\nBase de démonstration (segmenter_pme.demo_data, 3 % de doublons injectés) :")
     print(d.to_string(index=False, float_format=lambda x: f"{x:.4f}"))

@@ -20,11 +20,13 @@ Pipeline (all on a client frame with canonical columns, index = Excel rows):
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from .names import normalize_names
 from .phones import normalize_phones
@@ -36,6 +38,36 @@ MAX_BLOCK = 300
 #: an e-mail, phone or SIREN on more rows than this is a placeholder
 #: (``00 00 00 00 00``, ``contact@gmail.com``) or a switchboard, not a client
 MAX_SHARED = 10
+
+#: What one field says about a pair, in confidence points added to the name's
+#: score: (when both rows agree, when both have a value and they differ). Like
+#: Fellegi–Sunter weights, a field that is rarely shared by chance (a street
+#: address) weighs more when it agrees, and a field a true duplicate seldom
+#: changes (a corporate e-mail domain) weighs more when it differs; a moved
+#: client changes phone and street, so those differences weigh less than a
+#: SIREN's (which caps the pair below any merge, see :func:`score_pairs`).
+#: Agreement on SIREN, SIRET, e-mail or phone sets a floor of its own instead.
+EVIDENCE = {
+    "telephone": (0, -8),
+    "domaine_email": (0, -10),
+    "adresse": (3, -8),
+}
+#: pairs whose name differs in its distinctive words (« Roux Nord » / « Roux
+#: Sud ») and share only a phone, a street or a domain are companies of one
+#: group: at most this confidence (« à vérifier », never merged by default)
+GROUP_CAP = 85
+
+#: personal mailboxes: their domain says nothing about the company
+WEBMAIL = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.fr", "hotmail.com", "outlook.fr", "outlook.com", "live.fr",
+    "live.com", "msn.com", "yahoo.fr", "yahoo.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr",
+    "neuf.fr", "laposte.net", "bbox.fr", "numericable.fr", "icloud.com", "me.com", "aol.com", "aol.fr",
+    "gmx.fr", "gmx.com", "protonmail.com", "proton.me", "club-internet.fr", "aliceadsl.fr", "voila.fr",
+})
+_STREET_WORDS = {"bd": "boulevard", "bld": "boulevard", "boul": "boulevard", "av": "avenue", "ave": "avenue",
+                 "r": "rue", "pl": "place", "ch": "chemin", "chem": "chemin", "rte": "route", "imp": "impasse",
+                 "all": "allee", "sq": "square", "fg": "faubourg", "fbg": "faubourg", "st": "saint",
+                 "ste": "sainte", "gal": "general", "gen": "general", "qu": "quai", "crs": "cours"}
 
 
 def _text(frame: pd.DataFrame, column: str) -> pd.Series:
@@ -54,14 +86,16 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     """Matching keys of each client.
 
     Input columns used (all optional): ``raison_sociale``, ``nom``, ``prenom``,
-    ``code_postal``, ``ville``, ``siren``, ``siret``, ``email``, ``telephone``.
-    Output (same index): ``nom_normalise``, ``nom_trie`` (its words in
+    ``code_postal``, ``ville``, ``adresse``, ``siren``, ``siret``, ``email``,
+    ``telephone``. Output (same index): ``nom_normalise``, ``nom_trie`` (its words in
     alphabetical order), ``etendue_nom`` (number of postal
     codes where the same words appear), ``mot_faible``, ``personne`` (no
     company name: the contact's name is matched instead), ``departement``,
     ``code_postal``, ``siren``, ``siret``, ``email``, ``telephone`` — ``""`` when
     missing, or when no other row may share the value (phones) or it is on more
-    than :data:`MAX_SHARED` rows (a placeholder).
+    than :data:`MAX_SHARED` rows (a placeholder); and, to weigh evidence against
+    a pair, ``tel9`` (last nine digits of any phone), ``adresse`` (street words),
+    ``domaine_email`` (the e-mail's domain unless a personal mailbox's).
     """
     company = _text(clients, "raison_sociale")
     person = (_text(clients, "prenom") + " " + _text(clients, "nom")).str.strip()
@@ -88,6 +122,13 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     siren, email, phone = (_unshared(v) for v in (siren, email, phone))
     # how many postal codes carry the same name: "Primeur du Parc" is in many towns,
     # so that name alone does not prove two rows are one client
+    # what can only speak against a pair: every row's phone (last 9 digits: « +33 4 … » = « 04 … »),
+    # the street, the e-mail's company domain
+    tel_digits = _digits(clients, "telephone").str.replace(r"\D", "", regex=True)
+    tel9 = tel_digits.str[-9:].where(tel_digits.str.len() >= 9, "")
+    street = _street(_text(clients, "adresse"))
+    domain = email.str.partition("@")[2]
+    domain = domain.where(~domain.isin(WEBMAIL), "")
     sorted_name = names["nom_normalise"].map(lambda t: " ".join(sorted(t.split())))
     spread = cp.where(cp != "").groupby(sorted_name).transform("nunique").fillna(0).astype(int)
     return pd.DataFrame(
@@ -103,9 +144,21 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
             "siret": siret,
             "email": email,
             "telephone": phone,
+            "tel9": tel9,
+            "adresse": street,
+            "domaine_email": domain,
         },
         index=clients.index,
     )
+
+
+def _street(values: pd.Series) -> pd.Series:
+    """Street addresses as comparable words: ASCII lower case, abbreviations spelled out (« Bd » → boulevard)."""
+    s = values.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
+    s = s.str.replace(r"\b(\d+)\s*(bis|ter)\b", r"\1\2", regex=True)
+    s = s.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    words = re.compile(r"\b(" + "|".join(sorted(_STREET_WORDS, key=len, reverse=True)) + r")\b")
+    return s.str.replace(words, lambda m: _STREET_WORDS[m.group(1)], regex=True)
 
 
 def _unshared(values: pd.Series) -> pd.Series:
@@ -198,13 +251,8 @@ def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
     return np.column_stack([codes // n, codes % n])
 
 
-def _residual_score(a: str, b: str) -> float:
-    """Similarity of the words the two names do not share (the distinctive part).
-
-    "boulangerie martin" / "boulangerie morin" share the generic word; what
-    tells them apart is "martin" / "morin". -1 when one name's words are all in
-    the other (an extra word, not a misspelling).
-    """
+def _residual_words(a: str, b: str) -> tuple[set[str], set[str]]:
+    """The words of each name that the other does not have."""
     wa, wb = a.split(), b.split()
     ta, tb = set(wa), set(wb)
     if len(ta) < len(wa) or len(tb) < len(wb):
@@ -213,6 +261,17 @@ def _residual_score(a: str, b: str) -> float:
         ra, rb = set((ca - cb).elements()), set((cb - ca).elements())
     else:
         ra, rb = ta - tb, tb - ta
+    return ra, rb
+
+
+def _residual_score(a: str, b: str) -> float:
+    """Similarity of the words the two names do not share (the distinctive part).
+
+    "boulangerie martin" / "boulangerie morin" share the generic word; what
+    tells them apart is "martin" / "morin". -1 when one name's words are all in
+    the other (an extra word, not a misspelling).
+    """
+    ra, rb = _residual_words(a, b)
     if not ra and not rb:
         return 100.0
     if not ra or not rb:
@@ -304,6 +363,24 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     fuzzy = np.where(siren_conflict, np.minimum(fuzzy, 60), fuzzy)
     fuzzy = np.minimum(fuzzy, 97)
 
+    # evidence against (and for) from the fields a name cannot tell apart: two
+    # bakeries of one name in one town have other phones, streets, domains
+    _, tel_conflict = same("tel9")
+    same_street, street_conflict = same("adresse")
+    if street_conflict.any():
+        # « 12 rue Pasteur » / « 12 r Pasteur bis »: close spellings are one street
+        k = np.flatnonzero(street_conflict)
+        sa, sb = col("adresse")
+        near = process.cpdist(list(sa[k]), list(sb[k]), scorer=fuzz.ratio, workers=-1) >= 90
+        street_conflict[k[near]] = False
+        same_street[k[near]] = True
+    same_domain, domain_conflict = same("domaine_email")
+    place_agrees = same_cp | ~(dept_conflict | dept_missing)
+    same_street &= place_agrees
+    against = (EVIDENCE["telephone"][1] * tel_conflict + EVIDENCE["domaine_email"][1] * domain_conflict
+               + EVIDENCE["adresse"][1] * street_conflict)
+    fuzzy += EVIDENCE["adresse"][0] * same_street
+
     conf = fuzzy
     conf = np.maximum(conf, np.where(same_siret, 100, 0))
     conf = np.maximum(conf, np.where(same_siren & ~siret_conflict, 97, 0))
@@ -314,6 +391,18 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     conf = np.maximum(conf, np.where(same_phone & ~siren_conflict, np.where(name_score >= 70, 95, 85), 0))
     conf = np.maximum(conf, np.where(same_email & same_phone & ~siren_conflict, 98, 0))
     conf = np.where(siren_conflict, np.minimum(conf, 75), conf)
+    # the registered company decides: a moved client (other town, phone, street) keeps its SIREN
+    registered = same_siret | same_siren
+    conf = np.where(registered, conf, conf + against)
+    # one switchboard, street or domain, but names apart in their distinctive
+    # words: sister companies of one group, to be checked by a person
+    group = (same_phone | same_street | same_domain) & ~registered & ~same_email
+    for k in np.flatnonzero(group & (name_score >= 75)):
+        # a typo leaves the distinctive words one or two edits apart (« Klecn » / « Klein »,
+        # « oCllet » / « Collet »); « Nord » / « Sud », « Est » / « Ouest » are other words
+        ra, rb = _residual_words(na[k], nb[k])
+        group[k] = bool(ra and rb) and OSA.normalized_similarity(" ".join(sorted(ra)), " ".join(sorted(rb))) < 0.75
+    conf = np.where(group, np.minimum(conf, GROUP_CAP), conf)
     conf = np.clip(np.round(conf), 0, 100).astype(int)
 
     keep = conf >= min_confidence
@@ -335,10 +424,18 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
             parts.append(f"{what} identique une fois normalisé" + ("" if person[k] else "e"))
         elif name_score[k] >= 70:
             parts.append(f"{what} proche ({name_score[k]:.0f} %)")
-        if same_cp[k] and not (same_siren[k] or same_email[k]):
+        if same_street[k] and not (same_siren[k] or same_email[k]):
+            parts.append("même adresse")
+        elif same_cp[k] and not (same_siren[k] or same_email[k]):
             parts.append("même code postal")
-        if siren_conflict[k]:
-            parts.append("mais SIREN différents")
+        against_parts = [text for flag, text in (
+            (siren_conflict[k], "SIREN différent"), (tel_conflict[k] and not registered[k], "téléphone différent"),
+            (domain_conflict[k] and not registered[k], "e-mail d'un autre domaine"),
+            (street_conflict[k] and not registered[k], "adresse différente")) if flag]
+        if group[k]:
+            against_parts.append("noms distincts (sociétés d'un même groupe ?)")
+        if against_parts:
+            parts.append("mais " + ", ".join(against_parts))
         reasons.append(", ".join(parts))
     out = pd.DataFrame(
         {
