@@ -150,3 +150,17 @@ def test_nettoyer_merges_the_duplicate_and_keeps_namesakes_and_sisters_apart():
         ["Boulangerie Fournier SAS", "BOULANGERIE FOURNIER SAS", "Transports Roux Nord", "Transports Roux Sud",
          "Cave Renard"])
     assert result.clients["ca_total"].sum() == 2100.0
+
+
+def test_qualite_calls_a_pair_under_the_merge_threshold_a_question():
+    from segmenter_pme.audit import audit
+
+    df = frame(
+        ("Garage Martin", "69003", "Lyon", None, None, None, "04 78 11 22 33"),
+        ("Garage Martin", "69003", "Lyon", None, None, None, "04 78 55 66 77"),
+    )
+    report = audit(df)
+    dup = report.problems[report.problems["code"] == "doublon_possible"]
+    assert dup["message"].tolist() == [
+        "Doublon possible, à vérifier, de la ligne 2 (« Garage Martin ») — groupe D0001, confiance 89 % : "
+        "raison sociale identique une fois normalisée, même code postal, mais téléphone différent."]

@@ -138,10 +138,12 @@ def _duplicate_problems(groups: pd.DataFrame, clients: pd.DataFrame, threshold: 
     merged = others["confiance"] >= threshold
     # whole columns at once: a lookup per row is slow on 100 000 clients
     principal_names = names.reindex(others["principal"].to_numpy()).astype(object).where(lambda x: x.notna(), "")
+    # under the merge threshold a pair is a question for the user, and says so
     msg = [
-        f"Doublon de la ligne {p} (« {n} ») — groupe {g}, confiance {c} % : {after_colon(r)}."
-        for p, n, g, c, r in zip(others["principal"], principal_names, others["groupe"], others["confiance"],
-                                 others["raison"])
+        f"{'Doublon' if m else 'Doublon possible, à vérifier,'} de la ligne {p} (« {n} ») — groupe {g}, "
+        f"confiance {c} % : {after_colon(r)}."
+        for p, n, g, c, r, m in zip(others["principal"], principal_names, others["groupe"], others["confiance"],
+                                    others["raison"], merged)
     ]
     out = pd.DataFrame({
         "code": np.where(merged, "doublon", "doublon_possible"),
