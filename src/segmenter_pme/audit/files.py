@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import MissingColumnError, WorkbookError
+from ..layout.cells import set_value
 from ..settings import Settings
 from ..workbook import files, reader
 from . import checks, formulas
@@ -290,7 +292,8 @@ def _open(base: LoadedBase, target: Path):
         wb = openpyxl.Workbook()
         ws = wb.active
         ws.title = base.data.sheet
-        ws.append(list(base.data.frame.columns))
+        for j, header in enumerate(base.data.frame.columns, start=1):
+            set_value(ws.cell(1, j), header)
         for i, row in enumerate(base.data.frame.itertuples(index=False), start=2):
             for j, v in enumerate(row, start=1):
                 _write(ws, i, j, _csv_cell(v))
@@ -339,15 +342,13 @@ def _csv_cell(v):
     return v
 
 
-def _write(ws, row: int, col: int, value):
-    """Write one cell; :class:`~segmenter_pme.audit.formulas.FormulaText` as text, shown as typed."""
+def _write(ws, row: int, col: int, value, *, formula: bool = False):
+    """Write one cell: text as text (never a formula, whatever it starts with), ``formula`` only on purpose."""
     cell = ws.cell(row, col)
-    if isinstance(value, formulas.FormulaText):
-        cell.value = str(value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    else:
+    if formula:
         cell.value = value
+    else:
+        set_value(cell, str(value) if isinstance(value, formulas.FormulaText) else value)
     return cell
 
 
@@ -511,7 +512,7 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult,
                                      f"{get_column_letter(col)}{first + i} {kept_value} à la place.")
                     else:
                         written = moved
-            cell = _write(ws, first + i, col, written)
+            cell = _write(ws, first + i, col, written, formula=written is not value)
             if col in text_cols and value is not None:
                 cell.number_format = "@"
             elif col in date_cols and value is not None and not isinstance(value, str):
@@ -545,7 +546,11 @@ def _resize_table(ws, data: reader.SheetData, n_kept: int, move: formulas.RowMov
                 value = src.value
                 if move is not None and isinstance(value, str) and formulas.is_formula(value):
                     value = formulas.move_formula(value, move, table.max_row, col) or value
-                dst.value, dst._style = value, src._style
+                dst._style = copy(src._style)
+                if src.data_type == "f":
+                    dst.value = value
+                else:
+                    set_value(dst, value)
                 src.value = None
         left, right = get_column_letter(table.min_col), get_column_letter(table.max_col)
         t.ref = f"{left}{table.min_row}:{right}{last_kept + totals}"
@@ -617,7 +622,7 @@ def _archives_sheet(wb, headers: list[str]):
         return ws, ws.max_row + 1
     ws = wb.create_sheet(ARCHIVES)
     for j, h in enumerate(headers, start=1):
-        c = ws.cell(1, j, h)
+        c = set_value(ws.cell(1, j), h)
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="D9E1F2")
     ws.freeze_panes = "A2"
@@ -709,7 +714,7 @@ def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> Path | N
         aws, _ = _archives_sheet(wb, headers)
         sample = arch_rows[0]
         for j, v in enumerate(sample, start=1):
-            c = aws.cell(2, j, v)
+            c = set_value(aws.cell(2, j), str(v) if isinstance(v, formulas.FormulaText) else v)
             if isinstance(v, dt.datetime):
                 c.number_format = "dd/mm/yyyy"
         inject[ARCHIVES] = fastsheet.injector(pd.DataFrame(arch_rows, dtype=object), first_row=2)

@@ -47,6 +47,10 @@ def _parse_cell(ref: str) -> tuple[int, int]:
     return int(m.group(2)), col_number(m.group(1))
 
 
+class FakeFormula(str):
+    """A string Excel would have taken for a formula (written through ``Range.value`` without a quote)."""
+
+
 def _excel_value(value: Any, number_format: str | None) -> Any:
     """What Excel stores for a value written through COM."""
     if value is None or value == "":
@@ -59,6 +63,10 @@ def _excel_value(value: Any, number_format: str | None) -> Any:
         return value
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str) and value.startswith("'"):
+        return value[1:] or None  # Excel's quote prefix: the rest is text, as typed
+    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+        return FakeFormula(value)
     if isinstance(value, str) and number_format != "@":
         try:
             return float(value.replace(",", "."))

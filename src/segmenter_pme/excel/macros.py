@@ -36,6 +36,7 @@ from openpyxl.utils.cell import column_index_from_string
 from .. import layout
 from ..errors import InputDataError, SegmenterError
 from ..fields import OUTPUT_COLUMNS
+from ..layout.cells import as_typed_text
 from ..settings import Settings
 from ..workbook import reader, writer
 from . import render
@@ -222,7 +223,7 @@ def _output_value(name: str, v: Any) -> Any:
     v = writer._cell_value(v)
     if name == "Code RFM" and v is not None and not isinstance(v, str):
         v = str(int(v))
-    return v
+    return as_typed_text(v)  # « Segment Secteur » and names are the user's text: never a formula
 
 
 def excel_rows(data: reader.SheetData, result) -> tuple[dict, dict]:
@@ -258,7 +259,7 @@ def write_columns(book: Any, reading: Reading, result) -> int:
             src = result.clients.loc[label]
             for header, col in user_cols:
                 if header in src.index:
-                    block[row_map[label] - first_new][col - c1] = writer._cell_value(src[header])
+                    block[row_map[label] - first_new][col - c1] = as_typed_text(writer._cell_value(src[header]))
         sheet.range((first_new, c1), (last_new, c2)).value = block
 
     columns = {col: (name, header) for name, (col, header) in plan.items()}
@@ -281,7 +282,7 @@ def write_columns(book: Any, reading: Reading, result) -> int:
                 elif row == data.total_row:
                     # a Total row of the user's is theirs: keep what they had under our columns
                     cur = existing[row - 1] if row - 1 < len(existing) else []
-                    line.append(cur[c - 1] if c - 1 < len(cur) else None)
+                    line.append(as_typed_text(cur[c - 1]) if c - 1 < len(cur) else None)
                 else:
                     line.append(None)  # a client of the previous run that is gone: clear our cells only
             block.append(line)
@@ -323,7 +324,7 @@ def write_new_clients_sheet(book: Any, result) -> str:
         fmt = writer._FORMATS.get(name)
         if fmt and n:
             sheet.range((2, j), (n + 1, j)).number_format = fmt
-    block = [headers] + [[_output_value(h, v) for h, v in zip(headers, row)] for row in frame.itertuples(index=False)]
+    block = [[as_typed_text(h) for h in headers]] + [[_output_value(h, v) for h, v in zip(headers, row)] for row in frame.itertuples(index=False)]
     sheet.range((1, 1), (n + 1, len(headers))).value = block
     sheet.tables.add(source=sheet.range((1, 1), (max(n + 1, 2), len(headers))),
                      name=render._unique_table_name(book, "TableClients"))

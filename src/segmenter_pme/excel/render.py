@@ -18,6 +18,7 @@ from typing import Any
 
 from openpyxl.utils.cell import column_index_from_string
 
+from ..layout.cells import as_typed_text
 from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, plan
 from ..layout.model import GREY_LINE, STYLES, SheetLayout, Table
 
@@ -176,7 +177,7 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
             sheet.range((r1, c1), (r2, c2)).number_format = fmt
         grid: list[list[Any]] = [[None] * last_col for _ in range(last_row)]
         for cw in p.cells:
-            grid[cw.row - 1][cw.col - 1] = link_formula(cw.link, cw.value) if cw.link else cw.value
+            grid[cw.row - 1][cw.col - 1] = link_formula(cw.link, cw.value) if cw.link else as_typed_text(cw.value)
         # one write for the whole sheet, links included: « Qualité » can hold thousands of
         # links, and one Hyperlinks.Add per cell would cost a COM call each
         sheet.range((1, 1), (last_row, last_col)).value = grid

@@ -26,6 +26,7 @@ from openpyxl.worksheet.table import Table as XlTable
 from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from .cells import set_value
 from .engine import PlacedChart, RenderPlan, col_letter, plan
 from .model import GREY_LINE, STYLES, CellStyle, SheetLayout
 
@@ -90,7 +91,7 @@ def render_plan(ws: Worksheet, p: RenderPlan) -> None:
     for cw in p.cells:
         cell = ws.cell(row=cw.row, column=cw.col)
         if cw.value is not None:
-            cell.value = cw.value
+            set_value(cell, cw.value)  # our layouts hold no formula: a user's text shown here stays text
         font, fill, border, align = styles.get(cw.style)
         cell.font, cell.fill, cell.border, cell.alignment = font, fill, border, align
         if cw.number_format:

@@ -15,6 +15,7 @@ import pandas as pd
 
 from .. import headers as hdr
 from ..errors import MissingColumnError, WorkbookError
+from ..layout.cells import set_value
 from ..settings import Settings
 from . import csvio, fastsheet, fidelity, files, passthrough, reader, saving, writer
 
@@ -319,7 +320,7 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
             lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))})
     headers = [str(c) for c in frame.columns]
     for j, name in enumerate(headers, start=1):
-        c = ws.cell(1, j, name)
+        c = set_value(ws.cell(1, j), name)
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="2F5597")
         c.alignment = Alignment(wrap_text=True, vertical="center")
@@ -335,7 +336,7 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
             sample.number_format = writer.FMT_EUR
         elif pd.api.types.is_integer_dtype(s):
             sample.number_format = writer.FMT_INT
-        sample.value = writer._cell_value(s.iloc[0]) if len(s) else None
+        set_value(sample, writer._cell_value(s.iloc[0]) if len(s) else None)
     ws.freeze_panes = "A2"
     last = f"{get_column_letter(len(headers))}{max(2, len(frame) + 1)}"
     taken = {t for sheet in wb.worksheets for t in sheet.tables}
@@ -492,8 +493,10 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     if previous_plan:
         # the user's edits of the action plan in the workbook made last time: layout merges them back
         plan = wb.create_sheet(layout.PLAN_ACTIONS)
-        for row in previous_plan:
-            plan.append(list(row))
+        for i, row in enumerate(previous_plan, start=1):
+            for j, v in enumerate(row, start=1):
+                if v is not None:
+                    set_value(plan.cell(i, j), v)
     created = False
     inject = {}
     if shape == "clients":
@@ -684,7 +687,7 @@ def _write_header_and_sample(ws, frame: pd.DataFrame) -> None:
     from openpyxl.utils import get_column_letter
 
     for j, col in enumerate(frame.columns, start=1):
-        c = ws.cell(1, j, str(col))
+        c = set_value(ws.cell(1, j), str(col))  # a CSV header « =1+1 » is text
         c.font = Font(bold=True)
         c.fill = PatternFill("solid", fgColor="D9E1F2")
         c.alignment = Alignment(vertical="center")
@@ -697,7 +700,7 @@ def _write_header_and_sample(ws, frame: pd.DataFrame) -> None:
         elif pd.api.types.is_integer_dtype(s):
             sample.number_format = "0"
         first = s.dropna()
-        sample.value = writer._cell_value(first.iloc[0]) if len(first) else None
+        set_value(sample, writer._cell_value(first.iloc[0]) if len(first) else None)
         width = max(len(str(col)) + 3, min(int(first.iloc[:200].astype(str).str.len().max() or 8) + 2, 40)) if len(first) else 12
         ws.column_dimensions[get_column_letter(j)].width = max(width, 10)
     ws.freeze_panes = "A2"

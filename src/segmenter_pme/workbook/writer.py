@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 
 from ..fields import OUTPUT_COLUMNS
+from ..layout.cells import set_value
 from .reader import OUTPUT_NAME, SheetData, calc_header
 
 FMT_INT = "#,##0"
@@ -86,8 +87,7 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
     # header cells, styled like the user's header so the table reads as one
     model = ws.cell(hr, data.last_user_col) if data.last_user_col else None
     for name, (col, header) in plan.items():
-        c = ws.cell(hr, col)
-        c.value = header
+        c = set_value(ws.cell(hr, col), header)
         if model is not None and model.has_style:
             c.font, c.border, c.alignment = copy(model.font), copy(model.border), copy(model.alignment)
             c.fill = copy(model.fill) if model.fill is not None and model.fill.fill_type else _HEADER_FILL
@@ -111,7 +111,7 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
                 if v is None and header == name_header and names is not None and label in names.index:
                     v = _cell_value(names.at[label])
                 if v is not None:
-                    cell = ws.cell(row, col, v)
+                    cell = set_value(ws.cell(row, col), v)
                     _format_like_above(ws, cell, row, col, data.header_row)
 
     cols = [(name, plan[name][0]) for name in OUTPUT_COLUMNS if name in out.columns]
@@ -125,7 +125,7 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
             v = _cell_value(v)
             if name == "Code RFM" and v is not None and not isinstance(v, str):
                 v = str(int(v)) if isinstance(v, (int, float)) else str(v)
-            cell.value = v
+            set_value(cell, v)  # « Segment Secteur » is the user's sector text: text, never a formula
             if fmt and cell.number_format != fmt:
                 cell.number_format = fmt
 
@@ -219,7 +219,7 @@ def _grow_table(ws, data: SheetData, plan, last_row: int) -> None:
         name = str(name)
         if name in existing:
             name = f"{name} {col}"
-            ws.cell(t.min_row, col).value = name
+            set_value(ws.cell(t.min_row, col), name)
         cols.append(TableColumn(id=next_id, name=name))
         existing.add(name)
         next_id += 1
