@@ -196,6 +196,7 @@ def aggregate_invoices(
     types: pd.Series | None = None,
     key_codes: _KeyJob | None = None,
     key_check: Callable[[pd.Index], object] | None = None,
+    capture: dict | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """Aggregate invoice lines per client key.
 
@@ -211,12 +212,13 @@ def aggregate_invoices(
     ``keys``, when the caller started it earlier. ``key_check``: a function of
     the distinct keys (a pd.Index) whose answer is put in
     ``frame.attrs["key_check"]`` — on large Arrow keys it runs while the sums
-    are made.
+    are made. ``capture``: a dict that receives the line-level facts the
+    history replays (see :func:`_capture`).
     """
     pending = key_codes if key_codes is not None else start_key_codes(keys)
     lines = _line_facts(missing_mask(keys), dates, amounts, analysis_date, types)
     if pending is not None and numbers is not None:
-        return _aggregate_numbered_in_two_threads(pending, keys, lines, numbers, key_check)
+        return _aggregate_numbered_in_two_threads(pending, keys, lines, numbers, key_check, capture)
     try:
         fast = pending.codes.result() if pending is not None else None
     except Exception:  # pragma: no cover - polars could not read the keys: pandas will
@@ -227,21 +229,22 @@ def aggregate_invoices(
         # this thread makes the sums
         later = worker().submit(key_texts).result
         checked = worker().submit(lambda: key_check(later()[0])) if key_check is not None else None
-        result = _per_client(kcodes, k, later, lines, None)
+        result = _per_client(kcodes, k, later, lines, None, capture=capture)
         if result is not None:
             if checked is not None:
                 result[0].attrs["key_check"] = checked.result()
             return result
     kcodes, uniques = _pandas_factorize(keys)
-    repeated = _repeated_purchase_lines(kcodes, lines, numbers, len(uniques)) if numbers is not None else None
-    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, repeated)
+    repeated = _repeated_purchase_lines(kcodes, lines, numbers) if numbers is not None else None
+    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, repeated, capture=capture)
     if key_check is not None:
         frame.attrs["key_check"] = key_check(uniques)
     return frame, n_after
 
 
 def _aggregate_numbered_in_two_threads(pending: _KeyJob, keys: pd.Series, lines: _Lines, numbers: pd.Series,
-                                       key_check: Callable[[pd.Index], object] | None) -> tuple[pd.DataFrame, int]:
+                                       key_check: Callable[[pd.Index], object] | None,
+                                       capture: dict | None = None) -> tuple[pd.DataFrame, int]:
     """aggregate_invoices of large Arrow keys with invoice numbers.
 
     Two cores, two threads, two halves of the work: the worker, once it has
@@ -279,15 +282,15 @@ def _aggregate_numbered_in_two_threads(pending: _KeyJob, keys: pd.Series, lines:
         kcodes, k, _ = fast
         (uniques, same), checked = texts_job.result()
         if same:
-            repeated = _repeated_purchase_lines(kcodes, lines, numbers, k, number_hashes, candidates)
-            frame, n_after = _per_client(kcodes, k, uniques, lines, repeated, sums=sums_job)
+            repeated = _repeated_purchase_lines(kcodes, lines, numbers, number_hashes, candidates)
+            frame, n_after = _per_client(kcodes, k, uniques, lines, repeated, sums=sums_job, capture=capture)
             if key_check is not None:
                 frame.attrs["key_check"] = checked
             return frame, n_after
     # a 64-bit collision between two keys, or keys polars could not read
     kcodes, uniques = _pandas_factorize(keys)
-    repeated = _repeated_purchase_lines(kcodes, lines, numbers, len(uniques), number_hashes, candidates)
-    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, repeated)
+    repeated = _repeated_purchase_lines(kcodes, lines, numbers, number_hashes, candidates)
+    frame, n_after = _per_client(kcodes, len(uniques), uniques, lines, repeated, capture=capture)
     if key_check is not None:
         frame.attrs["key_check"] = key_check(uniques)
     return frame, n_after
@@ -419,14 +422,15 @@ def _client_sums(kcodes: np.ndarray, k: int, lines: _Lines) -> _Sums:
 
 
 def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tuple[pd.Index, bool]], lines: _Lines,
-                repeated: np.ndarray | None, sums: Future | None = None) -> tuple[pd.DataFrame, int] | None:
+                repeated: np.ndarray | None, sums: Future | None = None, capture: dict | None = None
+                ) -> tuple[pd.DataFrame, int] | None:
     """aggregate_invoices once the keys are numbered.
 
     ``uniques``: the key of each code, or a function giving ``(keys, same)``
     (see _factorize_by_hash) — None is returned when ``same`` says the numbering
-    merged two keys. ``repeated``: per client, the purchase lines that repeat an
-    invoice already counted (:func:`_repeated_purchase_lines`). ``sums``: the
-    worker's future of :func:`_client_sums`, when it makes them.
+    merged two keys. ``repeated``: the positions of the purchase lines that
+    repeat an invoice already counted (:func:`_repeated_purchase_lines`).
+    ``sums``: the worker's future of :func:`_client_sums`, when it makes them.
     """
     nat = np.iinfo(np.int64).min
     got = sums.result() if sums is not None else _client_sums(kcodes, k, lines)
@@ -434,7 +438,7 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tup
         uniques, same = uniques()
         if not same:  # pragma: no cover - a 64-bit hash collision
             return None
-    orders = got.orders - repeated if repeated is not None else got.orders
+    orders = got.orders - np.bincount(kcodes[repeated], minlength=k) if repeated is not None else got.orders
     has = orders > 0
     # the lines may carry a time of day (read_invoices leaves it: dropping it from a
     # million lines costs more than from the first and last purchase of each client)
@@ -453,19 +457,35 @@ def _per_client(kcodes: np.ndarray, k: int, uniques: pd.Index | Callable[[], tup
         },
         copy=False,  # fresh arrays: no need to copy them into 2-D blocks
     )
+    codes = None
     if got.dated is not None and not got.dated.all():
         frame = frame[got.dated].reset_index(drop=True)
+        codes = np.flatnonzero(got.dated)
+    if capture is not None:
+        _capture(capture, kcodes, lines, repeated, codes)
     frame.attrs["hors_ventes"] = lines.n_not_sale
     return frame, lines.n_after
+
+
+def _capture(capture: dict, kcodes: np.ndarray, lines: _Lines, repeated: np.ndarray | None,
+             codes: np.ndarray | None) -> None:
+    """What the history needs to replay the lines at any date, without reading them again.
+
+    ``kcodes``: each line's client code (-1: no key); ``lines``: :class:`_Lines`
+    (dates, kept lines, purchases, signed amounts); ``repeated``: positions of the
+    purchase lines that repeat an invoice (not orders); ``codes``: the code of
+    each row of the aggregated frame (None: row i is code i).
+    """
+    capture.update(kcodes=kcodes, lines=lines, repeated=repeated, codes=codes)
 
 
 def _purchase_rows(lines: _Lines) -> np.ndarray:
     return np.arange(len(lines.d)) if lines.purchase.all() else np.flatnonzero(lines.purchase)
 
 
-def _repeated_purchase_lines(kcodes: np.ndarray, lines: _Lines, numbers: pd.Series, k: int,
+def _repeated_purchase_lines(kcodes: np.ndarray, lines: _Lines, numbers: pd.Series,
                              number_hashes=None, candidates: _Candidates | None = None) -> np.ndarray:
-    """Per client, how many purchase lines repeat an invoice number already counted.
+    """Positions of the purchase lines that repeat an invoice number already counted.
 
     Two lines are one order when they share client, day and number (the lines
     of one invoice share its client and its date in every export we know); a
@@ -479,25 +499,24 @@ def _repeated_purchase_lines(kcodes: np.ndarray, lines: _Lines, numbers: pd.Seri
         if hashed is not None:
             candidates = _repeated_candidates(kcodes[rows], lines.d[rows], hashed, rows)
     if candidates is not None:
-        got = _count_repeated(candidates, kcodes, k)
+        got = _repeated_of_candidates(candidates, kcodes)
         if got is not None:
             return got
     days = lines.d[rows] // _NS_PER_DAY - _EPOCH_DAYS
-    return _repeated_exact(kcodes[rows], kcodes[rows] * np.int64(1 << 20) + days, numbers, rows, k)
+    return _repeated_exact(kcodes[rows] * np.int64(1 << 20) + days, numbers, rows)
 
 
-def _repeated_exact(kcodes: np.ndarray, pair: np.ndarray, numbers: pd.Series, rows: np.ndarray,
-                    k: int) -> np.ndarray:
+def _repeated_exact(pair: np.ndarray, numbers: pd.Series, rows: np.ndarray) -> np.ndarray:
     # only lines whose (client, date) is not unique are compared by number
     cand = pd.Series(pair).duplicated(keep=False).to_numpy()
     if not cand.any():
-        return np.zeros(k, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64)
     sub_num = numbers.iloc[rows[cand]]
     ncodes, _ = pd.factorize(sub_num, use_na_sentinel=True)
     sub = pd.DataFrame({"p": pair[cand], "n": ncodes})
     # a line without a number is an order of its own
     dup = sub.duplicated().to_numpy() & (ncodes >= 0)
-    return np.bincount(kcodes[cand][dup], minlength=k)
+    return rows[cand][dup]
 
 
 _MIX = np.int64(-7046029254386353131)  # 0x9E3779B97F4A7C15, the golden-ratio multiplier, as int64
@@ -553,8 +572,8 @@ def _repeated_candidates(client: np.ndarray, dates: np.ndarray, hashed, rows: np
     return _Candidates(rows[cand], codes, new, days[cand], h2, numbered)
 
 
-def _count_repeated(c: _Candidates, kcodes: np.ndarray, k: int) -> np.ndarray | None:
-    """Per client, the candidate lines that repeat the first line of their hash; None on a collision.
+def _repeated_of_candidates(c: _Candidates, kcodes: np.ndarray) -> np.ndarray | None:
+    """Positions of the candidate lines that repeat the first line of their hash; None on a collision.
 
     Every line of a hash must have the client, the day and the second number
     hash of the hash's first line — else two invoices share a hash (odds about
@@ -567,7 +586,7 @@ def _count_repeated(c: _Candidates, kcodes: np.ndarray, k: int) -> np.ndarray | 
         if not ((pair[first][c.codes] == pair) & (c.h2[first][c.codes] == c.h2)).all():
             return None  # pragma: no cover - a collision
     repeated = ~c.new if c.numbered is None else ~c.new & c.numbered
-    return np.bincount(kc[repeated], minlength=k)
+    return c.rows[repeated]
 
 
 def credit_note_mask(types: pd.Series | None, amounts: np.ndarray) -> np.ndarray:

@@ -57,6 +57,16 @@ def segment(
     Raises :class:`MissingColumnError` when a needed column is absent and
     :class:`InputDataError` when values of the analysis columns cannot be read.
     """
+    return run(clients, invoices, settings, clients_sheet=clients_sheet, invoices_sheet=invoices_sheet,
+               today=today)
+
+
+def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: Settings | None, *,
+        clients_sheet: str, invoices_sheet: str, today: dt.date | None, capture: dict | None = None
+        ) -> SegmentationResult:
+    """:func:`segment`; ``capture``, a dict, receives what the history needs to replay the
+    invoice lines (see ``invoices._capture``) and ``feature_rows``: for each row of
+    ``features``, its row in the aggregated invoices (-1: none)."""
     settings = settings or Settings()
     if clients is None and invoices is None:
         raise InputDataError("Aucune donnée : fournissez un tableau de clients ou des lignes de factures.")
@@ -78,7 +88,7 @@ def segment(
     if invoices is not None:
         imap = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
         agg, n_after = read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
-                                      by=invoice_key(invoices, imap, table))
+                                      by=invoice_key(invoices, imap, table), capture=capture)
         if n_after:
             warnings.append(
                 f"{n_after} ligne(s) de facture datée(s) après la date d'analyse ({analysis:%d/%m/%Y}) "
@@ -88,7 +98,9 @@ def segment(
                                 imap.get("date_facture"), None, None, n_after))
 
     raise_errors(issues)
-    feats, new_rows = _combine(table, agg, clients)
+    feats, new_rows, agg_rows = _combine(table, agg, clients)
+    if capture is not None:
+        capture["feature_rows"] = agg_rows
     n_future = _apply_analysis_date(feats, analysis_ts)
     if n_future:
         msg = (f"{n_future} client(s) ont une date de dernier achat postérieure à la date d'analyse "
@@ -154,14 +166,15 @@ ANALYSIS_FIELDS = ("date_premier_achat", "date_dernier_achat", "nb_commandes", "
 
 
 def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.DataFrame | None
-             ) -> tuple[pd.DataFrame, pd.Index]:
-    """Features per client; returns the frame and the index labels of clients added from invoices."""
+             ) -> tuple[pd.DataFrame, pd.Index, np.ndarray | None]:
+    """Features per client; returns the frame, the index labels of clients added from
+    invoices and, for each row of the frame, its row in ``agg`` (-1: none; None without ``agg``)."""
     if agg is None:
         feats = table.copy()
         feats["source"] = "clients"
         feats["ca_12m"] = np.nan
         feats["ca_12m_prec"] = np.nan
-        return _ensure(feats), pd.Index([])
+        return _ensure(feats), pd.Index([]), None
     by_id = agg.attrs.get("by_id", True)
     if table is None:
         idx = pd.RangeIndex(len(agg))
@@ -175,7 +188,7 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
         # a one-label categorical: a text column of 350 000 « factures » costs more than the sums
         cols["source"] = _constant("factures", len(idx))
         # copy=False: one block per column, without gathering the float columns in one 2-D block
-        return _ensure(pd.DataFrame(cols, index=idx, copy=False)), idx
+        return _ensure(pd.DataFrame(cols, index=idx, copy=False)), idx, np.arange(len(idx))
     by = agg.attrs.get("by", "id" if by_id else "nom")
     if by_id:
         tkey = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
@@ -218,7 +231,7 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
             extra[fld] = agg[fld].to_numpy()[unmatched]
         extra["source"] = "factures"
         feats = pd.concat([feats, extra])
-    return _ensure(feats), new_idx
+    return _ensure(feats), new_idx, np.concatenate([np.where(hit, pos, -1), unmatched])
 
 
 def _next_label(index: pd.Index):
@@ -322,18 +335,14 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
     m = np.zeros(n, dtype=np.int8)
     tiers = np.full(n, len(pmg_mod.TIERS), dtype=np.int8)
     ca_s, orders_s = of_scored(ca), of_scored(orders)
-    got = score_all(days, orders_s, ca_s, mode=settings.mode_rfm, seuils_r=settings.seuils_r,
-                    seuils_f=settings.seuils_f, seuils_m=settings.seuils_m)
-    tiers_s = pmg_mod.tier_codes(ca_s, settings, got.sorted_values[2])
+    got, tiers_s = score_buyers(days, orders_s, ca_s, settings)
     if every:
         r, f, m, tiers = got.r, got.f, got.m, tiers_s.copy()
     else:
         r[scored], f[scored], m[scored], tiers[scored] = got.r, got.f, got.m, tiers_s
     rules = settings.regles_segments
     names = [x.name for x in rules] + [PROSPECT, NOT_CLASSIFIED]
-    # 0 for the unscored clients (no score is 0): Prospect
-    code = r.astype(np.int16) * 100 + f * 10 + m
-    seg_idx = lookup_by_code(rules)[code]
+    code, seg_idx = segment_codes(r, f, m, rules)
     if incomplete.any():
         seg_idx[incomplete] = len(rules) + 1
         tiers[incomplete] = len(pmg_mod.TIERS) + 1
@@ -355,6 +364,20 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
     )
     feats["potentiel"] = pot
     return _Scored(scored, days, orders_s, ca_s, got.r, got.f, got.m, tiers_s, got.sorted_values)
+
+
+def score_buyers(days: np.ndarray, orders: np.ndarray, ca: np.ndarray, settings: Settings):
+    """(R, F, M scores with the sorted values, PMG tier codes) of the scored clients (SPEC §3, §5)."""
+    got = score_all(days, orders, ca, mode=settings.mode_rfm, seuils_r=settings.seuils_r,
+                    seuils_f=settings.seuils_f, seuils_m=settings.seuils_m)
+    return got, pmg_mod.tier_codes(ca, settings, got.sorted_values[2])
+
+
+def segment_codes(r: np.ndarray, f: np.ndarray, m: np.ndarray, rules) -> tuple[np.ndarray, np.ndarray]:
+    """(Code RFM as a number, index of the named segment in ``rules``; Prospect where the scores are 0)."""
+    # 0 for the unscored clients (no score is 0): Prospect
+    code = r.astype(np.int16) * 100 + f * 10 + m
+    return code, lookup_by_code(rules)[code]
 
 
 def _constant(label: str, n: int) -> pd.Categorical:

@@ -128,7 +128,7 @@ def _filled(s: pd.Series) -> pd.Series:
 
 
 def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
-                   *, by: str) -> tuple[pd.DataFrame, int]:
+                   *, by: str, capture: dict | None = None) -> tuple[pd.DataFrame, int]:
     missing = []
     if "date_facture" not in imap:
         missing.append("date_facture")
@@ -175,7 +175,7 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
     types = df[imap["type_piece"]] if "type_piece" in imap else None
     # the keys are checked for stray spaces in the worker thread while the sums are made
     agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
-                                      key_codes=key_codes,
+                                      key_codes=key_codes, capture=capture,
                                       key_check=lambda keys: needs_strip(pd.Series(keys), upper=by_id))
     if agg.attrs.get("hors_ventes"):
         n = agg.attrs["hors_ventes"]
@@ -186,7 +186,8 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
     if agg.attrs.pop("key_check") and needs_strip(agg["cle"], upper=by_id):
         # stray spaces or another case around codes (« cli001 » / « CLI001 ») would split one client in two
         key_text = norm_code(key_text) if by_id else key_text.astype("string").str.strip()
-        agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types)
+        agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
+                                          capture=capture)
     blank = (agg["cle"].astype("string") == "").fillna(True).to_numpy()
     n_blank = int(agg["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
     no_key = missing_mask(key_text)
@@ -196,6 +197,9 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
         issues.append(Issue("ligne_sans_client", f"{n_blank} ligne(s) de facture sans client ont été ignorées.",
                             WARNING, sheet, key_col, None, None, n_blank))
         agg = agg[~blank].reset_index(drop=True)
+        if capture is not None:
+            codes = capture["codes"] if capture["codes"] is not None else np.arange(len(blank))
+            capture["codes"] = codes[~blank]
     if not by_id:
         # show the company name as the user wrote it on its first line (for an e-mail key: the
         # company, else the e-mail itself)
