@@ -1,19 +1,41 @@
 """``history()``: the client base over time (SPEC §8, no I/O).
 
-Being built (issue 9): this first version fixes the contract —
-:class:`~segmenter_pme.history_result.HistoryResult` — so the sheets can be
-written against it; the computation lands next.
+With invoice lines, the past is replayed (:mod:`replay`): one snapshot per
+period boundary, scored by the rules of ``segment()``; the last one is
+``segment()``'s own result. Without them, the stored snapshots of the
+« Historique » sheet are compared (:mod:`stored_history`). The per-segment
+figures are in :mod:`history_kpis`, campaigns in :mod:`campaigns`, the weak
+signals and the Petits-à-potentiel check in :mod:`history_signals`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
-from .history_result import HistoryResult
+from . import history_kpis as kpis_mod
+from .campaigns import evaluate_campaigns
+from .frtext import fr_date
+from .history_result import (
+    KPI_COLUMNS,
+    PERIOD_COLUMNS,
+    SIGNAL_COLUMNS,
+    SNAPSHOT_FRAME_COLUMNS,
+    SOURCE_INVOICES,
+    SOURCE_NONE,
+    SOURCE_SNAPSHOTS,
+    WATCH_COLUMNS,
+    HistoryResult,
+)
+from .history_signals import potentiel_check, weak_signals
+from .pipeline import run
+from .replay import Replay, Snapshot, build_replay, snapshot_at, snapshot_of_result
 from .result import SegmentationResult
 from .settings import Settings
+
+_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
 
 def history(
@@ -41,12 +63,180 @@ def history(
       :data:`~segmenter_pme.history_result.CAMPAIGN_INPUT_COLUMNS` (raw cell
       values; index = Excel rows). A bad row gets a remark, never an exception.
     - ``result``: ``segment()``'s result on these same inputs and settings, when
-      the caller already has it (it is not computed twice).
+      the caller already has it — it is not computed again. Without invoice
+      lines it is all history() needs of them; with invoice lines, history()
+      reads them once more unless given nothing but ``invoices`` and
+      ``clients`` (the lines' details are not kept in a result).
 
     With invoice lines the past is replayed: the snapshot at t is ``segment()``
     with analysis date t on the lines dated ≤ t, so the last one (at D) equals
     ``segment()``'s output. Raises what ``segment()`` raises.
-
-    Being built: raises NotImplementedError until the computation lands.
     """
-    raise NotImplementedError("history() est en cours de construction (issue 9).")
+    settings = settings or (result.settings if result is not None else Settings())
+    capture: dict | None = None
+    if invoices is not None:
+        capture = {}
+        result = run(clients, invoices, settings, clients_sheet=clients_sheet, invoices_sheet=invoices_sheet,
+                     today=today, capture=capture)
+    elif result is None:
+        result = run(clients, None, settings, clients_sheet=clients_sheet, invoices_sheet=invoices_sheet,
+                     today=today)
+    if capture and "lines" in capture:
+        return _from_invoices(result, capture, settings, clients, campaigns, campaigns_sheet)
+    from .stored_history import from_snapshots
+
+    return from_snapshots(result, settings, snapshots, clients, campaigns, campaigns_sheet)
+
+
+# ---------------------------------------------------------------- periods
+
+def period_table(analysis: pd.Timestamp, kind: str, n: int, first: pd.Timestamp | None) -> pd.DataFrame:
+    """The last ``n`` calendar quarters (or months) up to D, none ending before ``first``.
+
+    Columns :data:`PERIOD_COLUMNS`; a period is (start, end]; the last ends at D
+    and is partial when D is not the last day of its quarter (month).
+    """
+    if first is None:
+        return pd.DataFrame({c: [] for c in PERIOD_COLUMNS})
+    d = analysis.normalize()
+    months = 3 if kind == "trimestre" else 1
+    cur = pd.Timestamp(d.year, (d.month - 1) // months * months + 1, 1)
+    rows = []
+    for i in range(n):
+        start_day = cur - pd.DateOffset(months=months * i)
+        end = d if i == 0 else start_day + pd.DateOffset(months=months) - pd.Timedelta(days=1)
+        if end < first.normalize() and rows:
+            break
+        full_end = start_day + pd.DateOffset(months=months) - pd.Timedelta(days=1)
+        partial = end != full_end
+        if kind == "trimestre":
+            label = f"T{(start_day.month - 1) // 3 + 1} {start_day.year}"
+        else:
+            label = f"{_MONTHS[start_day.month - 1]} {start_day.year}"
+        if partial:
+            label += f" (au {end:%d/%m})"
+        rows.append((label, start_day - pd.Timedelta(days=1), end, partial))
+        if start_day <= first.normalize():
+            break
+    rows.reverse()
+    return pd.DataFrame(rows, columns=list(PERIOD_COLUMNS))
+
+
+# ---------------------------------------------------------------- from invoice lines
+
+def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings, clients: pd.DataFrame | None,
+                   campaigns: pd.DataFrame | None, campaigns_sheet: str) -> HistoryResult:
+    feats = result.features
+    analysis = pd.Timestamp(result.analysis_date).normalize()
+    lines = capture["lines"]
+    kept_d = lines.d if lines.keep is None else lines.d[lines.keep]
+    first = pd.Timestamp(int(kept_d.min())).normalize() if len(kept_d) else None
+    periods = period_table(analysis, settings.periode_historique, settings.nombre_periodes, first)
+    camp_rows = kpis_mod.campaign_dates(campaigns, settings, analysis) if campaigns is not None else []
+    bounds = [analysis] + list(periods["start"]) + list(periods["end"])
+    pot_ref = analysis - pd.DateOffset(years=1)
+
+    def year_before(start, end):
+        # the same dates a year earlier: for a partial last quarter, the same part of it
+        a, b = start - pd.DateOffset(years=1), end - pd.DateOffset(years=1)
+        return (a, b) if first is not None and b >= first else None
+
+    earlier = [year_before(s, e) for s, e in zip(periods["start"], periods["end"])]
+    wanted = set(bounds) | {pot_ref} | set(camp_rows) | {t for pair in earlier if pair for t in pair}
+    for t in list(wanted):  # the CA windows of « Petits à potentiel » at t
+        wanted |= {t - pd.DateOffset(years=1), t - pd.DateOffset(years=2)}
+    rep = build_replay(capture, feats, wanted)
+    current = snapshot_of_result(result)
+    cache: dict[pd.Timestamp, Snapshot] = {analysis: current}
+
+    def snap(t) -> Snapshot:
+        t = pd.Timestamp(t).normalize()
+        if t not in cache:
+            cache[t] = snapshot_at(rep, t, feats, settings)
+        return cache[t]
+
+    kpi = kpis_mod.kpi_table(periods, snap, rep, settings, year_before=year_before)
+    previous = snap(periods["start"].iloc[-1]) if len(periods) else None
+    mig, mig_ca = kpis_mod.migrations(previous, current, feats, settings)
+    prev_seg = kpis_mod.previous_segment(previous, current, result)
+    watch = kpis_mod.watch_list(previous, current, result, settings)
+    boundary_dates = sorted(set(periods["start"]) | set(periods["end"]))
+    snaps = snapshots_frame([snap(t) for t in boundary_dates], result, settings)
+    camp, camp_issues = evaluate_campaigns(campaigns, result, clients, settings, campaigns_sheet,
+                                           lambda t: snap(t), rep, first)
+    check = potentiel_check(snap(pot_ref), current, pot_ref, settings) if first is not None and first <= pot_ref \
+        else None
+    signals = weak_signals(result, settings)
+    reach = (f"Historique reconstitué à partir des lignes de factures : {len(periods)} "
+             f"{'trimestre' if settings.periode_historique == 'trimestre' else 'mois'}"
+             f"{'s' if len(periods) > 1 and settings.periode_historique == 'trimestre' else ''}, "
+             f"du {fr_date(periods['start'].iloc[0] + pd.Timedelta(days=1))} au {fr_date(analysis)}"
+             + (f" (premières factures le {fr_date(first)})." if first is not None else ".")) if len(periods) else \
+        "Pas de lignes de factures datées avant la date d'analyse : pas d'historique."
+    changes = kpis_mod.changes(kpi, periods, mig, watch, settings)
+    return HistoryResult(
+        source=SOURCE_INVOICES if len(periods) else SOURCE_NONE, analysis_date=result.analysis_date,
+        period_kind=settings.periode_historique, reach=reach, periods=periods, snapshots=snaps, kpis=kpi,
+        migration=mig, migration_ca=mig_ca, previous_segment=prev_seg, watch=watch, campaigns=camp,
+        potentiel_check=check, signals=signals, changes=changes, settings=settings, warnings=[], issues=camp_issues,
+    )
+
+
+def client_keys(feats: pd.DataFrame) -> pd.Series:
+    """Each client's key as text: its code, else its company name, else its name or e-mail."""
+    key = pd.Series(pd.NA, index=feats.index, dtype="string")
+    for col in ("email", "nom", "raison_sociale", "client_id"):
+        if col in feats:
+            key = feats[col].astype("string").where(feats[col].notna(), key)
+    return key
+
+
+def client_names(feats: pd.DataFrame) -> pd.Series:
+    name = pd.Series(pd.NA, index=feats.index, dtype="string")
+    for col in ("email", "nom", "raison_sociale"):
+        if col in feats:
+            name = feats[col].astype("string").where(feats[col].notna(), name)
+    return name
+
+
+def snapshots_frame(snaps: list[Snapshot], result: SegmentationResult, settings: Settings) -> pd.DataFrame:
+    """The long form of :attr:`HistoryResult.snapshots`."""
+    from .replay import pmg_names, rfm_names
+
+    if not snaps:
+        return pd.DataFrame({c: [] for c in SNAPSHOT_FRAME_COLUMNS})
+    feats = result.features
+    codes, uniques = pd.factorize(client_keys(feats).to_numpy(dtype=object, na_value=None))
+    rows = np.concatenate([s.rows for s in snaps])
+    dates = np.concatenate([np.full(len(s.rows), s.date.value, dtype=np.int64) for s in snaps])
+
+    def cat(attr, names):
+        return pd.Categorical.from_codes(np.concatenate([getattr(s, attr) for s in snaps]).astype(np.int16),
+                                         names, validate=False)
+
+    def score(attr):
+        v = np.concatenate([np.asarray(getattr(s, attr), dtype=np.int64) for s in snaps])
+        return pd.arrays.IntegerArray(v, v == 0)
+
+    orders = np.concatenate([np.asarray(s.orders, dtype=np.int64) for s in snaps])
+    return pd.DataFrame({
+        "period_end": dates.view("datetime64[ns]"),
+        "key": pd.Categorical.from_codes(codes[rows], uniques, validate=False) if len(uniques) else
+        pd.Categorical([None] * len(rows)),
+        "row": feats.index.to_numpy()[rows],
+        "segment_rfm": cat("rfm", rfm_names(settings)),
+        "segment_pmg": cat("pmg", pmg_names()),
+        "potentiel": np.concatenate([s.potentiel for s in snaps]).astype(bool),
+        "score_r": score("r"), "score_f": score("f"), "score_m": score("m"),
+        "ca_total": np.concatenate([s.ca for s in snaps]),
+        "orders": pd.arrays.IntegerArray(orders, np.zeros(len(orders), dtype=bool)),
+        "last_purchase": np.concatenate([s.last for s in snaps]).view("datetime64[ns]"),
+    }, columns=list(SNAPSHOT_FRAME_COLUMNS))
+
+
+def empty_frame(columns) -> pd.DataFrame:
+    return pd.DataFrame({c: [] for c in columns})
+
+
+__all__ = ["history", "period_table", "client_keys", "snapshots_frame", "Replay", "KPI_COLUMNS", "SIGNAL_COLUMNS",
+           "WATCH_COLUMNS", "SOURCE_SNAPSHOTS"]

@@ -15,6 +15,7 @@ import pandas as pd
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
+from ..frtext import fr_date, fr_number, fr_pct  # noqa: F401 - the audit's modules import them from here
 from ..fields import FIELD_LABELS
 from ..refdata import departements
 
@@ -76,18 +77,6 @@ def _flags(s: pd.Series, predicate) -> pd.Series:
     return pd.Series([bool(predicate(v)) for v in s.astype(object)], index=s.index, dtype=bool)
 
 
-def fr_number(x: float, decimals: int = 0) -> str:
-    """French formatting: narrow no-break space for thousands, decimal comma."""
-    text = f"{x:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text
-
-
-def fr_pct(part: float, whole: float) -> str:
-    return fr_number(100 * part / whole, 1) + " %" if whole else "0 %"
-
-
-def fr_date(d) -> str:
-    return pd.Timestamp(d).strftime("%d/%m/%Y")
 
 
 # ---------------------------------------------------------------- completeness

@@ -1,0 +1,262 @@
+"""Per-segment figures over the periods, migrations, « Clients à surveiller », « Ce qui a changé » (SPEC §8)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from . import pmg as pmg_mod
+from .frtext import fr_number
+from .history_result import (
+    KPI_COLUMNS,
+    NEW_CLIENTS,
+    NOT_YET_CLIENT,
+    OTHER_SMALL,
+    POTENTIAL,
+    WATCH_COLUMNS,
+)
+from .pipeline import NOT_CLASSIFIED
+from .replay import Replay, Snapshot, pmg_names, rfm_names
+from .rules import PROSPECT
+
+# « Clients à surveiller »: were one of these, are now one of those (SPEC §8)
+WAS_GOOD_RFM = ("Champions", "Fidèles")
+WAS_GOOD_PMG = ("Gros",)
+NOW_BAD_RFM = ("À risque", "À réactiver", "Perdus")
+
+
+def campaign_dates(campaigns: pd.DataFrame | None, settings, analysis: pd.Timestamp) -> list[pd.Timestamp]:
+    """The dates at which campaigns need a snapshot or a cumulative figure."""
+    from .campaigns import parse_campaigns
+
+    out = []
+    for c in parse_campaigns(campaigns, settings, analysis)[0]:
+        if c.ok:
+            out += [c.sent - pd.Timedelta(days=c.window), c.sent, min(c.sent + pd.Timedelta(days=c.window), analysis)]
+    return out
+
+
+def _dimension_groups(s: Snapshot, dim: str, settings) -> tuple[np.ndarray, list[str]]:
+    """Group index of each member of ``s`` for a dimension (-1: in none) and the group names."""
+    if dim == "RFM":
+        names = rfm_names(settings)[: len(settings.regles_segments)]
+        g = s.rfm.astype(np.int64)
+        return np.where(g < len(names), g, -1), names
+    if dim == "PMG":
+        g = s.pmg.astype(np.int64)
+        return np.where(g < len(pmg_mod.TIERS), g, -1), list(pmg_mod.TIERS)
+    petit = s.pmg == pmg_mod.TIERS.index("Petits")
+    return np.where(petit, np.where(s.potentiel, 0, 1), -1), [POTENTIAL, OTHER_SMALL]
+
+
+def _period_figures(a, b, snap: Callable, delta: Callable, settings) -> dict:
+    """(dimension, segment) → (members, CA in (a, b], share of members who ordered) for the period (a, b]."""
+    sa, sb = snap(a), snap(b)
+    ca_d, bought = delta(a, b, sa.rows)
+    out = {}
+    for dim in ("RFM", "PMG", "Potentiel"):
+        g, names = _dimension_groups(sa, dim, settings)
+        inside = g >= 0
+        gi = g[inside]
+        n = np.bincount(gi, minlength=len(names))
+        ca = np.bincount(gi, weights=ca_d[inside], minlength=len(names))
+        kept = np.bincount(gi, weights=bought[inside], minlength=len(names))
+        for i, name in enumerate(names):
+            out[dim, name] = (int(n[i]), round(float(ca[i]), 2), float(kept[i] / n[i]) if n[i] else np.nan)
+    was = np.zeros(sb.n_clients, dtype=bool)
+    was[sa.rows] = True
+    new = sb.rows[~was[sb.rows]]
+    new_ca = round(float(delta(a, b, new)[0].sum()), 2) if len(new) else 0.0
+    for dim in ("RFM", "PMG", "Potentiel"):
+        out[dim, NEW_CLIENTS] = (len(new), new_ca, np.nan)
+    return out
+
+
+def kpi_table(periods: pd.DataFrame, snap: Callable[[pd.Timestamp], Snapshot], rep: Replay | None,
+              settings, *, delta: Callable | None = None, year_before: Callable | None = None) -> pd.DataFrame:
+    """:attr:`HistoryResult.kpis` over ``periods``.
+
+    ``delta(a, b, rows)`` gives, for clients at positions ``rows``, (net CA in
+    (a, b], whether they ordered in (a, b]); by default from the replay.
+    ``year_before(start, end)``: the period (a', b') one year earlier, or None
+    when the history does not reach it.
+    """
+    if delta is None:
+        def delta(a, b, rows):
+            ja, jb = rep.at(a), rep.at(b)
+            return (rep.ca[rows, jb] - rep.ca[rows, ja],
+                    rep.orders[rows, jb] - rep.orders[rows, ja] > 0)
+
+    figures = [_period_figures(p.start, p.end, snap, delta, settings) for p in periods.itertuples(index=False)]
+    records = []
+    for i, p in enumerate(periods.itertuples(index=False)):
+        earlier = year_before(p.start, p.end) if year_before is not None else None
+        old = None
+        if earlier is not None:
+            same = [k for k, q in enumerate(periods.itertuples(index=False)) if (q.start, q.end) == earlier]
+            old = figures[same[0]] if same else _period_figures(earlier[0], earlier[1], snap, delta, settings)
+        for key, (n, ca, ret) in figures[i].items():
+            prev = figures[i - 1][key][1] if i else None
+            n1 = old[key][1] if old is not None else None
+            records.append((key[0], key[1], p.label, p.start, p.end, n, ca, ret,
+                            ca / prev - 1 if prev and prev > 0 else np.nan,
+                            ca / n1 - 1 if n1 and n1 > 0 else np.nan))
+    frame = pd.DataFrame(records, columns=list(KPI_COLUMNS))
+    frame["clients"] = frame["clients"].astype("int64")
+    order = {d: i for i, d in enumerate(("RFM", "PMG", "Potentiel"))}
+    frame["_d"] = frame["dimension"].map(order)
+    frame = frame.sort_values(["_d"], kind="stable").drop(columns="_d").reset_index(drop=True)
+    return frame
+
+
+def _matrix(prev_idx: np.ndarray, cur_idx: np.ndarray, rows: list[str], cols: list[str],
+            weights: np.ndarray | None) -> pd.DataFrame:
+    cells = np.bincount(prev_idx * len(cols) + cur_idx, weights=weights, minlength=len(rows) * len(cols))
+    m = cells.reshape(len(rows), len(cols))
+    m = np.round(m, 2) if weights is not None else m.astype(np.int64)
+    return pd.DataFrame(m, index=pd.Index(rows, name="Segment précédent"),
+                        columns=pd.Index(cols, name="Segment actuel"))
+
+
+def migrations(previous: Snapshot | None, current: Snapshot, feats: pd.DataFrame, settings,
+               *, weights: np.ndarray | None = None, gone: np.ndarray | None = None
+               ) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """Client counts and CA of the last 12 months from the previous snapshot to D, RFM and PMG.
+
+    ``weights``: per client of ``features``, the CA to sum (default: CA of the
+    last 12 months, else CA total). ``gone``: clients of the previous snapshot
+    no longer in the file (stored snapshots only) — a column « Plus dans le fichier ».
+    """
+    if weights is None:
+        ca12 = feats["ca_12m"].to_numpy(dtype="float64", na_value=np.nan)
+        total = feats["ca_total"].to_numpy(dtype="float64", na_value=np.nan)
+        weights = np.nan_to_num(np.where(np.isnan(ca12), total, ca12))
+    counts, cas = {}, {}
+    for dim, attr, names in (("RFM", "rfm", rfm_names(settings)), ("PMG", "pmg", pmg_names())):
+        cur_full = current.full(getattr(current, attr).astype(np.int64), -1)
+        prev_full = previous.full(getattr(previous, attr).astype(np.int64), -1) if previous is not None else \
+            np.full(current.n_clients, -1, dtype=np.int64)
+        keep_rows = [i for i, nm in enumerate(names) if nm != PROSPECT]
+        rows = [names[i] for i in keep_rows] + [NOT_YET_CLIENT]
+        cols = [names[i] for i in keep_rows]
+        remap = np.full(len(names) + 1, -1)
+        remap[keep_rows] = np.arange(len(keep_rows))
+        members = cur_full >= 0
+        if gone is not None:
+            members |= gone
+            cols = cols + ["Plus dans le fichier"]
+        idx = np.flatnonzero(members)
+        p = np.where(prev_full[idx] >= 0, remap[prev_full[idx]], len(rows) - 1)
+        c = np.where(cur_full[idx] >= 0, remap[cur_full[idx]], len(cols) - 1)
+        counts[dim] = _matrix(p, c, rows, cols, None)
+        cas[dim] = _matrix(p, c, rows, cols, weights[idx])
+        # Non classé (orders without a date) only when some client is
+        for label in (NOT_CLASSIFIED,):
+            if label in counts[dim].index and counts[dim].loc[label].sum() == 0:
+                counts[dim] = counts[dim].drop(index=label)
+                cas[dim] = cas[dim].drop(index=label)
+            if label in counts[dim].columns and counts[dim][label].sum() == 0:
+                counts[dim] = counts[dim].drop(columns=label)
+                cas[dim] = cas[dim].drop(columns=label)
+    return counts, cas
+
+
+def previous_segment(previous: Snapshot | None, current: Snapshot, result) -> pd.Series:
+    """« Segment RFM précédent » of every client of ``segment()``'s ``clients``."""
+    names = rfm_names(result.settings)
+    n = current.n_clients
+    prev = previous.full(previous.rfm.astype(np.int64), -1) if previous is not None else np.full(n, -1)
+    cur = current.full(current.rfm.astype(np.int64), -1)
+    labels = names + [NOT_YET_CLIENT]
+    code = np.where(prev >= 0, prev, np.where(cur >= 0, len(names), names.index(PROSPECT)))
+    return pd.Series(pd.Categorical.from_codes(code, labels, validate=False), index=result.clients.index,
+                     name="Segment RFM précédent")
+
+
+def watch_list(previous: Snapshot | None, current: Snapshot, result, settings) -> pd.DataFrame:
+    """« Clients à surveiller »: were Champions, Fidèles or Gros, now À risque, À réactiver or Perdus."""
+    from .timeline import client_keys, client_names
+
+    feats = result.features
+    if previous is None:
+        return pd.DataFrame({c: [] for c in WATCH_COLUMNS})
+    rnames, pnames = rfm_names(settings), pmg_names()
+    prev_r = previous.full(previous.rfm.astype(np.int64), -1)
+    prev_p = previous.full(previous.pmg.astype(np.int64), -1)
+    cur_r = current.full(current.rfm.astype(np.int64), -1)
+    cur_p = current.full(current.pmg.astype(np.int64), -1)
+    good_r = [rnames.index(x) for x in WAS_GOOD_RFM if x in rnames]
+    bad_r = [rnames.index(x) for x in NOW_BAD_RFM if x in rnames]
+    was = np.isin(prev_r, good_r) | np.isin(prev_p, [pnames.index(x) for x in WAS_GOOD_PMG])
+    now = np.isin(cur_r, bad_r)
+    idx = np.flatnonzero(was & now)
+    r_lab = np.array(rnames, dtype=object)
+    p_lab = np.array(pnames, dtype=object)
+    out = pd.DataFrame({
+        "key": client_keys(feats).to_numpy(dtype=object, na_value=None)[idx],
+        "name": client_names(feats).to_numpy(dtype=object, na_value=None)[idx],
+        "row": feats.index.to_numpy()[idx],
+        "previous_rfm": r_lab[prev_r[idx]], "segment_rfm": r_lab[cur_r[idx]],
+        "previous_pmg": p_lab[prev_p[idx]], "segment_pmg": p_lab[cur_p[idx]],
+        "ca_total": feats["ca_total"].to_numpy(dtype="float64", na_value=np.nan)[idx],
+        "ca_12m": feats["ca_12m"].to_numpy(dtype="float64", na_value=np.nan)[idx],
+        "last_purchase": feats["date_dernier_achat"].to_numpy(dtype="datetime64[ns]")[idx],
+    }, columns=list(WATCH_COLUMNS))
+    return out.sort_values(["ca_total", "row"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def _eur(x: float) -> str:
+    return fr_number(x) + "\u00a0€"
+
+
+def _signed_pct(x: float) -> str:
+    return ("+" if x >= 0 else "−") + fr_number(abs(100 * x), 1) + "\u00a0%"
+
+
+def changes(kpi: pd.DataFrame, periods: pd.DataFrame, mig: dict[str, pd.DataFrame], watch: pd.DataFrame,
+            settings) -> list[str]:
+    """3 to 5 French sentences « Ce qui a changé ce trimestre », with figures."""
+    if not len(periods):
+        return []
+    word = "trimestre" if settings.periode_historique == "trimestre" else "mois"
+    last = periods.iloc[-1]
+    label = last["label"]
+    rfm = kpi[(kpi["dimension"] == "RFM") & (kpi["period_label"] == label)]
+    seg = rfm[rfm["segment"] != NEW_CLIENTS]
+    new = rfm[rfm["segment"] == NEW_CLIENTS].iloc[0]
+    out = []
+    members = int(seg["clients"].sum())
+    ca = float(seg["ca"].sum()) + float(new["ca"])
+    sent = f"{label} : {_eur(ca)} de CA"
+    if len(periods) > 1:
+        prev = kpi[(kpi["dimension"] == "RFM") & (kpi["period_label"] == periods.iloc[-2]["label"])]
+        prev_ca = float(prev["ca"].sum())
+        if prev_ca > 0:
+            sent += f", {_signed_pct(ca / prev_ca - 1)} par rapport au {word} précédent"
+    if last["partial"]:
+        sent += f" ({word} en cours)"
+    out.append(sent + ".")
+    if members:
+        kept = float((seg["retention"].fillna(0) * seg["clients"]).sum()) / members
+        out.append(f"Taux de rétention : {fr_number(100 * kept, 1)}\u00a0% des {fr_number(members)} clients du début "
+                   f"du {word} ont commandé depuis.")
+    if int(new["clients"]):
+        out.append(f"{fr_number(int(new['clients']))} nouveau{'x' if new['clients'] > 1 else ''} "
+                   f"client{'s' if new['clients'] > 1 else ''} ce {word} ({_eur(float(new['ca']))} de CA).")
+    m = mig["RFM"].drop(index=NOT_YET_CLIENT, errors="ignore")
+    moved = m.copy()
+    for name in moved.index:
+        if name in moved.columns:
+            moved.loc[name, name] = 0
+    if int(moved.to_numpy().sum()):
+        i, j = np.unravel_index(int(np.argmax(moved.to_numpy())), moved.shape)
+        n = int(moved.iat[i, j])
+        out.append(f"Plus grand mouvement : {fr_number(n)} client{'s' if n > 1 else ''} "
+                   f"« {moved.index[i]} » {'sont passés' if n > 1 else 'est passé'} « {moved.columns[j]} ».")
+    if len(watch):
+        out.append(f"{fr_number(len(watch))} client{'s' if len(watch) > 1 else ''} à surveiller (anciens Champions, "
+                   f"Fidèles ou Gros devenus À risque, À réactiver ou Perdus), {_eur(float(watch['ca_total'].sum()))} "
+                   "de CA total : voir « Évolution ».")
+    return out[:5]

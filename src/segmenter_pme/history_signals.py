@@ -1,0 +1,104 @@
+"""Weak signals and the Petits-à-potentiel check on the user's own past (SPEC §8)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import pmg as pmg_mod
+from .frtext import fr_date, fr_number
+from .history_result import SIGNAL_COLUMNS, PotentielCheck
+from .profile import UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE
+from .replay import Snapshot
+
+MAX_SIGNALS = 5
+_UNKNOWN = {UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE, "Inconnue", "Non renseigné", "Non renseignée", ""}
+
+
+def _pct(x: float) -> str:
+    return fr_number(100 * x, 1) + "\u00a0%"
+
+
+def potentiel_check(before: Snapshot, current: Snapshot, reference: pd.Timestamp, settings) -> PotentielCheck:
+    """Of the Petits of the snapshot at D − 12 months, the share now Moyens or Gros: à potentiel vs the others."""
+    petit = before.pmg == pmg_mod.TIERS.index("Petits")
+    now = current.full(current.pmg.astype(np.int64), -1)
+    up = np.isin(now, [pmg_mod.TIERS.index("Gros"), pmg_mod.TIERS.index("Moyens")])
+    figures = []
+    for group in (petit & before.potentiel, petit & ~before.potentiel):
+        rows = before.rows[group]
+        n, k = len(rows), int(up[rows].sum())
+        figures += [n, k, k / n if n else np.nan]
+    pn, pk, ps, on, ok, os_ = figures
+    when = fr_date(reference)
+    if not pn:
+        sentence = f"Aucun Petit n'était « à potentiel » le {when} : rien à vérifier sur vos 12 derniers mois."
+    else:
+        sentence = (f"Des {fr_number(pn)} Petits « à potentiel » du {when}, {fr_number(pk)} ({_pct(ps)}) sont "
+                    f"aujourd'hui Moyens ou Gros, contre {_pct(os_) if on else '—'} des autres Petits "
+                    f"({fr_number(ok)} sur {fr_number(on)}).")
+        if on and ps == ps and os_ == os_:
+            sentence += (" Le signal « à potentiel » a bien annoncé une croissance." if ps > os_ else
+                         " Le signal « à potentiel » n'a pas fait mieux que le hasard : revoyez ses critères "
+                         "dans « Paramètres ».")
+    return PotentielCheck(reference, pn, pk, ps, on, ok, os_, sentence)
+
+
+def weak_signals(result, settings) -> pd.DataFrame:
+    """Groups Segment Secteur × Région and × Taille of at least ``signal_taille_min`` clients whose CA of the
+    last 12 months grew ``signal_croissance`` points more than the base's, or whose CA per client is
+    ``signal_ca_par_client`` × the base's; at most 5, strongest first."""
+    feats = result.features
+    buyer = ~feats["segment_rfm"].isin(["Prospect"]).to_numpy()
+    ca12 = feats["ca_12m"].to_numpy(dtype="float64", na_value=np.nan)
+    with_lines = not np.isnan(ca12).all()
+    if with_lines:
+        cur = np.nan_to_num(ca12)
+        prev = np.nan_to_num(feats["ca_12m_prec"].to_numpy(dtype="float64", na_value=np.nan))
+        what = "sur 12 mois"
+    else:  # without invoice lines: CA total, and no growth
+        cur = np.nan_to_num(feats["ca_total"].to_numpy(dtype="float64", na_value=np.nan))
+        prev = np.zeros(len(cur))
+        what = "(CA total)"
+    base_n = int(buyer.sum())
+    if not base_n:
+        return pd.DataFrame({c: [] for c in SIGNAL_COLUMNS})
+    base_cur, base_prev = cur[buyer].sum(), prev[buyer].sum()
+    base_growth = base_cur / base_prev - 1 if with_lines and base_prev > 0 else np.nan
+    base_cpc = base_cur / base_n
+    sector = feats["segment_secteur"].astype("string").fillna("").to_numpy(dtype=object)
+    found = []
+    for axis, col in (("Secteur × Région", "region"), ("Secteur × Taille", "taille")):
+        other = feats[col].astype("string").fillna("").to_numpy(dtype=object)
+        frame = pd.DataFrame({"s": sector[buyer], "g": other[buyer], "cur": cur[buyer], "prev": prev[buyer]})
+        grouped = frame.groupby(["s", "g"], sort=True).agg(n=("cur", "size"), cur=("cur", "sum"), prev=("prev", "sum"))
+        for (s, g), r in grouped.iterrows():
+            if r["n"] < settings.signal_taille_min or s in _UNKNOWN or g in _UNKNOWN:
+                continue
+            growth = r["cur"] / r["prev"] - 1 if r["prev"] > 0 else np.nan
+            cpc = r["cur"] / r["n"]
+            excess = (growth - base_growth) * 100 if growth == growth and base_growth == base_growth else np.nan
+            strength, reason = 0.0, None
+            if excess == excess and excess >= settings.signal_croissance:
+                strength, reason = excess / settings.signal_croissance, "croissance"
+            if base_cpc > 0 and cpc >= settings.signal_ca_par_client * base_cpc:
+                ratio = cpc / base_cpc / settings.signal_ca_par_client
+                if ratio > strength:
+                    strength, reason = ratio, "ca_par_client"
+            if reason is None:
+                continue
+            who = f"{s} × {g} ({fr_number(r['n'])} clients)"
+            if reason == "croissance":
+                sentence = (f"{who} : CA des 12 derniers mois {_signed(growth)}, contre {_signed(base_growth)} pour "
+                            "l'ensemble de la base — un groupe qui décolle.")
+            else:
+                sentence = (f"{who} : {fr_number(cpc)}\u00a0€ de CA par client {what}, "
+                            f"{fr_number(cpc / base_cpc, 1)} × celui de la base ({fr_number(base_cpc)}\u00a0€).")
+            found.append((strength, (axis, s, g, int(r["n"]), float(r["cur"]), float(r["prev"]) if with_lines
+                                     else np.nan, growth, base_growth, cpc, base_cpc, reason, sentence)))
+    found.sort(key=lambda t: (-t[0], t[1][0], t[1][1], t[1][2]))
+    return pd.DataFrame([f[1] for f in found[:MAX_SIGNALS]], columns=list(SIGNAL_COLUMNS))
+
+
+def _signed(x: float) -> str:
+    return ("+" if x >= 0 else "−") + fr_number(abs(100 * x), 1) + "\u00a0%"

@@ -1,0 +1,188 @@
+"""Replaying the invoice lines at past dates (SPEC §8): the snapshot at t.
+
+The lines are read once, by ``segment()`` (``pipeline.run(capture=…)``). Here
+they are grouped once per (client, date interval) — the intervals between the
+dates asked for —, then accumulated along the dates: the orders, the CA and the
+last purchase of every client at every date, without going back to the lines.
+The snapshot at t is then scored by the same functions as ``segment()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from . import pmg as pmg_mod
+from .pipeline import NOT_CLASSIFIED, score_buyers, segment_codes
+from .result import SegmentationResult
+from .rules import PROSPECT
+
+_NS_PER_DAY = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min
+
+
+@dataclass
+class Replay:
+    """Per client (rows of ``features``) and per date of ``dates`` (ascending, midnight):
+    figures of the lines dated up to that day included."""
+
+    dates: pd.DatetimeIndex
+    orders: np.ndarray  # (clients, dates) int64
+    ca: np.ndarray  # (clients, dates) float64, net, rounded to the cent
+    last: np.ndarray  # (clients, dates) int64 ns, last purchase day, NaT (int64 min) without
+    has_lines: np.ndarray  # per client: figures from invoice lines (else from the client table)
+
+    def at(self, date) -> int:
+        return int(self.dates.get_loc(pd.Timestamp(date)))
+
+
+def build_replay(capture: dict, features: pd.DataFrame, dates) -> Replay:
+    """The cumulative figures of every client at every date of ``dates``.
+
+    A client known only from the client table (no invoice line) has figures as
+    of its last purchase only: it enters the replay at that date, with them.
+    """
+    dates = pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in dates}))
+    n_dates = len(dates)
+    ends = dates.asi8 + _NS_PER_DAY - 1
+    lines = capture["lines"]
+    kcodes = capture["kcodes"]
+    k = int(kcodes.max()) + 1 if len(kcodes) else 0
+    # the interval of each line: the first date at or after its day
+    span = np.searchsorted(ends, lines.d, side="left")
+    cell = kcodes * n_dates + span
+    kept = lines.keep
+    ca_cells = np.bincount(cell if kept is None else cell[kept], weights=lines.sk, minlength=k * n_dates)
+    purchase = np.flatnonzero(lines.purchase)
+    orders_cells = np.bincount(cell[purchase], minlength=k * n_dates)
+    if capture["repeated"] is not None and len(capture["repeated"]):
+        orders_cells -= np.bincount(cell[capture["repeated"]], minlength=k * n_dates)
+    last_cells = np.full(k * n_dates, _NAT, dtype=np.int64)
+    np.maximum.at(last_cells, cell[purchase], lines.d[purchase])
+    ca = np.cumsum(ca_cells[: k * n_dates].reshape(k, n_dates), axis=1)
+    orders = np.cumsum(orders_cells[: k * n_dates].reshape(k, n_dates), axis=1)
+    last = np.maximum.accumulate(last_cells.reshape(k, n_dates), axis=1)
+    # clients' rows: features row → aggregated row → code
+    agg_rows = capture["feature_rows"]
+    codes = capture["codes"]
+    code_of_agg = np.arange(k) if codes is None else codes
+    has_lines = agg_rows >= 0
+    rows_code = np.where(has_lines, code_of_agg[np.maximum(agg_rows, 0)], 0)
+    ca, orders, last = ca[rows_code], orders[rows_code], last[rows_code]
+    # the time of day is dropped, as segment() does for the last purchase
+    ok = last != _NAT
+    last[ok] -= last[ok] % _NS_PER_DAY
+    ca = np.round(ca, 2)
+    if not has_lines.all():
+        _table_clients(features, ~has_lines, dates, orders, ca, last)
+    return Replay(dates, orders, ca, last, has_lines)
+
+
+def _table_clients(features: pd.DataFrame, rows: np.ndarray, dates: pd.DatetimeIndex, orders: np.ndarray,
+                   ca: np.ndarray, last: np.ndarray) -> None:
+    idx = np.flatnonzero(rows)
+    f_last = features["date_dernier_achat"].to_numpy(dtype="datetime64[ns]").view("int64")[idx]
+    f_orders = features["nb_commandes"].to_numpy(dtype="float64", na_value=np.nan)[idx]
+    f_ca = features["ca_total"].to_numpy(dtype="float64", na_value=np.nan)[idx]
+    buyer = (f_last != _NAT) & (np.nan_to_num(f_orders) >= 1)
+    present = buyer[:, None] & (f_last[:, None] <= dates.asi8[None, :])
+    orders[idx] = np.where(present, np.nan_to_num(f_orders).astype(np.int64)[:, None], 0)
+    ca[idx] = np.where(present, np.nan_to_num(f_ca)[:, None], 0.0)
+    last[idx] = np.where(present, f_last[:, None], _NAT)
+
+
+@dataclass
+class Snapshot:
+    """The clients with at least one order at ``date`` and their segments (SPEC §8).
+
+    ``rows``: their positions in ``features``; the other arrays are aligned on
+    ``rows``. ``rfm``: index in the settings' rules (then Prospect, Non classé);
+    ``pmg``: index in ``pmg.TIERS`` (then Prospect, Non classé).
+    """
+
+    date: pd.Timestamp
+    rows: np.ndarray
+    rfm: np.ndarray
+    pmg: np.ndarray
+    potentiel: np.ndarray
+    r: np.ndarray
+    f: np.ndarray
+    m: np.ndarray
+    ca: np.ndarray
+    orders: np.ndarray
+    last: np.ndarray  # int64 ns
+    n_clients: int  # len(features)
+
+    def full(self, values: np.ndarray, fill) -> np.ndarray:
+        """``values`` spread over every client of ``features`` (``fill`` for the others)."""
+        out = np.full(self.n_clients, fill, dtype=np.asarray(values).dtype if fill is not None else object)
+        out[self.rows] = values
+        return out
+
+
+def snapshot_at(rep: Replay, date, features: pd.DataFrame, settings) -> Snapshot:
+    """The segmentation of SPEC §3–§5 at ``date`` from the lines dated up to it."""
+    date = pd.Timestamp(date).normalize()
+    j = rep.at(date)
+    orders = rep.orders[:, j]
+    rows = np.flatnonzero(orders >= 1)
+    last = rep.last[rows, j]
+    ca = rep.ca[rows, j]
+    days = np.maximum((date.value - last) // _NS_PER_DAY, 0).astype("float64")
+    got, tiers = score_buyers(days, orders[rows].astype("float64"), ca, settings)
+    _, seg = segment_codes(got.r, got.f, got.m, settings.regles_segments)
+    pot = _potential(rep, rows, date, features, tiers, got.r, got.f, settings)
+    return Snapshot(date, rows, seg.astype(np.int16), tiers.astype(np.int16), pot, got.r, got.f, got.m, ca,
+                    orders[rows], last, len(features))
+
+
+def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, features: pd.DataFrame, tiers: np.ndarray,
+               r: np.ndarray, f: np.ndarray, settings) -> np.ndarray:
+    """« Petits à potentiel » at ``date``: the profile is today's, the CA windows those of ``date``."""
+    petit = tiers == pmg_mod.TIERS.index("Petits")
+    if not petit.any():
+        return np.zeros(len(rows), dtype=bool)
+    ca12 = ca12p = None
+    if features["ca_12m"].notna().any():
+        # calendar years, as segment() counts « the last 12 months »
+        one = rep.at(date - pd.DateOffset(years=1))
+        two = rep.at(date - pd.DateOffset(years=2))
+        j = rep.at(date)
+        now, y1, y2 = rep.ca[rows, j], rep.ca[rows, one], rep.ca[rows, two]
+        lines = rep.has_lines[rows]
+        ca12 = pd.Series(np.where(lines, np.round(now - y1, 2), np.nan))
+        ca12p = pd.Series(np.where(lines, np.round(y1 - y2, 2), np.nan))
+    tier_s = pd.Series(pd.Categorical.from_codes(tiers, list(pmg_mod.TIERS), validate=False))
+    got = pmg_mod.potential_reasons(
+        tier_s, size=features["taille"].iloc[rows].reset_index(drop=True),
+        sector=features["secteur"].iloc[rows].reset_index(drop=True), r=pd.Series(r), f=pd.Series(f),
+        ca_12m=ca12, ca_12m_prev=ca12p, settings=settings)
+    return got.cat.codes.to_numpy() > 0
+
+
+def snapshot_of_result(result: SegmentationResult) -> Snapshot:
+    """The snapshot at D, as ``segment()`` made it (clients with at least one order, and Non classé)."""
+    feats = result.features
+    rfm = feats["segment_rfm"].cat.codes.to_numpy().astype(np.int16)
+    names = list(feats["segment_rfm"].cat.categories)
+    rows = np.flatnonzero(rfm != names.index(PROSPECT))
+    pot = feats["potentiel"].cat.codes.to_numpy()[rows] > 0 if isinstance(feats["potentiel"].dtype, pd.CategoricalDtype) \
+        else (feats["potentiel"].astype("string").fillna("") != "").to_numpy()[rows]
+    last = feats["date_dernier_achat"].to_numpy(dtype="datetime64[ns]").view("int64")[rows]
+    return Snapshot(
+        pd.Timestamp(result.analysis_date), rows, rfm[rows],
+        feats["segment_pmg"].cat.codes.to_numpy().astype(np.int16)[rows], pot,
+        feats["score_r"].to_numpy()[rows], feats["score_f"].to_numpy()[rows], feats["score_m"].to_numpy()[rows],
+        feats["ca_total"].to_numpy(dtype="float64", na_value=np.nan)[rows],
+        np.nan_to_num(feats["nb_commandes"].to_numpy(dtype="float64", na_value=np.nan)[rows]).astype(np.int64),
+        last, len(feats))
+
+
+def rfm_names(settings) -> list[str]:
+    return [r.name for r in settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED]
+
+
+def pmg_names() -> list[str]:
+    return list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED]
