@@ -38,37 +38,35 @@ def campaign_dates(campaigns: pd.DataFrame | None, settings, analysis: pd.Timest
     return out
 
 
-def _dimension_groups(s: Snapshot, dim: str, settings) -> tuple[np.ndarray, list[str]]:
-    """Group index of each member of ``s`` for a dimension (-1: in none) and the group names."""
+def _names(dim: str, settings) -> list[str]:
     if dim == "RFM":
-        names = rfm_names(settings)[: len(settings.regles_segments)]
-        g = s.rfm.astype(np.int64)
-        return np.where(g < len(names), g, -1), names
+        return rfm_names(settings)[: len(settings.regles_segments)]
     if dim == "PMG":
-        g = s.pmg.astype(np.int64)
-        return np.where(g < len(pmg_mod.TIERS), g, -1), list(pmg_mod.TIERS)
-    petit = s.pmg == pmg_mod.TIERS.index("Petits")
-    return np.where(petit, np.where(s.potentiel, 0, 1), -1), [POTENTIAL, OTHER_SMALL]
+        return list(pmg_mod.TIERS)
+    return [POTENTIAL, OTHER_SMALL]
 
 
 def _period_figures(a, b, snap: Callable, delta: Callable, settings) -> dict:
     """(dimension, segment) → (members, CA in (a, b], share of members who ordered) for the period (a, b]."""
     sa, sb = snap(a), snap(b)
-    ca_d, bought = delta(a, b, sa.rows)
+    ca_d, bought = delta(a, b, None)
+    bought = bought.astype(np.float64)
     out = {}
     for dim in ("RFM", "PMG", "Potentiel"):
-        g, names = _dimension_groups(sa, dim, settings)
-        inside = g >= 0
-        gi = g[inside]
-        n = np.bincount(gi, minlength=len(names))
-        ca = np.bincount(gi, weights=ca_d[inside], minlength=len(names))
-        kept = np.bincount(gi, weights=bought[inside], minlength=len(names))
+        names = _names(dim, settings)
+        # group + 1: the clients in no group (-1) fall in bin 0, dropped; Prospect / Non classé
+        # come after the named groups and are dropped too
+        g = sa.groups(dim).astype(np.int64) + 1
+        size = max(len(names) + 1, int(g.max()) + 1 if len(g) else 0)
+        n = np.bincount(g, minlength=size)[1:len(names) + 1]
+        ca = np.bincount(g, weights=ca_d, minlength=size)[1:len(names) + 1]
+        kept = np.bincount(g, weights=bought, minlength=size)[1:len(names) + 1]
         for i, name in enumerate(names):
             out[dim, name] = (int(n[i]), round(float(ca[i]), 2), float(kept[i] / n[i]) if n[i] else np.nan)
     was = np.zeros(sb.n_clients, dtype=bool)
     was[sa.rows] = True
     new = sb.rows[~was[sb.rows]]
-    new_ca = round(float(delta(a, b, new)[0].sum()), 2) if len(new) else 0.0
+    new_ca = round(float(ca_d[new].sum()), 2) if len(new) else 0.0
     for dim in ("RFM", "PMG", "Potentiel"):
         out[dim, NEW_CLIENTS] = (len(new), new_ca, np.nan)
     return out
@@ -78,7 +76,7 @@ def kpi_table(periods: pd.DataFrame, snap: Callable[[pd.Timestamp], Snapshot], r
               settings, *, delta: Callable | None = None, year_before: Callable | None = None) -> pd.DataFrame:
     """:attr:`HistoryResult.kpis` over ``periods``.
 
-    ``delta(a, b, rows)`` gives, for clients at positions ``rows``, (net CA in
+    ``delta(a, b, None)`` gives, for every client of ``features``, (net CA in
     (a, b], whether they ordered in (a, b]); by default from the replay.
     ``year_before(start, end)``: the period (a', b') one year earlier, or None
     when the history does not reach it.
@@ -86,8 +84,7 @@ def kpi_table(periods: pd.DataFrame, snap: Callable[[pd.Timestamp], Snapshot], r
     if delta is None:
         def delta(a, b, rows):
             ja, jb = rep.at(a), rep.at(b)
-            return (rep.ca[rows, jb] - rep.ca[rows, ja],
-                    rep.orders[rows, jb] - rep.orders[rows, ja] > 0)
+            return rep.ca[jb] - rep.ca[ja], rep.orders[jb] - rep.orders[ja] > 0
 
     figures = [_period_figures(p.start, p.end, snap, delta, settings) for p in periods.itertuples(index=False)]
     records = []
@@ -192,11 +189,12 @@ def watch_list(previous: Snapshot | None, current: Snapshot, result, settings) -
     was = np.isin(prev_r, good_r) | np.isin(prev_p, [pnames.index(x) for x in WAS_GOOD_PMG])
     now = np.isin(cur_r, bad_r)
     idx = np.flatnonzero(was & now)
+    few = feats.iloc[idx]
     r_lab = np.array(rnames, dtype=object)
     p_lab = np.array(pnames, dtype=object)
     out = pd.DataFrame({
-        "key": client_keys(feats).to_numpy(dtype=object, na_value=None)[idx],
-        "name": client_names(feats).to_numpy(dtype=object, na_value=None)[idx],
+        "key": client_keys(few).to_numpy(dtype=object, na_value=None),
+        "name": client_names(few).to_numpy(dtype=object, na_value=None),
         "row": feats.index.to_numpy()[idx],
         "previous_rfm": r_lab[prev_r[idx]], "segment_rfm": r_lab[cur_r[idx]],
         "previous_pmg": p_lab[prev_p[idx]], "segment_pmg": p_lab[cur_p[idx]],

@@ -66,13 +66,19 @@ def weak_signals(result, settings) -> pd.DataFrame:
     base_cur, base_prev = cur[buyer].sum(), prev[buyer].sum()
     base_growth = base_cur / base_prev - 1 if with_lines and base_prev > 0 else np.nan
     base_cpc = base_cur / base_n
-    sector = feats["segment_secteur"].astype("string").fillna("").to_numpy(dtype=object)
+    s_codes, s_names = _codes(feats["segment_secteur"], buyer)
     found = []
     for axis, col in (("Secteur × Région", "region"), ("Secteur × Taille", "taille")):
-        other = feats[col].astype("string").fillna("").to_numpy(dtype=object)
-        frame = pd.DataFrame({"s": sector[buyer], "g": other[buyer], "cur": cur[buyer], "prev": prev[buyer]})
-        grouped = frame.groupby(["s", "g"], sort=True).agg(n=("cur", "size"), cur=("cur", "sum"), prev=("prev", "sum"))
-        for (s, g), r in grouped.iterrows():
+        g_codes, g_names = _codes(feats[col], buyer)
+        # one bincount per figure over the (sector, group) pairs, instead of a groupby of texts
+        pair = s_codes * len(g_names) + g_codes
+        size = len(s_names) * len(g_names)
+        counts = np.bincount(pair, minlength=size)
+        sums_cur = np.bincount(pair, weights=cur[buyer], minlength=size)
+        sums_prev = np.bincount(pair, weights=prev[buyer], minlength=size)
+        for p in np.flatnonzero(counts):
+            s, g = s_names[p // len(g_names)], g_names[p % len(g_names)]
+            r = {"n": int(counts[p]), "cur": float(sums_cur[p]), "prev": float(sums_prev[p])}
             if r["n"] < settings.signal_taille_min or s in _UNKNOWN or g in _UNKNOWN:
                 continue
             growth = r["cur"] / r["prev"] - 1 if r["prev"] > 0 else np.nan
@@ -98,6 +104,16 @@ def weak_signals(result, settings) -> pd.DataFrame:
                                      else np.nan, growth, base_growth, cpc, base_cpc, reason, sentence)))
     found.sort(key=lambda t: (-t[0], t[1][0], t[1][1], t[1][2]))
     return pd.DataFrame([f[1] for f in found[:MAX_SIGNALS]], columns=list(SIGNAL_COLUMNS))
+
+
+def _codes(s: pd.Series, mask: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of ``s[mask]`` and their labels ('' for missing)."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes = s.cat.codes.to_numpy()[mask].astype(np.int64)
+        names = [str(c) for c in s.cat.categories] + [""]
+        return np.where(codes < 0, len(names) - 1, codes), names
+    codes, uniq = pd.factorize(s[mask].astype("string").fillna(""))
+    return codes.astype(np.int64), [str(u) for u in uniq]
 
 
 def _signed(x: float) -> str:

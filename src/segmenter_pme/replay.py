@@ -21,6 +21,7 @@ from .rules import PROSPECT
 
 _NS_PER_DAY = 86_400 * 10**9
 _NAT = np.iinfo(np.int64).min
+_NO_DAY = np.iinfo(np.int32).min
 
 
 @dataclass
@@ -29,9 +30,9 @@ class Replay:
     figures of the lines dated up to that day included."""
 
     dates: pd.DatetimeIndex
-    orders: np.ndarray  # (clients, dates) int64
-    ca: np.ndarray  # (clients, dates) float64, net, rounded to the cent
-    last: np.ndarray  # (clients, dates) int64 ns, last purchase day, NaT (int64 min) without
+    orders: np.ndarray  # (dates, clients) int64
+    ca: np.ndarray  # (dates, clients) float64, net (round to the cent where read, as segment() does)
+    last: np.ndarray  # (dates, clients) int32 days since 1970, last purchase day, int32 min without
     has_lines: np.ndarray  # per client: figures from invoice lines (else from the client table)
 
     def at(self, date) -> int:
@@ -44,37 +45,46 @@ def build_replay(capture: dict, features: pd.DataFrame, dates) -> Replay:
     A client known only from the client table (no invoice line) has figures as
     of its last purchase only: it enters the replay at that date, with them.
     """
-    dates = pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in dates}))
+    # nanoseconds whatever the unit of the dates given: they are compared with the lines' int64 ns
+    dates = pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in dates})).as_unit("ns")
     n_dates = len(dates)
     ends = dates.asi8 + _NS_PER_DAY - 1
     lines = capture["lines"]
     kcodes = capture["kcodes"]
     k = int(kcodes.max()) + 1 if len(kcodes) else 0
-    # the interval of each line: the first date at or after its day
+    # the interval of each line: the first date at or after its day. Date-major cells: the
+    # running sums along the dates then add whole rows of clients at a time
     span = np.searchsorted(ends, lines.d, side="left")
-    cell = kcodes * n_dates + span
+    cell = span * np.int64(k) + kcodes
     kept = lines.keep
-    ca_cells = np.bincount(cell if kept is None else cell[kept], weights=lines.sk, minlength=k * n_dates)
+    size = k * n_dates
+    ca_cells = np.bincount(cell if kept is None else cell[kept], weights=lines.sk, minlength=size)[:size]
     purchase = np.flatnonzero(lines.purchase)
-    orders_cells = np.bincount(cell[purchase], minlength=k * n_dates)
+    orders_cells = np.bincount(cell[purchase], minlength=size)[:size]
     if capture["repeated"] is not None and len(capture["repeated"]):
-        orders_cells -= np.bincount(cell[capture["repeated"]], minlength=k * n_dates)
-    last_cells = np.full(k * n_dates, _NAT, dtype=np.int64)
-    np.maximum.at(last_cells, cell[purchase], lines.d[purchase])
-    ca = np.cumsum(ca_cells[: k * n_dates].reshape(k, n_dates), axis=1)
-    orders = np.cumsum(orders_cells[: k * n_dates].reshape(k, n_dates), axis=1)
-    last = np.maximum.accumulate(last_cells.reshape(k, n_dates), axis=1)
+        # in place: a second array of every cell costs more (fresh memory) than these few lines
+        np.subtract.at(orders_cells, cell[capture["repeated"]], 1)
+    # days, not nanoseconds: half the memory to fill (the time of day is dropped, as segment() does)
+    last_cells = np.full(size, _NO_DAY, dtype=np.int32)
+    np.maximum.at(last_cells, cell[purchase], (lines.d[purchase] // _NS_PER_DAY).astype(np.int32))
+    ca = ca_cells.reshape(n_dates, k)
+    orders = orders_cells.reshape(n_dates, k)
+    last = last_cells.reshape(n_dates, k)
+    # running sums row after row: numpy's accumulate along the first axis of a wide array is
+    # several times slower than these whole-row operations
+    for i in range(1, n_dates):
+        np.add(ca[i - 1], ca[i], out=ca[i])
+        np.add(orders[i - 1], orders[i], out=orders[i])
+        np.maximum(last[i - 1], last[i], out=last[i])
     # clients' rows: features row → aggregated row → code
     agg_rows = capture["feature_rows"]
     codes = capture["codes"]
-    code_of_agg = np.arange(k) if codes is None else codes
     has_lines = agg_rows >= 0
-    rows_code = np.where(has_lines, code_of_agg[np.maximum(agg_rows, 0)], 0)
-    ca, orders, last = ca[rows_code], orders[rows_code], last[rows_code]
-    # the time of day is dropped, as segment() does for the last purchase
-    ok = last != _NAT
-    last[ok] -= last[ok] % _NS_PER_DAY
-    ca = np.round(ca, 2)
+    identity = codes is None and len(agg_rows) == k and bool(np.array_equal(agg_rows, np.arange(k)))
+    if not identity:
+        code_of_agg = np.arange(k) if codes is None else codes
+        rows_code = np.where(has_lines, code_of_agg[np.maximum(agg_rows, 0)], 0)
+        ca, orders, last = ca[:, rows_code], orders[:, rows_code], last[:, rows_code]
     if not has_lines.all():
         _table_clients(features, ~has_lines, dates, orders, ca, last)
     return Replay(dates, orders, ca, last, has_lines)
@@ -87,10 +97,10 @@ def _table_clients(features: pd.DataFrame, rows: np.ndarray, dates: pd.DatetimeI
     f_orders = features["nb_commandes"].to_numpy(dtype="float64", na_value=np.nan)[idx]
     f_ca = features["ca_total"].to_numpy(dtype="float64", na_value=np.nan)[idx]
     buyer = (f_last != _NAT) & (np.nan_to_num(f_orders) >= 1)
-    present = buyer[:, None] & (f_last[:, None] <= dates.asi8[None, :])
-    orders[idx] = np.where(present, np.nan_to_num(f_orders).astype(np.int64)[:, None], 0)
-    ca[idx] = np.where(present, np.nan_to_num(f_ca)[:, None], 0.0)
-    last[idx] = np.where(present, f_last[:, None], _NAT)
+    present = buyer[None, :] & (f_last[None, :] <= dates.asi8[:, None])
+    orders[:, idx] = np.where(present, np.nan_to_num(f_orders).astype(np.int64)[None, :], 0)
+    ca[:, idx] = np.where(present, np.nan_to_num(f_ca)[None, :], 0.0)
+    last[:, idx] = np.where(present, (f_last // _NS_PER_DAY).astype(np.int32)[None, :], _NO_DAY)
 
 
 @dataclass
@@ -115,6 +125,20 @@ class Snapshot:
     last: np.ndarray  # int64 ns
     n_clients: int  # len(features)
 
+    def groups(self, dim: str) -> np.ndarray:
+        """Per client of ``features``: its RFM segment, PMG tier, or Potentiel group (0 à potentiel,
+        1 other Petits) in this snapshot, -1 when not in it (or not a Petit). Kept once made."""
+        cache = self.__dict__.setdefault("_groups", {})
+        if dim not in cache:
+            if dim == "RFM":
+                v = self.rfm
+            elif dim == "PMG":
+                v = self.pmg
+            else:
+                v = np.where(self.pmg == pmg_mod.TIERS.index("Petits"), np.where(self.potentiel, 0, 1), -1)
+            cache[dim] = self.full(np.asarray(v, dtype=np.int16), -1)
+        return cache[dim]
+
     def full(self, values: np.ndarray, fill) -> np.ndarray:
         """``values`` spread over every client of ``features`` (``fill`` for the others)."""
         out = np.full(self.n_clients, fill, dtype=np.asarray(values).dtype if fill is not None else object)
@@ -126,10 +150,10 @@ def snapshot_at(rep: Replay, date, features: pd.DataFrame, settings) -> Snapshot
     """The segmentation of SPEC §3–§5 at ``date`` from the lines dated up to it."""
     date = pd.Timestamp(date).normalize()
     j = rep.at(date)
-    orders = rep.orders[:, j]
+    orders = rep.orders[j]
     rows = np.flatnonzero(orders >= 1)
-    last = rep.last[rows, j]
-    ca = rep.ca[rows, j]
+    last = rep.last[j, rows].astype(np.int64) * _NS_PER_DAY
+    ca = np.round(rep.ca[j, rows], 2)
     days = np.maximum((date.value - last) // _NS_PER_DAY, 0).astype("float64")
     got, tiers = score_buyers(days, orders[rows].astype("float64"), ca, settings)
     _, seg = segment_codes(got.r, got.f, got.m, settings.regles_segments)
@@ -142,15 +166,18 @@ def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, features: pd.D
                r: np.ndarray, f: np.ndarray, settings) -> np.ndarray:
     """« Petits à potentiel » at ``date``: the profile is today's, the CA windows those of ``date``."""
     petit = tiers == pmg_mod.TIERS.index("Petits")
+    out = np.zeros(len(rows), dtype=bool)
     if not petit.any():
-        return np.zeros(len(rows), dtype=bool)
+        return out
+    # only a Petit can be « à potentiel »: the others are left out before the work
+    rows, tiers, r, f = rows[petit], tiers[petit], r[petit], f[petit]
     ca12 = ca12p = None
     if features["ca_12m"].notna().any():
         # calendar years, as segment() counts « the last 12 months »
         one = rep.at(date - pd.DateOffset(years=1))
         two = rep.at(date - pd.DateOffset(years=2))
         j = rep.at(date)
-        now, y1, y2 = rep.ca[rows, j], rep.ca[rows, one], rep.ca[rows, two]
+        now, y1, y2 = rep.ca[j, rows], rep.ca[one, rows], rep.ca[two, rows]
         lines = rep.has_lines[rows]
         ca12 = pd.Series(np.where(lines, np.round(now - y1, 2), np.nan))
         ca12p = pd.Series(np.where(lines, np.round(y1 - y2, 2), np.nan))
@@ -159,7 +186,8 @@ def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, features: pd.D
         tier_s, size=features["taille"].iloc[rows].reset_index(drop=True),
         sector=features["secteur"].iloc[rows].reset_index(drop=True), r=pd.Series(r), f=pd.Series(f),
         ca_12m=ca12, ca_12m_prev=ca12p, settings=settings)
-    return got.cat.codes.to_numpy() > 0
+    out[petit] = got.cat.codes.to_numpy() > 0
+    return out
 
 
 def snapshot_of_result(result: SegmentationResult) -> Snapshot:

@@ -136,10 +136,13 @@ def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings
     bounds = [analysis] + list(periods["start"]) + list(periods["end"])
     pot_ref = analysis - pd.DateOffset(years=1)
 
+    starts = set(periods["start"])
+
     def year_before(start, end):
-        # the same dates a year earlier: for a partial last quarter, the same part of it
+        # the same dates a year earlier (for a partial last quarter, the same part of it), when
+        # the history shown reaches them: its members are those of a snapshot already made
         a, b = start - pd.DateOffset(years=1), end - pd.DateOffset(years=1)
-        return (a, b) if first is not None and b >= first else None
+        return (a, b) if a in starts else None
 
     earlier = [year_before(s, e) for s, e in zip(periods["start"], periods["end"])]
     wanted = set(bounds) | {pot_ref} | set(camp_rows) | {t for pair in earlier if pair for t in pair}
@@ -206,7 +209,8 @@ def snapshots_frame(snaps: list[Snapshot], result: SegmentationResult, settings:
     if not snaps:
         return pd.DataFrame({c: [] for c in SNAPSHOT_FRAME_COLUMNS})
     feats = result.features
-    codes, uniques = pd.factorize(client_keys(feats).to_numpy(dtype=object, na_value=None))
+    # Arrow text: taking 3 million keys is one native gather, without a category per client
+    keys = client_keys(feats).astype("string[pyarrow]").array
     rows = np.concatenate([s.rows for s in snaps])
     dates = np.concatenate([np.full(len(s.rows), s.date.value, dtype=np.int64) for s in snaps])
 
@@ -215,14 +219,14 @@ def snapshots_frame(snaps: list[Snapshot], result: SegmentationResult, settings:
                                          names, validate=False)
 
     def score(attr):
-        v = np.concatenate([np.asarray(getattr(s, attr), dtype=np.int64) for s in snaps])
+        # small integers stay small: 3 million rows of int64 cost more to write than to compute
+        v = np.concatenate([np.asarray(getattr(s, attr), dtype=np.int8) for s in snaps])
         return pd.arrays.IntegerArray(v, v == 0)
 
-    orders = np.concatenate([np.asarray(s.orders, dtype=np.int64) for s in snaps])
+    orders = np.concatenate([np.asarray(s.orders, dtype=np.int32) for s in snaps])
     return pd.DataFrame({
         "period_end": dates.view("datetime64[ns]"),
-        "key": pd.Categorical.from_codes(codes[rows], uniques, validate=False) if len(uniques) else
-        pd.Categorical([None] * len(rows)),
+        "key": keys.take(rows),
         "row": feats.index.to_numpy()[rows],
         "segment_rfm": cat("rfm", rfm_names(settings)),
         "segment_pmg": cat("pmg", pmg_names()),
@@ -231,7 +235,7 @@ def snapshots_frame(snaps: list[Snapshot], result: SegmentationResult, settings:
         "ca_total": np.concatenate([s.ca for s in snaps]),
         "orders": pd.arrays.IntegerArray(orders, np.zeros(len(orders), dtype=bool)),
         "last_purchase": np.concatenate([s.last for s in snaps]).view("datetime64[ns]"),
-    }, columns=list(SNAPSHOT_FRAME_COLUMNS))
+    }, columns=list(SNAPSHOT_FRAME_COLUMNS), copy=False)
 
 
 def empty_frame(columns) -> pd.DataFrame:

@@ -1,0 +1,71 @@
+"""History speed: ``history()`` over 8 quarters on 1 M invoice lines (~350 000 clients),
+against one ``segment()`` call on the same lines, and against the obvious way — one
+``segment()`` call per period end (analysis date t: the lines after t are ignored).
+
+    python benchmarks/bench_history.py [--lines 1000000] [--clients 350000] [--repeat 5]
+
+Targets (issue 9): history ≤ 3 × one segment(), and ≥ 3 × faster than one
+segment() per period end. The machine is shared and noisy: every round times the
+three runs one after the other, and the figures are the medians over the rounds,
+so a slow spell weighs on both sides of a ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import statistics
+import time
+
+from segmenter_pme import Settings, history, segment
+from segmenter_pme.demo_data import generate_invoice_lines
+
+
+def timed(fn) -> float:
+    gc.collect()
+    gc.disable()
+    try:
+        t0 = time.perf_counter()
+        fn()
+        return time.perf_counter() - t0
+    finally:
+        gc.enable()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lines", type=int, default=1_000_000)
+    ap.add_argument("--clients", type=int, default=350_000)
+    ap.add_argument("--repeat", type=int, default=5, help="rounds")
+    args = ap.parse_args()
+
+    ref = dt.date(2025, 12, 31)
+    frame = generate_invoice_lines(args.lines, args.clients, seed=7, reference_date=ref)
+    settings = Settings(date_analyse=ref)
+    h = history(invoices=frame, settings=settings)  # warm-up: imports, the worker thread
+    ends = list(h.periods["start"]) + [h.periods["end"].iloc[-1]]
+    print(f"{len(frame):,} lignes, {len(h.previous_segment):,} clients, {len(h.periods)} trimestres "
+          f"({h.periods['label'].iloc[0]} → {h.periods['label'].iloc[-1]})".replace(",", " "))
+
+    def per_period_end():
+        for t in ends:
+            segment(invoices=frame, settings=settings.replace(date_analyse=t.date()))
+
+    runs = {"history": lambda: history(invoices=frame, settings=settings),
+            "segment": lambda: segment(invoices=frame, settings=settings),
+            "segment par fin de période": per_period_end}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(args.repeat):
+        for name, fn in runs.items():
+            times[name].append(timed(fn))
+    med = {name: statistics.median(ts) for name, ts in times.items()}
+    for name, t in med.items():
+        print(f"{name} : {t:.3f} s")
+    print(f"history / segment : {med['history'] / med['segment']:.2f} × (objectif ≤ 3)")
+    print(f"segment par fin de période ({len(ends)} appels) / history : "
+          f"{med['segment par fin de période'] / med['history']:.2f} × (objectif ≥ 3)")
+
+
+if __name__ == "__main__":
+    main()
