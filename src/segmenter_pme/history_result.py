@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from .problems import Issue
+from .result import SegmentationResult
 from .settings import Settings
 
 # labels shared with the sheets
@@ -77,8 +78,8 @@ class HistoryResult:
       ``segment()``'s ``clients`` index — the Excel row — or None for a stored
       client no longer in the file), ``segment_rfm``, ``segment_pmg``,
       ``potentiel`` (bool: Petit à potentiel), ``score_r``, ``score_f``,
-      ``score_m`` (Int64), ``ca_total`` (float), ``orders`` (Int64),
-      ``last_purchase`` (Timestamp). Clients with no order at that date are not
+      ``score_m`` (nullable Int8, missing for « Non classé »), ``ca_total``
+      (float), ``orders`` (Int32), ``last_purchase`` (datetime64). Clients with no order at that date are not
       in it. The rows at D equal ``segment()``'s output for its clients with at
       least one order; they are what the « Historique » sheet stores.
     - ``kpis``: long form, one row per (dimension, segment, period) —
@@ -127,6 +128,9 @@ class HistoryResult:
       with figures (fewer, or none, when there is no history).
     - ``warnings``: French sentences; ``issues``: :class:`Issue` records (bad
       campaign rows, sheet « Campagnes », with their row) for « Qualité ».
+    - ``segmentation``: the :class:`SegmentationResult` of D that history()
+      used (``segment()``'s result on the same inputs): a front end that needs
+      both calls history() alone and reads this.
     """
 
     source: str
@@ -147,6 +151,7 @@ class HistoryResult:
     settings: Settings
     warnings: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
+    segmentation: SegmentationResult | None = None
 
 
 PERIOD_COLUMNS = ("label", "start", "end", "partial")

@@ -165,28 +165,36 @@ def snapshot_at(rep: Replay, date, features: pd.DataFrame, settings) -> Snapshot
 def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, features: pd.DataFrame, tiers: np.ndarray,
                r: np.ndarray, f: np.ndarray, settings) -> np.ndarray:
     """« Petits à potentiel » at ``date``: the profile is today's, the CA windows those of ``date``."""
-    petit = tiers == pmg_mod.TIERS.index("Petits")
+    petit_tier = pmg_mod.TIERS.index("Petits")
+    petit = tiers == petit_tier
     out = np.zeros(len(rows), dtype=bool)
     if not petit.any():
         return out
-    # only a Petit can be « à potentiel »: the others are left out before the work
-    rows, tiers, r, f = rows[petit], tiers[petit], r[petit], f[petit]
+    # over every client of ``features`` (the Petits of the snapshot, the others without a tier):
+    # potential_reasons then reads the profile columns as they are, for the Petits only
+    n = len(features)
+    sub = rows[petit]
+    codes = np.full(n, -1, dtype=np.int8)
+    codes[sub] = petit_tier
+    r_all, f_all = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
+    r_all[sub], f_all[sub] = r[petit], f[petit]
     ca12 = ca12p = None
     if features["ca_12m"].notna().any():
         # calendar years, as segment() counts « the last 12 months »
         one = rep.at(date - pd.DateOffset(years=1))
         two = rep.at(date - pd.DateOffset(years=2))
         j = rep.at(date)
-        now, y1, y2 = rep.ca[j, rows], rep.ca[one, rows], rep.ca[two, rows]
-        lines = rep.has_lines[rows]
-        ca12 = pd.Series(np.where(lines, np.round(now - y1, 2), np.nan))
-        ca12p = pd.Series(np.where(lines, np.round(y1 - y2, 2), np.nan))
-    tier_s = pd.Series(pd.Categorical.from_codes(tiers, list(pmg_mod.TIERS), validate=False))
+        now, y1, y2 = rep.ca[j, sub], rep.ca[one, sub], rep.ca[two, sub]
+        lines = rep.has_lines[sub]
+        cur, prev = np.full(n, np.nan), np.full(n, np.nan)
+        cur[sub] = np.where(lines, np.round(now - y1, 2), np.nan)
+        prev[sub] = np.where(lines, np.round(y1 - y2, 2), np.nan)
+        ca12, ca12p = pd.Series(cur, copy=False), pd.Series(prev, copy=False)
+    tier_s = pd.Series(pd.Categorical.from_codes(codes, list(pmg_mod.TIERS), validate=False))
     got = pmg_mod.potential_reasons(
-        tier_s, size=features["taille"].iloc[rows].reset_index(drop=True),
-        sector=features["secteur"].iloc[rows].reset_index(drop=True), r=pd.Series(r), f=pd.Series(f),
-        ca_12m=ca12, ca_12m_prev=ca12p, settings=settings)
-    out[petit] = got.cat.codes.to_numpy() > 0
+        tier_s, size=features["taille"], sector=features["secteur"], r=pd.Series(r_all, copy=False),
+        f=pd.Series(f_all, copy=False), ca_12m=ca12, ca_12m_prev=ca12p, settings=settings)
+    out[petit] = got.cat.codes.to_numpy()[sub] > 0
     return out
 
 

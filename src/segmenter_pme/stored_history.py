@@ -103,7 +103,7 @@ def from_snapshots(result, settings, snapshots: pd.DataFrame | None, clients, ca
         migration_ca=mig_ca, previous_segment=prev_seg, watch=watch, campaigns=camp, potentiel_check=check,
         signals=weak_signals(result, settings),
         changes=kpis_mod.changes(kpi, periods, mig, watch, settings) if dates else [], settings=settings,
-        warnings=warnings, issues=camp_issues)
+        warnings=warnings, issues=camp_issues, segmentation=result)
 
 
 def _read(snapshots: pd.DataFrame | None) -> pd.DataFrame:

@@ -62,11 +62,11 @@ def history(
     - ``campaigns``: the user's « Campagnes » rows, columns
       :data:`~segmenter_pme.history_result.CAMPAIGN_INPUT_COLUMNS` (raw cell
       values; index = Excel rows). A bad row gets a remark, never an exception.
-    - ``result``: ``segment()``'s result on these same inputs and settings, when
-      the caller already has it — it is not computed again. Without invoice
-      lines it is all history() needs of them; with invoice lines, history()
-      reads them once more unless given nothing but ``invoices`` and
-      ``clients`` (the lines' details are not kept in a result).
+    - ``result``: ``segment()``'s result on these same inputs and settings,
+      used as is when there are no invoice lines. With invoice lines it is not
+      used: history() segments them itself (it needs their line-level details)
+      and returns that result as ``HistoryResult.segmentation`` — call
+      history() alone rather than segment() then history().
 
     With invoice lines the past is replayed: the snapshot at t is ``segment()``
     with analysis date t on the lines dated ≤ t, so the last one (at D) equals
@@ -182,6 +182,7 @@ def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings
         period_kind=settings.periode_historique, reach=reach, periods=periods, snapshots=snaps, kpis=kpi,
         migration=mig, migration_ca=mig_ca, previous_segment=prev_seg, watch=watch, campaigns=camp,
         potentiel_check=check, signals=signals, changes=changes, settings=settings, warnings=[], issues=camp_issues,
+        segmentation=result,
     )
 
 
