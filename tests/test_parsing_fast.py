@@ -1,0 +1,51 @@
+"""The Arrow fast paths of parse_dates / parse_amounts give exactly what the careful parser gives (issue 16)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from segmenter_pme.parsing import parse_amounts, parse_dates
+
+dates = st.one_of(
+    st.builds(lambda d, m, y: f"{d:02d}/{m:02d}/{y:04d}", st.integers(0, 35), st.integers(0, 14), st.integers(1, 2999)),
+    st.builds(lambda d, m, y: f"{d}/{m}/{y}", st.integers(1, 31), st.integers(1, 12), st.integers(0, 99)),
+    st.sampled_from(["", " ", "abc", "2025-12-31", " 05/06/2023", "45000", "31.12.2025", "+1/02/2025",
+                     "1/02/2025", "٣١/١٢/٢٠٢٥"]),
+)
+amounts = st.one_of(
+    st.builds(lambda i, f, sep, neg: f"{'-' if neg else ''}{i}{sep}{f}" if f is not None else f"{'-' if neg else ''}{i}",
+              st.integers(0, 10**12), st.one_of(st.none(), st.integers(0, 999)), st.sampled_from([",", "."]),
+              st.booleans()),
+    st.sampled_from(["", "abc", "1 234,56 €", "(12,5)", "12,5-", "1.234.567,8", "inf", "NaN", "1e400",
+                     "--1", "1,2,3", "١٢"]),
+)
+
+
+def _same(fast, slow):
+    assert fast[0].equals(slow[0])
+    assert [(i.code, i.row, i.value, i.message) for i in fast[1]] == \
+           [(i.code, i.row, i.value, i.message) for i in slow[1]]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), dates), min_size=1, max_size=30))
+def test_dates_fast_path_equals_careful_parser(values):
+    arrow = pd.Series(values, index=range(2, 2 + len(values)), dtype="str")
+    _same(parse_dates(arrow, column="Date"), parse_dates(arrow.astype(object), column="Date"))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(st.none(), amounts), min_size=1, max_size=30))
+def test_amounts_fast_path_equals_careful_parser(values):
+    arrow = pd.Series(values, index=range(2, 2 + len(values)), dtype="str")
+    _same(parse_amounts(arrow, column="CA"), parse_amounts(arrow.astype(object), column="CA"))
+
+
+def test_an_impossible_day_is_not_rolled_over_by_the_fast_path():
+    text = pd.Series(["31/12/2025", "31/02/2025"], index=[2, 3], dtype="str")
+    assert type(text.array).__name__ == "ArrowStringArray"  # what a CSV read gives: the fast path's input
+    values, issues = parse_dates(text)
+    assert values.tolist() == [pd.Timestamp("2025-12-31"), pd.NaT]
+    assert [(i.code, i.row) for i in issues] == [("date_impossible", 3)]
