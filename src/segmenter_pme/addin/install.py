@@ -18,10 +18,11 @@ import sys
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import AddinError
-from ..excel.xlwings_compat import PINNED_XLWINGS
-from . import build
+from ..excel.xlwings_compat import PINNED_XLWINGS, xlwings_version
+from . import build, checks
 
 MAC_STARTUP = "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
 MAC_SCRIPTS = "Library/Application Scripts/com.microsoft.Excel"
@@ -42,7 +43,13 @@ def _no_excel(platform: str) -> AddinError:
     )
 
 
-def target(platform: str = sys.platform, env: dict[str, str] | None = None, home: Path | None = None) -> Target:
+def current_platform() -> str:
+    """``sys.platform``, read when a command runs (tests simulate another system through it)."""
+    return sys.platform
+
+
+def target(platform: str | None = None, env: dict[str, str] | None = None, home: Path | None = None) -> Target:
+    platform = platform or current_platform()
     env = dict(os.environ if env is None else env)
     home = Path.home() if home is None else home
     if platform == "win32":
@@ -55,8 +62,10 @@ def target(platform: str = sys.platform, env: dict[str, str] | None = None, home
     raise _no_excel(platform)
 
 
-def interpreter_paths(executable: str = sys.executable, platform: str = sys.platform) -> dict[str, str]:
+def interpreter_paths(executable: str | None = None, platform: str | None = None) -> dict[str, str]:
     """Config rows pointing RunPython at this Python (``pythonw.exe`` on Windows: no console window)."""
+    executable = executable or sys.executable
+    platform = platform or current_platform()
     if platform == "win32":
         exe = Path(executable)
         windowless = exe.with_name("pythonw.exe")
@@ -64,10 +73,27 @@ def interpreter_paths(executable: str = sys.executable, platform: str = sys.plat
     return {"Interpreter_Mac": executable}
 
 
-def install(platform: str = sys.platform, env: dict[str, str] | None = None, home: Path | None = None,
-            executable: str = sys.executable) -> list[str]:
-    """Install the add-in for this user; returns the French lines saying what was done."""
+def _interpreter_key(platform: str) -> str:
+    return "Interpreter_Win" if platform == "win32" else "Interpreter_Mac"
+
+
+def install(platform: str | None = None, env: dict[str, str] | None = None, home: Path | None = None,
+            executable: str | None = None, registry: checks.Registry | None = None,
+            applications: list[Path] | None = None,
+            version: Callable[[], str | None] | None = None) -> list[str]:
+    """Install the add-in for this user; returns the French lines saying what was done and checked.
+
+    Nothing is written unless xlwings (pinned version) and Excel are there: every failing
+    check is listed at once, each with what to do.
+    """
+    platform = platform or current_platform()
+    executable = executable or sys.executable
     where = target(platform, env, home)
+    before = [checks.xlwings_check(version or xlwings_version),
+              checks.excel_check(platform, registry, home, applications)]
+    failed = [c for c in before if not c.ok]
+    if failed:
+        raise AddinError("\n".join(["Le complément n'a pas été installé :"] + [line for c in failed for line in c.lines()]))
     config = interpreter_paths(executable, platform)
     data = build.xlam_bytes(build.VARIANT_ADDIN, config)
     try:
@@ -89,11 +115,20 @@ def install(platform: str = sys.platform, env: dict[str, str] | None = None, hom
         where.applescript_dir.mkdir(parents=True, exist_ok=True)
         (where.applescript_dir / script.name).write_bytes(script.read_bytes())
         lines.append(f"Script RunPython d'xlwings copié dans : {where.applescript_dir}")
-    lines.append("Redémarrez Excel : l'onglet « Segmentation » apparaît dans le ruban.")
+    key = _interpreter_key(platform)
+    after = [checks.interpreter_check(installed_config(where.addin), key, config[key]),
+             checks.startup_check(platform, where.addin.parent, registry, env)]
+    lines.append("Vérifications :")
+    lines += [line for c in before + after for line in c.lines()]
+    if all(c.ok for c in after):
+        lines.append("Redémarrez Excel : l'onglet « Segmentation » apparaît dans le ruban.")
+    else:
+        lines.append("Faites ce qui est indiqué ci-dessus, puis redémarrez Excel : l'onglet « Segmentation » "
+                     "apparaît dans le ruban.")
     return lines
 
 
-def remove(platform: str = sys.platform, env: dict[str, str] | None = None, home: Path | None = None) -> list[str]:
+def remove(platform: str | None = None, env: dict[str, str] | None = None, home: Path | None = None) -> list[str]:
     where = target(platform, env, home)
     if not where.addin.exists():
         return [f"Le complément n'est pas installé (rien à supprimer dans {where.addin.parent})."]
@@ -121,16 +156,20 @@ _SYSTEMS = {"linux": "Linux", "freebsd": "FreeBSD", "openbsd": "OpenBSD", "cygwi
             "sunos": "Solaris"}
 
 
-def system_name(platform: str = sys.platform) -> str:
+def system_name(platform: str | None = None) -> str:
     """« Linux » for ``linux``: the system's name as a user knows it."""
+    platform = platform or current_platform()
     for prefix, name in _SYSTEMS.items():
         if platform.startswith(prefix):
             return name
     return platform
 
 
-def status(platform: str = sys.platform, env: dict[str, str] | None = None, home: Path | None = None) -> list[str]:
-    """Where the add-in is and which Python it uses — an answer, not an error, on a system without Excel."""
+def status(platform: str | None = None, env: dict[str, str] | None = None, home: Path | None = None,
+           registry: checks.Registry | None = None) -> list[str]:
+    """Where the add-in is, which Python it uses, whether Excel trusts its folder — an answer, not an error,
+    on a system without Excel."""
+    platform = platform or current_platform()
     if platform not in ("win32", "darwin"):
         name = system_name(platform)
         return [
@@ -142,9 +181,12 @@ def status(platform: str = sys.platform, env: dict[str, str] | None = None, home
     if not where.addin.exists():
         return [f"Le complément n'est pas installé. « segmenter addin install » l'installera dans : {where.addin}"]
     config = installed_config(where.addin)
-    key = "Interpreter_Win" if platform == "win32" else "Interpreter_Mac"
+    key = _interpreter_key(platform)
     python = config.get(key) or "(non renseigné : Python du PATH)"
     lines = [f"Complément installé : {where.addin}", f"Python utilisé par le complément : {python}"]
     if config.get(key) and not Path(config[key]).exists():
         lines.append("Attention : ce Python n'existe plus ; relancez « segmenter addin install ».")
+    trust = checks.startup_check(platform, where.addin.parent, registry, env)
+    if not trust.ok:
+        lines += trust.lines()
     return lines
