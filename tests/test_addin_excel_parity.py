@@ -225,3 +225,33 @@ def test_every_image_mso_is_an_excel_control_id():
     assert images, "le ruban a des icônes"
     unknown = {control: image for control, image in images.items() if image not in ids}
     assert unknown == {}, "imageMso absents de la liste des contrôles Excel (tests/data/excel_control_ids.csv)"
+
+
+def test_document_modules_and_references_are_excel_s():
+    excel_file = _xlwings_file("addin/xlwings.xlam")
+    excel = _sources(excel_file)
+    ours = {m.name: m for m in build.modules(build.VARIANT_ADDIN)}
+    assert ovba.header_attributes(ours["ThisWorkbook"].code) == ovba.header_attributes(excel["ThisWorkbook"])
+    sheet = ovba.header_attributes(ours[build.SHEET_CODENAME].code)
+    assert sheet[1:] == ovba.header_attributes(excel["Sheet1"])[1:]  # all but VB_Name
+    built = Path(__file__).parents[1] / "addin" / build.ADDIN_FILE
+    references = _raw_references(_vba_bin(built))
+    assert len(references) == 2 and references == _raw_references(_vba_bin(excel_file))
+
+
+def _raw_references(vba_bin: bytes) -> list[bytes]:
+    """The REFERENCEREGISTERED records of the ``dir`` stream, as stored."""
+    import struct
+
+    data = ovba.decompress(olefile.OleFileIO(vba_bin).openstream("VBA/dir").read())
+    pos, out = 0, []
+    while pos < len(data):
+        rec_id, size = struct.unpack_from("<HI", data, pos)
+        if rec_id == 0x0009:  # PROJECTVERSION: its size field is a reserved 4, the record is 6 bytes long
+            size = 6
+        if rec_id == 0x000D:
+            out.append(data[pos + 6: pos + 6 + size])
+        if rec_id == 0x000F:  # PROJECTMODULES: the references are all before it
+            break
+        pos += 6 + size
+    return out
