@@ -280,3 +280,49 @@ def test_matrices_sum_to_the_snapshots_and_replay_ignores_row_order(rows, rnd):
     a = again.snapshots.assign(key=again.snapshots["key"].astype(str)).drop(columns="row").sort_values(key)
     b = h.snapshots.assign(key=h.snapshots["key"].astype(str)).drop(columns="row").sort_values(key)
     pd.testing.assert_frame_equal(a.reset_index(drop=True), b.reset_index(drop=True))
+
+
+# ---------------------------------------------------------------- potentiel check and weak signals by hand
+
+def test_petits_a_potentiel_checked_on_the_past_by_hand():
+    # 31/12/2024: P1..P10 bought 10, 20 … 100 € once in 2024 → Gros P10, P9; Moyens P8, P7, P6; Petits P5..P1.
+    # P1, P2 are in the priority sector (à potentiel), P3..P5 are not. In 2025 P1 buys 1 000 € → Gros at D.
+    codes = [f"P{i}" for i in range(1, 11)]
+    clients = pd.DataFrame({"Code client": codes,
+                            "Secteur": ["Commerce", "Commerce"] + ["Industrie"] * 8}, index=range(2, 12))
+    inv = pd.DataFrame({"Code client": codes + ["P1"],
+                        "Date": [f"{10 + i:02d}/06/2024" for i in range(10)] + ["10/06/2025"],
+                        "Montant HT": [10 * i for i in range(1, 11)] + [1000]})
+    s = Settings(date_analyse=dt.date(2025, 12, 31), secteurs_prioritaires=("Commerce",))
+    check = history(clients=clients, invoices=inv, settings=s).potentiel_check
+    assert check.reference_date == pd.Timestamp("2024-12-31")
+    assert (check.potential, check.potential_up, check.potential_share) == (2, 1, 0.5)
+    assert (check.others, check.others_up, check.others_share) == (3, 0, 0.0)
+    assert "50,0" in check.sentence and "0,0" in check.sentence
+    # under 12 months of history: no check
+    assert history(invoices=inv.iloc[[10]],  # the 2025 line alone
+                   settings=Settings(date_analyse=dt.date(2025, 12, 31))).potentiel_check is None
+
+
+def test_weak_signals_by_hand():
+    # Industrie × Bretagne: 5 clients, 1 000 € in the last 12 months each, 300 € the year before (+233 %);
+    # Commerce × Occitanie: 7 clients, 100 € both years. Base: 5 700 € against 2 200 € (+159 %):
+    # Industrie grows 74 points more than the base (≥ 30), and its CA per client (1 000 €) is 2,1 × the
+    # base's (475 €): growth is the stronger reason (74 / 30 > 2,1 / 2)
+    codes = [f"I{i}" for i in range(5)] + [f"C{i}" for i in range(7)]
+    clients = pd.DataFrame({"Code client": codes, "Secteur": ["Industrie"] * 5 + ["Commerce"] * 7,
+                            "Code postal": ["35000"] * 5 + ["31000"] * 7}, index=range(2, 14))
+    inv = pd.DataFrame({"Code client": codes * 2, "Date": ["15/06/2025"] * 12 + ["15/06/2024"] * 12,
+                        "Montant HT": [1000] * 5 + [100] * 7 + [300] * 5 + [100] * 7})
+    sig = history(clients=clients, invoices=inv, settings=Settings(date_analyse=dt.date(2025, 12, 31))).signals
+    assert len(sig) == 1  # Secteur × Taille: the size is unknown, never a signal
+    r = sig.iloc[0]
+    assert (r["axis"], r["secteur"], r["group"], r["clients"], r["reason"]) == \
+        ("Secteur × Région", "Industrie", "Bretagne", 5, "croissance")
+    assert r["growth"] == pytest.approx(1000 / 300 - 1) and r["base_growth"] == pytest.approx(5700 / 2200 - 1)
+    assert r["ca_per_client"] == 1000 and r["base_ca_per_client"] == pytest.approx(475)
+    assert "+233,3" in r["sentence"] and "+159,1" in r["sentence"]
+    # a stricter threshold: only the CA per client remains
+    s = Settings(date_analyse=dt.date(2025, 12, 31), signal_croissance=80)
+    r = history(clients=clients, invoices=inv, settings=s).signals.iloc[0]
+    assert r["reason"] == "ca_par_client" and "2,1 ×" in r["sentence"]
