@@ -50,21 +50,28 @@ def _period_figures(a, b, snap: Callable, delta: Callable, settings) -> dict:
     """(dimension, segment) → (members, CA in (a, b], share of members who ordered) for the period (a, b]."""
     sa, sb = snap(a), snap(b)
     ca_d, bought = delta(a, b, None)
-    bought = bought.astype(np.float64)
+    n_rfm, n_pmg = len(rfm_names(settings)), len(pmg_names())
+    # one joint code per member — (RFM segment, PMG tier, à potentiel) — so that each figure is one
+    # bincount over the clients, summed afterwards per dimension; bin 0: not a member
+    code = np.zeros(sa.n_clients, dtype=np.int64)
+    code[sa.rows] = 1 + (sa.rfm.astype(np.int64) * n_pmg + sa.pmg) * 2 + sa.potentiel
+    size = 1 + n_rfm * n_pmg * 2
+    shape = (n_rfm, n_pmg, 2)
+    n = np.bincount(code, minlength=size)[1:].reshape(shape)
+    ca = np.bincount(code, weights=ca_d, minlength=size)[1:].reshape(shape)
+    kept = np.bincount(code[bought], minlength=size)[1:].reshape(shape)
+    petits = pmg_mod.TIERS.index("Petits")
+    per_dim = {
+        "RFM": [x.sum(axis=(1, 2))[: len(settings.regles_segments)] for x in (n, ca, kept)],
+        "PMG": [x.sum(axis=(0, 2))[: len(pmg_mod.TIERS)] for x in (n, ca, kept)],
+        # à potentiel first, then the other Petits
+        "Potentiel": [x[:, petits, ::-1].sum(axis=0) for x in (n, ca, kept)],
+    }
     out = {}
-    for dim in ("RFM", "PMG", "Potentiel"):
-        names = _names(dim, settings)
-        # group + 1: the clients in no group (-1) fall in bin 0, dropped; Prospect / Non classé
-        # come after the named groups and are dropped too
-        g = sa.groups(dim).astype(np.int64) + 1
-        size = max(len(names) + 1, int(g.max()) + 1 if len(g) else 0)
-        n = np.bincount(g, minlength=size)[1:len(names) + 1]
-        ca = np.bincount(g, weights=ca_d, minlength=size)[1:len(names) + 1]
-        kept = np.bincount(g, weights=bought, minlength=size)[1:len(names) + 1]
-        for i, name in enumerate(names):
-            out[dim, name] = (int(n[i]), round(float(ca[i]), 2), float(kept[i] / n[i]) if n[i] else np.nan)
-    was = np.zeros(sb.n_clients, dtype=bool)
-    was[sa.rows] = True
+    for dim, (cn, cca, ck) in per_dim.items():
+        for i, name in enumerate(_names(dim, settings)):
+            out[dim, name] = (int(cn[i]), round(float(cca[i]), 2), float(ck[i] / cn[i]) if cn[i] else np.nan)
+    was = code > 0
     new = sb.rows[~was[sb.rows]]
     new_ca = round(float(ca_d[new].sum()), 2) if len(new) else 0.0
     for dim in ("RFM", "PMG", "Potentiel"):

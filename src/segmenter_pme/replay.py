@@ -146,7 +146,29 @@ class Snapshot:
         return out
 
 
-def snapshot_at(rep: Replay, date, features: pd.DataFrame, settings) -> Snapshot:
+@dataclass
+class Profile:
+    """What « Petits à potentiel » reads of today's profile, as Series of their own: each
+    thread gets its copy (pandas' bookkeeping of shared columns is not made for two threads)."""
+
+    size: pd.Series
+    sector: pd.Series
+    with_ca12: bool  # the base has CA windows (invoice lines): the growth reason applies
+    n: int
+
+    @classmethod
+    def of(cls, features: pd.DataFrame) -> "Profile":
+        return cls(_own(features["taille"]), _own(features["secteur"]), bool(features["ca_12m"].notna().any()),
+                   len(features))
+
+
+def _own(s: pd.Series) -> pd.Series:
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return pd.Series(pd.Categorical.from_codes(s.cat.codes.to_numpy().copy(), s.cat.categories, validate=False))
+    return pd.Series(s.to_numpy(dtype=object, na_value=None).copy())
+
+
+def snapshot_at(rep: Replay, date, profile: Profile, settings) -> Snapshot:
     """The segmentation of SPEC §3–§5 at ``date`` from the lines dated up to it."""
     date = pd.Timestamp(date).normalize()
     j = rep.at(date)
@@ -157,12 +179,12 @@ def snapshot_at(rep: Replay, date, features: pd.DataFrame, settings) -> Snapshot
     days = np.maximum((date.value - last) // _NS_PER_DAY, 0).astype("float64")
     got, tiers = score_buyers(days, orders[rows].astype("float64"), ca, settings)
     _, seg = segment_codes(got.r, got.f, got.m, settings.regles_segments)
-    pot = _potential(rep, rows, date, features, tiers, got.r, got.f, settings)
+    pot = _potential(rep, rows, date, profile, tiers, got.r, got.f, settings)
     return Snapshot(date, rows, seg.astype(np.int16), tiers.astype(np.int16), pot, got.r, got.f, got.m, ca,
-                    orders[rows], last, len(features))
+                    orders[rows], last, profile.n)
 
 
-def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, features: pd.DataFrame, tiers: np.ndarray,
+def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, profile: Profile, tiers: np.ndarray,
                r: np.ndarray, f: np.ndarray, settings) -> np.ndarray:
     """« Petits à potentiel » at ``date``: the profile is today's, the CA windows those of ``date``."""
     petit_tier = pmg_mod.TIERS.index("Petits")
@@ -172,14 +194,14 @@ def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, features: pd.D
         return out
     # over every client of ``features`` (the Petits of the snapshot, the others without a tier):
     # potential_reasons then reads the profile columns as they are, for the Petits only
-    n = len(features)
+    n = profile.n
     sub = rows[petit]
     codes = np.full(n, -1, dtype=np.int8)
     codes[sub] = petit_tier
     r_all, f_all = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
     r_all[sub], f_all[sub] = r[petit], f[petit]
     ca12 = ca12p = None
-    if features["ca_12m"].notna().any():
+    if profile.with_ca12:
         # calendar years, as segment() counts « the last 12 months »
         one = rep.at(date - pd.DateOffset(years=1))
         two = rep.at(date - pd.DateOffset(years=2))
@@ -192,7 +214,7 @@ def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, features: pd.D
         ca12, ca12p = pd.Series(cur, copy=False), pd.Series(prev, copy=False)
     tier_s = pd.Series(pd.Categorical.from_codes(codes, list(pmg_mod.TIERS), validate=False))
     got = pmg_mod.potential_reasons(
-        tier_s, size=features["taille"], sector=features["secteur"], r=pd.Series(r_all, copy=False),
+        tier_s, size=profile.size, sector=profile.sector, r=pd.Series(r_all, copy=False),
         f=pd.Series(f_all, copy=False), ca_12m=ca12, ca_12m_prev=ca12p, settings=settings)
     out[petit] = got.cat.codes.to_numpy()[sub] > 0
     return out

@@ -31,9 +31,10 @@ from .history_result import (
 )
 from .history_signals import potentiel_check, weak_signals
 from .pipeline import run
-from .replay import Replay, Snapshot, build_replay, snapshot_at, snapshot_of_result
+from .replay import Profile, Replay, Snapshot, build_replay, snapshot_at, snapshot_of_result
 from .result import SegmentationResult
 from .settings import Settings
+from .worker import worker
 
 _MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.")
 
@@ -151,11 +152,17 @@ def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings
     rep = build_replay(capture, feats, wanted)
     current = snapshot_of_result(result)
     cache: dict[pd.Timestamp, Snapshot] = {analysis: current}
+    # two cores: the worker thread scores every other period start (sorting releases the GIL)
+    # while this thread scores the others and sums the periods already there
+    starts = [t for t in periods["start"] if t != analysis]
+    theirs = Profile.of(feats)
+    ours = Profile.of(feats)
+    later = {t: worker().submit(snapshot_at, rep, t, theirs, settings) for t in starts[1::2]}
 
     def snap(t) -> Snapshot:
         t = pd.Timestamp(t).normalize()
         if t not in cache:
-            cache[t] = snapshot_at(rep, t, feats, settings)
+            cache[t] = later.pop(t).result() if t in later else snapshot_at(rep, t, ours, settings)
         return cache[t]
 
     kpi = kpis_mod.kpi_table(periods, snap, rep, settings, year_before=year_before)
