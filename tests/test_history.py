@@ -109,6 +109,7 @@ def test_migration_matrix_previous_segment_and_snapshots_by_hand():
     assert pmg.loc["Gros", "Moyens"] == 1 and pmg.loc[NOT_YET_CLIENT, "Gros"] == 1
     assert list(h.previous_segment) == ["Perdus", "Prometteurs", NOT_YET_CLIENT, NOT_YET_CLIENT]
     s = h.snapshots
+    assert s is h.snapshots  # made once, on first read
     at_q3 = s[s["period_end"] == pd.Timestamp("2025-09-30")].set_index("key")
     assert at_q3.loc["B", "orders"] == 2 and at_q3.loc["B", "ca_total"] == 130.0
     assert at_q3.loc["A", "last_purchase"] == pd.Timestamp("2025-04-10")

@@ -57,6 +57,13 @@ class PotentielCheck:
     sentence: str
 
 
+class Lazy:
+    """A field value made on first read (see :class:`HistoryResult`)."""
+
+    def __init__(self, make):
+        self.make = make
+
+
 @dataclass(frozen=True)
 class HistoryResult:
     """The history of a client base (SPEC §8).
@@ -81,7 +88,9 @@ class HistoryResult:
       ``score_m`` (nullable Int8, missing for « Non classé »), ``ca_total``
       (float), ``orders`` (Int32), ``last_purchase`` (datetime64). Clients with no order at that date are not
       in it. The rows at D equal ``segment()``'s output for its clients with at
-      least one order; they are what the « Historique » sheet stores.
+      least one order; they are what the « Historique » sheet stores. With
+      invoice lines this frame (millions of rows on a large base, which most
+      callers never read) is built on first read.
     - ``kpis``: long form, one row per (dimension, segment, period) —
       ``dimension`` (``RFM``, ``PMG``, ``Potentiel``), ``segment`` (in the
       settings' order; for Potentiel: ``Petits à potentiel`` and ``Autres Petits``;
@@ -152,6 +161,13 @@ class HistoryResult:
     warnings: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     segmentation: SegmentationResult | None = None
+
+    def __getattribute__(self, name):
+        value = object.__getattribute__(self, name)
+        if type(value) is Lazy:
+            value = value.make()
+            object.__setattr__(self, name, value)
+        return value
 
 
 PERIOD_COLUMNS = ("label", "start", "end", "partial")

@@ -28,6 +28,7 @@ from .history_result import (
     SOURCE_SNAPSHOTS,
     WATCH_COLUMNS,
     HistoryResult,
+    Lazy,
 )
 from .history_signals import potentiel_check, weak_signals
 from .pipeline import run
@@ -171,7 +172,8 @@ def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings
     prev_seg = kpis_mod.previous_segment(previous, current, result)
     watch = kpis_mod.watch_list(previous, current, result, settings)
     boundary_dates = sorted(set(periods["start"]) | set(periods["end"]))
-    snaps = snapshots_frame([snap(t) for t in boundary_dates], result, settings)
+    boundary_snaps = [snap(t) for t in boundary_dates]
+    snaps = Lazy(lambda: snapshots_frame(boundary_snaps, result, settings))
     camp, camp_issues = evaluate_campaigns(campaigns, result, clients, settings, campaigns_sheet,
                                            lambda t: snap(t), rep, first)
     check = potentiel_check(snap(pot_ref), current, pot_ref, settings) if first is not None and first <= pot_ref \
