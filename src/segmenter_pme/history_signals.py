@@ -8,11 +8,13 @@ import pandas as pd
 from . import pmg as pmg_mod
 from .frtext import fr_date, fr_number
 from .history_result import SIGNAL_COLUMNS, PotentielCheck
-from .profile import UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE
+from .profile import OTHER_SECTORS, UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE
 from .replay import Snapshot
 
 MAX_SIGNALS = 5
-_UNKNOWN = {UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE, "Inconnue", "Non renseigné", "Non renseignée", ""}
+# unknown values, and the small sectors grouped together, say nothing of a group worth a look
+_UNKNOWN = {UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE, OTHER_SECTORS, "Inconnue", "Non renseigné",
+            "Non renseignée", ""}
 
 
 def _pct(x: float) -> str:
