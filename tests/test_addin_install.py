@@ -216,6 +216,18 @@ def test_trusted_locations_disabled_or_never_written(tmp_path):
     assert any("aucun emplacement approuvé enregistré" in line for line in status)
 
 
+def test_python_path_with_xml_special_characters_reads_back(tmp_path):
+    home = tmp_path / "Dupont & Fils <SARL>"
+    (home / "Applications" / "Microsoft Excel.app").mkdir(parents=True)
+    python = home / "venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.write_text("")
+    lines = install.install("darwin", home=home, executable=str(python), applications=[home / "Applications"],
+                            version=_xlwings_ok)
+    assert f"OK — Python écrit dans les réglages du complément (Interpreter_Mac) : {python}" in lines
+    assert install.installed_config(home / install.MAC_STARTUP / "segmenter.xlam")["Interpreter_Mac"] == str(python)
+
+
 def test_interpreter_check_reads_back_what_was_written(tmp_path):
     python = tmp_path / "python"
     python.write_text("")

@@ -19,6 +19,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
+from xml.sax.saxutils import unescape
 
 from ..errors import AddinError
 from ..excel.xlwings_compat import PINNED_XLWINGS, xlwings_version
@@ -146,7 +147,7 @@ def installed_config(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     for row in re.findall(r"<row [^>]*>(.*?)</row>", xml):
         texts = re.findall(r"<t>(.*?)</t>|<v>(.*?)</v>", row)
-        cells = [a or b for a, b in texts]
+        cells = [unescape(a or b) for a, b in texts]
         if cells:
             out[cells[0]] = cells[1] if len(cells) > 1 else ""
     return out
