@@ -228,6 +228,8 @@ def parse_amounts(
         t = t.where(~(has_c & ~comma_dec), t.str.replace(",", "", regex=False))
         t = t.str.replace(",", ".", regex=False)
         vals = pd.to_numeric(t.where(t != ""), errors="coerce").astype("float64")
+        # « inf », « 1e400 » are no amount anyone typed: unreadable, as « NaN » is (never an infinite CA)
+        vals = vals.where(np.isfinite(vals))
         vals = vals.where(~neg.fillna(False), -vals)
         num[is_str] = vals.to_numpy()
         blank = (txt == "").fillna(True)
