@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from copy import copy
@@ -81,17 +82,20 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     sheets: list[str] = []
     source_lines = None
     if kind == "csv":
-        frame, shape, mapping = read_french_csv(path)
+        frame, shape, mapping, notes = read_french_csv(path)
         if shape != "clients":
             raise MissingColumnError(
                 f"« {path.name} » contient des lignes de factures, pas un tableau de clients : l'audit porte sur "
                 "le tableau des clients (une ligne par client)."
             )
         source_lines = dict(zip(range(2, 2 + len(frame)), (int(v) for v in frame.index)))
+        # the remarks of the reading name the copy's sheet and rows, as the audit's findings do
+        row_of = {line: row for row, line in source_lines.items()}
+        notes = [dataclasses.replace(n, sheet="Clients", row=row_of.get(n.row)) for n in notes]
         frame.index = pd.RangeIndex(2, 2 + len(frame))
         data = reader.SheetData(sheet="Clients", shape="clients", header_row=1, frame=frame,
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
-                                last_data_row=1 + len(frame), last_used_row=1 + len(frame))
+                                last_data_row=1 + len(frame), last_used_row=1 + len(frame), notes=notes)
     else:
         values = reader.read_values(path)
         sheets = list(values)
@@ -106,7 +110,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                 "Date dernier achat, Nombre commandes, CA total."
             )
         name, guess = found["clients"]
-        data = reader.read_table(values[name], name, guess)
+        ours = reader.output_header_cells_in_file(path, name, guess.row + 1)
+        data = reader.read_table(values[name], name, guess, our_cols=ours)
         reader.require_data(data)
         mapping = data.mapping
         if "factures" in found:
@@ -381,7 +386,8 @@ def _write_qualite(wb, base: LoadedBase, report: AuditReport) -> None:
             return "A"
         return header_col.get(header, "") if sheet == base.data.sheet else ""
 
-    render(wb, build_qualite([], report, locate=locate, analysis_date=report.analysis_date))
+    # what the reading set aside (a Total row, empty extra CSV fields) is said with the audit's findings
+    render(wb, build_qualite(base.data.notes, report, locate=locate, analysis_date=report.analysis_date))
 
 
 def _kept_rows(base: LoadedBase, result: CleanResult) -> tuple[list[list], set[int], set[int]]:

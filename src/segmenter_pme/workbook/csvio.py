@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,8 @@ class CsvFormat:
     encoding: str
     delimiter: str
     header_line: int  # 0-based line of the header row
+    #: (file line, fields) of the lines longer than the header whose extra fields were empty (dropped)
+    long_lines: tuple[tuple[int, int], ...] = ()
 
 
 def sniff(path: Path) -> tuple[str, str, str]:
@@ -103,28 +106,69 @@ def read_csv(path: Path, find_header_row: Callable[[list], int | None] | None = 
         found = find_header_row(first)
         if found is not None:
             header_line = int(found)
+    options = dict(sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False, na_values=[],
+                   skiprows=header_line, header=0, skip_blank_lines=False, engine="c", on_bad_lines="error",
+                   encoding_errors="replace", index_col=False)  # never the first column as index: no shift
+    long_lines: list[tuple[int, int]] = []
     try:
-        df = pd.read_csv(
-            path, sep=delimiter, encoding=encoding, dtype=str, keep_default_na=False, na_values=[],
-            skiprows=header_line, header=0, skip_blank_lines=False, engine="c", on_bad_lines="error",
-            encoding_errors="replace",
-        )
+        with warnings.catch_warnings():
+            # pandas only warns (and drops the extra fields) when the first data line is the long one
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            df = pd.read_csv(path, **options)
     except pd.errors.EmptyDataError:
         raise WorkbookError(f"Le fichier « {path.name} » ne contient aucune donnée.") from None
-    except (pd.errors.ParserError, ValueError) as err:
-        line = re.search(r"line (\d+)", str(err))
-        where = f" à la ligne {line.group(1)}" if line else ""
-        raise WorkbookError(
-            f"Le fichier CSV « {path.name} » est mal formé{where} (nombre de colonnes différent de l'en-tête "
-            f"ou guillemet non fermé ; séparateur détecté « {delimiter} »). Corrigez cette ligne ou "
-            "exportez à nouveau le fichier."
-        ) from None
-    df.columns = _clean_headers(df.columns)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, ValueError) as err:
+        n_header, long_lines = _long_lines(path, encoding, delimiter, header_line)
+        if not long_lines:
+            line = re.search(r"line (\d+)", str(err))
+            where = f" à la ligne {line.group(1)}" if line else ""
+            raise WorkbookError(
+                f"Le fichier CSV « {path.name} » est mal formé{where} (guillemet non fermé ou nombre de colonnes "
+                f"différent de l'en-tête ; séparateur détecté « {delimiter} »). Corrigez cette ligne ou "
+                "exportez à nouveau le fichier."
+            ) from None
+        full = [(ln, n) for ln, n, empty in long_lines if not empty]
+        if full:
+            raise _long_lines_error(path.name, delimiter, header_line + 1, n_header, full) from None
+        # the extra fields are all empty (a trailing separator): dropped, and said in « Qualité »
+        df = pd.read_csv(path, usecols=range(n_header), **options)
+        df.columns = _clean_headers(df.columns)
     df = df.replace("", None) if len(df) < 50_000 else df.mask(df == "")
     # file lines are 1-based and the header is line header_line + 1
     df.index = pd.RangeIndex(header_line + 2, header_line + 2 + len(df))
     df = df.dropna(how="all")
-    return df, CsvFormat(encoding, delimiter, header_line)
+    return df, CsvFormat(encoding, delimiter, header_line, tuple((ln, n) for ln, n, _ in long_lines))
+
+
+def _long_lines(path: Path, encoding: str, delimiter: str, header_line: int
+                ) -> tuple[int, list[tuple[int, int, bool]]]:
+    """Fields of the header, and (file line, fields, extra fields all empty) of each longer line."""
+    found = []
+    n_header = 0
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        rows = csv.reader(fh, delimiter=delimiter)
+        start = 1
+        for i, row in enumerate(rows):
+            if i == header_line:
+                n_header = len(row)
+            elif i > header_line and len(row) > n_header:
+                found.append((start, len(row), all(not v.strip() for v in row[n_header:])))
+            start = rows.line_num + 1
+    return n_header, found
+
+
+def _long_lines_error(name: str, delimiter: str, header_line: int, n_header: int,
+                      lines: list[tuple[int, int]]) -> WorkbookError:
+    shown = " ; ".join(f"ligne {ln} : {n} champs" for ln, n in lines[:5])
+    more = f" (et {len(lines) - 5} autres lignes)" if len(lines) > 5 else ""
+    sep = {"\t": "la tabulation", ";": "le point-virgule", ",": "la virgule", "|": "la barre verticale"}.get(
+        delimiter, "le caractère")
+    return WorkbookError(
+        f"Le fichier CSV « {name} » a des lignes plus longues que sa ligne d'en-têtes (ligne {header_line} : "
+        f"{n_header} champs) — {shown}{more}. Les valeurs de ces lignes seraient décalées d'une colonne ou plus : rien "
+        f"n'a été écrit. Le séparateur est {sep} « {delimiter} » : une valeur qui contient ce séparateur doit être entre "
+        "guillemets. Corrigez ces lignes ou exportez à nouveau le fichier."
+    )
 
 
 def _clean_headers(cols) -> list[str]:

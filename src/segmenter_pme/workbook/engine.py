@@ -141,15 +141,20 @@ def _has_rich_text(path: Path) -> bool:
 
 
 def _segment(clients: reader.SheetData | None, invoices: reader.SheetData | None, settings: Settings):
+    """``segment()`` of the tables read, with what the reading set aside said in « Qualité »."""
+    import dataclasses
+
     from ..pipeline import segment
 
-    return segment(
+    result = segment(
         clients=clients.frame if clients is not None else None,
         invoices=invoices.frame if invoices is not None else None,
         settings=settings,
         clients_sheet=clients.sheet if clients is not None else "Clients",
         invoices_sheet=invoices.sheet if invoices is not None else "Factures",
     )
+    notes = [n for data in (clients, invoices) if data is not None for n in data.notes]
+    return dataclasses.replace(result, issues=[*notes, *result.issues]) if notes else result
 
 
 def _no_table_error(name: str, sheets: list[str]) -> MissingColumnError:
@@ -352,14 +357,14 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
 # --------------------------------------------------------------------- CSV
 
 
-def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict]:
-    """The CSV as text frame, its shape (clients / factures) and header mapping."""
+def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict, list]:
+    """The CSV as text frame, its shape (clients / factures), header mapping and reading remarks (Issues)."""
 
     def header_row(rows):
         guess = hdr.find_header_row(rows)
         return guess.row if guess is not None else None
 
-    frame, _fmt = csvio.read_csv(path, find_header_row=header_row)
+    frame, fmt = csvio.read_csv(path, find_header_row=header_row)
     best = None
     for shape in hdr.SHAPES:
         mapping = hdr.map_columns(list(frame.columns), shape)
@@ -373,10 +378,14 @@ def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict]:
             "Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
         )
     # a trailing « Total » line of the export is not a client (same rule as a workbook sheet)
-    frame, _total = reader.split_total_row(frame)
+    whole = frame
+    frame, total = reader.split_total_row(frame, best[1])
     if frame.empty:
         raise MissingColumnError(f"Le fichier « {path.name} » a des en-têtes mais aucune ligne de données.")
-    return frame, best[0], best[1]
+    notes = reader.long_lines_notes(path.name, fmt.long_lines)
+    if total is not None:
+        notes.append(reader.total_row_note(path.name, total, whole.loc[total], in_file=True))
+    return frame, best[0], best[1], notes
 
 
 def _csv_error(err, name: str):
@@ -435,13 +444,14 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     t0 = time.perf_counter()
     timings = {}
     progress("Lecture du CSV")
-    frame, shape, mapping = read_french_csv(path)
+    frame, shape, mapping, read_notes = read_french_csv(path)
     timings["lecture"] = time.perf_counter() - t0
     sheet_name = "Clients" if shape == "clients" else "Factures"
     # messages name the file and its real line numbers (title lines above the header counted)
     data = reader.SheetData(sheet=path.name, shape=shape, header_row=1, frame=frame,
                             columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
-                            last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]))
+                            last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]),
+                            notes=read_notes)
     csv_lines = frame.index
     notes: list[str] = []
     copy_lines = True

@@ -20,6 +20,7 @@ import pandas as pd
 from .. import headers as hdr
 from ..errors import InputDataError, MissingColumnError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
+from ..problems import WARNING, Issue
 
 #: sheets we write (« Archives »: rows set aside by ``segmenter nettoyer``): never read as client or invoice data
 OUR_SHEETS = ("Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi", "Archives")
@@ -77,6 +78,8 @@ class SheetData:
     table: TableInfo | None = None
     #: every column with a header of the user on the header row, even outside an Excel Table
     header_cols: set[int] = field(default_factory=set)
+    #: what the reading set aside (a Total row, empty extra fields of a CSV line): remarks for « Qualité »
+    notes: list = field(default_factory=list)
 
     @property
     def last_user_col(self) -> int:
@@ -141,7 +144,31 @@ def read_values_of(path: Path, sheet: str, nrows: int | None = None) -> list[lis
 
 def output_header_cells(wb, sheet: str, header_row: int) -> list[int]:
     """Columns of our output headers recorded in the hidden defined name, if it points here."""
-    dn = _get_defined_name(wb, OUTPUT_NAME)
+    return _name_columns(_get_defined_name(wb, OUTPUT_NAME), sheet, header_row)
+
+
+_OUTPUT_NAME_XML = re.compile(r'<(?:\w+:)?definedName\b[^>]*\bname="' + re.escape(OUTPUT_NAME) + r'"[^>]*>([^<]*)<')
+
+
+def output_header_cells_in_file(path: Path, sheet: str, header_row: int) -> list[int]:
+    """:func:`output_header_cells` of a workbook on disk, from its ``workbook.xml`` (no openpyxl load)."""
+    import html
+    import zipfile
+
+    from openpyxl.workbook.defined_name import DefinedName
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            xml = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return []
+    m = _OUTPUT_NAME_XML.search(xml)
+    if m is None:
+        return []
+    return _name_columns(DefinedName(OUTPUT_NAME, attr_text=html.unescape(m.group(1))), sheet, header_row)
+
+
+def _name_columns(dn, sheet: str, header_row: int) -> list[int]:
     if dn is None:
         return []
     try:
@@ -282,10 +309,9 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     table = next((t for t in tables if t.min_row == header_row), None)
     if table is None:
         table = next((t for t in tables if t.min_row <= header_row <= t.max_row), None)
-    # our columns: recorded by the defined name, else our exact headers next to « Segment RFM »
+    # our columns: only those our hidden defined name records (with our headers). A column of the user's
+    # called « Segment RFM » is theirs: it is read as theirs and ours goes beside it as « Segment RFM (calculé) »
     ours = {c for c in our_cols if c - 1 < len(header_cells) and _header_text(header_cells[c - 1]) in _OUR_HEADERS}
-    if not ours:
-        ours = _our_block(header_cells)
     columns: dict[str, int] = {}
     output_columns: dict[str, int] = {}
     output_headers: dict[str, str] = {}
@@ -318,7 +344,8 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     data = {name: _column(body, col - 1) for name, col in columns.items()}
     frame = pd.DataFrame(data, index=pd.RangeIndex(header_row + 1, header_row + 1 + len(body)), dtype=object)
     frame = frame.dropna(how="all")
-    frame, total_row = split_total_row(frame)
+    whole = frame
+    frame, total_row = split_total_row(frame, guess.mapping)
     last_used = max([header_row] + [i + 1 for i, r in enumerate(values) if any(not _blank(v) for v in r)])
     return SheetData(
         sheet=sheet, shape=guess.shape, header_row=header_row, frame=frame, columns=columns,
@@ -326,23 +353,87 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         last_data_row=int(frame.index[-1]) if len(frame) else header_row, total_row=total_row,
         last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
         header_cols=header_cols,
+        notes=[] if total_row is None else [total_row_note(sheet, total_row, whole.loc[total_row])],
     )
 
 
-def split_total_row(frame: pd.DataFrame) -> tuple[pd.DataFrame, int | None]:
+def total_row_note(sheet: str, row: int, values: pd.Series, *, in_file: bool = False) -> Issue:
+    """The remark in « Qualité » for a last row set aside as the table's total (it is not counted).
+
+    ``in_file``: a CSV line, not copied into the workbook — said in the message, with no row to link to.
+    """
+    label = next((v for v in values if isinstance(v, str) and any(ch.isalpha() for ch in v)), None)
+    column = next((str(h) for h, v in values.items() if v is label), None)
+    where = f"La ligne {int(row)} du fichier" if in_file else "La dernière ligne du tableau"
+    return Issue(
+        "ligne_total", f"{where} (« {label} ») est lue comme une ligne de total : elle n'est pas comptée comme un "
+        "client. Si c'est un client, donnez-lui son code client ou ôtez le mot « Total » du début de la cellule.",
+        WARNING, sheet=sheet, column=column, row=None if in_file else int(row), value=label)
+
+
+def long_lines_notes(sheet: str, lines) -> list[Issue]:
+    """Remarks in « Qualité » for CSV lines longer than the header whose extra fields were empty (dropped)."""
+    return [Issue("ligne_trop_longue", f"La ligne {ln} du fichier a {n} champs, plus que la ligne d'en-têtes : les "
+                  "champs en trop étaient vides et ont été ignorés (un séparateur en fin de ligne).", WARNING,
+                  sheet=sheet, row=int(ln), value=f"{n} champs") for ln, n in lines]
+
+
+#: a cell that is only a total's label: « Total », « TOTAL : », « Total général », « Sous-total 2025 », « Totaux »
+_TOTAL_LABEL = re.compile(r"^\s*(sous[- ]?)?(total|totaux)(\s+(g[ée]n[ée]ral|clients?|ht|ttc|\d{4}))*\s*:?\s*$",
+                          re.IGNORECASE)
+_KEY_FIELDS = ("client_id", "siret", "siren", "raison_sociale", "nom", "email")
+_SUM_FIELDS = ("ca_total", "montant_ht", "montant_ttc", "nb_commandes")
+
+
+def split_total_row(frame: pd.DataFrame, mapping: dict | None = None) -> tuple[pd.DataFrame, int | None]:
     """``frame`` without a trailing « Total » line, and that line's label (None when there is none).
 
     The rule for every source (workbook sheet, CSV export): the last row is a
     total when its first cell holding letters starts with ``Total``, ``Totaux``
-    or ``Sous-total`` (« Total général », « TOTAL : »…). It is not a client.
+    or ``Sous-total`` *and* it looks like a total — no client key in it (its
+    key cells empty or holding only the label, « Total général ») or, when
+    ``mapping`` names amount columns, an amount that is the sum of the rows
+    above. « TOTAL ENERGIES MARKETING FRANCE » with its own code and amounts is
+    a client.
     """
     if not len(frame):
         return frame, None
     last = frame.index[-1]
-    first_text = next((v for v in frame.loc[last] if isinstance(v, str) and any(ch.isalpha() for ch in v)), None)
-    if first_text is not None and _TOTAL.match(first_text):
+    row = frame.loc[last]
+    first_text = next((v for v in row if isinstance(v, str) and any(ch.isalpha() for ch in v)), None)
+    if first_text is None or not _TOTAL.match(first_text):
+        return frame, None
+    if mapping is None or _no_client_key(row, mapping) or _sums_rows_above(frame, mapping):
         return frame.drop(index=last), int(last)
     return frame, None
+
+
+def _no_client_key(row: pd.Series, mapping: dict) -> bool:
+    keys = [mapping[f] for f in _KEY_FIELDS if isinstance(mapping.get(f), str) and mapping[f] in row.index]
+    if not keys:  # nothing identifies a client here: the label decides, as it always did
+        return True
+    for h in keys:
+        v = row[h]
+        if _blank(v) or (isinstance(v, float) and v != v):
+            continue
+        if isinstance(v, str) and _TOTAL_LABEL.match(v):
+            continue
+        return False
+    return True
+
+
+def _sums_rows_above(frame: pd.DataFrame, mapping: dict) -> bool:
+    from ..parsing import parse_amounts
+
+    for f in _SUM_FIELDS:
+        h = mapping.get(f)
+        if not isinstance(h, str) or h not in frame.columns:
+            continue
+        values, _ = parse_amounts(frame[h])
+        last, above = values.iloc[-1], values.iloc[:-1].sum()
+        if len(values) > 2 and pd.notna(last) and above != 0 and abs(last - above) < 0.01 + 1e-9 * abs(above):
+            return True
+    return False
 
 
 def _column(body: list[list[Any]], j: int) -> np.ndarray:
@@ -357,25 +448,6 @@ def _column(body: list[list[Any]], j: int) -> np.ndarray:
             blank[np.flatnonzero(texts)[stripped]] = True
         arr[blank] = None
     return arr
-
-
-def _our_block(header_cells: list[Any]) -> set[int]:
-    """Columns of a contiguous run of our headers around « Segment RFM » (rightmost wins)."""
-    texts = [_header_text(c) for c in header_cells]
-    anchors = [i for i, t in enumerate(texts) if t is not None and base_header(t) == "Segment RFM"]
-    if not anchors:
-        return set()
-    i = anchors[-1]
-    lo = hi = i
-    while lo - 1 >= 0 and texts[lo - 1] in _OUR_HEADERS:
-        lo -= 1
-    while hi + 1 < len(texts) and texts[hi + 1] in _OUR_HEADERS:
-        hi += 1
-    block: dict[str, int] = {}
-    for j in range(lo, hi + 1):
-        name = base_header(texts[j])
-        block[name] = j + 1  # a user's column of the same name further left loses to ours
-    return set(block.values())
 
 
 def require_data(data: SheetData) -> None:
