@@ -231,11 +231,13 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         writer.write_outputs(wb, clients, result, row_map=row_map, names=names)
         clients_sheet = clients.sheet
     else:
+        names = client_names(result, invoices.frame)
         clients_sheet, inject_clients = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"),
-                                                             names=client_names(result, invoices.frame))
+                                                             names=names)
         created = True
         appended = len(result.output)
-    layout.write_report_sheets(wb, result, audit=_audit(clients, invoices, settings, progress))
+    audited = created_clients_data(result, clients_sheet, names) if created else clients
+    layout.write_report_sheets(wb, result, audit=_audit(audited, invoices, settings, progress))
     timings["ecriture"] = time.perf_counter() - t0
 
     progress("Enregistrement")
@@ -305,6 +307,34 @@ def _append_rows(data: reader.SheetData, labels: list) -> dict:
     return {label: start + i for i, label in enumerate(labels)}
 
 
+def _created_clients_frame(result, names: pd.Series | None) -> pd.DataFrame:
+    """The rows of the « Clients » sheet made from the invoice lines, in sheet order (row 2 first)."""
+    frame = result.clients
+    if names is not None and "Entreprise" not in frame.columns and names.notna().any():
+        # invoice lines name the client: a client list without names would be of little use
+        frame = frame.copy()
+        frame.insert(1, "Entreprise", names.reindex(frame.index))
+    return frame
+
+
+def created_clients_data(result, title: str, names: pd.Series | None) -> reader.SheetData:
+    """The client table of the sheet :func:`create_clients_sheet` makes, as the next run will read it.
+
+    « Qualité » audits it on the run that creates it, so the second run (which
+    reads that sheet as the client table) says what the first said.
+    """
+    from ..fields import OUTPUT_COLUMNS
+
+    frame = _created_clients_frame(result, names)
+    user = [str(c) for c in frame.columns if c not in OUTPUT_COLUMNS]
+    body = frame[user].astype(object).where(frame[user].notna(), None)
+    body.index = pd.RangeIndex(2, 2 + len(body))
+    return reader.SheetData(sheet=title, shape="clients", header_row=1, frame=body,
+                            columns={h: j for j, h in enumerate(user, start=1)},
+                            mapping=hdr.map_columns(user, "clients"), last_data_row=1 + len(body),
+                            last_used_row=1 + len(body))
+
+
 def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | None = None):
     """A « Clients » sheet made from the invoice lines, as an Excel Table with our columns.
 
@@ -314,11 +344,7 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     ws = wb.create_sheet(title, 0)
-    frame = result.clients
-    if names is not None and "Entreprise" not in frame.columns and names.notna().any():
-        # invoice lines name the client: a client list without names would be of little use
-        frame = frame.copy()
-        frame.insert(1, "Entreprise", names.reindex(frame.index))
+    frame = _created_clients_frame(result, names)
     # Code RFM is text (545, not a number), as in the user's sheet
     if "Code RFM" in frame.columns:
         frame = frame.assign(**{"Code RFM": frame["Code RFM"].astype(object).map(
@@ -524,9 +550,13 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
         inject[sheet_name] = fastsheet.injector(combined, first_row=2)
         clients_sheet = sheet_name
     else:
-        clients_sheet, inject_clients = create_clients_sheet(wb, result, names=client_names(result, frame))
+        names = client_names(result, frame)
+        clients_sheet, inject_clients = create_clients_sheet(wb, result, names=names)
         created = True
-    audit = _audit(data, None, settings, progress, csv=True) if shape == "clients" else None
+    if shape == "clients":
+        audit = _audit(data, None, settings, progress, csv=True)
+    else:  # the « Clients » sheet made here, audited as a run on this workbook will read it
+        audit = _audit(created_clients_data(result, clients_sheet, names), data, settings, progress)
     layout.write_report_sheets(wb, result, audit=audit)
     for name in layout.REPORT_SHEETS:  # a new workbook: data first, then our sheets in reading order
         if name in wb.sheetnames:
