@@ -47,3 +47,13 @@ def test_smoke_hostile_csv_from_the_command_line(tmp_path):
                  'A3,Normal,=1+1,01/01/2024,2,"99,90"\n', encoding="utf-8")
     run_cli("run", p, "--date", "2025-12-31")
     assert column_values(tmp_path / "hostile.xlsx", "CA total") == pytest.approx([1234.56, 10.5, 99.9])
+
+
+def test_invoice_export_amounts_written_as_analysed(tmp_path):
+    rows = [["Code client", "Client", "Date", "N° facture", "Montant HT"],
+            ["C1", "Alpha", "01/06/2025", "F1", "1234,56"], ["C1", "Alpha", "02/06/2025", "F2", "10,5"],
+            ["C2", "Beta", "03/06/2025", "F3", "1 000,25"]]
+    p = write_csv(tmp_path / "ventes.csv", rows, sep=",")
+    report = run(p, analysis_date=DATE)
+    assert column_values(report.output, "Montant HT", "Factures") == pytest.approx([1234.56, 10.5, 1000.25])
+    assert column_values(report.output, "CA total", "Clients") == pytest.approx([1245.06, 1000.25])

@@ -163,3 +163,33 @@ def test_excel_add_in_writes_user_text_with_excels_quote(tmp_path):
     assert [sheet._cells.get((r, col)) for r in range(2, 2 + N)] == list(HOSTILE_TEXTS)
     synthese = set(book.sheets["Synthèse"]._cells.values())
     assert set(HOSTILE_TEXTS) <= synthese
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_libreoffice_sees_no_formula_in_what_audit_and_nettoyer_write(tmp_path, lo):
+    p = write_workbook(tmp_path / "clients.xlsx", _clients(n_copies=2))
+    audit_out, clean_out = tmp_path / "audit.xlsx", tmp_path / "propre.xlsx"
+    run_cli("audit", p, "-o", audit_out)
+    run_cli("nettoyer", p, "-o", clean_out, "--date", "2025-12-31")
+    for out in (audit_out, clean_out):
+        assert hostile_formulas(lo.convert(out, "xlsx", tmp_path / f"lo-{out.stem}")) == [], out.name
+        sheets = lo.sheets_as_csv(out, tmp_path / f"csv-{out.stem}")
+        clients = sheets["Clients"]
+        for t in HOSTILE_TEXTS:
+            assert t.replace('"', '""') in clients, f"{out.name} : « {t} » n'est plus le texte saisi"
+
+
+def test_nettoyer_streamed_path_keeps_text_cells_text(tmp_path, monkeypatch):
+    """Big sheets are streamed (``audit.files.FAST_ROWS``): the same guarantee on that path."""
+    from segmenter_pme.audit import files as audit_files
+
+    monkeypatch.setattr(audit_files, "FAST_ROWS", 2)
+    p = write_workbook(tmp_path / "clients.xlsx", _clients(n_copies=2))
+    out = tmp_path / "propre.xlsx"
+    run_cli("nettoyer", p, "-o", out, "--date", "2025-12-31")
+    _assert_texts_survive(out, "nettoyer (flux)")
+    wb = openpyxl.load_workbook(out)
+    assert "=1+1" in [c.value for c in wb["Clients"][1]]
+    if "Archives" in wb.sheetnames:
+        assert "=1+1" in [c.value for c in wb["Archives"][1]]
