@@ -12,6 +12,8 @@ import datetime as dt
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .helpers import (HOSTILE_TEXTS, assert_cells_kept, column_values, hostile_formulas, run_cli, snapshot,
                       text_cells, write_csv, write_workbook)
@@ -193,3 +195,20 @@ def test_nettoyer_streamed_path_keeps_text_cells_text(tmp_path, monkeypatch):
     assert "=1+1" in [c.value for c in wb["Clients"][1]]
     if "Archives" in wb.sheetnames:
         assert "=1+1" in [c.value for c in wb["Archives"][1]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from("=+-@!'\"(),;:|/ 01aZé"), min_size=1, max_size=12),
+                min_size=1, max_size=8))
+def test_any_text_written_by_set_value_comes_back_as_the_same_text(tmp_path_factory, texts):
+    from segmenter_pme.layout.cells import set_value
+
+    texts = [t for t in texts if t.strip()]
+    wb = openpyxl.Workbook()
+    for i, t in enumerate(texts, start=1):
+        set_value(wb.active.cell(i, 1), t)
+    p = tmp_path_factory.mktemp("cells") / "t.xlsx"
+    wb.save(p)
+    back = openpyxl.load_workbook(p).active
+    assert [(back.cell(i, 1).value, back.cell(i, 1).data_type) for i in range(1, len(texts) + 1)] == \
+        [(t, "s") for t in texts]

@@ -71,3 +71,9 @@ def test_rule_on_frames():
     assert reader.split_total_row(frame, mapping)[1] is None       # a client « Total » with code X9
     frame.loc[4, "Code client"] = None
     assert reader.split_total_row(frame, mapping)[1] == 4          # no key: a total
+
+
+def test_nettoyer_says_the_total_row_it_left_out(tmp_path):
+    p = write_workbook(tmp_path / "clients.xlsx", [HEADERS, *CLIENTS, ["Total", None, None, 6, 600.0]])
+    res = run_cli("nettoyer", p, "-o", tmp_path / "propre.xlsx", "--date", "2025-12-31")
+    assert "ligne 5" in res.text and "ligne de total" in res.text

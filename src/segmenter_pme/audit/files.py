@@ -192,7 +192,9 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
     p = base.prepared
     result = clean(p.clients, pairs=report.pairs, repairs=report.repairs, settings=base.settings,
                    threshold=threshold, archive_inactive=archive_inactive)
-    notes: list[str] = []
+    # what the reading set aside (a Total row, empty extra CSV fields): the copy has no « Qualité » to say it
+    notes: list[str] = [f"{n.where()[:1].upper()}{n.where()[1:]} : {n.message}" if n.where() else n.message
+                        for n in base.data.notes]
     if len(p.clients) >= FAST_ROWS and _fast_possible(base):
         backup = _clean_fast(base, result, target)
     else:
