@@ -119,7 +119,8 @@ def test_the_totals_row_formulas_follow_the_kept_rows(tmp_path):
     out = openpyxl.load_workbook(run.output)["Base clients"]
     assert out.tables["TabClients"].ref == "A1:J6"
     assert (out["H6"].value, out["J6"].value) == ("=SUBTOTAL(109,H2:H5)", "=SUBTOTAL(109,TabClients[Marge])")
-    assert out["H8"].value is None and run.notes == []
+    # the only remark: the Total row was not counted as a client (issue 14), no formula lost
+    assert out["H8"].value is None and [n for n in run.notes if "ligne de total" not in n] == []
 
 
 def test_move_formula_rules():

@@ -220,8 +220,10 @@ def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset()) -> dict[s
             if issues or not conv.notna().all():
                 continue
             # the day by the analysis's rule; a time of day, when the export has one, is kept
-            hms = vals.str.extract(_TIME).astype("float64").fillna(0)
-            conv = conv + pd.to_timedelta(hms[0] * 3600 + hms[1] * 60 + hms[2], unit="s")
+            timed = vals.str.contains(":", regex=False)
+            if timed.any():  # most exports have none: 1 M dates without times cost no regex
+                hms = vals[timed].str.extract(_TIME).astype("float64").fillna(0)
+                conv[timed] += pd.to_timedelta(hms[0] * 3600 + hms[1] * 60 + hms[2], unit="s")
             out[col] = conv.reindex(s.index)
             continue
         if sample.str.match(_NUM).all():
