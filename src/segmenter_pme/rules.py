@@ -9,10 +9,12 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .errors import SettingsError
+
+if TYPE_CHECKING:  # annotations only
+    import numpy as np
 
 DIMENSIONS = ("R", "F", "M")
 
@@ -153,6 +155,8 @@ def validate_rules(rules: tuple[SegmentRule, ...]) -> None:
 
 def lookup_array(rules: tuple[SegmentRule, ...]) -> np.ndarray:
     """Array ``a`` of shape (6, 6, 6) with ``a[r, f, m]`` = index of the rule (−1 unused)."""
+    import numpy as np  # here, not at module level: `import segmenter_pme` stays light (issue 16)
+
     names = [r.name for r in rules]
     arr = np.full((6, 6, 6), -1, dtype=np.int16)
     for (r, f, m), name in code_table(rules).items():
@@ -166,6 +170,8 @@ def lookup_by_code(rules: tuple[SegmentRule, ...]) -> np.ndarray:
 
     One gather by three-digit code costs less than a 3-D fancy index on 350 000 clients.
     """
+    import numpy as np
+
     r, f, m = np.indices((6, 6, 6))
     out = np.full(1000, -1, dtype=np.int16)
     out[(r * 100 + f * 10 + m).ravel()] = lookup_array(rules).ravel()

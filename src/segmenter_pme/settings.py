@@ -11,12 +11,13 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import SettingsError
 from .rules import DEFAULT_RULES, SegmentRule, parse_rule, validate_rules
+
+if TYPE_CHECKING:  # annotations only: pandas is imported where a frame is built
+    import pandas as pd
 
 RFM_MODES = ("quintiles", "seuils")
 PMG_METHODS = ("rang", "part_ca")
@@ -104,6 +105,8 @@ class Settings:
             rows.append((f"segment_{i}", rule.to_text()))
         for fld, header in self.colonnes:
             rows.append((f"colonne_{fld}", header))
+        import pandas as pd  # not at module level: `import segmenter_pme` stays free of pandas (issue 16)
+
         return pd.DataFrame(rows, columns=["Paramètre", "Valeur"])
 
     @classmethod
@@ -113,7 +116,7 @@ class Settings:
         ``table`` is a frame whose first two columns are key and value (its index
         is used as the row number in messages) or a list of ``(key, value, row)``.
         """
-        if isinstance(table, pd.DataFrame):
+        if hasattr(table, "iloc"):  # a DataFrame (pandas is not imported here for a list)
             items = [(k, v, idx) for idx, k, v in zip(table.index, table.iloc[:, 0], table.iloc[:, 1])]
         else:
             items = [tuple(t) + (None,) * (3 - len(t)) for t in table]
@@ -122,7 +125,7 @@ class Settings:
         rules: list[tuple[int, SegmentRule]] = []
         colonnes: list[tuple[str, str]] = []
         for key, value, row in items:
-            if key is None or (isinstance(key, float) and pd.isna(key)) or str(key).strip() == "":
+            if _blank(key):
                 continue
             key = str(key).strip()
             where = f" (feuille « {sheet} », ligne {row})" if row is not None else f" (feuille « {sheet} »)"
@@ -162,7 +165,7 @@ class Settings:
 
 
 def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == ""
+    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
 
 
 def _check_desc(name: str, values: tuple) -> None:
@@ -197,6 +200,8 @@ def _date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
+    import pandas as pd
+
     from .parsing import parse_dates  # the same French formats as the data
 
     parsed, issues = parse_dates(pd.Series([value], dtype=object))
