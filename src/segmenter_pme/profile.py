@@ -227,6 +227,44 @@ def siret_is_valid(value) -> bool:
     return False
 
 
+#: La Poste's establishments: no Luhn key, the sum of the SIRET's digits is a multiple of 5 instead
+_LA_POSTE = "356000000"
+
+
+def identifiers_are_valid(digits: np.ndarray, length: int) -> np.ndarray:
+    """Vectorised :func:`siret_is_valid` for text already reduced to digits.
+
+    Input: an array of str (``length`` 9 for SIREN, 14 for SIRET; other
+    lengths or non-digits are invalid). Output: bool array. The Luhn key of
+    every value in numpy; python-stdnum keeps the rule of its special cases
+    (La Poste), which are few. 100 000 values: stdnum one at a time ≈ 3.9 s.
+    """
+    values = np.asarray(digits, dtype=object).astype(str)
+    out = np.zeros(len(values), dtype=bool)
+    ok = np.flatnonzero(np.char.str_len(values) == length)
+    fixed = values[ok].astype(f"<U{length}")
+    d = fixed.view("<u4").reshape(-1, length).astype(np.int64) - 48
+    # ASCII digits only (str.isdigit would let « ٣ » through)
+    ascii_digits = ((d >= 0) & (d <= 9)).all(axis=1)
+    ok, fixed, d = ok[ascii_digits], fixed[ascii_digits], d[ascii_digits]
+    if not len(ok):
+        return out
+    # Luhn: from the right, every second digit doubled (minus 9 past 9)
+    doubled = d[:, -2::-2] * 2
+    total = d[:, -1::-2].sum(axis=1) + (doubled - 9 * (doubled > 9)).sum(axis=1)
+    luhn = total % 10 == 0
+    if length == 14:
+        # a SIRET's SIREN must itself pass
+        head = d[:, :9]
+        h2 = head[:, -2::-2] * 2
+        luhn &= (head[:, -1::-2].sum(axis=1) + (h2 - 9 * (h2 > 9)).sum(axis=1)) % 10 == 0
+        special = np.char.startswith(fixed, _LA_POSTE)
+        if special.any():
+            luhn[special] = [bool(_siret.is_valid(v)) for v in fixed[special]]
+    out[ok] = luhn
+    return out
+
+
 def clean_sector_labels(values: pd.Series) -> pd.Series:
     """One spelling per sector: variants equal after folding take the most frequent spelling."""
     t = values.astype("string").str.replace(r"\s+", " ", regex=True).str.strip()

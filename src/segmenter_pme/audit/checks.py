@@ -12,11 +12,10 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-from stdnum.fr import siren as stdnum_siren
-from stdnum.fr import siret as stdnum_siret
 
 from ..frtext import fr_date, fr_number, fr_pct  # noqa: F401 - the audit's modules import them from here
 from ..fields import FIELD_LABELS
+from ..profile import identifiers_are_valid
 from ..refdata import departements
 
 PROBLEM_COLUMNS = ["code", "sheet", "column", "row", "value", "message", "action"]
@@ -209,14 +208,11 @@ def _french_postal(codes: pd.Series) -> pd.Series:
 
 
 def _check_ids(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
-    """(digits, bad) for SIREN / SIRET text: bad = wrong length or checksum (stdnum, La Poste rule)."""
+    """(digits, bad) for SIREN / SIRET text: bad = wrong length or checksum (Luhn, La Poste rule)."""
     length = 14 if kind == "siret" else 9
     digits = values.str.replace(r"[\s\u00a0\u202f.\-]", "", regex=True)
     present = digits != ""
-    validator = stdnum_siret if kind == "siret" else stdnum_siren
-    uniq = digits[present & digits.str.fullmatch(r"\d{%d}" % length)].unique()
-    valid = {d: validator.is_valid(d) for d in uniq}
-    ok = digits.map(lambda d: valid.get(d, False))
+    ok = identifiers_are_valid(digits.to_numpy(dtype=object), length)
     return digits, present & ~ok
 
 
