@@ -33,8 +33,10 @@ from .phones import normalize_phones
 
 #: pairs below this confidence are not reported at all
 MIN_CONFIDENCE = 80
-#: blocks bigger than this are too generic to say anything ("boulangerie" alone)
-MAX_BLOCK = 300
+#: blocks up to this size give all their pairs; a bigger one (« boulangerie » in Paris) gives each
+#: row its WINDOW nearest names only, so candidates per client stay bounded as the base grows
+SMALL_BLOCK = 12
+WINDOW = 6
 #: an e-mail, phone or SIREN on more rows than this is a placeholder
 #: (``00 00 00 00 00``, ``contact@gmail.com``) or a switchboard, not a client
 MAX_SHARED = 10
@@ -167,28 +169,43 @@ def _unshared(values: pd.Series) -> pd.Series:
     return values.where(counts <= MAX_SHARED, "")
 
 
-def _block_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
-    """All pairs (i < j, positions) sharing a non-empty ``key`` within blocks of size 2..MAX_BLOCK.
+def _block_pairs(key: np.ndarray, usable: np.ndarray, orders: tuple[np.ndarray, ...] = ()) -> np.ndarray:
+    """Pairs (i < j, positions) sharing a non-empty ``key``.
 
-    Blocks of equal size are stacked into one matrix, so pairs come from one
-    ``triu_indices`` per block size rather than one join or loop per block.
+    Blocks up to :data:`SMALL_BLOCK` rows give all their pairs: blocks of equal
+    size are stacked into one matrix, so pairs come from one ``triu_indices`` per
+    block size rather than one join or loop per block. A bigger block (a common
+    first word in a big département) gives each row only its :data:`WINDOW`
+    neighbours in each of ``orders`` (ranks of the rows' names, e.g. read
+    forwards and backwards: sorted-neighbourhood blocking), so the pairs per
+    client stay bounded however large the base grows.
     """
     pos = np.flatnonzero(usable)
     if len(pos) < 2:
         return np.empty((0, 2), dtype=np.int64)
     codes, inverse = np.unique(key[pos].astype(str), return_inverse=True)
-    order = np.argsort(inverse, kind="stable")
-    sorted_pos = pos[order]
+    order_in = np.argsort(inverse, kind="stable")
+    sorted_pos = pos[order_in]
     sizes = np.bincount(inverse, minlength=len(codes))
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     out = []
     for size in np.unique(sizes):
-        if size < 2 or size > MAX_BLOCK:
+        if size < 2 or size > SMALL_BLOCK:
             continue
         first = starts[sizes == size]
         block = sorted_pos[first[:, None] + np.arange(size)[None, :]]
         iu, ju = np.triu_indices(size, 1)
         out.append(np.column_stack([block[:, iu].ravel(), block[:, ju].ravel()]))
+    big = sizes[inverse] > SMALL_BLOCK
+    if big.any():
+        members, block_of = pos[big], inverse[big]
+        for rank in orders:
+            # rows of one block next to each other, in that name order
+            seq = np.lexsort((rank[members], block_of))
+            m, b = members[seq], block_of[seq]
+            for step in range(1, WINDOW + 1):
+                same = b[step:] == b[:-step]
+                out.append(np.column_stack([m[:-step][same], m[step:][same]]))
     return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
 
 
@@ -232,13 +249,16 @@ def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
     # 4. one-word names: the last letters (a typo at the start)
     single = ~names.str.contains(" ", regex=False).to_numpy(dtype=bool)
     last = glued.str[-5:].to_numpy(dtype=object)
-    chunks.append(_block_pairs(tag + first, has_name))
-    chunks.append(_block_pairs(tag + rarest, has_name & (rarest != "")))
-    chunks.append(_block_pairs(tag + rest, has_name & (rest != "")))
-    chunks.append(_block_pairs(tag + last, has_name & single))
+    # name order for the big blocks: glued name, and the same read backwards (a typo at its start)
+    by_name = glued.to_numpy(dtype=object)
+    forward = np.argsort(np.argsort(by_name.astype(str), kind="stable"), kind="stable")
+    backward = np.argsort(np.argsort(np.array([v[::-1] for v in by_name], dtype=str), kind="stable"), kind="stable")
+    for block_key, use in ((tag + first, has_name), (tag + rarest, has_name & (rarest != "")),
+                           (tag + rest, has_name & (rest != "")), (tag + last, has_name & single)):
+        chunks.append(_block_pairs(block_key, use, (forward, backward)))
     # 5. the same words in any order, anywhere (a missing or mistyped postal code)
     sorted_name = keys["nom_trie"].to_numpy(dtype=object)
-    chunks.append(_block_pairs("c|" + sorted_name, has_name & ~person))
+    chunks.append(_block_pairs("c|" + sorted_name, has_name & ~person, (forward,)))
     pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
     if len(pairs) == 0:
         return pairs
