@@ -33,8 +33,9 @@ app = typer.Typer(
 )
 cli_fr.install()
 
-console = Console(stderr=True)
-out = Console()
+# markup off: paths, sheet and segment names are the user's text, and « [/y] » in one must print as it is
+console = Console(stderr=True, markup=False)
+out = Console(markup=False)
 
 
 class _State:
@@ -119,7 +120,7 @@ def _report(report, started: float) -> None:
         what = ("client trouvé seulement dans les factures ajouté" if k == 1
                 else "clients trouvés seulement dans les factures ajoutés")
         out.print(f"{_fr_int(k)} {what} à « {report.clients_sheet} ».")
-    out.print(f"Classeur : [bold]{report.output}[/bold]")
+    out.print(Text.assemble("Classeur : ", (str(report.output), "bold")))
     if report.backup is not None:
         out.print(f"Version précédente sauvegardée : {report.backup}")
 
@@ -182,8 +183,8 @@ def template(
         )
     atomic_write(target, build_template, backup=False)
     if not _State.quiet:
-        out.print(f"Modèle vierge : [bold]{target}[/bold] — remplissez la feuille « Clients » puis lancez "
-                  f"« segmenter run {shell_quote(target)} ».")
+        out.print(Text.assemble("Modèle vierge : ", (str(target), "bold"), " — remplissez la feuille « Clients » "
+                                f"puis lancez « segmenter run {shell_quote(target)} »."))
 
 
 def _make_folder(folder: Path) -> None:

@@ -20,6 +20,7 @@ _MESSAGES = (
                                                                "un chemin qui contient des espaces."),
     (re.compile(r"^Option '(.+)' requires an argument\.$"), "L'option « {0} » attend une valeur."),
     (re.compile(r"^Invalid value for (.+?): (.*)$", re.S), "Valeur incorrecte pour {0} : {1}"),
+    (re.compile(r"^Invalid value: (.*)$", re.S), "Valeur incorrecte : {0}"),
     (re.compile(r"^Missing command\.$"), "Commande manquante."),
 )
 
@@ -27,6 +28,16 @@ _MESSAGES = (
 _DETAILS = (
     (re.compile(r"Input should be a valid integer.*", re.S), "un nombre entier est attendu."),
     (re.compile(r"Input should be a valid number.*", re.S), "un nombre est attendu."),
+    (re.compile(r"Input should be less than or equal to (\S+?)\.?$"), r"la valeur doit être au plus \1."),
+    (re.compile(r"Input should be greater than or equal to (\S+?)\.?$"), r"la valeur doit être au moins \1."),
+    (re.compile(r"Input should be less than (\S+?)\.?$"), r"la valeur doit être inférieure à \1."),
+    (re.compile(r"Input should be greater than (\S+?)\.?$"), r"la valeur doit être supérieure à \1."),
+    (re.compile(r"(?:Path|File|Directory) ('[^']*') is not readable\.?"), r"\1 ne peut pas être lu (droits insuffisants)."),
+    (re.compile(r"(?:Path|File|Directory) ('[^']*') is not writable\.?"), r"\1 ne peut pas être écrit (droits insuffisants)."),
+    (re.compile(r"(?:Path|File|Directory) ('[^']*') does not exist\.?"), r"\1 est introuvable."),
+    (re.compile(r"(?:Path|File) ('[^']*') is a directory\.?"), r"\1 est un dossier, pas un fichier."),
+    (re.compile(r"Directory ('[^']*') is a file\.?"), r"\1 est un fichier, pas un dossier."),
+    (re.compile(r"^(.*?) is not a valid float range\.?$"), r"\1 n'est pas un nombre."),
     (re.compile(r"'([^']+)'"), r"« \1 »"),
 )
 

@@ -20,6 +20,10 @@ if TYPE_CHECKING:  # annotations only: pandas is imported where a frame is built
     import pandas as pd
 
 RFM_MODES = ("quintiles", "seuils")
+#: below this confidence a « duplicate » is a guess: the cleaning would merge different clients
+SEUIL_DOUBLONS_MIN = 50.0
+#: analysis dates the date arithmetic (and Excel's calendar) can hold
+DATE_ANALYSE_MIN, DATE_ANALYSE_MAX = dt.date(1900, 3, 1), dt.date(2200, 12, 31)
 PMG_METHODS = ("rang", "part_ca")
 PERIOD_KINDS = ("trimestre", "mois")
 
@@ -59,6 +63,17 @@ class Settings:
             raise SettingsError(f"Mode RFM inconnu « {self.mode_rfm} » : choisissez quintiles ou seuils.")
         if self.methode_pmg not in PMG_METHODS:
             raise SettingsError(f"Méthode PMG inconnue « {self.methode_pmg} » : choisissez rang ou part_ca.")
+        if not SEUIL_DOUBLONS_MIN <= self.seuil_doublons <= 100:
+            raise SettingsError(
+                f"La confiance minimale pour fusionner des doublons (seuil_doublons) doit être entre "
+                f"{SEUIL_DOUBLONS_MIN:g} et 100 (reçu {self.seuil_doublons:g}) : plus bas, des clients différents "
+                "seraient fusionnés."
+            )
+        if self.date_analyse is not None and not DATE_ANALYSE_MIN <= self.date_analyse <= DATE_ANALYSE_MAX:
+            raise SettingsError(
+                f"Date d'analyse {self.date_analyse:%d/%m/%Y} hors limites : choisissez une date entre le "
+                f"{DATE_ANALYSE_MIN:%d/%m/%Y} et le {DATE_ANALYSE_MAX:%d/%m/%Y}."
+            )
         _check_desc("seuils_f", self.seuils_f)
         _check_desc("seuils_m", self.seuils_m)
         if list(self.seuils_r) != sorted(self.seuils_r) or len(set(self.seuils_r)) != 4:

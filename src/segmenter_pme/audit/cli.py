@@ -16,17 +16,18 @@ from typing import Optional
 import typer
 from rich.cells import cell_len
 from rich.console import Console
-from rich.markup import escape
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from ..cli_common import DATE, FICHIER
 from ..cli_common import parse_date as _parse_date
+from ..settings import SEUIL_DOUBLONS_MIN
 from .checks import fr_number
 from .report import FILL_PREFIX
 
-out = Console()
+# markup off: paths, sheet and column names are the user's text (« [/y] » prints as it is)
+out = Console(markup=False)
 _MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
 NBSP = "\u00a0"
@@ -132,7 +133,7 @@ def _summary(report) -> Table:
         if cat.startswith(FILL_PREFIX):
             continue  # the fill rates are the « Remplissage » table of --detail
         color = "green" if score >= 90 else ("yellow" if score >= 70 else "red")
-        table.add_row(cat, f"[{color}]{score}/100[/{color}]", _Para(constat))
+        table.add_row(cat, Text(f"{score}/100", style=color), _Para(constat))
     return table
 
 
@@ -152,6 +153,8 @@ def audit(
     started = time.perf_counter()
     replaced = sortie is not None and Path(sortie).exists()
     report, written = audit_file(fichier, sheet=feuille, analysis_date=_parse_date(date), output=sortie)
+    for note in getattr(report, "control_notes", []):  # about the file itself: said even with --quiet
+        Console(stderr=True, markup=False).print(_Para("Attention : " + note, style="yellow"))
     if _quiet():
         return
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
@@ -177,7 +180,7 @@ def audit(
                           _Para(rec.action))
         out.print(table)
     if written is not None:
-        say(f"Feuille « Qualité » écrite dans : [bold]{escape(str(written))}[/bold]", markup=True)
+        out.print(_Para(Text.assemble(nb("Feuille « Qualité » écrite dans : "), (str(written), "bold"))))
         if replaced:
             say(f"La version précédente de « {written.name} » est gardée dans « {backup_path(written).name} » "
                 "(même dossier).")
@@ -192,7 +195,7 @@ def nettoyer(
                                           "(par défaut NOM.nettoye.xlsx ; jamais le fichier d'origine)."),
     date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients."),
-    seuil: Optional[float] = typer.Option(None, "--seuil", min=50, max=100, help="Confiance minimale (%) pour "
+    seuil: Optional[float] = typer.Option(None, "--seuil", min=SEUIL_DOUBLONS_MIN, max=100, help="Confiance minimale (%) pour "
                                           "fusionner des doublons (sinon « Paramètres », 90 par défaut)."),
     garder_inactifs: bool = typer.Option(False, "--garder-inactifs", help="Ne range pas les clients inactifs "
                                          "dans « Archives »."),
@@ -220,8 +223,9 @@ def nettoyer(
         say(f"- {_n(len(res.repairs), 'cellule réparée', 'cellules réparées')} (codes postaux, SIRET, dates).")
     else:
         say("- Aucune cellule à réparer (codes postaux, SIRET, dates).")
-    say(f"Copie nettoyée : [bold]{escape(str(run.output))}[/bold] — les lignes retirées sont dans la feuille "
-        "« Archives » avec leur motif ; le fichier d'origine n'a pas été modifié.", markup=True)
+    out.print(_Para(Text.assemble(nb("Copie nettoyée : "), (str(run.output), "bold"), nb(
+        " — les lignes retirées sont dans la feuille « Archives » avec leur motif ; le fichier d'origine n'a pas "
+        "été modifié."))))
     if run.backup is not None:
         say(f"La version précédente de « {run.output.name} » est gardée dans « {run.backup.name} » (même dossier).")
     for note in run.notes[:_MAX_NOTES]:

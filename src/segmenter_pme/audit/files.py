@@ -24,7 +24,7 @@ import pandas as pd
 from ..errors import MissingColumnError, WorkbookError
 from ..layout.cells import set_value
 from ..settings import Settings
-from ..workbook import files, reader
+from ..workbook import control_chars, files, reader
 from . import checks, formulas
 from .clean import ARCHIVE_COLUMNS, MOTIF_INACTIF, CleanResult, clean
 from .prepare import PreparedClients, invoice_orders, prepare_clients
@@ -45,6 +45,8 @@ class LoadedBase:
     sheets: list[str] = field(default_factory=list)  # every sheet of the workbook, in order
     #: for a CSV: row of the table as we number it (the sheet « Clients » of a copy) → line of the file
     source_lines: dict[int, int] | None = None
+    #: « Attention » sentences about the reading itself (control characters removed…)
+    control_notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -81,6 +83,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     invoices = None
     sheets: list[str] = []
     source_lines = None
+    notes: list = []  # remarks of the reading (Issue records), for « Qualité »
+    control_notes: list[str] = []
     if kind == "csv":
         frame, shape, mapping, notes = read_french_csv(path)
         if shape != "clients":
@@ -92,6 +96,9 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         # the remarks of the reading name the copy's sheet and rows, as the audit's findings do
         row_of = {line: row for row, line in source_lines.items()}
         notes = [dataclasses.replace(n, sheet="Clients", row=row_of.get(n.row)) for n in notes]
+        cleaned = frame.attrs.get("control_chars") or []
+        if cleaned:
+            control_notes.append(control_chars.note(cleaned, f"« {path.name} »"))
         frame.index = pd.RangeIndex(2, 2 + len(frame))
         data = reader.SheetData(sheet="Clients", shape="clients", header_row=1, frame=frame,
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
@@ -113,6 +120,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         ours = reader.output_header_cells_in_file(path, name, guess.row + 1)
         data = reader.read_table(values[name], name, guess, our_cols=ours)
         reader.require_data(data)
+        if data.control_chars:
+            control_notes.append(control_chars.note(data.control_chars, f"Feuille « {name} »"))
         mapping = data.mapping
         if "factures" in found:
             inv_name, inv_guess = found["factures"]
@@ -127,7 +136,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
             prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
             analysis_date=settings.date_analyse)
     return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets,
-                      source_lines=source_lines)
+                      source_lines=source_lines, control_notes=control_notes)
 
 
 def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
@@ -158,6 +167,7 @@ def _audit(base: LoadedBase) -> AuditReport:
     report = audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
                    sheet=p.sheet, columns=p.columns, unreadable=p.issues)
     report.source_lines = base.source_lines
+    report.control_notes = list(base.control_notes)
     return report
 
 
@@ -172,9 +182,10 @@ def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.
     written = None
     if output is not None:
         target = _check_output(base.path, Path(output), audit=True)
-        wb = _open(base, target)
-        _write_qualite(wb, base, report)
-        _save(wb, target, backup=True)
+        with files.run_lock(base.path, target):
+            wb = _open(base, target)
+            _write_qualite(wb, base, report)
+            _save(wb, target, backup=True)
         written = target
     return report, written
 
@@ -195,14 +206,16 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
     # what the reading set aside (a Total row, empty extra CSV fields): the copy has no « Qualité » to say it
     notes: list[str] = [f"{n.where()[:1].upper()}{n.where()[1:]} : {n.message}" if n.where() else n.message
                         for n in base.data.notes]
-    if len(p.clients) >= FAST_ROWS and _fast_possible(base):
-        backup = _clean_fast(base, result, target)
-    else:
-        wb = _open(base, target)
-        cell_formulas = _client_formulas(wb, base)
-        _rewrite_clients(wb, base, result, cell_formulas, notes)
-        _append_archives(wb, base, result, cell_formulas)
-        backup = _save(wb, target, backup=True)
+    notes += ["Attention : " + n for n in base.control_notes]
+    with files.run_lock(base.path, target):
+        if len(p.clients) >= FAST_ROWS and _fast_possible(base):
+            backup = _clean_fast(base, result, target)
+        else:
+            wb = _open(base, target)
+            cell_formulas = _client_formulas(wb, base)
+            _rewrite_clients(wb, base, result, cell_formulas, notes)
+            _append_archives(wb, base, result, cell_formulas)
+            backup = _save(wb, target, backup=True)
     if base.kind != "csv":
         notes += _other_sheets_notes(base, result)
     return CleanRun(input=base.path, output=target, report=report, result=result,
@@ -287,7 +300,24 @@ def _check_output(source: Path, target: Path, *, audit: bool = False) -> Path:
             "choisissez un autre nom de fichier de sortie."
         )
     files.check_not_open(target)
+    if not target.parent.exists():
+        try:
+            target.parent.mkdir(parents=True)
+        except OSError as err:
+            raise WorkbookError(f"Impossible de créer le dossier « {target.parent} » : {files.os_reason(err)}.") from None
     return target
+
+
+def _reduced_copy(base: LoadedBase, untouched: list[str], target: Path):
+    from ..workbook import passthrough
+
+    try:
+        return passthrough.reduced_copy(base.path, untouched, target.parent, prefix=files.reduced_prefix(target))
+    except OSError as err:
+        raise WorkbookError(
+            f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "
+            "dossier où vous avez le droit d'écrire (option -o)."
+        ) from None
 
 
 def _open(base: LoadedBase, target: Path):
@@ -305,12 +335,10 @@ def _open(base: LoadedBase, target: Path):
             for j, v in enumerate(row, start=1):
                 _write(ws, i, j, _csv_cell(v))
         return wb
-    from ..workbook import passthrough
-
     keep_vba = base.kind == "xlsm" and target.suffix.lower() == ".xlsm"
     # the sheets we do not write into (invoices…) go through untouched, without openpyxl loading their cells
     untouched = [n for n in base.sheets if n not in (base.data.sheet, ARCHIVES, "Qualité")]
-    reduced, emptied = passthrough.reduced_copy(base.path, untouched, target.parent)
+    reduced, emptied = _reduced_copy(base, untouched, target)
     try:
         wb = load_openpyxl(reduced, base.kind, keep_vba=keep_vba, name=base.path.name)
     finally:
@@ -698,7 +726,7 @@ def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> Path | N
     data = base.data
     keep_vba = base.kind == "xlsm" and target.suffix.lower() == ".xlsm"
     untouched = [n for n in base.sheets if n not in (ARCHIVES, "Qualité")]
-    reduced, emptied = passthrough.reduced_copy(base.path, untouched, target.parent)
+    reduced, emptied = _reduced_copy(base, untouched, target)
     try:
         wb = load_openpyxl(reduced, base.kind, keep_vba=keep_vba, name=base.path.name)
     finally:

@@ -17,7 +17,7 @@ from .. import headers as hdr
 from ..errors import MissingColumnError, WorkbookError
 from ..layout.cells import set_value
 from ..settings import Settings
-from . import csvio, fastsheet, fidelity, files, passthrough, reader, saving, writer
+from . import control_chars, csvio, fastsheet, fidelity, files, passthrough, reader, saving, writer
 
 Progress = Callable[[str], None]
 
@@ -87,9 +87,11 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
             target.parent.mkdir(parents=True)
         except OSError as err:
             raise WorkbookError(f"Impossible de créer le dossier « {target.parent} » : {files.os_reason(err)}.") from None
-    if kind == "csv":
-        return _run_csv(path, target, analysis_date, progress, backup, explicit=output is not None)
-    return _run_excel(path, target, kind, analysis_date, sheet, progress, backup)
+    # one run at a time on a file: a second one would back up the first one's output, losing the original
+    with files.run_lock(path, target):
+        if kind == "csv":
+            return _run_csv(path, target, analysis_date, progress, backup, explicit=output is not None)
+        return _run_excel(path, target, kind, analysis_date, sheet, progress, backup)
 
 
 def _settings_with_date(settings: Settings | None, analysis_date: dt.date | None) -> Settings:
@@ -187,7 +189,8 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
     try:
         reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent,
-                                                    share=(client_sheet,) if client_sheet else ())
+                                                    share=(client_sheet,) if client_sheet else (),
+                                                    prefix=files.reduced_prefix(target))
     except OSError as err:
         raise WorkbookError(
             f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "
@@ -219,6 +222,11 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     progress("Segmentation")
     result = _segment(clients, invoices, settings)
     timings["segmentation"] = time.perf_counter() - t0
+    notes = []
+    for data in datas.values():
+        if data.control_chars:
+            notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
+            result = _with_issues(result, control_chars.issues(data.control_chars, data.sheet))
 
     progress("Écriture des colonnes et des feuilles")
     created = False
@@ -252,9 +260,16 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     lost = fidelity.unsupported_content(path)
     saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
     timings["enregistrement"] = time.perf_counter() - t0
-    notes = [fidelity.warning_text(lost, saved if target == path else None)] if lost else []
+    if lost:
+        notes.append(fidelity.warning_text(lost, saved if target == path else None))
     return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
                      created, appended, timings, notes)
+
+
+def _with_issues(result, issues: list):
+    import dataclasses
+
+    return dataclasses.replace(result, issues=list(result.issues) + list(issues))
 
 
 def _audit(clients, invoices, settings, progress, csv: bool = False):
@@ -391,6 +406,8 @@ def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict, list]:
         return guess.row if guess is not None else None
 
     frame, fmt = csvio.read_csv(path, find_header_row=header_row)
+    frame, cleaned = control_chars.clean_frame(frame)
+    frame.attrs["control_chars"] = cleaned
     best = None
     for shape in hdr.SHAPES:
         mapping = hdr.map_columns(list(frame.columns), shape)
@@ -480,6 +497,9 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
                             notes=read_notes)
     csv_lines = frame.index
     notes: list[str] = []
+    cleaned = frame.attrs.get("control_chars") or []
+    if cleaned:
+        notes.append(control_chars.note(cleaned, f"« {path.name} »"))
     copy_lines = True
     if len(frame) + 1 > EXCEL_MAX_ROWS:
         if shape == "clients":
@@ -511,6 +531,8 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     except InputDataError as err:
         raise _csv_error(err, path.name) from None
     timings["segmentation"] = time.perf_counter() - t0
+    if cleaned:
+        result = _with_issues(result, control_chars.issues(cleaned, path.name))
     # in the workbook the data starts on row 2 of the sheet « Clients » / « Factures »
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     data.sheet = sheet_name

@@ -8,12 +8,16 @@ traceback, and the user's file must never be left half-written.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
+import re
 import shutil
 import tempfile
 import zipfile
+import zlib
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from ..errors import WorkbookError, WorkbookLockedError
 
@@ -29,6 +33,9 @@ _REASONS = {
     errno.EACCES: "accès refusé", errno.EPERM: "opération non permise", errno.ENOENT: "dossier ou fichier introuvable",
     errno.ENOSPC: "disque plein", errno.EROFS: "support en lecture seule", errno.ENOTDIR: "un fichier porte ce nom",
     errno.EEXIST: "un fichier porte ce nom", errno.EISDIR: "c'est un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long (raccourcissez-le ou choisissez un dossier moins profond)",
+    errno.EDQUOT: "quota de disque dépassé", errno.EIO: "erreur de lecture ou d'écriture du disque",
+    errno.EFBIG: "fichier trop gros pour ce support",
 }
 
 
@@ -111,7 +118,7 @@ def _check_zip_workbook(path: Path) -> None:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
             bad = None if "xl/workbook.xml" not in names else zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
         raise WorkbookError(
             f"Le classeur « {path.name} » est endommagé et ne peut pas être ouvert (archive illisible). "
             "Ouvrez-le dans Excel pour le réparer, ou repartez d'une sauvegarde."
@@ -165,21 +172,67 @@ def backup_path(path: Path) -> Path:
     return path.with_name(path.stem + BACKUP_TAG + path.suffix)
 
 
+def real_target(target: Path) -> Path:
+    """The file a save must replace: a symbolic link is written through to its target, never replaced by a file."""
+    target = Path(target)
+    return Path(os.path.realpath(target)) if target.is_symlink() else target
+
+
+def temp_prefix(target: Path) -> str:
+    """Prefix of our temporary files beside ``target`` (a long name is shortened: the name limit is 255 bytes)."""
+    return "." + Path(target).stem[:80] + "."
+
+
+def reduced_prefix(target: Path) -> str:
+    """Prefix of the reduced copy of the input made beside ``target`` while a run reads it."""
+    return temp_prefix(target) + "reduit."
+
+
+def _stale_pattern(target: Path) -> re.Pattern:
+    prefix, suffix = re.escape(temp_prefix(target)), re.escape(Path(target).suffix)
+    backup = re.escape("." + backup_path(target).name + ".tmp")
+    # mkstemp's 8 random characters: « .NOM.k3j2_x9a.tmp.xlsx » (a save), « .NOM.reduit.k3j2_x9a.xlsx » (a read)
+    return re.compile(rf"^(?:{prefix}(?:reduit\.[a-z0-9_]{{8}}\.xls[xm]|[a-z0-9_]{{8}}\.tmp{suffix})|{backup})$")
+
+
+def remove_stale_temp_files(target: Path) -> list[Path]:
+    """Delete the temporary files a killed run left beside ``target``; call it only under :func:`run_lock`."""
+    target = Path(target)
+    folder = target.parent if str(target.parent) else Path(".")
+    pattern = _stale_pattern(target)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if pattern.match(entry.name) and entry.is_file(follow_symlinks=False):
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
 def atomic_write(target: Path, write: Callable[[Path], None], *, backup: bool = True,
                  verify: Callable[[Path], None] | None = None) -> Path | None:
     """Write ``target`` through ``write(tmp)`` then ``os.replace``; returns the backup path, if any.
 
     The temporary file sits in the target's folder so that the final rename is
     atomic on the same file system; if anything fails the target is untouched.
+    A symbolic link is written through: the file it points to is replaced, the
+    link stays.
     """
-    target = Path(target)
+    target = real_target(target)
     check_not_open(target)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp" + target.suffix, dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp: Path | None = None
     saved_backup = None
     try:
+        fd, tmp_name = tempfile.mkstemp(prefix=temp_prefix(target), suffix=".tmp" + target.suffix, dir=folder)
+        os.close(fd)
+        tmp = Path(tmp_name)
         write(tmp)
         if verify is not None:
             verify(tmp)
@@ -188,8 +241,12 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, backup: bool = 
         if backup and target.exists():
             saved_backup = backup_path(target)
             bak_tmp = saved_backup.with_name("." + saved_backup.name + ".tmp")
-            shutil.copy2(target, bak_tmp)
-            os.replace(bak_tmp, saved_backup)
+            try:
+                shutil.copy2(target, bak_tmp)
+                os.replace(bak_tmp, saved_backup)
+            finally:
+                if bak_tmp.exists():
+                    bak_tmp.unlink()
         if target.exists():
             shutil.copymode(target, tmp)
         else:
@@ -197,13 +254,16 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, backup: bool = 
         os.replace(tmp, target)
     except PermissionError:
         raise WorkbookError(
-            f"Impossible d'enregistrer « {target.name} » : accès refusé. Le fichier est peut-être ouvert "
-            "dans un autre programme ou le dossier est en lecture seule."
+            f"Impossible d'enregistrer « {target.name} » dans le dossier « {folder} » : accès refusé. Le fichier "
+            "est peut-être ouvert dans un autre programme ou le dossier est en lecture seule : choisissez un autre "
+            "dossier (option -o)."
         ) from None
     except OSError as err:
-        raise WorkbookError(f"Impossible d'enregistrer « {target.name} » : {os_reason(err)}.") from None
+        raise WorkbookError(
+            f"Impossible d'enregistrer « {target.name} » : {os_reason(err)}. Votre fichier n'a pas été modifié."
+        ) from None
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             tmp.unlink()
     return saved_backup
 
@@ -214,13 +274,110 @@ def _umask() -> int:
     return mask
 
 
+#: parts up to this size are parsed whole; a bigger one (a streamed sheet) is checked to end with its root's end tag
+_PARSE_WHOLE = 16 << 20
+_ROOT = re.compile(rb"<(?:[\w.-]+:)?([\w.-]+)[\s>/]")
+
+
 def verify_xlsx(path: Path) -> None:
-    """Refuse to replace the user's file with something that is not a readable workbook."""
+    """Refuse to replace the user's file with something that is not a readable workbook.
+
+    Every part is read back (CRC and size checked by :mod:`zipfile`) and every
+    XML part must be complete: a write cut short by a full disk, even once and
+    silently, leaves a sheet whose XML stops in the middle.
+    """
     try:
         with zipfile.ZipFile(path) as zf:
-            if "xl/workbook.xml" not in zf.namelist() or zf.testzip() is not None:
-                raise zipfile.BadZipFile
-    except (zipfile.BadZipFile, OSError):
+            if "xl/workbook.xml" not in zf.namelist():
+                raise zipfile.BadZipFile("xl/workbook.xml absent")
+            for info in zf.infolist():
+                if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as fh:
+                        while fh.read(1 << 20):
+                            pass
+                    continue
+                _check_xml_part(zf, info)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
         raise WorkbookError(
-            "Le classeur produit est illisible ; votre fichier n'a pas été modifié. Signalez ce problème."
+            "Le classeur produit est incomplet ou illisible (écriture interrompue : disque plein ?) ; votre fichier "
+            f"n'a pas été modifié. Libérez de la place et relancez ({type(err).__name__})."
         ) from None
+
+
+def _check_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    import xml.parsers.expat
+
+    parse_whole = info.file_size <= _PARSE_WHOLE
+    parser = xml.parsers.expat.ParserCreate() if parse_whole else None
+    head = b""
+    tail = b""
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            if parser is not None:
+                try:
+                    parser.Parse(chunk, False)
+                except xml.parsers.expat.ExpatError as err:
+                    raise ValueError(f"{info.filename}: {err}") from None
+            if len(head) < 4096:
+                head += chunk[:4096]
+            tail = (tail + chunk)[-256:]
+    if parser is not None:
+        try:
+            parser.Parse(b"", True)
+        except xml.parsers.expat.ExpatError as err:
+            raise ValueError(f"{info.filename}: {err}") from None
+        return
+    # the root element's name, after the declaration and comments
+    body = re.sub(rb"<\?.*?\?>|<!--.*?-->", b"", head, flags=re.S)
+    m = _ROOT.search(body)
+    if m is None or not re.search(rb"</(?:[\w.-]+:)?" + re.escape(m.group(1)) + rb"\s*>\s*$", tail):
+        raise ValueError(f"{info.filename}: incomplet")
+
+
+# ------------------------------------------------------------------ one run at a time
+
+def _lock_folder() -> Path:
+    # per user: another account's folder in the shared temp directory could not be written
+    who = str(os.getuid()) if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    return Path(tempfile.gettempdir()) / f"segmenter-pme-verrous-{who}"
+
+
+def _lock_file(path: Path) -> Path:
+    real = os.path.normcase(os.path.realpath(path))
+    return _lock_folder() / (hashlib.sha256(real.encode("utf-8", "surrogateescape")).hexdigest()[:32] + ".lock")
+
+
+@contextmanager
+def run_lock(*paths: Path) -> Iterator[None]:
+    """Hold an OS lock on each of ``paths`` for a whole run; another run on one of them is refused at once.
+
+    The lock files live in a folder of the temporary directory, named after a
+    hash of each file's real path (a link and its target share one lock); the
+    user's folder gets no extra file. Under the lock, temporary files a killed
+    run left beside the files are removed.
+    """
+    from filelock import FileLock, Timeout
+
+    unique = {os.path.normcase(os.path.realpath(p)): Path(p) for p in paths}
+    held = []
+    try:
+        for real in sorted(unique):
+            shown = unique[real]
+            try:
+                _lock_folder().mkdir(mode=0o700, exist_ok=True)
+                lock = FileLock(str(_lock_file(shown)), timeout=0)
+                lock.acquire()
+            except Timeout:
+                raise WorkbookLockedError(
+                    f"Un autre traitement segmenter est déjà en cours sur « {shown.name} » (lancé depuis un autre "
+                    "terminal ou depuis Excel). Attendez qu'il se termine, puis relancez."
+                ) from None
+            except OSError:
+                continue  # no usable temporary folder: the run goes on without the lock rather than not at all
+            held.append(lock)
+        for real in unique:
+            remove_stale_temp_files(Path(real))
+        yield
+    finally:
+        for lock in reversed(held):
+            lock.release()

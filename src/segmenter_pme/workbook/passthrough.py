@@ -35,7 +35,8 @@ def _plain(xml: str) -> bool:
     return "<worksheet" in xml[:2000] and ("<sheetData>" in xml or "<sheetData/>" in xml)
 
 
-def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str, ...] = ()) -> tuple[Path, list[str]]:
+def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str, ...] = (),
+                 prefix: str = ".reduit.") -> tuple[Path, list[str]]:
     """A copy of ``src`` whose listed sheets keep only their top rows; returns it and the sheets cut.
 
     The inline strings of the sheets in ``share`` (the one openpyxl will load
@@ -43,8 +44,16 @@ def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str
     times slower than a shared one, and workbooks written by openpyxl (or by
     us) only have inline strings.
     """
-    fd, tmp = tempfile.mkstemp(prefix=".reduit.", suffix=src.suffix, dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=src.suffix, dir=folder)
     os.close(fd)
+    try:
+        return _fill_reduced(src, Path(tmp), sheets, share)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...]) -> tuple[Path, list[str]]:
     emptied = []
     with zipfile.ZipFile(src) as zin:
         parts, shared_parts = {}, {}

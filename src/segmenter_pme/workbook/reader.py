@@ -21,6 +21,7 @@ from .. import headers as hdr
 from ..errors import InputDataError, MissingColumnError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
 from ..problems import WARNING, Issue
+from . import control_chars
 
 #: sheets we write (« Archives »: rows set aside by ``segmenter nettoyer``): never read as client or invoice data
 OUR_SHEETS = ("Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi", "Archives")
@@ -80,6 +81,8 @@ class SheetData:
     header_cols: set[int] = field(default_factory=set)
     #: what the reading set aside (a Total row, empty extra fields of a CSV line): remarks for « Qualité »
     notes: list = field(default_factory=list)
+    #: cells whose control characters were removed on reading (:mod:`.control_chars`)
+    control_chars: list = field(default_factory=list)
 
     @property
     def last_user_col(self) -> int:
@@ -346,13 +349,17 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     frame = frame.dropna(how="all")
     whole = frame
     frame, total_row = split_total_row(frame, guess.mapping)
+    frame, cleaned = control_chars.clean_frame(frame)
+    for c in cleaned:
+        if c.row is None and c.value in columns:  # a header: the column keeps its place under its cleaned name
+            columns[c.column] = columns.pop(c.value)
     last_used = max([header_row] + [i + 1 for i, r in enumerate(values) if any(not _blank(v) for v in r)])
     return SheetData(
         sheet=sheet, shape=guess.shape, header_row=header_row, frame=frame, columns=columns,
         mapping=dict(guess.mapping), output_columns=output_columns, output_headers=output_headers,
         last_data_row=int(frame.index[-1]) if len(frame) else header_row, total_row=total_row,
         last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
-        header_cols=header_cols,
+        header_cols=header_cols, control_chars=cleaned,
         notes=[] if total_row is None else [total_row_note(sheet, total_row, whole.loc[total_row])],
     )
 

@@ -1,0 +1,114 @@
+"""Control characters (\\x01, ESC…) in the user's text: taken out on reading, and said.
+
+An .xlsx cannot hold them (openpyxl refuses them with ``IllegalCharacterError``)
+and they print garbage in a terminal. They come from billing software exports
+and copy-pastes from other programs; they are never meaningful in a client
+file, so they are removed from the values we analyse and write, and every
+cleaned cell is named (file or sheet, column, row).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: what openpyxl (and the XML of a worksheet) refuses: C0 controls but tab, line feed and carriage return
+PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f]"
+_CONTROL = re.compile(PATTERN)
+# an ANSI escape sequence (ESC [ 31 m) goes whole, not only its ESC
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    row: object
+    column: str
+    value: str  # the value as read, with its control characters shown as \x01
+
+
+def strip(text: str) -> str:
+    return _CONTROL.sub("", _ANSI.sub("", text))
+
+
+def shown(text: str) -> str:
+    """The value with its control characters made visible (« Be\\x01ta »)."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+def has_control(values: list) -> np.ndarray:
+    """Which values are text holding a control character (Arrow's regex: one pass in C)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    texts = np.fromiter((isinstance(v, str) for v in values), dtype=bool, count=len(values))
+    out = np.zeros(len(values), dtype=bool)
+    if texts.any():
+        idx = np.flatnonzero(texts)
+        arr = pa.array([values[i] for i in idx], type=pa.large_string())
+        out[idx] = pc.match_substring_regex(arr, PATTERN).to_numpy(zero_copy_only=False)
+    return out
+
+
+def clean_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Cleaned]]:
+    """``frame`` with control characters removed from its text cells and headers, and the cells cleaned."""
+    found: list[Cleaned] = []
+    renamed = {}
+    for col in frame.columns:
+        if isinstance(col, str) and _CONTROL.search(col):
+            renamed[col] = strip(col).strip() or "Colonne"
+            found.append(Cleaned(None, renamed[col], col))
+    if renamed:
+        frame = frame.rename(columns=renamed)
+    changed = {}
+    for col in frame.columns:
+        s = frame[col]
+        if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
+            continue
+        values = s.tolist()
+        mask = has_control(values)
+        if not mask.any():
+            continue
+        new = np.array(values, dtype=object)
+        for i in np.flatnonzero(mask):
+            original = values[i]
+            found.append(Cleaned(frame.index[i], str(col), original))
+            new[i] = strip(original) or None
+        changed[col] = pd.Series(new, index=frame.index, dtype=s.dtype)
+    if changed:
+        frame = frame.copy()
+        for col, s in changed.items():
+            frame[col] = s
+    return frame, found
+
+
+def issues(found: list[Cleaned], sheet: str):
+    """The cleaned cells as « Qualité » remarks (one per cell, the value shown with its control characters)."""
+    from ..problems import Issue
+
+    return [Issue("caractere_controle", f"Caractères de contrôle invisibles retirés de « {shown(c.value)} ».",
+                  sheet=sheet, column=c.column, row=c.row, value=shown(c.value))
+            for c in found if c.row is not None]
+
+
+def note(found: list[Cleaned], where: str, line_word: str = "ligne") -> str | None:
+    """One French sentence naming the cleaned cells (the first five), or None."""
+    if not found:
+        return None
+    cells = [c for c in found if c.row is not None]
+    headers = [c for c in found if c.row is None]
+    parts = []
+    for c in cells[:5]:
+        parts.append(f"colonne « {c.column} », {line_word} {c.row} (« {shown(c.value)} »)")
+    more = len(cells) - 5
+    if more > 0:
+        parts.append(f"et {more} autre{'s' if more > 1 else ''}")
+    for c in headers:
+        parts.append(f"en-tête « {shown(c.value)} »")
+    n = len(found)
+    what = "1 valeur contenait" if n == 1 else f"{n} valeurs contenaient"
+    return (f"{where} : {what} des caractères de contrôle invisibles (\\x01, Échap…), qu'un classeur Excel ne peut "
+            f"pas contenir ; ils ont été retirés : {' ; '.join(parts)}. Corrigez la source si ces valeurs "
+            "doivent rester identiques.")
