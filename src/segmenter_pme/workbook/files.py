@@ -150,7 +150,14 @@ def lock_files(path: Path) -> list[Path]:
     name = path.name
     # Excel shortens the owner file of long names by dropping their first two characters.
     candidates = [path.with_name("~$" + name), path.with_name("~$" + name[2:]), path.with_name(f".~lock.{name}#")]
-    return [p for p in dict.fromkeys(candidates) if p.exists()]
+    return [p for p in dict.fromkeys(candidates) if _exists(p)]
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except OSError:  # a lock-file name past the 255-byte limit cannot exist
+        return False
 
 
 def check_not_open(path: Path) -> None:
@@ -190,7 +197,7 @@ def reduced_prefix(target: Path) -> str:
 
 def _stale_pattern(target: Path) -> re.Pattern:
     prefix, suffix = re.escape(temp_prefix(target)), re.escape(Path(target).suffix)
-    backup = re.escape("." + backup_path(target).name + ".tmp")
+    backup = re.escape(temp_prefix(target) + "sauvegarde.tmp" + Path(target).suffix)
     # mkstemp's 8 random characters: « .NOM.k3j2_x9a.tmp.xlsx » (a save), « .NOM.reduit.k3j2_x9a.xlsx » (a read)
     return re.compile(rf"^(?:{prefix}(?:reduit\.[a-z0-9_]{{8}}\.xls[xm]|[a-z0-9_]{{8}}\.tmp{suffix})|{backup})$")
 
@@ -240,7 +247,7 @@ def atomic_write(target: Path, write: Callable[[Path], None], *, backup: bool = 
             os.fsync(fh.fileno())
         if backup and target.exists():
             saved_backup = backup_path(target)
-            bak_tmp = saved_backup.with_name("." + saved_backup.name + ".tmp")
+            bak_tmp = saved_backup.with_name(temp_prefix(target) + "sauvegarde.tmp" + target.suffix)
             try:
                 shutil.copy2(target, bak_tmp)
                 os.replace(bak_tmp, saved_backup)
