@@ -213,8 +213,8 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
         else:
             wb = _open(base, target)
             cell_formulas = _client_formulas(wb, base)
-            _rewrite_clients(wb, base, result, cell_formulas, notes)
-            _append_archives(wb, base, result, cell_formulas)
+            removed = _rewrite_clients(wb, base, result, cell_formulas, notes)
+            _append_archives(wb, base, result, cell_formulas, removed)
             backup = _save(wb, target, backup=True)
     if base.kind != "csv":
         notes += _other_sheets_notes(base, result)
@@ -503,13 +503,17 @@ def _shown(v) -> str:
 
 def _rewrite_clients(wb, base: LoadedBase, result: CleanResult,
                      cell_formulas: dict[tuple[int, int], object] | None = None,
-                     notes: list[str] | None = None) -> None:
-    """Kept rows moved up under the header, merged values and repairs written in, the rest emptied.
+                     notes: list[str] | None = None) -> dict:
+    """Kept rows moved up under the header with everything they carry, merged values and repairs written in.
 
-    Formulas of the kept rows stay formulas, their references following the
-    rows (:mod:`~segmenter_pme.audit.formulas`); when one cannot be kept (it
+    A row moves whole (:func:`_move_rows`): every cell of it — values, fills,
+    number formats, notes, hyperlinks — and its height; the rows taken out leave
+    the sheet, so nothing stays behind under the table for another client to
+    carry. Formulas of the kept rows stay formulas, their references following
+    the rows (:mod:`~segmenter_pme.audit.formulas`); when one cannot be kept (it
     names a row taken out, or the cleaning changed its value) the value is
-    written and a sentence is added to ``notes``.
+    written and a sentence is added to ``notes``. Returns the cells of the rows
+    taken out, for « Archives » (:func:`_append_archives`).
     """
     from openpyxl.utils import get_column_letter
 
@@ -520,10 +524,20 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult,
     rows, text_cols, date_cols = _kept_rows(base, result)
     cell_formulas = cell_formulas or {}
     notes = notes if notes is not None else []
-    move = formulas.RowMove(data.sheet, first, data.last_data_row, {r: first + i for i, r in enumerate(kept)})
+    out_cols = set(data.output_columns.values())
+    # rows of the range that are not clients (blank in the table's columns) but hold something elsewhere
+    # (a note in a column without header): they are no one's to take out, so they move along in order
+    loose = _loose_rows(ws, first, data.last_data_row, set(data.frame.index), out_cols)
+    order = sorted(set(kept) | loose)
+    new_row = {r: first + i for i, r in enumerate(order)}
+    move = formulas.RowMove(data.sheet, first, data.last_data_row, new_row)
+    table_cols = set(data.columns.values())
+    others = _other_formulas(ws, first, data.last_data_row, table_cols | out_cols)
+    removed = _move_rows(ws, first, data.last_data_row, new_row)
     header_at = {col: h for h, col in data.columns.items()}
     frame = data.frame
-    for i, (r, row) in enumerate(zip(kept, rows)):
+    for r, row in zip(kept, rows):
+        target_row = new_row[r]
         for col in data.columns.values():
             value = row[col - 1]
             if base.kind == "csv":
@@ -538,31 +552,81 @@ def _rewrite_clients(wb, base: LoadedBase, result: CleanResult,
                 if not _same(value, cached):
                     notes.append(f"Attention\u00a0: la cellule {where} («\u00a0{header}\u00a0») contenait la formule "
                                  f"{text}\u00a0; le nettoyage y écrit la valeur {_shown(value)} "
-                                 f"(ligne {first + i} de la copie), la formule n'y est plus.")
+                                 f"(ligne {target_row} de la copie), la formule n'y est plus.")
                 else:
                     moved = formulas.move_formula(original, move, r, col)
                     if moved is None:
                         kept_value = "est laissée vide" if value is None else f"reçoit sa valeur {_shown(value)}"
                         notes.append(f"Attention\u00a0: la formule {text} de la cellule {where} renvoie à une ligne "
                                      f"retirée par le nettoyage\u00a0; dans la copie, la cellule "
-                                     f"{get_column_letter(col)}{first + i} {kept_value} à la place.")
+                                     f"{get_column_letter(col)}{target_row} {kept_value} à la place.")
                     else:
                         written = moved
-            cell = _write(ws, first + i, col, written, formula=written is not value)
+            cell = _write(ws, target_row, col, written, formula=written is not value)
             if col in text_cols and value is not None:
                 cell.number_format = "@"
             elif col in date_cols and value is not None and not isinstance(value, str):
                 cell.number_format = "dd/mm/yyyy"
-    last = max(data.last_data_row, first + len(kept) - 1)
-    out_cols = list(data.output_columns.values())
-    for row in range(first + len(kept), last + 1):
-        for col in list(data.columns.values()) + out_cols:
-            ws.cell(row, col).value = None
+    for (r, col), original in others.items():
+        if r not in new_row:
+            continue
+        moved = formulas.move_formula(original, move, r, col)
+        if moved is None:
+            notes.append(f"Attention\u00a0: la formule {formulas.formula_text(original)} de la cellule "
+                         f"{get_column_letter(col)}{r} renvoie à une ligne retirée par le nettoyage\u00a0; elle est "
+                         f"recopiée telle quelle en {get_column_letter(col)}{new_row[r]} de la copie\u00a0: "
+                         "vérifiez-la.")
+        else:
+            ws.cell(new_row[r], col).value = moved
     # our segmentation columns no longer match their rows: the next run recomputes them
-    for row in range(first, first + len(kept)):
+    for row in new_row.values():
         for col in out_cols:
             ws.cell(row, col).value = None
-    _resize_table(ws, data, len(kept), move)
+    _resize_table(ws, data, len(order), move)
+    return removed
+
+
+def _loose_rows(ws, first: int, last: int, clients: set, skip_cols: set[int]) -> set[int]:
+    return {r for (r, c), cell in ws._cells.items()
+            if first <= r <= last and r not in clients and c not in skip_cols and cell.value is not None}
+
+
+def _other_formulas(ws, first: int, last: int, skip_cols: set[int]) -> dict[tuple[int, int], object]:
+    """Formulas of the range in columns outside the table (read before the rows move)."""
+    return {(r, c): cell.value for (r, c), cell in ws._cells.items()
+            if first <= r <= last and c not in skip_cols and cell.data_type == "f" and formulas.is_formula(cell.value)}
+
+
+def _move_rows(ws, first: int, last: int, new_row: dict[int, int]) -> dict[tuple[int, int], object]:
+    """Rows ``first..last`` of ``ws``: row ``r`` becomes ``new_row[r]`` with every cell and its height; the others go.
+
+    openpyxl's cell objects carry the value, the style (fill, font, number
+    format, borders), the note and the hyperlink: moving the object moves them
+    all. Rows not in ``new_row`` leave the sheet entirely (no formatted empty
+    cell stays behind); their cells are returned: (row, col) → cell.
+    """
+    moving = {key: cell for key, cell in ws._cells.items() if first <= key[0] <= last}
+    removed = {}
+    for key in moving:
+        del ws._cells[key]
+    for (r, c), cell in moving.items():
+        target = new_row.get(r)
+        if target is None:
+            removed[(r, c)] = cell
+            continue
+        cell.row = target
+        ws._cells[(target, c)] = cell
+        if cell.hyperlink is not None:
+            cell.hyperlink.ref = cell.coordinate
+    dims = {r: ws.row_dimensions[r] for r in list(ws.row_dimensions) if first <= r <= last}
+    for r in dims:
+        del ws.row_dimensions[r]
+    for r, dim in dims.items():
+        target = new_row.get(r)
+        if target is not None:
+            dim.index = target
+            ws.row_dimensions[target] = dim
+    return removed
 
 
 def _resize_table(ws, data: reader.SheetData, n_kept: int, move: formulas.RowMove | None = None) -> None:
@@ -666,16 +730,38 @@ def _archives_sheet(wb, headers: list[str]):
 
 
 def _append_archives(wb, base: LoadedBase, result: CleanResult,
-                     cell_formulas: dict[tuple[int, int], object] | None = None) -> None:
+                     cell_formulas: dict[tuple[int, int], object] | None = None,
+                     removed: dict[tuple[int, int], object] | None = None) -> None:
+    """Rows taken out appended to « Archives »; their cells keep the look, note and link they had (``removed``)."""
+    from copy import copy
+
     if result.archives.empty:
         return
     headers, rows = _archive_rows(base, result, cell_formulas)
     ws, start = _archives_sheet(wb, headers)
-    for i, row in enumerate(rows):
+    user_start = len(headers) - len(base.data.columns) + 1  # the user's columns follow our bookkeeping ones
+    user_cols = [(user_start + k, col) for k, col in enumerate(base.data.columns.values())]
+    removed = removed or {}
+    for i, (row, origin) in enumerate(zip(rows, result.archives["ligne_origine"].tolist())):
         for j, v in enumerate(row, start=1):
             c = _write(ws, start + i, j, v)
             if isinstance(v, dt.datetime):
                 c.number_format = "dd/mm/yyyy"
+        for j, col in user_cols:
+            source = removed.get((origin, col))
+            if source is None:
+                continue
+            c = ws.cell(start + i, j)
+            if source.has_style:
+                c._style = copy(source._style)  # same workbook: the style indices are valid here
+            if source.comment is not None:
+                note = source.comment
+                source.comment = None  # a note belongs to one cell: unbound from the row that left
+                c.comment = note
+            if source.hyperlink is not None:
+                link = copy(source.hyperlink)
+                c.hyperlink = link
+                c.hyperlink.ref = c.coordinate
 
 
 # ------------------------------------------------------------------ big sheets
@@ -692,7 +778,56 @@ def _fast_possible(base: LoadedBase) -> bool:
     data = base.data
     return (base.kind != "csv" and ARCHIVES not in base.sheets and data.header_row + 1 <= KEEP_ROWS
             and data.total_row is None and data.last_used_row <= data.last_data_row
-            and not _has_formulas(base.path, data.sheet))
+            and not _has_formulas(base.path, data.sheet)
+            and _rows_look_alike(base.path, data.sheet, data.header_row))
+
+
+_CELL_TAG = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>')
+_STYLE_ATTR = re.compile(rb'\bs="(\d+)"')
+_ROW_TAG = re.compile(rb'<row r="(\d+)"([^>]*)>')
+_ROW_LOOK = re.compile(rb'\b(?:ht|hidden|customFormat)="')
+
+
+def _rows_look_alike(path: Path, sheet: str, header_row: int) -> bool:
+    """Whether the data rows carry nothing of their own: no note, hyperlink, row height, nor a cell
+    styled unlike the rest of its column. Only then may the streamed path write every row with the
+    first row's look; otherwise the openpyxl path moves each row with what it carries."""
+    import zipfile
+
+    from ..workbook import fastsheet
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            part = fastsheet.sheet_part(zf, sheet)
+            rels = part.rsplit("/", 1)[0] + "/_rels/" + part.rsplit("/", 1)[1] + ".rels"
+            if rels in zf.namelist() and re.search(rb"/comments|/hyperlink", zf.read(rels)):
+                return False
+            styles: dict[bytes, bytes] = {}
+            with zf.open(part) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 22):
+                    block = tail + chunk
+                    # a tag may straddle two chunks: from the last one on, it is read with the next chunk
+                    cut = max(block.rfind(b"<c "), block.rfind(b"<row"))
+                    cut = len(block) if cut < 0 else cut
+                    body, tail = block[:cut], block[cut:]
+                    if b"<hyperlink" in body:
+                        return False
+                    for row, attrs in _ROW_TAG.findall(body):
+                        if int(row) > header_row and _ROW_LOOK.search(attrs):
+                            return False
+                    for letter, row, attrs in _CELL_TAG.findall(body):
+                        if int(row) <= header_row:
+                            continue
+                        m = _STYLE_ATTR.search(attrs)
+                        style = m.group(1) if m else b""
+                        if styles.setdefault(letter, style) != style:
+                            return False
+                if b"<hyperlink" in tail:
+                    return False
+    except Exception:
+        return False  # when in doubt, the openpyxl path keeps everything
+    return True
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
