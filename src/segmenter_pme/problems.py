@@ -50,6 +50,18 @@ def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
     return pd.DataFrame([i.as_dict() for i in issues], columns=cols)
 
 
+def shown(v: Any) -> Any:
+    """A cell's value as a message quotes it: « -3 », not « -3.0 »; a time alone as the date Excel gives it."""
+    import datetime as dt
+
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    if isinstance(v, dt.time):
+        # Excel's day 0 (a time without a date, or a date typed as 31/12/1899) is 31/12/1899
+        return "31/12/1899" + ("" if v == dt.time(0) else f" {v:%H:%M}")
+    return v
+
+
 def value_issues(
     code: str,
     mask: pd.Series,
@@ -69,7 +81,7 @@ def value_issues(
     out = []
     for row in rows[:limit]:
         v = values.at[row]
-        out.append(Issue(code, message.format(value=v, row=row), severity, sheet, column, row, v))
+        out.append(Issue(code, message.format(value=shown(v), row=row), severity, sheet, column, row, v))
     if len(rows) > limit:
         out.append(
             Issue(

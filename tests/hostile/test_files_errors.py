@@ -435,3 +435,71 @@ def test_markup_in_paths_and_segment_names_prints_as_it_is(tmp_path, capsys):
     code, out, err = cli(capsys, "nettoyer", book, "-o", folder / "n[/y].xlsx")
     assert code == 0, err
     assert "n[/y].xlsx" in "".join(out.split())
+
+
+# ------------------------------------------------------------------ wording (issue 14, item 12)
+
+
+def test_audit_copy_refuses_to_replace_a_user_s_own_qualite_sheet(tmp_path, capsys):
+    book = rich_workbook(tmp_path / "Clients.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb.create_sheet("Qualité")["A1"] = "mes remarques qualité"
+    wb.save(book)
+    out = tmp_path / "copie.xlsx"
+    code, _, err = cli(capsys, "audit", book, "-o", out)
+    assert_french_error(code, err, "La feuille « Qualité » existe déjà", "renommez-la")
+    assert not out.exists()
+    # without -o nothing is written: the audit is printed
+    code, _, err = cli(capsys, "-q", "audit", book)
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("command", ["audit", "nettoyer"])
+def test_output_that_is_a_folder(tmp_path, capsys, monkeypatch, command):
+    book = rich_workbook(tmp_path / "Clients.xlsx")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli(capsys, command, book, "-o", ".")
+    assert_french_error(code, err, "« . » est un dossier", "l'option -o attend le nom du classeur")
+    assert "«  »" not in err
+
+
+def test_values_in_messages_read_as_the_user_typed_them(tmp_path, capsys):
+    src = tmp_path / "m.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
+    import datetime as dt
+
+    ws.append(["C1", "Alpha", dt.date(2025, 2, 1), -3, 100.5])
+    ws.append(["C2", "Beta", dt.datetime(1899, 12, 31), 2, 200])  # Excel's day 0
+    ws.append(["C3", "Gamma", dt.date(2025, 4, 1), 1, 300])
+    wb.save(src)
+    code, _, err = cli(capsys, "run", src, "--date", "2025-06-01")
+    assert_french_error(code, err, "« -3 » est négatif", "« 31/12/1899 » n'est pas une date lisible",
+                        "ligne 2", "ligne 3", "« Nombre commandes »")
+    assert "-3.0" not in err and "00:00:00" not in err
+
+
+def test_a_zip_that_is_not_a_workbook_is_said_once(tmp_path, capsys):
+    p = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("notes.txt", "rien")
+    code, _, err = cli(capsys, "run", p)
+    assert_french_error(code, err, "« archive.xlsx » est une archive ZIP, pas un classeur Excel")
+    assert err.count("pas un classeur Excel") == 1
+
+
+def test_a_damaged_part_is_said_without_python_names(tmp_path, capsys):
+    good = rich_workbook(tmp_path / "a.xlsx")
+    bad = tmp_path / "abime.xlsx"
+    with zipfile.ZipFile(good) as zin, zipfile.ZipFile(bad, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "xl/styles.xml":
+                data = b"<styleSheet><cellXfs count='1'><xf numFmtId='999999999999'"  # cut XML
+            zout.writestr(item, data)
+    for command in ("run", "audit", "nettoyer"):
+        code, _, err = cli(capsys, command, bad)
+        assert_french_error(code, err, "« abime.xlsx »")
+        assert not any(name in err for name in ("Error", "Exception", "(IndexError)"))

@@ -47,6 +47,8 @@ class LoadedBase:
     source_lines: dict[int, int] | None = None
     #: « Attention » sentences about the reading itself (control characters removed…)
     control_notes: list[str] = field(default_factory=list)
+    #: the first rows of every sheet, to tell our « Qualité » from a sheet of the user's of that name
+    heads: dict[str, list] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +87,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     source_lines = None
     notes: list = []  # remarks of the reading (Issue records), for « Qualité »
     control_notes: list[str] = []
+    heads: dict[str, list] = {}
     if kind == "csv":
         frame, shape, mapping, notes = read_french_csv(path)
         if shape != "clients":
@@ -106,6 +109,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     else:
         values = reader.read_values(path)
         sheets = list(values)
+        heads = {name: rows[:10] for name, rows in values.items()}
         if "Paramètres" in values:
             settings = read_settings_rows(values["Paramètres"])
         found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
@@ -136,7 +140,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
             prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
             analysis_date=settings.date_analyse)
     return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets,
-                      source_lines=source_lines, control_notes=control_notes)
+                      source_lines=source_lines, control_notes=control_notes, heads=heads)
 
 
 def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
@@ -182,6 +186,10 @@ def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.
     written = None
     if output is not None:
         target = _check_output(base.path, Path(output), audit=True)
+        from ..layout import QUALITE, check_our_sheets
+
+        # the copy gets our « Qualité »: a sheet of the user's with that name is not replaced (as `run` refuses)
+        check_our_sheets(base.heads, [QUALITE])
         with files.run_lock(base.path, target):
             wb = _open(base, target)
             _write_qualite(wb, base, report)
@@ -282,6 +290,12 @@ def _other_sheets_notes(base: LoadedBase, result: CleanResult) -> list[str]:
 
 
 def _check_output(source: Path, target: Path, *, audit: bool = False) -> Path:
+    if target.is_dir() or not target.name:
+        name = f"{source.stem} qualité.xlsx" if audit else default_clean_output(Path(source.name)).name
+        example = files.shell_quote(target / name)
+        raise WorkbookError(
+            f"« {target} » est un dossier : l'option -o attend le nom du classeur à écrire, par exemple : -o {example}"
+        )
     if target.suffix.lower() not in files.EXCEL_SUFFIXES:
         raise WorkbookError(f"Le fichier de sortie « {target.name} » doit avoir l'extension .xlsx ou .xlsm.")
     if target.exists() and source.exists() and target.resolve() == source.resolve():

@@ -237,3 +237,28 @@ def typed_columns(df: pd.DataFrame, keep_text: set[str] = frozenset()) -> dict[s
                 num = num.astype("int64")
             out[col] = num.reindex(s.index)
     return out
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_french_csv(frame: pd.DataFrame, path: Path) -> None:
+    """``frame`` as a French CSV (``;``, decimal comma, dd/mm/yyyy, UTF-8 with BOM so Excel reads accents).
+
+    Text that a spreadsheet would take for a formula gets a leading apostrophe.
+    """
+    out = frame.copy()
+    for col in out.columns:
+        s = out[col]
+        if pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype):
+            out[col] = s.map(lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START)
+                             and not _is_number(v) else v)
+    out.to_csv(path, sep=";", decimal=",", date_format="%d/%m/%Y", index=False, encoding="utf-8-sig")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", "."))
+        return True
+    except ValueError:
+        return False

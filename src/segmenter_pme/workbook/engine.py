@@ -113,12 +113,12 @@ def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None, name: 
             return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=_has_rich_text(path))
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError) as err:
         raise WorkbookError(
-            f"Le classeur « {name} » n'a pas pu être ouvert ({type(err).__name__} : {err}). "
+            f"Le classeur « {name} » n'a pas pu être ouvert (une de ses parties est illisible). "
             "Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, puis relancez."
         ) from None
     except Exception as err:  # lxml / xml errors of a damaged part
         raise WorkbookError(
-            f"Le classeur « {name} » est endommagé ({type(err).__name__}). Ouvrez-le dans Excel pour le "
+            f"Le classeur « {name} » est endommagé (contenu XML illisible). Ouvrez-le dans Excel pour le "
             "réparer, puis relancez."
         ) from None
 
@@ -238,6 +238,10 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         names = client_names(result, invoices.frame if invoices is not None else None) if appended else None
         writer.write_outputs(wb, clients, result, row_map=row_map, names=names)
         clients_sheet = clients.sheet
+    elif len(result.output) + 1 > EXCEL_MAX_ROWS:
+        csv_path, note = _too_many_clients(clients_table(result, client_names(result, invoices.frame)), target)
+        notes.append(note)
+        clients_sheet = csv_path.name
     else:
         names = client_names(result, invoices.frame)
         clients_sheet, inject_clients = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"),
@@ -319,6 +323,14 @@ def _append_rows(data: reader.SheetData, labels: list) -> dict:
     below = data.total_row is not None or data.last_used_row > data.last_data_row or (
         data.table is not None and data.table.totals_rows)
     start = data.last_used_row + 2 if below else data.last_data_row + 1
+    if start + len(labels) - 1 > EXCEL_MAX_ROWS:
+        raise WorkbookError(
+            f"{len(labels):,} clients trouvés seulement dans les factures devraient être ajoutés sous le tableau de "
+            f"« {data.sheet} » (à partir de la ligne {start:,}), mais une feuille Excel s'arrête à la ligne "
+            f"{EXCEL_MAX_ROWS:,}. Rien n'a été écrit. Ajoutez ces clients à un tableau plus court, ou lancez "
+            "segmenter sur les factures seules (un export .csv) : la liste complète des clients est alors "
+            "écrite dans un CSV à côté du classeur.".replace(",", "\u202f")
+        )
     return {label: start + i for i, label in enumerate(labels)}
 
 
@@ -350,6 +362,32 @@ def created_clients_data(result, title: str, names: pd.Series | None) -> reader.
                             last_used_row=1 + len(body))
 
 
+def clients_table(result, names: pd.Series | None = None) -> pd.DataFrame:
+    """The clients made from invoice lines, as the « Clients » sheet (or its CSV) shows them."""
+    frame = _created_clients_frame(result, names)
+    # Code RFM is text (545, not a number), as in the user's sheet
+    if "Code RFM" in frame.columns:
+        frame = frame.assign(**{"Code RFM": frame["Code RFM"].astype(object).map(
+            lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))})
+    return frame
+
+
+def clients_csv_path(target: Path) -> Path:
+    """``ventes.xlsx`` → ``ventes clients.csv``: where the clients go when a sheet cannot hold them."""
+    return Path(target).with_name(f"{Path(target).stem} clients.csv")
+
+
+def _too_many_clients(frame: pd.DataFrame, target: Path) -> tuple[Path, str]:
+    """Every client in a French CSV beside the workbook (a sheet would pass Excel's row limit), and the note."""
+    csv_path = clients_csv_path(target)
+    files.atomic_write(csv_path, lambda tmp: csvio.write_french_csv(frame, tmp), backup=False)
+    note = (f"Les {len(frame):,} clients dépassent la limite d'une feuille Excel ({EXCEL_MAX_ROWS:,} lignes, "
+            f"en-tête compris) : la feuille « Clients » n'est pas créée ; la liste complète, avec leurs segments, "
+            f"est dans « {csv_path.name} » à côté du classeur. Synthèse, Qualité et Plan d'actions portent sur "
+            "tous les clients.").replace(",", "\u202f")
+    return csv_path, note
+
+
 def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | None = None):
     """A « Clients » sheet made from the invoice lines, as an Excel Table with our columns.
 
@@ -359,11 +397,7 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     ws = wb.create_sheet(title, 0)
-    frame = _created_clients_frame(result, names)
-    # Code RFM is text (545, not a number), as in the user's sheet
-    if "Code RFM" in frame.columns:
-        frame = frame.assign(**{"Code RFM": frame["Code RFM"].astype(object).map(
-            lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))})
+    frame = clients_table(result, names)
     headers = [str(c) for c in frame.columns]
     for j, name in enumerate(headers, start=1):
         c = set_value(ws.cell(1, j), name)
@@ -571,14 +605,20 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
             combined[ws.cell(1, col).value] = values
         inject[sheet_name] = fastsheet.injector(combined, first_row=2)
         clients_sheet = sheet_name
+    elif len(result.output) + 1 > EXCEL_MAX_ROWS:
+        csv_path, note = _too_many_clients(clients_table(result, client_names(result, frame)), target)
+        notes.append(note)
+        clients_sheet = csv_path.name
     else:
         names = client_names(result, frame)
         clients_sheet, inject_clients = create_clients_sheet(wb, result, names=names)
         created = True
     if shape == "clients":
         audit = _audit(data, None, settings, progress, csv=True)
-    else:  # the « Clients » sheet made here, audited as a run on this workbook will read it
+    elif created:  # the « Clients » sheet made here, audited as a run on this workbook will read it
         audit = _audit(created_clients_data(result, clients_sheet, names), data, settings, progress)
+    else:  # no sheet to audit (the clients are in the CSV beside): the core's remarks only
+        audit = None
     layout.write_report_sheets(wb, result, audit=audit)
     for name in layout.REPORT_SHEETS:  # a new workbook: data first, then our sheets in reading order
         if name in wb.sheetnames:

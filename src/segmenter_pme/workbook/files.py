@@ -127,7 +127,7 @@ def _check_zip_workbook(path: Path) -> None:
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             what = "un document Word ou PowerPoint"
         else:
-            what = "une archive qui n'est pas un classeur Excel"
+            what = "une archive ZIP"
         raise WorkbookError(f"« {path.name} » est {what}, pas un classeur Excel : indiquez le bon fichier.")
     if bad is not None:
         raise WorkbookError(
@@ -304,10 +304,10 @@ def verify_xlsx(path: Path) -> None:
                             pass
                     continue
                 _check_xml_part(zf, info)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as err:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         raise WorkbookError(
             "Le classeur produit est incomplet ou illisible (écriture interrompue : disque plein ?) ; votre fichier "
-            f"n'a pas été modifié. Libérez de la place et relancez ({type(err).__name__})."
+            "n'a pas été modifié. Libérez de la place et relancez."
         ) from None
 
 

@@ -21,7 +21,7 @@ from .. import headers as hdr
 from ..errors import InputDataError, MissingColumnError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
 from ..problems import WARNING, Issue
-from . import control_chars
+from . import control_chars, extent
 
 #: sheets we write (« Archives »: rows set aside by ``segmenter nettoyer``): never read as client or invoice data
 OUR_SHEETS = ("Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi", "Archives")
@@ -108,9 +108,14 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
     try:
         from python_calamine import CalamineWorkbook
 
+        huge = _huge_sheets(path)
         book = CalamineWorkbook.from_path(str(path))
         out = {}
         for name in book.sheet_names:
+            if name in huge:
+                # calamine would allocate the whole rectangle up to the last cell (512 GB for XFD1048576)
+                out[name] = extent.read_sparse(path, huge[name])
+                continue
             sheet = book.get_sheet_by_name(name)
             out[name] = sheet.to_python(skip_empty_area=False) if sheet.height else []
         return out
@@ -118,9 +123,33 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
         raise
     except Exception as err:  # calamine raises its own types for every broken file
         raise WorkbookError(
-            f"Le classeur « {Path(path).name} » est illisible ({type(err).__name__}). Ouvrez-le dans Excel "
+            f"Le classeur « {Path(path).name} » est illisible (structure interne endommagée). Ouvrez-le dans Excel "
             "pour le réparer ou l'enregistrer à nouveau au format .xlsx, puis relancez."
         ) from None
+
+
+def _huge_sheets(path: Path) -> dict[str, str]:
+    """Sheets (title → zip part) too wide × tall for calamine's rectangle (:mod:`.extent`)."""
+    import zipfile
+
+    from .fastsheet import sheet_part
+
+    parts = {}
+    with zipfile.ZipFile(path) as zf:
+        names = re.findall(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', zf.read("xl/workbook.xml").decode("utf-8"))
+        for raw in names:
+            title = _xml_unescape(raw)
+            try:
+                parts[title] = sheet_part(zf, title)
+            except (KeyError, AttributeError):
+                continue
+    return {title: parts[title] for title in extent.huge_sheets(path, parts)}
+
+
+def _xml_unescape(s: str) -> str:
+    import html
+
+    return html.unescape(s)
 
 
 def read_values_of(path: Path, sheet: str, nrows: int | None = None) -> list[list[Any]]:
@@ -138,6 +167,9 @@ def read_values_of(path: Path, sheet: str, nrows: int | None = None) -> list[lis
             wb.close()
     from python_calamine import CalamineWorkbook
 
+    huge = _huge_sheets(path)
+    if sheet in huge:
+        return extent.read_sparse(path, huge[sheet])
     book = CalamineWorkbook.from_path(str(path))
     if sheet not in book.sheet_names:
         return []

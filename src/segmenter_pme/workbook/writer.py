@@ -52,6 +52,24 @@ def plan_output_columns(data: SheetData, user_headers: set[str]) -> dict[str, tu
     return plan
 
 
+EXCEL_MAX_COLUMNS = 16_384  # XFD
+
+
+def _check_width(data: SheetData, plan: dict[str, tuple[int, str]]) -> None:
+    """Refuse before writing anything when our columns would pass Excel's last column."""
+    last = max((col for col, _ in plan.values()), default=0)
+    if last > EXCEL_MAX_COLUMNS:
+        from ..errors import WorkbookError
+
+        free = EXCEL_MAX_COLUMNS - (last - len(plan))
+        raise WorkbookError(
+            f"La feuille « {data.sheet} » est utilisée jusqu'à la colonne XFD, la dernière (une feuille Excel compte "
+            f"au plus 16 384 colonnes) : il n'y a pas la place pour les {len(plan)} colonnes de la segmentation à "
+            f"droite de vos colonnes ({max(free, 0)} libres). Supprimez les colonnes vides ou inutiles à droite du "
+            "tableau (ligne des en-têtes), puis relancez. Rien n'a été écrit."
+        )
+
+
 def _cell_value(v: Any) -> Any:
     if v is None:
         return None
@@ -80,6 +98,7 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
     hr = data.header_row
     user_headers = set(data.columns)
     plan = plan_output_columns(data, user_headers)
+    _check_width(data, plan)
     out = result.output
     row_map = row_map or {}
     _check_free(ws, data, plan, max([data.last_data_row, *(row_map.get(lb, lb) for lb in out.index)]))
