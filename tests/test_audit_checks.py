@@ -35,7 +35,8 @@ def test_completeness_table():
     clients = pd.DataFrame({"nom": ["A", " ", None], "ca_total": [1.0, None, 3.0]}, index=[2, 3, 4])
     table = completeness(clients, {"nom": "Client"})
     assert table.to_dict("list") == {"champ": ["nom", "ca_total"], "colonne": ["Client", "CA total"],
-                                     "renseignes": [1, 2], "total": [3, 3], "taux": [1 / 3, 2 / 3]}
+                                     "renseignes": [1, 2], "factures": [0, 0], "sans_objet": [0, 0],
+                                     "total": [3, 3], "taux": [1 / 3, 2 / 3]}
 
 
 def test_missing_needed_one_problem_per_client_and_absent_column():

@@ -80,19 +80,73 @@ def _flags(s: pd.Series, predicate) -> pd.Series:
 
 # ---------------------------------------------------------------- completeness
 
-def completeness(clients: pd.DataFrame, columns: dict[str, str] | None = None) -> pd.DataFrame:
-    """Share of filled cells per column.
+#: purchase fields a prospect (0 orders) has no value for: not missing there
+_PURCHASE = ("date_premier_achat", "date_dernier_achat", "ca_total")
 
-    Input: client frame. Output: one row per column of the frame, columns
-    ``champ`` (canonical), ``colonne`` (user header), ``renseignes``, ``total``,
-    ``taux`` (0..1).
+
+def with_invoice_figures(clients: pd.DataFrame, derived: pd.DataFrame | None) -> pd.DataFrame:
+    """The purchase figures the analysis uses: those from the invoice lines where a client has some,
+    its own columns elsewhere (the pipeline's rule); a client with neither bought nothing (0 orders).
+
+    ``derived``: :func:`segmenter_pme.audit.prepare.invoice_figures` (same index), or None.
+    """
+    if derived is None:
+        return clients
+    out = clients.copy()
+    for f in derived.columns:
+        own = out[f] if f in out.columns else None
+        if own is None:
+            out[f] = derived[f]
+        else:
+            if f.startswith("date_"):
+                own = pd.to_datetime(own, errors="coerce")
+            else:
+                own = pd.to_numeric(own, errors="coerce")
+            out[f] = derived[f].where(derived[f].notna(), own)
+    if "nb_commandes" in out.columns:
+        nothing = out["nb_commandes"].isna()
+        if "date_dernier_achat" in out.columns:
+            nothing &= out["date_dernier_achat"].isna()
+        out.loc[nothing, "nb_commandes"] = 0.0
+    return out
+
+
+def prospects(clients: pd.DataFrame) -> pd.Series:
+    """Clients with 0 orders: no purchase date nor CA to give."""
+    if "nb_commandes" not in clients.columns:
+        return pd.Series(False, index=clients.index)
+    return (pd.to_numeric(clients["nb_commandes"], errors="coerce") == 0).fillna(False).astype(bool)
+
+
+def completeness(clients: pd.DataFrame, columns: dict[str, str] | None = None,
+                 analysed: pd.DataFrame | None = None, source: str | None = None) -> pd.DataFrame:
+    """Share of filled cells per column, judged on what the analysis uses.
+
+    Input: client frame; optionally ``analysed`` (:func:`with_invoice_figures`)
+    and ``source`` (the invoice sheet's name). Output: one row per column of
+    the frame, then one per purchase field only the invoice lines give; columns
+    ``champ`` (canonical), ``colonne`` (user header), ``renseignes`` (cells
+    filled), ``factures`` (empty cells the invoice lines fill), ``sans_objet``
+    (prospects' empty purchase cells), ``total``, ``taux`` (0..1 of the rows that
+    need the field).
     """
     n = len(clients)
+    analysed = clients if analysed is None else analysed
+    prospect = prospects(analysed)
     rows = []
-    for field in clients.columns:
-        filled = int((~_blank(clients[field])).sum())
-        rows.append((field, label(field, columns), filled, n, filled / n if n else 0.0))
-    return pd.DataFrame(rows, columns=["champ", "colonne", "renseignes", "total", "taux"])
+    fields = list(clients.columns) + [f for f in analysed.columns if f in _PURCHASE + ("nb_commandes",)
+                                      and f not in clients.columns]
+    for field in fields:
+        own = ~_blank(clients[field]) if field in clients.columns else pd.Series(False, index=clients.index)
+        have = ~_blank(analysed[field]) if field in analysed.columns else own
+        from_invoices = int((have & ~own).sum())
+        na = int((prospect & ~have).sum()) if field in _PURCHASE else 0
+        filled = int(own.sum())
+        name = label(field, columns) if field in clients.columns else \
+            f"{FIELD_LABELS.get(field, field)} (d'après « {source or 'Factures'} »)"
+        base = n - na
+        rows.append((field, name, filled, from_invoices, na, n, (filled + from_invoices) / base if base else 1.0))
+    return pd.DataFrame(rows, columns=["champ", "colonne", "renseignes", "factures", "sans_objet", "total", "taux"])
 
 
 def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
@@ -128,7 +182,7 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
         missing[field] = ~have
     if "nb_commandes" in clients.columns:
         # a prospect (0 orders) has no purchase date nor CA to give: nothing is missing there
-        prospect = (pd.to_numeric(clients["nb_commandes"], errors="coerce") == 0).fillna(False)
+        prospect = prospects(clients)
         for f in ("date_dernier_achat", "ca_total"):
             if f in missing.columns:
                 missing[f] &= ~prospect

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
-from .checks import _blank, inactive_clients
+from .checks import _blank, inactive_clients, with_invoice_figures
 from .duplicates import MIN_CONFIDENCE, find_duplicate_pairs, group_duplicates
 
 MOTIF_DOUBLON = "Doublon fusionné"
@@ -148,13 +148,17 @@ def clean(
     analysis_date: dt.date | None = None,
     threshold: float | None = None,
     archive_inactive: bool = True,
+    derived: pd.DataFrame | None = None,
 ) -> CleanResult:
     """Clean a client base (see the module's rules).
 
     Input: typed client frame with canonical columns, index = Excel rows;
     optionally the scored ``pairs`` and the ``repairs`` of an
     :class:`~segmenter_pme.audit.report.AuditReport` (recomputed / none when
-    absent). ``threshold`` defaults to ``settings.seuil_doublons``.
+    absent). ``threshold`` defaults to ``settings.seuil_doublons``. ``derived``:
+    the purchase figures the analysis takes from the invoice lines (same index,
+    :func:`~segmenter_pme.audit.prepare.invoice_figures`) — inactivity is
+    judged on them, a merged client on its rows' latest invoice.
     """
     settings = settings or Settings()
     analysis_date = analysis_date or settings.date_analyse or dt.date.today()
@@ -196,9 +200,16 @@ def clean(
                   .assign(lignes=principals["groupe"].map(others.groupby("groupe")["ligne"].agg(list)))
                   [["groupe", "principal", "lignes", "confiance", "raison"]].reset_index(drop=True))
 
-    # 2. inactive clients, judged on the merged values
+    # 2. inactive clients, judged on the merged values and the invoice lines, as the analysis does
     if archive_inactive:
-        inactive = inactive_clients(cleaned, analysis_date, settings.inactivite_annees)
+        judged = cleaned
+        if derived is not None:
+            last = derived["date_dernier_achat"]
+            if not groups.empty:
+                last = _latest_of_groups(last, groups)  # a merged client bought when any of its rows did
+            judged = with_invoice_figures(cleaned, derived.assign(date_dernier_achat=last).reindex(cleaned.index)
+                                          [["date_dernier_achat"]])
+        inactive = inactive_clients(judged, analysis_date, settings.inactivite_annees)
         if len(inactive):
             gone = cleaned.loc[inactive.index].copy()
             gone["ligne_origine"] = list(inactive.index)
@@ -217,6 +228,18 @@ def clean(
         arch = pd.DataFrame(columns=list(clients.columns) + [c for c in ARCHIVE_COLUMNS if c != "date_archivage"])
     arch["date_archivage"] = pd.Timestamp(analysis_date)
     return CleanResult(clients=cleaned, archives=arch, merges=merges, repairs=repairs)
+
+
+def _latest_of_groups(last: pd.Series, groups: pd.DataFrame) -> pd.Series:
+    """``last`` (a date per row) where each group's principal row gets the latest date of its rows."""
+    principal = groups.set_index("ligne")["principal"]
+    owner = pd.Series(last.index, index=last.index)
+    owner.update(principal.reindex(last.index).dropna())
+    latest = last.groupby(owner.to_numpy()).max()
+    out = last.copy()
+    heads = latest.index.intersection(out.index)
+    out.loc[heads] = latest.loc[heads]
+    return out
 
 
 def _assign_rows(frame: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:

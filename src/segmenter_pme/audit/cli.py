@@ -167,7 +167,8 @@ def audit(
         fill.add_column("Renseignées", justify="right")
         fill.add_column("%", justify="right")
         for rec in report.completeness.itertuples(index=False):
-            fill.add_row(rec.colonne, f"{rec.renseignes}/{rec.total}", f"{100 * rec.taux:.0f}{NBSP}%")
+            fill.add_row(rec.colonne, f"{fr_number(rec.renseignes + rec.factures)}/{fr_number(rec.total - rec.sans_objet)}",
+                         f"{100 * rec.taux:.0f}{NBSP}%")
         out.print(fill)
         table = Table(title=f"Problèmes (les {min(detail, len(report.problems))} premiers)", title_justify="left")
         # a CSV is read in a text editor too: its own line numbers, title lines above the header counted

@@ -27,7 +27,7 @@ from ..settings import Settings
 from ..workbook import control_chars, files, reader
 from . import checks, formulas
 from .clean import ARCHIVE_COLUMNS, MOTIF_INACTIF, CleanResult, clean
-from .prepare import PreparedClients, invoice_orders, prepare_clients
+from .prepare import PreparedClients, attach_invoices, prepare_clients
 from .report import AuditReport, audit
 
 ARCHIVES = "Archives"
@@ -49,6 +49,8 @@ class LoadedBase:
     control_notes: list[str] = field(default_factory=list)
     #: the first rows of every sheet, to tell our « Qualité » from a sheet of the user's of that name
     heads: dict[str, list] = field(default_factory=dict)
+    #: the sheet of invoice lines the purchase figures come from, if any
+    invoices_sheet: str | None = None
 
 
 @dataclass
@@ -136,11 +138,11 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     if kind == "csv":
         _text_dates_are_normal(prepared)
     if invoices is not None and not invoices.frame.empty:
-        prepared.invoice_orders = invoice_orders(
-            prepared.clients, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
-            analysis_date=settings.date_analyse)
+        attach_invoices(prepared, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
+                        analysis_date=settings.date_analyse)
     return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets,
-                      source_lines=source_lines, control_notes=control_notes, heads=heads)
+                      source_lines=source_lines, control_notes=control_notes, heads=heads,
+                      invoices_sheet=invoices.sheet if prepared.derived is not None else None)
 
 
 def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
@@ -155,10 +157,11 @@ def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = N
     if csv:
         _text_dates_are_normal(prepared)
     if invoices is not None and not invoices.frame.empty:
-        prepared.invoice_orders = invoice_orders(prepared.clients, invoices.frame, sheet=invoices.sheet,
-                                                 mapping=invoices.mapping, analysis_date=settings.date_analyse)
+        attach_invoices(prepared, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
+                        analysis_date=settings.date_analyse)
     return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
-                 sheet=prepared.sheet, columns=prepared.columns, unreadable=prepared.issues)
+                 sheet=prepared.sheet, columns=prepared.columns, unreadable=prepared.issues,
+                 derived=prepared.derived, derived_from=invoices.sheet if invoices is not None else None)
 
 
 def _text_dates_are_normal(prepared) -> None:
@@ -169,7 +172,8 @@ def _text_dates_are_normal(prepared) -> None:
 def _audit(base: LoadedBase) -> AuditReport:
     p = base.prepared
     report = audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
-                   sheet=p.sheet, columns=p.columns, unreadable=p.issues)
+                   sheet=p.sheet, columns=p.columns, unreadable=p.issues, derived=p.derived,
+                   derived_from=base.invoices_sheet)
     report.source_lines = base.source_lines
     report.control_notes = list(base.control_notes)
     return report
@@ -210,7 +214,7 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
     report = _audit(base)
     p = base.prepared
     result = clean(p.clients, pairs=report.pairs, repairs=report.repairs, settings=base.settings,
-                   threshold=threshold, archive_inactive=archive_inactive)
+                   threshold=threshold, archive_inactive=archive_inactive, derived=p.derived)
     # what the reading set aside (a Total row, empty extra CSV fields): the copy has no « Qualité » to say it
     notes: list[str] = [f"{n.where()[:1].upper()}{n.where()[1:]} : {n.message}" if n.where() else n.message
                         for n in base.data.notes]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .. import headers as hdr
@@ -32,6 +33,8 @@ class PreparedClients:
     - ``columns``: canonical field → the user's header;
     - ``invoice_orders``: orders counted from the invoice lines per client row
       (NaN when the client has none), or None without invoice lines;
+    - ``derived``: the purchase figures the analysis takes from the invoice
+      lines (:func:`invoice_figures`), or None without invoice lines;
     - ``issues``: what the core's parsers reported (unreadable values…).
     """
 
@@ -40,6 +43,7 @@ class PreparedClients:
     columns: dict[str, str]
     sheet: str
     invoice_orders: pd.Series | None = None
+    derived: pd.DataFrame | None = None
     issues: list[Issue] = field(default_factory=list)
 
 
@@ -95,20 +99,25 @@ def prepare_clients(
     return PreparedClients(clients=typed, raw=raw, columns=dict(mapping), sheet=sheet, issues=issues)
 
 
-def invoice_orders(
+#: the purchase figures the analysis can take from invoice lines (SPEC §1)
+PURCHASE_FIELDS = ("date_premier_achat", "date_dernier_achat", "nb_commandes", "ca_total")
+
+
+def invoice_figures(
     clients: pd.DataFrame,
     invoices: pd.DataFrame,
     *,
     sheet: str = "Factures",
     mapping: dict[str, str] | None = None,
     analysis_date: dt.date | None = None,
-) -> pd.Series | None:
-    """Orders per client row counted from the invoice lines (SPEC §1: distinct invoices, credit notes excluded).
+) -> pd.DataFrame | None:
+    """Purchase figures per client row from the invoice lines, as the analysis computes them (SPEC §1).
 
     Input: the prepared client frame (canonical) and the user's invoice frame.
     Clients are matched on ``client_id`` when both sides have it, else on the
-    folded company name. Output: Series on the clients' index (NaN when the
-    client has no invoice), or None when the invoices cannot be matched.
+    folded company name. Output: frame on the clients' index with the columns
+    of :data:`PURCHASE_FIELDS` (NaN / NaT when the client has no invoice), or
+    None when the invoices cannot be matched.
     """
     if mapping is None:
         mapping = hdr.map_columns(list(invoices.columns), "factures", sheet=sheet)
@@ -132,6 +141,43 @@ def invoice_orders(
         numbers=invoices[mapping["numero_facture"]] if "numero_facture" in mapping else None,
         types=invoices[mapping["type_piece"]] if "type_piece" in mapping else None,
     )
-    counts = pd.Series(agg["nb_commandes"].to_numpy(dtype=float), index=agg["cle"].astype(object))
-    counts = counts[~counts.index.duplicated()]
-    return cli_keys.map(counts).astype(float)
+    agg = agg.assign(cle=agg["cle"].astype(object)).drop_duplicates("cle").set_index("cle")
+    pos = agg.index.get_indexer(cli_keys.astype(object))
+    hit = pos >= 0
+    out = pd.DataFrame(index=clients.index)
+    for f in PURCHASE_FIELDS:
+        values = agg[f].to_numpy()
+        if f.startswith("date_"):
+            col = np.full(len(pos), np.datetime64("NaT"), dtype="datetime64[ns]")
+            col[hit] = values[pos[hit]].astype("datetime64[ns]")
+        else:
+            col = np.full(len(pos), np.nan)
+            col[hit] = values[pos[hit]].astype(float)
+        out[f] = col
+    return out
+
+
+def invoice_orders(
+    clients: pd.DataFrame,
+    invoices: pd.DataFrame,
+    *,
+    sheet: str = "Factures",
+    mapping: dict[str, str] | None = None,
+    analysis_date: dt.date | None = None,
+) -> pd.Series | None:
+    """Orders per client row counted from the invoice lines (SPEC §1: distinct invoices, credit notes excluded).
+
+    Series on the clients' index (NaN when the client has no invoice), or None
+    when the invoices cannot be matched — :func:`invoice_figures`' orders.
+    """
+    figures = invoice_figures(clients, invoices, sheet=sheet, mapping=mapping, analysis_date=analysis_date)
+    return None if figures is None else figures["nb_commandes"]
+
+
+def attach_invoices(prepared: PreparedClients, invoices: pd.DataFrame, *, sheet: str,
+                    mapping: dict[str, str] | None, analysis_date: dt.date | None) -> None:
+    """Give ``prepared`` the figures the analysis takes from ``invoices`` (orders for the checks, all for the audit)."""
+    figures = invoice_figures(prepared.clients, invoices, sheet=sheet, mapping=mapping, analysis_date=analysis_date)
+    if figures is not None:
+        prepared.derived = figures
+        prepared.invoice_orders = figures["nb_commandes"]

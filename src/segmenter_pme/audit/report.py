@@ -184,6 +184,8 @@ def audit(
     columns: dict[str, str] | None = None,
     max_rows_per_code: int | None = MAX_ROWS_PER_CODE,
     unreadable: list | None = None,
+    derived: pd.DataFrame | None = None,
+    derived_from: str | None = None,
 ) -> AuditReport:
     """Audit a client base.
 
@@ -196,7 +198,10 @@ def audit(
     the invoices, same index), ``columns`` (canonical field → user header, for
     messages), ``unreadable`` (the reading's errors — :class:`Issue` records
     such as ``date_impossible`` — of the cells that hold a value the analysis
-    cannot read: reported as invalid values, not as missing ones). The
+    cannot read: reported as invalid values, not as missing ones),
+    ``derived`` (the purchase figures the analysis takes from the invoice
+    lines of sheet ``derived_from`` — :func:`~segmenter_pme.audit.prepare.invoice_figures`:
+    inactivity and completeness are judged on what the analysis uses). The
     analysis date is ``analysis_date``, else
     ``settings.date_analyse``, else today. ``problems`` lists at most
     ``max_rows_per_code`` rows per code, then one row counting the others
@@ -213,12 +218,13 @@ def audit(
     groups = group_duplicates(pairs, clients, threshold=min(AUDIT_GROUP_THRESHOLD, threshold))
     dup_problems = _duplicate_problems(groups, clients, threshold, sheet=sheet, columns=columns)
 
-    inactive = checks.inactive_clients(clients, analysis_date, settings.inactivite_annees)
+    analysed = checks.with_invoice_figures(clients, derived)
+    inactive = checks.inactive_clients(analysed, analysis_date, settings.inactivite_annees)
     inactive_problems = checks.inactive_problems(inactive, settings.inactivite_annees, sheet=sheet, columns=columns)
 
-    completeness = checks.completeness(clients, columns)
+    completeness = checks.completeness(clients, columns, analysed, derived_from)
     unreadable = [i for i in (unreadable or []) if i.code in UNREADABLE_ACTIONS and i.row is not None]
-    missing = checks.missing_needed(clients, sheet=sheet, columns=columns,
+    missing = checks.missing_needed(analysed, sheet=sheet, columns=columns,
                                     unreadable={(i.column, i.row) for i in unreadable})
 
     invalid = checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
@@ -241,7 +247,7 @@ def audit(
     problems = _cap(problems, max_rows_per_code, order)
 
     summary = _summary(
-        n=n, clients=clients, groups=groups, threshold=threshold, inactive=inactive, years=settings.inactivite_annees,
+        n=n, clients=analysed, source=derived_from if derived is not None else None, groups=groups, threshold=threshold, inactive=inactive, years=settings.inactivite_annees,
         completeness=completeness, missing=missing, invalid=invalid, damage=damage, columns=columns,
     )
     return AuditReport(
@@ -276,11 +282,26 @@ def _cap(problems: pd.DataFrame, limit: int | None, order: dict[str, int]) -> pd
         .drop(columns=["_c", "_last"]).reset_index(drop=True)
 
 
+def fill_constat(rec, source: str | None) -> str:
+    """« 2 760 fiches renseignées sur 3 000 ; 240 complétées par « Factures » … » for a completeness row."""
+    if rec.renseignes == 0 and rec.factures:
+        text = f"{_plural(rec.factures, 'fiche', 'fiches')} sur {fr_number(rec.total)} d'après « {source} »"
+    else:
+        text = f"{_plural(rec.renseignes, 'fiche renseignée', 'fiches renseignées')} sur {fr_number(rec.total)}"
+        if rec.factures:
+            done = "complétée" if rec.factures <= 1 else "complétées"
+            text += f" ; {fr_number(rec.factures)} {done} d'après « {source} »"
+    if rec.sans_objet:
+        verb = "n'en a" if rec.sans_objet == 1 else "n'en ont"
+        text += f" ; {_plural(rec.sans_objet, 'prospect', 'prospects')} (0 commande) {verb} pas besoin"
+    return text + "."
+
+
 def _plural(k: int, one: str, many: str) -> str:
     return f"{fr_number(k)} {one if k <= 1 else many}"
 
 
-def _summary(*, n, clients, groups, threshold, inactive, years, completeness, missing, invalid, damage,
+def _summary(*, n, clients, source, groups, threshold, inactive, years, completeness, missing, invalid, damage,
              columns) -> pd.DataFrame:
     rows = []
     # duplicates
@@ -310,10 +331,11 @@ def _summary(*, n, clients, groups, threshold, inactive, years, completeness, mi
     else:
         constat = f"Aucun client sans achat depuis plus de {years_txt} ans."
     rows.append(("Clients inactifs", _score(k, n), constat))
-    # completeness
+    # completeness: judged on what the analysis uses (invoice figures, prospects need no purchase)
     rates = []
     worst = []
     absent = []
+    prospect = checks.prospects(clients)
     for f, alternatives in checks.NEEDED_FIELDS.items():
         present = [c for c in (f,) + alternatives if c in clients.columns]
         if not present or not n:
@@ -322,19 +344,27 @@ def _summary(*, n, clients, groups, threshold, inactive, years, completeness, mi
                 absent.append(label(f, columns))
             continue
         have = ~pd.concat([checks._blank(clients[c]) for c in present], axis=1).all(axis=1)
+        if f in ("date_dernier_achat", "ca_total"):
+            have |= prospect
         rates.append(float(have.mean()))
         worst.append((float(have.mean()), label(f, columns)))
     score = int(round(100 * float(np.mean(rates)))) if rates else 100
     k = int((missing["code"] == "champ_manquant").sum()) if not missing.empty else 0
     absent_txt = (" Colonne absente : " + ", ".join(f"« {a} »" for a in absent) + ".") if absent else ""
+    from_invoices = f" (achats et CA d'après « {source} »)" if source else ""
     if k:
-        low = ", ".join(f"« {name} » {fr_number(100 * r, 0)} %" for r, name in sorted(worst) if r < 1)
+        # one decimal when rounding would show 100 % for a field that is not complete
+        low = ", ".join(f"« {name} » {fr_number(100 * r, 0 if round(100 * r) < 100 else 1)} %"
+                        for r, name in sorted(worst) if r < 1)
         constat = (f"{_plural(k, 'client incomplet', 'clients incomplets')} pour la segmentation "
                    f"({fr_pct(k, n)} de la base)." + (f" Remplissage : {low}." if low else "") + absent_txt)
     elif absent:
         constat = absent_txt.strip()
     else:
-        constat = "Toutes les fiches ont date de dernier achat, CA, secteur et code postal."
+        constat = f"Toutes les fiches ont date de dernier achat, CA, secteur et code postal{from_invoices}."
+        if prospect.any() and "nb_commandes" in clients.columns:
+            constat += (f" {_plural(int(prospect.sum()), 'prospect', 'prospects')} (0 commande) "
+                        "n'en ont pas besoin.")
     rows.append(("Complétude", score, constat))
     # invalid values
     bad_rows = invalid["row"].nunique() if not invalid.empty else 0
@@ -370,7 +400,5 @@ def _summary(*, n, clients, groups, threshold, inactive, years, completeness, mi
     rows.insert(0, ("Score global", overall, f"{_plural(n, 'client analysé', 'clients analysés')} : {verdict}."))
     # then the fill rate of every column, emptiest first: stale and empty fields at a glance
     for rec in completeness.sort_values("taux", kind="stable").itertuples(index=False):
-        rows.append((f"{FILL_PREFIX}{rec.colonne}", int(round(100 * rec.taux)),
-                     f"{_plural(rec.renseignes, 'fiche renseignée', 'fiches renseignées')} "
-                     f"sur {fr_number(rec.total)}."))
+        rows.append((f"{FILL_PREFIX}{rec.colonne}", int(round(100 * rec.taux)), fill_constat(rec, source)))
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)

@@ -360,7 +360,7 @@ def segmenter(book: Any) -> str:
         where = reading.clients.sheet
     else:
         where = write_new_clients_sheet(book, result)
-    write_reports(book, reading, result)
+    write_reports(book, reading, result, audit=audit_of(reading, result))
     _activate(book, layout.SYNTHESE)
     n = len(result.output)
     alerts = f" {len(result.warnings)} point(s) d'attention dans la Synthèse." if result.warnings else ""
@@ -369,12 +369,12 @@ def segmenter(book: Any) -> str:
 
 
 def audit_of(reading: Reading, result):
-    """The data audit of the client base behind ``result`` (duplicates, completeness…)."""
-    from ..audit import audit
+    """The data audit behind « Qualité » — the one ``segmenter run`` makes (same checks, same invoice figures)."""
+    from ..audit.files import audit_sheet
 
-    sheet = reading.clients.sheet if reading.clients is not None else "Clients"
-    return audit(result.features, settings=result.settings, analysis_date=result.analysis_date, sheet=sheet,
-                 columns=result.client_columns)
+    if reading.clients is None:
+        return None  # invoice lines alone: the core's remarks are all there is to audit
+    return audit_sheet(reading.clients, reading.invoices, settings=result.settings)
 
 
 @macro
