@@ -110,6 +110,9 @@ def test_same_columns_and_report_values_as_the_workbook_engine(tmp_path: Path):
                     assert got == pytest.approx(float(c.value)), (name, c.coordinate)
                 elif isinstance(c.value, dt.date):
                     assert got.date() == (c.value.date() if isinstance(c.value, dt.datetime) else c.value)
+                elif str(c.value).startswith("• Le dernier achat du fichier"):
+                    # the old-export note: same finding, each front end says how to set the date its own way
+                    assert got.split(" : ")[:2] == c.value.split(" : ")[:2], (name, c.coordinate)
                 else:
                     assert got == c.value, (name, c.coordinate, got, c.value)
 

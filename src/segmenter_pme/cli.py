@@ -95,19 +95,32 @@ def _fr_pct(v) -> str:
     return f"{100 * float(v):.1f} %".replace(".", ",")
 
 
-def _report(report, started: float) -> None:
+def _date_line(result, given: bool) -> Text:
+    """« Date d'analyse : 30/06/2025 (option --date) » — the date every recency is counted from."""
+    if given:
+        source = "option --date"
+    elif result.settings.date_analyse is not None:
+        source = "cellule « Date d'analyse » de la feuille « Paramètres »"
+    else:
+        source = "date du jour ; option --date pour une autre date"
+    return Text.assemble(("Date d'analyse : ", "bold"), f"{result.analysis_date:%d/%m/%Y} ({source})")
+
+
+def _report(report, started: float, given: bool = False) -> None:
     # what could not be kept is said even in --quiet mode: it is about the user's file
     for note in report.warnings:
         console.print(Text.assemble(("Attention : ", "bold yellow"), note), highlight=False, soft_wrap=True)
     if _State.quiet:
         return
+    out.print(_date_line(report.result, given))
     out.print(_summary_table(report))
     pareto = getattr(report.result, "pareto", None)
     if pareto is not None and getattr(pareto, "sentence", None):
         out.print(pareto.sentence)
     warnings = list(getattr(report.result, "warnings", []) or [])
     for w in warnings[:5]:  # the full list is in « Synthèse »
-        out.print(Text("• " + str(w)), highlight=False)
+        # soft_wrap: a command inside the sentence stays on one line, to be copied whole
+        out.print(Text("• " + str(w)), highlight=False, soft_wrap=True)
     if len(warnings) > 5:
         out.print(f"… et {len(warnings) - 5} autres remarques dans la feuille « Synthèse ».")
     n = len(report.result.output)
@@ -140,7 +153,7 @@ def run(
     started = time.perf_counter()
     with _progress(not _State.quiet) as step:
         report = run_workbook(fichier, sortie, analysis_date=analysis_date, sheet=feuille, progress=step)
-    _report(report, started)
+    _report(report, started, given=analysis_date is not None)
     if analysis_date is not None and not _State.quiet:
         # the date is kept in « Paramètres »: say so, or later runs from Excel would silently replay it
         out.print(f"La date d'analyse {analysis_date:%d/%m/%Y} est enregistrée dans la feuille « Paramètres » du "

@@ -22,6 +22,16 @@ _SPACES = "[\\s\u00a0\u202f\u2009\u2007']"
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
 _SERIAL_TEXT = re.compile(r"^\d{4,6}(?:[.,]\d+)?$")
+#: French month names and their usual abbreviations (« nov. », « févr. », « sept. »), accents optional
+FRENCH_MONTHS = {
+    "janvier": 1, "janv": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "mars": 3, "mar": 3, "avril": 4,
+    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "aout": 8, "aou": 8, "septembre": 9, "sept": 9,
+    "sep": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "decembre": 12, "dec": 12,
+}
+_WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|mer|jeu|ven|sam|dim)\.?,?\s+)?"
+_LONG_BODY = r"(\d{1,2})(?:er)?\s+([a-zA-Zéèûô]{3,9})\.?\s+(\d{4})"
+#: « 5 novembre 2025 », « 5 nov. 2025 », « mercredi 1er octobre 2025 »
+_LONG = re.compile(r"^" + _WEEKDAY + _LONG_BODY + r"$", re.IGNORECASE)
 
 
 def _blank_mask(s: pd.Series) -> pd.Series:
@@ -80,7 +90,8 @@ def parse_dates(
 ) -> tuple[pd.Series, list[Issue]]:
     """Dates from datetime cells, Excel serial numbers and French text.
 
-    Accepts ``31/12/2025``, ``31-12-25``, ``31.12.2025 14:30``, ISO ``2025-12-31``.
+    Accepts ``31/12/2025``, ``31-12-25``, ``31.12.2025 14:30``, ISO ``2025-12-31``
+    and French long dates (``5 novembre 2025``, ``5 nov. 2025``, ``lundi 1er décembre 2025``).
     Output: datetime64[ns] (time of day dropped — except, with ``keep_time``,
     from cells that already are datetimes: a caller that drops it later, on
     fewer values, saves checking a million of them). Unreadable text is a
@@ -129,13 +140,21 @@ def parse_dates(
         txt = pd.Series(values[is_txt], dtype="string").str.strip()
         parts = txt.str.extract(_DMY)
         ymd = txt.str.extract(_YMD)
-        day = pd.to_numeric(parts[0], errors="coerce").fillna(pd.to_numeric(ymd[2], errors="coerce"))
-        month = pd.to_numeric(parts[1], errors="coerce").fillna(pd.to_numeric(ymd[1], errors="coerce"))
+        # long dates are rare: only the text no numeric form reads is searched (a million cells stay fast)
+        rest = parts[0].isna() & ymd[0].isna() & txt.str.contains(r"[a-zA-Z]", regex=True).fillna(False)
+        long = txt[rest].str.extract(_LONG).reindex(txt.index) if rest.any() else \
+            pd.DataFrame({0: pd.NA, 1: pd.NA, 2: pd.NA}, index=txt.index, dtype="string")
+        long_month = long[1].str.lower().map(_month_number, na_action="ignore")
+        day = pd.to_numeric(parts[0], errors="coerce").fillna(pd.to_numeric(ymd[2], errors="coerce")) \
+            .fillna(pd.to_numeric(long[0], errors="coerce").where(long_month.notna()))
+        month = pd.to_numeric(parts[1], errors="coerce").fillna(pd.to_numeric(ymd[1], errors="coerce")) \
+            .fillna(pd.to_numeric(long_month, errors="coerce"))
         year = pd.to_numeric(parts[2], errors="coerce")
         short = year < 100
         year = year.where(~short, year + 2000)
         year = year.where(~(short & (year > dt.date.today().year % 100 + 2000 + 10)), year - 100)
-        year = year.fillna(pd.to_numeric(ymd[0], errors="coerce"))
+        year = year.fillna(pd.to_numeric(ymd[0], errors="coerce")) \
+            .fillna(pd.to_numeric(long[2], errors="coerce").where(long_month.notna()))
         matched = year.notna() & month.notna() & day.notna()
         parsed = pd.to_datetime(
             pd.DataFrame({"year": year.where(matched, 2000), "month": month.where(matched, 1),
@@ -161,6 +180,50 @@ def parse_dates(
         message="La valeur « {value} » n'est pas une date lisible. Saisissez une date au format JJ/MM/AAAA.",
     )
     return result, issues
+
+
+def _month_number(name: str) -> int | None:
+    """``"févr"`` → 2; None for a word that is no French month."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFD", name.lower()) if unicodedata.category(c) != "Mn")
+    return FRENCH_MONTHS.get(plain)
+
+
+_IN_TEXT = (
+    re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)"),
+    re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)" + _LONG_BODY, re.IGNORECASE),
+)
+
+
+def date_in_text(value: object) -> dt.date | None:
+    """The first date written in a title such as « Export clients du 30/06/2025 » or « … au 5 nov. 2025 ».
+
+    A date or datetime cell is returned as a date; None when nothing reads as a real date.
+    """
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        return None
+    for i, pattern in enumerate(_IN_TEXT):
+        for m in pattern.finditer(value):
+            a, b, c = m.groups()
+            if i == 0:
+                day, month, year = int(a), int(b), int(c)
+            elif i == 1:
+                year, month, day = int(a), int(b), int(c)
+            else:
+                day, month, year = int(a), _month_number(b), int(c)
+                if month is None:
+                    continue
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                continue
+    return None
 
 
 def _is_midnight(values: np.ndarray) -> bool:

@@ -33,6 +33,7 @@ class Settings:
     """All settings. Percentages are written as the user reads them (20 = 20 %)."""
 
     date_analyse: dt.date | None = None
+    ecart_date_analyse: int = 90
     mode_rfm: str = "quintiles"
     seuils_r: tuple[int, int, int, int] = (30, 90, 180, 365)
     seuils_f: tuple[int, int, int, int] = (10, 5, 3, 2)
@@ -96,6 +97,9 @@ class Settings:
         if not 1 <= self.nombre_periodes <= 60:
             raise SettingsError(f"Le nombre de périodes de l'historique doit être entre 1 et 60 "
                                 f"(reçu {self.nombre_periodes}).")
+        if self.ecart_date_analyse < 1:
+            raise SettingsError(f"L'écart signalé entre dernier achat et date d'analyse doit être d'au moins 1 jour "
+                                f"(reçu {self.ecart_date_analyse}).")
         if self.fenetre_campagne < 1:
             raise SettingsError(f"La fenêtre de campagne par défaut doit être d'au moins 1 jour "
                                 f"(reçu {self.fenetre_campagne}).")
@@ -271,6 +275,9 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                 "Vide = date du jour. Fixez-la pour rejouer un ancien export ; les achats postérieurs sont ignorés.",
                 "une date JJ/MM/AAAA ou une cellule vide", _date,
                 lambda v: v if v is not None else ""),
+    SettingSpec("ecart_date_analyse", "Écart signalé entre dernier achat et date d'analyse (jours)",
+                "Si le dernier achat du fichier est plus ancien, la Synthèse propose d'analyser à la date de l'export.",
+                "un nombre entier de jours", lambda v: int(_num(v))),
     SettingSpec("mode_rfm", "Mode de calcul des scores RFM",
                 "quintiles : 5 groupes de taille égale selon votre base ; seuils : bornes fixes ci-dessous.",
                 "quintiles ou seuils", _choice(RFM_MODES)),

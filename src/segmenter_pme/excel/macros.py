@@ -194,16 +194,23 @@ def read_book(book: Any) -> Reading:
 
 
 def analyse(reading: Reading):
+    from ..analysis_date import add_stale_date_note, title_date
     from ..pipeline import segment
 
     c, f = reading.clients, reading.invoices
-    return segment(
+    result = segment(
         clients=c.frame if c is not None else None,
         invoices=f.frame if f is not None else None,
         settings=reading.settings,
         clients_sheet=c.sheet if c is not None else "Clients",
         invoices_sheet=f.sheet if f is not None else "Factures",
     )
+    tables = [d for d in (c, f) if d is not None]
+    titles = [row for d in tables for row in reading.values.get(d.sheet, [])[:d.header_row - 1]]
+    add_stale_date_note(result, lambda day: (f"indiquez {day:%d/%m/%Y} dans la cellule « Date d'analyse » de la "
+                                             "feuille « Paramètres » puis cliquez sur « Segmenter »"),
+                        title_date(titles), sheet=tables[0].sheet if tables else None)
+    return result
 
 
 # --------------------------------------------------------------------- writing (blocks)

@@ -14,6 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from .. import headers as hdr
+from ..analysis_date import add_stale_date_note, title_date
 from ..errors import MissingColumnError, WorkbookError
 from ..layout.cells import set_value
 from ..settings import Settings
@@ -159,6 +160,24 @@ def _segment(clients: reader.SheetData | None, invoices: reader.SheetData | None
     return dataclasses.replace(result, issues=[*notes, *result.issues]) if notes else result
 
 
+def _date_advice(path: Path, target: Path, sheet: str | None, *, csv: bool) -> Callable[[dt.date], str]:
+    """How to analyse at another date, for the file just run: its exact command, or « Paramètres »."""
+
+    def how(day: dt.date) -> str:
+        command = f"segmenter run {files.shell_quote(path)}"
+        if sheet is not None:
+            command += f" --feuille {files.shell_quote(sheet)}"
+        if Path(target) != default_output(path):
+            command += f" -o {files.shell_quote(target)}"
+        command += f" --date {day:%Y-%m-%d}"
+        if csv:
+            return f"relancez « {command} »"
+        return (f"indiquez {day:%d/%m/%Y} dans la cellule « Date d'analyse » de la feuille « Paramètres » puis "
+                f"relancez la segmentation (bouton « Segmenter », ou « {command} »)")
+
+    return how
+
+
 def _no_table_error(name: str, sheets: list[str]) -> MissingColumnError:
     listed = ", ".join(f"« {s} »" for s in sheets) or "aucune"
     return MissingColumnError(
@@ -216,11 +235,14 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
         data = reader.read_table(values[name], name, guess, tables=reader.find_tables(ws), our_cols=ours)
         reader.require_data(data)
         datas[shape] = data
+    titles = [row for d in datas.values() for row in values[d.sheet][:d.header_row - 1]]
     del values
     clients, invoices = datas.get("clients"), datas.get("factures")
 
     progress("Segmentation")
     result = _segment(clients, invoices, settings)
+    add_stale_date_note(result, _date_advice(path, target, sheet, csv=False), title_date(titles),
+                        sheet=(clients or invoices).sheet)
     timings["segmentation"] = time.perf_counter() - t0
     notes = []
     for data in datas.values():
@@ -435,13 +457,18 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
 def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict, list]:
     """The CSV as text frame, its shape (clients / factures), header mapping and reading remarks (Issues)."""
 
+    titles: list = []
+
     def header_row(rows):
         guess = hdr.find_header_row(rows)
+        if guess is not None:
+            titles.extend(rows[:guess.row])  # « Export clients du 30/06/2025 »: the export's date
         return guess.row if guess is not None else None
 
     frame, fmt = csvio.read_csv(path, find_header_row=header_row)
     frame, cleaned = control_chars.clean_frame(frame)
     frame.attrs["control_chars"] = cleaned
+    frame.attrs["titres"] = titles
     best = None
     for shape in hdr.SHAPES:
         mapping = hdr.map_columns(list(frame.columns), shape)
@@ -564,6 +591,8 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
         result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
     except InputDataError as err:
         raise _csv_error(err, path.name) from None
+    add_stale_date_note(result, _date_advice(path, target, None, csv=True), title_date(frame.attrs.get("titres", ())),
+                        sheet=path.name)
     timings["segmentation"] = time.perf_counter() - t0
     if cleaned:
         result = _with_issues(result, control_chars.issues(cleaned, path.name))
