@@ -20,7 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from . import cli_fr
-from .cli_common import DATE, FICHIER
+from .cli_common import COLONNE, DATE, FICHIER
+from .cli_common import parse_columns as _parse_columns
 from .cli_common import parse_date as _parse_date
 from .errors import SegmenterError, WorkbookError
 
@@ -145,19 +146,25 @@ def run(
                                           "lui-même est mis à jour ; un .csv donne un .xlsx à côté)."),
     date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients (ou des factures)."),
+    colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Segmente les clients d'un classeur ou d'un export CSV et écrit le résultat dans le classeur."""
     from .workbook import run as run_workbook
 
     analysis_date = _parse_date(date)
+    columns = _parse_columns(colonne)
     started = time.perf_counter()
     with _progress(not _State.quiet) as step:
-        report = run_workbook(fichier, sortie, analysis_date=analysis_date, sheet=feuille, progress=step)
+        report = run_workbook(fichier, sortie, analysis_date=analysis_date, sheet=feuille, progress=step,
+                              columns=columns)
     _report(report, started, given=analysis_date is not None)
     if analysis_date is not None and not _State.quiet:
         # the date is kept in « Paramètres »: say so, or later runs from Excel would silently replay it
         out.print(f"La date d'analyse {analysis_date:%d/%m/%Y} est enregistrée dans la feuille « Paramètres » du "
                   "classeur : videz la cellule « Date d'analyse » pour revenir à la date du jour.")
+    if columns and not _State.quiet:
+        out.print("La correspondance des colonnes (--colonne) est enregistrée dans la feuille « Paramètres » du "
+                  "classeur écrit : les prochaines analyses la reprennent.")
 
 
 @app.command()

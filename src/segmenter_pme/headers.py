@@ -28,6 +28,10 @@ _EXPORT_TO_CLIENT = {
     "pays": "pays", "region": "region", "siret": "siret", "siren": "siren", "code_naf": "code_naf",
     "nb_commandes": "nb_commandes", "ca_total": "ca_total", "ca_total_ttc": "ca_total",
     "ventes_nettes": "ca_total", "adresse1": "adresse", "famille_client": "secteur",
+    # WooCommerce › Analytics › Clients, column « Last active » (client/analytics/report/customers/table.js,
+    # key date_last_active): a guest's last order, a registered customer's last visit — the only
+    # recency that export has, so it stands for the last purchase
+    "date_derniere_activite": "date_dernier_achat",
 }
 _EXPORT_TO_INVOICE = {
     "client_id": "client_id", "raison_sociale": "raison_sociale", "client": "raison_sociale",
@@ -48,6 +52,22 @@ def normalize_header(text: Any) -> str:
         return ""
     # dots vanish rather than split: « C.A. total » is « CA total »
     return fold(str(text).replace("°", " ").replace("º", " ").replace(".", ""))
+
+
+def header_list(headers: Iterable[Any], limit: int = 300) -> str:
+    """« A », « B »… — whole headers only, then « et N autres » (never a header cut mid-word)."""
+    shown: list[str] = []
+    names = [str(h) for h in headers if h is not None and str(h).strip()]
+    length = 0
+    for name in names:
+        item = f"« {name} »"
+        if shown and length + len(item) > limit:
+            break
+        shown.append(item)
+        length += len(item) + 2
+    rest = len(names) - len(shown)
+    text = ", ".join(shown) or "aucun"
+    return text + (f" et {rest} autre{'s' if rest > 1 else ''}" if rest else "")
 
 
 def _strip_noise(folded: str) -> str:
@@ -106,7 +126,16 @@ def map_columns(
         target = normalize_header(header)
         hit = next((i for i, (_, f) in enumerate(folded) if f == target), None)
         if hit is None:
-            where = f" de la feuille « {sheet} »" if sheet else ""
+            where = (f" du fichier « {sheet} »" if str(sheet).lower().endswith((".csv", ".txt"))
+                     else f" de la feuille « {sheet} »") if sheet else ""
+            if fld in getattr(overrides, "from_command_line", ()):
+                from .fields import FIELD_LABELS
+
+                raise SettingsError(
+                    f"L'option --colonne \"{FIELD_LABELS.get(fld, fld)}={header}\" désigne la colonne « {header} », "
+                    f"absente des en-têtes{where}. En-têtes présents : "
+                    f"{header_list([h for h, _ in folded])}. Corrigez l'en-tête après le signe =."
+                )
             raise SettingsError(
                 f"Le paramètre colonne_{fld} désigne la colonne « {header} », absente des en-têtes{where}. "
                 "Corrigez le nom dans « Paramètres » ou videz la cellule."
@@ -123,6 +152,58 @@ def map_columns(
                 mapping[name] = original
                 used.add(i)
     return mapping
+
+
+class ColumnOverrides(dict):
+    """Canonical field → the user's header, remembering which came from the command line (``--colonne``)."""
+
+    def __init__(self, items=(), from_command_line: Iterable[str] = ()):
+        super().__init__(items)
+        self.from_command_line = frozenset(from_command_line)
+
+
+def field_of_label(text: str) -> str | None:
+    """The canonical field a user names in ``--colonne "CA total=…"``: label, name or alias, either shape."""
+    key = normalize_header(text)
+    for shape in SHAPES:
+        own, exports, _loose = _alias_tables(shape)
+        if key in own:
+            return own[key]
+    for shape in SHAPES:
+        _own, exports, _loose = _alias_tables(shape)
+        if key in exports:
+            return exports[key]
+    return None
+
+
+#: how a column can be named, by input: ``cli`` (a CSV, or a workbook without « Paramètres »),
+#: ``excel`` (the ribbon), ``both`` (a workbook run by the command)
+def naming_advice(fields: Sequence[str], kind: str = "both") -> str:
+    """What to do when the analysis does not find ``fields``: the option or the « Paramètres » line to fill."""
+    from .fields import FIELD_LABELS
+
+    labels = [FIELD_LABELS.get(f, f) for f in fields]
+    option = " ".join(f'--colonne "{label}=VOTRE EN-TÊTE"' for label in labels)
+    rows = ", ".join(f"« {label} »" for label in labels)
+    cli = f"relancez la commande avec l'option {option}"
+    excel = (f"écrivez votre en-tête dans la feuille « Paramètres », tableau « Correspondance des colonnes », "
+             f"ligne {rows} (bouton « Paramètres » du ruban si la feuille n'existe pas encore)")
+    if kind == "cli":
+        return f"Renommez la colonne concernée, ou {cli}."
+    if kind == "excel":
+        return f"Renommez la colonne concernée, ou {excel}."
+    return (f"Renommez la colonne concernée, ou {cli}, ou écrivez votre en-tête dans la feuille « Paramètres », "
+            f"tableau « Correspondance des colonnes », ligne {rows}.")
+
+
+def readvise(err, kind: str):
+    """``err`` (a :class:`MissingColumnError` of the core) with the advice that works for this input."""
+    fields = getattr(err, "fields", None)
+    head = getattr(err, "head", None)
+    if fields and head is not None:
+        err.message = f"{head} {naming_advice(fields, kind)}"
+        err.args = (err.message,)
+    return err
 
 
 def shape_score(mapping: dict[str, Any], shape: str) -> int:

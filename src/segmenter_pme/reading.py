@@ -40,13 +40,20 @@ def strip_previous_output(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _missing(fields: list[str], sheet: str, headers, shape_hint: str) -> MissingColumnError:
+    from .headers import header_list, naming_advice, normalize_header
+
     labels = ", ".join(f"« {FIELD_LABELS.get(f, f)} »" for f in fields)
-    found = ", ".join(f"« {h} »" for h in headers if str(h).strip())[:300]
-    return MissingColumnError(
-        f"Feuille « {sheet} » : colonne(s) {labels} introuvable(s) ({shape_hint}). "
-        f"En-têtes trouvés : {found or 'aucun'}. Renommez la colonne concernée ou indiquez son nom dans "
-        "« Paramètres » (lignes colonne_…)."
-    )
+    head = (f"Feuille « {sheet} » : colonne(s) {labels} introuvable(s) ({shape_hint}). "
+            f"En-têtes trouvés : {header_list(headers)}.")
+    folded = {normalize_header(h) for h in headers}
+    if "date_dernier_achat" in fields and {"total spent", "total orders"} <= folded:
+        # Shopify's customers_export.csv has totals but no order date: its orders export has them
+        head += (" C'est un export clients Shopify : il n'a pas la date de dernière commande. Exportez plutôt "
+                 "les commandes (Commandes › Exporter, fichier orders_export.csv) et segmentez ce fichier : chaque "
+                 "commande y a sa date et son montant.")
+    err = MissingColumnError(f"{head} {naming_advice(fields)}")
+    err.head, err.fields = head, list(fields)
+    return err
 
 
 def read_client_table(df: pd.DataFrame, cmap: dict, sheet: str, has_invoices: bool,

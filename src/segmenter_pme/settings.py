@@ -58,6 +58,8 @@ class Settings:
     signal_ca_par_client: float = 2.0
     signal_taille_min: int = 5
     colonnes: tuple[tuple[str, str], ...] = ()
+    #: fields of ``colonnes`` given by ``--colonne`` on the command line (for messages; not a setting)
+    colonnes_commande: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.mode_rfm not in RFM_MODES:
@@ -110,7 +112,16 @@ class Settings:
 
     @property
     def column_overrides(self) -> dict[str, str]:
-        return dict(self.colonnes)
+        from .headers import ColumnOverrides
+
+        return ColumnOverrides(self.colonnes, self.colonnes_commande)
+
+    def with_columns(self, columns: dict[str, str] | None) -> "Settings":
+        """These settings with ``--colonne`` choices (canonical field → header) over « Paramètres »' ones."""
+        if not columns:
+            return self
+        merged = dict(self.colonnes) | dict(columns)
+        return self.replace(colonnes=tuple(merged.items()), colonnes_commande=tuple(columns))
 
     def replace(self, **changes: Any) -> "Settings":
         return dataclasses.replace(self, **changes)

@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..frtext import fr_date, fr_number, fr_pct  # noqa: F401 - the audit's modules import them from here
 from ..fields import FIELD_LABELS
+from ..headers import naming_advice
 from ..profile import identifiers_are_valid
 from ..refdata import departements
 
@@ -150,7 +151,8 @@ def completeness(clients: pd.DataFrame, columns: dict[str, str] | None = None,
 
 
 def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
-                   columns: dict[str, str] | None = None, unreadable: set | None = None) -> pd.DataFrame:
+                   columns: dict[str, str] | None = None, unreadable: set | None = None,
+                   advice: str = "both") -> pd.DataFrame:
     """Clients missing what segmentation needs (last purchase, CA, sector, postal code).
 
     A field counts as present when one of its stand-ins is (``code_naf`` gives
@@ -159,6 +161,7 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
     ``champ_manquant`` problem per incomplete client, pointing at its first
     missing cell. ``unreadable``: (header, row) of cells that hold a value the
     reading could not understand — not missing, they are reported as invalid.
+    ``advice``: how a column can be named for this input (:func:`segmenter_pme.headers.naming_advice`).
     Output: problems frame.
     """
     names = {f: label(f, columns) for f in NEEDED_FIELDS}
@@ -170,7 +173,8 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
             frames.append(_problems(
                 "colonne_absente", pd.Index([None]), "", sheet=sheet, column=None,
                 message=f"Aucune colonne « {names[field]} » : aucun client ne peut être segmenté sur ce critère.",
-                action=f"Ajoutez une colonne « {names[field]} » (ou indiquez son nom dans « Paramètres »).",
+                action=f"Ajoutez une colonne « {names[field]} ». " + naming_advice([field], advice).replace(
+                    "Renommez la colonne concernée, ou ", "Si elle existe sous un autre nom : "),
             ))
             continue
         have = pd.Series(False, index=clients.index)

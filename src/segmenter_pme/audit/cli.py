@@ -20,7 +20,8 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..cli_common import DATE, FICHIER
+from ..cli_common import COLONNE, DATE, FICHIER
+from ..cli_common import parse_columns as _parse_columns
 from ..cli_common import parse_date as _parse_date
 from ..settings import SEUIL_DOUBLONS_MIN
 from .checks import fr_number
@@ -144,6 +145,7 @@ def audit(
     date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients."),
     detail: int = typer.Option(0, "--detail", "-d", help="Affiche aussi les N premiers problèmes."),
+    colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Audite la base clients : doublons, clients inactifs, champs manquants, valeurs invalides, dégâts d'Excel."""
     from .files import audit_file
@@ -152,7 +154,8 @@ def audit(
 
     started = time.perf_counter()
     replaced = sortie is not None and Path(sortie).exists()
-    report, written = audit_file(fichier, sheet=feuille, analysis_date=_parse_date(date), output=sortie)
+    report, written = audit_file(fichier, sheet=feuille, analysis_date=_parse_date(date), output=sortie,
+                                 columns=_parse_columns(colonne))
     for note in getattr(report, "control_notes", []):  # about the file itself: said even with --quiet
         Console(stderr=True, markup=False).print(_Para("Attention : " + note, style="yellow"))
     if _quiet():
@@ -200,12 +203,13 @@ def nettoyer(
                                           "fusionner des doublons (sinon « Paramètres », 90 par défaut)."),
     garder_inactifs: bool = typer.Option(False, "--garder-inactifs", help="Ne range pas les clients inactifs "
                                          "dans « Archives »."),
+    colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Écrit une copie nettoyée : doublons fusionnés, clients inactifs archivés, dégâts d'Excel réparés."""
     from .files import clean_file
 
     run = clean_file(fichier, sortie, sheet=feuille, analysis_date=_parse_date(date), threshold=seuil,
-                     archive_inactive=not garder_inactifs)
+                     archive_inactive=not garder_inactifs, columns=_parse_columns(colonne))
     if _quiet():
         return
     res = run.result

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import headers as hdr
 from ..errors import MissingColumnError, WorkbookError
 from ..layout.cells import set_value
 from ..settings import Settings
@@ -76,7 +77,8 @@ def default_clean_output(path: Path) -> Path:
     return path.with_name(path.stem + CLEAN_TAG + suffix)
 
 
-def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None) -> LoadedBase:
+def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None,
+              columns: dict[str, str] | None = None) -> LoadedBase:
     """Read the client table of ``path`` (.xlsx, .xlsm, French .csv), its settings and invoice lines."""
     from ..layout.parametres import read_settings as read_settings_rows
     from ..workbook.engine import read_french_csv
@@ -91,7 +93,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     control_notes: list[str] = []
     heads: dict[str, list] = {}
     if kind == "csv":
-        frame, shape, mapping, notes = read_french_csv(path)
+        frame, shape, mapping, notes = read_french_csv(path, Settings().with_columns(columns).column_overrides)
         if shape != "clients":
             raise MissingColumnError(
                 f"« {path.name} » contient des lignes de factures, pas un tableau de clients : l'audit porte sur "
@@ -114,6 +116,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         heads = {name: rows[:10] for name, rows in values.items()}
         if "Paramètres" in values:
             settings = read_settings_rows(values["Paramètres"])
+        settings = settings.with_columns(columns)
         found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
         if "clients" not in found:
             sheets = ", ".join(f"« {n} »" for n in values if n not in reader.OUR_SHEETS) or "aucune"
@@ -125,6 +128,11 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         name, guess = found["clients"]
         ours = reader.output_header_cells_in_file(path, name, guess.row + 1)
         data = reader.read_table(values[name], name, guess, our_cols=ours)
+        if settings.column_overrides:
+            # a column named in « Paramètres » or by --colonne must be there: said, as the analysis says it
+            for shape, (table, _guess) in found.items():
+                header_row = values[table][_guess.row] if _guess.row < len(values[table]) else []
+                hdr.map_columns(list(header_row), shape, settings.column_overrides, sheet=table)
         reader.require_data(data)
         if data.control_chars:
             control_notes.append(control_chars.note(data.control_chars, f"Feuille « {name} »"))
@@ -146,7 +154,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
 
 
 def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
-                settings: Settings | None = None, csv: bool = False) -> AuditReport:
+                settings: Settings | None = None, csv: bool = False, advice: str | None = None) -> AuditReport:
     """The audit of a client table the workbook engine has already read — for ``run`` to fill « Qualité ».
 
     ``csv``: the table came from a CSV (its dates are text by nature), as ``segmenter audit`` reads it.
@@ -161,7 +169,8 @@ def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = N
                         analysis_date=settings.date_analyse)
     return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
                  sheet=prepared.sheet, columns=prepared.columns, unreadable=prepared.issues,
-                 derived=prepared.derived, derived_from=invoices.sheet if invoices is not None else None)
+                 derived=prepared.derived, derived_from=invoices.sheet if invoices is not None else None,
+                 advice=advice or ("cli" if csv else "both"))
 
 
 def _text_dates_are_normal(prepared) -> None:
@@ -173,19 +182,21 @@ def _audit(base: LoadedBase) -> AuditReport:
     p = base.prepared
     report = audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
                    sheet=p.sheet, columns=p.columns, unreadable=p.issues, derived=p.derived,
-                   derived_from=base.invoices_sheet)
+                   derived_from=base.invoices_sheet,
+                   advice="both" if "Paramètres" in base.sheets else "cli")
     report.source_lines = base.source_lines
     report.control_notes = list(base.control_notes)
     return report
 
 
 def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None,
-               output: Path | str | None = None) -> tuple[AuditReport, Path | None]:
+               output: Path | str | None = None, columns: dict[str, str] | None = None
+               ) -> tuple[AuditReport, Path | None]:
     """Audit the client table of ``path``; with ``output``, write a copy with the « Qualité » sheet.
 
     An existing ``output`` is first saved as ``NOM.sauvegarde.xlsx`` (:func:`files.backup_path`).
     """
-    base = load_base(path, sheet=sheet, analysis_date=analysis_date)
+    base = load_base(path, sheet=sheet, analysis_date=analysis_date, columns=columns)
     report = _audit(base)
     written = None
     if output is not None:
@@ -204,9 +215,9 @@ def audit_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.
 
 def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str | None = None,
                analysis_date: dt.date | None = None, threshold: float | None = None,
-               archive_inactive: bool = True) -> CleanRun:
+               archive_inactive: bool = True, columns: dict[str, str] | None = None) -> CleanRun:
     """Write a cleaned copy of ``path`` (default ``NOM.nettoye.xlsx``); the input is never modified."""
-    base = load_base(path, sheet=sheet, analysis_date=analysis_date)
+    base = load_base(path, sheet=sheet, analysis_date=analysis_date, columns=columns)
     target = _check_output(base.path, Path(output) if output is not None else default_clean_output(base.path))
     if threshold is not None:
         # the audit's pairs must reach down to the threshold asked on the command line

@@ -186,6 +186,7 @@ def audit(
     unreadable: list | None = None,
     derived: pd.DataFrame | None = None,
     derived_from: str | None = None,
+    advice: str = "both",
 ) -> AuditReport:
     """Audit a client base.
 
@@ -225,7 +226,7 @@ def audit(
     completeness = checks.completeness(clients, columns, analysed, derived_from)
     unreadable = [i for i in (unreadable or []) if i.code in UNREADABLE_ACTIONS and i.row is not None]
     missing = checks.missing_needed(analysed, sheet=sheet, columns=columns,
-                                    unreadable={(i.column, i.row) for i in unreadable})
+                                    unreadable={(i.column, i.row) for i in unreadable}, advice=advice)
 
     invalid = checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
                                     sheet=sheet, columns=columns)

@@ -197,14 +197,20 @@ def analyse(reading: Reading):
     from ..analysis_date import add_stale_date_note, title_date
     from ..pipeline import segment
 
+    from ..errors import MissingColumnError
+    from ..headers import readvise
+
     c, f = reading.clients, reading.invoices
-    result = segment(
-        clients=c.frame if c is not None else None,
-        invoices=f.frame if f is not None else None,
-        settings=reading.settings,
-        clients_sheet=c.sheet if c is not None else "Clients",
-        invoices_sheet=f.sheet if f is not None else "Factures",
-    )
+    try:
+        result = segment(
+            clients=c.frame if c is not None else None,
+            invoices=f.frame if f is not None else None,
+            settings=reading.settings,
+            clients_sheet=c.sheet if c is not None else "Clients",
+            invoices_sheet=f.sheet if f is not None else "Factures",
+        )
+    except MissingColumnError as err:
+        raise readvise(err, "excel") from None  # in Excel a column is named in « Paramètres »
     tables = [d for d in (c, f) if d is not None]
     titles = [row for d in tables for row in reading.values.get(d.sheet, [])[:d.header_row - 1]]
     add_stale_date_note(result, lambda day: (f"indiquez {day:%d/%m/%Y} dans la cellule « Date d'analyse » de la "
@@ -381,7 +387,7 @@ def audit_of(reading: Reading, result):
 
     if reading.clients is None:
         return None  # invoice lines alone: the core's remarks are all there is to audit
-    return audit_sheet(reading.clients, reading.invoices, settings=result.settings)
+    return audit_sheet(reading.clients, reading.invoices, settings=result.settings, advice="excel")
 
 
 @macro

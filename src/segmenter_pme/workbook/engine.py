@@ -50,11 +50,14 @@ def default_output(path: Path) -> Path:
 
 
 def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt.date | None = None,
-        sheet: str | None = None, progress: Progress | None = None, backup: bool = True) -> RunReport:
+        sheet: str | None = None, progress: Progress | None = None, backup: bool = True,
+        columns: dict[str, str] | None = None) -> RunReport:
     """Segment the clients of ``path`` (.xlsx, .xlsm or French .csv) and save the workbook.
 
     Without ``output`` an Excel input is updated in place (the previous version
     kept as ``NOM.sauvegarde.xlsx``) and a CSV gives ``NOM.xlsx`` beside it.
+    ``columns``: canonical field → the user's header (``--colonne``), over
+    « Paramètres »' choices and kept there.
     """
     path = Path(path)
     progress = progress or _noop
@@ -91,8 +94,9 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
     # one run at a time on a file: a second one would back up the first one's output, losing the original
     with files.run_lock(path, target):
         if kind == "csv":
-            return _run_csv(path, target, analysis_date, progress, backup, explicit=output is not None)
-        return _run_excel(path, target, kind, analysis_date, sheet, progress, backup)
+            return _run_csv(path, target, analysis_date, progress, backup, explicit=output is not None,
+                            columns=columns)
+        return _run_excel(path, target, kind, analysis_date, sheet, progress, backup, columns)
 
 
 def _settings_with_date(settings: Settings | None, analysis_date: dt.date | None) -> Settings:
@@ -187,7 +191,7 @@ def _no_table_error(name: str, sheets: list[str]) -> MissingColumnError:
     )
 
 
-def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> RunReport:
+def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, columns=None) -> RunReport:
     from .. import layout
 
     t0 = time.perf_counter()
@@ -197,7 +201,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     timings["lecture_valeurs"] = time.perf_counter() - t0
     # a « Synthèse » or « Paramètres » of the user's own is neither replaced nor read as our settings
     layout.check_our_sheets(values, layout.REPORT_SHEETS)
-    found = _locate(values, sheet, None)
+    found = _locate(values, sheet, columns or None)
     if not found:
         raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
     client_sheet = found["clients"][0] if "clients" in found else None
@@ -220,7 +224,9 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     finally:
         reduced.unlink()
     timings["ouverture_openpyxl"] = time.perf_counter() - t0
-    settings = _settings_with_date(layout.read_settings(wb), analysis_date)
+    settings = _settings_with_date(layout.read_settings(wb), analysis_date).with_columns(columns)
+    # where a column can be named: a workbook that already has « Paramètres », or only the command line
+    advice = "both" if layout.PARAMETRES in values else "cli"
     if settings.column_overrides:
         found = _locate(values, sheet, settings.column_overrides)
         new_client = found["clients"][0] if "clients" in found else None
@@ -240,7 +246,10 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup) -> Ru
     clients, invoices = datas.get("clients"), datas.get("factures")
 
     progress("Segmentation")
-    result = _segment(clients, invoices, settings)
+    try:
+        result = _segment(clients, invoices, settings)
+    except MissingColumnError as err:
+        raise hdr.readvise(err, advice) from None
     add_stale_date_note(result, _date_advice(path, target, sheet, csv=False), title_date(titles),
                         sheet=(clients or invoices).sheet)
     timings["segmentation"] = time.perf_counter() - t0
@@ -454,7 +463,7 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
 # --------------------------------------------------------------------- CSV
 
 
-def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict, list]:
+def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> tuple[pd.DataFrame, str, dict, list]:
     """The CSV as text frame, its shape (clients / factures), header mapping and reading remarks (Issues)."""
 
     titles: list = []
@@ -471,7 +480,7 @@ def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict, list]:
     frame.attrs["titres"] = titles
     best = None
     for shape in hdr.SHAPES:
-        mapping = hdr.map_columns(list(frame.columns), shape)
+        mapping = _mapping_with(frame, shape, overrides, path.name)
         score = hdr.shape_score(mapping, shape)
         if score and (best is None or score > best[2]):
             best = (shape, mapping, score)
@@ -492,8 +501,19 @@ def read_french_csv(path: Path) -> tuple[pd.DataFrame, str, dict, list]:
     return frame, best[0], best[1], notes
 
 
+def _mapping_with(frame: pd.DataFrame, shape: str, overrides: dict[str, str] | None, name: str) -> dict:
+    """The header mapping of a CSV, ``--colonne`` choices first (those of the other shape ignored)."""
+    if not overrides:
+        return hdr.map_columns(list(frame.columns), shape)
+    valid = {f.name for f in hdr.fields_of(shape)}
+    mine = hdr.ColumnOverrides({f: h for f, h in overrides.items() if f in valid},
+                               getattr(overrides, "from_command_line", ()))
+    return hdr.map_columns(list(frame.columns), shape, mine, sheet=name)
+
+
 def _csv_error(err, name: str):
     """The core's error about a CSV, its location said as « fichier NOM.csv, ligne 9 »."""
+    hdr.readvise(err, "cli")  # a CSV has no « Paramètres »: only the command names a column
     message = err.message.replace(f"feuille « {name} »", f"fichier {name}").replace(
         f"Feuille « {name} »", f"Fichier {name}")
     return type(err)(message, issues=err.issues)
@@ -540,7 +560,7 @@ _TEXT_FIELDS = {"client_id", "code_postal", "siret", "siren", "telephone", "code
                 "tranche_effectif", "departement"}
 
 
-def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = False) -> RunReport:
+def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = False, columns=None) -> RunReport:
     import openpyxl
 
     from .. import layout
@@ -548,7 +568,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     t0 = time.perf_counter()
     timings = {}
     progress("Lecture du CSV")
-    frame, shape, mapping, read_notes = read_french_csv(path)
+    frame, shape, mapping, read_notes = read_french_csv(path, Settings().with_columns(columns).column_overrides)
     timings["lecture"] = time.perf_counter() - t0
     sheet_name = "Clients" if shape == "clients" else "Factures"
     # messages name the file and its real line numbers (title lines above the header counted)
@@ -583,7 +603,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
             "pas remplacé. Indiquez le classeur à créer avec -o, par exemple : segmenter run "
             f"{files.shell_quote(path)} -o {files.shell_quote(target.with_name(target.stem + ' segmenté.xlsx'))}"
         )
-    settings = _settings_with_date(previous_settings, analysis_date)
+    settings = _settings_with_date(previous_settings, analysis_date).with_columns(columns)
     progress("Segmentation")
     from ..errors import InputDataError
 
