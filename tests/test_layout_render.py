@@ -145,12 +145,12 @@ def test_qualite_links_to_the_cells(saved):
     first = ws.cell(header + 1, 2)
     assert ws.cell(header + 1, 3).value == "Erreur"  # errors first
     assert first.hyperlink is not None and first.hyperlink.location == "'Clients'!B12"
-    assert ws.cell(header + 1, 6).value == 12 and ws.cell(header + 1, 7).value == "32/13/2025"
+    assert ws.cell(header + 1, 8).value == 12 and ws.cell(header + 1, 9).value == "32/13/2025"
     second = ws.cell(header + 2, 2)
     assert second.hyperlink.location == "'Clients'!C40"
     # an issue on a sheet that is not in the workbook has no link
     info = ws.cell(header + 3, 2)
-    assert ws.cell(header + 3, 4).value == "Factures" and info.hyperlink is None
+    assert ws.cell(header + 3, 6).value == "Factures" and info.hyperlink is None
     n_err = _find(ws, "Erreurs (à corriger)")
     assert ws.cell(n_err.row, 3).value == 1
     assert "Qualite" in ws.tables
@@ -176,7 +176,7 @@ def test_qualite_with_an_audit_report(tmp_path, result):
     assert ws.cell(score.row, 3).value == 60 and ws.cell(score.row, 3).number_format == '0 "/ 100"'
     action = _find(ws, "Fusionnez les deux fiches.")
     dated = _find(ws, "Date future.")
-    assert ws.cell(dated.row, 7).number_format == "dd/mm/yyyy"
+    assert ws.cell(dated.row, 9).number_format == "dd/mm/yyyy"
     assert ws.cell(action.row, 2).hyperlink.location == "'Clients'!A7"
 
 

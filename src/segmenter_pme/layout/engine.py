@@ -167,10 +167,24 @@ def _estimate_lines(text: Any, width: float, size: float) -> int:
     if text is None:
         return 1
     s = str(text)
-    # ~1.25 characters of body text per width unit at 10 pt (a unit is one digit of the
-    # 11 pt default font); a slight overestimate costs a blank line, an underestimate hides text
-    per_line = max(1.0, width * 1.25 * 10.0 / max(size, 6))
-    return sum(max(1, math.ceil(len(part) / per_line)) for part in s.split("\n"))
+    # ~1.2 characters of body text per width unit at 10 pt (a unit is one digit of the
+    # 11 pt default font); lines break between words, as Excel and LibreOffice wrap them:
+    # a slight overestimate costs a blank line, an underestimate hides text
+    per_line = max(1.0, width * 1.2 * 10.0 / max(size, 6))
+    return sum(_wrapped_lines(part, per_line) for part in s.split("\n"))
+
+
+def _wrapped_lines(text: str, per_line: float) -> int:
+    """Lines of ``text`` wrapped greedily between words at ``per_line`` characters."""
+    lines, used = 1, 0
+    for word in text.split(" "):
+        n = len(word)
+        if used and used + 1 + n > per_line:
+            lines, used = lines + 1, 0
+        while n > per_line:  # a word longer than a line is cut by the renderer
+            lines, n = lines + 1, n - int(per_line)
+        used = used + 1 + n if used else n
+    return lines
 
 
 def _chart_rows(chart: Chart) -> int:

@@ -97,6 +97,10 @@ STYLES: dict[str, CellStyle] = {
     "total": CellStyle(bold=True, fill=BLUE_LIGHT, border="top_bottom"),
     "link": CellStyle(color="0563C1", border="box", v_align="top", underline=True),
     "kpi_label": CellStyle(color=GREY_TEXT, border="bottom"),
+    # quality scores in fixed bands: ≥ 90 good, 70–89 to watch, < 70 bad (never a relative colour scale)
+    "score_good": CellStyle(bold=True, border="box", h_align="center", v_align="top", color="375623", fill="C6EFCE"),
+    "score_watch": CellStyle(bold=True, border="box", h_align="center", v_align="top", color="7F4F00", fill="FFD699"),
+    "score_bad": CellStyle(bold=True, border="box", h_align="center", v_align="top", color="9C0006", fill="FFC7CE"),
     "kpi_value": CellStyle(bold=True, size=12, color=NAVY, border="bottom", h_align="right"),
 }
 

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Protocol, runtime_checkable
 import pandas as pd
 
 from ..problems import ERROR, INFO, WARNING, Issue
-from .model import FMT_DATE, FMT_INT, Cell, ColorScale, Column, SheetLayout, Table, Text, Title, plain
+from .model import FMT_DATE, FMT_INT, Cell, Column, SheetLayout, Table, Text, Title, plain
 
 SHEET = "Qualité"
 
@@ -77,18 +77,35 @@ def _value(v: Any) -> Any:
     return str(v)
 
 
+def score_style(score: Any) -> str:
+    """Fixed colour bands of a 0–100 quality score: ≥ 90 green, 70–89 orange, < 70 red."""
+    if not isinstance(score, (int, float)):
+        return "cell_center"
+    return "score_good" if score >= 90 else ("score_watch" if score >= 70 else "score_bad")
+
+
 def problem_rows(
     issues: Iterable[Issue], audit: AuditReport | None = None, locate: Locator | None = None
 ) -> list[tuple]:
-    """One tuple per problem: (lien, gravité, feuille, colonne, ligne, valeur, problème, que faire)."""
+    """One tuple per problem: (lien, gravité, problème, que faire, feuille, colonne, ligne, valeur).
+
+    A problem the audit reports (same code, sheet, column and row) is listed once, in the audit's words.
+    """
     records: list[tuple[int, tuple]] = []
+    seen = set()
+    if audit is not None and len(audit.problems):
+        p = audit.problems
+        seen = {(plain(c), plain(s), plain(col), plain(r))
+                for c, s, col, r in zip(p["code"], p["sheet"], p["column"], p["row"])}
     for i in issues:
+        if (i.code, i.sheet, i.column, plain(i.row)) in seen:
+            continue
         link = _link(i.sheet, i.column, i.row, locate)
         records.append((_ORDER.get(i.severity, 1), (
             Cell("Aller à la cellule", style="link", link=link) if link else "",
-            _SEVERITY_LABEL.get(i.severity, i.severity),
-            i.sheet or "", i.column or "", plain(i.row), _value(i.value), i.message,
+            _SEVERITY_LABEL.get(i.severity, i.severity), i.message,
             _ACTION.get(i.severity, _ACTION[WARNING]),
+            i.sheet or "", i.column or "", plain(i.row), _value(i.value),
         )))
     if audit is not None and len(audit.problems):
         df = audit.problems
@@ -98,10 +115,9 @@ def problem_rows(
             link = _link(rec.get("sheet"), plain(rec.get("column")), row, locate)
             records.append((_ORDER.get(sev, 1), (
                 Cell("Aller à la cellule", style="link", link=link) if link else "",
-                _SEVERITY_LABEL.get(sev, sev),
-                plain(rec.get("sheet")) or "", plain(rec.get("column")) or "", row,
-                _value(rec.get("value")), plain(rec.get("message")) or "",
+                _SEVERITY_LABEL.get(sev, sev), plain(rec.get("message")) or "",
                 plain(rec.get("action")) or _ACTION.get(sev, _ACTION[WARNING]),
+                plain(rec.get("sheet")) or "", plain(rec.get("column")) or "", row, _value(rec.get("value")),
             )))
     records.sort(key=lambda t: t[0])  # stable: errors first, then the original order
     return [r for _, r in records]
@@ -119,7 +135,6 @@ def build_qualite(
     n_err = sum(1 for r in rows if r[1] == _SEVERITY_LABEL[ERROR])
     n_warn = sum(1 for r in rows if r[1] == _SEVERITY_LABEL[WARNING])
     n_info = len(rows) - n_err - n_warn
-    extra_lines = sum(i.count - 1 for i in issues if i.count > 1)
 
     when = f"Analyse au {analysis_date:%d/%m/%Y}. " if analysis_date else ""
     blocks: list = [
@@ -134,7 +149,7 @@ def build_qualite(
                 ("Erreurs (à corriger)", n_err),
                 ("Avertissements (à vérifier)", n_warn),
                 ("Informations", n_info),
-                ("Lignes signalées au total", len(rows) + extra_lines),
+                ("Problèmes au total (lignes du tableau ci-dessous)", n_err + n_warn + n_info),
             ),
             show_header=False,
         ),
@@ -144,11 +159,11 @@ def build_qualite(
         blocks.append(Table(
             key="scores",
             caption="Score par catégorie (100 = aucun problème)",
-            columns=(Column("Catégorie", style="label"), Column("Score", '0 "/ 100"', style="cell_center"),
+            columns=(Column("Catégorie", style="label_wrap"), Column("Score", '0 "/ 100"', style="cell_center"),
                      Column("Constat", style="cell_wrap")),
-            rows=tuple((plain(c), plain(sc), plain(k)) for c, sc, k in
+            rows=tuple((plain(c), Cell(plain(sc), style=score_style(plain(sc))), plain(k)) for c, sc, k in
                        zip(s["Catégorie"], s["Score"], s["Constat"])),
-            color_scale=ColorScale(1, 1, start_color="F8696B", mid_color="FFEB84", end_color="63BE7B"),
+            note="Vert : 90 et plus ; orange : 70 à 89 ; rouge : moins de 70.",
         ))
     if not rows:
         blocks.append(Text.of("Aucun problème détecté dans vos données.", style="ok"))
@@ -158,18 +173,19 @@ def build_qualite(
         columns=(
             Column("Lien", style="link"),
             Column("Gravité", style="cell"),
-            Column("Feuille", style="cell"),
+            Column("Problème", style="cell_wrap"),
+            Column("Que faire", style="cell_wrap"),
+            Column("Feuille", style="cell_wrap"),
             Column("Colonne", style="cell_wrap"),
             Column("Ligne", "0", style="cell_center"),
             Column("Valeur", style="cell_wrap"),
-            Column("Problème", style="cell_wrap"),
-            Column("Que faire", style="cell_wrap"),
         ),
         rows=tuple(rows) if rows else (("", "", "", "", None, "", "", ""),),
         excel_name="Qualite",
         excel_style="TableStyleLight9",
     ))
-    widths = {1: 2, 2: 30, 3: 16, 4: 14, 5: 20, 6: 8, 7: 20, 8: 60, 9: 42}
+    # the scores' « Constat » and the problems' « Problème » share the wide column D
+    widths = {1: 2, 2: 30, 3: 14, 4: 62, 5: 44, 6: 14, 7: 20, 8: 8, 9: 20}
     return SheetLayout(
         name=SHEET,
         blocks=tuple(blocks),
