@@ -304,7 +304,10 @@ def write_columns(book: Any, reading: Reading, result) -> int:
         header.font.bold = True
         header.color = (0xDD, 0xEB, 0xF7)
     for name, (col, text) in plan.items():
-        sheet.range((hr, col)).column_width = max(writer._WIDTHS.get(name, 12), min(len(text) + 2, 30))
+        sheet.range((hr, col)).column_width = writer.output_width(
+            name, text, out[name].tolist() if name in out.columns else ())
+        if name in writer.WRAPPED:
+            sheet.range((hr + 1, col), (max(last, hr + 1), col)).wrap_text = True
 
     first_col, last_col = min(columns), max(columns)
     quoted = "'" + data.sheet.replace("'", "''") + "'"

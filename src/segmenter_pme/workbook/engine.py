@@ -435,7 +435,9 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="2F5597")
         c.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(j)].width = writer._WIDTHS.get(name, max(12, min(len(name) + 3, 30)))
+        ws.column_dimensions[get_column_letter(j)].width = (
+            writer.output_width(name, name, frame[name].tolist()) if name in writer._WIDTHS
+            else max(12, min(len(name) + 3, 30)))
         s = frame.iloc[:, j - 1]
         sample = ws.cell(2, j)
         if name in writer._FORMATS:
@@ -447,6 +449,8 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
             sample.number_format = writer.FMT_EUR
         elif pd.api.types.is_integer_dtype(s):
             sample.number_format = writer.FMT_INT
+        if name in writer.WRAPPED:
+            sample.alignment = Alignment(wrap_text=True, vertical="top")
         set_value(sample, writer._cell_value(s.iloc[0]) if len(s) else None)
     ws.freeze_panes = "A2"
     last = f"{get_column_letter(len(headers))}{max(2, len(frame) + 1)}"

@@ -31,6 +31,23 @@ FMT_TEXT = "@"
 _FORMATS = {"Récence (jours)": FMT_INT, "Score R": "0", "Score F": "0", "Score M": "0", "Code RFM": FMT_TEXT}
 _WIDTHS = {"Récence (jours)": 11, "Score R": 8, "Score F": 8, "Score M": 8, "Code RFM": 9, "Segment RFM": 17,
            "Segment PMG": 12, "Segment Secteur": 24, "Taille": 8, "Région": 26, "Potentiel": 40}
+#: widest an output column gets (characters); the reasons of « Potentiel » wrap within it
+_MAX_WIDTHS = {"Potentiel": 50, "Segment Secteur": 34, "Région": 30}
+_MAX_WIDTH = 26
+#: output columns whose text wraps in the cell rather than overflowing or being cut
+WRAPPED = ("Potentiel",)
+
+
+def output_width(name: str, header: str, values=()) -> float:
+    """Width of one of our columns: its header (+ the filter button) and its longest value, capped."""
+    longest = 0
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            continue
+        text = f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else str(v)
+        longest = max(longest, len(text))
+    need = max(len(str(header)) + 3, longest + 2, 6)
+    return float(min(need, _MAX_WIDTHS.get(name, _MAX_WIDTH)))
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")  # our columns are computed: a light blue tells them apart
 
 
@@ -115,8 +132,10 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
             c.alignment = Alignment(wrap_text=True, vertical="center")
         letter = get_column_letter(col)
         dim = ws.column_dimensions[letter]
-        if dim.width is None or dim.width < 6 or not dim.customWidth:
-            dim.width = max(_WIDTHS.get(name, 12), min(len(header) + 2, 30))
+        # our columns are sized to what they hold; a width the user gave one of them is kept if wider
+        width = output_width(name, header, out[name].tolist() if name in out.columns else ())
+        if name not in data.output_columns or dim.width is None or not dim.customWidth or dim.width < width:
+            _own_width(ws, letter, width)
 
     # appended clients (found only in the invoices): the user's key columns get their values too
     appended = [label for label in out.index if label not in data.frame.index]
@@ -147,6 +166,8 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
             set_value(cell, v)  # « Segment Secteur » is the user's sector text: text, never a formula
             if fmt and cell.number_format != fmt:
                 cell.number_format = fmt
+            if name in WRAPPED and v is not None and not cell.alignment.wrap_text:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     written = {row_map.get(label, label) for label in labels}
     last_row = max([data.last_data_row, *written])
@@ -169,6 +190,27 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
     if ws.freeze_panes is None:
         ws.freeze_panes = f"A{hr + 1}"
     return {name: col for name, (col, _) in plan.items()}
+
+
+def _own_width(ws, letter: str, width: float) -> None:
+    """Set one column's width, splitting a ``<col min max>`` range that also covers the user's columns."""
+    from openpyxl.utils import column_index_from_string
+
+    idx = column_index_from_string(letter)
+    for key, dim in list(ws.column_dimensions.items()):
+        if key != letter and dim.min is not None and dim.max is not None and dim.min <= idx <= dim.max \
+                and dim.min != dim.max:
+            lo, hi = dim.min, dim.max
+            for j in range(lo, hi + 1):  # one <col> per column: ours can then differ from the rest
+                other = ws.column_dimensions[get_column_letter(j)]
+                if other is not dim:
+                    other.width, other.hidden, other.outlineLevel = dim.width, dim.hidden, dim.outlineLevel
+                    other._style = copy(dim._style)
+                other.min = other.max = j
+            break
+    dim = ws.column_dimensions[letter]
+    dim.width = width
+    dim.min = dim.max = idx
 
 
 def _check_free(ws, data: SheetData, plan, last_row: int) -> None:
