@@ -24,6 +24,9 @@ from .cli_common import COLONNE, DATE, FICHIER
 from .cli_common import parse_columns as _parse_columns
 from .cli_common import parse_date as _parse_date
 from .errors import SegmenterError, WorkbookError
+from .frtext import fr_eur as _fr_eur
+from .frtext import fr_int as _fr_int
+from .frtext import fr_share as _fr_pct
 
 app = typer.Typer(
     name="segmenter",
@@ -84,16 +87,6 @@ def _summary_table(report) -> Table:
     return table
 
 
-def _fr_int(v) -> str:
-    return f"{int(v):,}".replace(",", "\u202f")
-
-
-def _fr_eur(v) -> str:
-    return f"{float(v):,.0f} €".replace(",", "\u202f")
-
-
-def _fr_pct(v) -> str:
-    return f"{100 * float(v):.1f} %".replace(".", ",")
 
 
 def _date_line(result, given: bool) -> Text:

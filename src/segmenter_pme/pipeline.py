@@ -13,6 +13,7 @@ from . import pmg as pmg_mod
 from . import profile
 from .errors import InputDataError
 from .fields import OUTPUT_COLUMNS
+from .frtext import fr_int
 from .headers import map_columns
 from .problems import WARNING, Issue
 from .reading import (
@@ -91,7 +92,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
                                       by=invoice_key(invoices, imap, table), capture=capture)
         if n_after:
             warnings.append(
-                f"{n_after} ligne(s) de facture datée(s) après la date d'analyse ({analysis:%d/%m/%Y}) "
+                f"{fr_int(n_after)} ligne(s) de facture datée(s) après la date d'analyse ({analysis:%d/%m/%Y}) "
                 "ont été ignorées."
             )
             issues.append(Issue("achat_apres_date_analyse", warnings[-1], WARNING, invoices_sheet,
@@ -103,7 +104,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
         capture["feature_rows"] = agg_rows
     n_future = _apply_analysis_date(feats, analysis_ts)
     if n_future:
-        msg = (f"{n_future} client(s) ont une date de dernier achat postérieure à la date d'analyse "
+        msg = (f"{fr_int(n_future)} client(s) ont une date de dernier achat postérieure à la date d'analyse "
                f"({analysis:%d/%m/%Y}) : leur récence est comptée à 0 jour.")
         warnings.append(msg)
         issues.append(Issue("achat_apres_date_analyse", msg, WARNING, clients_sheet,
@@ -112,11 +113,16 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
     sc = _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
     warnings += _notable(issues, feats)
     n_scored = len(sc.ca)
+    small_base: tuple[str, ...] = ()
     if settings.mode_rfm == "quintiles" and 0 < n_scored < SMALL_BASE:
         # five groups of a handful of clients say little: a client who bought last month can be R = 2
-        warnings.append(f"Seulement {n_scored} client(s) avec des achats : des quintiles sur une si petite base "
-                        "sont peu parlants. Passez « mode_rfm » à « seuils » dans « Paramètres » pour des bornes "
-                        "fixes (30 jours, 10 commandes, 10 000 €…).")
+        # said first, in plain words: with a handful of buyers one client can be both « Perdus » and « Gros »
+        small_base = ((
+            f"Base trop petite pour des segments parlants : seulement {fr_int(n_scored)} "
+            f"client{'s' if n_scored > 1 else ''} avec des achats (il en faut au moins {SMALL_BASE}). Les scores "
+            "comparent les clients entre eux ; si peu, un même client peut se retrouver à la fois dans « Perdus » "
+            "et dans « Gros ». Lisez les segments avec prudence, ou passez « mode_rfm » à « seuils » dans « Paramètres » "
+            "pour des bornes fixes (30 jours, 10 commandes, 10 000 €…)."),)
     if analysis > dt.date.today():
         warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
                         "ou option --date), les récences en dépendent.")
@@ -137,7 +143,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
     grid = rf_grid(sc.r, sc.f)
     full = _client_frame(clients, output, feats, new_rows, cmap, imap)
     summary = summary_job.result()
-    warnings = segment_warnings(summary, settings) + warnings
+    warnings = list(small_base) + segment_warnings(summary, settings) + warnings
     return SegmentationResult(
         clients=full, output=output, features=feats, summary=summary, boundaries=bnd, rf_grid=grid,
         pareto=par, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
@@ -155,7 +161,7 @@ def _notable(issues: list[Issue], feats: pd.DataFrame) -> list[str]:
     out = [i.message for i in issues if i.code in _NOTABLE and i.row is None]
     unclassified = int((feats["segment_rfm"] == NOT_CLASSIFIED).sum())
     if unclassified:
-        out.append(f"{unclassified} client(s) avec des commandes mais sans date de dernier achat ne peuvent pas "
+        out.append(f"{fr_int(unclassified)} client(s) avec des commandes mais sans date de dernier achat ne peuvent pas "
                    "être segmentés : complétez cette date (la liste est dans « Qualité »).")
     return out
 

@@ -13,6 +13,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .frtext import fr_eur, fr_number
+
 DIMENSIONS = {"R": "Récence (jours)", "F": "Commandes", "M": "CA total (€)"}
 
 
@@ -209,8 +211,8 @@ def _bands_of_sorted(srt: np.ndarray, count: np.ndarray, lower_is_better: bool) 
 
 def _fmt(x: float, dim: str) -> str:
     if dim == "M":
-        return f"{x:,.0f} €".replace(",", "\u202f")
-    return f"{x:,.0f}".replace(",", "\u202f")
+        return fr_eur(x)
+    return fr_number(x)
 
 
 def _rule_text(dim: str, s: int, lo: float, hi: float, mode: str, settings) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .frtext import fr_int, fr_number, fr_share
 from .result import Pareto
 
 SUMMARY_COLUMNS = ["Dimension", "Segment", "Clients", "% base", "CA", "% CA", "Commandes", "Panier moyen", "CA moyen"]
@@ -161,8 +162,10 @@ def pareto(ca_scored: np.ndarray, is_gros: np.ndarray, sorted_ca: np.ndarray | N
     cum /= total
     pts = np.unique(np.round(np.linspace(0, n, min(n, 100) + 1)).astype(int))
     curve = pd.DataFrame({"% clients": pts / n, "% CA": cum[pts]})
+    # the base is said: the PMG table's « % base » counts the prospects too
     sentence = (
-        f"Vos {_pct(g_clients)} de clients « Gros » réalisent {_pct(g_ca)} de votre chiffre d'affaires."
+        f"Vos clients « Gros » — {_pct(g_clients)} des {fr_int(n)} clients ayant commandé — réalisent "
+        f"{_pct(g_ca)} de votre chiffre d'affaires."
     )
     return Pareto(g_clients * 100, g_ca * 100, sentence, curve)
 
@@ -182,6 +185,15 @@ def rf_grid(r: np.ndarray, f: np.ndarray) -> pd.DataFrame:
                         columns=pd.Index([1, 2, 3, 4, 5], name="Score F"))
 
 
+def _threshold(x: float) -> str:
+    return fr_number(x, 0 if float(x).is_integer() else 1)
+
+
+def is_small_segment(share: float, threshold_pct: float) -> bool:
+    """Under ``seuil_petit_segment`` as the user reads it: the share rounded to the 0,1 % shown (4,96 % is 5,0 %)."""
+    return round(100 * float(share), 1) < threshold_pct
+
+
 def segment_warnings(summary: pd.DataFrame, settings) -> list[str]:
     """SPEC §4 warnings: segments under the minimum share, more segments than advised."""
     out = []
@@ -190,10 +202,10 @@ def segment_warnings(summary: pd.DataFrame, settings) -> list[str]:
                                                          summary["Clients"])
            if dim == "Segment RFM" and seg not in ("Prospect", "Non classé")]
     for seg, share, n in rfm:
-        if share * 100 < settings.seuil_petit_segment:
+        if is_small_segment(share, settings.seuil_petit_segment):
             out.append(
-                f"Le segment « {seg} » ne pèse que {share * 100:.1f} % de la base ".replace(".", ",", 1)
-                + f"({n} client{'s' if n > 1 else ''}) : moins de {settings.seuil_petit_segment:g} %, "
+                f"Le segment « {seg} » ne pèse que {fr_share(share)} de la base "
+                f"({fr_int(n)} client{'s' if n > 1 else ''}) : moins de {_threshold(settings.seuil_petit_segment)} %, "
                 "il ne justifie pas d'actions propres. Traitez-le avec un segment voisin."
             )
     if len(rfm) > settings.max_segments:

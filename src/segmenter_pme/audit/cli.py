@@ -98,7 +98,7 @@ def _quiet() -> bool:
 
 
 def _n(k: int, one: str, many: str) -> str:
-    return f"{k} {one if k <= 1 else many}"
+    return f"{fr_number(k)} {one if k <= 1 else many}"
 
 
 def _value(rec, report) -> str:
@@ -161,8 +161,9 @@ def audit(
     if _quiet():
         return
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
-    say(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : {report.n_clients} clients, "
-        f"{sum(report.counts.values())} problèmes signalés ({seconds} s).")
+    say(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : "
+        f"{_n(report.n_clients, 'client', 'clients')}, "
+        f"{_n(sum(report.counts.values()), 'problème signalé', 'problèmes signalés')} ({seconds} s).")
     out.print(_summary(report))
     if detail:
         fill = Table(title="Remplissage par colonne", title_justify="left")
@@ -214,7 +215,8 @@ def nettoyer(
         return
     res = run.result
     n_groups = len(res.merges)
-    say(f"Base de {run.kept + run.archived} clients → {run.kept} clients après nettoyage.")
+    say(f"Base de {_n(run.kept + run.archived, 'client', 'clients')} → {_n(run.kept, 'client', 'clients')} "
+        "après nettoyage.")
     if res.merged_rows:
         say(f"- {_n(res.merged_rows, 'fiche en double fusionnée', 'fiches en double fusionnées')} "
             f"dans {_n(n_groups, 'client', 'clients')} ;")

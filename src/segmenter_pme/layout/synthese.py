@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 
 from ..result import SegmentationResult
+from ..frtext import fr_int
 from ..rules import PROSPECT
+from ..summary import is_small_segment
 from .model import (
     FMT_DATE,
     FMT_EUR,
@@ -52,13 +54,14 @@ def _f(v: Any) -> float:
 
 
 def _segment_table(key: str, caption: str, first_header: str, part: pd.DataFrame,
-                   small_pct: float | None) -> Table:
+                   small_pct: float | None, base_note: str | None = None) -> Table:
     """Clients, % base, CA, % CA, panier moyen, CA moyen, with a total row."""
     rows = []
     for rec in part.to_dict("records"):
         share = _f(rec.get("% base"))
         share_cell: Any = share
-        if small_pct is not None and rec.get("Segment") not in _UNNAMED and 0 < share < small_pct / 100:
+        if small_pct is not None and rec.get("Segment") not in _UNNAMED and 0 < share \
+                and is_small_segment(share, small_pct):
             share_cell = Cell(share, style="warning")
         rows.append((rec.get("Segment"), plain(rec.get("Clients")), share_cell, plain(rec.get("CA")),
                      _f(rec.get("% CA")), plain(rec.get("Panier moyen")), plain(rec.get("CA moyen"))))
@@ -69,6 +72,8 @@ def _segment_table(key: str, caption: str, first_header: str, part: pd.DataFrame
     if small_pct is not None and any(isinstance(r[2], Cell) for r in rows):
         note = (f"En orange : segment de moins de {small_pct:g} % de la base. Il ne justifie pas d'actions "
                 "propres : regroupez-le avec un segment voisin.")
+    if base_note:
+        note = f"{note} {base_note}" if note else base_note
     return Table(
         key=key,
         caption=caption,
@@ -231,7 +236,12 @@ def build_synthese(result: SegmentationResult) -> SheetLayout:
         key = "t_" + first_header.split()[-1].lower()
         part = _ordered(part, dimension, result)
         small = settings.seuil_petit_segment if dimension == "Segment RFM" else None
-        blocks.append(_segment_table(key, caption, first_header, part, small))
+        base_note = None
+        if dimension == "Segment PMG" and prospects:
+            # the Pareto sentence counts the buyers only: say which base each percentage uses
+            base_note = (f"« % base » : part de tous les clients, les {fr_int(prospects)} prospects compris ; la "
+                         "phrase sur les Gros, plus haut, compte les seuls clients ayant commandé.")
+        blocks.append(_segment_table(key, caption, first_header, part, small, base_note))
         if dimension == "Segment RFM":
             charts.append(Chart(
                 key="g_rfm", kind="column", title="Part des clients et du CA par segment RFM",
