@@ -140,6 +140,8 @@ def run(
     date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients (ou des factures)."),
     colonne: Optional[list[str]] = COLONNE,
+    ouvrir: bool = typer.Option(False, "--ouvrir", help="Ouvre le classeur écrit avec l'application par défaut "
+                                "(Excel, LibreOffice…)."),
 ) -> None:
     """Segmente les clients d'un classeur ou d'un export CSV et écrit le résultat dans le classeur."""
     from .workbook import run as run_workbook
@@ -158,6 +160,51 @@ def run(
     if columns and not _State.quiet:
         out.print("La correspondance des colonnes (--colonne) est enregistrée dans la feuille « Paramètres » du "
                   "classeur écrit : les prochaines analyses la reprennent.")
+    _next_step(report.output, ouvrir)
+
+
+def _next_step(path: Path, open_it: bool) -> None:
+    """What to do now: open the workbook (``--ouvrir`` does it), and the lists once that command exists."""
+    from .workbook.files import shell_quote
+
+    if open_it:
+        note = open_with_default_app(path)
+        if note and not _State.quiet:
+            out.print(note, highlight=False, soft_wrap=True)
+    if _State.quiet:
+        return
+    text = (f"Étape suivante : ouvrez « {Path(path).name} » et lisez « Synthèse » puis « Plan d'actions »"
+            + ("" if open_it else " (avec l'option --ouvrir, segmenter l'ouvre lui-même à la fin de l'analyse)"))
+    if _has_command("listes"):
+        text += f" ; « segmenter listes {shell_quote(path)} » en tire les listes de clients à contacter"
+    out.print(Text(text + "."), highlight=False, soft_wrap=True)
+
+
+def _has_command(name: str) -> bool:
+    return name in _command_names()
+
+
+def _command_names() -> set[str]:
+    names = {c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands}
+    return names | {g.name for g in app.registered_groups if g.name}
+
+
+def open_with_default_app(path: Path) -> str | None:
+    """Open ``path`` with the system's default application; a French note when that is not possible."""
+    import os
+    import subprocess
+
+    try:
+        if sys.platform.startswith("win"):
+            os.startfile(str(path))  # type: ignore[attr-defined]
+        else:
+            opener = "open" if sys.platform == "darwin" else "xdg-open"
+            subprocess.Popen([opener, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             start_new_session=True)
+    except OSError:
+        return (f"Le classeur n'a pas pu être ouvert automatiquement (aucune application par défaut trouvée) : "
+                f"ouvrez « {path} » vous-même.")
+    return f"Ouverture de « {Path(path).name} » avec l'application par défaut…"
 
 
 @app.command()
@@ -231,10 +278,25 @@ def main(argv: list[str] | None = None) -> int:
     return code
 
 
+_FILE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+
+
+def _french_args(args: list[str]) -> list[str]:
+    """``-q`` anywhere (also after the verb) is the root option; ``segmenter FICHIER.xlsx`` is ``segmenter run``."""
+    quiet = [a for a in args if a in ("-q", "--quiet")]
+    args = quiet[:1] + [a for a in args if a not in ("-q", "--quiet")]
+    first = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
+    if first is not None and args[first] not in _command_names():
+        word = args[first]
+        if word.lower().endswith(_FILE_SUFFIXES) or Path(word).is_file():
+            args.insert(first, "run")
+    return args
+
+
 def _main(argv: list[str] | None) -> int:
     try:
         # standalone mode: typer prints usage errors itself and exits 2; --help exits 0
-        app(args=argv, prog_name="segmenter")
+        app(args=_french_args(list(sys.argv[1:] if argv is None else argv)), prog_name="segmenter")
     except SegmenterError as err:
         # the message is plain text: never let rich read brackets in it as markup
         # soft_wrap: no line break inserted by rich, so a command in the message can be copied whole

@@ -67,6 +67,7 @@ def install() -> None:
     rich_utils.ABORTED_TEXT = "Interrompu."
     _french_help_option()
     _french_type_names()
+    _french_usage()
     original = getattr(rich_utils, "rich_format_error", None)
     if original is None or getattr(original, "_segmenter_fr", False):
         return
@@ -87,6 +88,28 @@ def install() -> None:
 
     rich_format_error._segmenter_fr = True  # type: ignore[attr-defined]
     rich_utils.rich_format_error = rich_format_error
+
+
+_USAGE_WORDS = (("COMMAND [ARGS]...", "COMMANDE [ARGUMENTS]..."),)
+
+
+def _french_usage() -> None:
+    """« Utilisation : segmenter [OPTIONS] COMMANDE [ARGUMENTS]... » in the help and the usage errors."""
+    try:
+        from typer._click.formatting import HelpFormatter
+    except ImportError:  # pragma: no cover - another typer layout: the line stays English
+        return
+    original = HelpFormatter.write_usage
+    if getattr(original, "_segmenter_fr", False):
+        return
+
+    def write_usage(self, prog, args="", prefix=None):
+        for english, french in _USAGE_WORDS:
+            args = args.replace(english, french)
+        return original(self, prog, args, "Utilisation : " if prefix is None else prefix)
+
+    write_usage._segmenter_fr = True  # type: ignore[attr-defined]
+    HelpFormatter.write_usage = write_usage
 
 
 def _french_help_option() -> None:

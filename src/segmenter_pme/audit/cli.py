@@ -190,8 +190,10 @@ def audit(
             say(f"La version précédente de « {written.name} » est gardée dans « {backup_path(written).name} » "
                 "(même dossier).")
     elif len(report.problems):
-        say("Pour corriger : « segmenter nettoyer FICHIER » écrit une copie nettoyée (rien n'est supprimé : "
-            "les lignes retirées vont dans « Archives »).")
+        from ..workbook.files import shell_quote
+
+        say(f"Pour corriger : « segmenter nettoyer {shell_quote(fichier)} » écrit une copie nettoyée (rien n'est "
+            "supprimé : les lignes retirées vont dans « Archives »).")
 
 
 def nettoyer(
@@ -235,6 +237,11 @@ def nettoyer(
         "été modifié."))))
     if run.backup is not None:
         say(f"La version précédente de « {run.output.name} » est gardée dans « {run.backup.name} » (même dossier).")
+    from ..workbook.files import shell_quote
+
+    # the cleaned copy has no segment columns yet: they belong to the base before cleaning
+    out.print(Text(f"Étape suivante : segmentez la copie nettoyée — segmenter run {shell_quote(run.output)}"),
+              highlight=False, soft_wrap=True)
     for note in run.notes[:_MAX_NOTES]:
         say(note, style="yellow")
     if len(run.notes) > _MAX_NOTES:

@@ -164,6 +164,14 @@ def _segment(clients: reader.SheetData | None, invoices: reader.SheetData | None
     return dataclasses.replace(result, issues=[*notes, *result.issues]) if notes else result
 
 
+def _add_mode_emploi(wb) -> None:
+    """« Mode d'emploi », as the template has it, when the workbook has no sheet of that name (never replaced)."""
+    from .. import layout
+
+    if not any(name.lower() == "mode d'emploi" for name in wb.sheetnames):
+        layout.write_mode_emploi(wb)
+
+
 def _date_advice(path: Path, target: Path, sheet: str | None, *, csv: bool) -> Callable[[dt.date], str]:
     """How to analyse at another date, for the file just run: its exact command, or « Paramètres »."""
 
@@ -281,6 +289,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
         appended = len(result.output)
     audited = created_clients_data(result, clients_sheet, names) if created else clients
     layout.write_report_sheets(wb, result, audit=_audit(audited, invoices, settings, progress))
+    _add_mode_emploi(wb)
     timings["ecriture"] = time.perf_counter() - t0
 
     progress("Enregistrement")
@@ -673,7 +682,8 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     else:  # no sheet to audit (the clients are in the CSV beside): the core's remarks only
         audit = None
     layout.write_report_sheets(wb, result, audit=audit)
-    for name in layout.REPORT_SHEETS:  # a new workbook: data first, then our sheets in reading order
+    _add_mode_emploi(wb)
+    for name in (*layout.REPORT_SHEETS, "Mode d'emploi"):  # a new workbook: data first, then ours in reading order
         if name in wb.sheetnames:
             wb.move_sheet(name, len(wb.sheetnames) - 1 - wb.sheetnames.index(name))
     timings["ecriture"] = time.perf_counter() - t0
