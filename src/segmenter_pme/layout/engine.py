@@ -161,6 +161,11 @@ class RenderPlan:
     landscape: bool = True
     zoom: int | None = None
     last_row: int = 0
+    #: printing: the area (« A1:S60 », without the chart data), the rows a page ends after
+    #: (each block kept whole on its page), the rows repeated on every page (« 1:2 »)
+    print_area: str | None = None
+    row_breaks: tuple[int, ...] = ()
+    print_title_rows: str | None = None
 
 
 def _estimate_lines(text: Any, width: float, size: float) -> int:
@@ -222,8 +227,10 @@ def plan(layout: SheetLayout) -> RenderPlan:
         out.cells.append(CellWrite(r, c, plain(value), fmt, style, link))
         grow(r, c, value, style)
 
+    spans: list[tuple[int, int, bool]] = []  # (first row, last row, printed) of each main-band block
     for block in layout.blocks:
         c0 = layout.left_col
+        top = row
         if isinstance(block, Title):
             put(row, c0, block.text, None, block.style)
             if block.height:
@@ -253,6 +260,8 @@ def plan(layout: SheetLayout) -> RenderPlan:
             row += _chart_rows(block)
         else:  # pragma: no cover - the Block union is closed
             raise TypeError(f"unknown block {block!r}")
+        if row > top:
+            spans.append((top, row - 1, getattr(block, "printed", True)))
         row += block.space_after
 
     # side charts, top-aligned with their neighbour and never overlapping each other
@@ -263,7 +272,79 @@ def plan(layout: SheetLayout) -> RenderPlan:
         out.positions[chart.key] = top
         side_row = top + _chart_rows(chart) + 1
     out.last_row = max(row - 1, side_row - 1)
+    _print_plan(layout, out, spans)
     return out
+
+
+# A4 landscape (portrait) inside the margins the renderers set, in points; a column
+# width unit is about 5.6 points of paper at 100 %, a default row 15 points
+_PAGE_PT = {True: (785.0, 485.0), False: (538.0, 730.0)}
+_PT_PER_WIDTH_UNIT = 5.6
+
+
+def _print_plan(layout: SheetLayout, out: RenderPlan, spans: list[tuple[int, int, bool]]) -> None:
+    """Print area without the chart data, a page break before a block that would be cut, repeated title rows."""
+    if not spans:
+        return
+    printed = [s for s in spans if s[2]]
+    last_row = max((s[1] for s in printed), default=out.last_row)
+    first_hidden = min((s[0] for s in spans if not s[2]), default=None)
+    last_col = max((cw.col for cw in out.cells if cw.row <= last_row), default=layout.left_col)
+    width_pt = sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(1, last_col + 1)) * _PT_PER_WIDTH_UNIT
+    for ch in out.charts:
+        top = int("".join(ch_ for ch_ in ch.anchor if ch_.isdigit()))
+        if first_hidden is not None and top >= first_hidden:
+            continue
+        bottom = top + _chart_rows(ch.chart) - 1
+        last_row = max(last_row, bottom if first_hidden is None else min(bottom, first_hidden - 1))
+        col = _col_index("".join(c for c in ch.anchor if c.isalpha()))
+        left_pt = sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(1, col)) * _PT_PER_WIDTH_UNIT
+        right_pt = left_pt + ch.chart.width_cm * POINTS_PER_CM
+        width_pt = max(width_pt, right_pt)
+        while sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(1, last_col + 1)) * _PT_PER_WIDTH_UNIT \
+                < right_pt:
+            last_col += 1
+    out.print_area = f"A1:{col_letter(last_col)}{last_row}"
+    if layout.print_title_rows:
+        out.print_title_rows = f"1:{layout.print_title_rows}"
+    page_w, page_h = _PAGE_PT[layout.landscape]
+    scale = min(1.0, page_w / width_pt) if width_pt else 1.0  # fitted to the page width
+    titles = sum(out.row_heights.get(r, DEFAULT_ROW_PT) for r in range(1, layout.print_title_rows + 1))
+
+    def height(r1: int, r2: int) -> float:
+        return sum(out.row_heights.get(r, DEFAULT_ROW_PT) for r in range(r1, r2 + 1))
+
+    charts = []
+    for ch in out.charts:
+        top = int("".join(c for c in ch.anchor if c.isdigit()))
+        charts.append((top, top + _chart_rows(ch.chart) - 1))
+    breaks: list[int] = []
+    page_start = 1
+    for first, last, shown in spans:
+        if not shown or last > last_row:
+            break
+        # the repeated title rows take room on every page after the first
+        room = page_h / scale - (titles if breaks else 0.0)
+        # a page holding only the title rows is not ended: the block starts there, whatever its size
+        if first > max(page_start, layout.print_title_rows + 1) \
+                and height(page_start, first - 1) + height(first, last) > room:
+            end = first - 1  # the page ends on the row above the block…
+            while True:  # …or above a side chart, or a block beside it, that row would cut in two
+                cut = [top for top, bottom in charts + [(f, t) for f, t, _ in spans] if top <= end < bottom]
+                if not cut:
+                    break
+                end = min(cut) - 1
+            if end >= page_start:
+                breaks.append(end)
+                page_start = end + 1
+    out.row_breaks = tuple(breaks)
+
+
+def _col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch.upper()) - 64
+    return n
 
 
 def _top_of(pos: Any) -> int:

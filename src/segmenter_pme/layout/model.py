@@ -198,6 +198,7 @@ class Table:
     space_after: int = 1
     col_offset: int = 0
     row_height: float | None = None  # explicit height for data rows (else estimated)
+    printed: bool = True  # False: data behind a chart, left out of the print area (placed last)
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -267,6 +268,7 @@ class SheetLayout:
     side_col: int = 11
     landscape: bool = True
     zoom: int | None = None
+    print_title_rows: int = 0  # the first rows repeated at the top of every printed page
 
     def block(self, key: str) -> Block:
         for b in self.blocks:

@@ -114,6 +114,15 @@ def render_plan(ws: Worksheet, p: RenderPlan) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
+    if p.print_area:
+        ws.print_area = p.print_area
+    if p.print_title_rows:
+        ws.print_title_rows = p.print_title_rows
+    if p.row_breaks:
+        from openpyxl.worksheet.pagebreak import Break
+
+        for r in p.row_breaks:
+            ws.row_breaks.append(Break(id=r))
 
     taken = _table_names(ws.parent)
     for t in p.tables:

@@ -247,12 +247,12 @@ def build_synthese(result: SegmentationResult) -> SheetLayout:
                 key="g_rfm", kind="column", title="Part des clients et du CA par segment RFM",
                 source=key, categories=first_header, series=("% base", "% CA"),
                 series_titles=("Part des clients", "Part du CA"),
-                y_format=FMT_PCT0, data_labels=False, width_cm=18, height_cm=9,
+                y_format=FMT_PCT0, data_labels=True, width_cm=18, height_cm=9,
             ))
         elif dimension == "Segment Secteur":
             charts.append(Chart(
                 key="g_secteur", kind="bar", title="Part du CA par secteur",
-                source=key, categories=first_header, series=("% CA",), y_format=FMT_PCT0,
+                source=key, categories=first_header, series=("% CA",), y_format=FMT_PCT0, data_labels=True,
                 width_cm=17, height_cm=max(6.0, 1.2 + 0.75 * len(part)),
             ))
 
@@ -270,6 +270,7 @@ def build_synthese(result: SegmentationResult) -> SheetLayout:
             columns=(Column("% clients", FMT_PCT0, style="cell_center"), Column("% CA", FMT_PCT, style="cell_center")),
             rows=tuple(points),
             note="Clients classés du plus gros au plus petit CA : part cumulée du CA réalisée par les x % premiers.",
+            printed=False,  # the curve's data: on screen for who wants it, not on paper
         ))
         charts.append(Chart(
             key="g_pareto", kind="scatter", title="Courbe de Pareto : part cumulée du CA",
@@ -288,4 +289,5 @@ def build_synthese(result: SegmentationResult) -> SheetLayout:
         col_widths=tuple(widths.items()),
         tab_color="2F5597",
         side_col=10,
+        print_title_rows=2,
     )
