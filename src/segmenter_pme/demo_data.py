@@ -570,6 +570,7 @@ def generate_demo(
     reference_date: dt.date = dt.date(2025, 12, 31),
     dirty: bool = True,
     duplicates: bool = True,
+    showcase: bool = False,
 ) -> DemoData:
     """A deterministic synthetic client base of a French SME, with its invoice lines.
 
@@ -604,6 +605,11 @@ def generate_demo(
     ``mots_inverses``, ``ets`` (« Ets » / « Établissements » added, swapped or
     removed), ``meme_email`` (same e-mail, the contact's name as company name).
     Duplicates keep the original's SIRET about 40 % of the time, else have none.
+
+    ``showcase=True`` (the demo a new user opens): no line after *reference_date*
+    (the warning is for real files), and a share of the regular buyers who order
+    often but little, so that every default RFM segment weighs at least 5 % of the
+    base. ``showcase=False`` gives the same frames as before that option.
 
     ``dirty=True`` damages a few percent of the client rows the way Excel and
     exports do; every damaged cell is listed in :attr:`DemoData.dirty_cells`:
@@ -685,6 +691,17 @@ def generate_demo(
             last_ago[m] = rng.uniform(30, 290, c)
             scale[m] *= 0.8
     first_ago[k == 1] = last_ago[k == 1]
+    if showcase:
+        # frequent, recent, small baskets: the « Montée en gamme » a real base has (no RNG draw:
+        # the other frames stay as they are)
+        small = np.flatnonzero((profile == _PROFILES.index("regulier")) & (k >= 6))
+        small = small[: int(round(0.09 * n))]
+        scale[small] *= 0.08
+        last_ago[small] = np.minimum(last_ago[small], 45)
+        k[small] += 4
+        # and a few more first orders of the last weeks: « Nouveaux » clearly above 5 %
+        recent = np.flatnonzero(profile == _PROFILES.index("unique"))[: int(round(0.05 * n))]
+        last_ago[recent] = first_ago[recent] = last_ago[recent] % 25
 
     inv_owner = np.repeat(np.arange(n), k)
     pos = np.arange(inv_owner.size) - np.repeat(np.cumsum(k) - k, k)
@@ -778,6 +795,9 @@ def generate_demo(
     fut_owner = fut_src.copy()
     fut_ago = -rng.integers(1, 45, n_future)
     fut_cents = np.round(scale[fut_src] * rng.lognormal(0, 0.5, n_future) * 100).astype(np.int64) + 500
+    if showcase:
+        fut_owner, fut_ago, fut_cents = fut_owner[:0], fut_ago[:0], fut_cents[:0]
+        n_future = 0
 
     # --- all documents: invoices then credit notes (doc_type 1)
     doc_owner = np.concatenate([inv_owner_final, only_owner, fut_owner, inv_owner_final[parent]])
