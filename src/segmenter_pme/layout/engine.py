@@ -328,16 +328,24 @@ def _print_plan(layout: SheetLayout, out: RenderPlan, spans: list[tuple[int, int
         # a page holding only the title rows is not ended: the block starts there, whatever its size
         if first > max(page_start, layout.print_title_rows + 1) \
                 and height(page_start, first - 1) + height(first, last) > room:
-            end = first - 1  # the page ends on the row above the block…
-            while True:  # …or above a side chart, or a block beside it, that row would cut in two
-                cut = [top for top, bottom in charts + [(f, t) for f, t, _ in spans] if top <= end < bottom]
-                if not cut:
-                    break
-                end = min(cut) - 1
+            end = _break_above(first - 1, charts + [(f, t) for f, t, _ in spans])
+            if end < page_start or height(page_start, end) < 0.4 * room:
+                # side charts overlapping down the page would leave it almost empty: keep the
+                # blocks whole and let a chart run over the break
+                end = _break_above(first - 1, [(f, t) for f, t, _ in spans])
             if end >= page_start:
                 breaks.append(end)
                 page_start = end + 1
     out.row_breaks = tuple(breaks)
+
+
+def _break_above(end: int, spans: list[tuple[int, int]]) -> int:
+    """The last row at or above ``end`` that cuts none of ``spans`` (first row, last row) in two."""
+    while True:
+        cut = [top for top, bottom in spans if top <= end < bottom]
+        if not cut:
+            return end
+        end = min(cut) - 1
 
 
 def _col_index(letters: str) -> int:
