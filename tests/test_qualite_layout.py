@@ -88,7 +88,7 @@ def test_the_total_is_the_sum_of_its_parts(qualite):
     err = ws.cell(_row_of(ws, "Erreurs (à corriger)"), 3).value
     warn = ws.cell(_row_of(ws, "Avertissements (à vérifier)"), 3).value
     info = ws.cell(_row_of(ws, "Informations"), 3).value
-    total = ws.cell(_row_of(ws, "Problèmes au total (lignes du tableau ci-dessous)"), 3).value
+    total = ws.cell(_row_of(ws, "Total (lignes ci-dessous)"), 3).value
     assert total == err + warn + info
     # and it is the number of rows of the table below
     header = _row_of(ws, "Que faire")

@@ -149,7 +149,7 @@ def build_qualite(
                 ("Erreurs (à corriger)", n_err),
                 ("Avertissements (à vérifier)", n_warn),
                 ("Informations", n_info),
-                ("Problèmes au total (lignes du tableau ci-dessous)", n_err + n_warn + n_info),
+                ("Total (lignes ci-dessous)", n_err + n_warn + n_info),
             ),
             show_header=False,
         ),
