@@ -56,5 +56,5 @@ def test_an_analysis_date_in_the_future_is_warned():
 def test_a_small_base_in_quintile_mode_is_warned():
     df = pd.DataFrame({"Entreprise": list("ABC"), "Date dernier achat": ["15/11/2025", "31/12/2025", "01/01/2024"],
                        "Nombre commandes": [12, 1, 3], "CA total": [12000, 450, 100]})
-    assert any("petite base" in w for w in segment(df, settings=S0).warnings)
-    assert not any("petite base" in w for w in segment(df, settings=S0.replace(mode_rfm="seuils")).warnings)
+    assert any("Base trop petite" in w for w in segment(df, settings=S0).warnings)
+    assert not any("Base trop petite" in w for w in segment(df, settings=S0.replace(mode_rfm="seuils")).warnings)
