@@ -47,7 +47,7 @@ def test_empty_extra_fields_are_dropped_and_said_in_qualite(tmp_path):
     assert column_values(out, "CA total", "Clients") == [100, 200, 300]
     qualite = [r for r in sheet_rows(out, "Qualité") if any(isinstance(v, str) and "champs" in v for v in r)]
     # columns: (blank), link, severity, sheet, column, row, value, problem, what to do
-    assert [(r[5], r[6]) for r in qualite] == [(2, "6 champs"), (4, "7 champs")]
+    assert [(r[7], r[8]) for r in qualite] == [(2, "6 champs"), (4, "7 champs")]  # Ligne, Valeur
     for args in _commands(p, tmp_path)[1:]:
         run_cli(*args)
     assert column_values(tmp_path / "propre.xlsx", "Entreprise", "Clients")[:3] == ["Alpha", "Beta", "Gamma"]

@@ -44,8 +44,8 @@ def test_a_real_total_row_is_set_aside_and_said(tmp_path, last):
     notes = _qualite_notes(p)
     assert len(notes) == 1
     row = notes[0]
-    # (blank), link, severity, sheet, column, row, value, problem, what to do
-    assert row[3:7] == ("Clients", "Entreprise", 5, last[0])
+    # (blank), link, severity, problem, what to do, sheet, column, row, value
+    assert row[5:9] == ("Clients", "Entreprise", 5, last[0])
 
 
 def test_csv_total_line_named_in_qualite_by_its_line(tmp_path):
@@ -54,7 +54,7 @@ def test_csv_total_line_named_in_qualite_by_its_line(tmp_path):
     p = write_csv(tmp_path / "export.csv", rows)
     run_cli("run", p, "--date", "2025-12-31")
     notes = _qualite_notes(tmp_path / "export.xlsx")
-    assert len(notes) == 1 and "ligne 5 du fichier" in notes[0][7]
+    assert len(notes) == 1 and "ligne 5 du fichier" in notes[0][3]
     out = tmp_path / "audit.xlsx"
     run_cli("audit", p, "-o", out)
     assert len(_qualite_notes(out)) == 1
