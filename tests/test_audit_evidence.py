@@ -164,3 +164,9 @@ def test_qualite_calls_a_pair_under_the_merge_threshold_a_question():
     assert dup["message"].tolist() == [
         "Doublon possible, à vérifier, de la ligne 2 (« Garage Martin ») — groupe D0001, confiance 89 % : "
         "raison sociale identique une fois normalisée, même code postal, mais téléphone différent."]
+
+
+def test_names_that_are_only_numbers_once_generic_words_go_are_not_typos():
+    # « Société 0001057 » / « Société 0001058 » (exports that name clients by their code): other clients
+    df = pd.DataFrame({"raison_sociale": [f"Société {i:07d}" for i in range(1, 40)]}, index=range(2, 41))
+    assert find_duplicate_pairs(df).empty

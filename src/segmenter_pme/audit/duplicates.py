@@ -103,6 +103,9 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     person = (_text(clients, "prenom") + " " + _text(clients, "nom")).str.strip()
     is_person = (company == "") & (person != "")
     names = normalize_names(company.where(~is_person, person))
+    # « Société 0001057 » leaves only a number once generic words go: numbers one digit
+    # apart are other clients (a code, an agency number), not typos — no name to compare
+    names["nom_normalise"] = names["nom_normalise"].where(~names["nom_normalise"].str.fullmatch(r"[\d ]+"), "")
     cp = _text(clients, "code_postal").str.replace(r"\.0$", "", regex=True)
     cp = cp.where(~cp.str.fullmatch(r"\d{4}"), "0" + cp)
     cp = cp.where(cp.str.fullmatch(r"\d{5}|2[AB]\d{3}"), "")
