@@ -4,7 +4,7 @@ Run: ``python benchmarks/bench_audit.py`` (options: ``--entities``, ``--clients`
 ``--seeds``). Prints
 
 1. pairwise precision / recall of duplicate detection on labelled sets with
-   realistic French variations (:mod:`segmenter_pme.audit.labelled`), at the
+   realistic French variations (``tests/support/labelled.py``), at the
    cleaning threshold (``Settings.seuil_doublons``, 90) and around it;
 2. the time of a full audit (duplicates, inactivity, completeness, invalid
    values, Excel damage) and of the cleaning on ~100 000 clients.
@@ -21,14 +21,18 @@ import os
 import platform
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from segmenter_pme.audit import audit, clean
 from segmenter_pme.audit.duplicates import find_duplicate_pairs, group_duplicates
-from segmenter_pme.audit.labelled import labelled_clients, pair_metrics
 from segmenter_pme.settings import Settings
+
+# the labelled set is test-only code (tests/support/), kept out of the wheel
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.labelled import labelled_clients, pair_metrics  # noqa: E402
 
 TRUTH = ["entite", "variation"]
 

@@ -24,7 +24,7 @@ import time
 import pandas as pd
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.demo_data import generate_invoice_lines
+from invoice_lines import generate_invoice_lines
 
 
 def timed(fn) -> float:

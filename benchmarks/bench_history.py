@@ -21,7 +21,7 @@ import statistics
 import time
 
 from segmenter_pme import Settings, history, segment
-from segmenter_pme.demo_data import generate_invoice_lines
+from invoice_lines import generate_invoice_lines
 
 
 def timed(fn) -> float:

@@ -40,7 +40,8 @@ def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
-    from segmenter_pme.demo_data import generate_demo, generate_invoice_lines
+    from invoice_lines import generate_invoice_lines
+    from segmenter_pme.demo_data import generate_demo
     from segmenter_pme.workbook import fastsheet, saving
     from segmenter_pme.workbook.templates import _write_frame
     from segmenter_pme.workbook.writer import make_table
@@ -65,7 +66,7 @@ def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_
 
 def build_csv_input(path: Path, n_lines: int = 1_000_000) -> Path:
     """A French accounting export: ``;``, cp1252, dd/mm/yyyy, ``1234,56`` amounts."""
-    from segmenter_pme.demo_data import generate_invoice_lines
+    from invoice_lines import generate_invoice_lines
 
     lines = generate_invoice_lines(n_lines, seed=7)
     lines["Date"] = lines["Date"].dt.strftime("%d/%m/%Y")

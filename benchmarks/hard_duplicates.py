@@ -1,6 +1,6 @@
 """Hard duplicate cases (issue 17): namesakes, companies of one group, real duplicates with weak evidence.
 
-Generated apart from :mod:`segmenter_pme.audit.labelled` (which has no street
+Generated apart from ``tests/support/labelled.py`` (which has no street
 addresses and few hard negatives), from fixed seeds so figures can be compared
 from one change to the next. ``python benchmarks/bench_audit.py --hard`` prints
 the precision of the pairs « Nettoyer » merges and the recall of every pair the
@@ -22,10 +22,15 @@ Classes (column ``cas``):
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from segmenter_pme.audit.labelled import (
+# the labelled set is test-only code (tests/support/), kept out of the wheel
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from support.labelled import (  # noqa: E402
     ACTIVITIES, FIRST_NAMES, LEGAL, SURNAMES, _ascii, _phone, _postal, _siren, _siret, _typo)
 
 SEEDS = (11, 23, 47)

@@ -1,7 +1,7 @@
 """LibreOffice headless opens the built add-in, lists its modules and runs the autotest.
 
 LibreOffice's Python (``uno``) is the system one, not the venv's: the probe in
-``segmenter_pme/addin/lo_probe.py`` runs as a subprocess of ``/usr/bin/python3``
+``tests/support/lo_probe.py`` runs as a subprocess of ``/usr/bin/python3``
 and prints JSON.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-import segmenter_pme.addin.lo_probe as probe_module
+import support.lo_probe as probe_module
 from segmenter_pme.addin import build
 
 pytestmark = pytest.mark.libreoffice

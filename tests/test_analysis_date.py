@@ -10,7 +10,7 @@ import pytest
 
 from segmenter_pme.analysis_date import CODE, title_date
 from segmenter_pme.cli import main
-from segmenter_pme.excel import fake_xlwings as fx
+from support import fake_xlwings as fx
 from segmenter_pme.excel import macros
 from segmenter_pme.parsing import date_in_text, parse_dates
 from segmenter_pme.workbook import run

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from segmenter_pme.audit.duplicates import find_duplicate_pairs, group_duplicates, match_keys
-from segmenter_pme.audit.labelled import labelled_clients, pair_metrics
+from support.labelled import labelled_clients, pair_metrics
 from segmenter_pme.audit.names import normalize_names
 from segmenter_pme.audit.phones import normalize_phones
 

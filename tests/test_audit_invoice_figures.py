@@ -13,7 +13,7 @@ import openpyxl
 import pandas as pd
 
 from segmenter_pme.audit.files import audit_file, clean_file
-from segmenter_pme.excel import fake_xlwings as fx
+from support import fake_xlwings as fx
 from segmenter_pme.excel import macros
 from segmenter_pme.workbook import run
 

@@ -10,7 +10,7 @@ import pytest
 
 from segmenter_pme.audit import audit, clean, restore
 from segmenter_pme.audit.clean import MOTIF_AVANT_FUSION, MOTIF_DOUBLON, MOTIF_INACTIF
-from segmenter_pme.audit.labelled import labelled_clients
+from support.labelled import labelled_clients
 from segmenter_pme.settings import Settings
 
 TODAY = dt.date(2025, 6, 1)

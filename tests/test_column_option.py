@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from segmenter_pme.cli import main
-from segmenter_pme.excel import fake_xlwings as fx
+from support import fake_xlwings as fx
 from segmenter_pme.excel import macros
 from segmenter_pme.headers import header_list, map_columns
 

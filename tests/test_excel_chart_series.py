@@ -4,7 +4,7 @@ import datetime as dt
 
 from segmenter_pme import Settings, segment
 from segmenter_pme.demo_data import generate_demo
-from segmenter_pme.excel import fake_xlwings as fx
+from support import fake_xlwings as fx
 from segmenter_pme.excel import render
 from segmenter_pme.layout import build_synthese
 from segmenter_pme.layout.engine import plan

@@ -15,7 +15,7 @@ import pytest
 xw = pytest.importorskip("xlwings")
 import xlwings.main as xm  # noqa: E402
 
-from segmenter_pme.excel import fake_xlwings as fx  # noqa: E402
+from support import fake_xlwings as fx  # noqa: E402
 
 PAIRS = [
     (fx.FakeApp, xm.App),

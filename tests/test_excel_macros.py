@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from segmenter_pme.demo_data import generate_demo
-from segmenter_pme.excel import fake_xlwings as fx
+from support import fake_xlwings as fx
 from segmenter_pme.excel import macros
 from segmenter_pme.fields import OUTPUT_COLUMNS
 from segmenter_pme.layout import PARAMETRES, PLAN_ACTIONS, QUALITE, SYNTHESE

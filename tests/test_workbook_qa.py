@@ -111,7 +111,7 @@ def test_a_users_parametres_is_not_read_as_settings_from_the_csv_path(tmp_path):
 
 
 def test_ribbon_macros_refuse_a_users_sheet_named_like_ours():
-    from segmenter_pme.excel import fake_xlwings as fx
+    from support import fake_xlwings as fx
     from segmenter_pme.excel import macros
 
     book = fx.FakeBook("clients.xlsx")

@@ -150,7 +150,7 @@ def test_libreoffice_sees_no_formula_in_what_run_writes(tmp_path, lo):
 
 def test_excel_add_in_writes_user_text_with_excels_quote(tmp_path):
     """The add-in writes through ``Range.value``, where Excel itself takes « =… » for a formula."""
-    from segmenter_pme.excel import fake_xlwings as fx
+    from support import fake_xlwings as fx
     from segmenter_pme.excel import macros
 
     book = fx.FakeBook("clients.xlsx")

@@ -2,6 +2,7 @@
 
 * :mod:`.ovba` / :mod:`.cfb` — source-only ``vbaProject.bin`` (MS-OVBA in MS-CFB);
 * :mod:`.build` — the ``.xlam`` package, byte-identical on every rebuild;
-* :mod:`.install` — ``segmenter addin install | remove | status``;
-* :mod:`.lo_probe` — LibreOffice headless check, run with the system Python.
+* :mod:`.install` — ``segmenter addin install | remove | status``.
+
+The LibreOffice headless check (``tests/support/lo_probe.py``) lives with the tests.
 """

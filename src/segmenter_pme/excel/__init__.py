@@ -3,6 +3,7 @@
 * :mod:`.macros` — what the ribbon buttons run (``RunPython``);
 * :mod:`.udfs` — the cell functions;
 * :mod:`.render` — the layout model written through xlwings, in blocks;
-* :mod:`.xlwings_compat` — how xlwings is imported (pinned version, pywin32 stubs);
-* :mod:`.fake_xlwings` — the stand-in of the xlwings objects the macros use, for tests.
+* :mod:`.xlwings_compat` — how xlwings is imported (pinned version, pywin32 stubs).
+
+The tests drive the macros through ``tests/support/fake_xlwings.py``, kept out of the wheel.
 """

@@ -16,7 +16,7 @@ Python traceback in a box; the boundary therefore also catches it, writes the
 traceback to a log file and shows a French message pointing to that file.
 
 The macros take the workbook as an optional argument so tests can pass the
-stand-in of :mod:`.fake_xlwings`; in Excel it is ``xw.Book.caller()``.
+stand-in of ``tests/support/fake_xlwings.py``; in Excel it is ``xw.Book.caller()``.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Each COM call costs about a millisecond, so the work is done in blocks: all
 values of a sheet in one write, and formats / styles once per rectangle of
 cells that share them, never once per cell.
 
-Uses only the xlwings subset declared in :mod:`.fake_xlwings`.
+Uses only the xlwings subset declared in ``tests/support/fake_xlwings.py``.
 """
 
 from __future__ import annotations
