@@ -233,10 +233,10 @@ def test_odoo_credit_note_type_value_is_a_credit_note():
     import numpy as np
     import pandas as pd
 
-    from segmenter_pme.invoices import credit_note_mask
+    from segmenter_pme.invoices import document_kinds
 
     types = pd.Series(["Facture client", "Note de crédit client", "Avoir client"])
-    assert credit_note_mask(types, np.array([10.0, 10.0, 10.0])).tolist() == [False, True, True]
+    assert document_kinds(types, np.array([10.0, 10.0, 10.0]))[0].tolist() == [False, True, True]
 
 
 def test_woocommerce_analytics_orders_have_an_amount():

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.invoices import aggregate_invoices, credit_note_mask
+from segmenter_pme.invoices import aggregate_invoices, document_kinds
 
 D0 = dt.date(2025, 12, 31)
 S0 = Settings(date_analyse=D0)
@@ -93,12 +93,12 @@ def test_client_with_only_credit_notes_has_no_order():
 
 @pytest.mark.parametrize("label", ["Avoir", "AVOIR", "avoir client", "Note de crédit", "Credit note", "Remboursement"])
 def test_credit_note_types(label):
-    assert credit_note_mask(pd.Series([label]), np.array([10.0])).tolist() == [True]
+    assert document_kinds(pd.Series([label]), np.array([10.0]))[0].tolist() == [True]
 
 
 @pytest.mark.parametrize("label", ["Facture", "FA", "Facture d'acompte", None])
 def test_invoice_types_are_not_credit_notes(label):
-    assert credit_note_mask(pd.Series([label], dtype=object), np.array([10.0])).tolist() == [False]
+    assert document_kinds(pd.Series([label], dtype=object), np.array([10.0]))[0].tolist() == [False]
 
 
 def test_lines_after_analysis_date_ignored_and_counted():

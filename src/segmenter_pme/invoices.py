@@ -587,8 +587,3 @@ def _repeated_of_candidates(c: _Candidates, kcodes: np.ndarray) -> np.ndarray | 
             return None  # pragma: no cover - a collision
     repeated = ~c.new if c.numbered is None else ~c.new & c.numbered
     return c.rows[repeated]
-
-
-def credit_note_mask(types: pd.Series | None, amounts: np.ndarray) -> np.ndarray:
-    """True for credit notes: a type mentioning avoir / crédit / refund, or a negative amount."""
-    return document_kinds(types, np.asarray(amounts, dtype="float64"))[0]

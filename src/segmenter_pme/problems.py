@@ -9,7 +9,7 @@ message saying what is wrong and what to do.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -42,12 +42,6 @@ class Issue:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def issues_frame(issues: Iterable[Issue]) -> pd.DataFrame:
-    """Issues as a frame with columns code, severity, sheet, column, row, value, count, message."""
-    cols = ["code", "severity", "sheet", "column", "row", "value", "count", "message"]
-    return pd.DataFrame([i.as_dict() for i in issues], columns=cols)
 
 
 def shown(v: Any) -> Any:

@@ -100,13 +100,3 @@ def tranches_effectif() -> dict[str, tuple[float | None, float | None, str]]:
 def export_headers() -> list[dict[str, str]]:
     """Rows of export_headers.csv (source, objet, en_tete, champ_canonique, confiance)."""
     return _rows("export_headers.csv")
-
-
-@lru_cache(maxsize=None)
-def legal_forms() -> list[tuple[str, str]]:
-    """(variant, normalised form) pairs from formes_juridiques_variantes.csv."""
-    out = []
-    for r in _rows("formes_juridiques_variantes.csv"):
-        for v in r["variantes"].split("|"):
-            out.append((v.strip(), r["forme_normalisee"]))
-    return out

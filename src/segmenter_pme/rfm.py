@@ -18,54 +18,13 @@ from .frtext import fr_eur, fr_number
 DIMENSIONS = {"R": "Récence (jours)", "F": "Commandes", "M": "CA total (€)"}
 
 
-def lower_higher_counts(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each value, how many values of the array are strictly lower, and strictly higher."""
-    v = np.asarray(values)
-    n = len(v)
-    if n == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-    if v.dtype.kind in "iu" or (v.dtype.kind == "f" and np.all(v == np.floor(v))):
-        lo, hi = v.min(), v.max()
-        if hi - lo <= 4 * n + 1024:
-            # small integer range (days, order counts): counting beats sorting
-            off = (v - lo).astype(np.int64)
-            counts = np.bincount(off)
-            cum = np.concatenate(([0], np.cumsum(counts)))
-            return cum[off], n - cum[off + 1]
-    order = np.argsort(v, kind="stable")
-    srt = v[order]
-    new = np.empty(n, dtype=bool)
-    new[0] = True
-    np.not_equal(srt[1:], srt[:-1], out=new[1:])
-    pos = np.arange(n)
-    first = np.maximum.accumulate(np.where(new, pos, 0))
-    end = np.empty(n, dtype=bool)
-    end[-1] = True
-    end[:-1] = new[1:]
-    last = np.minimum.accumulate(np.where(end, pos, n)[::-1])[::-1]
-    lower = np.empty(n, dtype=np.int64)
-    higher = np.empty(n, dtype=np.int64)
-    lower[order] = first
-    higher[order] = n - 1 - last
-    return lower, higher
-
-
-def strictly_lower_counts(values: np.ndarray) -> np.ndarray:
-    """For each value, how many values of the array are strictly lower."""
-    return lower_higher_counts(values)[0]
-
-
-def quintile_cuts(values: np.ndarray) -> np.ndarray:
-    """The 4 values that split a base into the quintile scores of SPEC §3.
+def _cuts_of_sorted(srt: np.ndarray) -> np.ndarray:
+    """The 4 values of the sorted base that split it into the quintile scores of SPEC §3.
 
     ``1 + floor(5 w / n) > k`` ⇔ ``w ≥ ceil(k n / 5)`` ⇔ the value is strictly
     above the ``ceil(k n / 5)``-th smallest value — so four order statistics
     decide every score (numpy's vectorised sort beats a 4-way partition).
     """
-    return _cuts_of_sorted(np.sort(values))
-
-
-def _cuts_of_sorted(srt: np.ndarray) -> np.ndarray:
     n = len(srt)
     return srt[[(k * n + 4) // 5 - 1 for k in range(1, 5)]]
 
