@@ -21,6 +21,7 @@ from rich.text import Text
 
 from . import cli_fr
 from .cli_common import COLONNE, DATE, FICHIER
+from .cli_common import State as _State
 from .cli_common import parse_columns as _parse_columns
 from .cli_common import parse_date as _parse_date
 from .errors import SegmenterError, WorkbookError
@@ -40,10 +41,6 @@ cli_fr.install()
 # markup off: paths, sheet and segment names are the user's text, and « [/y] » in one must print as it is
 console = Console(stderr=True, markup=False)
 out = Console(markup=False)
-
-
-class _State:
-    quiet = False
 
 
 @app.callback()

@@ -8,6 +8,12 @@ from typing import Optional
 import typer
 
 
+class State:
+    """Options of the root command (``segmenter --quiet …``), read by every sub-command's module."""
+
+    quiet = False
+
+
 def parse_date(value: Optional[str]) -> Optional[dt.date]:
     """``--date`` as AAAA-MM-JJ or JJ/MM/AAAA; anything else is a usage error (exit 2)."""
     if value is None:

@@ -20,7 +20,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..cli_common import COLONNE, DATE, FICHIER
+from ..cli_common import COLONNE, DATE, FICHIER, State
 from ..cli_common import parse_columns as _parse_columns
 from ..cli_common import parse_date as _parse_date
 from ..settings import SEUIL_DOUBLONS_MIN
@@ -92,9 +92,7 @@ def say(text: str, *, markup: bool = False, style: str = "") -> None:
 
 
 def _quiet() -> bool:
-    from .. import cli
-
-    return bool(getattr(getattr(cli, "_State", None), "quiet", False))
+    return State.quiet
 
 
 def _n(k: int, one: str, many: str) -> str:
