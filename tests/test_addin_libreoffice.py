@@ -18,7 +18,7 @@ import pytest
 import support.lo_probe as probe_module
 from segmenter_pme.addin import build
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 COMMITTED = Path(__file__).resolve().parents[1] / "addin"
 

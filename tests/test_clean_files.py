@@ -281,6 +281,7 @@ def test_formulas_of_other_sheets_naming_moved_rows_are_named(tmp_path):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_a_workbook_saved_by_libreoffice_keeps_its_formulas(tmp_path, soffice):
     import subprocess
 

@@ -67,6 +67,7 @@ def test_template(tmp_path, capsys):
     assert_clean_error(code, err, "existe déjà")
 
 
+@pytest.mark.slow
 def test_demo(tmp_path, capsys):
     code, out, err = cli(capsys, "demo", str(tmp_path / "demo"))
     assert code == 0, err

@@ -15,7 +15,7 @@ from segmenter_pme.fields import OUTPUT_COLUMNS
 from segmenter_pme.workbook import run
 from wbfactory import FRENCH_CSV, rich_workbook, write_french_csv
 
-pytestmark = pytest.mark.libreoffice
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 DATE = dt.date(2025, 12, 31)
 
 

@@ -45,6 +45,7 @@ def test_write_csv_quotes_like_a_spreadsheet(tmp_path):
 
 
 @pytest.mark.libreoffice
+@pytest.mark.slow
 def test_libreoffice_evaluates_a_formula_and_keeps_a_text(tmp_path, lo):
     p = write_workbook(tmp_path / "a.xlsx", [["Texte", "Formule"], ["=1+1", "=1+1"]])
     wb = openpyxl.load_workbook(p)
