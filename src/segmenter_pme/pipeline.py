@@ -15,7 +15,7 @@ from .errors import InputDataError
 from .fields import OUTPUT_COLUMNS
 from .frtext import fr_int
 from .headers import map_columns
-from .problems import WARNING, Issue
+from .problems import CATALOGUE, WARNING, Issue
 from .reading import (
     fold_series,
     invoice_key,
@@ -154,7 +154,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
 # ---------------------------------------------------------------- reading
 
 # remarks worth a line in the terminal and in the Synthèse, not only in « Qualité »
-_NOTABLE = ("ligne_sans_client", "document_hors_vente", "commandes_manquantes", "ca_manquant", "montant_ttc_utilise")
+_NOTABLE = {code for code, kind in CATALOGUE.items() if kind.notable}
 
 
 def _notable(issues: list[Issue], feats: pd.DataFrame) -> list[str]:

@@ -17,6 +17,78 @@ ERROR = "erreur"
 WARNING = "avertissement"
 INFO = "info"
 
+# summary categories of the audit (« Qualité »), in the order it shows them
+DUPLICATES, INACTIVE, COMPLETENESS, INVALID, EXCEL_DAMAGE = (
+    "Doublons", "Clients inactifs", "Complétude", "Valeurs invalides", "Dégâts Excel")
+CATEGORIES = (DUPLICATES, INACTIVE, COMPLETENESS, INVALID, EXCEL_DAMAGE)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a problem code means wherever it is shown.
+
+    - ``category``: the audit's summary category, ``None`` for a remark only the analysis makes;
+    - ``severity``: the severity « Qualité » shows when the audit lists the code (a remark of the
+      analysis carries the severity it was raised with);
+    - ``action``: what to do about a value the analysis cannot read (audit problems built from
+      checks carry their own action, written where they are found);
+    - ``notable``: repeated, once for the whole file, in the summary of a run.
+    """
+
+    category: str | None = None
+    severity: str = WARNING
+    action: str | None = None
+    notable: bool = False
+
+
+#: every problem code raised anywhere (tests/test_problem_codes.py checks the sources against it)
+CATALOGUE: dict[str, Kind] = {
+    # the audit
+    "doublon": Kind(DUPLICATES),
+    "doublon_possible": Kind(DUPLICATES, INFO),
+    "client_inactif": Kind(INACTIVE, INFO),
+    "champ_manquant": Kind(COMPLETENESS),
+    "colonne_absente": Kind(COMPLETENESS),
+    "siren_invalide": Kind(INVALID),
+    "siret_invalide": Kind(INVALID),
+    "email_invalide": Kind(INVALID),
+    "code_postal_invalide": Kind(INVALID),
+    "date_future": Kind(INVALID),
+    "dates_inversees": Kind(INVALID),
+    "ca_negatif": Kind(INVALID),
+    "commandes_incoherentes": Kind(INVALID),
+    # what Excel damaged and « Nettoyer » repairs is information
+    "code_postal_zero_perdu": Kind(EXCEL_DAMAGE, INFO),
+    "siret_nombre": Kind(EXCEL_DAMAGE, INFO),
+    "siren_nombre": Kind(EXCEL_DAMAGE, INFO),
+    "date_texte": Kind(EXCEL_DAMAGE, INFO),
+    # values the analysis cannot read (parsing.py), listed by the audit too
+    "date_illisible": Kind(INVALID, action="Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel)."),
+    "date_impossible": Kind(INVALID, action="Corrigez la date : ce jour n'existe pas (jour et mois inversés ?)."),
+    "montant_illisible": Kind(INVALID, action="Saisissez un montant en chiffres, par exemple 1 234,56."),
+    "nombre_illisible": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
+    "nombre_negatif": Kind(INVALID, action="Saisissez un nombre de commandes positif (0 pour un prospect)."),
+    "nombre_decimal": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
+    # remarks of the analysis only (reading.py, pipeline.py, workbook/reader.py, workbook/control_chars.py,
+    # campaigns.py)
+    "ligne_sans_client": Kind(notable=True),
+    "document_hors_vente": Kind(notable=True),
+    "commandes_manquantes": Kind(notable=True),
+    "ca_manquant": Kind(notable=True),
+    "montant_ttc_utilise": Kind(notable=True),
+    "date_manquante": Kind(),
+    "date_dernier_achat_manquante": Kind(),
+    "achat_apres_date_analyse": Kind(),
+    "ligne_total": Kind(),
+    "ligne_trop_longue": Kind(),
+    "caractere_controle": Kind(),
+    "siren_tronque": Kind(),
+    "siret_tronque": Kind(),
+    "siren_format": Kind(),
+    "siret_format": Kind(),
+    "campagne_invalide": Kind(),
+}
+
 
 @dataclass(frozen=True)
 class Issue:

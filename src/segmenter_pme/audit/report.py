@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..problems import INFO, WARNING
+from ..problems import CATALOGUE, CATEGORIES, WARNING
 from ..settings import Settings
 from . import checks
 from .checks import PROBLEM_COLUMNS, fr_date, fr_number, fr_pct, label
@@ -24,22 +24,8 @@ SUMMARY_COLUMNS = ["Catégorie", "Score", "Constat"]
 #: summary rows giving a column's fill rate start with this
 FILL_PREFIX = "Remplissage : "
 
-#: problem code → summary category
-CATEGORY_OF_CODE = {
-    "doublon": "Doublons", "doublon_possible": "Doublons",
-    "client_inactif": "Clients inactifs",
-    "champ_manquant": "Complétude", "colonne_absente": "Complétude",
-    "siren_invalide": "Valeurs invalides", "siret_invalide": "Valeurs invalides",
-    "email_invalide": "Valeurs invalides", "code_postal_invalide": "Valeurs invalides",
-    "date_future": "Valeurs invalides", "dates_inversees": "Valeurs invalides",
-    "ca_negatif": "Valeurs invalides", "commandes_incoherentes": "Valeurs invalides",
-    "date_illisible": "Valeurs invalides", "date_impossible": "Valeurs invalides",
-    "montant_illisible": "Valeurs invalides", "nombre_illisible": "Valeurs invalides",
-    "nombre_negatif": "Valeurs invalides", "nombre_decimal": "Valeurs invalides",
-    "code_postal_zero_perdu": "Dégâts Excel", "siret_nombre": "Dégâts Excel",
-    "siren_nombre": "Dégâts Excel", "date_texte": "Dégâts Excel",
-}
-CATEGORIES = ("Doublons", "Clients inactifs", "Complétude", "Valeurs invalides", "Dégâts Excel")
+#: problem code → summary category, from the one catalogue of codes
+CATEGORY_OF_CODE = {code: kind.category for code, kind in CATALOGUE.items() if kind.category}
 
 #: duplicate pairs at or above this confidence form the groups shown in the audit
 #: (the cleaning merges only those at or above ``Settings.seuil_doublons``)
@@ -48,23 +34,11 @@ AUDIT_GROUP_THRESHOLD = 85
 #: rows per problem code in ``problems`` (the « Qualité » sheet); the core's issues stop at 200
 MAX_ROWS_PER_CODE = 1000
 
-#: severity shown in « Qualité » (problems.ERROR / WARNING / INFO): nothing here
-#: stops the analysis; what Excel damaged and « Nettoyer » repairs is information
-SEVERITY_OF_CODE = {
-    "doublon": WARNING, "doublon_possible": INFO, "client_inactif": INFO,
-    "code_postal_zero_perdu": INFO, "siret_nombre": INFO, "siren_nombre": INFO, "date_texte": INFO,
-}
-
+#: severity shown in « Qualité » (problems.ERROR / WARNING / INFO): nothing here stops the analysis
+SEVERITY_OF_CODE = {code: kind.severity for code, kind in CATALOGUE.items() if kind.category}
 
 #: what to do about a value the analysis cannot read, by the reading's error code
-UNREADABLE_ACTIONS = {
-    "date_illisible": "Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel).",
-    "date_impossible": "Corrigez la date : ce jour n'existe pas (jour et mois inversés ?).",
-    "montant_illisible": "Saisissez un montant en chiffres, par exemple 1 234,56.",
-    "nombre_illisible": "Saisissez un nombre entier de commandes.",
-    "nombre_negatif": "Saisissez un nombre de commandes positif (0 pour un prospect).",
-    "nombre_decimal": "Saisissez un nombre entier de commandes.",
-}
+UNREADABLE_ACTIONS = {code: kind.action for code, kind in CATALOGUE.items() if kind.action}
 
 
 def _unreadable_problems(issues: list, sheet: str | None) -> pd.DataFrame:

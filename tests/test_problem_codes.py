@@ -1,0 +1,88 @@
+"""One catalogue of problem codes (``problems.CATALOGUE``): every code the sources raise is in it, and
+every code in it is raised somewhere.
+
+The sources are parsed with :mod:`ast`; a code is a string literal given as the first argument of
+``Issue`` / ``value_issues`` / ``_problems``, as a ``code=`` keyword, or as the value of a ``"code"``
+key of a dict literal (including both branches of ``np.where``). An f-string code such as
+``f"{kind}_invalide"`` must match at least one catalogue code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+from segmenter_pme.audit.report import CATEGORY_OF_CODE, SEVERITY_OF_CODE, UNREADABLE_ACTIONS
+from segmenter_pme.pipeline import _NOTABLE
+from segmenter_pme.problems import CATALOGUE, CATEGORIES, INFO, WARNING
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "segmenter_pme"
+RAISERS = {"Issue", "value_issues", "_problems"}
+
+
+def _literals(node: ast.AST) -> list[ast.AST]:
+    """The expression(s) a code argument stands for (both branches of ``np.where``)."""
+    if isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(node.func, "id", "")) == "where":
+        return list(node.args[1:3])
+    return [node]
+
+
+def raised_codes() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """(literal code → files, f-string pattern → files) over every module of the package."""
+    codes: dict[str, set[str]] = {}
+    patterns: dict[str, set[str]] = {}
+    for path in sorted(SRC.rglob("*.py")):
+        found: list[ast.AST] = []
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call):
+                name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+                if name in RAISERS and node.args:
+                    found += _literals(node.args[0])
+                found += [v for k in node.keywords if k.arg == "code" for v in _literals(k.value)]
+            elif isinstance(node, ast.Dict):
+                found += [v for k, val in zip(node.keys, node.values)
+                          if isinstance(k, ast.Constant) and k.value == "code" for v in _literals(val)]
+        where = str(path.relative_to(SRC))
+        for expr in found:
+            if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+                codes.setdefault(expr.value, set()).add(where)
+            elif isinstance(expr, ast.JoinedStr):
+                pattern = "".join(re.escape(p.value) if isinstance(p, ast.Constant) else "[a-z_]+"
+                                  for p in expr.values)
+                patterns.setdefault(pattern, set()).add(where)
+    return codes, patterns
+
+
+def test_the_scan_finds_codes_of_every_kind_of_raise():
+    codes, patterns = raised_codes()
+    assert "date_illisible" in codes  # value_issues("date_illisible", …) in parsing.py
+    assert "ligne_sans_client" in codes  # Issue(code="ligne_sans_client", …) in reading.py
+    assert "champ_manquant" in codes  # _problems("champ_manquant", …) in audit/checks.py
+    assert {"doublon", "doublon_possible"} <= set(codes)  # np.where(merged, "doublon", "doublon_possible")
+    assert "[a-z_]+_invalide" in patterns  # f"{kind}_invalide"
+
+
+def test_every_code_raised_is_in_the_catalogue():
+    codes, patterns = raised_codes()
+    missing = {c: sorted(w) for c, w in codes.items() if c not in CATALOGUE}
+    assert not missing, f"codes raised but not in problems.CATALOGUE: {missing}"
+    for pattern, where in patterns.items():
+        assert any(re.fullmatch(pattern, c) for c in CATALOGUE), (pattern, sorted(where))
+
+
+def test_every_catalogue_code_is_raised_somewhere():
+    codes, patterns = raised_codes()
+    unused = [c for c in CATALOGUE if c not in codes and not any(re.fullmatch(p, c) for p in patterns)]
+    assert not unused, f"in problems.CATALOGUE but raised nowhere: {unused}"
+
+
+def test_the_tables_of_the_audit_and_the_run_come_from_the_catalogue():
+    assert set(CATEGORY_OF_CODE.values()) == set(CATEGORIES)
+    assert CATEGORY_OF_CODE["siret_nombre"] == "Dégâts Excel" and SEVERITY_OF_CODE["siret_nombre"] == INFO
+    assert SEVERITY_OF_CODE["doublon"] == WARNING and SEVERITY_OF_CODE["doublon_possible"] == INFO
+    assert set(UNREADABLE_ACTIONS) == {"date_illisible", "date_impossible", "montant_illisible",
+                                       "nombre_illisible", "nombre_negatif", "nombre_decimal"}
+    assert set(_NOTABLE) == {"ligne_sans_client", "document_hors_vente", "commandes_manquantes", "ca_manquant",
+                             "montant_ttc_utilise"}
+    assert "ligne_total" not in CATEGORY_OF_CODE  # a remark of the reading, not an audit problem
