@@ -9,6 +9,7 @@ import pytest
 
 from segmenter_pme import InputDataError, MissingColumnError, SegmenterError, Settings, segment
 from segmenter_pme.fields import OUTPUT_COLUMNS
+from support.settings_rows import settings_of
 
 D0 = dt.date(2025, 12, 31)
 S0 = Settings(date_analyse=D0)
@@ -336,7 +337,7 @@ def test_priority_sectors_from_settings_table():
     table = Settings().to_table()
     table.loc[table["Paramètre"] == "secteurs_prioritaires", "Valeur"] = "btp"
     table.loc[table["Paramètre"] == "date_analyse", "Valeur"] = "31/12/2025"
-    s = Settings.from_table(table)
+    s = settings_of(table.itertuples(index=False))
     out = segment(_base(), settings=s).output
     assert out.loc[6, "Potentiel"] == "Secteur prioritaire (BTP)"
 

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 
 from segmenter_pme import Settings, SettingsError
 from segmenter_pme.rules import DEFAULT_RULES, SegmentRule
 from segmenter_pme.settings import SETTING_SPECS
+from support.settings_rows import settings_of
 
 
-def _table(rows: dict, start_row: int = 2) -> pd.DataFrame:
-    """A Paramètres sheet: index = Excel row numbers."""
-    return pd.DataFrame(list(rows.items()), columns=["Paramètre", "Valeur"],
-                        index=range(start_row, start_row + len(rows)))
+def _read(rows: dict, start_row: int = 2) -> Settings:
+    """Settings read from a « Paramètres » sheet whose first setting is at Excel row ``start_row``."""
+    return settings_of(rows.items(), start_row)
 
 
 def test_defaults_match_spec():
@@ -37,7 +36,7 @@ def test_defaults_match_spec():
 
 def test_default_round_trip():
     s = Settings()
-    assert Settings.from_table(s.to_table()) == s
+    assert settings_of(s.to_table().itertuples(index=False)) == s
 
 
 def test_modified_round_trip():
@@ -49,7 +48,7 @@ def test_modified_round_trip():
         regles_segments=(SegmentRule("Top", (4, 5), (4, 5)), SegmentRule("Reste")),
         colonnes=(("ca_total", "Montant cumulé"),),
     )
-    back = Settings.from_table(s.to_table())
+    back = settings_of(s.to_table().itertuples(index=False))
     assert back == s
 
 
@@ -90,21 +89,22 @@ def test_every_setting_has_a_french_label_and_comment():
         ("max_segments", "6", "max_segments", 6),
     ],
 )
-def test_from_table_reads_french_values(key, value, attr, expected):
-    s = Settings.from_table(_table({key: value}))
+def test_reads_french_values(key, value, attr, expected):
+    s = _read({key: value})
     assert getattr(s, attr) == expected
 
 
-def test_from_table_list_of_tuples_and_blank_keys_skipped():
-    s = Settings.from_table([("mode_rfm", "seuils", 3), (None, None, 4), ("", "x", 5)])
-    assert s.mode_rfm == "seuils"
+def test_an_empty_row_ends_the_table():
+    """The note under the table (or anything after an empty row) is not read as a setting."""
+    s = settings_of([("mode_rfm", "seuils"), (None, None), ("methode_pmg", "part_ca")])
+    assert s.mode_rfm == "seuils" and s.methode_pmg == Settings().methode_pmg
 
 
 def test_wrong_value_names_sheet_row_value_and_label():
     with pytest.raises(SettingsError) as exc:
-        Settings.from_table(_table({"date_analyse": "", "mode_rfm": "bidule"}, start_row=4))
+        _read({"date_analyse": "", "mode_rfm": "bidule"}, start_row=4)
     msg = str(exc.value)
-    assert "ligne 5" in msg
+    assert "Paramètres!C5" in msg
     assert "« bidule »" in msg
     assert "Paramètres" in msg
     assert "Mode de calcul des scores RFM" in msg
@@ -113,48 +113,48 @@ def test_wrong_value_names_sheet_row_value_and_label():
 
 def test_wrong_percentage_names_row():
     with pytest.raises(SettingsError) as exc:
-        Settings.from_table(_table({"pmg_gros_pct": "cent vingt"}, start_row=9))
-    assert "ligne 9" in str(exc.value) and "« cent vingt »" in str(exc.value)
+        _read({"pmg_gros_pct": "cent vingt"}, start_row=9)
+    assert "Paramètres!C9" in str(exc.value) and "« cent vingt »" in str(exc.value)
 
 
 def test_wrong_threshold_count_names_row():
     with pytest.raises(SettingsError) as exc:
-        Settings.from_table(_table({"seuils_f": "10 ; 5 ; 3"}, start_row=7))
-    assert "ligne 7" in str(exc.value) and "10 ; 5 ; 3" in str(exc.value)
+        _read({"seuils_f": "10 ; 5 ; 3"}, start_row=7)
+    assert "Paramètres!C7" in str(exc.value) and "10 ; 5 ; 3" in str(exc.value)
 
 
 def test_wrong_date_names_row():
     with pytest.raises(SettingsError) as exc:
-        Settings.from_table(_table({"date_analyse": "31/02/2025"}, start_row=3))
-    assert "ligne 3" in str(exc.value) and "31/02/2025" in str(exc.value)
+        _read({"date_analyse": "31/02/2025"}, start_row=3)
+    assert "Paramètres!C3" in str(exc.value) and "31/02/2025" in str(exc.value)
 
 
 def test_unknown_key_names_row():
     with pytest.raises(SettingsError) as exc:
-        Settings.from_table(_table({"mode_rmf": "seuils"}, start_row=6))
+        _read({"mode_rmf": "seuils"}, start_row=6)
     msg = str(exc.value)
-    assert "Paramètre inconnu « mode_rmf »" in msg and "ligne 6" in msg
+    assert "Paramètre inconnu « mode_rmf »" in msg and "Paramètres!A6" in msg
 
 
 def test_bad_segment_rule_names_row():
     with pytest.raises(SettingsError) as exc:
-        Settings.from_table(_table({"segment_1": "Champions : R>=9", "segment_2": "Autres :"}, start_row=20))
-    assert "ligne 20" in str(exc.value)
+        _read({"segment_1": "Champions : R>=9", "segment_2": "Autres :"}, start_row=20)
+    assert "Paramètres!C20" in str(exc.value)
 
 
 def test_segment_rows_sorted_by_number_and_blank_rows_skipped():
-    s = Settings.from_table(_table({"segment_2": "Autres :", "segment_1": "Top : R>=4", "segment_3": ""}))
+    s = _read({"segment_2": "Autres :", "segment_1": "Top : R>=4", "segment_3": ""})
     assert [r.name for r in s.regles_segments] == ["Top", "Autres"]
 
 
-def test_uncovered_rules_from_table_raise_french_error():
+def test_uncovered_rules_raise_french_error():
     with pytest.raises(SettingsError) as exc:
-        Settings.from_table(_table({"segment_1": "Top : R>=4"}))
+        _read({"segment_1": "Top : R>=4"})
     assert "codes RFM ne sont couverts" in str(exc.value) and "Paramètres" in str(exc.value)
 
 
 def test_colonne_rows_become_overrides():
-    s = Settings.from_table(_table({"colonne_ca_total": "Montant cumulé", "colonne_nb_commandes": ""}))
+    s = _read({"colonne_ca_total": "Montant cumulé", "colonne_nb_commandes": ""})
     assert s.column_overrides == {"ca_total": "Montant cumulé"}
 
 
@@ -192,5 +192,5 @@ def test_settings_is_frozen_and_replace_validates():
 @pytest.mark.parametrize("text", ["31/12/25", "31-12-2025", "31.12.2025", "31/12/2025 00:00"])
 def test_analysis_date_accepts_the_same_french_formats_as_the_data(text):
     """Assumption (SPEC silent): a date typed in « Paramètres » is read like a date of the data sheets."""
-    s = Settings.from_table(_table({"date_analyse": text}))
+    s = _read({"date_analyse": text})
     assert s.date_analyse == dt.date(2025, 12, 31)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import SettingsError
-from .rules import DEFAULT_RULES, SegmentRule, parse_rule, validate_rules
+from .rules import DEFAULT_RULES, SegmentRule, validate_rules
 
 if TYPE_CHECKING:  # annotations only: pandas is imported where a frame is built
     import pandas as pd
@@ -138,60 +138,6 @@ class Settings:
         import pandas as pd  # not at module level: `import segmenter_pme` stays free of pandas (issue 16)
 
         return pd.DataFrame(rows, columns=["Paramètre", "Valeur"])
-
-    @classmethod
-    def from_table(cls, table: pd.DataFrame | list, *, sheet: str = "Paramètres") -> "Settings":
-        """Read settings from rows ``(key, value[, row])``; unknown keys are an error.
-
-        ``table`` is a frame whose first two columns are key and value (its index
-        is used as the row number in messages) or a list of ``(key, value, row)``.
-        """
-        if hasattr(table, "iloc"):  # a DataFrame (pandas is not imported here for a list)
-            items = [(k, v, idx) for idx, k, v in zip(table.index, table.iloc[:, 0], table.iloc[:, 1])]
-        else:
-            items = [tuple(t) + (None,) * (3 - len(t)) for t in table]
-        specs = {s.key: s for s in SETTING_SPECS}
-        values: dict[str, Any] = {}
-        rules: list[tuple[int, SegmentRule]] = []
-        colonnes: list[tuple[str, str]] = []
-        for key, value, row in items:
-            if _blank(key):
-                continue
-            key = str(key).strip()
-            where = f" (feuille « {sheet} », ligne {row})" if row is not None else f" (feuille « {sheet} »)"
-            if _blank(value) and key.startswith("segment_"):
-                continue
-            if key.startswith("segment_"):
-                try:
-                    order = int(key.split("_", 1)[1])
-                except ValueError:
-                    raise SettingsError(f"Nom de paramètre inconnu « {key} »{where}.") from None
-                rules.append((order, parse_rule(value, where=where)))
-            elif key.startswith("colonne_"):
-                if not _blank(value):
-                    colonnes.append((key[len("colonne_"):], str(value).strip()))
-            elif key in specs:
-                try:
-                    values[key] = specs[key].parse(value)
-                except SettingsError:
-                    raise
-                except Exception:
-                    raise SettingsError(
-                        f"Valeur incorrecte pour « {specs[key].label} »{where} : « {value} ». "
-                        f"Attendu : {specs[key].expected}."
-                    ) from None
-            else:
-                raise SettingsError(
-                    f"Paramètre inconnu « {key} »{where}. Corrigez son nom ou supprimez la ligne."
-                )
-        if rules:
-            values["regles_segments"] = tuple(r for _, r in sorted(rules, key=lambda t: t[0]))
-        if colonnes:
-            values["colonnes"] = tuple(colonnes)
-        try:
-            return cls(**values)
-        except SettingsError as err:
-            raise SettingsError(f"{err.message} (feuille « {sheet} »)") from None
 
 
 def _blank(value: Any) -> bool:
