@@ -129,9 +129,13 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     # so that name alone does not prove two rows are one client
     # what can only speak against a pair: every row's phone (last 9 digits: « +33 4 … » = « 04 … »),
     # the street, the e-mail's company domain
-    tel_digits = _digits(clients, "telephone").str.replace(r"\D", "", regex=True)
-    tel9 = tel_digits.str[-9:].where(tel_digits.str.len() >= 9, "")
-    street = _street(_text(clients, "adresse"))
+    blank = pd.Series("", index=clients.index, dtype=object)
+    if "telephone" in clients.columns:
+        tel_digits = _digits(clients, "telephone").str.replace(r"\D", "", regex=True)
+        tel9 = tel_digits.str[-9:].where(tel_digits.str.len() >= 9, "")
+    else:
+        tel9 = blank
+    street = _street(_text(clients, "adresse")) if "adresse" in clients.columns else blank
     domain = email.str.partition("@")[2]
     domain = domain.where(~domain.isin(WEBMAIL), "")
     sorted_name = names["nom_normalise"].map(lambda t: " ".join(sorted(t.split())))
