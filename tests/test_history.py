@@ -118,7 +118,9 @@ def test_migration_matrix_previous_segment_and_snapshots_by_hand():
                                                               "2025-11-15")}
     assert len(h.watch) == 0  # A was Gros at 30/09 but is Fidèles now
     assert 3 <= len(h.changes) <= 5
-    assert "T4 2025 (au 15/11)" in h.changes[0]
+    assert h.changes[0].startswith("T4 2025 (au 15/11) : 1\u202f340\u00a0€ de CA (trimestre en cours)")
+    assert "50,0\u00a0% des 2 clients" in h.changes[1]  # A ordered, B did not
+    assert h.changes[2].startswith("2 nouveaux clients ce trimestre (1\u202f040\u00a0€")
 
 
 def test_evolution_against_the_same_quarter_a_year_earlier():

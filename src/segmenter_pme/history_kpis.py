@@ -235,13 +235,14 @@ def changes(kpi: pd.DataFrame, periods: pd.DataFrame, mig: dict[str, pd.DataFram
     members = int(seg["clients"].sum())
     ca = float(seg["ca"].sum()) + float(new["ca"])
     sent = f"{label} : {_eur(ca)} de CA"
-    if len(periods) > 1:
+    if last["partial"]:
+        # a part of a quarter against a whole one would read as a fall: no ratio
+        sent += f" ({word} en cours)"
+    elif len(periods) > 1:
         prev = kpi[(kpi["dimension"] == "RFM") & (kpi["period_label"] == periods.iloc[-2]["label"])]
         prev_ca = float(prev["ca"].sum())
         if prev_ca > 0:
             sent += f", {_signed_pct(ca / prev_ca - 1)} par rapport au {word} précédent"
-    if last["partial"]:
-        sent += f" ({word} en cours)"
     out.append(sent + ".")
     if members:
         kept = float((seg["retention"].fillna(0) * seg["clients"]).sum()) / members
