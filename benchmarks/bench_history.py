@@ -16,30 +16,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import statistics
-import time
+
+from bench_core import timed  # the same timing rule as the core's benchmark (run from benchmarks/ or its parent)
 
 from segmenter_pme import Settings, history, segment
 from invoice_lines import generate_invoice_lines
 
 
-def timed(fn) -> float:
-    gc.collect()
-    gc.disable()
-    try:
-        t0 = time.perf_counter()
-        fn()
-        return time.perf_counter() - t0
-    finally:
-        gc.enable()
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--lines", type=int, default=1_000_000)
-    ap.add_argument("--clients", type=int, default=350_000)
-    ap.add_argument("--repeat", type=int, default=5, help="rounds")
+    for opt, default in (("--lines", 1_000_000), ("--clients", 350_000), ("--repeat", 5)):
+        ap.add_argument(opt, type=int, default=default)
     args = ap.parse_args()
 
     ref = dt.date(2025, 12, 31)
