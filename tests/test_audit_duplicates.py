@@ -8,7 +8,7 @@ import pytest
 from segmenter_pme.audit.duplicates import find_duplicate_pairs, group_duplicates, match_keys
 from support.labelled import labelled_clients, pair_metrics
 from segmenter_pme.audit.names import normalize_names
-from segmenter_pme.audit.phones import normalize_phones
+from segmenter_pme.phones import normalize_phones
 
 
 @pytest.mark.parametrize(

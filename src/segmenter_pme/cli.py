@@ -257,6 +257,7 @@ def _mount_subapps() -> None:
     """Other front ends' commands, one line each (``app.add_typer(…)`` or ``app.command()(…)``)."""
     app.add_typer(__import__("segmenter_pme.excel.cli_addin", fromlist=["app"]).app, name="addin")
     __import__("segmenter_pme.audit.cli", fromlist=["register"]).register(app)
+    __import__("segmenter_pme.cli_actions", fromlist=["register"]).register(app)
 
 
 _mount_subapps()

@@ -59,6 +59,12 @@ CLIENT_FIELDS: tuple[Field, ...] = (
                                           "activite principale", "activiteprincipaleunitelegale")),
     Field("siret", "SIRET", "siret", ("siret", "n siret", "numero siret")),
     Field("siren", "SIREN", "siren", ("siren", "n siren", "numero siren")),
+    # who follows the client: the week's call lists are split by salesperson (SPEC §9)
+    Field("commercial", "Commercial", "text",
+          ("commercial", "commerciale", "commercial attitre", "vendeur", "vendeuse", "representant",
+           "representant commercial", "attache commercial", "technico commercial", "charge de compte",
+           "charge d affaires", "responsable du compte", "responsable compte", "responsable commercial",
+           "sales rep", "salesperson", "account owner", "account manager", "contact owner")),
 )
 
 INVOICE_FIELDS: tuple[Field, ...] = (

@@ -27,7 +27,7 @@ _EXPORT_TO_CLIENT = {
     "telephone": "telephone", "mobile": "telephone", "code_postal": "code_postal", "ville": "ville",
     "pays": "pays", "region": "region", "siret": "siret", "siren": "siren", "code_naf": "code_naf",
     "nb_commandes": "nb_commandes", "ca_total": "ca_total", "ca_total_ttc": "ca_total",
-    "ventes_nettes": "ca_total", "adresse1": "adresse", "famille_client": "secteur",
+    "ventes_nettes": "ca_total", "adresse1": "adresse", "famille_client": "secteur", "commercial": "commercial",
     # WooCommerce › Analytics › Clients, column « Last active » (client/analytics/report/customers/table.js,
     # key date_last_active): a guest's last order, a registered customer's last visit — the only
     # recency that export has, so it stands for the last purchase

@@ -13,8 +13,9 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..frtext import fr_date, fr_number, fr_pct  # noqa: F401 - the audit's modules import them from here
+from ..emails import EMAIL_PATTERN as _EMAIL
 from ..fields import FIELD_LABELS
+from ..frtext import fr_date, fr_number, fr_pct  # noqa: F401 - the audit's modules import them from here
 from ..headers import naming_advice
 from ..profile import identifiers_are_valid
 from ..refdata import departements
@@ -29,7 +30,6 @@ NEEDED_FIELDS: dict[str, tuple[str, ...]] = {
     "code_postal": ("departement", "region"),
 }
 
-_EMAIL = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}"
 
 
 def empty_problems() -> pd.DataFrame:

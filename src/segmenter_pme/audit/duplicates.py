@@ -29,7 +29,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from .names import normalize_names
-from .phones import normalize_phones
+from ..phones import normalize_phones
 
 #: pairs below this confidence are not reported at all
 MIN_CONFIDENCE = 80

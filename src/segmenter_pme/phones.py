@@ -8,6 +8,9 @@ once per distinct (digits, region) pair.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+import numpy as np
 import phonenumbers
 import pandas as pd
 
@@ -74,9 +77,28 @@ def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None, *
     if only_shared:
         tail = digits.str[-9:]
         present &= tail.map(tail[present].value_counts()).fillna(0) >= 2
+    out = np.full(len(phones), None, dtype=object)
+    # a metropolitan 0X XX XX XX XX that phonenumbers' own French patterns call valid is +33X…: the same
+    # answer as parsing it, without a parse per number (100 000 parses take seconds)
+    national = digits.str.fullmatch(r"0[1-9]\d{8}") & (region == "FR")
+    fast = present & national & digits.str[1:].str.fullmatch(_french_valid_pattern())
+    if fast.any():
+        out[fast.to_numpy()] = ("+33" + digits[fast].str[1:]).to_numpy(dtype=object)
+    present &= ~fast
     uniq = keys[present].drop_duplicates()
     mapping = {(d, r): _e164(d, r) for d, r in zip(uniq["d"], uniq["r"])}
-    out = pd.Series(None, index=phones.index, dtype=object)
     if mapping:
-        out[present] = [mapping[(d, r)] for d, r in zip(keys["d"][present], keys["r"][present])]
-    return out
+        values = [mapping[(d, r)] for d, r in zip(keys["d"][present], keys["r"][present])]
+        out[present.to_numpy()] = np.array(values + [None], dtype=object)[:-1]  # a list of str stays 1-D
+    return pd.Series(out, index=phones.index, dtype=object)
+
+
+@lru_cache(maxsize=1)
+def _french_valid_pattern() -> str:
+    """The 9-digit French numbers phonenumbers calls valid (any type), as one regular expression."""
+    meta = phonenumbers.PhoneMetadata.metadata_for_region("FR")
+    kinds = ("premium_rate", "toll_free", "shared_cost", "voip", "personal_number", "pager", "uan", "voicemail",
+             "fixed_line", "mobile")
+    patterns = [d.national_number_pattern for d in (getattr(meta, k) for k in kinds)
+                if d is not None and d.national_number_pattern and (not d.possible_length or 9 in d.possible_length)]
+    return "|".join(f"(?:{p})" for p in patterns)

@@ -1,0 +1,64 @@
+"""``segmenter listes`` (and ``fiches``): from segments to action (SPEC §9) — thin over the library.
+
+Mounted by :func:`segmenter_pme.cli._mount_subapps` with :func:`register`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .cli_common import DATE, FICHIER
+from .cli_common import parse_date as _parse_date
+from .lists import FORMATS
+
+out = Console()
+
+
+def _fr_int(v) -> str:
+    return f"{int(v):,}".replace(",", "\u202f")
+
+
+def _quiet() -> bool:
+    from .cli import _State
+
+    return _State.quiet
+
+
+def listes(
+    fichier: Path = FICHIER,
+    dossier: Optional[Path] = typer.Option(None, "--sortie", "-o", metavar="<dossier>",
+                                           help="Dossier où écrire les listes (sinon « NOM - listes » à côté "
+                                                "du fichier)."),
+    format: str = typer.Option("csv", "--format", "-f", metavar="<format>",
+                               help="Format d'import : " + ", ".join(FORMATS) + "."),
+    date: Optional[str] = DATE,
+    feuille: Optional[str] = typer.Option(None, "--feuille", metavar="<texte>",
+                                          help="Nom de la feuille des clients."),
+) -> None:
+    """Écrit une liste de contacts par segment (e-mailing, CRM), les clients sans e-mail et les tags CRM."""
+    from .workbook.lists_files import INDEX_NAME, export_lists
+
+    report = export_lists(fichier, dossier, format.strip().lower(), sheet=feuille, analysis_date=_parse_date(date))
+    if _quiet():
+        return
+    table = Table(title=f"Listes au format {report.bundle.format.label}", title_justify="left")
+    for col in ("Fichier", "Liste", "Contacts", "Sans e-mail (écartés)"):
+        table.add_column(col, justify="right" if col not in ("Fichier", "Liste") else "left")
+    for row in report.index.itertuples(index=False):
+        table.add_row(row[0], row[1], _fr_int(row[3]), _fr_int(row[4]) if row[4] else "")
+    out.print(table)
+    missing = len(report.bundle.no_email.frame) if report.bundle.no_email is not None else 0
+    if missing:
+        out.print(f"{_fr_int(missing)} client{'s' if missing > 1 else ''} sans e-mail utilisable : écarté"
+                  f"{'s' if missing > 1 else ''} des listes d'e-mailing, à appeler (« {report.bundle.no_email.file_name} »).")
+    out.print(f"Dossier : [bold]{report.folder}[/bold] — le détail est dans « {INDEX_NAME} ».")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``listes`` to the ``segmenter`` app."""
+    app.command(name="listes")(listes)

@@ -1,0 +1,63 @@
+"""Read a client file and segment it without writing anything — for the lists and the cards.
+
+The same reading as ``segmenter run`` (settings of « Paramètres », header
+detection, invoice lines), and the rows of « Plan d'actions » as the user left
+them: the cards show the user's objective and actions, not ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputDataError, MissingColumnError
+from ..settings import Settings
+from . import files, reader
+
+
+@dataclass
+class Analysis:
+    path: Path
+    result: object  # SegmentationResult
+    plan_rows: list[dict] = field(default_factory=list)
+
+
+def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None) -> Analysis:
+    """Segment the clients of ``path`` (.xlsx, .xlsm, French .csv); nothing is written."""
+    from ..layout.parametres import read_settings as read_settings_rows
+    from ..layout.plan_actions import SHEET as PLAN, rows_from_values
+    from .engine import _csv_error, _no_table_error, _previous_workbook, _segment, default_output, read_french_csv
+
+    path = Path(path)
+    kind = files.file_kind(path)
+    if kind == "csv":
+        frame, shape, mapping = read_french_csv(path)
+        settings, previous_plan, _ours = _previous_workbook(default_output(path))
+        settings = settings or Settings()
+        if analysis_date is not None:
+            settings = settings.replace(date_analyse=analysis_date)
+        data = reader.SheetData(sheet=path.name, shape=shape, header_row=1, frame=frame,
+                                columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
+                                last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]))
+        try:
+            result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
+        except InputDataError as err:
+            raise _csv_error(err, path.name) from None
+        return Analysis(path, result, rows_from_values(previous_plan))
+    values = reader.read_values(path)
+    settings = read_settings_rows(values["Paramètres"]) if "Paramètres" in values else Settings()
+    if analysis_date is not None:
+        settings = settings.replace(date_analyse=analysis_date)
+    found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
+    if not found:
+        raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
+    datas = {}
+    for shape, (name, guess) in found.items():
+        data = reader.read_table(values[name], name, guess)
+        reader.require_data(data)
+        datas[shape] = data
+    if "clients" not in datas and "factures" not in datas:
+        raise MissingColumnError(f"Aucun tableau de clients trouvé dans « {path.name} ».")
+    result = _segment(datas.get("clients"), datas.get("factures"), settings)
+    return Analysis(path, result, rows_from_values(values.get(PLAN, [])))
