@@ -130,9 +130,16 @@ def test_plan_actions_sheet(saved):
     header = _find(ws, "Actions recommandées").row
     heads = [c.value for c in ws[header] if c.value]
     assert heads == ["Famille", "Segment", "Clients", "% base", "Description", "Objectif",
-                     "Actions recommandées", "Canal", "Cadence", "Indicateurs", "Statut"]
+                     "Actions recommandées", "Canal", "Cadence", "Indicateurs", "Message clé", "Responsable",
+                     "Échéance", "Statut", "Remarque"]
     assert "PlanActions" in ws.tables
-    assert ws.tables["PlanActions"].ref == f"B{header}:L{header + 13}"
+    assert ws.tables["PlanActions"].ref == f"B{header}:P{header + 13}"
+    statut = _find(ws, "Statut").column
+    assert ws.cell(header + 1, statut).value == "À faire"
+    lists = [dv for dv in ws.data_validations.dataValidation if dv.formula1 == '"À faire,En cours,Fait"']
+    assert lists and all(dv.errorStyle == "information" for dv in lists)
+    covered = {str(r) for dv in lists for r in dv.sqref.ranges}
+    assert f"{ws.cell(header + 1, statut).coordinate}" in " ".join(covered)
     champions = _find(ws, "Champions")
     assert ws.cell(champions.row, 8).value.startswith("Avantages exclusifs")
     assert ws.cell(champions.row, 8).fill.fgColor.rgb.endswith("FFF2CC")  # an input cell

@@ -142,6 +142,7 @@ class ExcelTable:
 class Validation:
     ref: str
     choices: tuple[str, ...]
+    other_allowed: bool = False
 
 
 @dataclass
@@ -383,7 +384,7 @@ def _place_table(t: Table, row: int, c0: int, out: RenderPlan, put) -> int:
             if isinstance(v, Cell):
                 put(row, c0 + j, v.value, v.number_format or col.number_format, v.style or col.style, v.link)
                 if v.choices:
-                    out.validations.append(Validation(f"{col_letter(c0 + j)}{row}", v.choices))
+                    out.validations.append(Validation(f"{col_letter(c0 + j)}{row}", v.choices, v.other_allowed))
             else:
                 put(row, c0 + j, v, col.number_format, col.style)
         if t.row_height:

@@ -113,7 +113,9 @@ class Cell:
     """A table value with per-cell overrides (style, format, link, choices).
 
     ``link`` is an in-workbook location such as ``'Clients'!C12`` (no ``#``);
-    ``choices`` turns the cell into a drop-down list (data validation).
+    ``choices`` turns the cell into a drop-down list (data validation);
+    with ``other_allowed`` the list proposes and another text is still accepted
+    (« En cours (Anne) » in a Statut cell), after an information message.
     """
 
     value: Any
@@ -121,6 +123,7 @@ class Cell:
     number_format: str | None = None
     link: str | None = None
     choices: tuple[str, ...] | None = None
+    other_allowed: bool = False
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 
 from ..result import SegmentationResult
 from ..rules import PROSPECT
-from .model import FMT_INT, FMT_PCT, Column, SheetLayout, Table, Text, Title
+from .model import FMT_DATE, FMT_INT, FMT_PCT, Cell, Column, SheetLayout, Table, Text, Title
 from .plan_defaults import TEXT_COLUMNS, default_texts
 
 SHEET = "Plan d'actions"
@@ -23,9 +23,14 @@ FAMILY_RFM = "Segment RFM"
 FAMILY_PMG = "Segment PMG"
 
 COUNT_COLUMNS = ("Clients", "% base")
-COLUMNS = ("Famille", "Segment", *COUNT_COLUMNS, *TEXT_COLUMNS, "Statut")
+#: « Qui fait quoi ? Quand ? Avec quel message ? » — filled by the user, never by a refresh
+FOLLOW_UP_COLUMNS = ("Message clé", "Responsable", "Échéance", "Statut")
+STATUSES = ("À faire", "En cours", "Fait")
+NOTE = "Remarque"  # ours: new segment, segment absent from the last analysis
+COLUMNS = ("Famille", "Segment", *COUNT_COLUMNS, *TEXT_COLUMNS, *FOLLOW_UP_COLUMNS, NOTE)
+USER_COLUMNS = (*TEXT_COLUMNS, *FOLLOW_UP_COLUMNS)
 # what a refresh may overwrite; everything else in a row belongs to the user
-_OURS = ("Famille", *COUNT_COLUMNS, "Statut")
+_OURS = ("Famille", *COUNT_COLUMNS, NOTE)
 
 
 def _norm(name: Any) -> str:
@@ -50,7 +55,7 @@ def segment_rows(result: SegmentationResult) -> list[dict[str, Any]]:
             continue
         count, share = rfm.get(name, (0, 0.0))
         rows.append({"Famille": FAMILY_RFM, "Segment": name, "Clients": count, "% base": share,
-                     **default_texts(name, rule_text.get(name))})
+                     **default_texts(name, rule_text.get(name)), **_follow_up()})
     pmg = stats(FAMILY_PMG)
     pmg_names = ["Gros", "Moyens", "Petits", "Petits à potentiel"]
     if "Petits à potentiel" not in pmg:
@@ -62,8 +67,12 @@ def segment_rows(result: SegmentationResult) -> list[dict[str, Any]]:
         if name == "Petits à potentiel" and share == 0.0 and count:
             share = count / total
         rows.append({"Famille": FAMILY_PMG, "Segment": name, "Clients": count, "% base": share,
-                     **default_texts(name)})
+                     **default_texts(name), **_follow_up()})
     return rows
+
+
+def _follow_up() -> dict[str, Any]:
+    return {"Message clé": "", "Responsable": "", "Échéance": None, "Statut": STATUSES[0]}
 
 
 def _potential_count(result: SegmentationResult) -> tuple[int, float]:
@@ -80,19 +89,25 @@ def merge_action_plan(
 ) -> list[dict[str, Any]]:
     """Merge the sheet's rows with the new analysis' rows.
 
-    * a segment already in the sheet keeps the user's texts (even emptied ones)
-      and its place; its counts and family are updated;
-    * a new segment is appended with the default texts (« Nouveau segment » when
-      the sheet already had a plan);
-    * a segment that disappeared stays, with zero clients and the status
+    * a segment already in the sheet keeps the user's texts (even emptied ones),
+      its follow-up (Message clé, Responsable, Échéance, Statut) and its place;
+      its counts and family are updated;
+    * a new segment is appended with the default texts (remark « Nouveau
+      segment » when the sheet already had a plan);
+    * a segment that disappeared stays, with zero clients and the remark
       « Segment absent de la dernière analyse »;
     * rows without a segment name (the user's own notes) are kept as they are.
+
+    Plans written before the « Remarque » column held these remarks in
+    « Statut »: such a Statut is read as empty, the user's own statuses stay.
     """
     fresh = {_norm(r["Segment"]): r for r in new_segments}
     seen: set[str] = set()
     merged: list[dict[str, Any]] = []
     for old in existing_rows:
         row = dict(old)
+        if NOTE not in row and row.get("Statut") in (ABSENT, NEW):
+            row["Statut"] = ""
         key = _norm(old.get("Segment"))
         if not key:
             merged.append(row)
@@ -105,19 +120,19 @@ def merge_action_plan(
             for col in _OURS:
                 if col in fresh[key]:
                     row[col] = fresh[key][col]
-            for col in TEXT_COLUMNS:
+            for col in USER_COLUMNS:
                 row.setdefault(col, fresh[key].get(col, ""))
-            row["Statut"] = ""
+            row[NOTE] = ""
         else:
             row["Clients"] = 0
             row["% base"] = 0.0
-            row["Statut"] = ABSENT
+            row[NOTE] = ABSENT
         merged.append(row)
     had_plan = bool(seen)
     for new in new_segments:
         if _norm(new["Segment"]) not in seen:
             row = dict(new)
-            row["Statut"] = NEW if had_plan else ""
+            row[NOTE] = NEW if had_plan else ""
             merged.append(row)
     return merged
 
@@ -141,7 +156,8 @@ def rows_from_values(values: Iterable[Sequence[Any]]) -> list[dict[str, Any]]:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in cells):
             break
         row = {h: (cells[i] if i < len(cells) else None) for i, h in enumerate(header) if h}
-        rows.append({k: ("" if v is None and k in TEXT_COLUMNS else v) for k, v in row.items()})
+        rows.append({k: ("" if v is None and k in TEXT_COLUMNS + ("Message clé", "Responsable", "Statut") else v)
+                     for k, v in row.items()})
     return rows
 
 
@@ -150,30 +166,38 @@ def build_plan_actions(result: SegmentationResult, existing_rows: Sequence[dict[
     extra: list[str] = []
     for r in rows:
         extra.extend(k for k in r if k not in COLUMNS and k not in extra and k)
-    formats = {"Clients": FMT_INT, "% base": FMT_PCT}
+    formats = {"Clients": FMT_INT, "% base": FMT_PCT, "Échéance": FMT_DATE}
     styles = {"Famille": "cell_wrap", "Segment": "label_wrap", "Clients": "cell_top", "% base": "cell_top",
-              "Statut": "cell_wrap"}
+              NOTE: "cell_wrap"}
     columns = tuple(
-        Column(h, formats.get(h), styles.get(h, "input_wrap" if h in TEXT_COLUMNS else "cell_wrap"))
+        Column(h, formats.get(h), styles.get(h, "input_wrap" if h in USER_COLUMNS else "cell_wrap"))
         for h in (*COLUMNS, *extra)
     )
+
+    def cell(r: dict[str, Any], h: str) -> Any:
+        if h == "Statut" and r.get("Segment"):
+            return Cell(r.get(h), choices=STATUSES, other_allowed=True)
+        return r.get(h)
+
     table = Table(
         key="plan",
         columns=columns,
-        rows=tuple(tuple(r.get(h) for h in (*COLUMNS, *extra)) for r in rows),
+        rows=tuple(tuple(cell(r, h) for h in (*COLUMNS, *extra)) for r in rows),
         excel_name="PlanActions",
         excel_style="TableStyleLight9",
     )
-    widths = {2: 13, 3: 18, 4: 9, 5: 8, 6: 34, 7: 28, 8: 46, 9: 17, 10: 16, 11: 30, 12: 20}
-    widths.update({13 + i: 22 for i in range(len(extra))})
+    widths = {2: 13, 3: 18, 4: 9, 5: 8, 6: 34, 7: 28, 8: 46, 9: 17, 10: 16, 11: 30, 12: 30, 13: 16, 14: 12,
+              15: 12, 16: 20}
+    widths.update({17 + i: 22 for i in range(len(extra))})
     return SheetLayout(
         name=SHEET,
         blocks=(
             Title("Plan d'actions par segment"),
             Text.of(
-                f"Analyse au {result.analysis_date:%d/%m/%Y}. Les colonnes en jaune sont à vous : "
-                "adaptez-les, vos textes sont conservés à chaque nouvelle analyse.",
-                "Seuls les nombres de clients et le statut sont mis à jour ; un segment qui disparaît "
+                f"Analyse au {result.analysis_date:%d/%m/%Y}. Les colonnes en jaune sont à vous, vos textes sont "
+                "conservés à chaque nouvelle analyse : qui fait quoi (Responsable), quand (Échéance), avec quel "
+                "message (Message clé) ; Statut : À faire, En cours, Fait — ou votre propre texte.",
+                "Seuls les nombres de clients et la remarque sont mis à jour ; un segment qui disparaît "
                 "reste dans le tableau, marqué « " + ABSENT + " ».",
                 style="subtitle",
             ),
@@ -182,5 +206,5 @@ def build_plan_actions(result: SegmentationResult, existing_rows: Sequence[dict[
         col_widths=tuple(sorted({1: 2, **widths}.items())),
         tab_color="70AD47",
         freeze="D6",
-        side_col=20,
+        side_col=24,
     )
