@@ -1,4 +1,4 @@
-"""``segmenter listes`` (and ``fiches``): from segments to action (SPEC §9) — thin over the library.
+"""``segmenter listes`` and ``segmenter fiches``: from segments to action (SPEC §9) — thin over the library.
 
 Mounted by :func:`segmenter_pme.cli._mount_subapps` with :func:`register`.
 """
@@ -59,6 +59,25 @@ def listes(
     out.print(f"Dossier : [bold]{report.folder}[/bold] — le détail est dans « {INDEX_NAME} ».")
 
 
+def fiches(
+    fichier: Path = FICHIER,
+    sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", metavar="<chemin>",
+                                          help="Fichier PDF à écrire (sinon « NOM - fiches segments.pdf » à côté "
+                                               "du fichier)."),
+    date: Optional[str] = DATE,
+    feuille: Optional[str] = typer.Option(None, "--feuille", metavar="<texte>",
+                                          help="Nom de la feuille des clients."),
+) -> None:
+    """Écrit les fiches segments en PDF : une page A4 par segment pour l'équipe commerciale."""
+    from .workbook.cards_pdf import export_cards
+
+    target, cards = export_cards(fichier, sortie, sheet=feuille, analysis_date=_parse_date(date))
+    if not _quiet():
+        out.print(f"{len(cards)} fiche{'s' if len(cards) > 1 else ''} segment{'s' if len(cards) > 1 else ''} "
+                  f"(une page chacune) : [bold]{target}[/bold]")
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``listes`` to the ``segmenter`` app."""
+    """Add ``listes`` and ``fiches`` to the ``segmenter`` app."""
     app.command(name="listes")(listes)
+    app.command(name="fiches")(fiches)

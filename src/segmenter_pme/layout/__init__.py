@@ -1,11 +1,11 @@
-"""The report sheets (Synthèse, Plan d'actions, Qualité, Paramètres, Mode d'emploi).
+"""The report sheets (Synthèse, Plan d'actions, Fiches segments, Qualité, Paramètres, Mode d'emploi).
 
 Each sheet is built as data (:mod:`.model`, by the ``build_*`` functions), placed
 by :mod:`.engine` and written by a renderer — :mod:`.render_openpyxl` here, the
 xlwings one in the add-in. The workbook engine only needs the four functions
 below.
 
-    write_report_sheets(wb, result, audit=None)  # Synthèse, Plan d'actions, Qualité, Paramètres
+    write_report_sheets(wb, result, audit=None)  # Synthèse, Plan d'actions, Fiches segments, Qualité, Paramètres
     write_settings_sheet(wb, settings)           # Paramètres only (a fresh template)
     read_settings(wb) -> Settings | None         # None when there is no Paramètres sheet
     write_mode_emploi(wb)
@@ -19,6 +19,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from .engine import RenderPlan, format_ranges, plan, value_blocks
+from .fiches import SHEET as FICHES
+from .fiches import build_fiches
 from .mode_emploi import build_mode_emploi
 from .model import SheetLayout
 from .ownership import SHEET_TITLES, check_our_sheets, foreign_sheet_error, is_our_sheet
@@ -38,7 +40,7 @@ if TYPE_CHECKING:  # openpyxl stays out of the import path of the xlwings side
     from ..result import SegmentationResult
     from ..settings import Settings
 
-REPORT_SHEETS = (SYNTHESE, PLAN_ACTIONS, QUALITE, PARAMETRES)
+REPORT_SHEETS = (SYNTHESE, PLAN_ACTIONS, FICHES, QUALITE, PARAMETRES)
 
 
 def build_report_layouts(
@@ -48,10 +50,11 @@ def build_report_layouts(
     existing_plan: list[dict] = (),
     locate: Callable[[str, str | None], str | None] | None = None,
 ) -> list[SheetLayout]:
-    """The four report layouts, in sheet order — what every renderer draws."""
+    """The report layouts, in sheet order — what every renderer draws."""
     return [
         build_synthese(result),
         build_plan_actions(result, existing_plan),
+        build_fiches(result, existing_plan),
         build_qualite(result.issues, audit, locate=locate, analysis_date=result.analysis_date),
         build_parametres(result.settings),
     ]
@@ -129,6 +132,7 @@ def read_settings(wb: "Workbook") -> "Settings | None":
 
 __all__ = [
     "AuditReport",
+    "FICHES",
     "REPORT_SHEETS",
     "RenderPlan",
     "SHEET_TITLES",

@@ -34,6 +34,7 @@ from .model import (
     Chart,
     ColorScale,
     Column,
+    PageBreak,
     SheetLayout,
     Spacer,
     STYLES,
@@ -166,6 +167,7 @@ class RenderPlan:
     #: (each block kept whole on its page), the rows repeated on every page (« 1:2 »)
     print_area: str | None = None
     row_breaks: tuple[int, ...] = ()
+    page_breaks: list[int] = field(default_factory=list)  # a page ends after each of these rows
     print_title_rows: str | None = None
 
 
@@ -207,6 +209,7 @@ def plan(layout: SheetLayout) -> RenderPlan:
         tab_color=layout.tab_color,
         landscape=layout.landscape,
         zoom=layout.zoom,
+        print_title_rows=layout.print_title_rows,
     )
     tables: dict[str, Table] = {}
     row = 1
@@ -249,6 +252,9 @@ def plan(layout: SheetLayout) -> RenderPlan:
                 row += 1
         elif isinstance(block, Spacer):
             row += block.rows
+        elif isinstance(block, PageBreak):
+            if row > 1:
+                out.page_breaks.append(row - 1)
         elif isinstance(block, Table):
             row = _place_table(block, row, c0 + block.col_offset, out, put)
             tables[block.key] = block
@@ -321,9 +327,15 @@ def _print_plan(layout: SheetLayout, out: RenderPlan, spans: list[tuple[int, int
         charts.append((top, top + _chart_rows(ch.chart) - 1))
     breaks: list[int] = []
     page_start = 1
+    explicit = sorted(out.page_breaks)  # PageBreak blocks: a page ends there whatever its fill
     for first, last, shown in spans:
         if not shown or last > last_row:
             break
+        while explicit and explicit[0] < first:
+            end = explicit.pop(0)
+            if end >= page_start:
+                breaks.append(end)
+                page_start = end + 1
         # the repeated title rows take room on every page after the first
         room = page_h / scale - (titles if breaks else 0.0)
         # a page holding only the title rows is not ended: the block starts there, whatever its size

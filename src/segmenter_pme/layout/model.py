@@ -250,7 +250,15 @@ class Spacer:
     space_after: int = 0
 
 
-Block = Title | Text | Table | Chart | Spacer
+@dataclass(frozen=True)
+class PageBreak:
+    """A printed page ends here: the next block starts a new page."""
+
+    key: str | None = None
+    space_after: int = 0
+
+
+Block = Title | Text | Table | Chart | Spacer | PageBreak
 
 
 @dataclass(frozen=True)
