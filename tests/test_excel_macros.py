@@ -13,9 +13,9 @@ from segmenter_pme.demo_data import generate_demo
 from support import fake_xlwings as fx
 from segmenter_pme.excel import macros
 from segmenter_pme.fields import OUTPUT_COLUMNS
-from segmenter_pme.layout import FICHES, PARAMETRES, PLAN_ACTIONS, QUALITE, SYNTHESE
+from segmenter_pme.layout import FICHES, PARAMETRES, PLAN_ACTIONS, PRIORITES, QUALITE, SYNTHESE
 
-REPORTS = [SYNTHESE, PLAN_ACTIONS, FICHES, QUALITE, PARAMETRES]
+REPORTS = [SYNTHESE, PLAN_ACTIONS, FICHES, PRIORITES, QUALITE, PARAMETRES]
 
 
 def _plain(v):

@@ -12,7 +12,8 @@ from segmenter_pme.phones import _e164, normalize_phones
 
 national = st.from_regex(r"0[1-9][0-9]{8}", fullmatch=True)
 STYLES = (lambda d: d, lambda d: " ".join(d[i:i + 2] for i in range(0, 10, 2)),
-          lambda d: ".".join(d[i:i + 2] for i in range(0, 10, 2)), lambda d: "+33 " + d[1:])
+          lambda d: ".".join(d[i:i + 2] for i in range(0, 10, 2)), lambda d: "+33 " + d[1:],
+          lambda d: "0033 " + d[1:], lambda d: "+33 (0)" + d[1:])
 written = st.tuples(national, st.sampled_from(STYLES))
 
 

@@ -155,8 +155,8 @@ def test_rerun_on_the_csv_keeps_settings_and_plan_edits_of_the_workbook(tmp_path
     assert report.result.settings.mode_rfm == "seuils"
     assert report.backup == tmp_path / "export.sauvegarde.xlsx"
     wb = openpyxl.load_workbook(xlsx)
-    assert wb.sheetnames == ["Clients", "Synthèse", "Plan d'actions", "Fiches segments", "Qualité", "Paramètres",
-                             "Mode d'emploi"]
+    assert wb.sheetnames == ["Clients", "Synthèse", "Plan d'actions", "Fiches segments", "Priorités de la semaine",
+                             "Qualité", "Paramètres", "Mode d'emploi"]
     ws = wb["Paramètres"]
     assert ws.cell(row, 3).value == "seuils"
 

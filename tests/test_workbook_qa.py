@@ -251,8 +251,8 @@ def test_client_list_without_purchase_columns_is_the_client_table_beside_invoice
         assert (report.clients_sheet, report.invoices_sheet, report.created_clients_sheet) == (
             "Clients", "Factures", False)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Clients", "Factures", "Synthèse", "Plan d'actions", "Fiches segments", "Qualité",
-                             "Paramètres", "Mode d'emploi"]
+    assert wb.sheetnames == ["Clients", "Factures", "Synthèse", "Plan d'actions", "Fiches segments",
+                             "Priorités de la semaine", "Qualité", "Paramètres", "Mode d'emploi"]
     rows = list(wb["Clients"].iter_rows(values_only=True))
     header = rows[0]
     assert header[:4] == ("Code client", "Entreprise", "Code postal", "Secteur")

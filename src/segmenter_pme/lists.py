@@ -151,8 +151,10 @@ def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
         return pd.Series("", index=index, dtype=object)
     obj = values.astype(object)
     out = obj.where(obj.notna(), "").astype(str).str.strip()
-    # Excel keeps codes typed as numbers as floats: 1042.0 is the code 1042
-    return out.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    if values.dtype.kind == "f" or (values.dtype == object and values.map(type).eq(float).any()):
+        # Excel keeps codes typed as numbers as floats: 1042.0 is the code 1042
+        out = out.str.replace(r"^(\d+)\.0$", r"\1", regex=True)
+    return out
 
 
 def contacts(result: SegmentationResult) -> pd.DataFrame:
@@ -220,6 +222,13 @@ def _french_national(e164: pd.Series) -> pd.Series:
     return e164.where(~fr, spaced)
 
 
+def phone_for_people(contact: pd.DataFrame, *, e164: bool = False) -> pd.Series:
+    """The number to dial: ``06 12 34 56 78`` (or E.164), else the text the user typed (still worth a call)."""
+    number = contact["telephone_e164"]
+    shown = number if e164 else _french_national(number)
+    return shown.where(number != "", contact["telephone_saisi"])
+
+
 def _amounts(values: pd.Series, decimal: str) -> pd.Series:
     text = pd.Series([f"{v:.2f}" if v == v else "" for v in values.to_numpy(dtype=float)], index=values.index,
                      dtype=object)
@@ -235,10 +244,7 @@ def format_rows(contact: pd.DataFrame, columns: tuple[tuple[str, str], ...], fmt
     cells: dict[str, pd.Series] = {}
     for header, name in columns:
         if name == "telephone":
-            e164 = contact["telephone_e164"]
-            shown = e164 if fmt.phone == "e164" else _french_national(e164)
-            # a number we cannot read is still worth a call: the text the user typed
-            values = shown.where(e164 != "", contact["telephone_saisi"])
+            values = phone_for_people(contact, e164=fmt.phone == "e164")
         elif name == "ca_total":
             values = _amounts(contact[name], fmt.decimal)
         elif name == "date_dernier_achat":

@@ -80,10 +80,13 @@ def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None, *
     out = np.full(len(phones), None, dtype=object)
     # a metropolitan 0X XX XX XX XX that phonenumbers' own French patterns call valid is +33X…: the same
     # answer as parsing it, without a parse per number (100 000 parses take seconds)
-    national = digits.str.fullmatch(r"0[1-9]\d{8}") & (region == "FR")
-    fast = present & national & digits.str[1:].str.fullmatch(_french_valid_pattern())
+    # (also +33 6…, whatever the region: the country code is written; 0033 6… from France)
+    national = (digits.str.fullmatch(r"0[1-9]\d{8}|0033[1-9]\d{8}") & (region == "FR")) | digits.str.fullmatch(
+        r"\+33[1-9]\d{8}")
+    nsn = digits.str[-9:]
+    fast = present & national & nsn.str.fullmatch(_french_valid_pattern())
     if fast.any():
-        out[fast.to_numpy()] = ("+33" + digits[fast].str[1:]).to_numpy(dtype=object)
+        out[fast.to_numpy()] = ("+33" + nsn[fast]).to_numpy(dtype=object)
     present &= ~fast
     uniq = keys[present].drop_duplicates()
     mapping = {(d, r): _e164(d, r) for d, r in zip(uniq["d"], uniq["r"])}

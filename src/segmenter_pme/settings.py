@@ -26,6 +26,9 @@ SEUIL_DOUBLONS_MIN = 50.0
 DATE_ANALYSE_MIN, DATE_ANALYSE_MAX = dt.date(1900, 3, 1), dt.date(2200, 12, 31)
 PMG_METHODS = ("rang", "part_ca")
 PERIOD_KINDS = ("trimestre", "mois")
+WEEK_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi")
+#: the day themes of « Priorités de la semaine » (what each selects: segmenter_pme.week.THEMES)
+WEEK_THEMES = ("gros", "moyens", "prospects", "a_risque", "nouveaux", "champions", "a_reactiver")
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,13 @@ class Settings:
     signal_croissance: float = 30.0
     signal_ca_par_client: float = 2.0
     signal_taille_min: int = 5
+    # « Priorités de la semaine »: the guide's weekly routine, one theme per day (keys of week.THEMES)
+    semaine_lundi: str = "gros"
+    semaine_mardi: str = "moyens"
+    semaine_mercredi: str = "prospects"
+    semaine_jeudi: str = "a_risque"
+    semaine_vendredi: str = "nouveaux"
+    appels_par_jour: int = 10
     colonnes: tuple[tuple[str, str], ...] = ()
     #: fields of ``colonnes`` given by ``--colonne`` on the command line (for messages; not a setting)
     colonnes_commande: tuple[str, ...] = ()
@@ -108,6 +118,13 @@ class Settings:
         if self.signal_ca_par_client <= 0 or self.signal_taille_min < 1:
             raise SettingsError("Les seuils des signaux faibles doivent être positifs (CA par client > 0, "
                                 "taille minimale d'un groupe ≥ 1 client).")
+        for day in WEEK_DAYS:
+            theme = getattr(self, f"semaine_{day}")
+            if theme not in WEEK_THEMES:
+                raise SettingsError(f"Thème inconnu « {theme} » pour le {day} : choisissez parmi "
+                                    f"{', '.join(WEEK_THEMES)}.")
+        if not 1 <= self.appels_par_jour <= 500:
+            raise SettingsError(f"Le nombre d'appels par jour doit être entre 1 et 500 (reçu {self.appels_par_jour}).")
         validate_rules(self.regles_segments)
 
     @property
@@ -190,7 +207,8 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
     def parse(value: Any) -> str:
         text = str(value).strip().lower().replace(" ", "_")
         text = {"part_du_ca": "part_ca", "seuil": "seuils", "quintile": "quintiles", "trimestres": "trimestre",
-                "trimestriel": "trimestre", "mensuel": "mois"}.get(text, text)
+                "trimestriel": "trimestre", "mensuel": "mois", "à_risque": "a_risque",
+                "à_réactiver": "a_reactiver", "a_réactiver": "a_reactiver"}.get(text, text)
         if text not in choices:
             raise ValueError(text)
         return text
@@ -300,6 +318,19 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("signal_taille_min", "Signal faible : clients minimum par groupe",
                 "Un groupe plus petit n'est pas signalé : trop peu de clients pour conclure.",
                 "un nombre entier", lambda v: int(_num(v))),
+    *(SettingSpec(f"semaine_{day}", f"Priorités de la semaine : thème du {day}",
+                  comment, "gros, moyens, prospects, a_risque, nouveaux, champions ou a_reactiver",
+                  _choice(WEEK_THEMES))
+      for day, comment in zip(WEEK_DAYS, (
+          "gros : les Gros clients (et leurs devis récents quand le fichier en a).",
+          "moyens : les Moyens, avec une offre de montée en gamme.",
+          "prospects : les prospects et les Petits à potentiel des secteurs prioritaires.",
+          "a_risque : les clients À risque ou À réactiver au plus gros CA.",
+          "nouveaux : les Nouveaux clients, à accueillir.")
+      )),
+    SettingSpec("appels_par_jour", "Priorités de la semaine : appels par jour (par commercial)",
+                "Longueur de chaque liste du jour ; un client n'apparaît qu'une fois dans la semaine.",
+                "un nombre entier entre 1 et 500", lambda v: int(_num(v))),
 )
 
 

@@ -1,11 +1,12 @@
-"""The report sheets (Synthèse, Plan d'actions, Fiches segments, Qualité, Paramètres, Mode d'emploi).
+"""The report sheets (Synthèse, Plan d'actions, Fiches segments, Priorités de la semaine, Qualité,
+Paramètres, Mode d'emploi).
 
 Each sheet is built as data (:mod:`.model`, by the ``build_*`` functions), placed
 by :mod:`.engine` and written by a renderer — :mod:`.render_openpyxl` here, the
 xlwings one in the add-in. The workbook engine only needs the four functions
 below.
 
-    write_report_sheets(wb, result, audit=None)  # Synthèse, Plan d'actions, Fiches segments, Qualité, Paramètres
+    write_report_sheets(wb, result, audit=None)  # every report sheet but Mode d'emploi
     write_settings_sheet(wb, settings)           # Paramètres only (a fresh template)
     read_settings(wb) -> Settings | None         # None when there is no Paramètres sheet
     write_mode_emploi(wb)
@@ -21,6 +22,8 @@ from typing import TYPE_CHECKING, Callable
 from .engine import RenderPlan, format_ranges, plan, value_blocks
 from .fiches import SHEET as FICHES
 from .fiches import build_fiches
+from .priorites import SHEET as PRIORITES
+from .priorites import build_priorites
 from .mode_emploi import build_mode_emploi
 from .model import SheetLayout
 from .ownership import SHEET_TITLES, check_our_sheets, foreign_sheet_error, is_our_sheet
@@ -40,7 +43,7 @@ if TYPE_CHECKING:  # openpyxl stays out of the import path of the xlwings side
     from ..result import SegmentationResult
     from ..settings import Settings
 
-REPORT_SHEETS = (SYNTHESE, PLAN_ACTIONS, FICHES, QUALITE, PARAMETRES)
+REPORT_SHEETS = (SYNTHESE, PLAN_ACTIONS, FICHES, PRIORITES, QUALITE, PARAMETRES)
 
 
 def build_report_layouts(
@@ -55,6 +58,7 @@ def build_report_layouts(
         build_synthese(result),
         build_plan_actions(result, existing_plan),
         build_fiches(result, existing_plan),
+        build_priorites(result),
         build_qualite(result.issues, audit, locate=locate, analysis_date=result.analysis_date),
         build_parametres(result.settings),
     ]
@@ -133,6 +137,7 @@ def read_settings(wb: "Workbook") -> "Settings | None":
 __all__ = [
     "AuditReport",
     "FICHES",
+    "PRIORITES",
     "REPORT_SHEETS",
     "RenderPlan",
     "SHEET_TITLES",

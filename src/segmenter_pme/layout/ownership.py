@@ -14,6 +14,8 @@ from ..errors import WorkbookError
 from .fiches import SHEET as FICHES
 from .fiches import TITLE as FICHES_TITLE
 from .mode_emploi import SHEET as MODE_EMPLOI
+from .priorites import SHEET as PRIORITES
+from .priorites import TITLE as PRIORITES_TITLE
 from .parametres import SHEET as PARAMETRES
 from .plan_actions import SHEET as PLAN_ACTIONS
 from .qualite import SHEET as QUALITE
@@ -24,6 +26,7 @@ SHEET_TITLES = {
     SYNTHESE: "Synthèse de la segmentation clients",
     PLAN_ACTIONS: "Plan d'actions par segment",
     FICHES: FICHES_TITLE,
+    PRIORITES: PRIORITES_TITLE,
     QUALITE: "Qualité des données",
     PARAMETRES: "Paramètres de l'analyse",
     MODE_EMPLOI: "Mode d'emploi",
@@ -80,7 +83,7 @@ def check_our_sheets(values: Mapping[str, Iterable[Iterable[Any]]], names: Itera
     """
     folded = {str(n).casefold(): n for n in values}
     foreign = []
-    for name in (SYNTHESE, PLAN_ACTIONS, FICHES, QUALITE, PARAMETRES, MODE_EMPLOI) if names is None else names:
+    for name in (SYNTHESE, PLAN_ACTIONS, FICHES, PRIORITES, QUALITE, PARAMETRES, MODE_EMPLOI) if names is None else names:
         actual = folded.get(name.casefold())
         if actual is None:
             continue

@@ -1,0 +1,182 @@
+"""« Priorités de la semaine »: the guide's weekly routine as a call list per day (SPEC §9) — no I/O.
+
+« Lundi matin : focus sur les Gros clients… Mardi : développement des
+Moyens… Mercredi : prospection… » Each day has a theme (settings
+``semaine_lundi`` … ``semaine_vendredi``, keys of :data:`THEMES`) that picks
+and orders clients; the day's list keeps the first ``appels_par_jour`` of
+them, per salesperson when the client table has a ``Commercial`` column. A
+client is called at most once in the week (the first day that picks him).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from .frtext import fr_number
+from .lists import contacts, phone_for_people
+from .result import SegmentationResult
+from .settings import WEEK_DAYS
+
+NO_SALESPERSON = "Sans commercial attitré"
+COLUMNS = ("Jour", "Thème", "Commercial", "N°", "Code client", "Entreprise", "Contact", "Téléphone", "Email",
+           "Pourquoi", "Segment RFM", "Segment PMG", "CA", "Dernier achat")
+
+
+@dataclass(frozen=True)
+class Theme:
+    label: str
+    #: (contacts, open quotes per client) → (mask of the clients picked, order: the best first)
+    select: Callable[[pd.DataFrame, pd.Series], tuple[np.ndarray, np.ndarray]]
+    #: (the chosen contacts, open quotes) → why each is on the list (only the chosen rows are worded)
+    why: Callable[[pd.DataFrame, pd.Series], pd.Series]
+
+
+def _eur(values: pd.Series) -> pd.Series:
+    return pd.Series([fr_number(v) + " €" if v == v else "" for v in values.to_numpy(dtype=float)],
+                     index=values.index, dtype=object)
+
+
+def _by_ca(c: pd.DataFrame) -> np.ndarray:
+    return np.argsort(-c["ca_total"].fillna(0).to_numpy(), kind="stable")
+
+
+def _quotes(c: pd.DataFrame, quotes: pd.Series) -> np.ndarray:
+    return quotes.reindex(c.index).fillna(0).to_numpy(dtype=int)
+
+
+def _gros(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+    quoted = _quotes(c, quotes) > 0
+    # the clients with open quotes first, then the largest CA
+    return (c["segment_pmg"] == "Gros").to_numpy(), np.lexsort((-c["ca_total"].fillna(0).to_numpy(), ~quoted))
+
+
+def _gros_why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
+    n = pd.Series(_quotes(c, quotes), index=c.index)
+    why = "Gros client, " + _eur(c["ca_total"]) + " de CA"
+    return why.where(n == 0, why + " — " + n.astype(str) + " devis en attente")
+
+
+def _prospects(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+    priority = c.attrs.get("priority_sectors") or ()
+    in_sector = c["secteur"].str.casefold().isin({s.casefold() for s in priority}).to_numpy() if priority else True
+    prospect = (c["segment_rfm"] == "Prospect").to_numpy() & in_sector
+    potential = c["potentiel"].to_numpy()
+    # the Petits à potentiel first (they already buy), by CA
+    return prospect | potential, np.lexsort((-c["ca_total"].fillna(0).to_numpy(), ~potential))
+
+
+def _prospects_why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
+    return ("Petit à potentiel : " + c["raison_potentiel"]).where(
+        c["potentiel"], "Prospect du secteur " + c["secteur"].where(c["secteur"] != "", "non renseigné"))
+
+
+def _segments(*names: str) -> Callable:
+    def select(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+        return c["segment_rfm"].isin(names).to_numpy(), _by_ca(c)
+    return select
+
+
+def _risk_why(verb: str) -> Callable:
+    def why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
+        days = (c.attrs["today"] - c["date_dernier_achat"]).dt.days.fillna(0).astype(int).astype(str)
+        return c["segment_rfm"] + " : " + _eur(c["ca_total"]) + " de CA, plus d'achat depuis " + days + " jours — " + verb
+    return why
+
+
+def _nouveaux(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+    latest = -c["date_dernier_achat"].fillna(pd.Timestamp(0)).to_numpy().astype("int64")
+    return (c["segment_rfm"] == "Nouveaux").to_numpy(), np.argsort(latest, kind="stable")
+
+
+def _nouveaux_why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
+    when = c["date_dernier_achat"].dt.strftime("%d/%m/%Y").fillna("")
+    return "Nouveau client, 1re commande le " + when + " : souhaitez-lui la bienvenue, proposez la 2e"
+
+
+def _pmg(name: str) -> Callable:
+    def select(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+        return (c["segment_pmg"] == name).to_numpy(), _by_ca(c)
+    return select
+
+
+THEMES: dict[str, Theme] = {
+    "gros": Theme("Gros clients et devis en attente", _gros, _gros_why),
+    "moyens": Theme("Développement des Moyens : offre de montée en gamme", _pmg("Moyens"),
+                    lambda c, q: "Moyen client (" + _eur(c["ca_total"]) + ") : proposez l'offre supérieure ou un "
+                                 "produit complémentaire"),
+    "prospects": Theme("Prospection : prospects et Petits à potentiel des secteurs prioritaires", _prospects,
+                       _prospects_why),
+    "a_risque": Theme("Clients à risque ou à réactiver, au plus gros CA", _segments("À risque", "À réactiver"),
+                      _risk_why("appelez pour comprendre et relancer")),
+    "nouveaux": Theme("Nouveaux clients à accueillir", _nouveaux, _nouveaux_why),
+    "champions": Theme("Champions à remercier", _segments("Champions"),
+                       lambda c, q: "Champion (" + _eur(c["ca_total"]) + ") : remerciez-le, demandez une "
+                                    "recommandation"),
+    "a_reactiver": Theme("Clients à réactiver", _segments("À réactiver"), _risk_why("offre de retour")),
+}
+
+
+def week_calls(result: SegmentationResult, quotes: pd.Series | None = None) -> pd.DataFrame:
+    """The week's call lists: one row per call, columns :data:`COLUMNS`, in day, salesperson, rank order.
+
+    ``quotes``: number of open quotes per client (index of ``result.features``),
+    when the file has quote lines; ``None`` otherwise.
+    """
+    settings = result.settings
+    c = contacts(result)
+    c.attrs["today"] = pd.Timestamp(result.analysis_date)
+    c.attrs["priority_sectors"] = settings.secteurs_prioritaires
+    c["raison_potentiel"] = (result.features["potentiel"].astype(object).fillna("").astype(str)
+                             if "potentiel" in result.features else "")
+    quotes = quotes if quotes is not None else pd.Series(0, index=c.index)
+    has_sales = "commercial" in result.client_columns
+    sales = c["commercial"].where(c["commercial"] != "", NO_SALESPERSON) if has_sales else None
+    name = c["raison_sociale"].where(c["raison_sociale"] != "", c["nom"])
+    person = (c["prenom"] + " " + c["nom"]).str.strip()
+    phone = phone_for_people(c)
+    taken = np.zeros(len(c), dtype=bool)
+    n = settings.appels_par_jour
+    frames = []
+    for day in WEEK_DAYS:
+        key = getattr(settings, f"semaine_{day}")
+        theme = THEMES[key]
+        mask, order = theme.select(c, quotes)
+        mask = np.asarray(mask, dtype=bool) & ~taken
+        ranked = order[mask[order]]
+        if has_sales:
+            groups = pd.Series(sales.to_numpy()[ranked]).groupby(sales.to_numpy()[ranked], sort=True)
+            chosen = np.concatenate([ranked[idx[:n]] for _, idx in groups.indices.items()]) if len(ranked) else ranked
+            # salespeople in name order, the unassigned last; within each, the theme's order
+            owner = sales.to_numpy()[chosen]
+            rank_in = np.concatenate([np.arange(min(n, len(idx))) for _, idx in groups.indices.items()]) \
+                if len(ranked) else np.array([], dtype=int)
+            last = owner == NO_SALESPERSON
+            sequence = np.lexsort((rank_in, owner, last))
+            chosen, rank_in = chosen[sequence], rank_in[sequence]
+        else:
+            chosen = ranked[:n]
+            rank_in = np.arange(len(chosen))
+        taken[chosen] = True
+        picked = c.iloc[chosen]
+        why = theme.why(picked, quotes) if len(chosen) else pd.Series([], dtype=object)
+        frames.append(pd.DataFrame({
+            "Jour": day.capitalize(),
+            "Thème": theme.label,
+            "Commercial": sales.to_numpy()[chosen] if has_sales else "",
+            "N°": rank_in + 1,
+            "Code client": c["client_id"].to_numpy()[chosen],
+            "Entreprise": name.to_numpy()[chosen],
+            "Contact": person.to_numpy()[chosen],
+            "Téléphone": phone.to_numpy()[chosen],
+            "Email": c["email"].to_numpy()[chosen],
+            "Pourquoi": why.to_numpy(),
+            "Segment RFM": c["segment_rfm"].to_numpy()[chosen],
+            "Segment PMG": c["segment_pmg"].to_numpy()[chosen],
+            "CA": c["ca_total"].to_numpy()[chosen],
+            "Dernier achat": c["date_dernier_achat"].to_numpy()[chosen],
+        }))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
