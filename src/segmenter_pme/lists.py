@@ -302,6 +302,12 @@ def build_lists(result: SegmentationResult, fmt: str | ListFormat = "csv") -> Li
     (phone list, plain French CSV). ``tags`` has every client.
     """
     fmt = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    if result.features.empty:
+        return ListsBundle(fmt, [], ContactList("Sans e-mail - à appeler.csv", "Sans e-mail",
+                                                "Clients sans e-mail utilisable", pd.DataFrame(
+                                                    columns=[h for h, _ in NO_EMAIL_COLUMNS])),
+                           ContactList("Tags CRM.csv", "Tags CRM", "Tags de tous les clients",
+                                       pd.DataFrame(columns=[h for h, _ in TAG_COLUMNS])))
     contact = contacts(result)
     order = np.argsort(-contact["ca_total"].fillna(0).to_numpy(), kind="stable")
     contact = contact.iloc[order]

@@ -127,6 +127,8 @@ def week_calls(result: SegmentationResult, quotes: pd.Series | None = None) -> p
     when the file has quote lines; ``None`` otherwise.
     """
     settings = result.settings
+    if result.features.empty:
+        return pd.DataFrame(columns=COLUMNS)
     c = contacts(result)
     c.attrs["today"] = pd.Timestamp(result.analysis_date)
     c.attrs["priority_sectors"] = settings.secteurs_prioritaires

@@ -135,6 +135,8 @@ def segment_cards(result: SegmentationResult, plan_rows: Sequence[dict[str, Any]
     from .plan_actions import merge_action_plan, segment_rows
 
     feats = result.features
+    if feats.empty or "ca_total" not in feats.columns:
+        return []
     idx = feats.index
     plan = {_norm(r.get("Segment")): r for r in merge_action_plan(plan_rows, segment_rows(result))}
     ca = pd.to_numeric(feats["ca_total"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
