@@ -171,10 +171,9 @@ def contacts(result: SegmentationResult) -> pd.DataFrame:
         out[name] = _text(_column(result, name), idx)
     if "prenom" not in result.client_columns:
         # one « Contact » column holds « Prénom Nom »: the tools want them apart
-        parts = out["nom"].str.split(n=1, expand=True).reindex(columns=[0, 1])
-        two = parts[1].notna().to_numpy()
-        out.loc[two, "prenom"] = parts.loc[two, 0]
-        out.loc[two, "nom"] = parts.loc[two, 1]
+        parts = [v.split(None, 1) for v in out["nom"].to_numpy(dtype=object)]
+        out["prenom"] = [p[0] if len(p) == 2 else "" for p in parts]
+        out["nom"] = [p[1] if len(p) == 2 else (p[0] if p else "") for p in parts]
     raw_email = _text(_column(result, "email"), idx)
     out["email"] = usable_emails(raw_email)
     out["email_brut"] = raw_email
@@ -216,10 +215,10 @@ def crm_tags(contact: pd.DataFrame, separator: str = ", ") -> pd.Series:
 
 def _french_national(e164: pd.Series) -> pd.Series:
     """``+33612345678`` → ``06 12 34 56 78``; other countries stay in E.164."""
-    fr = e164.str.fullmatch(r"\+33\d{9}")
-    digits = "0" + e164.str[3:]
-    spaced = digits.str.replace(r"(\d{2})(?=\d)", r"\1 ", regex=True)
-    return e164.where(~fr, spaced)
+    values = e164.to_numpy(dtype=object)
+    out = [f"0{v[3]} {v[4:6]} {v[6:8]} {v[8:10]} {v[10:12]}" if len(v) == 12 and v.startswith("+33") else v
+           for v in values]
+    return pd.Series(out, index=e164.index, dtype=object)
 
 
 def phone_for_people(contact: pd.DataFrame, *, e164: bool = False) -> pd.Series:

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-E164 = re.compile(r"\+[1-9]\d{6,14}")
+E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_RISKY = "^[ \u00a0]*[=+\\-@\t\r]"
 
 
 def neutralize(value: object) -> object:
@@ -32,11 +36,24 @@ def neutralize_series(values: pd.Series) -> pd.Series:
     """:func:`neutralize` on every text of a Series (other values untouched)."""
     if values.empty:
         return values
-    # a plain loop: most cells are safe and one startswith per cell beats any string kernel here
     cells = values.to_numpy(dtype=object)
-    out = [neutralize(v) for v in cells]
-    if all(a is b for a, b in zip(out, cells)):
+    try:
+        arr = pa.array(cells, type=pa.string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # numbers among the texts: one cell at a time
+        out = [neutralize(v) for v in cells]
+        if all(a is b for a, b in zip(out, cells)):
+            return values
+        return pd.Series(out, index=values.index, name=values.name, dtype=object)
+    # Arrow's regular expressions find the few risky cells; only those are rewritten
+    risky = pc.match_substring_regex(arr, _RISKY).fill_null(False).to_numpy(zero_copy_only=False)
+    if not risky.any():
         return values
+    risky &= ~pc.match_substring_regex(arr, "^" + E164.pattern + "$").fill_null(False).to_numpy(zero_copy_only=False)
+    at = np.flatnonzero(risky)
+    if not len(at):
+        return values
+    out = cells.copy()
+    out[at] = ["'" + v for v in out[at]]
     return pd.Series(out, index=values.index, name=values.name, dtype=object)
 
 

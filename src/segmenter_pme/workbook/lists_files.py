@@ -39,9 +39,9 @@ def write_csv(target: Path, frame: pd.DataFrame, *, delimiter: str, encoding: st
 
     def write(tmp: Path) -> None:
         with open(tmp, "w", encoding=encoding, newline="") as fh:
-            out = csv.writer(fh, delimiter=delimiter, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-            out.writerow([str(c) for c in frame.columns])
-            out.writerows(frame.itertuples(index=False, name=None))
+            # pandas' writer is the csv module's rules (quotes where needed), row blocks at a time
+            frame.to_csv(fh, sep=delimiter, index=False, header=[str(c) for c in frame.columns],
+                         quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
 
     try:
         files.atomic_write(target, write, backup=False)
