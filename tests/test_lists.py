@@ -182,3 +182,22 @@ def test_salesperson_headers_are_recognised(header):
     from segmenter_pme.headers import map_columns
 
     assert map_columns(["Code client", "Entreprise", header], "clients")["commercial"] == header
+
+
+def test_clients_a_surveiller_come_from_the_history(tmp_path):
+    from segmenter_pme import history
+    from segmenter_pme.demo_data import generate_demo
+
+    demo = generate_demo(600, duplicates=False)
+    settings = Settings(date_analyse=demo.reference_date)
+    result = segment(clients=demo.clients, invoices=demo.invoices, settings=settings)
+    watch = history(clients=demo.clients, invoices=demo.invoices, settings=settings, result=result).watch
+    assert len(watch)
+    item = next(x for x in build_lists(result, "brevo", watch=watch).lists if x.segment == "Clients à surveiller")
+    emails = contacts(result)["email"]
+    expected = [emails[r] for r in watch["row"] if emails[r]]  # same order: CA descending
+    assert item.frame["EMAIL"].tolist() == expected
+    assert item.left_out == sum(1 for r in watch["row"] if not emails[r])
+    assert item.file_name == "Clients à surveiller.csv"
+    # without invoice lines there is no past to compare with: no such list
+    assert not any(x.segment == "Clients à surveiller" for x in build_lists(result, "csv").lists)

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from .cli_common import DATE, FICHIER
 from .cli_common import parse_date as _parse_date
-from .lists import FORMATS
+from .lists import FORMATS, WATCH
 
 out = Console()
 
@@ -56,6 +56,9 @@ def listes(
     if missing:
         out.print(f"{_fr_int(missing)} client{'s' if missing > 1 else ''} sans e-mail utilisable : écarté"
                   f"{'s' if missing > 1 else ''} des listes d'e-mailing, à appeler (« {report.bundle.no_email.file_name} »).")
+    if not any(x.segment == WATCH for x in report.bundle.lists):
+        out.print(f"Pas de liste « {WATCH} » : il faut des lignes de factures pour comparer avec la période "
+                  "précédente, et au moins un client qui a décroché.")
     out.print(f"Dossier : [bold]{report.folder}[/bold] — le détail est dans « {INDEX_NAME} ».")
 
 

@@ -27,6 +27,8 @@ from .safe_text import neutralize_series
 FAMILY_RFM = "Segment RFM"
 FAMILY_PMG = "Segment PMG"
 POTENTIEL = "Petits à potentiel"
+WATCH = "Clients à surveiller"  # were Champions, Fidèles or Gros, now À risque, À réactiver or Perdus
+FAMILY_WATCH = "Historique"
 PMG_ORDER = ("Gros", "Moyens", "Petits")
 
 #: canonical contact fields, in the order of the plain list
@@ -293,12 +295,15 @@ def _segments(result: SegmentationResult, contact: pd.DataFrame) -> list[tuple[s
     return out
 
 
-def build_lists(result: SegmentationResult, fmt: str | ListFormat = "csv") -> ListsBundle:
+def build_lists(result: SegmentationResult, fmt: str | ListFormat = "csv",
+                watch: pd.DataFrame | None = None) -> ListsBundle:
     """The lists of ``result`` in the format ``fmt`` (a key of :data:`FORMATS`).
 
     Each segment list holds only the clients with a usable e-mail, largest CA
     first; ``left_out`` counts the others, who are all in ``no_email``
-    (phone list, plain French CSV). ``tags`` has every client.
+    (phone list, plain French CSV). ``tags`` has every client. ``watch``:
+    ``history(…).watch`` (column ``row`` = index of ``result.features``) gives
+    one more list, « Clients à surveiller ».
     """
     fmt = FORMATS[fmt] if isinstance(fmt, str) else fmt
     if result.features.empty:
@@ -322,6 +327,11 @@ def build_lists(result: SegmentationResult, fmt: str | ListFormat = "csv") -> Li
         used.add(name.casefold())
         keep = mask & has_email
         bundle.lists.append(ContactList(name, family, segment, rows[keep].reset_index(drop=True),
+                                        int((mask & ~has_email).sum())))
+    if watch is not None and len(watch):
+        mask = contact.index.isin(watch["row"])
+        keep = mask & has_email
+        bundle.lists.append(ContactList(safe_file_name(WATCH), FAMILY_WATCH, WATCH, rows[keep].reset_index(drop=True),
                                         int((mask & ~has_email).sum())))
     plain = FORMATS["csv"]
     no_email = contact[~has_email]

@@ -21,6 +21,19 @@ class Analysis:
     path: Path
     result: object  # SegmentationResult
     plan_rows: list[dict] = field(default_factory=list)
+    clients: reader.SheetData | None = None
+    invoices: reader.SheetData | None = None
+
+    def watch(self):
+        """``history(…).watch`` (« Clients à surveiller »), or ``None`` without invoice lines to replay."""
+        if self.invoices is None:
+            return None
+        from ..timeline import history
+
+        return history(clients=self.clients.frame if self.clients is not None else None,
+                       invoices=self.invoices.frame, settings=self.result.settings, result=self.result,
+                       clients_sheet=self.clients.sheet if self.clients is not None else "Clients",
+                       invoices_sheet=self.invoices.sheet).watch
 
 
 def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None) -> Analysis:
@@ -44,7 +57,8 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
             result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
         except InputDataError as err:
             raise _csv_error(err, path.name) from None
-        return Analysis(path, result, rows_from_values(previous_plan))
+        return Analysis(path, result, rows_from_values(previous_plan), data if shape == "clients" else None,
+                        data if shape == "factures" else None)
     values = reader.read_values(path)
     settings = read_settings_rows(values["Paramètres"]) if "Paramètres" in values else Settings()
     if analysis_date is not None:
@@ -60,4 +74,4 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     if "clients" not in datas and "factures" not in datas:
         raise MissingColumnError(f"Aucun tableau de clients trouvé dans « {path.name} ».")
     result = _segment(datas.get("clients"), datas.get("factures"), settings)
-    return Analysis(path, result, rows_from_values(values.get(PLAN, [])))
+    return Analysis(path, result, rows_from_values(values.get(PLAN, [])), datas.get("clients"), datas.get("factures"))

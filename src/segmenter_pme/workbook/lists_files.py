@@ -88,6 +88,6 @@ def export_lists(path: Path | str, folder: Path | str | None = None, fmt: str = 
     if target.exists() and not target.is_dir():
         raise WorkbookError(f"« {target} » est un fichier : l'option -o attend un dossier où écrire les listes.")
     analysis = analyse_file(path, sheet=sheet, analysis_date=analysis_date)
-    bundle = build_lists(analysis.result, fmt)
+    bundle = build_lists(analysis.result, fmt, watch=analysis.watch())
     index = write_bundle(bundle, target)
     return ListsReport(target, bundle, index, analysis.result)
