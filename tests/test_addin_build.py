@@ -136,7 +136,8 @@ def test_ribbon_xml_namespace_relationship_and_buttons(built):
     tab = root.find(f".//{{{ns}}}tab")
     assert tab.get("label") == "Segmentation"
     buttons = root.findall(f".//{{{ns}}}button")
-    assert [b.get("label") for b in buttons] == ["Segmenter", "Auditer", "Synthèse", "Paramètres", "Aide"]
+    assert [b.get("label") for b in buttons] == ["Segmenter", "Auditer", "Synthèse", "Listes", "Fiches", "Paramètres",
+                                                 "Aide"]
     for b in buttons:
         assert b.get("size") == "large" and b.get("imageMso") and b.get("screentip") and b.get("supertip")
     ids = [e.get("id") for e in root.iter() if e.get("id")]
@@ -153,7 +154,7 @@ def test_every_onaction_is_a_ribbon_sub_that_runs_an_existing_macro(built):
     text = (built / "vba" / "SegmenterRuban.bas").read_bytes().decode("cp1252")
     subs = _vba_subs(text)
     actions = [e.get("onAction") for e in root.iter() if e.get("onAction")]
-    assert len(actions) == 5
+    assert len(actions) == 7
     for action in actions:
         assert action in subs, action
         assert re.fullmatch(r"control\s+As\s+IRibbonControl", subs[action].strip(), re.IGNORECASE)

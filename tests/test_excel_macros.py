@@ -280,3 +280,34 @@ def test_auditer_calls_do_not_grow_with_rows_even_on_dirty_data():
         counts.append(dict(book.app.ops))
     assert counts[0] == counts[1]
     assert counts[0]["read"] == 1 and counts[0]["write"] == 1
+
+
+def test_listes_and_fiches_buttons_write_beside_the_saved_book(tmp_path: Path):
+    from pypdf import PdfReader
+
+    book = demo_book(200)
+    book.fullname = str(tmp_path / "clients.xlsx")
+    message = macros.listes(book)
+    folder = tmp_path / "clients - listes"
+    assert "listes écrites dans le dossier" in message
+    assert (folder / "index.csv").exists() and (folder / "RFM - Champions.csv").exists()
+    assert (folder / "Tags CRM.csv").read_text(encoding="utf-8-sig").count("\n") == 201  # header + every client
+    macros.segmenter(book)  # the Plan d'actions now exists: the user's edit shows on the card
+    plan = book.sheets[PLAN_ACTIONS]
+    for row in range(1, 40):
+        if plan.range((row, 3)).value == "Champions":
+            header = next(r for r in range(1, row) if plan.range((r, 3)).value == "Segment")
+            col = next(c for c in range(1, 30) if plan.range((header, c)).value == "Objectif")
+            plan.range((row, col)).value = "Garder nos champions coûte que coûte"
+            break
+    message = macros.fiches(book)
+    pdf = tmp_path / "clients - fiches segments.pdf"
+    assert "fiches segments" in message and pdf.exists()
+    text = PdfReader(pdf).pages[0].extract_text()
+    assert "Champions" in text and "Garder nos champions coûte que coûte" in text
+
+
+def test_listes_on_an_unsaved_book_says_to_save_it():
+    book = demo_book(50)
+    assert macros.listes(book) is None
+    assert "Enregistrez d'abord le classeur" in book.app.alerts[-1][0]

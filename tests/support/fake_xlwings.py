@@ -467,6 +467,7 @@ class FakeBook:
 
     def __init__(self, name: str = "Classeur1.xlsx", app: FakeApp | None = None) -> None:
         self.name = name
+        self.fullname = name  # a saved book's full path (xlwings ``Book.fullname``); a new one has its name only
         self.app = app or FakeApp()
         self.app.books.append(self)
         self.sheets = _Sheets(self)

@@ -34,7 +34,7 @@ import pandas as pd
 from openpyxl.utils.cell import column_index_from_string
 
 from .. import layout
-from ..errors import InputDataError, SegmenterError
+from ..errors import InputDataError, SegmenterError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
 from ..layout.cells import as_typed_text
 from ..settings import Settings
@@ -469,7 +469,57 @@ def aide(book: Any) -> None:
     return None
 
 
+def _saved_path(book: Any, what: str) -> Path:
+    """Where the book is saved: the lists and cards are written beside it."""
+    full = Path(str(getattr(book, "fullname", "") or ""))
+    if not full.is_absolute() or not full.parent.is_dir():
+        raise WorkbookError(f"Enregistrez d'abord le classeur : {what} sont écrites à côté de lui, dans son dossier.")
+    return full
+
+
+@macro
+def listes(book: Any) -> str:
+    """Listes: the e-mailing and CRM lists (plain CSV) in a folder beside the book — as ``segmenter listes``."""
+    from ..lists import build_lists
+    from ..workbook.lists_files import INDEX_NAME, default_folder, write_bundle
+
+    full = _saved_path(book, "les listes")
+    reading = read_book(book)
+    book.app.status_bar = "Segmentation : listes…"
+    result = analyse(reading)
+    watch = None
+    if reading.invoices is not None:  # « Clients à surveiller » needs the past, replayed from the invoice lines
+        from ..timeline import history
+
+        watch = history(clients=reading.clients.frame if reading.clients is not None else None,
+                        invoices=reading.invoices.frame, settings=result.settings, result=result,
+                        clients_sheet=reading.clients.sheet if reading.clients is not None else "Clients",
+                        invoices_sheet=reading.invoices.sheet).watch
+    bundle = build_lists(result, watch=watch)
+    folder = default_folder(full)
+    write_bundle(bundle, folder)
+    missing = len(bundle.no_email.frame)
+    return (f"{len(bundle.lists)} listes écrites dans le dossier « {folder} » (détail dans {INDEX_NAME}). "
+            f"{missing} client(s) sans e-mail utilisable : à appeler, dans « {bundle.no_email.file_name} ».")
+
+
+@macro
+def fiches(book: Any) -> str:
+    """Fiches: the segment cards as a PDF beside the book (with the user's Plan d'actions) — as ``segmenter fiches``."""
+    from ..layout.cards import segment_cards
+    from ..workbook.cards_pdf import default_pdf, write_cards_pdf
+
+    full = _saved_path(book, "les fiches")
+    reading = read_book(book)
+    book.app.status_bar = "Segmentation : fiches segments…"
+    result = analyse(reading)
+    cards = segment_cards(result, layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, [])))
+    target = write_cards_pdf(cards, default_pdf(full), result.analysis_date, full.name)
+    return f"{len(cards)} fiches segments (une page A4 chacune) écrites dans « {target} »."
+
+
 #: the functions a ribbon button may call (``CommandePython`` in SegmenterRuban.bas)
-BUTTONS = {"segmenter": segmenter, "auditer": auditer, "synthese": synthese, "parametres": parametres, "aide": aide}
+BUTTONS = {"segmenter": segmenter, "auditer": auditer, "synthese": synthese, "listes": listes, "fiches": fiches,
+           "parametres": parametres, "aide": aide}
 
 __all__ = ["BUTTONS", "OUTPUT_COLUMNS", *BUTTONS]

@@ -19,6 +19,14 @@ Public Sub Ruban_Synthese(control As IRibbonControl)
     Lancer "synthese"
 End Sub
 
+Public Sub Ruban_Listes(control As IRibbonControl)
+    Lancer "listes"
+End Sub
+
+Public Sub Ruban_Fiches(control As IRibbonControl)
+    Lancer "fiches"
+End Sub
+
 Public Sub Ruban_Parametres(control As IRibbonControl)
     Lancer "parametres"
 End Sub
