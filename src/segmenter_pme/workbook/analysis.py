@@ -45,14 +45,15 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     path = Path(path)
     kind = files.file_kind(path)
     if kind == "csv":
-        frame, shape, mapping = read_french_csv(path)
+        frame, shape, mapping, read_notes = read_french_csv(path)
         settings, previous_plan, _ours = _previous_workbook(default_output(path))
         settings = settings or Settings()
         if analysis_date is not None:
             settings = settings.replace(date_analyse=analysis_date)
         data = reader.SheetData(sheet=path.name, shape=shape, header_row=1, frame=frame,
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
-                                last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]))
+                                last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]),
+                                notes=read_notes)
         try:
             result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
         except InputDataError as err:
