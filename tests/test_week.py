@@ -9,6 +9,7 @@ from segmenter_pme import Settings, SettingsError, segment
 from segmenter_pme.layout.priorites import build_priorites
 from segmenter_pme.week import NO_SALESPERSON, week_calls
 
+from support.settings_rows import settings_of
 from test_lists import D0, _base
 
 
@@ -55,9 +56,7 @@ def test_without_a_salesperson_column_one_list_and_unassigned_last():
 def test_themes_are_checked_and_read_in_french():
     with pytest.raises(SettingsError, match="Thème inconnu « golf » pour le lundi"):
         Settings(semaine_lundi="golf")
-    table = Settings().to_table()
-    table.loc[table["Paramètre"] == "semaine_jeudi", "Valeur"] = "À risque"
-    assert Settings.from_table(table).semaine_jeudi == "a_risque"
+    assert settings_of([("semaine_jeudi", "À risque")]).semaine_jeudi == "a_risque"
 
 
 def test_sheet_one_block_per_salesperson_and_day(tmp_path):
