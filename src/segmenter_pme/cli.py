@@ -227,19 +227,28 @@ def demo(
 @app.command()
 def template(
     dossier: Path = typer.Argument(Path("."), help="Dossier où copier le modèle vierge."),
+    formules: bool = typer.Option(False, "--formules",
+                                  help="Le modèle qui segmente par formules Excel seules (sans Python ni macro)."),
 ) -> None:
     """Copie le modèle vierge de fichier clients (avec « Paramètres » et « Mode d'emploi »)."""
+    from .workbook import formula_template
     from .workbook.files import atomic_write, shell_quote
     from .workbook.templates import TEMPLATE_NAME, build_template
 
-    target = Path(dossier) / TEMPLATE_NAME
+    if formules:
+        build_template = formula_template.build  # noqa: F811 - the same copy, another workbook
+    target = Path(dossier) / (formula_template.TEMPLATE_NAME if formules else TEMPLATE_NAME)
     _make_folder(dossier)
     if target.exists():
         raise SegmenterError(
             f"« {target} » existe déjà : il n'a pas été remplacé. Choisissez un autre dossier ou supprimez-le."
         )
     atomic_write(target, build_template, backup=False)
-    if not _State.quiet:
+    if not _State.quiet and formules:
+        out.print(Text.assemble("Modèle à formules : ", (str(target), "bold"), " — collez vos clients dans « Clients » "
+                                "(et vos lignes de factures dans « Factures ») : tout se recalcule dans Excel ; "
+                                "voir « Mode d'emploi »."))
+    elif not _State.quiet:
         out.print(Text.assemble("Modèle vierge : ", (str(target), "bold"), " — remplissez la feuille « Clients » "
                                 f"puis lancez « segmenter run {shell_quote(target)} »."))
 

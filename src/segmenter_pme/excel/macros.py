@@ -367,6 +367,12 @@ def _activate(book: Any, name: str) -> None:
 @macro
 def segmenter(book: Any) -> str:
     """Segmenter: the full run (same columns and sheets as ``segmenter run``)."""
+    from ..workbook.formula_template import MARKER
+
+    if any(getattr(n, "name", "") == MARKER for n in book.names):
+        # modele_formules.xlsx: its formulas are the segmentation, nothing to write over them
+        return ("Ce classeur se segmente lui-même par formules : il se recalcule à chaque modification, "
+                "rien n'a été remplacé. Voir « Synthèse » et « Mode d'emploi ».")
     reading = read_book(book)
     book.app.status_bar = "Segmentation : calcul…"
     result = analyse(reading)

@@ -96,6 +96,11 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
         if kind == "csv":
             return _run_csv(path, target, analysis_date, progress, backup, explicit=output is not None,
                             columns=columns)
+        from . import formula_template
+
+        if formula_template.is_formula_template_file(path):
+            # this workbook segments itself: its formulas are checked against Python, never replaced
+            return formula_template.run_report(path, analysis_date)
         return _run_excel(path, target, kind, analysis_date, sheet, progress, backup, columns)
 
 

@@ -860,6 +860,7 @@ class Readback:
     invoices: object | None  # DataFrame of the invoice input columns, or None when « Factures » is empty
     outputs: object  # DataFrame of the 11 output columns' cached values (same index as clients)
     settings: Settings
+    settings_source: str  # « Source des achats » of « Paramètres »
     analysis_date: dt.date | None  # the date the formulas used (cached), None if never calculated
     synthese: dict  # (dimension, label) → cached client count
 
@@ -890,7 +891,9 @@ def read_back(path: Path | str) -> Readback:
                 syn[(dim, label)] = ws_s.cell(r, 2).value
     date = (cached.date() if isinstance(cached, dt.datetime)
             else dt.date(1899, 12, 30) + dt.timedelta(days=int(cached)) if isinstance(cached, (int, float)) else None)
-    return Readback(frame[inputs], inv if len(inv) else None, frame[list(OUTPUT_COLUMNS)], settings, date, syn)
+    source = wb[PARAM_SHEET].cell(_PARAM_ROW0 + [p[0] for p in _PARAMS].index("P_Source"), 2).value
+    return Readback(frame[inputs], inv if len(inv) else None, frame[list(OUTPUT_COLUMNS)], settings,
+                    str(source or "automatique"), date, syn)
 
 
 def _norm(v):
@@ -917,3 +920,113 @@ def compare(outputs, expected) -> list[tuple[object, str, object, object]]:
             if a != b:
                 diffs.append((row, col, a, b))
     return diffs
+
+
+def is_formula_template_file(path: Path | str) -> bool:
+    """True when the .xlsx at ``path`` is a formula template (the defined name, read without openpyxl)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return MARKER.encode() in zf.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def python_inputs(rb: Readback):
+    """The client and invoice frames that give :func:`segment` the formulas' meaning.
+
+    Rows whose « Source des achats » (or the global setting) is ``saisie`` take
+    no invoice line, rows in ``factures`` mode ignore their typed purchases, and
+    lines of codes absent from « Clients » are left out (the sheet cannot add
+    rows; the Synthèse counts them). Returns ``(clients, invoices, n_absent_codes)``.
+    """
+    import pandas as pd
+
+    clients = rb.clients.copy()
+    glob = str(rb.settings_source or "automatique").strip().lower()
+    mode = clients["Source des achats"].map(lambda v: glob if _blank(v) else str(v).strip().lower())
+    purchases = ["Date premier achat", "Date dernier achat", "Nombre commandes", "CA total"]
+    clients.loc[mode == "factures", purchases] = None
+    clients = clients.drop(columns=["Source des achats"])
+    inv = rb.invoices
+    absent = 0
+    if inv is not None:
+        key = lambda s: s.map(lambda v: None if _blank(v) else str(_norm(v)).strip().upper())  # noqa: E731
+        codes = key(clients["Code client"])
+        typed_only = set(codes[mode == "saisie"].dropna())
+        known = set(codes.dropna())
+        ikey = key(inv["Code client"])
+        absent = len(set(ikey.dropna()) - known)
+        inv = inv[ikey.isna() | (ikey.isin(known) & ~ikey.isin(typed_only))]
+        if glob == "saisie" and (mode == "saisie").all():
+            inv = None
+    return clients, inv if inv is None or len(inv) else None, absent
+
+
+@dataclass
+class Check:
+    """Formulas against Python on one filled template."""
+
+    result: object  # SegmentationResult
+    rows: int
+    diffs: list  # (row, column, formula value, Python value)
+    calculated: bool  # False when the file holds no cached values (never opened in a spreadsheet)
+    unsorted: bool
+    absent_codes: int
+
+    def sentence(self) -> str:
+        if not self.calculated:
+            return ("Ce classeur se segmente lui-même par formules, mais il n'a pas encore été calculé : ouvrez-le "
+                    "dans Excel ou LibreOffice et enregistrez-le, puis relancez pour vérifier les résultats.")
+        if self.unsorted:
+            return ("Ce classeur se segmente lui-même par formules, mais la feuille « Factures » n'est pas triée : "
+                    "triez-la par Code client, puis N° facture, puis Date.")
+        head = ("Ce classeur se segmente lui-même par formules : aucune formule n'a été remplacée, rien n'a été "
+                "enregistré. ")
+        if not self.diffs:
+            return head + f"Vérification par Python : les {self.rows} clients ont les mêmes 11 colonnes."
+        rows = sorted({d[0] for d in self.diffs})
+        row, col, got, want = self.diffs[0]
+        return head + (f"Vérification par Python : {len(rows)} client(s) sur {self.rows} diffèrent, par exemple "
+                       f"ligne {row}, « {col} » : formule « {got} », Python « {want} ».")
+
+
+def python_check(path: Path | str, today: dt.date | None = None) -> Check:
+    """Recompute a filled (and recalculated) template with :func:`segment` and compare cell by cell."""
+    from ..pipeline import segment
+
+    rb = read_back(path)
+    if rb.clients.empty:
+        from ..errors import InputDataError
+
+        raise InputDataError(f"« {Path(path).name} » : la feuille « Clients » du modèle à formules est vide. "
+                             "Collez vos clients sous les en-têtes (voir « Mode d'emploi »).")
+    settings = rb.settings
+    if settings.date_analyse is None:
+        settings = settings.replace(date_analyse=rb.analysis_date or today or dt.date.today())
+    clients, invoices, absent = python_inputs(rb)
+    result = segment(clients=clients, invoices=invoices, settings=settings)
+    calculated = rb.outputs["Segment RFM"].map(lambda v: not _blank(v)).any()
+    unsorted = bool((rb.outputs["Segment RFM"] == UNSORTED).any())
+    diffs = compare(rb.outputs, result.output) if calculated and not unsorted else []
+    return Check(result, len(rb.clients), diffs, bool(calculated), unsorted, absent)
+
+
+def run_report(path: Path | str, analysis_date: dt.date | None = None):
+    """What ``segmenter run`` does with a formula template: check it, write nothing (a RunReport)."""
+    from .engine import RunReport
+
+    check = python_check(path)
+    notes = []
+    if check.diffs or not check.calculated or check.unsorted:
+        notes.append(check.sentence())
+    if analysis_date is not None and analysis_date != check.result.analysis_date:
+        notes.append(f"L'option --date ({analysis_date:%d/%m/%Y}) ne change pas les formules : la date d'analyse "
+                     "de ce classeur se règle dans « Paramètres ».")
+    if check.absent_codes:
+        notes.append(f"{check.absent_codes} code(s) client de « Factures » sont absents de « Clients » : ajoutez-les "
+                     "à « Clients » pour qu'ils soient segmentés.")
+    check.result.warnings.insert(0, check.sentence())
+    return RunReport(Path(path), Path(path), None, check.result, "Clients",
+                     "Factures" if check.result.invoice_columns else None, warnings=notes)

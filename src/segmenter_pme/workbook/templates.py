@@ -2,11 +2,13 @@
 
 * ``modele_clients.xlsx`` — the blank template: the guide's client columns as
   an Excel Table, « Paramètres » with every default, a short « Mode d'emploi ».
+* ``modele_formules.xlsx`` — the template that segments itself with native
+  formulas (:mod:`.formula_template`).
 * ``demo_clients.xlsx`` — a realistic French SME base (deterministic demo
   generator): « Clients » as an Excel Table with a title above it and
   « Factures » with the invoice lines, before any run.
 
-Run ``python -m segmenter_pme.workbook.templates workbook_templates`` to rebuild both.
+Run ``python -m segmenter_pme.workbook.templates workbook_templates`` to rebuild them.
 """
 
 from __future__ import annotations
@@ -167,6 +169,9 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     folder = Path(argv[0] if argv else "workbook_templates")
     print(build_template(folder / TEMPLATE_NAME))
+    from . import formula_template
+
+    print(formula_template.build(folder / formula_template.TEMPLATE_NAME))
     print(build_demo_workbook(folder / DEMO_NAME))
 
 
