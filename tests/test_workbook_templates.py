@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from python_calamine import CalamineWorkbook
 
+from segmenter_pme.workbook import formula_template
 from segmenter_pme.workbook.templates import DEMO_NAME, TEMPLATE_NAME, build_demo_workbook, build_template
 
 COMMITTED = Path(__file__).resolve().parents[1] / "workbook_templates"
@@ -29,7 +30,8 @@ def structure(path: Path) -> dict:
     return {"parts": names, "tables": tables, "workbook": workbook}
 
 
-@pytest.mark.parametrize("name,build", [(TEMPLATE_NAME, build_template), (DEMO_NAME, build_demo_workbook)])
+@pytest.mark.parametrize("name,build", [(TEMPLATE_NAME, build_template), (DEMO_NAME, build_demo_workbook),
+                                        (formula_template.TEMPLATE_NAME, formula_template.build)])
 def test_committed_file_is_what_the_code_builds(tmp_path, name, build):
     committed = COMMITTED / name
     assert committed.exists(), HINT
