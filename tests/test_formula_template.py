@@ -24,7 +24,7 @@ FORBIDDEN = ("LET", "LAMBDA", "FILTER", "UNIQUE", "XLOOKUP", "SORT", "SORTBY", "
 ALLOWED = {"IF", "AND", "OR", "NOT", "ISNUMBER", "INT", "SUMPRODUCT", "SEARCH", "TRIM", "N", "MAX", "MIN", "ROW",
            "ISNA", "MATCH", "INDEX", "IFERROR", "COUNTIF", "COUNTIFS", "SUMIF", "SUMIFS", "TEXT", "LEN", "UPPER",
            "LOWER", "LEFT", "MID", "VALUE", "SUBSTITUTE", "VLOOKUP", "ROUND", "COUNTA", "COUNT", "SUM", "TODAY",
-           "EDATE"}
+           "EDATE", "SMALL"}
 
 
 def formulas(path: Path) -> list[str]:

@@ -62,64 +62,59 @@ def _letters(headers: list[str]) -> dict[str, str]:
 # ----------------------------------------------------------------- Clients columns
 
 _CLIENT_HELPERS = (
-    "Calc client", "Calc mode", "Calc ligne factures", "Calc premier achat", "Calc dernier achat",
-    "Calc commandes", "Calc CA", "Calc CA 12 mois", "Calc CA 12 mois avant", "Calc état", "Calc F",
-    "Calc M", "Calc secteur", "Calc nb secteur", "Calc petit secteur", "Calc rang secteur", "Calc CA synthèse",
+    "Calc client", "Calc mode", "Calc position", "Calc ligne factures", "Calc début bloc", "Calc premier achat",
+    "Calc dernier achat", "Calc commandes", "Calc CA", "Calc CA 12 mois", "Calc CA 12 mois avant", "Calc état",
+    "Calc F", "Calc M", "Calc M sup", "Calc secteur", "Calc premier secteur", "Calc nb secteur",
+    "Calc petit secteur", "Calc rang secteur", "Calc CA synthèse",
 )
 CLIENT_HEADERS = [c[0] for c in CLIENT_INPUTS] + list(OUTPUT_COLUMNS) + list(_CLIENT_HELPERS)
 _C = _letters(CLIENT_HEADERS)
 
 _INVOICE_HELPERS = (
-    "Calc jour", "Calc type", "Calc gardée", "Calc signé", "Calc achat", "Calc même client",
-    "Calc même facture", "Calc facture achetée", "Calc nouvelle commande", "Calc cumul commandes",
-    "Calc cumul CA", "Calc premier", "Calc dernier", "Calc cumul 12 mois", "Calc cumul 12 mois avant",
-    "Calc datée", "Calc ordre", "Calc absent",
+    "Calc jour", "Calc genre", "Calc signé", "Calc jour achat", "Calc même client", "Calc début",
+    "Calc même facture", "Calc facture achetée", "Calc nouvelle commande", "Calc ordre", "Calc absent",
 )
 INVOICE_HEADERS = [c[0] for c in INVOICE_INPUTS] + list(_INVOICE_HELPERS)
 _F = _letters(INVOICE_HEADERS)
 
 
 def _search_any(words: tuple[str, ...], cell: str) -> str:
-    arr = ",".join(f'"{w}"' for w in words)
-    return f"SUMPRODUCT(--ISNUMBER(SEARCH({{{arr}}},{cell})))>0"
+    return "OR(" + ",".join(f'ISNUMBER(SEARCH("{w}",{cell}))' for w in words) + ")"
 
 
 def invoice_formulas(r: int) -> dict[str, str]:
-    """The helper formulas of line ``r`` of « Factures » (the same in every row, as a Table column)."""
+    """The helper formulas of line ``r`` of « Factures » (the same in every row, as a Table column).
+
+    Each line says what it is (purchase, credit note, ignored) and where its
+    client's block starts; a client then sums its own block (rows début…last),
+    so the work grows with the number of lines, not lines × clients.
+    """
     f = {k: f"{v}{r}" for k, v in _F.items()}
     p = {k: f"{v}{r - 1}" for k, v in _F.items()}
     code, date, num, typ, amt = (f[c[0]] for c in INVOICE_INPUTS)
-    jour, kind, kept, signed, buy = (f["Calc jour"], f["Calc type"], f["Calc gardée"], f["Calc signé"],
-                                      f["Calc achat"])
+    jour, kind = f["Calc jour"], f["Calc genre"]
     same, same_inv = f["Calc même client"], f["Calc même facture"]
     not_sale = f'OR({_search_any(_NOT_SALE_WORDS, typ)},TRIM({typ})="BL",TRIM({typ})="BC")'
+    by_sign = f"IF(N({amt})<0,2,1)"
     within = (f'IF({p["N° facture"]}="",IF({num}="",1,0),IF({num}="",1,IF({num}>{p["N° facture"]},1,'
               f'IF({num}={p["N° facture"]},IF({p["Calc jour"]}="",IF({jour}="",1,0),'
               f'IF({jour}="",1,IF({jour}>={p["Calc jour"]},1,0))),0))))')
     return {
         "Calc jour": f'=IF(ISNUMBER({date}),INT({date}),"")',
-        # 0 sale, 1 credit note, 2 not a sale (quote, delivery note…), as invoices.document_kinds
-        "Calc type": f'=IF({typ}="",0,IF({_search_any(_CREDIT_WORDS, typ)},1,IF({not_sale},2,0)))',
-        "Calc gardée": f'=IF(AND({code}<>"",{jour}<>""),IF(AND({jour}<=P_Date,{kind}<>2),1,0),0)',
-        "Calc signé": f'=IF({kept}=1,IF(AND({kind}=1,N({amt})>0),-{amt},N({amt})),0)',
-        "Calc achat": f'=IF(AND({kept}=1,{kind}<>1,N({amt})>=0),1,0)',
+        # 0 left out (no client, no date, after the analysis date, quote…), 1 purchase, 2 credit note —
+        # as invoices.document_kinds; most lines say « Facture »: decided without a search
+        "Calc genre": (f'=IF(OR({code}="",{jour}=""),0,IF({jour}>P_Date,0,IF(OR({typ}="",{typ}="Facture"),{by_sign},'
+                       f'IF({_search_any(_CREDIT_WORDS, typ)},2,IF({not_sale},0,{by_sign})))))'),
+        "Calc signé": f'=IF({kind}=0,0,IF(AND({kind}=2,N({amt})>0),-{amt},N({amt})))',
+        "Calc jour achat": f'=IF({kind}=1,{jour},"")',
         "Calc même client": f'=IF(AND({code}<>"",{code}={p["Code client"]}),1,0)',
+        "Calc début": f'=IF({same}=1,{p["Calc début"]},ROW())',
         "Calc même facture": (f'=IF(AND({same}=1,{num}<>"",{num}={p["N° facture"]},{jour}<>"",'
                               f'{jour}={p["Calc jour"]}),1,0)'),
-        "Calc facture achetée": f'=IF({same_inv}=1,MAX({p["Calc facture achetée"]},{buy}),{buy})',
-        "Calc nouvelle commande": (f'=IF(AND({buy}=1,OR({num}="",NOT(AND({same_inv}=1,'
+        "Calc facture achetée": (f'=IF({same_inv}=1,MAX({p["Calc facture achetée"]},IF({kind}=1,1,0)),'
+                                 f'IF({kind}=1,1,0))'),
+        "Calc nouvelle commande": (f'=IF(AND({kind}=1,OR({num}="",NOT(AND({same_inv}=1,'
                                    f'{p["Calc facture achetée"]}=1)))),1,0)'),
-        "Calc cumul commandes": f'=IF({same}=1,{p["Calc cumul commandes"]},0)+{f["Calc nouvelle commande"]}',
-        "Calc cumul CA": f'=IF({same}=1,{p["Calc cumul CA"]},0)+{signed}',
-        "Calc premier": (f'=IF({same}=1,IF({buy}=1,MIN({p["Calc premier"]},{jour}),{p["Calc premier"]}),'
-                         f'IF({buy}=1,{jour},9E+99))'),
-        "Calc dernier": (f'=IF({same}=1,IF({buy}=1,MAX({p["Calc dernier"]},{jour}),{p["Calc dernier"]}),'
-                         f'IF({buy}=1,{jour},0))'),
-        "Calc cumul 12 mois": (f'=IF({same}=1,{p["Calc cumul 12 mois"]},0)'
-                               f'+IF(AND({kept}=1,N({jour})>P_D12),{signed},0)'),
-        "Calc cumul 12 mois avant": (f'=IF({same}=1,{p["Calc cumul 12 mois avant"]},0)'
-                                     f'+IF(AND({kept}=1,N({jour})<=P_D12,N({jour})>P_D24),{signed},0)'),
-        "Calc datée": f'=IF(OR(AND({same}=1,{p["Calc datée"]}=1),AND({code}<>"",{jour}<>"")),1,0)',
         # 1 when this line is in the order client › invoice number › date (blanks last)
         "Calc ordre": (f'=IF({code}="",1,IF(ROW()=2,1,IF({p["Code client"]}="",0,IF({same}=1,{within},'
                        f'IF({code}>{p["Code client"]},1,0)))))'),
@@ -134,7 +129,9 @@ def client_formulas(r: int) -> dict[str, str]:
     code = c["Code client"]
     row = c["Calc client"]
     mode = c["Calc mode"]
+    found = c["Calc position"]
     pos = c["Calc ligne factures"]
+    start = c["Calc début bloc"]
     first, last, orders, ca = c["Calc premier achat"], c["Calc dernier achat"], c["Calc commandes"], c["Calc CA"]
     state = c["Calc état"]
     fs, ms = c["Calc F"], c["Calc M"]
@@ -142,7 +139,7 @@ def client_formulas(r: int) -> dict[str, str]:
     sector = c["Calc secteur"]
     nsec = c["Calc nb secteur"]
     seg_pmg, size = c["Segment PMG"], c["Taille"]
-    match = f"MATCH({code},F_Code,1)"
+    block = lambda name: f"INDEX({name},{start}):INDEX({name},{pos})"  # noqa: E731 - the client's lines
     typed = f'{mode}<>"factures"'
     all_after = f'AND({last}<>"",{last}>P_Date,{first}<>"",{first}>P_Date)'
     n_orders = f'IF({orders}="",IF({last}<>"",1,0),{orders})'
@@ -167,31 +164,38 @@ def client_formulas(r: int) -> dict[str, str]:
         f'N({c["Calc CA 12 mois avant"]})),"CA des 12 derniers mois ≥ "&SUBSTITUTE(P_Croissance&"",".",",")'
         f'&" × celui des 12 mois d\'avant ; ","")'
     )
-    rank_tier = (f'IF(COUNTIF({col["Calc M"]},">"&{ms})*100<P_NScored*P_Gros,"Gros",'
-                 f'IF(COUNTIF({col["Calc M"]},">"&{ms})*100<P_NScored*P_Moyens,"Moyens","Petits"))')
+    higher = c["Calc M sup"]
+    rank_tier = (f'IF({higher}*100<P_NScored*P_Gros,"Gros",'
+                 f'IF({higher}*100<P_NScored*P_Moyens,"Moyens","Petits"))')
     share = f'SUMIF({col["Calc M"]},">"&MAX({ms},0))/P_CAPos'
     part_tier = (f'IF(P_CAPos<=0,"Petits",IF({share}<P_GrosCA/100-1E-12,"Gros",'
                  f'IF({share}<P_MoyensCA/100-1E-12,"Moyens","Petits")))')
     return {
         "Calc client": f'=IF(COUNTA({_C["Code client"]}{r}:{_C["CA total"]}{r})=0,0,1)',
         "Calc mode": (f'=IF({c["Source des achats"]}<>"",LOWER(TRIM({c["Source des achats"]})),P_Source)'),
-        "Calc ligne factures": (f'=IF(OR({row}=0,{code}="",{mode}="saisie",P_FactOK<>1),0,'
-                                f'IFERROR(IF(AND(INDEX(F_Code,{match})={code},INDEX(F_Datee,{match})=1),{match},0),0))'),
-        "Calc premier achat": (f'=IF({pos}>0,IF(INDEX(F_Cmd,{pos})>0,INDEX(F_Premier,{pos}),""),'
+        # the last line of the client's block in the sorted « Factures » (binary search), 0 if none
+        "Calc position": (f'=IF(OR({row}=0,{code}="",{mode}="saisie",P_FactOK<>1),0,'
+                          f'IFERROR(MATCH({code},F_Code,1),0))'),
+        "Calc début bloc": f'=IF({found}>0,INDEX(F_Debut,{found})-1,0)',
+        "Calc ligne factures": (f'=IF({found}=0,0,IF(AND(INDEX(F_Code,{found})={code},'
+                                f'COUNT(INDEX(F_Jour,{start}):INDEX(F_Jour,{found}))>0),{found},0))'),
+        "Calc premier achat": (f'=IF({pos}>0,IF({orders}>0,MIN({block("F_JourAchat")}),""),'
                                f'IF(AND({typed},ISNUMBER({c["Date premier achat"]})),{c["Date premier achat"]},""))'),
-        "Calc dernier achat": (f'=IF({pos}>0,IF(INDEX(F_Cmd,{pos})>0,INDEX(F_Dernier,{pos}),""),'
+        "Calc dernier achat": (f'=IF({pos}>0,IF({orders}>0,MAX({block("F_JourAchat")}),""),'
                                f'IF(AND({typed},ISNUMBER({c["Date dernier achat"]})),{c["Date dernier achat"]},""))'),
-        "Calc commandes": (f'=IF({pos}>0,INDEX(F_Cmd,{pos}),IF({mode}="factures",0,'
+        "Calc commandes": (f'=IF({pos}>0,SUM({block("F_Nouv")}),IF({mode}="factures",0,'
                            f'IF(ISNUMBER({c["Nombre commandes"]}),{c["Nombre commandes"]},"")))'),
-        "Calc CA": (f'=IF({pos}>0,ROUND(INDEX(F_CA,{pos}),2),IF({mode}="factures",0,'
+        "Calc CA": (f'=IF({pos}>0,ROUND(SUM({block("F_Signe")}),2),IF({mode}="factures",0,'
                     f'IF(ISNUMBER({c["CA total"]}),ROUND({c["CA total"]},2),"")))'),
-        "Calc CA 12 mois": f'=IF({pos}>0,ROUND(INDEX(F_CA12,{pos}),2),"")',
-        "Calc CA 12 mois avant": f'=IF({pos}>0,ROUND(INDEX(F_CA12p,{pos}),2),"")',
+        "Calc CA 12 mois": f'=IF({pos}>0,ROUND(SUMIFS({block("F_Signe")},{block("F_Jour")},">"&P_D12),2),"")',
+        "Calc CA 12 mois avant": (f'=IF({pos}>0,ROUND(SUMIFS({block("F_Signe")},{block("F_Jour")},"<="&P_D12,'
+                                  f'{block("F_Jour")},">"&P_D24),2),"")'),
         # S scored, P prospect, N not classified (orders but no date), T Factures to sort first
         "Calc état": (f'=IF({row}=0,"",IF(AND(P_FactOK<>1,{mode}<>"saisie",{code}<>""),"T",IF({all_after},"P",'
                       f'IF(N({n_orders})>=1,IF({last}="","N","S"),"P"))))'),
         "Calc F": f'=IF({state}="S",{n_orders},"")',
         "Calc M": f'=IF({state}="S",N({ca}),"")',
+        "Calc M sup": f'=IF({state}="S",COUNTIF({col["Calc M"]},">"&{ms}),"")',
         "Récence (jours)": f'=IF({state}="S",MAX(0,INT(P_Date-{last})),"")',
         "Score R": (f'=IF({state}<>"S","",IF(P_Seuils,5-({rec}>P_R1)-({rec}>P_R2)-({rec}>P_R3)-({rec}>P_R4),'
                     f'1+INT(5*COUNTIF({col["Récence (jours)"]},">"&{rec})/P_NScored)))'),
@@ -207,14 +211,17 @@ def client_formulas(r: int) -> dict[str, str]:
         "Calc secteur": (f'=IF({row}=0,"",IF({sec_in}<>"",IFERROR(INDEX(L_Secteurs,MATCH({sec_in},L_Secteurs,0)),'
                          f'UPPER(LEFT({sec_in},1))&MID({sec_in},2,300)),IFERROR(VLOOKUP({naf},L_NAF,2,0),'
                          f'"{UNKNOWN_SECTOR}")))'),
-        "Calc nb secteur": f'=IF({row}=0,"",COUNTIF({col["Calc secteur"]},{sector}))',
+        # counted once per sector, on its first row (MATCH stops there), then read by the other rows
+        "Calc premier secteur": f'=IF({row}=0,"",MATCH({sector},{col["Calc secteur"]},0))',
+        "Calc nb secteur": (f'=IF({row}=0,"",IF({c["Calc premier secteur"]}=ROW(),COUNTIF({col["Calc secteur"]},'
+                            f'{sector}),INDEX({col["Calc nb secteur"]},{c["Calc premier secteur"]})))'),
         "Calc petit secteur": (f'=IF({row}=0,0,IF(AND({sector}<>"{UNKNOWN_SECTOR}",{nsec}*100<P_NClients*P_SeuilSecteurs),'
                                f'1/{nsec},0))'),
         "Segment Secteur": (f'=IF({row}=0,"",IF(AND({c["Calc petit secteur"]}>0,P_NbPetitsSecteurs>=2),'
                             f'"{OTHER_SECTORS}",{sector}))'),
-        "Calc rang secteur": (f'=IF({row}=0,"",IF(COUNTIF(${_C["Segment Secteur"]}$1:{c["Segment Secteur"]},'
-                              f'{c["Segment Secteur"]})=1,MAX(${_C["Calc rang secteur"]}$1:'
-                              f'{_C["Calc rang secteur"]}{r - 1})+1,""))'),
+        # the row of each Segment Secteur's first client: the Synthèse lists them with SMALL
+        "Calc rang secteur": (f'=IF({row}=0,"",IF(MATCH({c["Segment Secteur"]},{col["Segment Secteur"]},0)=ROW(),'
+                              f'ROW(),""))'),
         "Taille": f'=IF({row}=0,"",IFERROR(VLOOKUP({band_code},L_Tranches,2,0),{by_head}))',
         "Région": f'=IF({row}=0,"",{region})',
         "Potentiel": (f'=IF({seg_pmg}<>"Petits","",IF(({reasons})="","",LEFT({reasons},LEN({reasons})-3)))'),
@@ -508,9 +515,9 @@ def _calc_sheet(ws, names: dict[str, str]) -> None:
         ws.cell(i, 1, name)
         ws.cell(i, 2, formula)
         names[name] = _abs("Calculs", f"B{i}")
-    for name, h in (("F_Code", "Code client"), ("F_Datee", "Calc datée"), ("F_Cmd", "Calc cumul commandes"),
-                    ("F_CA", "Calc cumul CA"), ("F_Premier", "Calc premier"), ("F_Dernier", "Calc dernier"),
-                    ("F_CA12", "Calc cumul 12 mois"), ("F_CA12p", "Calc cumul 12 mois avant")):
+    for name, h in (("F_Code", "Code client"), ("F_Jour", "Calc jour"), ("F_Debut", "Calc début"),
+                    ("F_Nouv", "Calc nouvelle commande"), ("F_Signe", "Calc signé"),
+                    ("F_JourAchat", "Calc jour achat")):
         names[name] = fcol(h)
 
 
@@ -578,13 +585,15 @@ def _block_labels(dimension: str) -> list[str]:
     from ..profile import ABROAD
 
     if dimension == "Segment RFM":
-        return [f'=IF(INDEX(P_RegleNoms,{k})="","",INDEX(P_RegleNoms,{k}))' for k in range(1, MAX_RULES + 1)] + \
-            [PROSPECT, NOT_CLASSIFIED]
+        # the rules in order, then Prospect and Non classé: the unused rows stay at the bottom
+        n = "COUNTA(P_RegleNoms)"
+        return [f'=IF({k}<={n},INDEX(P_RegleNoms,{k}),IF({k}={n}+1,"{PROSPECT}",IF({k}={n}+2,"{NOT_CLASSIFIED}","")))'
+                for k in range(1, MAX_RULES + 3)]
     if dimension == "Segment PMG":
         return ["Gros", "Moyens", "Petits", PROSPECT, NOT_CLASSIFIED]
     if dimension == "Segment Secteur":
         col, rank = _C["Segment Secteur"], _C["Calc rang secteur"]
-        return [f'=IFERROR(INDEX(Clients!${col}:${col},MATCH({k},Clients!${rank}:${rank},0)),"")'
+        return [f'=IFERROR(INDEX(Clients!${col}:${col},SMALL(Clients!${rank}:${rank},{k})),"")'
                 for k in range(1, SECTOR_ROWS + 1)]
     if dimension == "Taille":
         return ["TPE", "PME", "ETI", "GE", UNKNOWN_SIZE]
@@ -600,7 +609,7 @@ def _region_names(region_table) -> list[str]:
 def synthese_layout() -> dict[str, tuple[int, int]]:
     """First and last row of each dimension's block in « Synthèse »."""
     out = {}
-    r = 9
+    r = 10
     for dim, _ in SYNTHESE_BLOCKS:
         n = len(_block_labels(dim))
         out[dim] = (r + 1, r + n)
@@ -617,31 +626,32 @@ def _synthese_sheet(ws) -> None:
     ws["A2"], ws["B2"] = "Date d'analyse", "=P_Date"
     ws["B2"].number_format = "dd/mm/yyyy"
     ws["A3"], ws["B3"] = "Clients", "=P_NClients"
-    ws["C3"], ws["D3"] = "dont avec achats", "=P_NScored"
+    ws["A4"], ws["B4"] = "dont clients avec achats", "=P_NScored"
     catotal = f"SUM(Clients!${_C['Calc CA synthèse']}:${_C['Calc CA synthèse']})"
-    ws["A4"], ws["B4"] = "Chiffre d'affaires", f"={catotal}"
-    ws["B4"].number_format = '#,##0 "€"'
+    ws["A5"], ws["B5"] = "Chiffre d'affaires", f"={catotal}"
+    ws["B5"].number_format = '#,##0 "€"'
     m, s = _C["Calc M"], _C["Segment PMG"]
     g_clients = f'COUNTIF(Clients!${s}:${s},"Gros")/P_NScored'
     g_ca = f'SUMIFS(Clients!${m}:${m},Clients!${s}:${s},"Gros",Clients!${m}:${m},">0")/P_CAPos'
-    ws["A5"] = (f'=IF(OR(P_NScored=0,P_CAPos<=0),"Aucun client avec des achats : pas de répartition du CA à montrer.",'
+    ws["A6"] = (f'=IF(OR(P_NScored=0,P_CAPos<=0),"Aucun client avec des achats : pas de répartition du CA à montrer.",'
                 f'"Vos "&ROUND(100*{g_clients},0)&" % de clients « Gros » réalisent "&ROUND(100*{g_ca},0)'
                 f'&" % de votre chiffre d\'affaires.")')
-    ws["A5"].font = Font(bold=True, size=12)
-    ws["A6"] = ('=IF(P_FactLignes=0,"Feuille Factures vide : les achats viennent des colonnes de Clients.",'
+    ws["A6"].font = Font(bold=True, size=12)
+    ws["A7"] = ('=IF(P_FactLignes=0,"Feuille Factures vide : les achats viennent des colonnes de Clients.",'
                 'IF(P_FactOK<>1,"⚠ Factures n\'est pas triée : sélectionnez-la, Données › Trier par Code client, '
                 'puis N° facture, puis Date.","Factures : "&P_FactLignes&" lignes, triées."&IF(P_FactAbsents>0,'
                 '" ⚠ "&P_FactAbsents&" code(s) client de Factures absent(s) de Clients : ajoutez-les à Clients.","")'
                 '&IF(P_FactApres>0," "&P_FactApres&" ligne(s) après la date d\'analyse ignorée(s).","")))')
-    ws["A7"] = "Cellules du tableau Clients à vérifier (texte dans une colonne de dates ou de nombres) :"
+    ws["A8"] = "Cellules en texte à vérifier"
     checks = "+".join(f'COUNTIF(Clients!${_C[h]}:${_C[h]},"?*")' for h in
                       ("Date premier achat", "Date dernier achat", "Nombre commandes", "CA total"))
-    ws["F7"] = f"={checks}-4"  # each column's header is text
+    # dates, counts or amounts typed as text in « Clients » (each column's header is text too)
+    ws["B8"] = f"={checks}-4"
     for col, w in zip("ABCDEFG", (30, 10, 9, 14, 9, 12, 44)):
         ws.column_dimensions[col].width = w
     head_fill = PatternFill("solid", fgColor="1F3864")
     layout = synthese_layout()
-    catotal_ref = "$B$4"
+    catotal_ref = "$B$5"
     for dim, src in SYNTHESE_BLOCKS:
         first, last = layout[dim]
         hr = first - 1
@@ -670,9 +680,15 @@ def _synthese_sheet(ws) -> None:
     chart.add_data(Reference(ws, min_col=2, min_row=first - 1, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
     chart.legend = None
-    chart.height, chart.width = 9, 16
-    ws.add_chart(chart, "I9")
-    ws.freeze_panes = "A9"
+    chart.x_axis.scaling.orientation = "maxMin"  # the first segment on top, as in the table
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.height, chart.width = 11, 15
+    ws.add_chart(chart, "I10")
+    ws.freeze_panes = "A10"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 MODE_EMPLOI = (
