@@ -47,10 +47,11 @@ INVOICE_INPUTS = (
     ("Code client", 13, "@"), ("Date", 12, "dd/mm/yyyy"), ("N° facture", 14, "@"), ("Type", 11, "@"),
     ("Montant HT", 13, '#,##0.00 "€"'),
 )
-# words of document types, as invoices.document_kinds reads them (SEARCH ignores case)
-_CREDIT_WORDS = ("avoir", "crédit", "credit", "refund", "rembours", "retour", "note de cr")
-_NOT_SALE_WORDS = ("devis", "proforma", "pro forma", "bon de commande", "bon de livraison", "quote", "estimate",
-                   "brouillon", "draft", "annul", "cancel")
+# document types as invoices.document_kinds reads them: COUNTIF patterns (case ignored), kept in two
+# defined names so that each line's formula stays short (LibreOffice parses every cell's text)
+_CREDIT_PATTERNS = ("*avoir*", "*cr?dit*", "*refund*", "*rembours*", "*retour*", "*note de cr*")
+_NOT_SALE_PATTERNS = ("*devis*", "*proforma*", "*pro forma*", "*bon de commande*", "*bon de livraison*", "*quote*",
+                      "*estimate*", "*brouillon*", "*draft*", "*annul*", "*cancel*", "BL", "BC", "BL *", "BC *")
 
 
 def _letters(headers: list[str]) -> dict[str, str]:
@@ -65,7 +66,8 @@ _CLIENT_HELPERS = (
     "Calc client", "Calc mode", "Calc position", "Calc ligne factures", "Calc début bloc", "Calc premier achat",
     "Calc dernier achat", "Calc commandes", "Calc CA", "Calc CA 12 mois", "Calc CA 12 mois avant", "Calc état",
     "Calc F", "Calc M", "Calc M sup", "Calc secteur", "Calc premier secteur", "Calc nb secteur",
-    "Calc petit secteur", "Calc rang secteur", "Calc CA synthèse",
+    "Calc petit secteur", "Calc rang secteur", "Calc CA synthèse", "Calc code postal", "Calc tranche",
+    "Calc effectif", "Calc raisons",
 )
 CLIENT_HEADERS = [c[0] for c in CLIENT_INPUTS] + list(OUTPUT_COLUMNS) + list(_CLIENT_HELPERS)
 _C = _letters(CLIENT_HEADERS)
@@ -76,10 +78,6 @@ _INVOICE_HELPERS = (
 )
 INVOICE_HEADERS = [c[0] for c in INVOICE_INPUTS] + list(_INVOICE_HELPERS)
 _F = _letters(INVOICE_HEADERS)
-
-
-def _search_any(words: tuple[str, ...], cell: str) -> str:
-    return "OR(" + ",".join(f'ISNUMBER(SEARCH("{w}",{cell}))' for w in words) + ")"
 
 
 def invoice_formulas(r: int) -> dict[str, str]:
@@ -94,7 +92,6 @@ def invoice_formulas(r: int) -> dict[str, str]:
     code, date, num, typ, amt = (f[c[0]] for c in INVOICE_INPUTS)
     jour, kind = f["Calc jour"], f["Calc genre"]
     same, same_inv = f["Calc même client"], f["Calc même facture"]
-    not_sale = f'OR({_search_any(_NOT_SALE_WORDS, typ)},TRIM({typ})="BL",TRIM({typ})="BC")'
     by_sign = f"IF(N({amt})<0,2,1)"
     within = (f'IF({p["N° facture"]}="",IF({num}="",1,0),IF({num}="",1,IF({num}>{p["N° facture"]},1,'
               f'IF({num}={p["N° facture"]},IF({p["Calc jour"]}="",IF({jour}="",1,0),'
@@ -104,7 +101,8 @@ def invoice_formulas(r: int) -> dict[str, str]:
         # 0 left out (no client, no date, after the analysis date, quote…), 1 purchase, 2 credit note —
         # as invoices.document_kinds; most lines say « Facture »: decided without a search
         "Calc genre": (f'=IF(OR({code}="",{jour}=""),0,IF({jour}>P_Date,0,IF(OR({typ}="",{typ}="Facture"),{by_sign},'
-                       f'IF({_search_any(_CREDIT_WORDS, typ)},2,IF({not_sale},0,{by_sign})))))'),
+                       f'IF(SUMPRODUCT(COUNTIF({typ},L_Avoir))>0,2,IF(SUMPRODUCT(COUNTIF({typ},L_HorsVente))>0,0,'
+                       f'{by_sign})))))'),
         "Calc signé": f'=IF({kind}=0,0,IF(AND({kind}=2,N({amt})>0),-{amt},N({amt})))',
         "Calc jour achat": f'=IF({kind}=1,{jour},"")',
         "Calc même client": f'=IF(AND({code}<>"",{code}={p["Code client"]}),1,0)',
@@ -144,14 +142,13 @@ def client_formulas(r: int) -> dict[str, str]:
     all_after = f'AND({last}<>"",{last}>P_Date,{first}<>"",{first}>P_Date)'
     n_orders = f'IF({orders}="",IF({last}<>"",1,0),{orders})'
     band = c["Tranche effectif"]
-    band_code = f'IF(ISNUMBER({band}),TEXT({band},"00"),IF(LEN(TRIM({band}))=1,"0"&TRIM({band}),UPPER(TRIM({band}))))'
+    band_code = c["Calc tranche"]
     head = c["Effectif"]
-    headcount = (f'IF(ISNUMBER({head}),{head},IFERROR(VALUE(SUBSTITUTE(TRIM({head})," ","")),-1))')
+    headcount = c["Calc effectif"]
     by_head = (f'IF({head}="","{UNKNOWN_SIZE}",IF({headcount}<0,"{UNKNOWN_SIZE}",IF({headcount}<10,"TPE",'
                f'IF({headcount}<250,"PME",IF({headcount}<5000,"ETI","GE")))))')
     cp_in = c["Code postal"]
-    cp = (f'IF(ISNUMBER({cp_in}),IF({cp_in}=INT({cp_in}),TEXT({cp_in},"00000"),""),'
-          f'IF(LEN(SUBSTITUTE(TRIM({cp_in})," ",""))=4,"0","")&SUBSTITUTE(TRIM({cp_in})," ",""))')
+    cp = c["Calc code postal"]
     region = (f'IF(AND(LEN({cp})=5,ISNUMBER(-{cp})),IFERROR(VLOOKUP({cp},L_CP,2,0),IFERROR(VLOOKUP(LEFT({cp},3),'
               f'L_CP,2,0),IFERROR(VLOOKUP(LEFT({cp},2),L_CP,2,0),"{UNKNOWN_REGION}"))),"{UNKNOWN_REGION}")')
     sec_in = f'TRIM({c["Secteur"]}&"")'
@@ -224,7 +221,13 @@ def client_formulas(r: int) -> dict[str, str]:
                               f'ROW(),""))'),
         "Taille": f'=IF({row}=0,"",IFERROR(VLOOKUP({band_code},L_Tranches,2,0),{by_head}))',
         "Région": f'=IF({row}=0,"",{region})',
-        "Potentiel": (f'=IF({seg_pmg}<>"Petits","",IF(({reasons})="","",LEFT({reasons},LEN({reasons})-3)))'),
+        "Calc raisons": f'=IF({seg_pmg}<>"Petits","",{reasons})',
+        "Potentiel": (f'=IF({c["Calc raisons"]}="","",LEFT({c["Calc raisons"]},LEN({c["Calc raisons"]})-3))'),
+        "Calc code postal": (f'=IF(ISNUMBER({cp_in}),IF({cp_in}=INT({cp_in}),TEXT({cp_in},"00000"),""),'
+                             f'IF(LEN(SUBSTITUTE(TRIM({cp_in})," ",""))=4,"0","")&SUBSTITUTE(TRIM({cp_in})," ",""))'),
+        "Calc tranche": (f'=IF(ISNUMBER({band}),TEXT({band},"00"),IF(LEN(TRIM({band}))=1,"0"&TRIM({band}),'
+                         f'UPPER(TRIM({band}))))'),
+        "Calc effectif": f'=IF(ISNUMBER({head}),{head},IFERROR(VALUE(SUBSTITUTE(TRIM({head})," ","")),-1))',
         "Calc CA synthèse": f'=IF({row}=0,"",IF({all_after},0,N({ca})))',
     }
 
@@ -322,6 +325,10 @@ _RULES_ROW0 = _THRESH_ROW0 + len(_THRESHOLDS) + 3  # header row of the rule tabl
 _PRIO_ROW0 = _RULES_ROW0 + MAX_RULES + 3  # first cell of the priority sectors
 
 
+def _array(values: tuple[str, ...]) -> str:
+    return "{" + ",".join(f'"{v}"' for v in values) + "}"
+
+
 def _q(sheet: str) -> str:
     return "'" + sheet.replace("'", "''") + "'"
 
@@ -345,7 +352,8 @@ def build(path: Path | str, settings: Settings | None = None) -> Path:
     settings = settings or Settings()
     path = Path(path)
     wb = Workbook()
-    names: dict[str, str] = {MARKER: '"1"'}
+    names: dict[str, str] = {MARKER: '"1"', "L_Avoir": _array(_CREDIT_PATTERNS),
+                             "L_HorsVente": _array(_NOT_SALE_PATTERNS)}
     _clients_sheet(wb.active)
     _invoices_sheet(wb.create_sheet("Factures"))
     _synthese_sheet(wb.create_sheet("Synthèse"))
