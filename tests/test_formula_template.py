@@ -82,7 +82,7 @@ def test_region_lookup_agrees_with_python():
 
 def test_ribbon_says_the_workbook_segments_itself():
     from segmenter_pme.excel import macros
-    from segmenter_pme.excel.fake_xlwings import FakeBook
+    from support.fake_xlwings import FakeBook
 
     book = FakeBook("modele_formules.xlsx")
     book.names.add(ft.MARKER, '="1"')
