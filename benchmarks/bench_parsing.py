@@ -9,27 +9,15 @@ floor. Prints medians and the ratios to the kernels. Target: ≤ 3 × the kernel
 from __future__ import annotations
 
 import argparse
-import gc
 import statistics
-import time
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from bench_core import timed  # the same timing rule as the core's benchmark
 from segmenter_pme.parsing import parse_amounts, parse_dates
-
-
-def timed(fn) -> float:
-    gc.collect()
-    gc.disable()
-    try:
-        t = time.perf_counter()
-        fn()
-        return time.perf_counter() - t
-    finally:
-        gc.enable()
 
 
 def main(argv: list[str] | None = None) -> int:
