@@ -52,7 +52,9 @@ def main(argv: list[str]) -> None:
         run(str(py), "-m", "segmenter_pme", "demo", *rest)
     else:
         py = install("test")
-        run(str(py), "-m", "pytest", *rest)
+        # the suite on every core (pytest-xdist, in the test extra): CI's 2 cores halve its time
+        parallel = [] if any(a.startswith(("-n", "--numprocesses")) or a == "no:xdist" for a in rest) else ["-n", "auto"]
+        run(str(py), "-m", "pytest", *parallel, *rest)
 
 
 if __name__ == "__main__":
