@@ -170,3 +170,28 @@ def test_names_that_are_only_numbers_once_generic_words_go_are_not_typos():
     # « Société 0001057 » / « Société 0001058 » (exports that name clients by their code): other clients
     df = pd.DataFrame({"raison_sociale": [f"Société {i:07d}" for i in range(1, 40)]}, index=range(2, 41))
     assert find_duplicate_pairs(df).empty
+
+
+def test_another_house_number_is_another_address_and_a_missing_one_says_nothing():
+    two_doors = frame(("Boulangerie Martin", "75005", None, "12 rue Pasteur", None, None, None),
+                      ("Boulangerie Marton", "75005", None, "14 rue Pasteur", None, None, None))
+    assert "même adresse" not in pair(two_doors)["raison"]
+    no_number = frame(("Dupont SA", "75005", None, "12 rue Pasteur", None, None, None),
+                      ("Dupont SA", "75005", None, "Rue Pasteur", None, None, None))
+    p = pair(no_number)
+    assert "adresse différente" not in p["raison"] and p["confiance"] == 97
+
+
+def test_same_name_and_street_never_reach_an_exact_keys_confidence():
+    df = frame(("Dupont SA", "75005", None, "12 rue Pasteur", None, None, None),
+               ("Dupont SA", "75005", None, "12 rue Pasteur", None, None, None))
+    assert pair(df)["confiance"] == 97
+
+
+def test_a_placeholder_phone_or_an_extension_is_not_another_phone():
+    df = frame(("Garage Martin", "69003", None, None, None, None, "00 00 00 00 00"),
+               ("Garage Martin", "69003", None, None, None, None, "04 78 11 22 33"))
+    assert "téléphone différent" not in pair(df)["raison"]
+    df = frame(("Garage Martin", "69003", None, None, None, None, "04 78 11 22 33 poste 12"),
+               ("Garage Martin", "69003", None, None, None, None, "04 78 11 22 33"))
+    assert "téléphone différent" not in pair(df)["raison"]

@@ -49,3 +49,8 @@ def test_an_impossible_day_is_not_rolled_over_by_the_fast_path():
     values, issues = parse_dates(text)
     assert values.tolist() == [pd.Timestamp("2025-12-31"), pd.NaT]
     assert [(i.code, i.row) for i in issues] == [("date_impossible", 3)]
+
+
+def test_the_fast_path_keeps_the_series_name():
+    assert parse_amounts(pd.Series(["1,5", "2"], name="CA", dtype="str"))[0].name == "CA"
+    assert parse_dates(pd.Series(["01/02/2025"], name="Date", dtype="str"))[0].name == "Date"

@@ -118,11 +118,11 @@ def parse_dates(
     if data is not None:
         fast, read = _usual_text_dates(data)
         if read.all():
-            return pd.Series(fast, index=s.index), []
+            return pd.Series(fast, index=s.index, name=s.name), []
         if read.any():
             rest, issues = parse_dates(s[~read], sheet=sheet, column=column, keep_time=keep_time)
             fast[~read] = rest.to_numpy(dtype="datetime64[ns]")
-            return pd.Series(fast, index=s.index), issues
+            return pd.Series(fast, index=s.index, name=s.name), issues
     obj = s.astype(object)
     out = np.full(len(obj), np.datetime64("NaT"), dtype="datetime64[ns]")
     values = obj.to_numpy()
@@ -267,11 +267,11 @@ def parse_amounts(
     if data is not None:
         fast, read = _usual_text_amounts(data)
         if read.all():
-            return pd.Series(fast, index=s.index), []
+            return pd.Series(fast, index=s.index, name=s.name), []
         if read.any():
             rest, issues = parse_amounts(s[~read], sheet=sheet, column=column)
             fast[~read] = rest.to_numpy(dtype="float64")
-            return pd.Series(fast, index=s.index), issues
+            return pd.Series(fast, index=s.index, name=s.name), issues
     obj = s.astype(object)
     is_str = obj.map(lambda v: isinstance(v, str))
     num = pd.to_numeric(obj.where(~is_str), errors="coerce").astype("float64")

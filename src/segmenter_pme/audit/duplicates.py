@@ -65,6 +65,8 @@ WEBMAIL = frozenset({
     "live.com", "msn.com", "yahoo.fr", "yahoo.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr",
     "neuf.fr", "laposte.net", "bbox.fr", "numericable.fr", "icloud.com", "me.com", "aol.com", "aol.fr",
     "gmx.fr", "gmx.com", "protonmail.com", "proton.me", "club-internet.fr", "aliceadsl.fr", "voila.fr",
+    "ymail.com", "noos.fr", "tiscali.fr", "nordnet.fr", "hotmail.be", "skynet.be", "live.be", "gmx.net",
+    "outlook.be", "yahoo.be", "mailo.com", "laposte.fr",
 })
 _STREET_WORDS = {"bd": "boulevard", "bld": "boulevard", "boul": "boulevard", "av": "avenue", "ave": "avenue",
                  "r": "rue", "pl": "place", "ch": "chemin", "chem": "chemin", "rte": "route", "imp": "impasse",
@@ -132,7 +134,11 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     blank = pd.Series("", index=clients.index, dtype=object)
     if "telephone" in clients.columns:
         tel_digits = _digits(clients, "telephone").str.replace(r"\D", "", regex=True)
-        tel9 = tel_digits.str[-9:].where(tel_digits.str.len() >= 9, "")
+        tel_digits = tel_digits.str.replace(r"^(?:0033|33)(?=\d{9})", "0", regex=True)
+        # a French number is its 10 digits from the 0 (« 01 43 55 66 77 poste 12 »), else the last nine
+        tel9 = tel_digits.str[1:10].where(tel_digits.str.match(r"0\d{9}"), tel_digits.str[-9:])
+        tel9 = tel9.where((tel_digits.str.len() >= 9) & ~tel9.str.fullmatch(r"(\d)\1{8}"), "")
+        tel9 = _unshared(tel9)
     else:
         tel9 = blank
     street = _street(_text(clients, "adresse")) if "adresse" in clients.columns else blank
@@ -159,6 +165,17 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
         },
         index=clients.index,
     )
+
+
+def _house_number(street: str) -> str:
+    """The number a street address starts with (« 12bis »), ``""`` when it has none."""
+    m = re.match(r"(\d+[a-z]*)\b", street)
+    return m.group(1) if m else ""
+
+
+def _street_words(street: str) -> str:
+    """The street without its house number."""
+    return re.sub(r"^\d+[a-z]*\s*", "", street)
 
 
 def _street(values: pd.Series) -> pd.Series:
@@ -399,7 +416,15 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
         k = np.flatnonzero(street_conflict)
         sa, sb = col("adresse")
         near = process.cpdist(list(sa[k]), list(sb[k]), scorer=fuzz.ratio, workers=-1) >= 90
-        street_conflict[k[near]] = False
+        # … but the house number must be the same: « 12 » and « 14 rue Pasteur » are two doors;
+        # a number missing on one side says nothing either way
+        na_num = np.array([_house_number(v) for v in sa[k]], dtype=object)
+        nb_num = np.array([_house_number(v) for v in sb[k]], dtype=object)
+        known = (na_num != "") & (nb_num != "")
+        near &= ~known | (na_num == nb_num)
+        unknown = ~known & ~near & (np.array([_street_words(v) for v in sa[k]], dtype=object)
+                                    == np.array([_street_words(v) for v in sb[k]], dtype=object))
+        street_conflict[k[near | unknown]] = False
         same_street[k[near]] = True
     same_domain, domain_conflict = same("domaine_email")
     place_agrees = same_cp | ~(dept_conflict | dept_missing)
@@ -407,6 +432,7 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     against = (EVIDENCE["telephone"][1] * tel_conflict + EVIDENCE["domaine_email"][1] * domain_conflict
                + EVIDENCE["adresse"][1] * street_conflict)
     fuzzy += EVIDENCE["adresse"][0] * same_street
+    fuzzy = np.minimum(fuzzy, 97)  # above 97 is for exact keys (SIREN, SIRET, e-mail, phone)
 
     conf = fuzzy
     conf = np.maximum(conf, np.where(same_siret, 100, 0))
