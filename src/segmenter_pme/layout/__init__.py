@@ -20,6 +20,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Callable
 
 from .engine import RenderPlan, format_ranges, plan, value_blocks
+from .evolution import SHEET as EVOLUTION
+from .evolution import build_evolution
 from .fiches import SHEET as FICHES
 from .fiches import build_fiches
 from .priorites import SHEET as PRIORITES
@@ -40,6 +42,7 @@ from .synthese import build_synthese
 if TYPE_CHECKING:  # openpyxl stays out of the import path of the xlwings side
     from openpyxl.workbook.workbook import Workbook
 
+    from ..history_result import HistoryResult
     from ..result import SegmentationResult
     from ..settings import Settings
 
@@ -52,16 +55,32 @@ def build_report_layouts(
     *,
     existing_plan: list[dict] = (),
     locate: Callable[[str, str | None], str | None] | None = None,
+    history: "HistoryResult | None" = None,
+    clients_sheet: str = "Clients",
+    key_col: str = "A",
 ) -> list[SheetLayout]:
-    """The report layouts, in sheet order — what every renderer draws."""
-    return [
-        build_synthese(result),
+    """The report layouts, in sheet order — what every renderer draws.
+
+    With ``history`` (:func:`segmenter_pme.history`), « Évolution » follows
+    « Synthèse », whose « Ce qui a changé » block links to it.
+    """
+    layouts = [build_synthese(result, changes=_changes(history))]
+    if history is not None:
+        layouts.append(build_evolution(history, result, clients_sheet=clients_sheet, key_col=key_col))
+    return layouts + [
         build_plan_actions(result, existing_plan),
         build_fiches(result, existing_plan),
         build_priorites(result),
         build_qualite(result.issues, audit, locate=locate, analysis_date=result.analysis_date),
         build_parametres(result.settings),
     ]
+
+
+def _changes(history: "HistoryResult | None") -> tuple[str, list[str]] | None:
+    if history is None:
+        return None
+    when = "ce mois-ci" if history.period_kind == "mois" else "ce trimestre"
+    return when, list(history.changes)
 
 
 def _header_locator(wb: "Workbook") -> Callable[[str, str | None], str | None]:
@@ -100,13 +119,20 @@ def existing_plan_rows(wb: "Workbook") -> list[dict]:
     return rows_from_values(wb[PLAN_ACTIONS].iter_rows(values_only=True))
 
 
-def write_report_sheets(wb: "Workbook", result: "SegmentationResult", audit: AuditReport | None = None) -> None:
-    """Create or refresh Synthèse, Plan d'actions, Qualité and Paramètres in ``wb`` (openpyxl)."""
+def write_report_sheets(wb: "Workbook", result: "SegmentationResult", audit: AuditReport | None = None, *,
+                        history: "HistoryResult | None" = None, clients_sheet: str = "Clients",
+                        key_col: str = "A") -> None:
+    """Create or refresh Synthèse, (Évolution,) Plan d'actions, Qualité and Paramètres in ``wb`` (openpyxl)."""
     from .render_openpyxl import render
 
-    layouts = build_report_layouts(result, audit, existing_plan=existing_plan_rows(wb), locate=_header_locator(wb))
+    layouts = build_report_layouts(result, audit, existing_plan=existing_plan_rows(wb), locate=_header_locator(wb),
+                                   history=history, clients_sheet=clients_sheet, key_col=key_col)
+    new_evolution = EVOLUTION not in wb.sheetnames
     for layout in layouts:
         render(wb, layout)
+    if history is not None and new_evolution and SYNTHESE in wb.sheetnames:
+        # a first run with history: the dashboard sits right after the Synthèse, not at the end
+        wb.move_sheet(EVOLUTION, wb.sheetnames.index(SYNTHESE) + 1 - wb.sheetnames.index(EVOLUTION))
 
 
 def write_settings_sheet(wb: "Workbook", settings: "Settings") -> None:
@@ -138,6 +164,8 @@ __all__ = [
     "AuditReport",
     "FICHES",
     "PRIORITES",
+    "EVOLUTION",
+    "build_evolution",
     "REPORT_SHEETS",
     "RenderPlan",
     "SHEET_TITLES",

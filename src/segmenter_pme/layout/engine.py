@@ -422,8 +422,8 @@ def _place_table(t: Table, row: int, c0: int, out: RenderPlan, put) -> int:
         # an Excel Table needs at least one data row
         end = max(last, first)
         out.tables.append(ExcelTable(t.excel_name, Range(header_row, c0, end, last_col).ref, t.excel_style))
-    if t.color_scale is not None and t.rows:
-        cs = t.color_scale
+    scales = ((t.color_scale,) if t.color_scale is not None else ()) + t.color_scales
+    for cs in scales if t.rows else ():
         ref = Range(first, c0 + cs.first_col, last, c0 + cs.last_col).ref
         out.color_scales.append((ref, cs))
     if t.note:

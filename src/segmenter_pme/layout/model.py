@@ -96,6 +96,7 @@ STYLES: dict[str, CellStyle] = {
     "cell_left_wrap": CellStyle(border="box", wrap=True, v_align="top", h_align="left"),
     "total": CellStyle(bold=True, fill=BLUE_LIGHT, border="top_bottom"),
     "link": CellStyle(color="0563C1", border="box", v_align="top", underline=True),
+    "example": CellStyle(italic=True, color="808080", fill="F2F2F2", border="box"),
     "kpi_label": CellStyle(color=GREY_TEXT, border="bottom"),
     # quality scores in fixed bands: ≥ 90 good, 70–89 to watch, < 70 bad (never a relative colour scale)
     "score_good": CellStyle(bold=True, border="box", h_align="center", v_align="top", color="375623", fill="C6EFCE"),
@@ -197,6 +198,7 @@ class Table:
     excel_name: str | None = None
     excel_style: str = "TableStyleMedium2"
     color_scale: ColorScale | None = None
+    color_scales: tuple[ColorScale, ...] = ()  # more scales, each over its own columns (one per period…)
     note: str | None = None  # a small line under the table
     space_after: int = 1
     col_offset: int = 0

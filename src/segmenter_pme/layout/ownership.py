@@ -11,8 +11,11 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from ..errors import WorkbookError
+from .evolution import SHEET as EVOLUTION
 from .fiches import SHEET as FICHES
 from .fiches import TITLE as FICHES_TITLE
+from .historique import SHEET as HISTORIQUE
+from .historique import TITLE as HISTORIQUE_TITLE
 from .mode_emploi import SHEET as MODE_EMPLOI
 from .priorites import SHEET as PRIORITES
 from .priorites import TITLE as PRIORITES_TITLE
@@ -30,6 +33,8 @@ SHEET_TITLES = {
     QUALITE: "Qualité des données",
     PARAMETRES: "Paramètres de l'analyse",
     MODE_EMPLOI: "Mode d'emploi",
+    EVOLUTION: "Évolution des segments dans le temps",
+    HISTORIQUE: HISTORIQUE_TITLE,
 }
 
 _TOP_ROWS = 3

@@ -183,7 +183,22 @@ def _grid_table(grid: pd.DataFrame) -> Table | None:
     )
 
 
-def build_synthese(result: SegmentationResult) -> SheetLayout:
+def _changes_blocks(changes: tuple[str, list[str]]) -> list:
+    """« Ce qui a changé ce trimestre »: the history's sentences and a link to « Évolution »."""
+    when, sentences = changes
+    lines = tuple(f"• {s}" for s in sentences) or ("Pas encore d'historique à comparer : la prochaine analyse "
+                                                   "dira qui a changé de segment.",)
+    return [
+        Title(f"Ce qui a changé {when}", style="h2", height=None),
+        Text(lines, style="text", space_after=0),
+        Table(key="lien_evolution", columns=(Column("Lien", style="link"),), show_header=False,
+              rows=((Cell("→ Le détail par segment et par période : feuille « Évolution »",
+                          link="'Évolution'!A1"),),)),
+    ]
+
+
+def build_synthese(result: SegmentationResult, changes: tuple[str, list[str]] | None = None) -> SheetLayout:
+    """The Synthèse of ``result``; ``changes`` = (« ce trimestre », sentences) adds « Ce qui a changé »."""
     s = result.summary
     settings = result.settings
     rfm = s[s["Dimension"] == "Segment RFM"]
@@ -227,6 +242,9 @@ def build_synthese(result: SegmentationResult) -> SheetLayout:
         blocks.append(Text(tuple(f"• {w}" for w in warnings), style="warning", span=7))
     else:
         blocks.append(Text.of("Aucun point d'attention.", style="ok", span=7))
+
+    if changes is not None:
+        blocks.extend(_changes_blocks(changes))
 
     charts: list[Chart] = []
     for dimension, caption, first_header in DIMENSIONS:
