@@ -86,3 +86,47 @@ def history_result(**changes) -> HistoryResult:
     )
     values.update(changes)
     return HistoryResult(**values)
+
+
+class FakeHistory:
+    """Stands in for ``segmenter_pme.timeline.history`` in workbook tests: records its inputs and
+    answers from ``segment()``'s result (previous segment « Champions » for every client, campaigns
+    counted by hand, a remark for an unknown target)."""
+
+    def __init__(self):
+        self.calls: list[dict] = []
+
+    def __call__(self, clients=None, invoices=None, settings=None, snapshots=None, campaigns=None, *,
+                 result=None, clients_sheet="Clients", invoices_sheet="Factures", campaigns_sheet="Campagnes",
+                 today=None):
+        from segmenter_pme.problems import Issue
+
+        self.calls.append(dict(snapshots=snapshots, campaigns=campaigns, invoices=invoices is not None))
+        out = result.output
+        d = pd.Timestamp(result.analysis_date)
+        snaps = pd.DataFrame({
+            "period_end": d, "key": [f"K{i}" for i in out.index], "row": list(out.index),
+            "segment_rfm": out["Segment RFM"].astype(object).to_numpy(),
+            "segment_pmg": out["Segment PMG"].astype(object).to_numpy(), "potentiel": False,
+            "score_r": out["Score R"].to_numpy(), "score_f": out["Score F"].to_numpy(),
+            "score_m": out["Score M"].to_numpy(), "ca_total": 100.0, "orders": 1, "last_purchase": d})
+        rows, issues = [], []
+        known = set(out["Segment RFM"].astype(str)) | set(out["Segment PMG"].astype(str))
+        for label, rec in (campaigns.iterrows() if campaigns is not None else ()):
+            target = rec["Cible"]
+            if target in known:
+                n = int((out["Segment RFM"].astype(str) == target).sum() + (out["Segment PMG"].astype(str) == target).sum())
+                rows.append([n, 1, 1 / n if n else None, 99.0, 0.0, 100 / n if n else None, "terminée", ""])
+            else:
+                remark = f"Cible inconnue « {target} » : choisissez un segment RFM, Petits, Moyens ou Gros."
+                rows.append([None] * 6 + ["", remark])
+                issues.append(Issue("campagne_invalide", remark, sheet=campaigns_sheet, column="Cible", row=label,
+                                    value=target))
+        results = pd.DataFrame(rows, columns=list(CAMPAIGN_RESULT_COLUMNS),
+                               index=campaigns.index if campaigns is not None else None)
+        camp = pd.concat([campaigns, results], axis=1) if campaigns is not None else pd.DataFrame()
+        return history_result(
+            source="factures" if invoices is not None else ("historique" if snapshots is not None else "aucun"),
+            analysis_date=result.analysis_date, snapshots=snaps, campaigns=camp, issues=issues,
+            previous_segment=pd.Series("Champions", index=out.index, dtype=object),
+        )

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.fields import OUTPUT_COLUMNS
+from segmenter_pme.fields import SEGMENT_COLUMNS
 from segmenter_pme.parsing import parse_amounts, parse_dates
 from segmenter_pme.workbook import formula_template as ft
 from segmenter_pme.workbook.templates import DEMO_DATE, demo_frames
@@ -42,12 +42,12 @@ def test_template_sheets_tables_and_names():
     assert headers[:11] == ["Code client", "Entreprise", "Secteur", "Code NAF", "Code postal", "Effectif",
                             "Tranche effectif", "Date premier achat", "Date dernier achat", "Nombre commandes",
                             "CA total"]
-    assert headers[12:23] == list(OUTPUT_COLUMNS)
+    assert headers[12:23] == list(SEGMENT_COLUMNS)
     assert "TableClients" in wb["Clients"].tables and "TableFactures" in wb["Factures"].tables
     assert ft.is_formula_template(wb) and ft.is_formula_template_file(COMMITTED)
     # every output column of the one empty Table row is a formula
     row2 = {h: wb["Clients"].cell(2, j).value for j, h in enumerate(headers, start=1)}
-    assert all(str(row2[h]).startswith("=") for h in OUTPUT_COLUMNS)
+    assert all(str(row2[h]).startswith("=") for h in SEGMENT_COLUMNS)
     assert wb["Synthèse"]._charts
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from segmenter_pme import InputDataError, MissingColumnError, SegmenterError, Settings, segment
-from segmenter_pme.fields import OUTPUT_COLUMNS
+from segmenter_pme.fields import SEGMENT_COLUMNS
 from support.settings_rows import settings_of
 
 D0 = dt.date(2025, 12, 31)
@@ -32,7 +32,7 @@ def _base():
 
 
 def test_spec_output_columns_in_order():
-    assert OUTPUT_COLUMNS == ("Récence (jours)", "Score R", "Score F", "Score M", "Code RFM", "Segment RFM",
+    assert SEGMENT_COLUMNS == ("Récence (jours)", "Score R", "Score F", "Score M", "Code RFM", "Segment RFM",
                               "Segment PMG", "Segment Secteur", "Taille", "Région", "Potentiel")
 
 
@@ -40,7 +40,7 @@ def test_every_output_column_exact_values():
     df = _base()
     r = segment(df, settings=S0)
     out = r.output
-    assert list(out.columns) == list(OUTPUT_COLUMNS)
+    assert list(out.columns) == list(SEGMENT_COLUMNS)
     assert list(out.index) == [2, 3, 4, 5, 6, 7]
     scored = out.loc[2:6]
     assert scored["Récence (jours)"].tolist() == [0, 30, 91, 213, 730]
@@ -73,9 +73,9 @@ def test_clients_frame_keeps_user_columns_and_appends_outputs():
     before = df.copy(deep=True)
     r = segment(df, settings=S0)
     pd.testing.assert_frame_equal(df, before)  # the user's data is not changed
-    assert list(r.clients.columns) == list(df.columns) + list(OUTPUT_COLUMNS)
+    assert list(r.clients.columns) == list(df.columns) + list(SEGMENT_COLUMNS)
     pd.testing.assert_frame_equal(r.clients[list(df.columns)], before)
-    pd.testing.assert_frame_equal(r.clients[list(OUTPUT_COLUMNS)], r.output)
+    pd.testing.assert_frame_equal(r.clients[list(SEGMENT_COLUMNS)], r.output)
 
 
 def test_result_metadata():
@@ -281,7 +281,7 @@ def test_zero_clients():
     """Behaviour chosen: an empty client table gives an empty result, no error."""
     df = pd.DataFrame(columns=["Code client", "Date dernier achat", "Nombre commandes", "CA total"])
     r = segment(df, settings=S0)
-    assert len(r.output) == 0 and list(r.output.columns) == list(OUTPUT_COLUMNS)
+    assert len(r.output) == 0 and list(r.output.columns) == list(SEGMENT_COLUMNS)
     assert r.rf_grid.values.sum() == 0
     assert "Aucun client" in r.pareto.sentence
 

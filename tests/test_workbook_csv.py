@@ -94,7 +94,7 @@ def test_csv_gives_a_new_workbook_beside_it(tmp_path):
     assert ws["F5"].value == pytest.approx(8900.0) and ws["F5"].number_format == ws["F2"].number_format
     assert ws["D7"].value == dt.datetime(2025, 10, 5) and ws["D7"].number_format == "dd/mm/yyyy"
     assert isinstance(ws["L7"].value, str) and ws["M7"].value == report.result.output.loc[7, "Segment RFM"]
-    assert ws.max_row == 7 and ws.auto_filter.ref == "A1:R7"
+    assert ws.max_row == 7 and ws.auto_filter.ref == "A1:S7"
     assert ws.freeze_panes == "A2"
     assert {"Synthèse", "Plan d'actions", "Qualité", "Paramètres"} <= set(wb.sheetnames)
 
@@ -155,8 +155,9 @@ def test_rerun_on_the_csv_keeps_settings_and_plan_edits_of_the_workbook(tmp_path
     assert report.result.settings.mode_rfm == "seuils"
     assert report.backup == tmp_path / "export.sauvegarde.xlsx"
     wb = openpyxl.load_workbook(xlsx)
-    assert wb.sheetnames == ["Clients", "Synthèse", "Plan d'actions", "Fiches segments", "Priorités de la semaine",
-                             "Qualité", "Paramètres", "Mode d'emploi"]
+    assert wb.sheetnames == ["Clients", "Synthèse", "Évolution", "Plan d'actions", "Fiches segments",
+                             "Priorités de la semaine", "Qualité", "Paramètres", "Campagnes", "Historique",
+                             "Mode d'emploi"]
     ws = wb["Paramètres"]
     assert ws.cell(row, 3).value == "seuils"
 

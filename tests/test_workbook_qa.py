@@ -257,8 +257,8 @@ def test_client_list_without_purchase_columns_is_the_client_table_beside_invoice
         assert (report.clients_sheet, report.invoices_sheet, report.created_clients_sheet) == (
             "Clients", "Factures", False)
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Clients", "Factures", "Synthèse", "Plan d'actions", "Fiches segments",
-                             "Priorités de la semaine", "Qualité", "Paramètres", "Mode d'emploi"]
+    assert wb.sheetnames == ["Clients", "Factures", "Synthèse", "Évolution", "Plan d'actions", "Fiches segments",
+                             "Priorités de la semaine", "Qualité", "Paramètres", "Campagnes", "Mode d'emploi"]
     rows = list(wb["Clients"].iter_rows(values_only=True))
     header = rows[0]
     assert header[:4] == ("Code client", "Entreprise", "Code postal", "Secteur")
@@ -326,7 +326,8 @@ def test_our_header_agrees_in_gender_with_the_users_column(tmp_path):
     run(path, analysis_date=DATE)  # found again, never duplicated
     header = [c.value for c in openpyxl.load_workbook(path)["Clients"][1]]
     assert header[9:] == ["Récence (jours)", "Score R (calculé)", "Score F", "Score M", "Code RFM", "Segment RFM",
-                          "Segment PMG", "Segment Secteur", "Taille (calculée)", "Région (calculée)", "Potentiel"]
+                          "Segment PMG", "Segment Secteur", "Taille (calculée)", "Région (calculée)", "Potentiel",
+                          "Segment RFM précédent"]
 
 
 def test_older_feminine_suffix_is_still_ours():

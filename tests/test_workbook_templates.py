@@ -72,5 +72,5 @@ def test_filled_template_runs(tmp_path):
     report = run(path, analysis_date=dt.date(2025, 12, 31))
     assert len(report.result.output) == 3
     wb = openpyxl.load_workbook(path)
-    assert wb["Clients"].tables["TableClients"].ref == "A1:Z4"
+    assert wb["Clients"].tables["TableClients"].ref == "A1:AA4"
     assert {"Synthèse", "Plan d'actions", "Qualité", "Paramètres", "Mode d'emploi"} <= set(wb.sheetnames)

@@ -15,8 +15,8 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-OUR_SHEETS = {"Synthèse", "Plan d'actions", "Fiches segments", "Priorités de la semaine", "Qualité", "Paramètres",
-              "Mode d'emploi"}
+OUR_SHEETS = {"Synthèse", "Évolution", "Plan d'actions", "Fiches segments", "Priorités de la semaine", "Qualité",
+              "Paramètres", "Mode d'emploi", "Campagnes", "Historique"}
 
 CLIENTS = [
     # Code client, Entreprise, Secteur, Date dernier achat, Nombre commandes, CA total, Code postal

@@ -61,7 +61,7 @@ def _progress(enabled: bool) -> Iterator:
     # the steps are few and uneven (reading, opening, segmenting, writing, saving): a bar per step
     with Progress(SpinnerColumn(), TextColumn("{task.description:<40}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as bar:
-        task = bar.add_task("Démarrage", total=6)
+        task = bar.add_task("Démarrage", total=7)
 
         def step(text: str) -> None:
             bar.update(task, description=text, advance=1)
@@ -114,6 +114,12 @@ def _report(report, started: float, given: bool = False) -> None:
         out.print(Text("• " + str(w)), highlight=False, soft_wrap=True)
     if len(warnings) > 5:
         out.print(f"… et {len(warnings) - 5} autres remarques dans la feuille « Synthèse ».")
+    hist = getattr(report, "history", None)
+    if hist is not None and hist.changes:
+        when = "ce mois-ci" if hist.period_kind == "mois" else "ce trimestre"
+        out.print(Text(f"Ce qui a changé {when} (détail : feuille « Évolution ») :", style="bold"))
+        for sentence in hist.changes:
+            out.print(Text("• " + sentence), highlight=False)
     n = len(report.result.output)
     clients = "client segmenté" if n <= 1 else "clients segmentés"
     out.print(f"{_fr_int(n)} {clients} en {time.perf_counter() - started:.1f} s.".replace(".", ",", 1))

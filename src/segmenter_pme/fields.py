@@ -87,10 +87,15 @@ INVOICE_FIELDS: tuple[Field, ...] = (
                                          "nature", "sens")),
 )
 
-OUTPUT_COLUMNS: tuple[str, ...] = (
+#: what ``segment()`` computes (the snapshot at the analysis date)
+SEGMENT_COLUMNS: tuple[str, ...] = (
     "Récence (jours)", "Score R", "Score F", "Score M", "Code RFM", "Segment RFM",
     "Segment PMG", "Segment Secteur", "Taille", "Région", "Potentiel",
 )
+#: the segment at the start of the last period (SPEC §8), from ``history()``
+PREVIOUS_RFM = "Segment RFM précédent"
+#: what a run writes in the client sheet, in this order
+OUTPUT_COLUMNS: tuple[str, ...] = SEGMENT_COLUMNS + (PREVIOUS_RFM,)
 
 # fields the RFM needs from a client table when there are no invoice lines
 CLIENT_REQUIRED = ("date_dernier_achat", "nb_commandes", "ca_total")

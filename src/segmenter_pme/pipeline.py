@@ -12,7 +12,7 @@ import pyarrow as pa
 from . import pmg as pmg_mod
 from . import profile
 from .errors import InputDataError
-from .fields import OUTPUT_COLUMNS
+from .fields import SEGMENT_COLUMNS
 from .frtext import fr_int
 from .headers import map_columns
 from .problems import CATALOGUE, WARNING, Issue
@@ -53,7 +53,7 @@ def segment(
     Input: ``clients`` (one row per client, the user's headers) and/or
     ``invoices`` (one row per invoice or credit note). Index labels are the row
     numbers used in messages. Output: a :class:`SegmentationResult` whose
-    ``clients`` frame carries the columns of :data:`OUTPUT_COLUMNS`.
+    ``clients`` frame carries the columns of :data:`SEGMENT_COLUMNS`.
 
     Raises :class:`MissingColumnError` when a needed column is absent and
     :class:`InputDataError` when values of the analysis columns cannot be read.
@@ -453,17 +453,17 @@ def _output_frame(feats: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
     days[unscored] = 0  # what the mask hides, kept clean for code that reads the raw values
     out = pd.DataFrame(
         {
-            OUTPUT_COLUMNS[0]: _int_array(days, unscored),
-            OUTPUT_COLUMNS[1]: _int_array(feats["score_r"].to_numpy(), unscored),
-            OUTPUT_COLUMNS[2]: _int_array(feats["score_f"].to_numpy(), unscored),
-            OUTPUT_COLUMNS[3]: _int_array(feats["score_m"].to_numpy(), unscored),
-            OUTPUT_COLUMNS[4]: code_txt,
-            OUTPUT_COLUMNS[5]: feats["segment_rfm"],
-            OUTPUT_COLUMNS[6]: feats["segment_pmg"],
-            OUTPUT_COLUMNS[7]: _cat(feats["segment_secteur"]),
-            OUTPUT_COLUMNS[8]: _cat(feats["taille"]),
-            OUTPUT_COLUMNS[9]: _cat(feats["region"]),
-            OUTPUT_COLUMNS[10]: _cat(feats["potentiel"]),
+            SEGMENT_COLUMNS[0]: _int_array(days, unscored),
+            SEGMENT_COLUMNS[1]: _int_array(feats["score_r"].to_numpy(), unscored),
+            SEGMENT_COLUMNS[2]: _int_array(feats["score_f"].to_numpy(), unscored),
+            SEGMENT_COLUMNS[3]: _int_array(feats["score_m"].to_numpy(), unscored),
+            SEGMENT_COLUMNS[4]: code_txt,
+            SEGMENT_COLUMNS[5]: feats["segment_rfm"],
+            SEGMENT_COLUMNS[6]: feats["segment_pmg"],
+            SEGMENT_COLUMNS[7]: _cat(feats["segment_secteur"]),
+            SEGMENT_COLUMNS[8]: _cat(feats["taille"]),
+            SEGMENT_COLUMNS[9]: _cat(feats["region"]),
+            SEGMENT_COLUMNS[10]: _cat(feats["potentiel"]),
         },
         index=feats.index,
         copy=False,  # fresh arrays: no need to copy them into 2-D blocks

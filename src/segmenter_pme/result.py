@@ -33,7 +33,7 @@ class SegmentationResult:
       with their index labels and their own columns untouched, then the clients
       found only in the invoice lines (new integer labels following the largest
       one, so an Excel-row index maps to the rows to append) — plus the output
-      columns :data:`segmenter_pme.fields.OUTPUT_COLUMNS`.
+      columns :data:`segmenter_pme.fields.SEGMENT_COLUMNS`.
     - ``output``: only the output columns, same index.
     - ``features``: per client, canonical analysis columns: ``cle``, ``source``
       (``clients`` / ``factures``), ``raison_sociale``, ``date_premier_achat``,

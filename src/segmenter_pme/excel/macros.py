@@ -38,8 +38,9 @@ from ..errors import InputDataError, SegmenterError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
 from ..layout.cells import as_typed_text
 from ..settings import Settings
+from ..layout import history_run
 from ..workbook import reader, writer
-from . import render
+from . import history_xl, render
 
 TITLE = "Segmentation"
 
@@ -168,6 +169,7 @@ class Reading:
     settings: Settings
     clients: reader.SheetData | None
     invoices: reader.SheetData | None
+    kept: history_run.HistoryInputs | None = None  # « Campagnes » and « Historique » as the user left them
 
 
 def read_book(book: Any) -> Reading:
@@ -177,6 +179,7 @@ def read_book(book: Any) -> Reading:
     values = book_values(book)
     # the same rule as ``segmenter run``: a sheet of the user's named like ours is neither replaced nor read
     layout.check_our_sheets(values, layout.REPORT_SHEETS)
+    history_run.check_history_sheets(values)
     settings = Settings()
     if layout.PARAMETRES in values:
         settings = layout.read_settings_rows(values[layout.PARAMETRES])
@@ -190,7 +193,7 @@ def read_book(book: Any) -> Reading:
         data = reader.read_table(values[name], name, guess, tables=_tables(book.sheets[name]), our_cols=ours)
         reader.require_data(data)
         datas[shape] = data
-    return Reading(values, settings, datas.get("clients"), datas.get("factures"))
+    return Reading(values, settings, datas.get("clients"), datas.get("factures"), history_run.read_inputs(values))
 
 
 def analyse(reading: Reading):
@@ -347,10 +350,21 @@ def write_new_clients_sheet(book: Any, result) -> str:
     return title
 
 
-def write_reports(book: Any, reading: Reading, result, audit=None, only: tuple[str, ...] | None = None) -> None:
+def write_reports(book: Any, reading: Reading, result, audit=None, only: tuple[str, ...] | None = None,
+                  history=None, clients_sheet: str = "Clients") -> None:
     book.app.status_bar = "Segmentation : écriture des feuilles de synthèse…"
     plan_rows = layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, []))
-    layouts = layout.build_report_layouts(result, audit, existing_plan=plan_rows, locate=_locator(reading.values))
+    key_col = "A"
+    if reading.clients is not None and reading.clients.columns:
+        from ..layout.engine import col_letter
+
+        key_col = col_letter(min(reading.clients.columns.values()))
+    layouts = layout.build_report_layouts(result, audit, existing_plan=plan_rows, locate=_locator(reading.values),
+                                          history=history, clients_sheet=clients_sheet, key_col=key_col)
+    names = [s.name for s in book.sheets]
+    if history is not None and layout.EVOLUTION not in names and layout.SYNTHESE in names:
+        # the dashboard goes right after the Synthèse (rendering keeps a sheet where it is)
+        book.sheets.add(layout.EVOLUTION, after=book.sheets[layout.SYNTHESE])
     for sheet_layout in layouts:
         if only is None or sheet_layout.name in only:
             render.render(book, sheet_layout)
@@ -376,13 +390,21 @@ def segmenter(book: Any) -> str:
     reading = read_book(book)
     book.app.status_bar = "Segmentation : calcul…"
     result = analyse(reading)
+    book.app.status_bar = "Segmentation : historique et campagnes…"
+    c, f = reading.clients, reading.invoices
+    hist, result = history_run.run_history(
+        result, reading.kept, clients=c.frame if c is not None else None, invoices=f.frame if f is not None else None,
+        clients_sheet=c.sheet if c is not None else "Clients", invoices_sheet=f.sheet if f is not None else "Factures")
     book.app.status_bar = "Segmentation : écriture des colonnes…"
     if reading.clients is not None:
         write_columns(book, reading, result)
         where = reading.clients.sheet
     else:
         where = write_new_clients_sheet(book, result)
-    write_reports(book, reading, result, audit=audit_of(reading, result))
+    write_reports(book, reading, result, audit=audit_of(reading, result), history=hist, clients_sheet=where)
+    history_xl.write_campaigns(book, hist, reading.kept, result.analysis_date)
+    if f is None:  # without invoice lines each run keeps its snapshot
+        history_xl.write_historique(book, hist, reading.kept, result.analysis_date)
     _activate(book, layout.SYNTHESE)
     n = len(result.output)
     alerts = f" {len(result.warnings)} point(s) d'attention dans la Synthèse." if result.warnings else ""

@@ -169,6 +169,9 @@ class RenderPlan:
     row_breaks: tuple[int, ...] = ()
     page_breaks: list[int] = field(default_factory=list)  # a page ends after each of these rows
     print_title_rows: str | None = None
+    fit_width: bool = True
+    print_scale: int = 70
+    left_col: int = 1
 
 
 def _estimate_lines(text: Any, width: float, size: float) -> int:
@@ -210,6 +213,9 @@ def plan(layout: SheetLayout) -> RenderPlan:
         landscape=layout.landscape,
         zoom=layout.zoom,
         print_title_rows=layout.print_title_rows,
+        fit_width=layout.fit_width,
+        print_scale=layout.print_scale,
+        left_col=layout.left_col,
     )
     tables: dict[str, Table] = {}
     row = 1

@@ -192,7 +192,7 @@ def campaigns_table(campaigns: pd.DataFrame | None) -> Table:
     for r in (campaigns.to_dict("records") if campaigns is not None else []):
         rows.append(tuple(plain(r.get(h)) if not isinstance(r.get(h), dt.datetime) else r.get(h).date()
                           for h in headers))
-    wrap = {"Remarque", "Campagne", "Statut"}
+    wrap = {"Remarque", "Campagne", "Statut", "Cible"}
     return Table(
         key="tbl_campagnes", caption="Résultats des campagnes (feuille « Campagnes »)",
         columns=tuple(Column(h, formats.get(h), style="cell_wrap" if h in wrap else "cell")
@@ -258,7 +258,10 @@ def build_evolution(history: Any, result: Any, clients_sheet: str = "Clients", k
     check = _sentences(getattr(history, "potentiel_check", None))
     if check:
         blocks.append(Title("Les « Petits à potentiel » tiennent-ils leurs promesses ?", style="h2", height=None))
-        blocks.append(Text(tuple(check), style="text"))
+        # one sentence per line: a long one would run past the printed page
+        lines = [part.strip() + ("" if part.strip().endswith(".") else ".")
+                 for s in check for part in s.split(". ") if part.strip()]
+        blocks.append(Text(tuple(lines), style="text"))
     blocks.append(signals_table(history.signals))
 
     for dimension, key, caption, first_header in DIMENSIONS:
@@ -296,8 +299,8 @@ def build_evolution(history: Any, result: Any, clients_sheet: str = "Clients", k
     widths = {1: 2, 2: 30}
     widest = max((len(b.columns) for b in blocks if isinstance(b, Table)), default=2)
     for c in range(3, 2 + widest):
-        widths[c] = 12
+        widths[c] = 10.5
     return SheetLayout(
         name=SHEET, blocks=tuple(blocks), col_widths=tuple(widths.items()), tab_color="548235",
-        freeze="C1", zoom=90,
+        freeze="C1", zoom=90, fit_width=False,
     )

@@ -282,6 +282,10 @@ class SheetLayout:
     landscape: bool = True
     zoom: int | None = None
     print_title_rows: int = 0  # the first rows repeated at the top of every printed page
+    #: printed one page wide (shrunk to fit); False for a sheet too wide to read shrunk: it prints at
+    #: ``print_scale`` % over several pages, the band's first column repeated on each
+    fit_width: bool = True
+    print_scale: int = 70
 
     def block(self, key: str) -> Block:
         for b in self.blocks:

@@ -109,9 +109,13 @@ def render_plan(ws: Worksheet, p: RenderPlan) -> None:
         ws.sheet_properties.tabColor = p.tab_color
     ws.page_setup.orientation = "landscape" if p.landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if p.fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = p.print_scale
+        ws.print_title_cols = f"{col_letter(p.left_col)}:{col_letter(p.left_col)}"
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.4
     if p.print_area:

@@ -18,7 +18,8 @@ from ..analysis_date import add_stale_date_note, title_date
 from ..errors import MissingColumnError, WorkbookError
 from ..layout.cells import set_value
 from ..settings import Settings
-from . import control_chars, csvio, fastsheet, fidelity, files, passthrough, reader, saving, writer
+from ..layout import history_run
+from . import control_chars, csvio, fastsheet, fidelity, files, history_io, passthrough, reader, saving, writer
 
 Progress = Callable[[str], None]
 
@@ -38,6 +39,8 @@ class RunReport:
     timings: dict[str, float] = field(default_factory=dict)
     #: French sentences about the file itself (content openpyxl cannot keep…)
     warnings: list[str] = field(default_factory=list)
+    #: the client base over time (``HistoryResult``): « Évolution », « Ce qui a changé »
+    history: object = None
 
 
 def _noop(_: str) -> None:
@@ -214,12 +217,14 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
     timings["lecture_valeurs"] = time.perf_counter() - t0
     # a « Synthèse » or « Paramètres » of the user's own is neither replaced nor read as our settings
     layout.check_our_sheets(values, layout.REPORT_SHEETS)
+    history_run.check_history_sheets(values)
     found = _locate(values, sheet, columns or None)
     if not found:
         raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
     client_sheet = found["clients"][0] if "clients" in found else None
     # every sheet we do not write into goes through untouched (and fast: openpyxl never loads its cells)
-    untouched = [n for n in values if n != client_sheet and n not in layout.REPORT_SHEETS]
+    untouched = [n for n in values if n != client_sheet and n not in layout.REPORT_SHEETS
+                 and n not in history_run.HISTORY_SHEETS]
 
     progress("Ouverture du classeur")
     keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
@@ -255,6 +260,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
         reader.require_data(data)
         datas[shape] = data
     titles = [row for d in datas.values() for row in values[d.sheet][:d.header_row - 1]]
+    kept = history_run.read_inputs(values)
     del values
     clients, invoices = datas.get("clients"), datas.get("factures")
 
@@ -271,6 +277,9 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
         if data.control_chars:
             notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
             result = _with_issues(result, control_chars.issues(data.control_chars, data.sheet))
+    progress("Historique et campagnes")
+    hist, result = _history(result, kept, clients, invoices)
+    timings["historique"] = time.perf_counter() - t0
 
     progress("Écriture des colonnes et des feuilles")
     created = False
@@ -282,6 +291,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
         names = client_names(result, invoices.frame if invoices is not None else None) if appended else None
         writer.write_outputs(wb, clients, result, row_map=row_map, names=names)
         clients_sheet = clients.sheet
+        hist = _watch_rows(hist, row_map)
     elif len(result.output) + 1 > EXCEL_MAX_ROWS:
         csv_path, note = _too_many_clients(clients_table(result, client_names(result, invoices.frame)), target)
         notes.append(note)
@@ -292,14 +302,17 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
                                                              names=names)
         created = True
         appended = len(result.output)
+        hist = _watch_rows(hist, {label: 2 + i for i, label in enumerate(result.clients.index)})
     audited = created_clients_data(result, clients_sheet, names) if created else clients
-    layout.write_report_sheets(wb, result, audit=_audit(audited, invoices, settings, progress))
-    _add_mode_emploi(wb)
+    layout.write_report_sheets(wb, result, audit=_audit(audited, invoices, settings, progress), history=hist,
+                               clients_sheet=clients_sheet, key_col=_key_col(clients))
+    inject = passthrough.injectors(path, emptied)
+    _write_history_sheets(wb, hist, kept, result.analysis_date, inject, invoices is None)
+    _add_mode_emploi(wb)  # after the history sheets: the manual stays the last tab
     timings["ecriture"] = time.perf_counter() - t0
 
     progress("Enregistrement")
 
-    inject = passthrough.injectors(path, emptied)
     if created:
         inject[clients_sheet] = inject_clients
 
@@ -312,7 +325,45 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
     if lost:
         notes.append(fidelity.warning_text(lost, saved if target == path else None))
     return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
-                     created, appended, timings, notes)
+                     created, appended, timings, notes, hist)
+
+
+def _history(result, kept, clients, invoices):
+    """``history()`` over the same inputs (SPEC §8), and ``result`` with « Segment RFM précédent »."""
+    return history_run.run_history(
+        result, kept, clients=clients.frame if clients is not None else None,
+        invoices=invoices.frame if invoices is not None else None,
+        clients_sheet=clients.sheet if clients is not None else "Clients",
+        invoices_sheet=invoices.sheet if invoices is not None else "Factures",
+    )
+
+
+def _watch_rows(hist, rows: dict):
+    """``hist`` whose « Clients à surveiller » point at the rows the clients are written on.
+
+    A client of the user's table is on the row its label says; one found only in
+    the invoices is appended below it, and a sheet made from invoices starts on row 2.
+    """
+    watch = getattr(hist, "watch", None)
+    if not rows or watch is None or "row" not in watch.columns or watch.empty:
+        return hist
+    import dataclasses
+
+    moved = watch.assign(row=watch["row"].map(lambda lb: rows.get(lb, lb)))
+    return dataclasses.replace(hist, watch=moved)
+
+
+def _key_col(clients) -> str:
+    """Column a link to a client's row points at: the first column of the user's table."""
+    from ..layout.engine import col_letter
+
+    return col_letter(min(clients.columns.values())) if clients is not None and clients.columns else "A"
+
+
+def _write_history_sheets(wb, hist, kept, analysis_date, inject, snapshots: bool) -> None:
+    history_io.write_campaigns(wb, hist, kept, analysis_date)
+    if snapshots:  # without invoice lines the past is what each run stores
+        history_io.write_historique(wb, hist, kept, analysis_date, inject)
 
 
 def _with_issues(result, issues: list):
@@ -614,6 +665,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
             f"classeur ; le fichier « {path.name} » reste la source.".replace(",", "\u202f")
         )
     previous_settings, previous_plan, ours = _previous_workbook(target)
+    kept_rows = _previous_history_rows(target) if ours else {}
     previous_ours = ours
     if target.exists() and not ours and not explicit:
         raise WorkbookError(
@@ -639,6 +691,11 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     data.sheet = sheet_name
     data.last_data_row = data.last_used_row = 1 + len(frame)
     result = _to_workbook_rows(result, pd.Index(csv_lines), path.name, sheet_name, relabel_clients=shape == "clients")
+    kept = history_run.read_inputs(kept_rows)
+    progress("Historique et campagnes")
+    hist, result = history_run.run_history(
+        result, kept, clients=frame if shape == "clients" else None, invoices=frame if shape == "factures" else None,
+        clients_sheet=sheet_name, invoices_sheet=sheet_name)
 
     progress("Écriture du classeur")
     keep_text = {mapping[f] for f in _TEXT_FIELDS if f in mapping}
@@ -680,15 +737,26 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
         names = client_names(result, frame)
         clients_sheet, inject_clients = create_clients_sheet(wb, result, names=names)
         created = True
+        hist = _watch_rows(hist, {label: 2 + i for i, label in enumerate(result.clients.index)})
     if shape == "clients":
         audit = _audit(data, None, settings, progress, csv=True)
     elif created:  # the « Clients » sheet made here, audited as a run on this workbook will read it
         audit = _audit(created_clients_data(result, clients_sheet, names), data, settings, progress)
     else:  # no sheet to audit (the clients are in the CSV beside): the core's remarks only
         audit = None
-    layout.write_report_sheets(wb, result, audit=audit)
+    if history_run.CAMPAGNES in kept_rows:
+        # the user's campaigns of the workbook made last time: their rows come back, values as they typed them
+        ws_c = wb.create_sheet(history_run.CAMPAGNES)
+        for i, row in enumerate(kept_rows[history_run.CAMPAGNES], start=1):
+            for j, v in enumerate(row, start=1):
+                if v is not None:
+                    set_value(ws_c.cell(i, j), v)
+    layout.write_report_sheets(wb, result, audit=audit, history=hist, clients_sheet=clients_sheet)
     _add_mode_emploi(wb)
-    for name in (*layout.REPORT_SHEETS, "Mode d'emploi"):  # a new workbook: data first, then ours in reading order
+    _write_history_sheets(wb, hist, kept, result.analysis_date, inject, shape == "clients")
+    order = (layout.SYNTHESE, layout.EVOLUTION, *layout.REPORT_SHEETS[1:], *history_run.HISTORY_SHEETS[1:],
+             "Mode d'emploi")
+    for name in order:  # a new workbook: data first, then our sheets in reading order
         if name in wb.sheetnames:
             wb.move_sheet(name, len(wb.sheetnames) - 1 - wb.sheetnames.index(name))
     timings["ecriture"] = time.perf_counter() - t0
@@ -728,7 +796,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
         )
     return RunReport(path, target, saved, result, clients_sheet,
                      sheet_name if shape == "factures" and copy_lines else None,
-                     created, len(result.output) if created else 0, timings, notes)
+                     created, len(result.output) if created else 0, timings, notes, hist)
 
 
 def client_names(result, invoices: pd.DataFrame | None) -> pd.Series | None:
@@ -818,6 +886,21 @@ def _lost_edits(target: Path, sheet: str, new_headers: list[str], new_frame: pd.
         if extra > 0:
             out.append(f"{extra} ligne{'s' if extra > 1 else ''} ajoutée{'s' if extra > 1 else ''}")
     return out
+
+
+def _previous_history_rows(target: Path) -> dict[str, list[tuple]]:
+    """The « Campagnes » and « Historique » rows of the workbook a previous run made from this CSV."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(target, read_only=True, data_only=True)
+    except Exception:
+        return {}
+    try:
+        return {name: [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+                for name in (history_run.CAMPAGNES, history_run.HISTORIQUE) if name in wb.sheetnames}
+    finally:
+        wb.close()
 
 
 def _previous_workbook(target: Path):

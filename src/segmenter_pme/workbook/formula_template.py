@@ -24,7 +24,7 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..fields import OUTPUT_COLUMNS
+from ..fields import SEGMENT_COLUMNS
 from ..profile import OTHER_SECTORS, SECTION_GROUPS, UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE
 from ..rules import DEFAULT_RULES, PROSPECT
 from ..settings import Settings
@@ -69,7 +69,7 @@ _CLIENT_HELPERS = (
     "Calc petit secteur", "Calc rang secteur", "Calc CA synthèse", "Calc code postal", "Calc tranche",
     "Calc effectif", "Calc raisons",
 )
-CLIENT_HEADERS = [c[0] for c in CLIENT_INPUTS] + list(OUTPUT_COLUMNS) + list(_CLIENT_HELPERS)
+CLIENT_HEADERS = [c[0] for c in CLIENT_INPUTS] + list(SEGMENT_COLUMNS) + list(_CLIENT_HELPERS)
 _C = _letters(CLIENT_HEADERS)
 
 _INVOICE_HELPERS = (
@@ -395,16 +395,16 @@ def _clients_sheet(ws) -> None:
 
     ws.title = "Clients"
     widths = [c[1] for c in CLIENT_INPUTS] + [10, 7, 7, 7, 8, 16, 10, 22, 9, 22, 40] + [10] * len(_CLIENT_HELPERS)
-    _header(ws, CLIENT_HEADERS, widths, helper_from=len(CLIENT_INPUTS) + len(OUTPUT_COLUMNS) + 1)
+    _header(ws, CLIENT_HEADERS, widths, helper_from=len(CLIENT_INPUTS) + len(SEGMENT_COLUMNS) + 1)
     out_fill = PatternFill("solid", fgColor="E2EFDA")
     for j, h in enumerate(CLIENT_HEADERS, start=1):
-        if h in OUTPUT_COLUMNS:
+        if h in SEGMENT_COLUMNS:
             ws.cell(1, j).fill = PatternFill("solid", fgColor="548235")
     _write_client_row(ws, 2)
     for j, (_, _, fmt) in enumerate(CLIENT_INPUTS, start=1):
         ws.cell(2, j).number_format = fmt
     for j, h in enumerate(CLIENT_HEADERS, start=1):
-        if h in OUTPUT_COLUMNS:
+        if h in SEGMENT_COLUMNS:
             ws.cell(2, j).fill = out_fill
     ws.add_table(make_table("TableClients", f"A1:{_C[CLIENT_HEADERS[-1]]}2", CLIENT_HEADERS))
     ws.freeze_panes = "B2"
@@ -916,7 +916,7 @@ def read_back(path: Path | str) -> Readback:
     date = (cached.date() if isinstance(cached, dt.datetime)
             else dt.date(1899, 12, 30) + dt.timedelta(days=int(cached)) if isinstance(cached, (int, float)) else None)
     source = wb[PARAM_SHEET].cell(_PARAM_ROW0 + [p[0] for p in _PARAMS].index("P_Source"), 2).value
-    return Readback(frame[inputs], inv if len(inv) else None, frame[list(OUTPUT_COLUMNS)], settings,
+    return Readback(frame[inputs], inv if len(inv) else None, frame[list(SEGMENT_COLUMNS)], settings,
                     str(source or "automatique"), date, syn)
 
 
@@ -933,7 +933,7 @@ def _norm(v):
 def compare(outputs, expected) -> list[tuple[object, str, object, object]]:
     """(row, column, formula value, Python value) of every cell where the two disagree."""
     diffs = []
-    for col in OUTPUT_COLUMNS:
+    for col in SEGMENT_COLUMNS:
         got = outputs[col].tolist()
         want = expected[col].reindex(outputs.index).tolist()
         for row, a, b in zip(outputs.index, got, want):

@@ -24,8 +24,8 @@ from ..problems import WARNING, Issue
 from . import control_chars, extent
 
 #: sheets we write (« Archives »: rows set aside by ``segmenter nettoyer``): never read as client or invoice data
-OUR_SHEETS = ("Synthèse", "Plan d'actions", "Fiches segments", "Priorités de la semaine", "Qualité", "Paramètres",
-              "Mode d'emploi", "Archives")
+OUR_SHEETS = ("Synthèse", "Évolution", "Plan d'actions", "Fiches segments", "Priorités de la semaine", "Qualité",
+              "Paramètres", "Mode d'emploi", "Archives", "Campagnes", "Historique")
 OUTPUT_NAME = "_segmenter_sortie"  # hidden defined name locating our output header cells
 CALC_SUFFIX = " (calculée)"
 #: « Région (calculée) » but « Score R (calculé) »; both endings are recognised (older workbooks say « calculée »)

@@ -120,6 +120,7 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
         _write_frame(wf, invoices.iloc[:1], 1)
         wf.freeze_panes = "A2"
         wf.auto_filter.ref = f"A1:{get_column_letter(invoices.shape[1])}{len(invoices) + 1}"
+    _demo_campaigns(wb)
     _fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     inject = {"Clients": fastsheet.injector(demo.clients, first_row=hr + 1)}
@@ -127,6 +128,34 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
         inject["Factures"] = fastsheet.injector(invoices, first_row=2)
     saving.save_workbook(wb, path, inject)
     return path
+
+
+#: campaigns the demo's marketing team logged in 2025 (one still running at the analysis date)
+DEMO_CAMPAIGNS = (
+    ("Catalogue de printemps", dt.date(2025, 4, 7), "Petits à potentiel", 60, "Courrier", 1200),
+    ("Relance des clients à risque", dt.date(2025, 9, 15), "À risque", 30, "E-mail", 250),
+    ("Offre fidélité grands comptes", dt.date(2025, 10, 20), "Gros", 45, "Appel", 900),
+    ("Vœux et offre de fin d'année", dt.date(2025, 12, 10), "Champions", 30, "E-mail", 150),
+)
+
+
+def _demo_campaigns(wb) -> None:
+    """« Campagnes » as a first run creates it, with the demo's campaigns typed under the example row."""
+    from ..layout.campagnes import build_campagnes, read_campaigns
+    from ..layout.engine import plan
+    from ..layout.render_openpyxl import render
+
+    layout = build_campagnes(DEMO_DATE)
+    ws = render(wb, layout)
+    p = plan(layout)
+    header_row = read_campaigns([[c.value for c in row] for row in ws.iter_rows(max_row=p.last_row)]).header_row
+    for i, values in enumerate(DEMO_CAMPAIGNS, start=header_row + 2):
+        for j, v in enumerate(values, start=1):
+            cell = ws.cell(i, j, v)
+            if j == 2:
+                cell.number_format = "dd/mm/yyyy"
+            elif j == 6:
+                cell.number_format = '#,##0 "€"'
 
 
 def _write_frame(ws, frame: pd.DataFrame, header_row: int) -> None:
