@@ -18,16 +18,24 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+#: the first characters (after spaces) that make a spreadsheet read a text as a formula — the one
+#: rule for the CSV files and the workbook cells we write (layout.cells)
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_SPACES = " \u00a0"
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
-_RISKY = "^[ \u00a0]*[=+\\-@\t\r]"
+# the same rule as a regular expression, for Arrow (a "-" in a class must be escaped)
+_CLASS = "".join("\\" + c if c in "-]^\\" else c for c in TRIGGERS)
+_RISKY = f"^[{_SPACES}]*[{_CLASS}]"
+
+
+def looks_like_formula(value: object) -> bool:
+    """True for a text a spreadsheet would run as a formula (see :data:`TRIGGERS`)."""
+    return isinstance(value, str) and value.lstrip(_SPACES).startswith(TRIGGERS)
 
 
 def neutralize(value: object) -> object:
     """``value`` itself, or ``"'" + value`` for a text a spreadsheet would run as a formula."""
-    if not isinstance(value, str):
-        return value
-    if value.lstrip(" \u00a0").startswith(TRIGGERS) and not E164.fullmatch(value):
+    if looks_like_formula(value) and not E164.fullmatch(value):
         return "'" + value
     return value
 

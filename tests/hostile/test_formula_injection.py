@@ -212,3 +212,17 @@ def test_any_text_written_by_set_value_comes_back_as_the_same_text(tmp_path_fact
     back = openpyxl.load_workbook(p).active
     assert [(back.cell(i, 1).value, back.cell(i, 1).data_type) for i in range(1, len(texts) + 1)] == \
         [(t, "s") for t in texts]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(" \u00a0\t\r=+-@a1"), max_size=6))
+def test_workbook_cells_and_csv_files_follow_one_formula_rule(text):
+    from segmenter_pme.layout.cells import as_typed_text, set_value
+    from segmenter_pme.safe_text import E164, neutralize
+
+    cell = openpyxl.Workbook().active["A1"]
+    set_value(cell, text)
+    # a CSV cell is neutralised exactly when a workbook cell gets Excel's quote, but for an
+    # E.164 phone number, which the e-mailing tools want with its « + » (a workbook keeps it as text)
+    assert bool(cell.quotePrefix) == (neutralize(text) != text or bool(E164.fullmatch(text)))
+    assert (as_typed_text(text) == "'" + text) == bool(cell.quotePrefix)

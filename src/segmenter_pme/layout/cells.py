@@ -5,18 +5,15 @@ LibreOffice re-evaluate a cell starting with « = + - @ » as soon as the user
 edits it. A client name « =HYPERLINK(…) », a sector « +cmd|… » or a CSV header
 « =1+1 » read from the user's file must come back as the text they typed. Our
 own formulas are written by assigning ``cell.value`` directly, on purpose.
+What « looks like a formula » is the core's one rule (:mod:`..safe_text`),
+the same as for the CSV files we write.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#: the first characters a spreadsheet reads as the start of a formula
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def looks_like_formula(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+from ..safe_text import looks_like_formula
 
 
 def set_value(cell, value: Any):
@@ -24,7 +21,7 @@ def set_value(cell, value: Any):
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-        if value.startswith(FORMULA_STARTS) and not cell.quotePrefix:
+        if looks_like_formula(value) and not cell.quotePrefix:
             # what Excel itself stores for '=1+1 typed by hand: editing the cell keeps it text
             cell.quotePrefix = True
     return cell
