@@ -57,3 +57,65 @@ def test_en_cours_anne_survives_a_refresh(tmp_path):
     # the drop-down proposes the three statuses but lets « En cours (Anne) » in
     dv = next(d for d in ws.data_validations.dataValidation if ws.cell(r, cols["Statut"]).coordinate in d.sqref)
     assert dv.formula1 == '"À faire,En cours,Fait"' and dv.errorStyle == "information"
+
+
+STATUSES = ("À faire", "En cours", "Fait")
+
+
+def test_the_add_in_proposes_the_statuses_and_lets_another_text_in():
+    from segmenter_pme.excel import render
+    from segmenter_pme.layout.plan_actions import build_plan_actions
+    from support import fake_xlwings as fx
+    from test_layout_sample import make_result
+
+    book = fx.FakeBook()
+    book.sheets.add("Clients")
+    sheet = render.render(book, build_plan_actions(make_result()))
+    statut = {k: v for k, v in sheet._styles.items() if v.get("validation") == STATUSES}
+    assert len(statut) >= 8  # one per segment row
+    for cell in statut.values():
+        # Excel's AlertStyle is only set by Modify: information, where OK keeps « En cours (Anne) »
+        assert cell["validation_alert"] == "information"
+        assert cell["validation_ErrorMessage"] == "Valeurs proposées : À faire, En cours, Fait. " \
+                                                  "Votre texte est gardé tel quel."
+        assert cell["validation_InputMessage"] == "Valeurs possibles : À faire, En cours, Fait"
+
+
+def test_a_closed_list_keeps_excels_stop_alert_in_the_add_in():
+    from segmenter_pme.excel import render
+    from segmenter_pme.layout.model import Cell, Column, SheetLayout, Table
+    from support import fake_xlwings as fx
+
+    layout = SheetLayout(name="S", blocks=(Table(key="t", columns=(Column("Suivi"),),
+                                                 rows=((Cell("oui", choices=("oui", "non")),),)),))
+    book = fx.FakeBook()
+    book.sheets.add("Clients")
+    sheet = render.render(book, layout)
+    (cell,) = [v for v in sheet._styles.values() if "validation" in v]
+    assert cell["validation"] == ("oui", "non") and cell["validation_alert"] == "stop"
+    assert cell["validation_ErrorMessage"] == "Choisissez une valeur de la liste : oui, non."
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_libreoffice_reads_the_statut_list_as_an_information_alert(tmp_path, soffice):
+    """LibreOffice, like Excel, refuses another value only under a « Stop » alert; under
+    « Information » its dialog's OK keeps the text typed (LibreOffice Help, Validity ›
+    Error Alert). Typing cannot be driven headless: its own model of the validation, saved
+    as ODS, is what is asserted."""
+    import re
+    import subprocess
+    import zipfile
+
+    book = rich_workbook(tmp_path / "clients.xlsx")
+    run(book, analysis_date=D0)
+    proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                           "ods", "--outdir", str(tmp_path), str(book)], capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    content = zipfile.ZipFile(tmp_path / "clients.ods").read("content.xml").decode("utf-8")
+    lists = re.findall(r'<table:content-validation [^>]*cell-content-is-in-list\(&quot;À faire&quot;;'
+                       r'&quot;En cours&quot;;&quot;Fait&quot;\).*?</table:content-validation>', content)
+    assert len(lists) >= 8
+    for v in lists:
+        assert re.search(r'<table:error-message table:message-type="information"[^>]*table:display="true"', v), v
+        assert "Votre texte est gardé tel quel." in v

@@ -116,7 +116,47 @@ class _Validation:
         self._rng = rng
 
     def set_list(self, source: Any, *, in_cell_dropdown: bool = True) -> None:
+        # Excel's default alert: stop (another value is refused)
         self._rng._style("validation", tuple(source))
+        self._rng._style("validation_alert", "stop")
+
+    @property
+    def api(self) -> "_ComValidation":
+        return _ComValidation(self._rng)
+
+
+class _ComValidation:
+    """Excel's COM ``Validation`` object (Windows), as much of it as the renderer uses.
+
+    ``AlertStyle`` is read-only in Excel: only ``Modify`` (or ``Add``) sets it.
+    Each read or write is recorded on the range's cells (``validation_`` + name).
+    """
+
+    _ALERTS = {1: "stop", 2: "warning", 3: "information"}  # XlDVAlertStyle
+    _TEXTS = ("InputMessage", "ErrorTitle", "ErrorMessage")
+
+    def __init__(self, rng: "FakeRange") -> None:
+        object.__setattr__(self, "_rng", rng)
+
+    @property
+    def Formula1(self) -> str:  # noqa: N802 - Excel's name
+        # what xlwings gave Excel: the choices joined by the list separator (« ; » in French Excel)
+        return ";".join(self._rng.style_of("validation"))
+
+    @property
+    def AlertStyle(self) -> int:  # noqa: N802 - Excel's name
+        return {v: k for k, v in self._ALERTS.items()}[self._rng.style_of("validation_alert")]
+
+    def Modify(self, Type: int, AlertStyle: int = 1, Operator: int | None = None,  # noqa: N802,N803
+               Formula1: str | None = None, Formula2: str | None = None) -> None:
+        assert Type == 3, "only lists (xlValidateList) are used"
+        self._rng._style("validation", tuple(Formula1.split(";")))
+        self._rng._style("validation_alert", self._ALERTS[AlertStyle])
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name not in self._TEXTS:
+            raise AttributeError(f"Validation.{name} cannot be set")
+        self._rng._style("validation_" + name, value)
 
 
 class _ConditionalFormats:

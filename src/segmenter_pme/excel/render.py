@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string
 
 from ..layout.cells import as_typed_text
-from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, plan
+from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, Validation, plan
 from ..layout.model import GREY_LINE, STYLES, SheetLayout, Table
 
 _CHART_TYPES = {
@@ -196,17 +196,48 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
     for ref, cs in p.color_scales:
         colors = [cs.start_color] + ([cs.mid_color] if cs.mid_color else []) + [cs.end_color]
         sheet.range(ref).conditional_formats.add_color_scale(["#" + c for c in colors])
-    single: dict[tuple[int, int], tuple[str, ...]] = {}
+    single: dict[tuple[int, int], Validation] = {}
     for v in p.validations:
         m = _CELL.match(v.ref)
         if m:
-            single[(int(m.group(2)), _col(m.group(1)))] = tuple(v.choices)
+            single[(int(m.group(2)), _col(m.group(1)))] = Validation("", tuple(v.choices), v.other_allowed)
         else:
-            sheet.range(v.ref).data_validation.set_list(list(v.choices))
-    for r1, c1, r2, c2, choices in _rectangles(single) if single else ():
-        sheet.range((r1, c1), (r2, c2)).data_validation.set_list(list(choices))
+            _validate(sheet.range(v.ref), v)
+    for r1, c1, r2, c2, v in _rectangles(single) if single else ():
+        _validate(sheet.range((r1, c1), (r2, c2)), v)
     for pc in p.charts:
         _chart(sheet, pc)
+
+
+# Excel's constants (XlDVType, XlDVAlertStyle, XlFormatConditionOperator)
+_XL_VALIDATE_LIST, _XL_ALERT_INFORMATION, _XL_BETWEEN = 3, 3, 1
+
+
+def _validate(rng: Any, v: Validation) -> None:
+    """A drop-down list on ``rng``, with the openpyxl renderer's words and alert.
+
+    xlwings sets the list (with Excel's stop alert) but can only read the alert
+    style; Excel's ``Validation.AlertStyle`` is read-only too and is changed by
+    ``Modify`` — through the COM object, as the chart series names are.
+    """
+    dv = rng.data_validation
+    dv.set_list(list(v.choices))
+    api = dv.api
+    try:
+        if v.other_allowed:
+            # the list proposes; « En cours (Anne) » is still the user's to type (OK keeps it)
+            api.Modify(Type=_XL_VALIDATE_LIST, AlertStyle=_XL_ALERT_INFORMATION, Operator=_XL_BETWEEN,
+                       Formula1=api.Formula1)
+        api.InputMessage, api.ErrorTitle, api.ErrorMessage = v.prompt, v.error_title, v.error_message
+    except AttributeError:  # macOS: the same through AppleScript, as xlwings' own Mac code does
+        from appscript import k  # noqa: PLC0415 - macOS only
+
+        if v.other_allowed:
+            api.modify(type=k.validate_list, alert_style=k.valid_alert_information,
+                       operator=k.operator_between, formula1=api.formula1.get())
+        for name, text in (("input_message", v.prompt), ("error_title", v.error_title),
+                           ("error_message", v.error_message)):
+            getattr(api, name).set(text)
 
 
 def _chart(sheet: Any, pc: PlacedChart) -> Any:

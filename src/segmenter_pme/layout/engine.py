@@ -141,9 +141,30 @@ class ExcelTable:
 
 @dataclass(frozen=True)
 class Validation:
+    """A drop-down list; with ``other_allowed`` it proposes and another text is kept.
+
+    Both renderers show the same words: an information alert (Excel and
+    LibreOffice: OK keeps the text typed, Cancel takes it back) when another
+    text is allowed, a stop alert otherwise.
+    """
+
     ref: str
     choices: tuple[str, ...]
     other_allowed: bool = False
+
+    @property
+    def prompt(self) -> str:
+        return "Valeurs possibles : " + ", ".join(self.choices)
+
+    @property
+    def error_title(self) -> str:
+        return "Valeur non prévue"
+
+    @property
+    def error_message(self) -> str:
+        if self.other_allowed:
+            return "Valeurs proposées : " + ", ".join(self.choices) + ". Votre texte est gardé tel quel."
+        return "Choisissez une valeur de la liste : " + ", ".join(self.choices) + "."
 
 
 @dataclass

@@ -146,13 +146,10 @@ def render_plan(ws: Worksheet, p: RenderPlan) -> None:
         ws.conditional_formatting.add(ref, rule)
     for v in p.validations:
         dv = DataValidation(type="list", formula1='"' + ",".join(v.choices) + '"', allow_blank=False)
-        dv.error = "Choisissez une valeur de la liste : " + ", ".join(v.choices) + "."
-        dv.errorTitle = "Valeur non prévue"
+        dv.error, dv.errorTitle, dv.prompt = v.error_message, v.error_title, v.prompt
         if v.other_allowed:
             # the list proposes; a precision such as « En cours (Anne) » is still the user's to type
             dv.errorStyle = "information"
-            dv.error = "Valeurs proposées : " + ", ".join(v.choices) + ". Votre texte est gardé tel quel."
-        dv.prompt = "Valeurs possibles : " + ", ".join(v.choices)
         dv.showErrorMessage = True
         dv.showInputMessage = True
         ws.add_data_validation(dv)
