@@ -229,7 +229,7 @@ def test_package_data_ships_the_sources():
 def test_cli_build_writes_the_same_files(tmp_path):
     from typer.testing import CliRunner
 
-    from segmenter_pme.excel.cli_addin import app
+    from segmenter_pme.cli.addin import app
 
     result = CliRunner().invoke(app, ["build", str(tmp_path)])
     assert result.exit_code == 0, result.output

@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from segmenter_pme.addin import build, checks, install
 from segmenter_pme.errors import AddinError
-from segmenter_pme.excel.cli_addin import app
+from segmenter_pme.cli.addin import app
 
 TRUST = r"HKCU\Software\Microsoft\Office\16.0\Excel\Security\Trusted Locations"
 APP_PATHS = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\excel.exe"

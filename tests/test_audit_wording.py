@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from rich.console import Console
 
-from segmenter_pme.audit import cli as audit_cli
+from segmenter_pme.cli import audit as audit_cli
 from segmenter_pme.audit.report import after_colon
 from segmenter_pme.cli import main
 

@@ -3,7 +3,7 @@
 import pytest
 
 from segmenter_pme.cli import main
-from segmenter_pme.cli_fr import translate
+from segmenter_pme.cli.french import translate
 
 
 @pytest.mark.parametrize("english, french", [

@@ -346,7 +346,7 @@ def test_usage_errors_are_french(tmp_path, capsys):
 
 
 def test_french_wording_of_click_path_errors():
-    from segmenter_pme.cli_fr import translate
+    from segmenter_pme.cli.french import translate
 
     assert translate("Invalid value for 'FICHIER': Path 'x.xlsx' is not readable.") == \
         "Valeur incorrecte pour « FICHIER » : « x.xlsx » ne peut pas être lu (droits insuffisants)."

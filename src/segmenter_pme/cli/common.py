@@ -1,24 +1,53 @@
-"""What every ``segmenter`` sub-command shares (kept apart from cli.py to avoid an import cycle)."""
+"""What every ``segmenter`` command shares: the root options, the common arguments, the consoles.
+
+The root options (``segmenter -q …``) travel in the typer context (:class:`RootOptions` in
+``ctx.obj``), set by the root callback of :mod:`.root` and read with :func:`quiet`: no module
+keeps or reads another's state.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.console import Console
+
+# markup off: paths, sheet and segment names are the user's text, and « [/y] » in one must print as it is
+out = Console(markup=False)
+err = Console(stderr=True, markup=False)
 
 
-class State:
-    """Options of the root command (``segmenter --quiet …``), read by every sub-command's module."""
+@dataclass(frozen=True)
+class RootOptions:
+    """Options of the root command (``segmenter --quiet …``), in ``ctx.obj`` for every command."""
 
-    quiet = False
+    quiet: bool = False
+
+
+def quiet(ctx: typer.Context) -> bool:
+    """``--quiet`` given to the root command (a sub-app invoked alone, as tests do, is not quiet)."""
+    return isinstance(ctx.obj, RootOptions) and ctx.obj.quiet
+
+
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents) or say in French why not."""
+    from ..errors import WorkbookError
+    from ..workbook.files import os_reason
+
+    try:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WorkbookError(f"Impossible de créer le dossier « {folder} » : {os_reason(error)}.") from None
 
 
 def parse_date(value: Optional[str]) -> Optional[dt.date]:
     """``--date`` as AAAA-MM-JJ or JJ/MM/AAAA; anything else is a usage error (exit 2)."""
     if value is None:
         return None
-    from .settings import DATE_ANALYSE_MAX, DATE_ANALYSE_MIN
+    from ..settings import DATE_ANALYSE_MAX, DATE_ANALYSE_MIN
 
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
@@ -34,8 +63,8 @@ def parse_date(value: Optional[str]) -> Optional[dt.date]:
 
 def parse_columns(values: Optional[list[str]]) -> dict[str, str]:
     """``--colonne "CA total=Montant TTC"`` (repeatable) → canonical field → the user's header."""
-    from .fields import CLIENT_FIELDS
-    from .headers import field_of_label
+    from ..fields import CLIENT_FIELDS
+    from ..headers import field_of_label
 
     out: dict[str, str] = {}
     for value in values or ():
@@ -51,10 +80,17 @@ def parse_columns(values: Optional[list[str]]) -> dict[str, str]:
     return out
 
 
-# options shared by run, audit and nettoyer: one wording, one place
+def typer_app(name: str, help: str) -> typer.Typer:
+    """A typer app as all of ours are: help without arguments, no shell completion, no traceback panels."""
+    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False,
+                       pretty_exceptions_enable=False)
+
+
+# options shared by several commands: one wording, one place
 FICHIER = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;).")
 DATE = typer.Option(None, "--date", metavar="AAAA-MM-JJ",
                     help="Date d'analyse (sinon « Paramètres » ou la date du jour).")
 COLONNE = typer.Option(None, "--colonne", metavar='"CHAMP=EN-TÊTE"',
                        help='Colonne à utiliser pour un champ, si la détection se trompe : --colonne "CA total=Montant '
                             'TTC" (répétable). Enregistrée dans « Paramètres » du classeur écrit.')
+FEUILLE = typer.Option(None, "--feuille", help="Nom de la feuille des clients.")

@@ -1,6 +1,6 @@
 """``segmenter listes`` and ``segmenter fiches``: from segments to action (SPEC §9) — thin over the library.
 
-Mounted by :func:`segmenter_pme.cli._mount_subapps` with :func:`register`.
+Registered on the root app by :func:`register`.
 """
 
 from __future__ import annotations
@@ -9,27 +9,16 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from .cli_common import DATE, FICHIER
-from .cli_common import parse_date as _parse_date
-from .lists import FORMATS, WATCH
-
-out = Console()
-
-
-def _fr_int(v) -> str:
-    return f"{int(v):,}".replace(",", "\u202f")
-
-
-def _quiet() -> bool:
-    from .cli import _State
-
-    return _State.quiet
+from ..frtext import fr_int as _fr_int
+from ..lists import FORMATS, WATCH
+from .common import DATE, FEUILLE, FICHIER, out, parse_date, quiet
 
 
 def listes(
+    ctx: typer.Context,
     fichier: Path = FICHIER,
     dossier: Optional[Path] = typer.Option(None, "--sortie", "-o", metavar="<dossier>",
                                            help="Dossier où écrire les listes (sinon « NOM - listes » à côté "
@@ -37,14 +26,13 @@ def listes(
     format: str = typer.Option("csv", "--format", "-f", metavar="<format>",
                                help="Format d'import : " + ", ".join(FORMATS) + "."),
     date: Optional[str] = DATE,
-    feuille: Optional[str] = typer.Option(None, "--feuille", metavar="<texte>",
-                                          help="Nom de la feuille des clients."),
+    feuille: Optional[str] = FEUILLE,
 ) -> None:
     """Écrit une liste de contacts par segment (e-mailing, CRM), les clients sans e-mail et les tags CRM."""
-    from .workbook.lists_files import INDEX_NAME, export_lists
+    from ..workbook.lists_files import INDEX_NAME, export_lists
 
-    report = export_lists(fichier, dossier, format.strip().lower(), sheet=feuille, analysis_date=_parse_date(date))
-    if _quiet():
+    report = export_lists(fichier, dossier, format.strip().lower(), sheet=feuille, analysis_date=parse_date(date))
+    if quiet(ctx):
         return
     table = Table(title=f"Listes au format {report.bundle.format.label}", title_justify="left")
     for col in ("Fichier", "Liste", "Contacts", "Sans e-mail (écartés)"):
@@ -59,25 +47,25 @@ def listes(
     if not any(x.segment == WATCH for x in report.bundle.lists):
         out.print(f"Pas de liste « {WATCH} » : il faut des lignes de factures pour comparer avec la période "
                   "précédente, et au moins un client qui a décroché.")
-    out.print(f"Dossier : [bold]{report.folder}[/bold] — le détail est dans « {INDEX_NAME} ».")
+    out.print(Text.assemble("Dossier : ", (str(report.folder), "bold"), f" — le détail est dans « {INDEX_NAME} »."))
 
 
 def fiches(
+    ctx: typer.Context,
     fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", metavar="<chemin>",
                                           help="Fichier PDF à écrire (sinon « NOM - fiches segments.pdf » à côté "
                                                "du fichier)."),
     date: Optional[str] = DATE,
-    feuille: Optional[str] = typer.Option(None, "--feuille", metavar="<texte>",
-                                          help="Nom de la feuille des clients."),
+    feuille: Optional[str] = FEUILLE,
 ) -> None:
     """Écrit les fiches segments en PDF : une page A4 par segment pour l'équipe commerciale."""
-    from .workbook.cards_pdf import export_cards
+    from ..workbook.cards_pdf import export_cards
 
-    target, cards = export_cards(fichier, sortie, sheet=feuille, analysis_date=_parse_date(date))
-    if not _quiet():
-        out.print(f"{len(cards)} fiche{'s' if len(cards) > 1 else ''} segment{'s' if len(cards) > 1 else ''} "
-                  f"(une page chacune) : [bold]{target}[/bold]")
+    target, cards = export_cards(fichier, sortie, sheet=feuille, analysis_date=parse_date(date))
+    if not quiet(ctx):
+        out.print(Text.assemble(f"{len(cards)} fiche{'s' if len(cards) > 1 else ''} segment{'s' if len(cards) > 1 else ''} "
+                                "(une page chacune) : ", (str(target), "bold")))
 
 
 def register(app: typer.Typer) -> None:

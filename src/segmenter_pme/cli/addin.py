@@ -1,4 +1,4 @@
-"""``segmenter addin build | install | remove | status`` — mounted in :mod:`segmenter_pme.cli`."""
+"""``segmenter addin build | install | remove | status`` — thin over :mod:`segmenter_pme.addin`."""
 
 from __future__ import annotations
 
@@ -6,13 +6,9 @@ from pathlib import Path
 
 import typer
 
-app = typer.Typer(
-    name="addin",
-    help="Complément Excel « Segmentation » (segmenter.xlam) : construire, installer, supprimer, état.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
+from .common import typer_app
+
+app = typer_app("addin", "Complément Excel « Segmentation » (segmenter.xlam) : construire, installer, supprimer, état.")
 
 
 def _say(lines: list[str]) -> None:
@@ -53,3 +49,8 @@ def status_cmd() -> None:
     from ..addin import install
 
     _say(install.status())
+
+
+def register(root: typer.Typer) -> None:
+    """Add ``addin …`` to the ``segmenter`` app."""
+    root.add_typer(app, name="addin")

@@ -1,6 +1,6 @@
 """``segmenter audit`` and ``segmenter nettoyer`` — thin over :mod:`segmenter_pme.audit.files`.
 
-Mounted by :func:`segmenter_pme.cli._mount_subapps` with :func:`register`. Audit
+Registered on the root app by :func:`register`. Audit
 findings are not errors: ``audit`` exits 0 whatever it finds; only a file that
 cannot be read (a :class:`~segmenter_pme.errors.SegmenterError`) exits 1.
 """
@@ -15,20 +15,14 @@ from typing import Optional
 
 import typer
 from rich.cells import cell_len
-from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from ..cli_common import COLONNE, DATE, FICHIER, State
-from ..cli_common import parse_columns as _parse_columns
-from ..cli_common import parse_date as _parse_date
+from ..audit.report import FILL_PREFIX
+from ..frtext import fr_number
 from ..settings import SEUIL_DOUBLONS_MIN
-from .checks import fr_number
-from .report import FILL_PREFIX
-
-# markup off: paths, sheet and column names are the user's text (« [/y] » prints as it is)
-out = Console(markup=False)
+from .common import COLONNE, DATE, FEUILLE, FICHIER, err, out, parse_columns, parse_date, quiet
 _MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
 NBSP = "\u00a0"
@@ -91,10 +85,6 @@ def say(text: str, *, markup: bool = False, style: str = "") -> None:
     out.print(_Para(text, markup=markup, style=style))
 
 
-def _quiet() -> bool:
-    return State.quiet
-
-
 def _n(k: int, one: str, many: str) -> str:
     return f"{fr_number(k)} {one if k <= 1 else many}"
 
@@ -137,26 +127,27 @@ def _summary(report) -> Table:
 
 
 def audit(
+    ctx: typer.Context,
     fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Écrit aussi une copie du classeur avec "
                                           "la feuille « Qualité » (le fichier d'origine n'est pas modifié)."),
     date: Optional[str] = DATE,
-    feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients."),
+    feuille: Optional[str] = FEUILLE,
     detail: int = typer.Option(0, "--detail", "-d", help="Affiche aussi les N premiers problèmes."),
     colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Audite la base clients : doublons, clients inactifs, champs manquants, valeurs invalides, dégâts d'Excel."""
-    from .files import audit_file
+    from ..audit.files import audit_file
 
     from ..workbook.files import backup_path
 
     started = time.perf_counter()
     replaced = sortie is not None and Path(sortie).exists()
-    report, written = audit_file(fichier, sheet=feuille, analysis_date=_parse_date(date), output=sortie,
-                                 columns=_parse_columns(colonne))
+    report, written = audit_file(fichier, sheet=feuille, analysis_date=parse_date(date), output=sortie,
+                                 columns=parse_columns(colonne))
     for note in getattr(report, "control_notes", []):  # about the file itself: said even with --quiet
-        Console(stderr=True, markup=False).print(_Para("Attention : " + note, style="yellow"))
-    if _quiet():
+        err.print(_Para("Attention : " + note, style="yellow"))
+    if quiet(ctx):
         return
     seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
     say(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : "
@@ -195,11 +186,12 @@ def audit(
 
 
 def nettoyer(
+    ctx: typer.Context,
     fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Copie nettoyée à écrire "
                                           "(par défaut NOM.nettoye.xlsx ; jamais le fichier d'origine)."),
     date: Optional[str] = DATE,
-    feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients."),
+    feuille: Optional[str] = FEUILLE,
     seuil: Optional[float] = typer.Option(None, "--seuil", min=SEUIL_DOUBLONS_MIN, max=100, help="Confiance minimale (%) pour "
                                           "fusionner des doublons (sinon « Paramètres », 90 par défaut)."),
     garder_inactifs: bool = typer.Option(False, "--garder-inactifs", help="Ne range pas les clients inactifs "
@@ -207,11 +199,11 @@ def nettoyer(
     colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Écrit une copie nettoyée : doublons fusionnés, clients inactifs archivés, dégâts d'Excel réparés."""
-    from .files import clean_file
+    from ..audit.files import clean_file
 
-    run = clean_file(fichier, sortie, sheet=feuille, analysis_date=_parse_date(date), threshold=seuil,
-                     archive_inactive=not garder_inactifs, columns=_parse_columns(colonne))
-    if _quiet():
+    run = clean_file(fichier, sortie, sheet=feuille, analysis_date=parse_date(date), threshold=seuil,
+                     archive_inactive=not garder_inactifs, columns=parse_columns(colonne))
+    if quiet(ctx):
         return
     res = run.result
     n_groups = len(res.merges)

@@ -1,0 +1,15 @@
+"""The ``segmenter`` command (typer + rich) — thin over the library, one module per command group.
+
+* :mod:`.root` — the app, ``--quiet``, :func:`main` (the console script and ``python -m``);
+* :mod:`.common` — what every command shares: ``--quiet`` in the typer context, the file,
+  ``--date`` and ``--colonne`` options, the consoles;
+* :mod:`.analysis` — ``run``, ``demo``, ``template``;
+* :mod:`.audit` — ``audit``, ``nettoyer``;
+* :mod:`.actions` — ``listes``, ``fiches``;
+* :mod:`.addin` — ``addin build | install | remove | status``;
+* :mod:`.french` — typer's own usage errors and help headings in French.
+"""
+
+from .root import app, main
+
+__all__ = ["app", "main"]
