@@ -13,7 +13,7 @@ from segmenter_pme.layout.engine import TablePos, cells_by_coordinate
 from segmenter_pme.layout.evolution import build_evolution
 from segmenter_pme.settings import Settings
 
-from history_fakes import D, history_result
+from support.history_fakes import D, history_result
 
 TABLE_NAMES = {"tbl_kpi_rfm", "tbl_kpi_pmg", "tbl_kpi_potentiel", "tbl_migration_rfm", "tbl_migration_pmg",
                "tbl_surveiller", "tbl_signaux", "tbl_campagnes"}

@@ -1,6 +1,6 @@
 """« Évolution », « Campagnes », « Historique » and « Segment RFM précédent » through ``segmenter run``.
 
-``history()`` is replaced by :class:`history_fakes.FakeHistory` (the core has its own tests): these
+``history()`` is replaced by :class:`support.history_fakes.FakeHistory` (the core has its own tests): these
 check what the workbook does with its answer and what it passes to it.
 """
 
@@ -16,7 +16,7 @@ from segmenter_pme.fields import OUTPUT_COLUMNS, PREVIOUS_RFM, SEGMENT_COLUMNS
 from segmenter_pme.workbook import templates
 from segmenter_pme.workbook.engine import run
 
-from history_fakes import FakeHistory
+from support.history_fakes import FakeHistory
 from wbfactory import rich_workbook
 
 D = dt.date(2025, 12, 31)

@@ -88,7 +88,7 @@ def test_titles_are_those_the_builders_write(tmp_path):
 
     path = rich_workbook(tmp_path / "mine.xlsx")
     result = run(path, analysis_date=DATE).result
-    from history_fakes import history_result
+    from support.history_fakes import history_result
 
     from segmenter_pme.layout import historique
 
