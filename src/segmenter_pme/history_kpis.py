@@ -49,17 +49,16 @@ def _names(dim: str, settings) -> list[str]:
 def _period_figures(a, b, snap: Callable, delta: Callable, settings) -> dict:
     """(dimension, segment) → (members, CA in (a, b], share of members who ordered) for the period (a, b]."""
     sa, sb = snap(a), snap(b)
-    ca_d, bought = delta(a, b, None)
+    ca_d, bought = delta(a, b, sa.rows)
     n_rfm, n_pmg = len(rfm_names(settings)), len(pmg_names())
     # one joint code per member — (RFM segment, PMG tier, à potentiel) — so that each figure is one
-    # bincount over the clients, summed afterwards per dimension; bin 0: not a member
-    code = np.zeros(sa.n_clients, dtype=np.int64)
-    code[sa.rows] = 1 + (sa.rfm.astype(np.int64) * n_pmg + sa.pmg) * 2 + sa.potentiel
-    size = 1 + n_rfm * n_pmg * 2
+    # bincount over the members, summed afterwards per dimension
+    code = (sa.rfm.astype(np.int64) * n_pmg + sa.pmg) * 2 + sa.potentiel
+    size = n_rfm * n_pmg * 2
     shape = (n_rfm, n_pmg, 2)
-    n = np.bincount(code, minlength=size)[1:].reshape(shape)
-    ca = np.bincount(code, weights=ca_d, minlength=size)[1:].reshape(shape)
-    kept = np.bincount(code[bought], minlength=size)[1:].reshape(shape)
+    n = np.bincount(code, minlength=size).reshape(shape)
+    ca = np.bincount(code, weights=ca_d, minlength=size).reshape(shape)
+    kept = np.bincount(code[bought], minlength=size).reshape(shape)
     petits = pmg_mod.TIERS.index("Petits")
     per_dim = {
         "RFM": [x.sum(axis=(1, 2))[: len(settings.regles_segments)] for x in (n, ca, kept)],
@@ -71,9 +70,10 @@ def _period_figures(a, b, snap: Callable, delta: Callable, settings) -> dict:
     for dim, (cn, cca, ck) in per_dim.items():
         for i, name in enumerate(_names(dim, settings)):
             out[dim, name] = (int(cn[i]), round(float(cca[i]), 2), float(ck[i] / cn[i]) if cn[i] else np.nan)
-    was = code > 0
+    was = np.zeros(sa.n_clients, dtype=bool)
+    was[sa.rows] = True
     new = sb.rows[~was[sb.rows]]
-    new_ca = round(float(ca_d[new].sum()), 2) if len(new) else 0.0
+    new_ca = round(float(delta(a, b, new)[0].sum()), 2) if len(new) else 0.0
     for dim in ("RFM", "PMG", "Potentiel"):
         out[dim, NEW_CLIENTS] = (len(new), new_ca, np.nan)
     return out
@@ -83,15 +83,16 @@ def kpi_table(periods: pd.DataFrame, snap: Callable[[pd.Timestamp], Snapshot], r
               settings, *, delta: Callable | None = None, year_before: Callable | None = None) -> pd.DataFrame:
     """:attr:`HistoryResult.kpis` over ``periods``.
 
-    ``delta(a, b, None)`` gives, for every client of ``features``, (net CA in
-    (a, b], whether they ordered in (a, b]); by default from the replay.
+    ``delta(a, b, rows)`` gives, for the clients ``rows`` (positions in
+    ``features``), (net CA in (a, b], whether they ordered in (a, b]); by
+    default from the replay.
     ``year_before(start, end)``: the period (a', b') one year earlier, or None
     when the history does not reach it.
     """
     if delta is None:
         def delta(a, b, rows):
             ja, jb = rep.at(a), rep.at(b)
-            return rep.ca[jb] - rep.ca[ja], rep.orders[jb] - rep.orders[ja] > 0
+            return rep.ca[jb, rows] - rep.ca[ja, rows], rep.orders[jb, rows] - rep.orders[ja, rows] > 0
 
     figures = [_period_figures(p.start, p.end, snap, delta, settings) for p in periods.itertuples(index=False)]
     records = []
@@ -138,22 +139,20 @@ def migrations(previous: Snapshot | None, current: Snapshot, feats: pd.DataFrame
         total = feats["ca_total"].to_numpy(dtype="float64", na_value=np.nan)
         weights = np.nan_to_num(np.where(np.isnan(ca12), total, ca12))
     counts, cas = {}, {}
-    for dim, attr, names in (("RFM", "rfm", rfm_names(settings)), ("PMG", "pmg", pmg_names())):
-        cur_full = current.full(getattr(current, attr).astype(np.int64), -1)
-        prev_full = previous.full(getattr(previous, attr).astype(np.int64), -1) if previous is not None else \
-            np.full(current.n_clients, -1, dtype=np.int64)
+    for dim, names in (("RFM", rfm_names(settings)), ("PMG", pmg_names())):
         keep_rows = [i for i, nm in enumerate(names) if nm != PROSPECT]
         rows = [names[i] for i in keep_rows] + [NOT_YET_CLIENT]
         cols = [names[i] for i in keep_rows]
-        remap = np.full(len(names) + 1, -1)
-        remap[keep_rows] = np.arange(len(keep_rows))
-        members = cur_full >= 0
         if gone is not None:
-            members |= gone
             cols = cols + ["Plus dans le fichier"]
-        idx = np.flatnonzero(members)
-        p = np.where(prev_full[idx] >= 0, remap[prev_full[idx]], len(rows) - 1)
-        c = np.where(cur_full[idx] >= 0, remap[cur_full[idx]], len(cols) - 1)
+        idx = np.flatnonzero(current.groups(dim) >= 0 if gone is None else (current.groups(dim) >= 0) | gone)
+        # segment index → row or column of the matrix; the last slot is read for -1 (not in the snapshot)
+        remap_p, remap_c = np.full(len(names) + 1, -1), np.full(len(names) + 1, -1)
+        remap_p[keep_rows] = remap_c[keep_rows] = np.arange(len(keep_rows))
+        remap_p[-1], remap_c[-1] = len(rows) - 1, len(cols) - 1
+        prev_full = previous.groups(dim) if previous is not None else np.full(current.n_clients, -1, dtype=np.int16)
+        p = remap_p[prev_full[idx]]
+        c = remap_c[current.groups(dim)[idx]]
         counts[dim] = _matrix(p, c, rows, cols, None)
         cas[dim] = _matrix(p, c, rows, cols, weights[idx])
         # Non classé (orders without a date) only when some client is
@@ -171,10 +170,9 @@ def previous_segment(previous: Snapshot | None, current: Snapshot, result) -> pd
     """« Segment RFM précédent » of every client of ``segment()``'s ``clients``."""
     names = rfm_names(result.settings)
     n = current.n_clients
-    prev = previous.full(previous.rfm.astype(np.int64), -1) if previous is not None else np.full(n, -1)
-    cur = current.full(current.rfm.astype(np.int64), -1)
+    prev = previous.groups("RFM") if previous is not None else np.full(n, -1, dtype=np.int16)
     labels = names + [NOT_YET_CLIENT]
-    code = np.where(prev >= 0, prev, np.where(cur >= 0, len(names), names.index(PROSPECT)))
+    code = np.where(prev >= 0, prev, np.where(current.groups("RFM") >= 0, len(names), names.index(PROSPECT)))
     return pd.Series(pd.Categorical.from_codes(code, labels, validate=False), index=result.clients.index,
                      name="Segment RFM précédent")
 
@@ -187,16 +185,19 @@ def watch_list(previous: Snapshot | None, current: Snapshot, result, settings) -
     if previous is None:
         return pd.DataFrame({c: [] for c in WATCH_COLUMNS})
     rnames, pnames = rfm_names(settings), pmg_names()
-    prev_r = previous.full(previous.rfm.astype(np.int64), -1)
-    prev_p = previous.full(previous.pmg.astype(np.int64), -1)
-    cur_r = current.full(current.rfm.astype(np.int64), -1)
-    cur_p = current.full(current.pmg.astype(np.int64), -1)
-    good_r = [rnames.index(x) for x in WAS_GOOD_RFM if x in rnames]
-    bad_r = [rnames.index(x) for x in NOW_BAD_RFM if x in rnames]
-    was = np.isin(prev_r, good_r) | np.isin(prev_p, [pnames.index(x) for x in WAS_GOOD_PMG])
-    now = np.isin(cur_r, bad_r)
-    idx = np.flatnonzero(was & now)
-    few = feats.iloc[idx]
+    prev_r, prev_p = previous.groups("RFM"), previous.groups("PMG")
+    cur_r, cur_p = current.groups("RFM"), current.groups("PMG")
+
+    def among(names, wanted):  # a table of the segment indexes, its last slot read for -1
+        table = np.zeros(len(names) + 1, dtype=bool)
+        table[[names.index(x) for x in wanted if x in names]] = True
+        return table
+
+    was = among(rnames, WAS_GOOD_RFM)[prev_r] | among(pnames, WAS_GOOD_PMG)[prev_p]
+    idx = np.flatnonzero(was & among(rnames, NOW_BAD_RFM)[cur_r])
+    # the few columns the keys and names are made of, for the few clients listed
+    few = pd.DataFrame({c: feats[c].take(idx) for c in ("email", "nom", "raison_sociale", "client_id") if c in feats},
+                       index=feats.index[idx])
     r_lab = np.array(rnames, dtype=object)
     p_lab = np.array(pnames, dtype=object)
     out = pd.DataFrame({

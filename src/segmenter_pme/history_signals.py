@@ -24,8 +24,8 @@ def _pct(x: float) -> str:
 def potentiel_check(before: Snapshot, current: Snapshot, reference: pd.Timestamp, settings) -> PotentielCheck:
     """Of the Petits of the snapshot at D − 12 months, the share now Moyens or Gros: à potentiel vs the others."""
     petit = before.pmg == pmg_mod.TIERS.index("Petits")
-    now = current.full(current.pmg.astype(np.int64), -1)
-    up = np.isin(now, [pmg_mod.TIERS.index("Gros"), pmg_mod.TIERS.index("Moyens")])
+    now = current.groups("PMG")
+    up = (now == pmg_mod.TIERS.index("Gros")) | (now == pmg_mod.TIERS.index("Moyens"))
     figures = []
     for group in (petit & before.potentiel, petit & ~before.potentiel):
         rows = before.rows[group]

@@ -87,6 +87,32 @@ def tier_against(x: float, base, settings) -> str:
     return TIERS[int(tier_codes(values, settings)[-1])]
 
 
+def profile_reasons(size: pd.Series, sector: pd.Series, idx: np.ndarray, settings) -> tuple[np.ndarray, np.ndarray]:
+    """For the rows ``idx``: (a large company — ETI or GE —, a priority sector): the reasons of
+    « Petits à potentiel » that the client's profile gives, whatever its purchases."""
+    big = _isin_at(size, idx, ["ETI", "GE"])
+    prio = np.zeros(len(idx), dtype=bool)
+    if settings.secteurs_prioritaires:
+        sector_p = _take(sector, idx)
+        wanted = {fold(s) for s in settings.secteurs_prioritaires}
+        uniq = pd.unique(sector_p)
+        hits = {u for u in uniq if isinstance(u, str) and fold(u) in wanted}
+        prio = np.isin(sector_p, list(hits)) if hits else prio
+    return big, prio
+
+
+def buying_reasons(r: np.ndarray, f: np.ndarray, ca_12m: np.ndarray | None, ca_12m_prev: np.ndarray | None,
+                   settings) -> tuple[np.ndarray, np.ndarray]:
+    """(buys often and recently — R ≥ 4 and F ≥ 4 —, CA of the last 12 months ≥ « croissance_potentiel »
+    × the 12 before): the reasons of « Petits à potentiel » that the purchases give."""
+    rf = (r >= 4) & (f >= 4)
+    grow = np.zeros(len(rf), dtype=bool)
+    if ca_12m is not None and ca_12m_prev is not None:
+        # a client with nothing the year before is new, not growing
+        grow = (ca_12m_prev > 0) & (ca_12m >= settings.croissance_potentiel * ca_12m_prev)
+    return rf, grow
+
+
 def potential_reasons(
     tiers: pd.Series,
     *,
@@ -114,21 +140,12 @@ def potential_reasons(
         return pd.Series(pd.Categorical.from_codes(out, [""]), index=tiers.index)
     idx = np.flatnonzero(petit)
     # reasons are few distinct combinations: build each text once, then gather
-    big = _isin_at(size, idx, ["ETI", "GE"])
-    prio = np.zeros(len(idx), dtype=bool)
-    if settings.secteurs_prioritaires:
-        sector_p = _take(sector, idx)
-        wanted = {fold(s) for s in settings.secteurs_prioritaires}
-        uniq = pd.unique(sector_p)
-        hits = {u for u in uniq if isinstance(u, str) and fold(u) in wanted}
-        prio = np.isin(sector_p, list(hits)) if hits else prio
-    rf = ((r.to_numpy()[idx] >= 4) & (f.to_numpy()[idx] >= 4))
-    grow = np.zeros(len(idx), dtype=bool)
+    big, prio = profile_reasons(size, sector, idx, settings)
+    cur = prev = None
     if ca_12m is not None and ca_12m_prev is not None:
         prev = ca_12m_prev.to_numpy(dtype="float64", na_value=np.nan)[idx]
         cur = ca_12m.to_numpy(dtype="float64", na_value=np.nan)[idx]
-        # a client with nothing the year before is new, not growing
-        grow = (prev > 0) & (cur >= settings.croissance_potentiel * prev)
+    rf, grow = buying_reasons(r.to_numpy()[idx], f.to_numpy()[idx], cur, prev, settings)
     any_reason = big | prio | rf | grow
     if not any_reason.any():
         return pd.Series(pd.Categorical.from_codes(out, [""]), index=tiers.index)

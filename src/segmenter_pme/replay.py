@@ -36,7 +36,10 @@ class Replay:
     has_lines: np.ndarray  # per client: figures from invoice lines (else from the client table)
 
     def at(self, date) -> int:
-        return int(self.dates.get_loc(pd.Timestamp(date)))
+        pos = self.__dict__.get("_pos")
+        if pos is None:  # a dict: asked hundreds of times, DatetimeIndex.get_loc costs more than the sums
+            pos = self.__dict__["_pos"] = {t: i for i, t in enumerate(self.dates.asi8)}
+        return pos[pd.Timestamp(date).value]
 
 
 def build_replay(capture: dict, features: pd.DataFrame, dates) -> Replay:
@@ -148,24 +151,17 @@ class Snapshot:
 
 @dataclass
 class Profile:
-    """What « Petits à potentiel » reads of today's profile, as Series of their own: each
-    thread gets its copy (pandas' bookkeeping of shared columns is not made for two threads)."""
+    """What « Petits à potentiel » reads of today's profile, decided once for every snapshot."""
 
-    size: pd.Series
-    sector: pd.Series
+    fixed: np.ndarray  # per client of ``features``: a reason from its profile (large company, priority sector)
     with_ca12: bool  # the base has CA windows (invoice lines): the growth reason applies
     n: int
 
     @classmethod
-    def of(cls, features: pd.DataFrame) -> "Profile":
-        return cls(_own(features["taille"]), _own(features["secteur"]), bool(features["ca_12m"].notna().any()),
-                   len(features))
-
-
-def _own(s: pd.Series) -> pd.Series:
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        return pd.Series(pd.Categorical.from_codes(s.cat.codes.to_numpy().copy(), s.cat.categories, validate=False))
-    return pd.Series(s.to_numpy(dtype=object, na_value=None).copy())
+    def of(cls, features: pd.DataFrame, settings) -> "Profile":
+        big, prio = pmg_mod.profile_reasons(features["taille"], features["secteur"], np.arange(len(features)),
+                                            settings)
+        return cls(big | prio, bool(features["ca_12m"].notna().any()), len(features))
 
 
 def snapshot_at(rep: Replay, date, profile: Profile, settings) -> Snapshot:
@@ -174,49 +170,37 @@ def snapshot_at(rep: Replay, date, profile: Profile, settings) -> Snapshot:
     j = rep.at(date)
     orders = rep.orders[j]
     rows = np.flatnonzero(orders >= 1)
-    last = rep.last[j, rows].astype(np.int64) * _NS_PER_DAY
+    last_day = rep.last[j, rows]
     ca = np.round(rep.ca[j, rows], 2)
-    days = np.maximum((date.value - last) // _NS_PER_DAY, 0).astype("float64")
-    got, tiers = score_buyers(days, orders[rows].astype("float64"), ca, settings)
+    days = np.maximum(date.value // _NS_PER_DAY - last_day, 0)
+    # small integers sort several times faster than floats, to the same scores
+    days = days.astype(np.int16) if len(days) and days.max() <= np.iinfo(np.int16).max else days
+    got, tiers = score_buyers(days, orders[rows].astype(np.int32), ca, settings)
     _, seg = segment_codes(got.r, got.f, got.m, settings.regles_segments)
     pot = _potential(rep, rows, date, profile, tiers, got.r, got.f, settings)
     return Snapshot(date, rows, seg.astype(np.int16), tiers.astype(np.int16), pot, got.r, got.f, got.m, ca,
-                    orders[rows], last, profile.n)
+                    orders[rows], last_day.astype(np.int64) * _NS_PER_DAY, profile.n)
 
 
 def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, profile: Profile, tiers: np.ndarray,
                r: np.ndarray, f: np.ndarray, settings) -> np.ndarray:
     """« Petits à potentiel » at ``date``: the profile is today's, the CA windows those of ``date``."""
-    petit_tier = pmg_mod.TIERS.index("Petits")
-    petit = tiers == petit_tier
+    petit = np.flatnonzero(tiers == pmg_mod.TIERS.index("Petits"))
     out = np.zeros(len(rows), dtype=bool)
-    if not petit.any():
+    if not len(petit):
         return out
-    # over every client of ``features`` (the Petits of the snapshot, the others without a tier):
-    # potential_reasons then reads the profile columns as they are, for the Petits only
-    n = profile.n
     sub = rows[petit]
-    codes = np.full(n, -1, dtype=np.int8)
-    codes[sub] = petit_tier
-    r_all, f_all = np.zeros(n, dtype=np.int8), np.zeros(n, dtype=np.int8)
-    r_all[sub], f_all[sub] = r[petit], f[petit]
-    ca12 = ca12p = None
+    cur = prev = None
     if profile.with_ca12:
-        # calendar years, as segment() counts « the last 12 months »
-        one = rep.at(date - pd.DateOffset(years=1))
-        two = rep.at(date - pd.DateOffset(years=2))
-        j = rep.at(date)
-        now, y1, y2 = rep.ca[j, sub], rep.ca[one, sub], rep.ca[two, sub]
+        # calendar years, as segment() counts « the last 12 months »; no window for a client of the table
+        now = rep.ca[rep.at(date), sub]
+        y1 = rep.ca[rep.at(date - pd.DateOffset(years=1)), sub]
+        y2 = rep.ca[rep.at(date - pd.DateOffset(years=2)), sub]
         lines = rep.has_lines[sub]
-        cur, prev = np.full(n, np.nan), np.full(n, np.nan)
-        cur[sub] = np.where(lines, np.round(now - y1, 2), np.nan)
-        prev[sub] = np.where(lines, np.round(y1 - y2, 2), np.nan)
-        ca12, ca12p = pd.Series(cur, copy=False), pd.Series(prev, copy=False)
-    tier_s = pd.Series(pd.Categorical.from_codes(codes, list(pmg_mod.TIERS), validate=False))
-    got = pmg_mod.potential_reasons(
-        tier_s, size=profile.size, sector=profile.sector, r=pd.Series(r_all, copy=False),
-        f=pd.Series(f_all, copy=False), ca_12m=ca12, ca_12m_prev=ca12p, settings=settings)
-    out[petit] = got.cat.codes.to_numpy()[sub] > 0
+        cur = np.where(lines, np.round(now - y1, 2), np.nan)
+        prev = np.where(lines, np.round(y1 - y2, 2), np.nan)
+    rf, grow = pmg_mod.buying_reasons(r[petit], f[petit], cur, prev, settings)
+    out[petit] = profile.fixed[sub] | rf | grow
     return out
 
 

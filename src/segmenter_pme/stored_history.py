@@ -64,7 +64,7 @@ def from_snapshots(result, settings, snapshots: pd.DataFrame | None, clients, ca
     def delta(a, b, rows):
         ca_a, _ = figures(a)
         ca_b, last_b = figures(b)
-        return np.round(ca_b - ca_a, 2), last_b > (a + pd.Timedelta(days=1)).value - 1
+        return np.round(ca_b[rows] - ca_a[rows], 2), last_b[rows] > (a + pd.Timedelta(days=1)).value - 1
 
     def year_before(start, end):
         for a, b in zip(bounds, bounds[1:]):

@@ -156,14 +156,13 @@ def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings
     # two cores: the worker thread scores every other period start (sorting releases the GIL)
     # while this thread scores the others and sums the periods already there
     starts = [t for t in periods["start"] if t != analysis]
-    theirs = Profile.of(feats)
-    ours = Profile.of(feats)
-    later = {t: worker().submit(snapshot_at, rep, t, theirs, settings) for t in starts[1::2]}
+    profile = Profile.of(feats, settings)
+    later = {t: worker().submit(snapshot_at, rep, t, profile, settings) for t in starts[1::2]}
 
     def snap(t) -> Snapshot:
         t = pd.Timestamp(t).normalize()
         if t not in cache:
-            cache[t] = later.pop(t).result() if t in later else snapshot_at(rep, t, ours, settings)
+            cache[t] = later.pop(t).result() if t in later else snapshot_at(rep, t, profile, settings)
         return cache[t]
 
     kpi = kpis_mod.kpi_table(periods, snap, rep, settings, year_before=year_before)
