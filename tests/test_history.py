@@ -92,6 +92,24 @@ def test_quarters_members_retention_evolution_by_hand():
     assert set(h.kpis["dimension"]) == {"RFM", "PMG", "Potentiel"}
 
 
+def test_history_of_a_segmentation_does_not_segment_again(monkeypatch):
+    from segmenter_pme import timeline
+
+    s = Settings(date_analyse=D)
+    seg = segment(invoices=_lines(), settings=s)
+    fresh = history(invoices=_lines(), settings=s)
+
+    def no_second_segmentation(*args, **kwargs):
+        raise AssertionError("segment() called again")
+
+    monkeypatch.setattr(timeline, "run", no_second_segmentation)
+    h = history(invoices=_lines(), settings=s, result=seg)
+    assert h.segmentation is seg  # the last snapshot is segment()'s own output
+    pd.testing.assert_frame_equal(h.kpis, fresh.kpis)
+    pd.testing.assert_frame_equal(h.snapshots, fresh.snapshots)
+    pd.testing.assert_frame_equal(h.migration["RFM"], fresh.migration["RFM"])
+
+
 def test_migration_matrix_previous_segment_and_snapshots_by_hand():
     h = history(invoices=_lines(), settings=Settings(date_analyse=D))
     m = h.migration["RFM"]

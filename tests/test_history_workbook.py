@@ -63,6 +63,43 @@ def test_a_run_writes_evolution_after_synthese_campagnes_and_the_previous_segmen
     assert fake.calls[-1]["campaigns"]["Campagne"].tolist() == [c[0] for c in templates.DEMO_CAMPAIGNS]
 
 
+@pytest.fixture
+def segmentations(monkeypatch):
+    """The number of segmentations made (segment() and history() alike)."""
+    from segmenter_pme import pipeline, timeline
+
+    made = []
+    real = pipeline.run
+
+    def counted(*args, **kwargs):
+        made.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run", counted)
+    monkeypatch.setattr(timeline, "run", counted)
+    return made
+
+
+def test_a_run_with_invoice_lines_segments_once(demo, segmentations):
+    report = run(demo, analysis_date=D)
+    assert len(segmentations) == 1
+    assert report.history.segmentation.line_facts is not None  # the history replayed the lines segment() read
+
+
+def test_the_ribbon_segments_once(segmentations):
+    from support import fake_xlwings as fx
+    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.excel import macros
+
+    from test_excel_macros import _rows, demo_book
+
+    book = demo_book(60)
+    fx.fill(book.sheets.add("Factures"), _rows(generate_demo(60, dirty=False, duplicates=False).invoices))
+    macros.segmenter(book)
+    assert "Évolution" in [s.name for s in book.sheets]
+    assert len(segmentations) == 1
+
+
 def test_users_campaign_rows_are_kept_byte_for_byte_and_results_refreshed(demo, fake):
     run(demo, analysis_date=D)
     wb = openpyxl.load_workbook(demo)

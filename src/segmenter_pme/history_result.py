@@ -138,8 +138,7 @@ class HistoryResult:
     - ``warnings``: French sentences; ``issues``: :class:`Issue` records (bad
       campaign rows, sheet « Campagnes », with their row) for « Qualité ».
     - ``segmentation``: the :class:`SegmentationResult` of D that history()
-      used (``segment()``'s result on the same inputs): a front end that needs
-      both calls history() alone and reads this.
+      used: the ``result`` it was given, else the one it made.
     """
 
     source: str

@@ -26,7 +26,7 @@ from .reading import (
     read_invoices,
     strip_previous_output,
 )
-from .result import SegmentationResult
+from .result import LineFacts, SegmentationResult
 from .rfm import boundaries as rfm_boundaries
 from .rfm import score_all
 from .rules import PROSPECT, lookup_by_code
@@ -63,11 +63,9 @@ def segment(
 
 
 def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: Settings | None, *,
-        clients_sheet: str, invoices_sheet: str, today: dt.date | None, capture: dict | None = None
-        ) -> SegmentationResult:
-    """:func:`segment`; ``capture``, a dict, receives what the history needs to replay the
-    invoice lines (see ``invoices._capture``) and ``feature_rows``: for each row of
-    ``features``, its row in the aggregated invoices (-1: none)."""
+        clients_sheet: str, invoices_sheet: str, today: dt.date | None) -> SegmentationResult:
+    """:func:`segment`. With invoice lines, the result keeps what the history needs to
+    replay them (:class:`~segmenter_pme.result.LineFacts`)."""
     settings = settings or Settings()
     if clients is None and invoices is None:
         raise InputDataError("Aucune donnée : fournissez un tableau de clients ou des lignes de factures.")
@@ -86,7 +84,9 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
 
     imap: dict = {}
     agg = None
+    capture: dict | None = None
     if invoices is not None:
+        capture = {}
         imap = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
         agg, n_after = read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
                                       by=invoice_key(invoices, imap, table), capture=capture)
@@ -100,8 +100,11 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
 
     raise_errors(issues)
     feats, new_rows, agg_rows = _combine(table, agg, clients)
-    if capture is not None:
+    facts = None
+    if capture is not None and "lines" in capture:
         capture["feature_rows"] = agg_rows
+        facts = LineFacts.of(capture)
+    del capture
     n_future = _apply_analysis_date(feats, analysis_ts)
     if n_future:
         msg = (f"{fr_int(n_future)} client(s) ont une date de dernier achat postérieure à la date d'analyse "
@@ -147,7 +150,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
     return SegmentationResult(
         clients=full, output=output, features=feats, summary=summary, boundaries=bnd, rf_grid=grid,
         pareto=par, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
-        client_columns=cmap, invoice_columns=imap,
+        client_columns=cmap, invoice_columns=imap, line_facts=facts,
     )
 
 

@@ -1,6 +1,6 @@
 """Replaying the invoice lines at past dates (SPEC §8): the snapshot at t.
 
-The lines are read once, by ``segment()`` (``pipeline.run(capture=…)``). Here
+The lines are read once, by ``segment()``, which keeps their facts (``LineFacts``). Here
 they are grouped once per (client, date interval) — the intervals between the
 dates asked for —, then accumulated along the dates: the orders, the CA and the
 last purchase of every client at every date, without going back to the lines.
@@ -16,7 +16,7 @@ import pandas as pd
 
 from . import pmg as pmg_mod
 from .pipeline import NOT_CLASSIFIED, score_buyers, segment_codes
-from .result import SegmentationResult
+from .result import LineFacts, SegmentationResult
 from .rules import PROSPECT
 
 _NS_PER_DAY = 86_400 * 10**9
@@ -42,7 +42,7 @@ class Replay:
         return pos[pd.Timestamp(date).value]
 
 
-def build_replay(capture: dict, features: pd.DataFrame, dates) -> Replay:
+def build_replay(facts: LineFacts, features: pd.DataFrame, dates) -> Replay:
     """The cumulative figures of every client at every date of ``dates``.
 
     A client known only from the client table (no invoice line) has figures as
@@ -52,8 +52,8 @@ def build_replay(capture: dict, features: pd.DataFrame, dates) -> Replay:
     dates = pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in dates})).as_unit("ns")
     n_dates = len(dates)
     ends = dates.asi8 + _NS_PER_DAY - 1
-    lines = capture["lines"]
-    kcodes = capture["kcodes"]
+    lines = facts
+    kcodes = facts.kcodes
     k = int(kcodes.max()) + 1 if len(kcodes) else 0
     # the interval of each line: the first date at or after its day. Date-major cells: the
     # running sums along the dates then add whole rows of clients at a time
@@ -64,9 +64,9 @@ def build_replay(capture: dict, features: pd.DataFrame, dates) -> Replay:
     ca_cells = np.bincount(cell if kept is None else cell[kept], weights=lines.sk, minlength=size)[:size]
     purchase = np.flatnonzero(lines.purchase)
     orders_cells = np.bincount(cell[purchase], minlength=size)[:size]
-    if capture["repeated"] is not None and len(capture["repeated"]):
+    if facts.repeated is not None and len(facts.repeated):
         # in place: a second array of every cell costs more (fresh memory) than these few lines
-        np.subtract.at(orders_cells, cell[capture["repeated"]], 1)
+        np.subtract.at(orders_cells, cell[facts.repeated], 1)
     # days, not nanoseconds: half the memory to fill (the time of day is dropped, as segment() does)
     last_cells = np.full(size, _NO_DAY, dtype=np.int32)
     np.maximum.at(last_cells, cell[purchase], (lines.d[purchase] // _NS_PER_DAY).astype(np.int32))
@@ -80,8 +80,8 @@ def build_replay(capture: dict, features: pd.DataFrame, dates) -> Replay:
         np.add(orders[i - 1], orders[i], out=orders[i])
         np.maximum(last[i - 1], last[i], out=last[i])
     # clients' rows: features row → aggregated row → code
-    agg_rows = capture["feature_rows"]
-    codes = capture["codes"]
+    agg_rows = facts.feature_rows
+    codes = facts.codes
     has_lines = agg_rows >= 0
     identity = codes is None and len(agg_rows) == k and bool(np.array_equal(agg_rows, np.arange(k)))
     if not identity:

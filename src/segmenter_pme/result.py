@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .problems import Issue
@@ -23,6 +24,35 @@ class Pareto:
     gros_ca_pct: float
     sentence: str
     curve: pd.DataFrame
+
+
+@dataclass
+class LineFacts:
+    """What ``history()`` needs of the invoice lines to replay them at past dates, kept by
+    ``segment()`` so that the lines are read once (see ``replay.build_replay``).
+
+    Per line: ``kcodes`` its client code (-1: no key), ``d`` its date (int64 ns),
+    ``purchase`` a purchase (not a credit note) among the kept lines; ``keep`` the
+    lines that count (None: all), ``sk`` the signed amounts of the kept lines;
+    ``repeated``: positions of the purchase lines that repeat an invoice (not
+    orders); ``codes``: the client code of each aggregated row (None: row i is
+    code i); ``feature_rows``: for each row of ``features``, its aggregated row (-1: none).
+    """
+
+    kcodes: np.ndarray
+    d: np.ndarray
+    keep: np.ndarray | None
+    purchase: np.ndarray
+    sk: np.ndarray
+    repeated: np.ndarray | None
+    codes: np.ndarray | None
+    feature_rows: np.ndarray
+
+    @classmethod
+    def of(cls, capture: dict) -> "LineFacts":
+        lines = capture["lines"]  # only these arrays of the lines: the others are freed
+        return cls(capture["kcodes"], lines.d, lines.keep, lines.purchase, lines.sk, capture["repeated"],
+                   capture["codes"], capture["feature_rows"])
 
 
 @dataclass
@@ -65,3 +95,5 @@ class SegmentationResult:
     analysis_date: dt.date
     client_columns: dict[str, str] = field(default_factory=dict)
     invoice_columns: dict[str, str] = field(default_factory=dict)
+    # with invoice lines: what history() replays, so that it need not read them again
+    line_facts: LineFacts | None = field(default=None, repr=False, compare=False)

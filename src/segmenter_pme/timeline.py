@@ -33,7 +33,7 @@ from .history_result import (
 from .history_signals import potentiel_check, weak_signals
 from .pipeline import run
 from .replay import Profile, Replay, Snapshot, build_replay, snapshot_at, snapshot_of_result
-from .result import SegmentationResult
+from .result import LineFacts, SegmentationResult
 from .settings import Settings
 from .worker import worker
 
@@ -64,27 +64,21 @@ def history(
     - ``campaigns``: the user's « Campagnes » rows, columns
       :data:`~segmenter_pme.history_result.CAMPAIGN_INPUT_COLUMNS` (raw cell
       values; index = Excel rows). A bad row gets a remark, never an exception.
-    - ``result``: ``segment()``'s result on these same inputs and settings,
-      used as is when there are no invoice lines. With invoice lines it is not
-      used: history() segments them itself (it needs their line-level details)
-      and returns that result as ``HistoryResult.segmentation`` — call
-      history() alone rather than segment() then history().
+    - ``result``: ``segment()``'s result on these same inputs and settings:
+      it is not computed again. With invoice lines, it keeps the facts of the
+      lines the replay needs (``result.line_facts``), so they are read once.
 
     With invoice lines the past is replayed: the snapshot at t is ``segment()``
-    with analysis date t on the lines dated ≤ t, so the last one (at D) equals
-    ``segment()``'s output. Raises what ``segment()`` raises.
+    with analysis date t on the lines dated ≤ t, and the last one (at D) is
+    ``segment()``'s output (``HistoryResult.segmentation``). Raises what
+    ``segment()`` raises.
     """
     settings = settings or (result.settings if result is not None else Settings())
-    capture: dict | None = None
-    if invoices is not None:
-        capture = {}
+    if result is None:
         result = run(clients, invoices, settings, clients_sheet=clients_sheet, invoices_sheet=invoices_sheet,
-                     today=today, capture=capture)
-    elif result is None:
-        result = run(clients, None, settings, clients_sheet=clients_sheet, invoices_sheet=invoices_sheet,
                      today=today)
-    if capture and "lines" in capture:
-        return _from_invoices(result, capture, settings, clients, campaigns, campaigns_sheet)
+    if result.line_facts is not None:
+        return _from_invoices(result, result.line_facts, settings, clients, campaigns, campaigns_sheet)
     from .stored_history import from_snapshots
 
     return from_snapshots(result, settings, snapshots, clients, campaigns, campaigns_sheet)
@@ -126,12 +120,11 @@ def period_table(analysis: pd.Timestamp, kind: str, n: int, first: pd.Timestamp 
 
 # ---------------------------------------------------------------- from invoice lines
 
-def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings, clients: pd.DataFrame | None,
+def _from_invoices(result: SegmentationResult, facts: LineFacts, settings: Settings, clients: pd.DataFrame | None,
                    campaigns: pd.DataFrame | None, campaigns_sheet: str) -> HistoryResult:
     feats = result.features
     analysis = pd.Timestamp(result.analysis_date).normalize()
-    lines = capture["lines"]
-    kept_d = lines.d if lines.keep is None else lines.d[lines.keep]
+    kept_d = facts.d if facts.keep is None else facts.d[facts.keep]
     first = pd.Timestamp(int(kept_d.min())).normalize() if len(kept_d) else None
     periods = period_table(analysis, settings.periode_historique, settings.nombre_periodes, first)
     camp_rows = kpis_mod.campaign_dates(campaigns, settings, analysis) if campaigns is not None else []
@@ -150,7 +143,7 @@ def _from_invoices(result: SegmentationResult, capture: dict, settings: Settings
     wanted = set(bounds) | {pot_ref} | set(camp_rows) | {t for pair in earlier if pair for t in pair}
     for t in list(wanted):  # the CA windows of « Petits à potentiel » at t
         wanted |= {t - pd.DateOffset(years=1), t - pd.DateOffset(years=2)}
-    rep = build_replay(capture, feats, wanted)
+    rep = build_replay(facts, feats, wanted)
     current = snapshot_of_result(result)
     cache: dict[pd.Timestamp, Snapshot] = {analysis: current}
     # two cores: the worker thread scores every other period start (sorting releases the GIL)
