@@ -1,0 +1,95 @@
+"""Big sheets streamed as XML (workbook/fastsheet.py): the values read back are the frame's, every kind of cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from segmenter_pme.workbook import fastsheet, saving
+
+
+def _saved(tmp_path, frame: pd.DataFrame):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Données"
+    ws.append([str(c) for c in frame.columns])
+    ws.append(["x"] * frame.shape[1])  # the styled sample row, replaced by the stream
+    for j, dtype in enumerate(frame.dtypes, start=1):
+        if pd.api.types.is_datetime64_any_dtype(dtype):
+            ws.cell(2, j).number_format = "DD/MM/YYYY"
+    path = tmp_path / "big.xlsx"
+    saving.save_workbook(wb, path, {"Données": fastsheet.injector(frame, first_row=2)})
+    return path
+
+
+def test_every_kind_of_value_reads_back(tmp_path):
+    texts = ["Dupont & Fils <SARL>", " espace devant", "espace derrière ", "a\nb ", "insécable\u00a0", "",
+             None, "ok\x01ctrl", "=SOMME(A1)"]
+    n = len(texts)
+    frame = pd.DataFrame({
+        "texte": pd.Series(texts, dtype=object),
+        "arrow": pd.Series(texts, dtype="str"),
+        "categorie": pd.Categorical(["Petits", "Gros", None, "Petits", "Moyens", "Gros", "Petits", None, "Gros"]),
+        "entier": pd.array([1, None, 3, -4, 0, 10**12, 7, 8, None], dtype="Int64"),
+        "montant": [85.35, np.nan, 0.1 + 0.2, 1e-7, 1e20, -2.5, 1234567.891, 3.0, 1e-4],
+        "date": pd.to_datetime(["2024-01-31 00:00", None, "1900-03-01 00:00", "2025-12-31 13:30", "2000-02-29 00:00", None,
+                                "2024-06-01 00:00", "2024-06-02 00:00", "2024-06-03 00:00"]),
+        "booleen": pd.array([True, False, None, True, True, False, None, True, False], dtype="boolean"),
+        "mixte": pd.Series([dt.date(2024, 5, 1), 12, "texte", None, 2.5, True, "  ", np.nan, "fin"], dtype=object),
+    })
+    ws = openpyxl.load_workbook(_saved(tmp_path, frame))["Données"]
+    got = [[c.value for c in row] for row in ws.iter_rows(min_row=2, max_row=1 + n, max_col=frame.shape[1])]
+    for i in range(n):
+        text = None if texts[i] in (None, "") else texts[i].replace("\x01", "")
+        assert got[i][0] == text and got[i][1] == text
+        cat = frame["categorie"].iloc[i]
+        assert got[i][2] == (None if pd.isna(cat) else cat)
+        ent = frame["entier"].iloc[i]
+        assert got[i][3] == (None if pd.isna(ent) else int(ent))
+        m = frame["montant"].iloc[i]
+        assert (got[i][4] is None) if math.isnan(m) else got[i][4] == m
+        d = frame["date"].iloc[i]
+        assert got[i][5] == (None if pd.isna(d) else d.to_pydatetime())
+        b = frame["booleen"].iloc[i]
+        assert got[i][6] == (None if pd.isna(b) else bool(b))
+    assert [r[7] for r in got] == [45413, 12, "texte", None, 2.5, True, "  ", None, "fin"]
+    # text that looks like a formula stays text
+    assert ws.cell(10, 1).data_type == "s"
+    with zipfile.ZipFile(tmp_path / "big.xlsx") as zf:
+        xml = zf.read(fastsheet.sheet_part(zf, "Données")).decode("utf-8")
+    assert '<dimension ref="A1:H10"/>' in xml
+    assert '<c r="A5" t="inlineStr"><is><t xml:space="preserve">a\nb </t></is></c>' in xml
+
+
+def test_whitespace_test_is_pythons():
+    """The values written with xml:space="preserve" are those Python's str.isspace() calls spaces at an end."""
+    chars = [chr(c) for c in range(0x3100) if not (0xD800 <= c <= 0xDFFF)]
+    arrow = pc.match_substring_regex(pa.array([f"x{c}" for c in chars]), f"^{fastsheet._SPACE}|{fastsheet._SPACE}$")
+    assert [c for c, hit in zip(chars, arrow.to_pylist()) if hit] == [c for c in chars if c.isspace()]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=True, width=64), min_size=1, max_size=40))
+def test_numbers_are_written_as_python_writes_them(values):
+    text = fastsheet._numbers(np.array(values)).to_pylist()
+    assert text == [fastsheet._num_text(v) for v in values]
+
+
+def test_big_frame_rows_are_numbered_across_chunks(tmp_path):
+    frame = pd.DataFrame({"code": [f"C{i}" for i in range(25)], "ca": np.arange(25) * 1.5})
+    xml = b"".join(c.encode() if isinstance(c, str) else bytes(c)
+                   for c in fastsheet.rows_xml(frame, 7, ["3", ""], chunk=10)).decode()
+    rows = re.findall(r'<row r="(\d+)"><c r="A\1" s="3" t="inlineStr"><is><t>C(\d+)</t></is></c>'
+                      r'<c r="B\1"><v>([\d.]+)</v></c></row>', xml)
+    assert [(int(r), int(c), v) for r, c, v in rows] == [(7 + i, i, f"{i * 1.5:g}") for i in range(25)]
