@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segmenter_pme.audit.duplicates import find_duplicate_pairs, group_duplicates, match_keys
 from support.labelled import labelled_clients, pair_metrics
-from segmenter_pme.audit.names import normalize_names
+from segmenter_pme.audit.names import _clean_tokens, legal_words, normalize_names
 from segmenter_pme.phones import normalize_phones
 
 
@@ -40,6 +45,30 @@ def test_normalize_names_weak_words_and_missing():
     assert out["nom_normalise"].tolist() == ["berthier", "berthier", "berthier", ""]
     assert out["mot_faible"].tolist() == [True, True, False, False]
     assert out.index.tolist() == [5, 6, 7, 8]
+
+
+def _key_one_by_one(name: str) -> tuple[str, bool]:
+    """The normalisation rules applied to one name with Python's re (the spec the vectorised path must meet)."""
+    words, phrases = legal_words()
+    s = "".join(c for c in unicodedata.normalize("NFKD", name) if not "\u0300" <= c <= "\u036f").lower()
+    s = s.replace("&", " et ").replace("'", " ").replace("’", " ")
+    s = re.sub(r"\b([a-z])\.\s?(?=[a-z]\b)", r"\1", s)
+    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
+    s = re.sub(r"\b((?:[a-z] ){1,4}[a-z])\b", lambda m: m.group(1).replace(" ", ""), s)
+    s = re.sub(r"\s+", " ", re.sub(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b", " ", s)).strip()
+    return _clean_tokens(s, words)
+
+
+_VOCABULARY = ["SARL", "S.A.R.L.", "S. A. S.", "sa", "SA", "Cie", "& Cie", "Ets.", "Sté", "Société", "de", "la",
+               "Groupe", "holding", "ME", "co", "Dupont", "Martin", "Boulangerie", "l'Étoile", "a b c", "x", "1",
+               "2024", "Café", "SCOP", "scop sarl", "EURL", "-", "  ", "É.T.S", "ß", "Ødegaard", "d'", "Fils"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_VOCABULARY), max_size=6).map(" ".join), min_size=1, max_size=30))
+def test_normalize_names_vectorised_meets_the_rules_one_by_one(names):
+    out = normalize_names(pd.Series(names, dtype=object))
+    assert list(zip(out["nom_normalise"], out["mot_faible"])) == [_key_one_by_one(n) for n in names]
 
 
 def test_normalize_phones_drom_region_from_postal_code():

@@ -101,37 +101,48 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     a pair, ``tel9`` (last nine digits of any phone), ``adresse`` (street words),
     ``domaine_email`` (the e-mail's domain unless a personal mailbox's).
     """
+    # clients made from invoice lines have a code and a name only: what is absent is blank, not computed
+    blank = pd.Series("", index=clients.index, dtype=object)
     company = _text(clients, "raison_sociale")
-    person = (_text(clients, "prenom") + " " + _text(clients, "nom")).str.strip()
+    person = (_text(clients, "prenom") + " " + _text(clients, "nom")).str.strip() \
+        if {"prenom", "nom"} & set(clients.columns) else blank
     is_person = (company == "") & (person != "")
     names = normalize_names(company.where(~is_person, person))
     # « Société 0001057 » leaves only a number once generic words go: numbers one digit
     # apart are other clients (a code, an agency number), not typos — no name to compare
     names["nom_normalise"] = names["nom_normalise"].where(~names["nom_normalise"].str.fullmatch(r"[\d ]+"), "")
-    cp = _text(clients, "code_postal").str.replace(r"\.0$", "", regex=True)
-    cp = cp.where(~cp.str.fullmatch(r"\d{4}"), "0" + cp)
-    cp = cp.where(cp.str.fullmatch(r"\d{5}|2[AB]\d{3}"), "")
-    dept = cp.str[:2].where(~cp.str.match(r"9[78]"), cp.str[:3])
-    siret = _digits(clients, "siret")
-    siret = siret.where(siret.str.fullmatch(r"\d{14}"), "")
-    siren = _digits(clients, "siren")
-    siren = siren.where(siren.str.fullmatch(r"\d{9}"), "")
-    siren = siren.where(siren != "", siret.str[:9])
-    # placeholders such as 000000000 or 999999999 are not identifiers
-    siren = siren.where(~siren.str.fullmatch(r"(\d)\1{8}"), "")
-    siret = siret.where(~siret.str.fullmatch(r"(\d)\1{13}"), "")
-    email = _text(clients, "email").str.lower()
-    email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
+    if "code_postal" in clients.columns:
+        cp = _text(clients, "code_postal").str.replace(r"\.0$", "", regex=True)
+        cp = cp.where(~cp.str.fullmatch(r"\d{4}"), "0" + cp)
+        cp = cp.where(cp.str.fullmatch(r"\d{5}|2[AB]\d{3}"), "")
+        dept = cp.str[:2].where(~cp.str.match(r"9[78]"), cp.str[:3])
+    else:
+        cp = dept = blank
+    if {"siren", "siret"} & set(clients.columns):
+        siret = _digits(clients, "siret")
+        siret = siret.where(siret.str.fullmatch(r"\d{14}"), "")
+        siren = _digits(clients, "siren")
+        siren = siren.where(siren.str.fullmatch(r"\d{9}"), "")
+        siren = siren.where(siren != "", siret.str[:9])
+        # placeholders such as 000000000 or 999999999 are not identifiers
+        siren = siren.where(~siren.str.fullmatch(r"(\d)\1{8}"), "")
+        siret = siret.where(~siret.str.fullmatch(r"(\d)\1{13}"), "")
+    else:
+        siren = siret = blank
+    if "email" in clients.columns:
+        email = _text(clients, "email").str.lower()
+        email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
+    else:
+        email = blank
     # a phone only matters when another row may have it: parse just those
     phones = normalize_phones(clients["telephone"], cp, only_shared=True) if "telephone" in clients.columns else None
-    phone = phones.fillna("").astype(str) if phones is not None else pd.Series("", index=clients.index)
+    phone = phones.fillna("").astype(str) if phones is not None else blank
     # a value on many rows is a placeholder or a switchboard, not an identity
-    siren, email, phone = (_unshared(v) for v in (siren, email, phone))
+    siren, email, phone = (v if v is blank else _unshared(v) for v in (siren, email, phone))
     # how many postal codes carry the same name: "Primeur du Parc" is in many towns,
     # so that name alone does not prove two rows are one client
     # what can only speak against a pair: every row's phone (last 9 digits: « +33 4 … » = « 04 … »),
     # the street, the e-mail's company domain
-    blank = pd.Series("", index=clients.index, dtype=object)
     if "telephone" in clients.columns:
         tel_digits = _digits(clients, "telephone").str.replace(r"\D", "", regex=True)
         tel_digits = tel_digits.str.replace(r"^(?:0033|33)(?=\d{9})", "0", regex=True)
@@ -142,10 +153,16 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     else:
         tel9 = blank
     street = _street(_text(clients, "adresse")) if "adresse" in clients.columns else blank
-    domain = email.str.partition("@")[2]
-    domain = domain.where(~domain.isin(WEBMAIL), "")
-    sorted_name = names["nom_normalise"].map(lambda t: " ".join(sorted(t.split())))
-    spread = cp.where(cp != "").groupby(sorted_name).transform("nunique").fillna(0).astype(int)
+    if email is blank:
+        domain = blank
+    else:
+        domain = email.str.partition("@")[2]
+        domain = domain.where(~domain.isin(WEBMAIL), "")
+    sorted_name = names["nom_normalise"].copy()
+    several = sorted_name.str.contains(" ", regex=False).to_numpy(dtype=bool)  # a one-word name is sorted
+    sorted_name[several] = sorted_name[several].map(lambda t: " ".join(sorted(t.split())))
+    spread = cp.where(cp != "").groupby(sorted_name).transform("nunique").fillna(0).astype(int) \
+        if cp is not blank else pd.Series(0, index=clients.index)
     return pd.DataFrame(
         {
             "nom_normalise": names["nom_normalise"],
@@ -256,6 +273,23 @@ def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
     for col in ("siren", "email", "telephone"):
         k = keys[col].to_numpy(dtype=object)
         chunks.append(_star_pairs(k, k != ""))
+    if has_name.any():
+        chunks += _name_pairs(keys, names, has_name, dept)
+    pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
+    if len(pairs) == 0:
+        return pairs
+    pairs = np.sort(pairs, axis=1)
+    # one int per pair, sorted: repeats are then neighbours
+    n = len(keys)
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    codes.sort()
+    codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
+    return np.column_stack([codes // n, codes % n])
+
+
+def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept: np.ndarray) -> list[np.ndarray]:
+    """The pairs of :func:`candidate_pairs` that share a block of names."""
+    chunks = []
     person = keys["personne"].to_numpy(dtype=bool)
     # people are only compared within one postal code: "Jean Martin" is everywhere
     place = np.where(person, keys["code_postal"].to_numpy(dtype=object), dept)
@@ -283,16 +317,7 @@ def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
     # 5. the same words in any order, anywhere (a missing or mistyped postal code)
     sorted_name = keys["nom_trie"].to_numpy(dtype=object)
     chunks.append(_block_pairs("c|" + sorted_name, has_name & ~person, (forward,)))
-    pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
-    if len(pairs) == 0:
-        return pairs
-    pairs = np.sort(pairs, axis=1)
-    # one int per pair, sorted: repeats are then neighbours
-    n = len(keys)
-    codes = pairs[:, 0] * n + pairs[:, 1]
-    codes.sort()
-    codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
-    return np.column_stack([codes // n, codes % n])
+    return chunks
 
 
 def _residual_words(a: str, b: str) -> tuple[set[str], set[str]]:
