@@ -1,6 +1,6 @@
 """Speed of the workbook engine, end to end through the ``segmenter`` command (issue 3 targets).
 
-    python benchmarks/bench_workbook.py [--only demo|refresh|csv] [--dir DOSSIER]
+    python benchmarks/bench_workbook.py [--only demo|refresh|csv] [--dir DOSSIER] [--base REV --rounds N]
 
 1. ``segmenter demo`` end to end (build the 3 000-client demo workbook and run on it) — target ≤ 5 s;
    and, in this process, ``generate_demo(3000)`` alone (median of 5 rounds after a warm-up) — ≤ 1 s
@@ -10,6 +10,10 @@
 
 Each figure is one fresh ``python -m segmenter_pme.cli`` process: wall time includes start-up and
 imports, and peak RSS comes from the kernel's accounting of that process (``os.wait4``).
+
+``--base REV`` (e.g. ``main``) also runs the code of git revision REV (its ``src/`` extracted to a
+temporary folder, same interpreter and libraries), alternating with this checkout for ``--rounds`` rounds:
+medians of both and their ratio — on a machine shared with other jobs, the ratio is the figure to read.
 """
 
 from __future__ import annotations
@@ -42,10 +46,11 @@ def generator_seconds(n_clients: int = 3000, rounds: int = 5) -> float:
     return statistics.median(times)
 
 
-def measure(args: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MiB, exit code) of one ``segmenter`` process."""
+def measure(args: list[str], src: Path | None = None) -> tuple[float, float, int]:
+    """(seconds, peak RSS in MiB, exit code) of one ``segmenter`` process (of the code in ``src`` if given)."""
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "segmenter_pme.cli", "--quiet", *args])
+    proc = subprocess.Popen([sys.executable, "-m", "segmenter_pme.cli", "--quiet", *args], env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -93,11 +98,39 @@ def build_csv_input(path: Path, n_lines: int = 1_000_000) -> Path:
     return path
 
 
+def base_src(rev: str) -> Path:
+    """``src/`` of git revision ``rev``, extracted to a temporary folder."""
+    root = Path(__file__).resolve().parent.parent
+    out = Path(tempfile.mkdtemp(prefix="bench-base-"))
+    archive = subprocess.run(["git", "archive", rev, "src"], cwd=root, check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(out)], input=archive, check=True)
+    return out / "src"
+
+
+def compare(name: str, cmd: list[str], rev: str, rounds: int, fresh) -> dict:
+    """Interleaved rounds of ``cmd`` with revision ``rev`` and with this checkout: medians and ratio."""
+    src = base_src(rev)
+    runs: dict[str, list[tuple[float, float, int]]] = {rev: [], "ici": []}
+    for _ in range(rounds):
+        for label in (rev, "ici"):
+            fresh()
+            runs[label].append(measure(cmd, src if label == rev else None))
+    med = {label: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v)) for label, v in runs.items()}
+    ratio = med[rev][0] / med["ici"][0]
+    print(f"{name:8s} {rev} {med[rev][0]:7.2f} s {med[rev][1]:6.0f} MiB | ici {med['ici'][0]:7.2f} s "
+          f"{med['ici'][1]:6.0f} MiB | {ratio:4.2f} × plus rapide ({rounds} tours entrelacés, médianes)", flush=True)
+    return {"base": rev, "base_seconds": round(med[rev][0], 2), "base_rss_mib": round(med[rev][1]),
+            "seconds": round(med["ici"][0], 2), "peak_rss_mib": round(med["ici"][1]), "ratio": round(ratio, 2),
+            "exit": max(r[2] for v in runs.values() for r in v)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", choices=sorted(TARGETS), action="append")
     parser.add_argument("--dir", type=Path, default=None, help="where to keep the generated inputs")
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--base", default=None, help="git revision to compare with (interleaved rounds)")
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args(argv)
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-segmenter-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -119,6 +152,13 @@ def main(argv: list[str] | None = None) -> int:
             if not src.exists():
                 build_csv_input(src)
             cmd = ["run", str(src), "-o", str(work / "factures_1M.xlsx"), "--date", "2025-12-31"]
+        if args.base:
+            # every round starts from the same state: a fresh copy, no output left by the previous round
+            fresh = (lambda: shutil.copy(src, target)) if name == "refresh" else (
+                lambda: shutil.rmtree(work / "demo", ignore_errors=True)) if name == "demo" else (
+                lambda: (work / "factures_1M.xlsx").unlink(missing_ok=True))
+            results[name] = compare(name, cmd, args.base, args.rounds, fresh)
+            continue
         seconds, rss, code = measure(cmd)
         limit_s, limit_mb = TARGETS[name]
         ok = code == 0 and seconds <= limit_s and (limit_mb is None or rss <= limit_mb)
@@ -136,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
                   f"{'OK' if gen_ok else 'HORS CIBLE'}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
-    return 0 if all(r["ok"] for r in results.values()) else 1
+    return 0 if all(r.get("ok", r.get("exit") == 0) for r in results.values()) else 1
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ merged into the layout by the builder). Everything positional comes from
 from __future__ import annotations
 
 import re
+from copy import copy
 
 from openpyxl.chart import BarChart, LineChart, PieChart, Reference, ScatterChart, Series
 from openpyxl.chart.label import DataLabelList
@@ -19,6 +20,7 @@ from openpyxl.chart.title import Title as ChartTitle
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
@@ -88,14 +90,23 @@ def render_plan(ws: Worksheet, p: RenderPlan) -> None:
     styles = _StyleCache()
     for col, width in p.col_widths.items():
         ws.column_dimensions[col_letter(col)].width = width
+    # each cell's style ids, reused from the first cell that had the same style, format and value kind:
+    # openpyxl hashes every style object it is given (81 000 cells of a 1 M-line run: 3.8 s → 0.2 s)
+    done: dict[tuple, StyleArray] = {}
     for cw in p.cells:
         cell = ws.cell(row=cw.row, column=cw.col)
         if cw.value is not None:
             set_value(cell, cw.value)  # our layouts hold no formula: a user's text shown here stays text
-        font, fill, border, align = styles.get(cw.style)
-        cell.font, cell.fill, cell.border, cell.alignment = font, fill, border, align
-        if cw.number_format:
-            cell.number_format = cw.number_format
+        # a date value or a quote prefix is in _style (None: no style yet)
+        key = (cell._style and tuple(cell._style), cw.style, cw.number_format)
+        if key in done:
+            cell._style = copy(done[key])
+        else:
+            font, fill, border, align = styles.get(cw.style)
+            cell.font, cell.fill, cell.border, cell.alignment = font, fill, border, align
+            if cw.number_format:
+                cell.number_format = cw.number_format
+            done[key] = copy(cell._style)
         if cw.link:
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=cw.link, display=str(cw.value or ""))
     for r, h in p.row_heights.items():

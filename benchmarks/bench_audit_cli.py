@@ -1,0 +1,113 @@
+"""``segmenter audit`` and ``segmenter nettoyer`` at scale, through the command (issue 16).
+
+Run: ``python benchmarks/bench_audit_cli.py [--clients 10000 100000 300000] [--dir DOSSIER] [--base REV --rounds N]``.
+
+The input is a workbook with one « Clients » sheet (an Excel Table under a title, as in the demo) of
+``generate_demo(n)``'s clients — dirty values and ~3 % duplicates included. For each size it prints
+
+1. the duplicate candidate pairs per client (``candidate_pairs`` of the audit's keys, in this process):
+   bounded means flat from 10 000 to 300 000 clients;
+2. the wall time and peak RSS of one fresh ``segmenter audit FICHIER`` process and one
+   ``segmenter nettoyer FICHIER -o COPIE`` process (with ``--base REV``: interleaved rounds against the
+   code of git revision REV, medians and ratio — the machine is shared, read the ratio).
+
+Targets: audit of 100 000 clients ≤ 8 s, nettoyer ≤ 12 s, 300 000 clients ≤ 1.5 GB peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench_workbook import base_src, measure
+
+TARGETS = {"audit": 8.0, "nettoyer": 12.0}  # seconds at 100 000 clients
+RSS_TARGET = 1.5 * 1024  # MiB at 300 000 clients
+
+
+def build_input(path: Path, n_clients: int) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.workbook import fastsheet, saving
+    from segmenter_pme.workbook.templates import _write_frame
+    from segmenter_pme.workbook.writer import make_table
+
+    clients = generate_demo(n_clients, seed=11).clients
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws["A1"] = "Fichier clients"
+    _write_frame(ws, clients.iloc[:1], 3)
+    ws.add_table(make_table("TableauClients", f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}",
+                            list(clients.columns)))
+    saving.save_workbook(wb, path, {"Clients": fastsheet.injector(clients, 4)})
+    return path
+
+
+def pairs_per_client(path: Path) -> tuple[int, float, float]:
+    """(clients, candidate pairs per client, seconds to find them) of the audit's keys."""
+    from segmenter_pme.audit.duplicates import candidate_pairs, match_keys
+    from segmenter_pme.audit.files import load_base
+
+    base = load_base(path)
+    keys = match_keys(base.prepared.clients)
+    t = time.perf_counter()
+    pairs = candidate_pairs(keys)
+    return len(keys), len(pairs) / max(len(keys), 1), time.perf_counter() - t
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[10_000, 100_000, 300_000])
+    parser.add_argument("--dir", type=Path, default=Path("/tmp/bench-audit-cli"))
+    parser.add_argument("--base", default=None, help="git revision to compare with (interleaved rounds)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-pairs", action="store_true", help="skip the candidate pairs curve")
+    args = parser.parse_args(argv)
+    args.dir.mkdir(parents=True, exist_ok=True)
+    src = base_src(args.base) if args.base else None
+    print("Machine à 2 cœurs partagée avec d'autres travaux : les rapports comptent plus que les secondes.")
+    ok = True
+    for n in args.clients:
+        path = args.dir / f"clients_{n}.xlsx"
+        if not path.exists():
+            build_input(path, n)
+        if not args.no_pairs:
+            rows, per_client, seconds = pairs_per_client(path)
+            print(f"{rows:>8_} clients : {per_client:5.2f} paires candidates par client ({seconds:.2f} s)"
+                  .replace("_", " "), flush=True)
+        commands = {"audit": ["audit", str(path), "--date", "2025-12-31"],
+                    "nettoyer": ["nettoyer", str(path), "-o", str(args.dir / f"propre_{n}.xlsx"),
+                                 "--date", "2025-12-31"]}
+        for name, cmd in commands.items():
+            labels = ([args.base] if args.base else []) + ["ici"]
+            runs: dict[str, list] = {label: [] for label in labels}
+            for _ in range(args.rounds if args.base else 1):
+                for label in labels:
+                    (args.dir / f"propre_{n}.xlsx").unlink(missing_ok=True)
+                    runs[label].append(measure(cmd, src if label != "ici" else None))
+            med = {label: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v),
+                           max(r[2] for r in v)) for label, v in runs.items()}
+            line = " | ".join(f"{label} {s:6.2f} s {rss:6.0f} MiB (sortie {code})" for label, (s, rss, code) in med.items())
+            if args.base:
+                line += f" | {med[args.base][0] / med['ici'][0]:4.2f} ×"
+            target = ""
+            if n == 100_000:
+                good = med["ici"][0] <= TARGETS[name]
+                target = f"  cible ≤ {TARGETS[name]:g} s {'OK' if good else 'HORS CIBLE'}"
+                ok &= good
+            if n == 300_000:
+                good = med["ici"][1] <= RSS_TARGET
+                target = f"  cible ≤ {RSS_TARGET:.0f} MiB {'OK' if good else 'HORS CIBLE'}"
+                ok &= good
+            print(f"{n:>8_} {name:8s} {line}{target}".replace("_", " "), flush=True)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
