@@ -22,31 +22,16 @@ import sys
 import time
 from pathlib import Path
 
-from bench_workbook import base_src, measure
+from bench_workbook import base_src, measure, write_workbook
 
 TARGETS = {"audit": 8.0, "nettoyer": 12.0}  # seconds at 100 000 clients
 RSS_TARGET = 1.5 * 1024  # MiB at 300 000 clients
 
 
 def build_input(path: Path, n_clients: int) -> Path:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
     from segmenter_pme.demo_data import generate_demo
-    from segmenter_pme.workbook import fastsheet, saving
-    from segmenter_pme.workbook.templates import _write_frame
-    from segmenter_pme.workbook.writer import make_table
 
-    clients = generate_demo(n_clients, seed=11).clients
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Clients"
-    ws["A1"] = "Fichier clients"
-    _write_frame(ws, clients.iloc[:1], 3)
-    ws.add_table(make_table("TableauClients", f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}",
-                            list(clients.columns)))
-    saving.save_workbook(wb, path, {"Clients": fastsheet.injector(clients, 4)})
-    return path
+    return write_workbook(path, generate_demo(n_clients, seed=11).clients)
 
 
 def pairs_per_client(path: Path) -> tuple[int, float, float]:

@@ -59,19 +59,25 @@ def measure(args: list[str], src: Path | None = None) -> tuple[float, float, int
 
 def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_000) -> Path:
     """Clients (an Excel Table under a title) + Factures, as in the demo workbook, at scale."""
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
-
     from invoice_lines import generate_invoice_lines
     from segmenter_pme.demo_data import generate_demo
-    from segmenter_pme.workbook import fastsheet, saving
-    from segmenter_pme.workbook.templates import _write_frame
-    from segmenter_pme.workbook.writer import make_table
 
     clients = generate_demo(n_clients, seed=11).clients
     invoices = generate_invoice_lines(n_lines, n_clients=n_clients, seed=11)
     # same client codes in both sheets (the generators number them differently)
     invoices["Code client"] = "C" + invoices["Code client"].str[1:].astype(int).map("{:05d}".format)
+    return write_workbook(path, clients, invoices)
+
+
+def write_workbook(path: Path, clients, invoices=None) -> Path:
+    """« Clients » (an Excel Table under a title, as in the demo workbook) and, if given, « Factures »."""
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
+    from segmenter_pme.workbook import fastsheet, saving
+    from segmenter_pme.workbook.templates import _write_frame
+    from segmenter_pme.workbook.writer import make_table
+
     wb = Workbook()
     ws = wb.active
     ws.title = "Clients"
@@ -79,10 +85,12 @@ def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_
     _write_frame(ws, clients.iloc[:1], 3)
     ws.add_table(make_table("TableauClients", f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}",
                             list(clients.columns)))
-    wf = wb.create_sheet("Factures")
-    _write_frame(wf, invoices.iloc[:1], 1)
-    saving.save_workbook(wb, path, {"Clients": fastsheet.injector(clients, 4),
-                                    "Factures": fastsheet.injector(invoices, 2)})
+    inject = {"Clients": fastsheet.injector(clients, 4)}
+    if invoices is not None:
+        wf = wb.create_sheet("Factures")
+        _write_frame(wf, invoices.iloc[:1], 1)
+        inject["Factures"] = fastsheet.injector(invoices, 2)
+    saving.save_workbook(wb, path, inject)
     return path
 
 
