@@ -4,6 +4,15 @@
 
     pip install -e ".[bench]" && python benchmarks/bench_core.py [--lines 1000000] [--clients 350000]
 
+The peer of issue 16 (``--polars``): the best hand-written polars query we
+know for the same per-client figures (first and last purchase, orders —
+distinct invoice numbers in ``complet`` —, CA net of credit notes, both
+12-month CAs, lines after the analysis date left out), R/F/M quintile scores by
+the SPEC §3 rule and the segment name, on a polars frame made beforehand (its
+conversion is not timed: the strictest comparison for us). ``segment()`` does
+more (Petits/Moyens/Gros, summary, Pareto, boundaries, R×F grid, the output
+frames).
+
 Two inputs: ``minimal`` (Code client, Date, Montant HT; credit notes negative —
 one row per invoice, as SPEC §1 describes invoice lines, and the columns
 lifetimes reads) and ``complet`` (+ N° facture and Type, so orders are counted
@@ -45,6 +54,7 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=350_000)
     ap.add_argument("--repeat", type=int, default=7, help="rounds")
     ap.add_argument("--no-lifetimes", action="store_true")
+    ap.add_argument("--polars", action="store_true", help="time the hand-written polars query too (issue 16)")
     args = ap.parse_args()
 
     ref = dt.date(2025, 12, 31)
@@ -67,6 +77,12 @@ def main() -> None:
 
         runs["lifetimes minimal"] = lifetimes_on(minimal)
         runs["lifetimes complet"] = lifetimes_on(frame)
+    if args.polars:
+        import polars as pl
+
+        frames = {kind: pl.from_pandas(df) for kind, df in (("minimal", minimal), ("complet", frame))}
+        runs["polars minimal"] = lambda: polars_query(frames["minimal"], ref, settings, numbered=False)
+        runs["polars complet"] = lambda: polars_query(frames["complet"], ref, settings, numbered=True)
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(args.repeat):
         for name, fn in runs.items():
@@ -81,6 +97,54 @@ def main() -> None:
             ratios = [lt / ours for lt, ours in zip(times[f"lifetimes {kind}"], times[kind])]
             print(f"rapport lifetimes / segmenter ({kind}) : {med[f'lifetimes {kind}'] / med[kind]:.1f}× "
                   f"(par tour : {min(ratios):.1f}× à {max(ratios):.1f}×)")
+
+    if args.polars:
+        for kind in ("minimal", "complet"):
+            ratios = [ours / peer for ours, peer in zip(times[kind], times[f"polars {kind}"])]
+            print(f"polars, {kind} : {med[f'polars {kind}']:.3f} s ; rapport segmenter / polars : "
+                  f"{med[kind] / med[f'polars {kind}']:.2f}× (par tour : {min(ratios):.2f}× à {max(ratios):.2f}×)")
+
+
+def polars_query(lines, ref: dt.date, settings: Settings, *, numbered: bool):
+    """Per-client figures, R/F/M quintile scores and segment names, in one lazy polars query."""
+    import numpy as np
+    import polars as pl
+
+    from segmenter_pme.rules import lookup_by_code
+
+    day = pl.datetime(ref.year, ref.month, ref.day)
+    end = pl.lit(pd.Timestamp(ref) + pd.Timedelta(days=1) - pd.Timedelta(1, "ns"))
+    one_year = pl.lit(pd.Timestamp(ref) - pd.DateOffset(years=1) + pd.Timedelta(days=1) - pd.Timedelta(1, "ns"))
+    two_years = pl.lit(pd.Timestamp(ref) - pd.DateOffset(years=2) + pd.Timedelta(days=1) - pd.Timedelta(1, "ns"))
+    amount, date = pl.col("Montant HT"), pl.col("Date")
+    credit = (amount < 0) | pl.col("Type").str.contains("(?i)avoir") if numbered else amount < 0
+    signed = pl.when(credit & (amount > 0)).then(-amount).otherwise(amount) if numbered else amount
+    orders = (pl.col("N° facture").filter(~credit).n_unique() if numbered else (~credit).sum()).cast(pl.Float64)
+    clients = (
+        lines.lazy().filter(date <= end)
+        .group_by("Code client")
+        .agg(first=date.filter(~credit).min(), last=date.filter(~credit).max(), orders=orders,
+             ca=signed.sum().round(2), ca12=signed.filter(date > one_year).sum().round(2),
+             ca12p=signed.filter((date <= one_year) & (date > two_years)).sum().round(2), lines=pl.len())
+        .with_columns(recency=(day - pl.col("last").dt.truncate("1d")).dt.total_days())
+    )
+    buyers = pl.col("orders") > 0
+    n = buyers.sum()
+
+    def score(col: str, higher_is_better: bool):
+        # SPEC §3: 1 + floor(5 w / n), w = clients strictly worse
+        below = pl.col(col).rank("min") - 1 if higher_is_better else n - pl.col(col).rank("max")
+        return (1 + (5 * below) // n).cast(pl.Int16)
+
+    names = [r.name for r in settings.regles_segments] + ["Prospect"]
+    table = lookup_by_code(settings.regles_segments)
+    codes = np.flatnonzero(table >= 0)
+    segment_of = pl.DataFrame({"code": codes.astype(np.int16), "segment": [names[i] for i in table[codes]]}).lazy()
+    scored = (clients.filter(buyers)
+              .with_columns(r=score("recency", False), f=score("orders", True), m=score("ca", True))
+              .with_columns(code=pl.col("r") * 100 + pl.col("f") * 10 + pl.col("m"))
+              .join(segment_of, on="code", how="left"))
+    return scored.collect()
 
 
 if __name__ == "__main__":

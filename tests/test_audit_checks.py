@@ -129,9 +129,9 @@ def test_audit_report_shape_and_summary():
     assert report.problems[["code", "row", "severity"]].values.tolist() == [
         ["doublon", 3, "avertissement"], ["client_inactif", 3, "info"], ["champ_manquant", 4, "avertissement"]]
     constat = report.summary.set_index("Catégorie")["Constat"]
-    assert constat["Clients inactifs"] == ("1 client sans achat depuis plus de 3 ans (33,3 % de la base, "
-                                           "30,0 % du CA) : « Nettoyer » le range dans « Archives ».")
-    assert constat["Doublons"].startswith("1 fiche en double (33,3 % de la base) dans 1 groupe")
+    assert constat["Clients inactifs"] == ("1 client sans achat depuis plus de 3 ans (33,3\u00a0% de la base, "
+                                           "30,0\u00a0% du CA) : « Nettoyer » le range dans « Archives ».")
+    assert constat["Doublons"].startswith("1 fiche en double (33,3\u00a0% de la base) dans 1 groupe")
     assert report.summary.set_index("Catégorie")["Score"]["Doublons"] == 67
     dup = report.problems.iloc[0]
     assert dup["message"] == ("Doublon de la ligne 2 (« Ets. Dupont SARL ») — groupe D0001, confiance 97 % : "

@@ -10,25 +10,26 @@ import pandas as pd
 import pytest
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.frtext import fr_eur, fr_int, fr_number, fr_share
+from segmenter_pme.fr import fr_eur, fr_int, fr_number, fr_share
 from segmenter_pme.layout.synthese import build_synthese
 from segmenter_pme.summary import is_small_segment, pareto, segment_warnings
 
 NNBSP = "\u202f"
+NBSP = "\u00a0"  # French typography: a unit never goes to the next line without its figure
 DAY = dt.date(2025, 12, 31)
 
 
 def test_the_one_french_formatter():
     assert fr_int(1057) == f"1{NNBSP}057"
     assert fr_number(3096.456, 1) == f"3{NNBSP}096,5"
-    assert fr_share(0.185) == "18,5 %"
-    assert fr_eur(12345.6) == f"12{NNBSP}346 €"
+    assert fr_share(0.185) == f"18,5{NBSP}%"
+    assert fr_eur(12345.6) == f"12{NNBSP}346{NBSP}€"
 
 
 def test_pareto_sentence_says_its_base():
     ca = np.array([1000.0, 500.0, 100.0, 50.0, 10.0])
     par = pareto(ca, np.array([True, False, False, False, False]))
-    assert par.sentence == ("Vos clients « Gros » — 20 % des 5 clients ayant commandé — réalisent 60 % de votre "
+    assert par.sentence == (f"Vos clients « Gros » — 20{NBSP}% des 5 clients ayant commandé — réalisent 60{NBSP}% de votre "
                             "chiffre d'affaires.")
 
 
@@ -42,8 +43,8 @@ def test_small_segment_warning_uses_the_formatter():
     summary = pd.DataFrame({"Dimension": ["Segment RFM"] * 2, "Segment": ["Champions", "Perdus"],
                             "% base": [0.0494, 0.9506], "Clients": [1234, 23746]})
     (warning,) = segment_warnings(summary, Settings())
-    assert warning.startswith(f"Le segment « Champions » ne pèse que 4,9 % de la base (1{NNBSP}234 clients) : "
-                              "moins de 5 %")
+    assert warning.startswith(f"Le segment « Champions » ne pèse que 4,9{NBSP}% de la base (1{NNBSP}234 clients) : "
+                              f"moins de 5{NBSP}%")
 
 
 def _clients(n: int) -> pd.DataFrame:

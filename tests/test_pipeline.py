@@ -115,7 +115,7 @@ def test_small_segment_warning():
     r = segment(df, settings=S0.replace(mode_rfm="seuils"))
     assert r.output["Segment RFM"].astype(str).tolist() == ["Champions"] + ["Perdus"] * (n - 1)
     small = [w for w in r.warnings if "Champions" in w]
-    assert len(small) == 1 and "4,0 %" in small[0] and "5 %" in small[0]
+    assert len(small) == 1 and "4,0\u00a0%" in small[0] and "5\u00a0%" in small[0]
     assert not any("Perdus" in w for w in r.warnings)
 
 

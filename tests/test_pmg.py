@@ -135,7 +135,7 @@ def test_pareto_sentence_states_real_shares():
     p = segment(df, settings=Settings(date_analyse=D0)).pareto
     assert p.gros_clients_pct == pytest.approx(20.0)
     assert p.gros_ca_pct == pytest.approx(1900 / 5500 * 100)
-    assert "20 %" in p.sentence and "35 %" in p.sentence
+    assert "20\u00a0%" in p.sentence and "35\u00a0%" in p.sentence
     assert "Gros" in p.sentence
     assert p.curve["% CA"].iloc[-1] == pytest.approx(1.0)
     assert p.curve["% clients"].is_monotonic_increasing and p.curve["% CA"].is_monotonic_increasing

@@ -28,7 +28,7 @@ def test_the_guides_week_by_hand_per_salesperson():
                    ("Mercredi", "Anne", 1, "C6"), ("Mercredi", "Bruno", 1, "C4")]
     # C4 is À risque too, but already called on Wednesday: Thursday has nobody left
     monday = calls.iloc[0]
-    assert monday["Pourquoi"] == "Gros client, 12\u202f000 € de CA"
+    assert monday["Pourquoi"] == "Gros client, 12\u202f000\u00a0€ de CA"
     assert monday["Téléphone"] == "06 12 34 56 78" and monday["Email"] == "anne@alpha.fr"
     assert monday["Contact"] == "Anne Le Gall"
     assert calls.iloc[4]["Pourquoi"] == "Petit à potentiel : Grande entreprise (GE) pour un petit compte"

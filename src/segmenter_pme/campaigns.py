@@ -15,7 +15,7 @@ import pandas as pd
 
 from . import pmg as pmg_mod
 from .fields import OUTPUT_COLUMNS
-from .frtext import fr_date
+from .fr import fr_date
 from .history_result import CAMPAIGN_INPUT_COLUMNS, CAMPAIGN_RESULT_COLUMNS, POTENTIAL
 from .parsing import parse_amounts, parse_dates
 from .problems import WARNING, Issue

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from . import pmg as pmg_mod
-from .frtext import fr_number
+from .fr import fr_eur, fr_number, fr_share, fr_signed_share
 from .history_result import (
     KPI_COLUMNS,
     NEW_CLIENTS,
@@ -213,14 +213,6 @@ def watch_list(previous: Snapshot | None, current: Snapshot, result, settings) -
     return out.sort_values(["ca_total", "row"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def _eur(x: float) -> str:
-    return fr_number(x) + "\u00a0€"
-
-
-def _signed_pct(x: float) -> str:
-    return ("+" if x >= 0 else "−") + fr_number(abs(100 * x), 1) + "\u00a0%"
-
-
 def changes(kpi: pd.DataFrame, periods: pd.DataFrame, mig: dict[str, pd.DataFrame], watch: pd.DataFrame,
             settings) -> list[str]:
     """3 to 5 French sentences « Ce qui a changé ce trimestre », with figures."""
@@ -235,7 +227,7 @@ def changes(kpi: pd.DataFrame, periods: pd.DataFrame, mig: dict[str, pd.DataFram
     out = []
     members = int(seg["clients"].sum())
     ca = float(seg["ca"].sum()) + float(new["ca"])
-    sent = f"{label} : {_eur(ca)} de CA"
+    sent = f"{label} : {fr_eur(ca)} de CA"
     if last["partial"]:
         # a part of a quarter against a whole one would read as a fall: no ratio
         sent += f" ({word} en cours)"
@@ -243,15 +235,15 @@ def changes(kpi: pd.DataFrame, periods: pd.DataFrame, mig: dict[str, pd.DataFram
         prev = kpi[(kpi["dimension"] == "RFM") & (kpi["period_label"] == periods.iloc[-2]["label"])]
         prev_ca = float(prev["ca"].sum())
         if prev_ca > 0:
-            sent += f", {_signed_pct(ca / prev_ca - 1)} par rapport au {word} précédent"
+            sent += f", {fr_signed_share(ca / prev_ca - 1)} par rapport au {word} précédent"
     out.append(sent + ".")
     if members:
         kept = float((seg["retention"].fillna(0) * seg["clients"]).sum()) / members
-        out.append(f"Taux de rétention : {fr_number(100 * kept, 1)}\u00a0% des {fr_number(members)} clients du début "
+        out.append(f"Taux de rétention : {fr_share(kept)} des {fr_number(members)} clients du début "
                    f"du {word} ont commandé depuis.")
     if int(new["clients"]):
         out.append(f"{fr_number(int(new['clients']))} nouveau{'x' if new['clients'] > 1 else ''} "
-                   f"client{'s' if new['clients'] > 1 else ''} ce {word} ({_eur(float(new['ca']))} de CA).")
+                   f"client{'s' if new['clients'] > 1 else ''} ce {word} ({fr_eur(float(new['ca']))} de CA).")
     m = mig["RFM"].drop(index=NOT_YET_CLIENT, errors="ignore")
     moved = m.copy()
     for name in moved.index:
@@ -264,6 +256,6 @@ def changes(kpi: pd.DataFrame, periods: pd.DataFrame, mig: dict[str, pd.DataFram
                    f"« {moved.index[i]} » {'sont passés' if n > 1 else 'est passé'} « {moved.columns[j]} ».")
     if len(watch):
         out.append(f"{fr_number(len(watch))} client{'s' if len(watch) > 1 else ''} à surveiller (anciens Champions, "
-                   f"Fidèles ou Gros devenus À risque, À réactiver ou Perdus), {_eur(float(watch['ca_total'].sum()))} "
+                   f"Fidèles ou Gros devenus À risque, À réactiver ou Perdus), {fr_eur(float(watch['ca_total'].sum()))} "
                    "de CA total : voir « Évolution ».")
     return out[:5]

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from . import pmg as pmg_mod
-from .frtext import fr_date, fr_number
+from .fr import fr_date, fr_eur, fr_number, fr_share, fr_signed_share
 from .history_result import SIGNAL_COLUMNS, PotentielCheck
 from .profile import OTHER_SECTORS, UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE
 from .replay import Snapshot
@@ -15,10 +15,6 @@ MAX_SIGNALS = 5
 # unknown values, and the small sectors grouped together, say nothing of a group worth a look
 _UNKNOWN = {UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE, OTHER_SECTORS, "Inconnue", "Non renseigné",
             "Non renseignée", ""}
-
-
-def _pct(x: float) -> str:
-    return fr_number(100 * x, 1) + "\u00a0%"
 
 
 def potentiel_check(before: Snapshot, current: Snapshot, reference: pd.Timestamp, settings) -> PotentielCheck:
@@ -36,8 +32,8 @@ def potentiel_check(before: Snapshot, current: Snapshot, reference: pd.Timestamp
     if not pn:
         sentence = f"Aucun Petit n'était « à potentiel » le {when} : rien à vérifier sur vos 12 derniers mois."
     else:
-        sentence = (f"Des {fr_number(pn)} Petits « à potentiel » du {when}, {fr_number(pk)} ({_pct(ps)}) sont "
-                    f"aujourd'hui Moyens ou Gros, contre {_pct(os_) if on else '—'} des autres Petits "
+        sentence = (f"Des {fr_number(pn)} Petits « à potentiel » du {when}, {fr_number(pk)} ({fr_share(ps)}) sont "
+                    f"aujourd'hui Moyens ou Gros, contre {fr_share(os_) if on else '—'} des autres Petits "
                     f"({fr_number(ok)} sur {fr_number(on)}).")
         if on and ps == ps and os_ == os_:
             sentence += (" Le signal « à potentiel » a bien annoncé une croissance." if ps > os_ else
@@ -97,11 +93,11 @@ def weak_signals(result, settings) -> pd.DataFrame:
                 continue
             who = f"{s} × {g} ({fr_number(r['n'])} clients)"
             if reason == "croissance":
-                sentence = (f"{who} : CA des 12 derniers mois {_signed(growth)}, contre {_signed(base_growth)} pour "
+                sentence = (f"{who} : CA des 12 derniers mois {fr_signed_share(growth)}, contre {fr_signed_share(base_growth)} pour "
                             "l'ensemble de la base — un groupe qui décolle.")
             else:
-                sentence = (f"{who} : {fr_number(cpc)}\u00a0€ de CA par client {what}, "
-                            f"{fr_number(cpc / base_cpc, 1)} × celui de la base ({fr_number(base_cpc)}\u00a0€).")
+                sentence = (f"{who} : {fr_eur(cpc)} de CA par client {what}, "
+                            f"{fr_number(cpc / base_cpc, 1)} × celui de la base ({fr_eur(base_cpc)}).")
             found.append((strength, (axis, s, g, int(r["n"]), float(r["cur"]), float(r["prev"]) if with_lines
                                      else np.nan, growth, base_growth, cpc, base_cpc, reason, sentence)))
     found.sort(key=lambda t: (-t[0], t[1][0], t[1][1], t[1][2]))
@@ -116,7 +112,3 @@ def _codes(s: pd.Series, mask: np.ndarray) -> tuple[np.ndarray, list[str]]:
         return np.where(codes < 0, len(names) - 1, codes), names
     codes, uniq = pd.factorize(s[mask].astype("string").fillna(""))
     return codes.astype(np.int64), [str(u) for u in uniq]
-
-
-def _signed(x: float) -> str:
-    return ("+" if x >= 0 else "−") + fr_number(abs(100 * x), 1) + "\u00a0%"

@@ -13,7 +13,7 @@ from . import pmg as pmg_mod
 from . import profile
 from .errors import InputDataError
 from .fields import SEGMENT_COLUMNS
-from .frtext import fr_int
+from .fr import fr_int
 from .headers import map_columns
 from .problems import CATALOGUE, WARNING, Issue
 from .reading import (

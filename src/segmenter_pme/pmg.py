@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .fr import fr_decimal
 from .refdata import fold
 
 TIERS = ("Gros", "Moyens", "Petits")
@@ -158,7 +159,7 @@ def potential_reasons(
     codes, combos = pd.factorize(combo)
     uniques = [(size_labels[(c // 4) % len(size_labels)], sector_labels[(c // 4) // len(size_labels)],
                 bool(c & 1), bool(c & 2)) for c in combos]
-    growth = f"{settings.croissance_potentiel:g}".replace(".", ",")
+    growth = fr_decimal(settings.croissance_potentiel)
     texts = []
     for b, p_, rf_, g in uniques:
         parts = []

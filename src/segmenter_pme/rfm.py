@@ -13,7 +13,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from .frtext import fr_eur, fr_number
+from .fr import fr_eur, fr_number
 
 DIMENSIONS = {"R": "Récence (jours)", "F": "Commandes", "M": "CA total (€)"}
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import history_kpis as kpis_mod
 from .campaigns import evaluate_campaigns
-from .frtext import fr_date
+from .fr import fr_date
 from .history_result import PERIOD_COLUMNS, SNAPSHOT_COLUMNS, SOURCE_NONE, SOURCE_SNAPSHOTS, HistoryResult
 from .history_signals import potentiel_check, weak_signals
 from .replay import Snapshot, pmg_names, rfm_names, snapshot_of_result

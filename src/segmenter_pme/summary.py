@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .frtext import fr_int, fr_number, fr_share
+from .fr import NBSP, fr_compact, fr_int, fr_plural, fr_share
 from .result import Pareto
 
 SUMMARY_COLUMNS = ["Dimension", "Segment", "Clients", "% base", "CA", "% CA", "Commandes", "Panier moyen", "CA moyen"]
@@ -164,14 +164,10 @@ def pareto(ca_scored: np.ndarray, is_gros: np.ndarray, sorted_ca: np.ndarray | N
     curve = pd.DataFrame({"% clients": pts / n, "% CA": cum[pts]})
     # the base is said: the PMG table's « % base » counts the prospects too
     sentence = (
-        f"Vos clients « Gros » — {_pct(g_clients)} des {fr_int(n)} clients ayant commandé — réalisent "
-        f"{_pct(g_ca)} de votre chiffre d'affaires."
+        f"Vos clients « Gros » — {fr_share(g_clients, 0)} des {fr_int(n)} clients ayant commandé — réalisent "
+        f"{fr_share(g_ca, 0)} de votre chiffre d'affaires."
     )
     return Pareto(g_clients * 100, g_ca * 100, sentence, curve)
-
-
-def _pct(x: float) -> str:
-    return f"{x * 100:.0f} %".replace(".", ",")
 
 
 def rf_grid(r: np.ndarray, f: np.ndarray) -> pd.DataFrame:
@@ -186,7 +182,7 @@ def rf_grid(r: np.ndarray, f: np.ndarray) -> pd.DataFrame:
 
 
 def _threshold(x: float) -> str:
-    return fr_number(x, 0 if float(x).is_integer() else 1)
+    return fr_compact(x)
 
 
 def is_small_segment(share: float, threshold_pct: float) -> bool:
@@ -205,7 +201,7 @@ def segment_warnings(summary: pd.DataFrame, settings) -> list[str]:
         if is_small_segment(share, settings.seuil_petit_segment):
             out.append(
                 f"Le segment « {seg} » ne pèse que {fr_share(share)} de la base "
-                f"({fr_int(n)} client{'s' if n > 1 else ''}) : moins de {_threshold(settings.seuil_petit_segment)} %, "
+                f"({fr_plural(n, 'client', 'clients')}) : moins de {_threshold(settings.seuil_petit_segment)}{NBSP}%, "
                 "il ne justifie pas d'actions propres. Traitez-le avec un segment voisin."
             )
     if len(rfm) > settings.max_segments:

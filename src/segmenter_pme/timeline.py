@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import history_kpis as kpis_mod
 from .campaigns import evaluate_campaigns
-from .frtext import fr_date
+from .fr import fr_date
 from .history_result import (
     KPI_COLUMNS,
     PERIOD_COLUMNS,

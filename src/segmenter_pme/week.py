@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .frtext import fr_number
+from .fr import fr_eur
 from .lists import contacts, phone_for_people
 from .result import SegmentationResult
 from .settings import WEEK_DAYS
@@ -36,7 +36,7 @@ class Theme:
 
 
 def _eur(values: pd.Series) -> pd.Series:
-    return pd.Series([fr_number(v) + " €" if v == v else "" for v in values.to_numpy(dtype=float)],
+    return pd.Series([fr_eur(v) if v == v else "" for v in values.to_numpy(dtype=float)],
                      index=values.index, dtype=object)
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ..emails import EMAIL_PATTERN as _EMAIL
 from ..fields import FIELD_LABELS
-from ..frtext import fr_date, fr_number, fr_pct  # noqa: F401 - the audit's modules import them from here
+from ..fr import fr_compact, fr_date, fr_number
 from ..headers import naming_advice
 from ..profile import identifiers_are_valid
 from ..refdata import departements
@@ -243,7 +243,7 @@ def inactive_problems(inactive: pd.DataFrame, years: float, *, sheet: str | None
     """One ``client_inactif`` problem per inactive client (output of :func:`inactive_clients`)."""
     if inactive.empty:
         return empty_problems()
-    years_txt = fr_number(years, 0 if float(years).is_integer() else 1)
+    years_txt = fr_compact(years)
     msg = [f"Aucun achat depuis {fr_number(d / 365.25, 1)} ans (plus de {years_txt} ans)." for d in inactive["jours"]]
     return _problems(
         "client_inactif", inactive.index, inactive["date_dernier_achat"].dt.strftime("%d/%m/%Y").tolist(), sheet=sheet,

@@ -17,7 +17,8 @@ import pandas as pd
 from ..problems import CATALOGUE, CATEGORIES, WARNING
 from ..settings import Settings
 from . import checks
-from .checks import PROBLEM_COLUMNS, fr_date, fr_number, fr_pct, label
+from ..fr import fr_compact, fr_date, fr_number, fr_pct, fr_plural
+from .checks import PROBLEM_COLUMNS, label
 from .duplicates import MIN_CONFIDENCE, find_duplicate_pairs, group_duplicates
 
 SUMMARY_COLUMNS = ["Catégorie", "Score", "Constat"]
@@ -260,20 +261,16 @@ def _cap(problems: pd.DataFrame, limit: int | None, order: dict[str, int]) -> pd
 def fill_constat(rec, source: str | None) -> str:
     """« 2 760 fiches renseignées sur 3 000 ; 240 complétées par « Factures » … » for a completeness row."""
     if rec.renseignes == 0 and rec.factures:
-        text = f"{_plural(rec.factures, 'fiche', 'fiches')} sur {fr_number(rec.total)} d'après « {source} »"
+        text = f"{fr_plural(rec.factures, 'fiche', 'fiches')} sur {fr_number(rec.total)} d'après « {source} »"
     else:
-        text = f"{_plural(rec.renseignes, 'fiche renseignée', 'fiches renseignées')} sur {fr_number(rec.total)}"
+        text = f"{fr_plural(rec.renseignes, 'fiche renseignée', 'fiches renseignées')} sur {fr_number(rec.total)}"
         if rec.factures:
             done = "complétée" if rec.factures <= 1 else "complétées"
             text += f" ; {fr_number(rec.factures)} {done} d'après « {source} »"
     if rec.sans_objet:
         verb = "n'en a" if rec.sans_objet == 1 else "n'en ont"
-        text += f" ; {_plural(rec.sans_objet, 'prospect', 'prospects')} (0 commande) {verb} pas besoin"
+        text += f" ; {fr_plural(rec.sans_objet, 'prospect', 'prospects')} (0 commande) {verb} pas besoin"
     return text + "."
-
-
-def _plural(k: int, one: str, many: str) -> str:
-    return f"{fr_number(k)} {one if k <= 1 else many}"
 
 
 def _summary(*, n, clients, source, groups, threshold, inactive, years, completeness, missing, invalid, damage,
@@ -285,15 +282,15 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
     to_merge = int(((~groups["est_principal"].astype(bool)) & (groups["confiance"] >= threshold)).sum()) \
         if not groups.empty else 0
     if extra:
-        constat = (f"{_plural(extra, 'fiche en double', 'fiches en double')} ({fr_pct(extra, n)} de la base) "
-                   f"dans {_plural(n_groups, 'groupe', 'groupes')} ; « Nettoyer » en fusionnera {fr_number(to_merge)} "
+        constat = (f"{fr_plural(extra, 'fiche en double', 'fiches en double')} ({fr_pct(extra, n)} de la base) "
+                   f"dans {fr_plural(n_groups, 'groupe', 'groupes')} ; « Nettoyer » en fusionnera {fr_number(to_merge)} "
                    f"(confiance ≥ {threshold:g} %)" + (", les autres sont à vérifier." if to_merge < extra else "."))
     else:
         constat = "Aucun doublon détecté."
     rows.append(("Doublons", _score(extra, n), constat))
     # inactivity
     k = len(inactive)
-    years_txt = fr_number(years, 0 if float(years).is_integer() else 1)
+    years_txt = fr_compact(years)
     if "date_dernier_achat" not in clients.columns:
         constat = "Pas de colonne de date de dernier achat : l'inactivité ne peut pas être mesurée."
     elif k:
@@ -301,7 +298,7 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
         ca_part = ""
         if ca is not None and ca.sum() > 0:
             ca_part = f", {fr_pct(float(inactive['ca_total'].fillna(0).sum()), float(ca.sum()))} du CA"
-        constat = (f"{_plural(k, 'client', 'clients')} sans achat depuis plus de {years_txt} ans "
+        constat = (f"{fr_plural(k, 'client', 'clients')} sans achat depuis plus de {years_txt} ans "
                    f"({fr_pct(k, n)} de la base{ca_part}) : « Nettoyer » {'le' if k == 1 else 'les'} range dans « Archives ».")
     else:
         constat = f"Aucun client sans achat depuis plus de {years_txt} ans."
@@ -331,14 +328,14 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
         # one decimal when rounding would show 100 % for a field that is not complete
         low = ", ".join(f"« {name} » {fr_number(100 * r, 0 if round(100 * r) < 100 else 1)} %"
                         for r, name in sorted(worst) if r < 1)
-        constat = (f"{_plural(k, 'client incomplet', 'clients incomplets')} pour la segmentation "
+        constat = (f"{fr_plural(k, 'client incomplet', 'clients incomplets')} pour la segmentation "
                    f"({fr_pct(k, n)} de la base)." + (f" Remplissage : {low}." if low else "") + absent_txt)
     elif absent:
         constat = absent_txt.strip()
     else:
         constat = f"Toutes les fiches ont date de dernier achat, CA, secteur et code postal{from_invoices}."
         if prospect.any() and "nb_commandes" in clients.columns:
-            constat += (f" {_plural(int(prospect.sum()), 'prospect', 'prospects')} (0 commande) "
+            constat += (f" {fr_plural(int(prospect.sum()), 'prospect', 'prospects')} (0 commande) "
                         "n'en ont pas besoin.")
     rows.append(("Complétude", score, constat))
     # invalid values
@@ -354,7 +351,7 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
                  "nombre_negatif": "nombres de commandes négatifs",
                  "nombre_decimal": "nombres de commandes non entiers"}
         detail = ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in by_code.items())
-        constat = f"{_plural(bad_rows, 'ligne', 'lignes')} avec une valeur invalide ({detail})."
+        constat = f"{fr_plural(bad_rows, 'ligne', 'lignes')} avec une valeur invalide ({detail})."
     else:
         constat = "Aucune valeur invalide."
     rows.append(("Valeurs invalides", _score(bad_rows, n), constat))
@@ -365,14 +362,14 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
         names = {"code_postal_zero_perdu": "codes postaux sans leur zéro", "siret_nombre": "SIRET en nombre",
                  "siren_nombre": "SIREN en nombre", "date_texte": "dates en texte"}
         detail = ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in by_code.items())
-        constat = f"{_plural(dmg_rows, 'ligne abîmée', 'lignes abîmées')} par Excel ({detail}) ; « Nettoyer » les répare."
+        constat = f"{fr_plural(dmg_rows, 'ligne abîmée', 'lignes abîmées')} par Excel ({detail}) ; « Nettoyer » les répare."
     else:
         constat = "Aucun dégât d'Excel détecté."
     rows.append(("Dégâts Excel", _score(dmg_rows, n), constat))
     overall = int(round(np.mean([r[1] for r in rows])))
     verdict = ("base saine" if overall >= 90 else "nettoyage conseillé avant de segmenter" if overall >= 70
                else "nettoyage indispensable avant de segmenter")
-    rows.insert(0, ("Score global", overall, f"{_plural(n, 'client analysé', 'clients analysés')} : {verdict}."))
+    rows.insert(0, ("Score global", overall, f"{fr_plural(n, 'client analysé', 'clients analysés')} : {verdict}."))
     # then the fill rate of every column, emptiest first: stale and empty fields at a glance
     for rec in completeness.sort_values("taux", kind="stable").itertuples(index=False):
         rows.append((f"{FILL_PREFIX}{rec.colonne}", int(round(100 * rec.taux)), fill_constat(rec, source)))

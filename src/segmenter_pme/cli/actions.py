@@ -12,7 +12,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from ..frtext import fr_int as _fr_int
+from ..fr import fr_int
 from ..lists import FORMATS, WATCH
 from .common import DATE, FEUILLE, FICHIER, out, parse_date, quiet
 
@@ -38,11 +38,11 @@ def listes(
     for col in ("Fichier", "Liste", "Contacts", "Sans e-mail (écartés)"):
         table.add_column(col, justify="right" if col not in ("Fichier", "Liste") else "left")
     for row in report.index.itertuples(index=False):
-        table.add_row(row[0], row[1], _fr_int(row[3]), _fr_int(row[4]) if row[4] else "")
+        table.add_row(row[0], row[1], fr_int(row[3]), fr_int(row[4]) if row[4] else "")
     out.print(table)
     missing = len(report.bundle.no_email.frame) if report.bundle.no_email is not None else 0
     if missing:
-        out.print(f"{_fr_int(missing)} client{'s' if missing > 1 else ''} sans e-mail utilisable : écarté"
+        out.print(f"{fr_int(missing)} client{'s' if missing > 1 else ''} sans e-mail utilisable : écarté"
                   f"{'s' if missing > 1 else ''} des listes d'e-mailing, à appeler (« {report.bundle.no_email.file_name} »).")
     if not any(x.segment == WATCH for x in report.bundle.lists):
         out.print(f"Pas de liste « {WATCH} » : il faut des lignes de factures pour comparer avec la période "

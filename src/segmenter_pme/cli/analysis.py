@@ -13,9 +13,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..errors import SegmenterError
-from ..frtext import fr_eur as _fr_eur
-from ..frtext import fr_int as _fr_int
-from ..frtext import fr_share as _fr_pct
+from ..fr import fr_eur as _fr_eur
+from ..fr import fr_int as _fr_int
+from ..fr import fr_number
+from ..fr import fr_share as _fr_pct
 from .common import COLONNE, DATE, FICHIER, make_folder, parse_columns, parse_date, quiet
 from .common import err as console
 from .common import out
@@ -93,7 +94,7 @@ def _report(report, started: float, silent: bool, given: bool = False) -> None:
             out.print(Text("• " + sentence), highlight=False)
     n = len(report.result.output)
     clients = "client segmenté" if n <= 1 else "clients segmentés"
-    out.print(f"{_fr_int(n)} {clients} en {time.perf_counter() - started:.1f} s.".replace(".", ",", 1))
+    out.print(f"{_fr_int(n)} {clients} en {fr_number(time.perf_counter() - started, 1)} s.")
     if report.created_clients_sheet:
         out.print(f"Feuille « {report.clients_sheet} » créée à partir des factures.")
     elif report.appended_clients:

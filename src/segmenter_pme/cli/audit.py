@@ -20,21 +20,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ..audit.report import FILL_PREFIX
-from ..frtext import fr_number
+from ..fr import fr_eur, fr_number, fr_plural, fr_share
+from ..fr import no_break as nb
 from ..settings import SEUIL_DOUBLONS_MIN
 from .common import COLONNE, DATE, FEUILLE, FICHIER, err, out, parse_columns, parse_date, quiet
 _MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
-NBSP = "\u00a0"
-_GLUE = ((" :", NBSP + ":"), (" ;", NBSP + ";"), (" %", NBSP + "%"), (" €", NBSP + "€"), (" ?", NBSP + "?"),
-         (" !", NBSP + "!"), ("« ", "«" + NBSP), (" »", NBSP + "»"), ("≥ ", "≥" + NBSP))
-
-
-def nb(text: str) -> str:
-    """French typography for the console: no-break spaces before « : ; % € ? ! » and inside « … »."""
-    for a, b in _GLUE:
-        text = text.replace(a, b)
-    return text
 
 
 def _wrap(text: Text, width: int) -> list[Text]:
@@ -85,10 +76,6 @@ def say(text: str, *, markup: bool = False, style: str = "") -> None:
     out.print(_Para(text, markup=markup, style=style))
 
 
-def _n(k: int, one: str, many: str) -> str:
-    return f"{fr_number(k)} {one if k <= 1 else many}"
-
-
 def _value(rec, report) -> str:
     """A problem's value as the user reads it: amounts in euros the French way, codes as they are."""
     v = rec.value
@@ -99,7 +86,7 @@ def _value(rec, report) -> str:
     money = {report.columns.get(f) for f in ("ca_total",) if report.columns.get(f)} | {"CA total"}
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         if rec.column in money or str(rec.code).startswith("ca_"):
-            return fr_number(float(v), 2) + NBSP + "€"
+            return fr_eur(float(v), 2)
         if float(v).is_integer():
             return str(int(v))  # codes, SIRET, counts: no thousands separator
         return fr_number(float(v), 2)
@@ -149,10 +136,10 @@ def audit(
         err.print(_Para("Attention : " + note, style="yellow"))
     if quiet(ctx):
         return
-    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    seconds = fr_number(time.perf_counter() - started, 1)
     say(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : "
-        f"{_n(report.n_clients, 'client', 'clients')}, "
-        f"{_n(sum(report.counts.values()), 'problème signalé', 'problèmes signalés')} ({seconds} s).")
+        f"{fr_plural(report.n_clients, 'client', 'clients')}, "
+        f"{fr_plural(sum(report.counts.values()), 'problème signalé', 'problèmes signalés')} ({seconds} s).")
     out.print(_summary(report))
     if detail:
         fill = Table(title="Remplissage par colonne", title_justify="left")
@@ -161,7 +148,7 @@ def audit(
         fill.add_column("%", justify="right")
         for rec in report.completeness.itertuples(index=False):
             fill.add_row(rec.colonne, f"{fr_number(rec.renseignes + rec.factures)}/{fr_number(rec.total - rec.sans_objet)}",
-                         f"{100 * rec.taux:.0f}{NBSP}%")
+                         fr_share(rec.taux, 0))
         out.print(fill)
         table = Table(title=f"Problèmes (les {min(detail, len(report.problems))} premiers)", title_justify="left")
         # a CSV is read in a text editor too: its own line numbers, title lines above the header counted
@@ -207,19 +194,19 @@ def nettoyer(
         return
     res = run.result
     n_groups = len(res.merges)
-    say(f"Base de {_n(run.kept + run.archived, 'client', 'clients')} → {_n(run.kept, 'client', 'clients')} "
+    say(f"Base de {fr_plural(run.kept + run.archived, 'client', 'clients')} → {fr_plural(run.kept, 'client', 'clients')} "
         "après nettoyage.")
     if res.merged_rows:
-        say(f"- {_n(res.merged_rows, 'fiche en double fusionnée', 'fiches en double fusionnées')} "
-            f"dans {_n(n_groups, 'client', 'clients')} ;")
+        say(f"- {fr_plural(res.merged_rows, 'fiche en double fusionnée', 'fiches en double fusionnées')} "
+            f"dans {fr_plural(n_groups, 'client', 'clients')} ;")
     else:
         say("- Aucun doublon fusionné ;")
     if res.inactive_rows:
-        say(f"- {_n(res.inactive_rows, 'client inactif rangé', 'clients inactifs rangés')} dans « Archives » ;")
+        say(f"- {fr_plural(res.inactive_rows, 'client inactif rangé', 'clients inactifs rangés')} dans « Archives » ;")
     else:
         say("- Aucun client inactif à ranger dans « Archives » ;")
     if len(res.repairs):
-        say(f"- {_n(len(res.repairs), 'cellule réparée', 'cellules réparées')} (codes postaux, SIRET, dates).")
+        say(f"- {fr_plural(len(res.repairs), 'cellule réparée', 'cellules réparées')} (codes postaux, SIRET, dates).")
     else:
         say("- Aucune cellule à réparer (codes postaux, SIRET, dates).")
     out.print(_Para(Text.assemble(nb("Copie nettoyée : "), (str(run.output), "bold"), nb(
@@ -236,8 +223,8 @@ def nettoyer(
         say(note, style="yellow")
     if len(run.notes) > _MAX_NOTES:
         more = len(run.notes) - _MAX_NOTES
-        say(f"Attention : {_n(more, 'autre remarque', 'autres remarques')} du même genre "
-            f"({_n(len(run.notes), 'remarque', 'remarques')} en tout).", style="yellow")
+        say(f"Attention : {fr_plural(more, 'autre remarque', 'autres remarques')} du même genre "
+            f"({fr_plural(len(run.notes), 'remarque', 'remarques')} en tout).", style="yellow")
 
 
 def register(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from ..fr import NBSP, fr_decimal
 from ..result import SegmentationResult
 from ..rules import PROSPECT, SegmentRule
 
@@ -81,12 +82,12 @@ def rule_in_words(rule: SegmentRule) -> str:
 
 
 def _pct(x: float) -> str:
-    return f"{x:g}".replace(".", ",") + " %"
+    return fr_decimal(x) + NBSP + "%"
 
 
 def pmg_rule_in_words(name: str, settings) -> str:
     if name == "Petits à potentiel":
-        growth = f"{settings.croissance_potentiel:g}".replace(".", ",")
+        growth = fr_decimal(settings.croissance_potentiel)
         return ("Petits comptes qui peuvent grandir : grande entreprise (ETI, GE), secteur prioritaire, achats "
                 f"récents et fréquents (R≥4, F≥4) ou CA des 12 derniers mois ≥ {growth} × l'année d'avant")
     if settings.methode_pmg == "part_ca":

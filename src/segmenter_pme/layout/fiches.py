@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from ..frtext import fr_number
+from ..fr import fr_number
 from ..result import SegmentationResult
 from .cards import SegmentCard, segment_cards
 from .model import FMT_DATE, FMT_EUR, FMT_PCT, Cell, Column, PageBreak, SheetLayout, Spacer, Table, Text, Title

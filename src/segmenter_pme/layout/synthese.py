@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..result import SegmentationResult
-from ..frtext import fr_int
+from ..fr import fr_int
 from ..rules import PROSPECT
 from ..summary import is_small_segment
 from .model import (

@@ -14,7 +14,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from ..frtext import fr_number
+from ..fr import fr_number
 from ..layout.cards import SegmentCard
 from ..layout.fiches import facts
 from . import files
