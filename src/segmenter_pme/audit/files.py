@@ -81,7 +81,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
               columns: dict[str, str] | None = None) -> LoadedBase:
     """Read the client table of ``path`` (.xlsx, .xlsm, French .csv), its settings and invoice lines."""
     from ..layout.parametres import read_settings as read_settings_rows
-    from ..workbook.engine import read_french_csv
+    from ..workbook.csvio import read_french_csv
 
     path = Path(path)
     kind = files.file_kind(path)
@@ -352,7 +352,7 @@ def _reduced_copy(base: LoadedBase, untouched: list[str], target: Path):
 def _open(base: LoadedBase, target: Path):
     import openpyxl
 
-    from ..workbook.engine import load_openpyxl
+    from ..workbook.reader import load_openpyxl
 
     if base.kind == "csv":
         wb = openpyxl.Workbook()
@@ -885,7 +885,7 @@ def _has_formulas(path: Path, sheet: str) -> bool:
 def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> Path | None:
     """The same cleaned copy as the openpyxl path, with the big sheets streamed by the workbook engine."""
     from ..workbook import fastsheet, passthrough
-    from ..workbook.engine import load_openpyxl
+    from ..workbook.reader import load_openpyxl
 
     data = base.data
     keep_vba = base.kind == "xlsm" and target.suffix.lower() == ".xlsm"

@@ -40,7 +40,8 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     """Segment the clients of ``path`` (.xlsx, .xlsm, French .csv); nothing is written."""
     from ..layout.parametres import read_settings as read_settings_rows
     from ..layout.plan_actions import SHEET as PLAN, rows_from_values
-    from .engine import _csv_error, _no_table_error, _previous_workbook, _segment, default_output, read_french_csv
+    from .csvio import read_french_csv
+    from .engine import _csv_error, _no_table_error, _previous_workbook, _segment, default_output
 
     path = Path(path)
     kind = files.file_kind(path)

@@ -21,7 +21,9 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from ..errors import WorkbookError
+from .. import headers as hdr
+from ..errors import MissingColumnError, WorkbookError
+from . import control_chars, reader
 
 _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE = 256 * 1024
@@ -262,3 +264,51 @@ def _is_number(text: str) -> bool:
         return True
     except ValueError:
         return False
+
+
+def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> tuple[pd.DataFrame, str, dict, list]:
+    """The CSV as text frame, its shape (clients / factures), header mapping and reading remarks (Issues)."""
+
+    titles: list = []
+
+    def header_row(rows):
+        guess = hdr.find_header_row(rows)
+        if guess is not None:
+            titles.extend(rows[:guess.row])  # « Export clients du 30/06/2025 »: the export's date
+        return guess.row if guess is not None else None
+
+    frame, fmt = read_csv(path, find_header_row=header_row)
+    frame, cleaned = control_chars.clean_frame(frame)
+    frame.attrs["control_chars"] = cleaned
+    frame.attrs["titres"] = titles
+    best = None
+    for shape in hdr.SHAPES:
+        mapping = _mapping_with(frame, shape, overrides, path.name)
+        score = hdr.shape_score(mapping, shape)
+        if score and (best is None or score > best[2]):
+            best = (shape, mapping, score)
+    if best is None:
+        raise MissingColumnError(
+            f"Aucun tableau de clients ni de lignes de factures reconnu dans « {path.name} ». Il faut une ligne "
+            "d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et soit Date dernier achat, "
+            "Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
+        )
+    # a trailing « Total » line of the export is not a client (same rule as a workbook sheet)
+    whole = frame
+    frame, total = reader.split_total_row(frame, best[1])
+    if frame.empty:
+        raise MissingColumnError(f"Le fichier « {path.name} » a des en-têtes mais aucune ligne de données.")
+    notes = reader.long_lines_notes(path.name, fmt.long_lines)
+    if total is not None:
+        notes.append(reader.total_row_note(path.name, total, whole.loc[total], in_file=True))
+    return frame, best[0], best[1], notes
+
+
+def _mapping_with(frame: pd.DataFrame, shape: str, overrides: dict[str, str] | None, name: str) -> dict:
+    """The header mapping of a CSV, ``--colonne`` choices first (those of the other shape ignored)."""
+    if not overrides:
+        return hdr.map_columns(list(frame.columns), shape)
+    valid = {f.name for f in hdr.fields_of(shape)}
+    mine = hdr.ColumnOverrides({f: h for f, h in overrides.items() if f in valid},
+                               getattr(overrides, "from_command_line", ()))
+    return hdr.map_columns(list(frame.columns), shape, mine, sheet=name)

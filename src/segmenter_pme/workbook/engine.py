@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -114,47 +112,6 @@ def _settings_with_date(settings: Settings | None, analysis_date: dt.date | None
     return settings
 
 
-def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None, name: str | None = None):
-    import openpyxl
-
-    name = name or Path(path).name
-    keep_vba = (kind == "xlsm") if keep_vba is None else keep_vba
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about extensions it drops (slicers, x14 validations): measured and documented
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=_has_rich_text(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError) as err:
-        raise WorkbookError(
-            f"Le classeur « {name} » n'a pas pu être ouvert (une de ses parties est illisible). "
-            "Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, puis relancez."
-        ) from None
-    except Exception as err:  # lxml / xml errors of a damaged part
-        raise WorkbookError(
-            f"Le classeur « {name} » est endommagé (contenu XML illisible). Ouvrez-le dans Excel pour le "
-            "réparer, puis relancez."
-        ) from None
-
-
-def _has_rich_text(path: Path) -> bool:
-    """Whether some shared string has formatting runs (parsing them all is slow, so only then)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
-            if name is None:
-                return False
-            with zf.open(name) as fh:
-                tail = b""
-                while chunk := fh.read(1 << 20):
-                    window = tail + chunk
-                    if b"<r>" in window or b"<r " in window:
-                        return True
-                    tail = window[-3:]
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return False
-
-
 def _segment(clients: reader.SheetData | None, invoices: reader.SheetData | None, settings: Settings):
     """``segment()`` of the tables read, with what the reading set aside said in « Qualité »."""
     import dataclasses
@@ -238,7 +195,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
             "dossier où vous avez le droit d'écrire (option -o)."
         ) from None
     try:
-        wb = load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name)
+        wb = reader.load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name)
     finally:
         reduced.unlink()
     timings["ouverture_openpyxl"] = time.perf_counter() - t0
@@ -250,7 +207,7 @@ def _run_excel(path, target, kind, analysis_date, sheet, progress, backup, colum
         new_client = found["clients"][0] if "clients" in found else None
         if new_client in emptied:
             # the user's column mapping points to another sheet: load it fully
-            wb = load_openpyxl(path, kind, keep_vba=keep_vba)
+            wb = reader.load_openpyxl(path, kind, keep_vba=keep_vba)
             emptied = []
     datas: dict[str, reader.SheetData] = {}
     for shape, (name, guess) in found.items():
@@ -532,54 +489,6 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
 # --------------------------------------------------------------------- CSV
 
 
-def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> tuple[pd.DataFrame, str, dict, list]:
-    """The CSV as text frame, its shape (clients / factures), header mapping and reading remarks (Issues)."""
-
-    titles: list = []
-
-    def header_row(rows):
-        guess = hdr.find_header_row(rows)
-        if guess is not None:
-            titles.extend(rows[:guess.row])  # « Export clients du 30/06/2025 »: the export's date
-        return guess.row if guess is not None else None
-
-    frame, fmt = csvio.read_csv(path, find_header_row=header_row)
-    frame, cleaned = control_chars.clean_frame(frame)
-    frame.attrs["control_chars"] = cleaned
-    frame.attrs["titres"] = titles
-    best = None
-    for shape in hdr.SHAPES:
-        mapping = _mapping_with(frame, shape, overrides, path.name)
-        score = hdr.shape_score(mapping, shape)
-        if score and (best is None or score > best[2]):
-            best = (shape, mapping, score)
-    if best is None:
-        raise MissingColumnError(
-            f"Aucun tableau de clients ni de lignes de factures reconnu dans « {path.name} ». Il faut une ligne "
-            "d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et soit Date dernier achat, "
-            "Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
-        )
-    # a trailing « Total » line of the export is not a client (same rule as a workbook sheet)
-    whole = frame
-    frame, total = reader.split_total_row(frame, best[1])
-    if frame.empty:
-        raise MissingColumnError(f"Le fichier « {path.name} » a des en-têtes mais aucune ligne de données.")
-    notes = reader.long_lines_notes(path.name, fmt.long_lines)
-    if total is not None:
-        notes.append(reader.total_row_note(path.name, total, whole.loc[total], in_file=True))
-    return frame, best[0], best[1], notes
-
-
-def _mapping_with(frame: pd.DataFrame, shape: str, overrides: dict[str, str] | None, name: str) -> dict:
-    """The header mapping of a CSV, ``--colonne`` choices first (those of the other shape ignored)."""
-    if not overrides:
-        return hdr.map_columns(list(frame.columns), shape)
-    valid = {f.name for f in hdr.fields_of(shape)}
-    mine = hdr.ColumnOverrides({f: h for f, h in overrides.items() if f in valid},
-                               getattr(overrides, "from_command_line", ()))
-    return hdr.map_columns(list(frame.columns), shape, mine, sheet=name)
-
-
 def _csv_error(err, name: str):
     """The core's error about a CSV, its location said as « fichier NOM.csv, ligne 9 »."""
     hdr.readvise(err, "cli")  # a CSV has no « Paramètres »: only the command names a column
@@ -637,7 +546,7 @@ def _run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fal
     t0 = time.perf_counter()
     timings = {}
     progress("Lecture du CSV")
-    frame, shape, mapping, read_notes = read_french_csv(path, Settings().with_columns(columns).column_overrides)
+    frame, shape, mapping, read_notes = csvio.read_french_csv(path, Settings().with_columns(columns).column_overrides)
     timings["lecture"] = time.perf_counter() - t0
     sheet_name = "Clients" if shape == "clients" else "Factures"
     # messages name the file and its real line numbers (title lines above the header counted)

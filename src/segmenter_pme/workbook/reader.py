@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -497,3 +499,44 @@ def require_data(data: SheetData) -> None:
             f"La feuille « {data.sheet} » a bien des en-têtes (ligne {data.header_row}) mais {what} "
             "en dessous. Collez vos données sous les en-têtes puis relancez."
         )
+
+
+def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None, name: str | None = None):
+    import openpyxl
+
+    name = name or Path(path).name
+    keep_vba = (kind == "xlsm") if keep_vba is None else keep_vba
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about extensions it drops (slicers, x14 validations): measured and documented
+            warnings.simplefilter("ignore")
+            return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=_has_rich_text(path))
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError) as err:
+        raise WorkbookError(
+            f"Le classeur « {name} » n'a pas pu être ouvert (une de ses parties est illisible). "
+            "Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, puis relancez."
+        ) from None
+    except Exception as err:  # lxml / xml errors of a damaged part
+        raise WorkbookError(
+            f"Le classeur « {name} » est endommagé (contenu XML illisible). Ouvrez-le dans Excel pour le "
+            "réparer, puis relancez."
+        ) from None
+
+
+def _has_rich_text(path: Path) -> bool:
+    """Whether some shared string has formatting runs (parsing them all is slow, so only then)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
+            if name is None:
+                return False
+            with zf.open(name) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    window = tail + chunk
+                    if b"<r>" in window or b"<r " in window:
+                        return True
+                    tail = window[-3:]
+    except (zipfile.BadZipFile, OSError):
+        return False
+    return False
