@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
-from segmenter_pme.audit.files import audit_file, clean_file
+from segmenter_pme.workbook.audit_files import audit_file, clean_file
 from segmenter_pme.cli import main
 
 HEADERS = ["Code client", "Entreprise", "Code postal", "SIRET", "Date premier achat", "Date dernier achat",
@@ -170,7 +170,7 @@ def test_table_totals_row_follows_the_kept_rows(tmp_path):
 
 
 def test_audit_sheet_for_the_workbook_engine(tmp_path):
-    from segmenter_pme.audit.files import audit_sheet
+    from segmenter_pme.audit.sheet import audit_sheet
     from segmenter_pme.settings import Settings
     from segmenter_pme.workbook import reader
 
@@ -197,7 +197,7 @@ def test_settings_come_from_the_parametres_sheet(tmp_path):
 
 @pytest.mark.parametrize("table, title_rows", [(False, 0), (True, 2)])
 def test_streamed_cleaning_of_big_sheets_writes_the_same_copy(tmp_path, monkeypatch, table, title_rows):
-    from segmenter_pme.audit import files as audit_files
+    from segmenter_pme.workbook import audit_files
 
     p = workbook(tmp_path / "clients.xlsx", table=table, title_rows=title_rows)
     slow = clean_file(p, tmp_path / "lent.xlsx", analysis_date=dt.date(2025, 6, 1))

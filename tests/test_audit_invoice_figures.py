@@ -12,7 +12,7 @@ import datetime as dt
 import openpyxl
 import pandas as pd
 
-from segmenter_pme.audit.files import audit_file, clean_file
+from segmenter_pme.workbook.audit_files import audit_file, clean_file
 from support import fake_xlwings as fx
 from segmenter_pme.excel import macros
 from segmenter_pme.workbook import run

@@ -57,7 +57,7 @@ def test_audit_lines_read_french(tmp_path, console):
     p = workbook(tmp_path / "clients.xlsx")
     assert main(["audit", str(p), "--date", "2025-06-01", "-d", "10"]) == 0
     text = console.getvalue()
-    from segmenter_pme.audit.files import audit_file
+    from segmenter_pme.workbook.audit_files import audit_file
 
     report, _ = audit_file(p, analysis_date=dt.date(2025, 6, 1))
     assert report.problems["message"].iloc[0] == ("Doublon de la ligne 2 (« Boulangerie Martin SARL ») — groupe "

@@ -8,8 +8,8 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
-from segmenter_pme.audit import files as audit_files
-from segmenter_pme.audit.files import clean_file
+from segmenter_pme.workbook import audit_files
+from segmenter_pme.workbook.audit_files import clean_file
 from segmenter_pme.audit.formulas import RowMove, move_formula
 from segmenter_pme.cli import main
 

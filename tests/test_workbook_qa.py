@@ -148,7 +148,7 @@ TOTAL_CSV = ("Nom;Entreprise;Date dernier achat;Nombre commandes;CA total\r\n"
 
 
 def test_csv_total_line_is_not_a_client_in_run_audit_and_nettoyer(tmp_path):
-    from segmenter_pme.audit.files import audit_file, clean_file
+    from segmenter_pme.workbook.audit_files import audit_file, clean_file
 
     csv = write_french_csv(tmp_path / "clients.csv", TOTAL_CSV, encoding="utf-8")
     report = run(csv, analysis_date=DATE)
@@ -221,7 +221,7 @@ def test_csv_warnings_in_qualite_point_to_the_workbook_cell(tmp_path):
 # ------------------------------------------------------------- 5. run and audit agree on a CSV
 
 def test_run_and_audit_agree_on_a_csv(tmp_path):
-    from segmenter_pme.audit.files import audit_file
+    from segmenter_pme.workbook.audit_files import audit_file
 
     csv = write_french_csv(tmp_path / "clients.csv", TOTAL_CSV, encoding="utf-8")
     report = run(csv, analysis_date=DATE)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from segmenter_pme.audit import files as audit_files
+from segmenter_pme.workbook import audit_files
 from segmenter_pme.cli import main
 
 TODAY = dt.date(2025, 6, 1)

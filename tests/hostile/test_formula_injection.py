@@ -183,8 +183,8 @@ def test_libreoffice_sees_no_formula_in_what_audit_and_nettoyer_write(tmp_path, 
 
 
 def test_nettoyer_streamed_path_keeps_text_cells_text(tmp_path, monkeypatch):
-    """Big sheets are streamed (``audit.files.FAST_ROWS``): the same guarantee on that path."""
-    from segmenter_pme.audit import files as audit_files
+    """Big sheets are streamed (``workbook.audit_files.FAST_ROWS``): the same guarantee on that path."""
+    from segmenter_pme.workbook import audit_files
 
     monkeypatch.setattr(audit_files, "FAST_ROWS", 2)
     p = write_workbook(tmp_path / "clients.xlsx", _clients(n_copies=2))

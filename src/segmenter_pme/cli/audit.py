@@ -1,4 +1,4 @@
-"""``segmenter audit`` and ``segmenter nettoyer`` — thin over :mod:`segmenter_pme.audit.files`.
+"""``segmenter audit`` and ``segmenter nettoyer`` — thin over :mod:`segmenter_pme.workbook.audit_files`.
 
 Registered on the root app by :func:`register`. Audit
 findings are not errors: ``audit`` exits 0 whatever it finds; only a file that
@@ -124,7 +124,7 @@ def audit(
     colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Audite la base clients : doublons, clients inactifs, champs manquants, valeurs invalides, dégâts d'Excel."""
-    from ..audit.files import audit_file
+    from ..workbook.audit_files import audit_file
 
     from ..workbook.files import backup_path
 
@@ -186,7 +186,7 @@ def nettoyer(
     colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Écrit une copie nettoyée : doublons fusionnés, clients inactifs archivés, dégâts d'Excel réparés."""
-    from ..audit.files import clean_file
+    from ..workbook.audit_files import clean_file
 
     run = clean_file(fichier, sortie, sheet=feuille, analysis_date=parse_date(date), threshold=seuil,
                      archive_inactive=not garder_inactifs, columns=parse_columns(colonne))

@@ -414,7 +414,7 @@ def segmenter(book: Any) -> str:
 
 def audit_of(reading: Reading, result):
     """The data audit behind « Qualité » — the one ``segmenter run`` makes (same checks, same invoice figures)."""
-    from ..audit.files import audit_sheet
+    from ..audit.sheet import audit_sheet
 
     if reading.clients is None:
         return None  # invoice lines alone: the core's remarks are all there is to audit

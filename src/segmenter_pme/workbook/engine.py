@@ -333,13 +333,13 @@ def _audit(clients, invoices, settings, progress, csv: bool = False):
     """The data audit for « Qualité » (SPEC §7): duplicates, inactive clients, completeness, invalid values.
 
     For a CSV it is the audit ``segmenter audit`` makes of that CSV
-    (``audit.files.load_base``): every value of a CSV is text, so a date
+    (``workbook.audit_files.load_base``): every value of a CSV is text, so a date
     written as text is no Excel damage there.
     """
     if clients is None:
         return None  # invoice lines alone: the core's remarks are all there is to audit
     progress("Audit de la qualité des données")
-    from ..audit.files import audit_sheet
+    from ..audit.sheet import audit_sheet
 
     return audit_sheet(clients, invoices, settings=settings, csv=csv)
 

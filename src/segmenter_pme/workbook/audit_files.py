@@ -25,11 +25,12 @@ from .. import headers as hdr
 from ..errors import MissingColumnError, WorkbookError
 from ..layout.cells import set_value
 from ..settings import Settings
-from ..workbook import control_chars, files, reader
-from . import checks, formulas
-from .clean import ARCHIVE_COLUMNS, MOTIF_INACTIF, CleanResult, clean
-from .prepare import PreparedClients, attach_invoices, prepare_clients
-from .report import AuditReport, audit
+from ..audit import checks, formulas
+from . import control_chars, files, reader
+from ..audit.clean import ARCHIVE_COLUMNS, MOTIF_INACTIF, CleanResult, clean
+from ..audit.prepare import PreparedClients, attach_invoices, prepare_clients
+from ..audit.report import AuditReport, audit
+from ..audit.sheet import text_dates_are_normal
 
 ARCHIVES = "Archives"
 CLEAN_TAG = ".nettoye"
@@ -81,7 +82,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
               columns: dict[str, str] | None = None) -> LoadedBase:
     """Read the client table of ``path`` (.xlsx, .xlsm, French .csv), its settings and invoice lines."""
     from ..layout.parametres import read_settings as read_settings_rows
-    from ..workbook.csvio import read_french_csv
+    from .csvio import read_french_csv
 
     path = Path(path)
     kind = files.file_kind(path)
@@ -144,38 +145,13 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         settings = settings.replace(date_analyse=analysis_date)
     prepared = prepare_clients(data.frame, sheet=data.sheet, mapping=mapping)
     if kind == "csv":
-        _text_dates_are_normal(prepared)
+        text_dates_are_normal(prepared)
     if invoices is not None and not invoices.frame.empty:
         attach_invoices(prepared, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
                         analysis_date=settings.date_analyse)
     return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets,
                       source_lines=source_lines, control_notes=control_notes, heads=heads,
                       invoices_sheet=invoices.sheet if prepared.derived is not None else None)
-
-
-def audit_sheet(clients: reader.SheetData, invoices: reader.SheetData | None = None, *,
-                settings: Settings | None = None, csv: bool = False, advice: str | None = None) -> AuditReport:
-    """The audit of a client table the workbook engine has already read — for ``run`` to fill « Qualité ».
-
-    ``csv``: the table came from a CSV (its dates are text by nature), as ``segmenter audit`` reads it.
-    Usage: ``layout.write_report_sheets(wb, result, audit=audit_sheet(clients, invoices, settings=settings))``.
-    """
-    settings = settings or Settings()
-    prepared = prepare_clients(clients.frame, sheet=clients.sheet, mapping=clients.mapping)
-    if csv:
-        _text_dates_are_normal(prepared)
-    if invoices is not None and not invoices.frame.empty:
-        attach_invoices(prepared, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
-                        analysis_date=settings.date_analyse)
-    return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
-                 sheet=prepared.sheet, columns=prepared.columns, unreadable=prepared.issues,
-                 derived=prepared.derived, derived_from=invoices.sheet if invoices is not None else None,
-                 advice=advice or ("cli" if csv else "both"))
-
-
-def _text_dates_are_normal(prepared) -> None:
-    # a CSV has no cell types: a date in it is text by nature, not Excel damage
-    prepared.raw = prepared.raw.drop(columns=["date_premier_achat", "date_dernier_achat"], errors="ignore")
 
 
 def _audit(base: LoadedBase) -> AuditReport:
@@ -261,7 +237,7 @@ def _other_sheets_notes(base: LoadedBase, result: CleanResult) -> list[str]:
     import html
     import zipfile
 
-    from ..workbook import fastsheet
+    from . import fastsheet
 
     data = base.data
     first = data.header_row + 1
@@ -338,7 +314,7 @@ def _check_output(source: Path, target: Path, *, audit: bool = False) -> Path:
 
 
 def _reduced_copy(base: LoadedBase, untouched: list[str], target: Path):
-    from ..workbook import passthrough
+    from . import passthrough
 
     try:
         return passthrough.reduced_copy(base.path, untouched, target.parent, prefix=files.reduced_prefix(target))
@@ -352,7 +328,7 @@ def _reduced_copy(base: LoadedBase, untouched: list[str], target: Path):
 def _open(base: LoadedBase, target: Path):
     import openpyxl
 
-    from ..workbook.reader import load_openpyxl
+    from .reader import load_openpyxl
 
     if base.kind == "csv":
         wb = openpyxl.Workbook()
@@ -378,7 +354,7 @@ def _open(base: LoadedBase, target: Path):
 
 def _save(wb, target: Path, *, backup: bool = False) -> Path | None:
     """Save ``wb`` atomically; with ``backup``, the previous ``target`` is kept as ``NOM.sauvegarde.xlsx``."""
-    from ..workbook import passthrough, saving
+    from . import passthrough, saving
 
     source, emptied = getattr(wb, "_segmenter_passthrough", (None, []))
     inject = passthrough.injectors(source, emptied) if emptied else {}
@@ -802,7 +778,7 @@ FAST_ROWS = 20_000
 
 def _fast_possible(base: LoadedBase) -> bool:
     """Streaming rewrites every row under the header: only when nothing else lives there."""
-    from ..workbook.passthrough import KEEP_ROWS
+    from .passthrough import KEEP_ROWS
 
     data = base.data
     return (base.kind != "csv" and ARCHIVES not in base.sheets and data.header_row + 1 <= KEEP_ROWS
@@ -823,7 +799,7 @@ def _rows_look_alike(path: Path, sheet: str, header_row: int) -> bool:
     first row's look; otherwise the openpyxl path moves each row with what it carries."""
     import zipfile
 
-    from ..workbook import fastsheet
+    from . import fastsheet
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -866,7 +842,7 @@ def _has_formulas(path: Path, sheet: str) -> bool:
     """Whether the sheet's XML holds a formula (the streamed rows are values only: formulas take the openpyxl path)."""
     import zipfile
 
-    from ..workbook import fastsheet
+    from . import fastsheet
 
     try:
         with zipfile.ZipFile(path) as zf:
@@ -884,8 +860,8 @@ def _has_formulas(path: Path, sheet: str) -> bool:
 
 def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> Path | None:
     """The same cleaned copy as the openpyxl path, with the big sheets streamed by the workbook engine."""
-    from ..workbook import fastsheet, passthrough
-    from ..workbook.reader import load_openpyxl
+    from . import fastsheet, passthrough
+    from .reader import load_openpyxl
 
     data = base.data
     keep_vba = base.kind == "xlsm" and target.suffix.lower() == ".xlsm"
@@ -920,7 +896,7 @@ def _clean_fast(base: LoadedBase, result: CleanResult, target: Path) -> Path | N
         inject[ARCHIVES] = fastsheet.injector(pd.DataFrame(arch_rows, dtype=object), first_row=2)
     inject.update(passthrough.injectors(base.path, [n for n in emptied if n != data.sheet]))
 
-    from ..workbook import saving
+    from . import saving
 
     return files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=True,
                               verify=files.verify_xlsx)
