@@ -93,7 +93,7 @@ def test_layer_of_modules():
 
 
 def test_imports_are_found_inside_functions_and_relative(tmp_path):
-    mods = imported_modules(SRC / "workbook" / "engine.py")
+    mods = imported_modules(SRC / "workbook" / "excel_job.py")
     assert "segmenter_pme.layout" in mods  # `from .. import layout`
     assert any(m.startswith("segmenter_pme.audit") for m in imported_modules(SRC / "cli" / "audit.py"))
 

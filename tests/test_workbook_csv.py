@@ -196,9 +196,9 @@ def test_comma_separated_exports_use_decimal_points():
 
 
 def test_more_invoice_lines_than_a_sheet_holds(tmp_path, monkeypatch):
-    from segmenter_pme.workbook import engine
+    from segmenter_pme.workbook import run_steps
 
-    monkeypatch.setattr(engine, "EXCEL_MAX_ROWS", 50)
+    monkeypatch.setattr(run_steps, "EXCEL_MAX_ROWS", 50)
     lines = ["Code client;Date;Montant HT"] + [f"C{i % 7};{1 + i % 28:02d}/03/2025;{10 + i},00" for i in range(80)]
     p = tmp_path / "gros.csv"
     p.write_text("\r\n".join(lines), encoding="cp1252")

@@ -121,9 +121,9 @@ def _invoice_csv(path: Path, clients: int) -> Path:
 
 
 def test_more_clients_than_a_sheet_holds_go_to_a_csv_beside_the_workbook(tmp_path, capsys, monkeypatch):
-    from segmenter_pme.workbook import engine
+    from segmenter_pme.workbook import run_steps
 
-    monkeypatch.setattr(engine, "EXCEL_MAX_ROWS", 30)  # a sheet of 30 rows: header + 29 clients
+    monkeypatch.setattr(run_steps, "EXCEL_MAX_ROWS", 30)  # a sheet of 30 rows: header + 29 clients
     src = _invoice_csv(tmp_path / "ventes.csv", 40)
     out = tmp_path / "ventes.xlsx"
     code, stdout, err = cli(capsys, "run", src, "-o", out, "--date", "2026-01-15")
@@ -140,6 +140,6 @@ def test_more_clients_than_a_sheet_holds_go_to_a_csv_beside_the_workbook(tmp_pat
 
 
 def test_the_row_limit_is_excels():
-    from segmenter_pme.workbook import engine
+    from segmenter_pme.workbook import run_steps
 
-    assert engine.EXCEL_MAX_ROWS == 1_048_576
+    assert run_steps.EXCEL_MAX_ROWS == 1_048_576

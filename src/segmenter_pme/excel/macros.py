@@ -173,7 +173,7 @@ class Reading:
 
 
 def read_book(book: Any) -> Reading:
-    from ..workbook.engine import _no_table_error
+    from ..workbook.excel_job import no_table_error
 
     book.app.status_bar = "Segmentation : lecture du classeur…"
     values = book_values(book)
@@ -186,7 +186,7 @@ def read_book(book: Any) -> Reading:
     overrides = settings.column_overrides or None
     found = reader.locate(values, overrides=overrides)
     if not found:
-        raise _no_table_error(book.name, [n for n in values if n not in reader.OUR_SHEETS])
+        raise no_table_error(book.name, [n for n in values if n not in reader.OUR_SHEETS])
     datas: dict[str, reader.SheetData] = {}
     for shape, (name, guess) in found.items():
         ours = _output_cells(book, name, guess.row + 1) if shape == "clients" else []
@@ -245,10 +245,10 @@ def _output_value(name: str, v: Any) -> Any:
 def excel_rows(data: reader.SheetData, result) -> tuple[dict, dict]:
     """``(row of each client, row of each appended client)``: clients found only in the
     invoices go below the table, where the workbook engine puts them."""
-    from ..workbook.engine import _append_rows
+    from ..workbook.excel_job import append_rows
 
     appended = [label for label in result.output.index if label not in data.frame.index]
-    row_map = _append_rows(data, appended)
+    row_map = append_rows(data, appended)
     return {label: row_map.get(label, label) for label in result.output.index}, row_map
 
 

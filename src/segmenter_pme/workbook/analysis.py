@@ -41,13 +41,16 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     from ..layout.parametres import read_settings as read_settings_rows
     from ..layout.plan_actions import SHEET as PLAN, rows_from_values
     from .csvio import read_french_csv
-    from .engine import _csv_error, _no_table_error, _previous_workbook, _segment, default_output
+    from .csv_job import csv_error
+    from .excel_job import no_table_error
+    from .previous import previous_workbook
+    from .run_steps import default_output, segment_tables
 
     path = Path(path)
     kind = files.file_kind(path)
     if kind == "csv":
         frame, shape, mapping, read_notes = read_french_csv(path)
-        settings, previous_plan, _ours = _previous_workbook(default_output(path))
+        settings, previous_plan, _ours = previous_workbook(default_output(path))
         settings = settings or Settings()
         if analysis_date is not None:
             settings = settings.replace(date_analyse=analysis_date)
@@ -56,9 +59,9 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
                                 last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]),
                                 notes=read_notes)
         try:
-            result = _segment(data if shape == "clients" else None, data if shape == "factures" else None, settings)
+            result = segment_tables(data if shape == "clients" else None, data if shape == "factures" else None, settings)
         except InputDataError as err:
-            raise _csv_error(err, path.name) from None
+            raise csv_error(err, path.name) from None
         return Analysis(path, result, rows_from_values(previous_plan), data if shape == "clients" else None,
                         data if shape == "factures" else None)
     values = reader.read_values(path)
@@ -67,7 +70,7 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
         settings = settings.replace(date_analyse=analysis_date)
     found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
     if not found:
-        raise _no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
+        raise no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
     datas = {}
     for shape, (name, guess) in found.items():
         data = reader.read_table(values[name], name, guess)
@@ -75,5 +78,5 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
         datas[shape] = data
     if "clients" not in datas and "factures" not in datas:
         raise MissingColumnError(f"Aucun tableau de clients trouvé dans « {path.name} ».")
-    result = _segment(datas.get("clients"), datas.get("factures"), settings)
+    result = segment_tables(datas.get("clients"), datas.get("factures"), settings)
     return Analysis(path, result, rows_from_values(values.get(PLAN, [])), datas.get("clients"), datas.get("factures"))

@@ -1039,7 +1039,7 @@ def python_check(path: Path | str, today: dt.date | None = None) -> Check:
 
 def run_report(path: Path | str, analysis_date: dt.date | None = None):
     """What ``segmenter run`` does with a formula template: check it, write nothing (a RunReport)."""
-    from .engine import RunReport
+    from .run_steps import RunReport
 
     check = python_check(path)
     notes = []

@@ -1,0 +1,138 @@
+"""The « Clients » sheet made from invoice lines (or its CSV when a sheet cannot hold them), their names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from .. import headers as hdr
+from ..layout.cells import set_value
+from . import csvio, fastsheet, files, reader, run_steps, writer
+
+
+def _created_clients_frame(result, names: pd.Series | None) -> pd.DataFrame:
+    """The rows of the « Clients » sheet made from the invoice lines, in sheet order (row 2 first)."""
+    frame = result.clients
+    if names is not None and "Entreprise" not in frame.columns and names.notna().any():
+        # invoice lines name the client: a client list without names would be of little use
+        frame = frame.copy()
+        frame.insert(1, "Entreprise", names.reindex(frame.index))
+    return frame
+
+
+def created_clients_data(result, title: str, names: pd.Series | None) -> reader.SheetData:
+    """The client table of the sheet :func:`create_clients_sheet` makes, as the next run will read it.
+
+    « Qualité » audits it on the run that creates it, so the second run (which
+    reads that sheet as the client table) says what the first said.
+    """
+    from ..fields import OUTPUT_COLUMNS
+
+    frame = _created_clients_frame(result, names)
+    user = [str(c) for c in frame.columns if c not in OUTPUT_COLUMNS]
+    body = frame[user].astype(object).where(frame[user].notna(), None)
+    body.index = pd.RangeIndex(2, 2 + len(body))
+    return reader.SheetData(sheet=title, shape="clients", header_row=1, frame=body,
+                            columns={h: j for j, h in enumerate(user, start=1)},
+                            mapping=hdr.map_columns(user, "clients"), last_data_row=1 + len(body),
+                            last_used_row=1 + len(body))
+
+
+def clients_table(result, names: pd.Series | None = None) -> pd.DataFrame:
+    """The clients made from invoice lines, as the « Clients » sheet (or its CSV) shows them."""
+    frame = _created_clients_frame(result, names)
+    # Code RFM is text (545, not a number), as in the user's sheet
+    if "Code RFM" in frame.columns:
+        frame = frame.assign(**{"Code RFM": frame["Code RFM"].astype(object).map(
+            lambda v: None if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))})
+    return frame
+
+
+def clients_csv_path(target: Path) -> Path:
+    """``ventes.xlsx`` → ``ventes clients.csv``: where the clients go when a sheet cannot hold them."""
+    return Path(target).with_name(f"{Path(target).stem} clients.csv")
+
+
+def too_many_clients(frame: pd.DataFrame, target: Path) -> tuple[Path, str]:
+    """Every client in a French CSV beside the workbook (a sheet would pass Excel's row limit), and the note."""
+    csv_path = clients_csv_path(target)
+    files.atomic_write(csv_path, lambda tmp: csvio.write_french_csv(frame, tmp), backup=False)
+    note = (f"Les {len(frame):,} clients dépassent la limite d'une feuille Excel ({run_steps.EXCEL_MAX_ROWS:,} lignes, "
+            f"en-tête compris) : la feuille « Clients » n'est pas créée ; la liste complète, avec leurs segments, "
+            f"est dans « {csv_path.name} » à côté du classeur. Synthèse, Qualité et Plan d'actions portent sur "
+            "tous les clients.").replace(",", "\u202f")
+    return csv_path, note
+
+
+def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | None = None):
+    """A « Clients » sheet made from the invoice lines, as an Excel Table with our columns.
+
+    openpyxl writes the header and one styled row; the rows are streamed at save
+    time: returns the sheet title and the injector for :func:`saving.save_workbook`.
+    """
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    ws = wb.create_sheet(title, 0)
+    frame = clients_table(result, names)
+    headers = [str(c) for c in frame.columns]
+    for j, name in enumerate(headers, start=1):
+        c = set_value(ws.cell(1, j), name)
+        c.font = Font(bold=True, color="FFFFFF")
+        c.fill = PatternFill("solid", fgColor="2F5597")
+        c.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(j)].width = (
+            writer.output_width(name, name, frame[name].tolist()) if name in writer._WIDTHS
+            else max(12, min(len(name) + 3, 30)))
+        s = frame.iloc[:, j - 1]
+        sample = ws.cell(2, j)
+        if name in writer._FORMATS:
+            sample.number_format = writer._FORMATS[name]
+        elif pd.api.types.is_datetime64_any_dtype(s) or \
+                s.iloc[:50].astype(object).map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
+            sample.number_format = writer.FMT_DATE
+        elif name.lower().startswith(("ca", "montant", "panier")) and pd.api.types.is_numeric_dtype(s):
+            sample.number_format = writer.FMT_EUR
+        elif pd.api.types.is_integer_dtype(s):
+            sample.number_format = writer.FMT_INT
+        if name in writer.WRAPPED:
+            sample.alignment = Alignment(wrap_text=True, vertical="top")
+        set_value(sample, writer._cell_value(s.iloc[0]) if len(s) else None)
+    ws.freeze_panes = "A2"
+    last = f"{get_column_letter(len(headers))}{max(2, len(frame) + 1)}"
+    taken = {t for sheet in wb.worksheets for t in sheet.tables}
+    name = "TableClients" if "TableClients" not in taken else "TableClientsCalcules"
+    if name not in taken:
+        ws.add_table(writer.make_table(name, f"A1:{last}", headers))
+    first_out = next((j for j, h in enumerate(headers, start=1) if h in writer._WIDTHS), None)
+    if first_out is not None:
+        writer._record_output_name(wb, title, 1, first_out, len(headers))
+    return title, fastsheet.injector(frame, first_row=2)
+
+
+def client_names(result, invoices: pd.DataFrame | None) -> pd.Series | None:
+    """Company name of each client (index of ``result.output``) as the invoice lines spell it.
+
+    Invoice lines carry the client's name next to its code; the clients made
+    from them (a created « Clients » sheet, clients appended to the user's
+    table) get it, the first one met for each code.
+    """
+    features = getattr(result, "features", None)
+    if features is None:
+        return None
+    known = None
+    if "raison_sociale" in features.columns:
+        known = features["raison_sociale"].astype(object).where(features["raison_sociale"].notna(), None)
+    cols = getattr(result, "invoice_columns", None) or {}
+    key, name = cols.get("client_id"), cols.get("raison_sociale")
+    if invoices is None or not key or not name or "client_id" not in features.columns \
+            or key not in invoices.columns or name not in invoices.columns:
+        return known
+    pairs = invoices[[key, name]].dropna()
+    if pairs.empty:
+        return known
+    lookup = pairs.assign(_k=pairs[key].astype(str).str.strip()).drop_duplicates("_k").set_index("_k")[name]
+    keys = features["client_id"].astype(object).map(lambda v: None if v is None or v != v else str(v).strip())
+    from_invoices = keys.map(lookup).astype(object)
+    return from_invoices if known is None else known.where(known.notna(), from_invoices)

@@ -1,0 +1,205 @@
+"""The Excel job of a run: read the workbook, segment, write our columns and sheets into it, save."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from .. import headers as hdr
+from ..analysis_date import add_stale_date_note, title_date
+from ..errors import MissingColumnError, WorkbookError
+from ..layout import history_run
+from . import control_chars, fidelity, files, passthrough, reader, run_steps, saving, writer
+from .created_clients import client_names, clients_table, create_clients_sheet, created_clients_data, too_many_clients
+from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, segment_tables, settings_with_date,
+                        watch_rows, with_issues, write_history_sheets)
+
+
+def no_table_error(name: str, sheets: list[str]) -> MissingColumnError:
+    listed = ", ".join(f"« {s} »" for s in sheets) or "aucune"
+    return MissingColumnError(
+        f"Aucun tableau de clients ni de lignes de factures trouvé dans « {name} » (feuilles examinées : {listed}). "
+        "Il faut une ligne d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et soit "
+        "Date dernier achat, Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
+    )
+
+
+def run_excel(path, target, kind, analysis_date, sheet, progress, backup, columns=None) -> RunReport:
+    from .. import layout
+
+    t0 = time.perf_counter()
+    timings = {}
+    progress("Lecture des valeurs")
+    values = reader.read_values(path)
+    timings["lecture_valeurs"] = time.perf_counter() - t0
+    # a « Synthèse » or « Paramètres » of the user's own is neither replaced nor read as our settings
+    layout.check_our_sheets(values, layout.REPORT_SHEETS)
+    history_run.check_history_sheets(values)
+    found = _locate(values, sheet, columns or None)
+    if not found:
+        raise no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
+    client_sheet = found["clients"][0] if "clients" in found else None
+    # every sheet we do not write into goes through untouched (and fast: openpyxl never loads its cells)
+    untouched = [n for n in values if n != client_sheet and n not in layout.REPORT_SHEETS
+                 and n not in history_run.HISTORY_SHEETS]
+
+    progress("Ouverture du classeur")
+    keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
+    try:
+        reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent,
+                                                    share=(client_sheet,) if client_sheet else (),
+                                                    prefix=files.reduced_prefix(target))
+    except OSError as err:
+        raise WorkbookError(
+            f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "
+            "dossier où vous avez le droit d'écrire (option -o)."
+        ) from None
+    try:
+        wb = reader.load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name)
+    finally:
+        reduced.unlink()
+    timings["ouverture_openpyxl"] = time.perf_counter() - t0
+    settings = settings_with_date(layout.read_settings(wb), analysis_date).with_columns(columns)
+    # where a column can be named: a workbook that already has « Paramètres », or only the command line
+    advice = "both" if layout.PARAMETRES in values else "cli"
+    if settings.column_overrides:
+        found = _locate(values, sheet, settings.column_overrides)
+        new_client = found["clients"][0] if "clients" in found else None
+        if new_client in emptied:
+            # the user's column mapping points to another sheet: load it fully
+            wb = reader.load_openpyxl(path, kind, keep_vba=keep_vba)
+            emptied = []
+    datas: dict[str, reader.SheetData] = {}
+    for shape, (name, guess) in found.items():
+        ws = wb[name]
+        ours = reader.output_header_cells(wb, name, guess.row + 1) if shape == "clients" else []
+        data = reader.read_table(values[name], name, guess, tables=reader.find_tables(ws), our_cols=ours)
+        reader.require_data(data)
+        datas[shape] = data
+    titles = [row for d in datas.values() for row in values[d.sheet][:d.header_row - 1]]
+    kept = history_run.read_inputs(values)
+    del values
+    clients, invoices = datas.get("clients"), datas.get("factures")
+
+    progress("Segmentation")
+    try:
+        result = segment_tables(clients, invoices, settings)
+    except MissingColumnError as err:
+        raise hdr.readvise(err, advice) from None
+    add_stale_date_note(result, date_advice(path, target, sheet, csv=False), title_date(titles),
+                        sheet=(clients or invoices).sheet)
+    timings["segmentation"] = time.perf_counter() - t0
+    notes = []
+    for data in datas.values():
+        if data.control_chars:
+            notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
+            result = with_issues(result, control_chars.issues(data.control_chars, data.sheet))
+    progress("Historique et campagnes")
+    hist, result = _history(result, kept, clients, invoices)
+    timings["historique"] = time.perf_counter() - t0
+
+    progress("Écriture des colonnes et des feuilles")
+    created = False
+    appended = 0
+    if clients is not None:
+        appended_labels = [lb for lb in result.output.index if lb not in clients.frame.index]
+        row_map = append_rows(clients, appended_labels)
+        appended = len(appended_labels)
+        names = client_names(result, invoices.frame if invoices is not None else None) if appended else None
+        writer.write_outputs(wb, clients, result, row_map=row_map, names=names)
+        clients_sheet = clients.sheet
+        hist = watch_rows(hist, row_map)
+    elif len(result.output) + 1 > run_steps.EXCEL_MAX_ROWS:
+        csv_path, note = too_many_clients(clients_table(result, client_names(result, invoices.frame)), target)
+        notes.append(note)
+        clients_sheet = csv_path.name
+    else:
+        names = client_names(result, invoices.frame)
+        clients_sheet, inject_clients = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"),
+                                                             names=names)
+        created = True
+        appended = len(result.output)
+        hist = watch_rows(hist, {label: 2 + i for i, label in enumerate(result.clients.index)})
+    audited = created_clients_data(result, clients_sheet, names) if created else clients
+    layout.write_report_sheets(wb, result, audit=quality_audit(audited, invoices, settings, progress), history=hist,
+                               clients_sheet=clients_sheet, key_col=_key_col(clients))
+    inject = passthrough.injectors(path, emptied)
+    write_history_sheets(wb, hist, kept, result.analysis_date, inject, invoices is None)
+    add_mode_emploi(wb)  # after the history sheets: the manual stays the last tab
+    timings["ecriture"] = time.perf_counter() - t0
+
+    progress("Enregistrement")
+
+    if created:
+        inject[clients_sheet] = inject_clients
+
+    def write(tmp: Path) -> None:
+        saving.save_workbook(wb, tmp, inject)
+
+    lost = fidelity.unsupported_content(path)
+    saved = files.atomic_write(target, write, backup=backup, verify=files.verify_xlsx)
+    timings["enregistrement"] = time.perf_counter() - t0
+    if lost:
+        notes.append(fidelity.warning_text(lost, saved if target == path else None))
+    return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
+                     created, appended, timings, notes, hist)
+
+
+def _locate(values, sheet, overrides):
+    found = reader.locate(values, overrides=overrides)
+    if sheet is not None:
+        for shape, (name, guess) in reader.locate(values, sheet=sheet, overrides=overrides).items():
+            found = {k: v for k, v in found.items() if v[0] != sheet}
+            found[shape] = (name, guess)
+    return found
+
+
+def _free_title(wb, title: str) -> str:
+    """``title`` unless a sheet of the user already has that name (we never replace a user's sheet)."""
+    if title not in wb.sheetnames:
+        return title
+    candidate = f"{title} (calculés)"
+    i = 2
+    while candidate in wb.sheetnames:
+        candidate = f"{title} (calculés {i})"
+        i += 1
+    return candidate
+
+
+def append_rows(data: reader.SheetData, labels: list) -> dict:
+    """Excel rows for the clients found only in the invoices.
+
+    Right under the data when nothing is below it; below a Total row (or
+    anything else under the table) otherwise, after one blank row.
+    """
+    if not labels:
+        return {}
+    below = data.total_row is not None or data.last_used_row > data.last_data_row or (
+        data.table is not None and data.table.totals_rows)
+    start = data.last_used_row + 2 if below else data.last_data_row + 1
+    if start + len(labels) - 1 > run_steps.EXCEL_MAX_ROWS:
+        raise WorkbookError(
+            f"{len(labels):,} clients trouvés seulement dans les factures devraient être ajoutés sous le tableau de "
+            f"« {data.sheet} » (à partir de la ligne {start:,}), mais une feuille Excel s'arrête à la ligne "
+            f"{run_steps.EXCEL_MAX_ROWS:,}. Rien n'a été écrit. Ajoutez ces clients à un tableau plus court, ou lancez "
+            "segmenter sur les factures seules (un export .csv) : la liste complète des clients est alors "
+            "écrite dans un CSV à côté du classeur.".replace(",", "\u202f")
+        )
+    return {label: start + i for i, label in enumerate(labels)}
+
+
+def _history(result, kept, clients, invoices):
+    """``history()`` over the same inputs (SPEC §8), and ``result`` with « Segment RFM précédent »."""
+    return history_run.run_history(
+        result, kept, clients=clients.frame if clients is not None else None,
+        invoices=invoices.frame if invoices is not None else None,
+        clients_sheet=clients.sheet if clients is not None else "Clients",
+        invoices_sheet=invoices.sheet if invoices is not None else "Factures",
+    )
+
+
+def _key_col(clients) -> str:
+    """Column a link to a client's row points at: the first column of the user's table."""
+    from ..layout.engine import col_letter
+
+    return col_letter(min(clients.columns.values())) if clients is not None and clients.columns else "A"
