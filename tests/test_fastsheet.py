@@ -12,11 +12,12 @@ import openpyxl
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from segmenter_pme.workbook import fastsheet, saving
+from segmenter_pme.workbook import fastsheet, files, saving
 
 
 def _saved(tmp_path, frame: pd.DataFrame):
@@ -93,3 +94,18 @@ def test_big_frame_rows_are_numbered_across_chunks(tmp_path):
     rows = re.findall(r'<row r="(\d+)"><c r="A\1" s="3" t="inlineStr"><is><t>C(\d+)</t></is></c>'
                       r'<c r="B\1"><v>([\d.]+)</v></c></row>', xml)
     assert [(int(r), int(c), v) for r, c, v in rows] == [(7 + i, i, f"{i * 1.5:g}") for i in range(25)]
+
+
+def test_streamed_sheet_is_deflated_by_isal_and_reads_back(tmp_path):
+    pytest.importorskip("isal")
+    frame = pd.DataFrame({"code": [f"C{i:06d}" for i in range(30_000)], "ca": np.arange(30_000) / 7})
+    path = _saved(tmp_path, frame)
+    with zipfile.ZipFile(path) as zf:
+        info = zf.getinfo(fastsheet.sheet_part(zf, "Données"))
+        assert info.compress_type == zipfile.ZIP_DEFLATED
+        xml = zf.read(info)  # zlib inflates what ISA-L deflated; the CRC is checked
+    assert xml.count(b"<row ") == 1 + 30_000  # the header row and the 30 000 streamed rows
+    ws = openpyxl.load_workbook(path, read_only=True)["Données"]
+    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    assert rows[0] == ("C000000", 0) and rows[-1] == ("C029999", 29_999 / 7) and len(rows) == 30_000
+    files.verify_xlsx(path)

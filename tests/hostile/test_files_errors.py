@@ -503,3 +503,18 @@ def test_a_damaged_part_is_said_without_python_names(tmp_path, capsys):
         code, _, err = cli(capsys, command, bad)
         assert_french_error(code, err, "« abime.xlsx »")
         assert not any(name in err for name in ("Error", "Exception", "(IndexError)"))
+
+
+def test_verify_catches_a_damaged_deflate_stream(tmp_path):
+    """Bytes flipped inside a compressed part: refused, whichever inflater (zlib or ISA-L) reads it."""
+    good = rich_workbook(tmp_path / "a.xlsx")
+    with zipfile.ZipFile(good) as zf:
+        info = zf.getinfo("xl/worksheets/sheet2.xml")
+        start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    raw = bytearray(good.read_bytes())
+    for k in range(start + 2, start + min(info.compress_size, 40)):
+        raw[k] ^= 0x5A
+    bad = tmp_path / "b.xlsx"
+    bad.write_bytes(bytes(raw))
+    with pytest.raises(files.WorkbookError, match="incomplet ou illisible"):
+        files.verify_xlsx(bad)

@@ -293,6 +293,8 @@ def verify_xlsx(path: Path) -> None:
     XML part must be complete: a write cut short by a full disk, even once and
     silently, leaves a sheet whose XML stops in the middle.
     """
+    from .saving import INFLATE_ERRORS, fast_inflate
+
     try:
         with zipfile.ZipFile(path) as zf:
             if "xl/workbook.xml" not in zf.namelist():
@@ -300,11 +302,12 @@ def verify_xlsx(path: Path) -> None:
             for info in zf.infolist():
                 if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
                     with zf.open(info) as fh:
+                        fast_inflate(fh)
                         while fh.read(1 << 20):
                             pass
                     continue
                 _check_xml_part(zf, info)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, *INFLATE_ERRORS):
         raise WorkbookError(
             "Le classeur produit est incomplet ou illisible (écriture interrompue : disque plein ?) ; votre fichier "
             "n'a pas été modifié. Libérez de la place et relancez."
@@ -314,11 +317,14 @@ def verify_xlsx(path: Path) -> None:
 def _check_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     import xml.parsers.expat
 
+    from .saving import fast_inflate
+
     parse_whole = info.file_size <= _PARSE_WHOLE
     parser = xml.parsers.expat.ParserCreate() if parse_whole else None
     head = b""
     tail = b""
     with zf.open(info) as fh:
+        fast_inflate(fh)
         while chunk := fh.read(1 << 20):
             if parser is not None:
                 try:

@@ -21,6 +21,13 @@ from openpyxl.writer.excel import ExcelWriter
 #: receives the sheet XML openpyxl wrote and yields the XML to store instead (text, or UTF-8 bytes / buffers)
 Injector = Callable[[str], Iterable[str | bytes | memoryview]]
 
+try:  # ISA-L's deflate (python-isal): the same format as zlib's, 3-5× faster at the same size
+    from isal import isal_zlib as _isal
+except ImportError:  # pragma: no cover - optional: zlib writes the same archive, slower
+    _isal = None
+#: what a damaged deflate stream raises, besides zlib.error, when ISA-L reads it
+INFLATE_ERRORS: tuple[type[Exception], ...] = (_isal.error,) if _isal is not None else ()
+
 _SHEETDATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
 COMPRESSLEVEL = 1  # 3× faster than zlib's default for ~15 % larger files; worth it on big workbooks
 
@@ -52,10 +59,27 @@ class _Writer(ExcelWriter):
         with open(writer.out, encoding="utf-8") as fh:
             xml = fh.read()
         with self._archive.open(ws.path[1:], "w", force_zip64=True) as out:
+            fast_deflate(out)
             for chunk in injector(xml):
                 out.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
         self.manifest.append(ws)
         writer.cleanup()
+
+
+def fast_deflate(entry) -> None:
+    """Compress a zip entry just opened for writing with ISA-L rather than zlib (when installed).
+
+    The big sheets are most of a big workbook's bytes: on the 1 M-line run's « Factures »
+    (339 MB of XML) zlib level 1 takes 6.3 s, ISA-L's default level 1.2 s for a smaller file.
+    """
+    if _isal is not None and entry._zinfo.compress_type == zipfile.ZIP_DEFLATED:
+        entry._compressor = _isal.compressobj(_isal.ISAL_DEFAULT_COMPRESSION, _isal.DEFLATED, -15)
+
+
+def fast_inflate(entry) -> None:
+    """Decompress a zip entry just opened for reading with ISA-L rather than zlib (when installed)."""
+    if _isal is not None and entry._compress_type == zipfile.ZIP_DEFLATED:
+        entry._decompressor = _isal.decompressobj(-15)
 
 
 def save_workbook(wb, filename: Path | str, inject: dict[str, Injector] | None = None) -> None:
