@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenter_pme.parsing import parse_amounts, parse_dates
+from segmenter_pme.parsing import clean_text, parse_amounts, parse_dates
 
 dates = st.one_of(
     st.builds(lambda d, m, y: f"{d:02d}/{m:02d}/{y:04d}", st.integers(0, 35), st.integers(0, 14), st.integers(1, 2999)),
@@ -54,3 +54,14 @@ def test_an_impossible_day_is_not_rolled_over_by_the_fast_path():
 def test_the_fast_path_keeps_the_series_name():
     assert parse_amounts(pd.Series(["1,5", "2"], name="CA", dtype="str"))[0].name == "CA"
     assert parse_dates(pd.Series(["01/02/2025"], name="Date", dtype="str"))[0].name == "Date"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.lists(st.sampled_from(
+    ["a", "é", " ", "  ", "\t", "\n", "\u00a0", "\u202f", "\u2009", "\u3000", "\x1c", "\x85", "\u200b", "x y"]),
+    max_size=8).map("".join)), max_size=30))
+def test_clean_text_is_the_python_regex_on_every_value(values):
+    """The fast path (regex only where a value has another space or two together) changes nothing."""
+    s = pd.Series(values, dtype=object)
+    slow = s.astype("string").str.replace(r"[\s\u00a0\u202f\u2009]+", " ", regex=True).str.strip()
+    assert clean_text(s).equals(slow.where(slow != ""))

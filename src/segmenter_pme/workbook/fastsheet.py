@@ -21,14 +21,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
+from ..parsing import OTHER_SPACES_RE2
 from .saving import split_sheetdata
 
 _EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ILLEGAL_RE2 = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}]"
-# Python's ``\s`` on text (every character for which ``str.isspace()`` is true), spelt for Arrow's RE2
-# whose ``\s`` is ASCII only: a value starting or ending with one needs xml:space="preserve"
-_SPACE = r"[\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f} \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
+# Python's ``\s`` on text, for RE2: a value starting or ending with one needs xml:space="preserve"
+_SPACE = f"[ {OTHER_SPACES_RE2}]"
 
 
 def sheet_part(zf: zipfile.ZipFile, title: str) -> str:
