@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segmenter_pme import Settings, segment
 from segmenter_pme.cli import main
-from segmenter_pme.lists import FORMATS, build_lists, contacts, safe_file_name
+from segmenter_pme.lists import FORMATS, POTENTIEL, build_lists, contacts, crm_tags, safe_file_name
 from segmenter_pme.workbook.lists_files import INDEX_NAME, write_bundle
 
 D0 = dt.date(2025, 12, 31)
@@ -201,3 +203,19 @@ def test_clients_a_surveiller_come_from_the_history(tmp_path):
     assert item.file_name == "Clients à surveiller.csv"
     # without invoice lines there is no past to compare with: no such list
     assert not any(x.segment == "Clients à surveiller" for x in build_lists(result, "csv").lists)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["", "Champions", "Perdus"]), st.sampled_from(["", "Gros", "Petits"]),
+                          st.sampled_from(["", "Industrie"]), st.sampled_from(["", "Bretagne", "Corse"]),
+                          st.booleans()), max_size=40))
+def test_crm_tags_are_written_per_combination_as_row_by_row(rows):
+    frame = pd.DataFrame(rows, columns=["segment_rfm", "segment_pmg", "secteur", "region", "potentiel"],
+                         index=pd.RangeIndex(7, 7 + len(rows))).astype(
+        {"segment_rfm": object, "segment_pmg": object, "secteur": object, "region": object, "potentiel": bool})
+    expected = [", ".join(t for t in (f"RFM: {r}" if r else "", f"PMG: {p}" if p else "",
+                                      f"Secteur: {s}" if s else "", f"Région: {g}" if g else "",
+                                      f"Potentiel: {POTENTIEL}" if pot else "") if t)
+                for r, p, s, g, pot in rows]
+    tags = crm_tags(frame)
+    assert tags.tolist() == expected and tags.index.equals(frame.index)

@@ -171,7 +171,7 @@ def contacts(result: SegmentationResult) -> pd.DataFrame:
     out = pd.DataFrame(index=idx)
     for name in ("client_id", "raison_sociale", "prenom", "nom", "ville", "commercial"):
         out[name] = _text(_column(result, name), idx)
-    if "prenom" not in result.client_columns:
+    if "prenom" not in result.client_columns and (out["nom"] != "").any():
         # one « Contact » column holds « Prénom Nom »: the tools want them apart
         parts = [v.split(None, 1) for v in out["nom"].to_numpy(dtype=object)]
         out["prenom"] = [p[0] if len(p) == 2 else "" for p in parts]
@@ -203,14 +203,19 @@ def contacts(result: SegmentationResult) -> pd.DataFrame:
 
 def crm_tags(contact: pd.DataFrame, separator: str = ", ") -> pd.Series:
     """``RFM: Champions, PMG: Gros, Secteur: Industrie, Région: Bretagne`` for each contact."""
+    # written once per distinct combination, then repeated: 350 000 clients of a 1 M-line run have a few
+    # hundred (1.5 s → 0.2 s in one run)
+    keys = contact[["segment_rfm", "segment_pmg", "secteur", "region", "potentiel"]]
+    distinct = keys.drop_duplicates()
     parts = []
     for prefix, col in (("RFM", "segment_rfm"), ("PMG", "segment_pmg"), ("Secteur", "secteur"),
                         ("Région", "region")):
-        values = contact[col]
+        values = distinct[col]
         parts.append(np.where(values != "", prefix + ": " + values, ""))
-    parts.append(np.where(contact["potentiel"], "Potentiel: " + POTENTIEL, ""))
-    joined = [separator.join(p for p in row if p) for row in zip(*parts)]
-    return pd.Series(joined, index=contact.index, dtype=object)
+    parts.append(np.where(distinct["potentiel"], "Potentiel: " + POTENTIEL, ""))
+    joined = np.array([separator.join(p for p in row if p) for row in zip(*parts)] + [""], dtype=object)
+    where = pd.MultiIndex.from_frame(distinct).get_indexer(pd.MultiIndex.from_frame(keys))
+    return pd.Series(joined[where], index=contact.index, dtype=object)
 
 
 # ------------------------------------------------------------------ formatting
