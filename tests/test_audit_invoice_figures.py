@@ -106,3 +106,24 @@ def test_a_client_column_completed_by_invoices_is_not_a_contradiction(tmp_path):
     assert scores["Remplissage : Date dernier achat"] == (
         100, "1 fiche renseignée sur 3 ; 1 complétée d'après « Factures » ; 1 prospect (0 commande) n'en a pas "
              "besoin.")
+
+
+def test_codes_match_through_spaces_and_numbers_whatever_the_columns_type():
+    """« C1 » in a CSV's text column, 1042.0 typed as a number: the figures reach the client rows."""
+    from segmenter_pme.audit.prepare import invoice_figures
+
+    clients = pd.DataFrame({"client_id": ["C1", "1042", None, "C9"]}, index=[4, 5, 6, 7], dtype=object)
+    lines = {"Code client": [" C1", "C1 ", "1042", None], "Date": ["02/05/2025", "01/06/2025", "01/03/2020",
+                                                                  "01/01/2025"],
+             "Montant HT": ["1200", "800", "300", "5"]}
+    mapping = {"client_id": "Code client", "date_facture": "Date", "montant_ht": "Montant HT"}
+    for codes in (pd.Series(lines["Code client"], dtype="str"), pd.Series(lines["Code client"], dtype=object),
+                  pd.Series([1.0, 1.0, 1042.0, None], dtype=object)):
+        invoices = pd.DataFrame({**lines, "Code client": codes})
+        figures = invoice_figures(clients, invoices, mapping=mapping, analysis_date=DAY)
+        ca = figures["ca_total"].tolist()
+        if codes.iloc[0] == 1.0:  # numbers: 1 is no client, 1042 is
+            assert pd.isna(ca[0]) and ca[1] == 300.0
+        else:
+            assert ca[:2] == [2000.0, 300.0]
+        assert pd.isna(ca[2]) and pd.isna(ca[3])
