@@ -27,6 +27,7 @@ from .saving import split_sheetdata
 _EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ILLEGAL_RE2 = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}]"
+_ESCAPED_RE2 = r"[&<>\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}]"
 # Python's ``\s`` on text, for RE2: a value starting or ending with one needs xml:space="preserve"
 _SPACE = f"[ {OTHER_SPACES_RE2}]"
 
@@ -84,9 +85,12 @@ def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
         t = pa.array(values.astype("str") if values.dtype == object else values, from_pandas=True)
         t = pc.cast(t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t, pa.large_string())
         t = pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.large_string()), t)
-        t = pc.replace_substring_regex(t, _ILLEGAL_RE2, "")
-        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-            t = pc.replace_substring(t, char, entity)
+        # most columns have nothing to escape: with the integers-only case of _numbers, the rows of a
+        # 1 M-line run's two sheets take 17-21 % less CPU (2.24 → 1.87 s and 1.78 → 1.40 s, one run)
+        if pc.any(pc.match_substring_regex(t, _ESCAPED_RE2)).as_py():
+            t = pc.replace_substring_regex(t, _ILLEGAL_RE2, "")
+            for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+                t = pc.replace_substring(t, char, entity)
         spaced = pc.match_substring_regex(t, f"^{_SPACE}|{_SPACE}$")
         open_t = pc.if_else(spaced, _text('<t xml:space="preserve">'), _text("<t>"))
         return _join(f'{s_attr} t="inlineStr"><is>', open_t, t, "</t></is></c>")
@@ -120,8 +124,12 @@ def _numbers(arr: np.ndarray) -> pa.Array:
     """Shortest exact text of each number (integers without ``.0``), as Python's ``repr``, vectorised."""
     arr = np.asarray(arr, dtype="float64")
     whole = (arr == np.floor(arr)) & (np.abs(arr) < 1e15)
-    out = pc.if_else(pa.array(whole), pc.cast(pa.array(np.where(whole, arr, 0).astype(np.int64)), pa.large_string()),
-                     pc.cast(pa.array(np.where(whole, 0.5, arr)), pa.large_string()))
+    if whole.all():  # counts, days, dates without a time: no float to write
+        out = pc.cast(pa.array(arr.astype(np.int64)), pa.large_string())
+    else:
+        out = pc.if_else(pa.array(whole),
+                         pc.cast(pa.array(np.where(whole, arr, 0).astype(np.int64)), pa.large_string()),
+                         pc.cast(pa.array(np.where(whole, 0.5, arr)), pa.large_string()))
     # Arrow's shortest text is Python's repr from 1e-4 to 1e10 (no exponent); beyond, repr it is
     other = ~whole & ~((np.abs(arr) >= 1e-4) & (np.abs(arr) < 1e10))
     if other.any():
