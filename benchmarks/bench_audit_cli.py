@@ -77,10 +77,12 @@ def main(argv: list[str] | None = None) -> int:
                     (args.dir / f"propre_{n}.xlsx").unlink(missing_ok=True)
                     runs[label].append(measure(cmd, src if label != "ici" else None))
             med = {label: (statistics.median(r[0] for r in v), statistics.median(r[1] for r in v),
-                           max(r[2] for r in v)) for label, v in runs.items()}
-            line = " | ".join(f"{label} {s:6.2f} s {rss:6.0f} MiB (sortie {code})" for label, (s, rss, code) in med.items())
+                           max(r[2] for r in v), statistics.median(r[3] for r in v)) for label, v in runs.items()}
+            line = " | ".join(f"{label} {s:6.2f} s (CPU {cpu:6.2f} s) {rss:6.0f} MiB (sortie {code})"
+                              for label, (s, rss, code, cpu) in med.items())
             if args.base:
-                line += f" | {med[args.base][0] / med['ici'][0]:4.2f} ×"
+                line += (f" | {med[args.base][0] / med['ici'][0]:4.2f} ×, CPU "
+                         f"{med[args.base][3] / med['ici'][3]:4.2f} ×")
             target = ""
             if n == 100_000:
                 good = med["ici"][0] <= TARGETS[name]
