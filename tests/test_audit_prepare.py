@@ -60,3 +60,19 @@ def test_invoice_orders_by_code_and_by_name():
                             "Montant HT": [1, 2]})
     orders = invoice_orders(p.clients, by_name, analysis_date=dt.date(2025, 6, 1))
     assert orders.loc[6] == 2.0 and np.isnan(orders.loc[5])
+
+
+def test_date_cells_of_a_workbook_are_read_as_each_value_would_be():
+    """Datetime objects (a time of day, a time zone, blanks) read at once give what value-by-value gives."""
+    cells = [pd.Timestamp("2024-01-05 13:30"), None, dt.datetime(2023, 2, 1), pd.NaT,
+             dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)]
+    for values in (cells[:4], cells, [cells[4], pd.Timestamp("2021-01-01", tz="Europe/Paris")]):
+        frame = pd.DataFrame({"Code client": [f"C{i}" for i in range(len(values))],
+                              "Date dernier achat": pd.Series(values, dtype=object)}, index=range(5, 5 + len(values)))
+        got = prepare_clients(frame).clients["date_dernier_achat"]
+        one_by_one = [prepare_clients(frame.iloc[[i]]).clients["date_dernier_achat"].iloc[0]
+                      for i in range(len(values))]
+        assert [str(v) for v in got] == [str(v) for v in one_by_one]  # NaT compares unequal to itself
+    assert prepare_clients(pd.DataFrame({"Code client": ["C1"], "Date dernier achat": [
+        pd.Timestamp("2024-01-05 13:30")]}, dtype=object)).clients["date_dernier_achat"].iloc[0] == \
+        pd.Timestamp("2024-01-05")

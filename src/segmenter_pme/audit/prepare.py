@@ -52,6 +52,19 @@ def _client_id_text(s: pd.Series) -> pd.Series:
     return s.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v, na_action="ignore")
 
 
+def _date_cells(col: pd.Series) -> pd.Series:
+    """A column of date cells only (datetime objects, as a workbook gives them) as datetime64, which
+    :func:`parse_dates` reads at once rather than value by value (350 000 dates: 0.28 s → 0.07 s, one run);
+    any other column as it is."""
+    if col.dtype != object or pd.api.types.infer_dtype(col, skipna=True) != "datetime":
+        return col
+    try:
+        dates = pd.to_datetime(col)
+    except (ValueError, TypeError, OverflowError):  # several time zones, out of range: value by value
+        return col
+    return dates if pd.api.types.is_datetime64_any_dtype(dates.dtype) else col
+
+
 def prepare_clients(
     frame: pd.DataFrame,
     *,
@@ -73,7 +86,7 @@ def prepare_clients(
     for f, h in mapping.items():
         col = frame[h]
         if f in _DATES:
-            typed[f], iss = parse_dates(col, sheet=sheet, column=h)
+            typed[f], iss = parse_dates(_date_cells(col), sheet=sheet, column=h)
         elif f == "ca_total":
             typed[f], iss = parse_amounts(col, sheet=sheet, column=h)
         elif f == "nb_commandes":
