@@ -29,8 +29,10 @@ import time
 from pathlib import Path
 
 
-def measure(args: list[str], max_gb: float) -> tuple[float, float, int]:
-    """(seconds, peak RSS in MiB, exit code) of one ``segmenter`` process."""
+def measure(args: list[str], max_gb: float) -> tuple[float, float, int, float]:
+    """(seconds, peak RSS in MiB, exit code, CPU seconds) of one ``segmenter`` process.
+
+    CPU seconds (user + system) say what the run costs when other jobs share the machine."""
     limit = int(max_gb * 1024 ** 3)
 
     def cap():
@@ -41,7 +43,7 @@ def measure(args: list[str], max_gb: float) -> tuple[float, float, int]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status), usage.ru_utime + usage.ru_stime
 
 
 def build_far_cell(path: Path) -> Path:
@@ -104,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         inputs[f"{n:,} clients × 8".replace(",", " ")] = build_client_sheet(folder / f"clients_{n}.xlsx", n)
         print(f"input {n} rows built in {time.perf_counter() - t:.1f} s ({(folder / f'clients_{n}.xlsx').stat().st_size / 2**20:.0f} MiB)",
               flush=True)
-    results: dict[str, list[tuple[float, float, int]]] = {k: [] for k in inputs}
+    results: dict[str, list[tuple[float, float, int, float]]] = {k: [] for k in inputs}
     for _ in range(args.rounds):  # interleaved: every size once per round
         for label, src in inputs.items():
             work = folder / ("run_" + src.name)
@@ -113,11 +115,12 @@ def main(argv: list[str] | None = None) -> int:
             work.unlink(missing_ok=True)
             for extra in folder.glob("run_*"):
                 extra.unlink()
-    print(f"\n{'input':<28} {'median s':>9} {'median MiB':>11}  exit codes")
+    print(f"\n{'input':<28} {'median s':>9} {'CPU s':>7} {'median MiB':>11}  exit codes")
     for label, runs in results.items():
         secs = statistics.median(r[0] for r in runs)
+        cpu = statistics.median(r[3] for r in runs)
         mib = statistics.median(r[1] for r in runs)
-        print(f"{label:<28} {secs:>9.1f} {mib:>11.0f}  {[r[2] for r in runs]}")
+        print(f"{label:<28} {secs:>9.1f} {cpu:>7.1f} {mib:>11.0f}  {[r[2] for r in runs]}")
     print("\ntarget at 1 048 575 × 8: ≤ 120 s, ≤ 4096 MiB (shared 2-vCPU machine: other jobs ran at the same time)")
     if args.dir is None:
         shutil.rmtree(folder, ignore_errors=True)

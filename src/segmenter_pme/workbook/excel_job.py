@@ -9,7 +9,7 @@ from .. import headers as hdr
 from ..analysis_date import add_stale_date_note, title_date
 from ..errors import MissingColumnError, WorkbookError
 from ..layout import history_run
-from . import control_chars, fidelity, files, passthrough, reader, run_steps, saving, writer
+from . import control_chars, fidelity, files, passthrough, reader, run_steps, saving, streamed_clients, writer
 from .created_clients import client_names, clients_table, create_clients_sheet, created_clients_data, too_many_clients
 from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, segment_tables, settings_with_date,
                         watch_rows, with_issues, write_history_sheets)
@@ -45,19 +45,34 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
 
     progress("Ouverture du classeur")
     keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
-    try:
-        reduced, emptied = passthrough.reduced_copy(path, untouched, target.parent,
-                                                    share=(client_sheet,) if client_sheet else (),
-                                                    prefix=files.reduced_prefix(target))
-    except OSError as err:
-        raise WorkbookError(
-            f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "
-            "dossier où vous avez le droit d'écrire (option -o)."
-        ) from None
-    try:
-        wb = reader.load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name)
-    finally:
-        reduced.unlink()
+    # a big client sheet is streamed (streamed_clients): openpyxl then loads it down to its header only
+    stream = None
+    if client_sheet is not None and streamed_clients.streamable(
+            path, client_sheet, len(values[client_sheet]) - found["clients"][1].row - 1):
+        stream = streamed_clients.ClientStream(path, client_sheet, cut=found["clients"][1].row + 1)
+
+    def open_workbook(streamed):
+        try:
+            reduced, cut = passthrough.reduced_copy(
+                path, untouched + ([client_sheet] if streamed else []), target.parent,
+                share=(client_sheet,) if client_sheet and not streamed else (), prefix=files.reduced_prefix(target),
+                keep={client_sheet: stream.cut} if streamed else None)
+        except OSError as err:
+            raise WorkbookError(
+                f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "
+                "dossier où vous avez le droit d'écrire (option -o)."
+            ) from None
+        try:
+            return reader.load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name), cut
+        finally:
+            reduced.unlink()
+
+    wb, emptied = open_workbook(stream is not None)
+    if stream is not None:
+        if client_sheet in emptied:
+            emptied.remove(client_sheet)
+        else:  # the copy kept the sheet whole (rows not numbered at the top): openpyxl has every cell
+            stream = None
     timings["ouverture_openpyxl"] = time.perf_counter() - t0
     settings = settings_with_date(layout.read_settings(wb), analysis_date).with_columns(columns)
     # where a column can be named: a workbook that already has « Paramètres », or only the command line
@@ -65,10 +80,10 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
     if settings.column_overrides:
         found = _locate(values, sheet, settings.column_overrides)
         new_client = found["clients"][0] if "clients" in found else None
-        if new_client in emptied:
+        if new_client in emptied or (stream is not None and new_client != client_sheet):
             # the user's column mapping points to another sheet: load it fully
             wb = reader.load_openpyxl(path, kind, keep_vba=keep_vba)
-            emptied = []
+            emptied, stream = [], None
     datas: dict[str, reader.SheetData] = {}
     for shape, (name, guess) in found.items():
         ws = wb[name]
@@ -76,6 +91,8 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         data = reader.read_table(values[name], name, guess, tables=reader.find_tables(ws), our_cols=ours)
         reader.require_data(data)
         datas[shape] = data
+        if shape == "clients" and stream is not None:
+            stream.note_taken(values[name], writer.new_output_columns(data), data.header_row, data.last_data_row)
     titles = [row for d in datas.values() for row in values[d.sheet][:d.header_row - 1]]
     kept = history_run.read_inputs(values)
     del values
@@ -106,7 +123,11 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         row_map = append_rows(clients, appended_labels)
         appended = len(appended_labels)
         names = client_names(result, invoices.frame if invoices is not None else None) if appended else None
-        writer.write_outputs(wb, clients, result, row_map=row_map, names=names)
+        if appended and stream is not None:
+            # clients appended under the table take the openpyxl path (each formatted like the row above)
+            wb, emptied = open_workbook(False)
+            stream = None
+        writer.write_outputs(wb, clients, result, row_map=row_map, names=names, stream=stream)
         clients_sheet = clients.sheet
         hist = watch_rows(hist, row_map)
     elif len(result.output) + 1 > run_steps.EXCEL_MAX_ROWS:
@@ -132,6 +153,8 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
 
     if created:
         inject[clients_sheet] = inject_clients
+    if stream is not None:
+        inject[clients_sheet] = stream.injector()
 
     def write(tmp: Path) -> None:
         saving.save_workbook(wb, tmp, inject)

@@ -36,8 +36,10 @@ def _plain(xml: str) -> bool:
 
 
 def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str, ...] = (),
-                 prefix: str = ".reduit.") -> tuple[Path, list[str]]:
+                 prefix: str = ".reduit.", keep: dict[str, int] | None = None) -> tuple[Path, list[str]]:
     """A copy of ``src`` whose listed sheets keep only their top rows; returns it and the sheets cut.
+
+    ``keep``: sheet → rows kept, for a sheet cut elsewhere than :data:`KEEP_ROWS`.
 
     The inline strings of the sheets in ``share`` (the one openpyxl will load
     in full) become shared strings: openpyxl parses an inline string several
@@ -47,13 +49,14 @@ def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=src.suffix, dir=folder)
     os.close(fd)
     try:
-        return _fill_reduced(src, Path(tmp), sheets, share)
+        return _fill_reduced(src, Path(tmp), sheets, share, keep or {})
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...]) -> tuple[Path, list[str]]:
+def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...],
+                  keep: dict[str, int]) -> tuple[Path, list[str]]:
     emptied = []
     with zipfile.ZipFile(src) as zin:
         parts, shared_parts = {}, {}
@@ -77,7 +80,7 @@ def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...
                 data = zin.read(item.filename)
                 if item.filename in parts:
                     xml = data.decode("utf-8")
-                    head = _head_only(xml) if _plain(xml) else None
+                    head = _head_only(xml, keep.get(parts[item.filename], KEEP_ROWS)) if _plain(xml) else None
                     if head is not None:
                         data = head.encode("utf-8")
                         emptied.append(parts[item.filename])
@@ -151,8 +154,8 @@ _ROW_NUM = re.compile(r'\sr="(\d+)"')
 KEEP_ROWS = 30  # header area others read (locating columns for links), cheap to load
 
 
-def _head_only(xml: str) -> str | None:
-    """``xml`` with only the first :data:`KEEP_ROWS` rows in ``<sheetData>``; None if rows are unnumbered."""
+def _head_only(xml: str, keep: int = KEEP_ROWS) -> str | None:
+    """``xml`` with only the first ``keep`` rows in ``<sheetData>``; None if rows are unnumbered."""
     m = _SHEETDATA.search(xml)
     if m is None:
         return None
@@ -162,7 +165,7 @@ def _head_only(xml: str) -> str | None:
         num = _ROW_NUM.search(row.group(0))
         if num is None:
             return None
-        if int(num.group(1)) > KEEP_ROWS:
+        if int(num.group(1)) > keep:
             cut = row.start()
             break
     if cut is None:
@@ -170,7 +173,8 @@ def _head_only(xml: str) -> str | None:
     return xml[: m.start()] + data[:cut] + "</sheetData>" + xml[m.end():]
 
 
-def _shared_strings(zin: zipfile.ZipFile) -> list[str]:
+def shared_strings(zin: zipfile.ZipFile) -> list[str]:
+    """The raw ``<si>`` contents of the workbook's shared strings (what :func:`clean_cells` inlines)."""
     name = next((n for n in zin.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
     if name is None:
         return []
@@ -183,7 +187,7 @@ def injectors(original: Path, sheets: list[str]) -> dict:
     if not sheets:
         return {}
     with zipfile.ZipFile(original) as zorig:
-        sst = _shared_strings(zorig)
+        sst = shared_strings(zorig)
         parts = {title: sheet_part(zorig, title) for title in sheets}
 
     def make(title: str):
@@ -192,10 +196,7 @@ def injectors(original: Path, sheets: list[str]) -> dict:
                 orig_xml = zorig.read(parts[title]).decode("utf-8")
             orig_head, data, _ = split_sheetdata(orig_xml)
             del orig_xml
-            data = _SST_CELL.sub(lambda m: _inline(m, sst), data)
-            data = _drop_prefixed_attributes(data)
-            # openpyxl drops xl/metadata.xml: references to it would make Excel repair the file
-            data = _META_ATTR.sub("", data)
+            data = clean_cells(data, sst)
             head, _, tail = split_sheetdata(xml)
             dim = _DIMENSION.search(orig_head)
             if dim is not None:
@@ -207,6 +208,20 @@ def injectors(original: Path, sheets: list[str]) -> dict:
         return inject
 
     return {title: make(title) for title in sheets}
+
+
+def clean_cells(data: str, sst: list[str]) -> str:
+    """Original ``<sheetData>`` XML as it can go into the part openpyxl writes.
+
+    Shared strings become inline (openpyxl rewrites the shared-string table), prefixed
+    attributes go (their namespaces are not declared on openpyxl's root element), and so do
+    the ``cm``/``vm`` references to ``xl/metadata.xml``, which openpyxl drops (Excel would
+    repair the file).
+    """
+    if 't="s"' in data:
+        data = _SST_CELL.sub(lambda m: _inline(m, sst), data)
+    data = _drop_prefixed_attributes(data)
+    return _META_ATTR.sub("", data) if 'cm="' in data or 'vm="' in data else data
 
 
 _PREFIXED_ATTR = re.compile(r'\s(?!xml:)[A-Za-z_][\w.-]*:[A-Za-z_][\w.-]*="[^"]*"')

@@ -21,6 +21,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..fields import OUTPUT_COLUMNS
 from ..layout.cells import set_value
+from . import streamed_clients
 from .reader import OUTPUT_NAME, SheetData, calc_header
 
 FMT_INT = "#,##0"
@@ -109,9 +110,30 @@ def _cell_value(v: Any) -> Any:
     return str(v)
 
 
+def put_output(cell, name: str, v: Any) -> None:
+    """One value of our output column ``name`` into ``cell``: value, type, number format, alignment.
+
+    The one rule for the cells openpyxl writes and for the streamed rows of a big client sheet
+    (:mod:`.streamed_clients` applies it to a scratch cell styled like the cell it replaces).
+    """
+    v = _cell_value(v)
+    if name == "Code RFM" and v is not None and not isinstance(v, str):
+        v = str(int(v)) if isinstance(v, (int, float)) else str(v)
+    set_value(cell, v)  # « Segment Secteur » is the user's sector text: text, never a formula
+    fmt = _FORMATS.get(name)
+    if fmt and cell.number_format != fmt:
+        cell.number_format = fmt
+    if name in WRAPPED and v is not None and not cell.alignment.wrap_text:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None = None,
-                  names: pd.Series | None = None) -> dict[str, int]:
-    """Write ``result.output`` (and the appended clients) into ``data.sheet``; returns our columns."""
+                  names: pd.Series | None = None, stream=None) -> dict[str, int]:
+    """Write ``result.output`` (and the appended clients) into ``data.sheet``; returns our columns.
+
+    ``stream`` (a :class:`.streamed_clients.ClientStream`): openpyxl holds only the sheet's first rows;
+    the cells of the rows below are planned for the stream instead of written here.
+    """
     ws = wb[data.sheet]
     hr = data.header_row
     user_headers = set(data.columns)
@@ -119,7 +141,10 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
     _check_width(data, plan)
     out = result.output
     row_map = row_map or {}
-    _check_free(ws, data, plan, max([data.last_data_row, *(row_map.get(lb, lb) for lb in out.index)]))
+    if stream is not None and row_map:
+        raise ValueError("clients appended under a streamed sheet")  # the engine takes the openpyxl path then
+    _check_free(ws, data, plan, max([data.last_data_row, *(row_map.get(lb, lb) for lb in out.index)]),
+                stream.taken if stream is not None else None)
 
     # header cells, styled like the user's header so the table reads as one
     model = ws.cell(hr, data.last_user_col) if data.last_user_col else None
@@ -155,30 +180,28 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
 
     cols = [(name, plan[name][0]) for name in OUTPUT_COLUMNS if name in out.columns]
     labels = list(out.index)
-    for name, col in cols:
-        fmt = _FORMATS.get(name)
-        values = out[name].tolist()
-        for label, v in zip(labels, values):
-            row = row_map.get(label, label)
-            cell = ws.cell(row, col)
-            v = _cell_value(v)
-            if name == "Code RFM" and v is not None and not isinstance(v, str):
-                v = str(int(v)) if isinstance(v, (int, float)) else str(v)
-            set_value(cell, v)  # « Segment Secteur » is the user's sector text: text, never a formula
-            if fmt and cell.number_format != fmt:
-                cell.number_format = fmt
-            if name in WRAPPED and v is not None and not cell.alignment.wrap_text:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-
     written = {row_map.get(label, label) for label in labels}
     last_row = max([data.last_data_row, *written])
+    here = out if stream is None else out[out.index.to_numpy() <= stream.cut]  # the stream writes the others
+    for name, col in cols:
+        for label, v in zip(here.index, here[name].tolist()):
+            put_output(ws.cell(row_map.get(label, label), col), name, v)
+
+    end = max(ws.max_row, last_row) if stream is None else min(max(ws.max_row, last_row), stream.cut)
+    if stream is not None:
+        new = {col for col, _ in plan.values() if col not in set(data.output_columns.values())}
+        stream.plan(ws, out, [streamed_clients.Column(name, col, col in new) for name, col in cols], put_output,
+                    header_row=hr, last_row=last_row, total_row=data.total_row,
+                    conflict=lambda r, c: _taken_error(data, new, r, c))
     # rows that held a client on the previous run but not now: clear our cells, not theirs;
     # below the data, stop at the first row where our columns are empty (what follows is not ours)
-    for r in range(data.header_row + 1, max(ws.max_row, last_row) + 1):
+    for r in range(data.header_row + 1, end + 1):
         if r in written or (data.total_row is not None and r == data.total_row):
             continue
         filled = [c for c in (ws._cells.get((r, col)) for _, col in cols) if c is not None and c.value is not None]
         if r > last_row and not filled:
+            if stream is not None:
+                stream.stopped = True  # nor in the streamed rows below
             break
         for c in filled:
             c.value = None
@@ -214,8 +237,17 @@ def _own_width(ws, letter: str, width: float) -> None:
     dim.min = dim.max = idx
 
 
-def _check_free(ws, data: SheetData, plan, last_row: int) -> None:
-    """Refuse to write our new columns over anything of the user's (notes beside the table…)."""
+def new_output_columns(data: SheetData) -> set[int]:
+    """The columns our output takes that were not ours on the previous run (they must be free)."""
+    existing = set(data.output_columns.values())
+    return {col for col, _ in plan_output_columns(data, set(data.columns)).values() if col not in existing}
+
+
+def _check_free(ws, data: SheetData, plan, last_row: int, below: tuple[int, int] | None = None) -> None:
+    """Refuse to write our new columns over anything of the user's (notes beside the table…).
+
+    ``below``: the first such cell in the rows openpyxl did not load (a streamed sheet).
+    """
     existing = set(data.output_columns.values())
     new_cols = {col for col, _ in plan.values() if col not in existing}
     if not new_cols:
@@ -224,16 +256,22 @@ def _check_free(ws, data: SheetData, plan, last_row: int) -> None:
     taken = sorted((r, c) for (r, c), cell in ws._cells.items()
                    if lo <= c <= hi and c in new_cols and data.header_row <= r <= last_row
                    and cell.value is not None)
+    if below is not None and below[0] <= last_row:
+        taken.append(below)
     if taken:
-        r, c = taken[0]
-        from ..errors import WorkbookError
+        raise _taken_error(data, new_cols, *taken[0])
 
-        raise WorkbookError(
-            f"segmenter doit écrire ses {len(new_cols)} colonnes de résultats dans la feuille « {data.sheet} », "
-            f"à droite de vos colonnes (de {get_column_letter(lo)} à {get_column_letter(hi)}), mais la cellule "
-            f"{get_column_letter(c)}{r} n'est pas vide. Déplacez ce contenu ou insérez {len(new_cols)} colonnes "
-            "vides après votre tableau, puis relancez : rien n'a été modifié."
-        )
+
+def _taken_error(data: SheetData, new_cols: set[int], r: int, c: int):
+    from ..errors import WorkbookError
+
+    lo, hi = min(new_cols), max(new_cols)
+    return WorkbookError(
+        f"segmenter doit écrire ses {len(new_cols)} colonnes de résultats dans la feuille « {data.sheet} », "
+        f"à droite de vos colonnes (de {get_column_letter(lo)} à {get_column_letter(hi)}), mais la cellule "
+        f"{get_column_letter(c)}{r} n'est pas vide. Déplacez ce contenu ou insérez {len(new_cols)} colonnes "
+        "vides après votre tableau, puis relancez : rien n'a été modifié."
+    )
 
 
 def _format_like_above(ws, cell, row, col, header_row) -> None:
