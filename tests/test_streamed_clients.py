@@ -165,6 +165,26 @@ def test_streamed_sheet_is_written_as_openpyxl_writes_it(tmp_path, monkeypatch, 
     src = styled_workbook(tmp_path / "src.xlsx", table=table)
     slow, fast = run_both(src, tmp_path, monkeypatch)
     assert_same(slow, fast)
+    check_the_cells(fast)
+
+
+def test_small_chunks_and_blocks_write_the_same(tmp_path, monkeypatch):
+    """A million rows are read by chunks and our cells built by blocks: their edges change nothing,
+    and the runs of usual rows take the fast way (``_usual``)."""
+    monkeypatch.setattr(streamed_clients, "_CHUNK", 700)
+    monkeypatch.setattr(streamed_clients, "_BLOCK", 7)
+    usual = []
+    real = streamed_clients.ClientStream._usual
+    monkeypatch.setattr(streamed_clients.ClientStream, "_usual",
+                        lambda self, body: usual.append(real(self, body)) or usual[-1])
+    src = styled_workbook(tmp_path / "src.xlsx")
+    slow, fast = run_both(src, tmp_path, monkeypatch)
+    assert_same(slow, fast)
+    check_the_cells(fast)
+    assert sum(u is not None for u in usual) >= 3 and None in usual
+
+
+def check_the_cells(fast: Path) -> None:
     ws = openpyxl.load_workbook(fast)["Clients"]
     header = [c.value for c in ws[2]]
     assert header[:8] == HEADERS and "Segment RFM" in header

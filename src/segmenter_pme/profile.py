@@ -277,7 +277,9 @@ def clean_sector_labels(values: pd.Series) -> pd.Series:
     t = t.where(t != "")
     if t.notna().sum() == 0:
         return t.astype(object)
-    keys = t.map(lambda v: fold(v) if isinstance(v, str) else None, na_action="ignore")
+    # a handful of sectors over a million clients: each spelling is folded once
+    folded = {v: fold(v) for v in t.dropna().unique() if isinstance(v, str)}
+    keys = t.map(folded, na_action="ignore")
     counts = pd.DataFrame({"k": keys, "t": t}).dropna().value_counts()
     best: dict[str, str] = {}
     for (k, label), _ in counts.items():

@@ -25,7 +25,9 @@ from openpyxl.utils import column_index_from_string
 MAX_CELLS = 60_000_000
 
 _ROW_R = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-_WIDE = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{2,3})\d')
+#: a cell reference past column Z; the literal start keeps the scan of a million rows fast
+#: (a row's r= holds digits only, a formula's ref= has no space before r)
+_WIDE = re.compile(rb'\sr="([A-Z]{2,3})\d')
 _CHUNK = 1 << 22
 
 
@@ -40,7 +42,11 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
             cut = block.rfind(b"<")  # a tag cut by the chunk is read whole with the next one
             body, tail = block[:cut], block[cut:]
             rows += body.count(b"<row") + body.count(b":row ")
-            found = _ROW_R.findall(body)
+            # rows come in order: the chunk's last numbered row is its highest
+            last, colon = body.rfind(b"<row"), body.rfind(b":row ")
+            if colon > last:
+                last = body.rfind(b"<", 0, colon)
+            found = _ROW_R.findall(body, max(last, 0)) or _ROW_R.findall(body)
             if found:
                 last_row = max(last_row, int(found[-1]))
             letters.update(_WIDE.findall(body))

@@ -14,6 +14,7 @@ because openpyxl keeps the cell formats (``cellXfs``) in their original order.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import tempfile
@@ -72,24 +73,28 @@ def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...
                 continue
         names = zin.namelist()
         sst_name = next((n for n in names if n.lower() == "xl/sharedstrings.xml"), None)
-        table = _SharedTable(zin.read(sst_name).decode("utf-8") if sst_name else None)
+        # the table is rebuilt only when a sheet's inline strings are to be shared; else copied as it is
+        table = _SharedTable(zin.read(sst_name).decode("utf-8") if sst_name and shared_parts else None)
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
             for item in zin.infolist():
-                if item.filename == sst_name:
+                if item.filename == sst_name and shared_parts:
+                    continue
+                if item.filename in parts:
+                    head = _cut_part(zin, item.filename, keep.get(parts[item.filename], KEEP_ROWS))
+                    if head is not None:
+                        emptied.append(parts[item.filename])
+                        data = head.encode("utf-8")
+                    else:
+                        data = zin.read(item.filename)
+                    zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
                     continue
                 data = zin.read(item.filename)
-                if item.filename in parts:
-                    xml = data.decode("utf-8")
-                    head = _head_only(xml, keep.get(parts[item.filename], KEEP_ROWS)) if _plain(xml) else None
-                    if head is not None:
-                        data = head.encode("utf-8")
-                        emptied.append(parts[item.filename])
-                elif item.filename in shared_parts:
+                if item.filename in shared_parts:
                     xml = data.decode("utf-8")
                     if _plain(xml) and 't="inlineStr"' in xml:
                         data = _INLINE_CELL.sub(table.share, xml).encode("utf-8")
                 zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
-            if sst_name is not None or table.added:
+            if (sst_name is not None and shared_parts) or table.added:
                 zout.writestr(sst_name or "xl/sharedStrings.xml", table.xml(), compress_type=zipfile.ZIP_DEFLATED)
         added_part = sst_name is None and table.added
     if added_part:
@@ -152,6 +157,46 @@ def _register_shared_strings(path: Path) -> None:
 _ROW = re.compile(r"<row\b[^>]*>")
 _ROW_NUM = re.compile(r'\sr="(\d+)"')
 KEEP_ROWS = 30  # header area others read (locating columns for links), cheap to load
+
+
+_CUT_SCAN = re.compile(r"<row\b[^>]*>|</sheetData>|<sheetData\s*/>")
+_READ = 1 << 22
+
+
+def _cut_part(zin: zipfile.ZipFile, name: str, keep: int) -> str | None:
+    """:func:`_head_only` of a worksheet part read as a stream: a million-row sheet is never held whole.
+
+    None when the part is not plain SpreadsheetML or its top rows are not numbered.
+    """
+    with zin.open(name) as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8")
+        buf, scan, cut, eof = "", 0, None, False
+        while cut is None and not eof:
+            chunk = text.read(_READ)
+            eof = not chunk
+            buf += chunk
+            for m in _CUT_SCAN.finditer(buf, scan):  # a tag cut by the chunk's end is read with the next
+                if not m.group(0).startswith("<row"):
+                    cut = -1  # the end of sheetData: no row to leave out
+                    break
+                num = _ROW_NUM.search(m.group(0))
+                if num is None:
+                    return None
+                if int(num.group(1)) > keep:
+                    cut = m.start()
+                    break
+                scan = m.end()
+        if cut is None or cut < 0:
+            whole = buf + text.read()
+            return _head_only(whole, keep) if _plain(whole) else None
+        head, carry = buf[:cut], buf[cut:]
+        while (end := carry.find("</sheetData>")) < 0:
+            chunk = text.read(_READ)
+            if not chunk:
+                return None
+            carry = carry[-12:] + chunk
+        xml = head + carry[end:] + text.read()
+    return _head_only(xml, keep) if _plain(xml) else None
 
 
 def _head_only(xml: str, keep: int = KEEP_ROWS) -> str | None:

@@ -13,6 +13,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -388,7 +389,11 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     for c in cleaned:
         if c.row is None and c.value in columns:  # a header: the column keeps its place under its cleaned name
             columns[c.column] = columns.pop(c.value)
-    last_used = max([header_row] + [i + 1 for i, r in enumerate(values) if any(not _blank(v) for v in r)])
+    last_used = header_row
+    for i in range(len(values) - 1, header_row - 1, -1):  # from the bottom: the first row holding a value
+        if any(not _blank(v) for v in values[i]):
+            last_used = i + 1
+            break
     return SheetData(
         sheet=sheet, shape=guess.shape, header_row=header_row, frame=frame, columns=columns,
         mapping=dict(guess.mapping), output_columns=output_columns, output_headers=output_headers,
@@ -478,17 +483,19 @@ def _sums_rows_above(frame: pd.DataFrame, mapping: dict) -> bool:
     return False
 
 
+#: calamine's ``""`` and a text of spaces only: a blank cell (one C-level pass over a column)
+_BLANK = np.frompyfunc(lambda v: isinstance(v, str) and (v == "" or v.isspace()), 1, 1)
+
+
 def _column(body: list[list[Any]], j: int) -> np.ndarray:
     """Column ``j`` of the rows, blanks (calamine's ``""``, spaces only) as None."""
     arr = np.empty(len(body), dtype=object)
-    arr[:] = [r[j] if j < len(r) else None for r in body]
+    if body and min(map(len, body)) > j:  # calamine's rectangle: every row has the column
+        arr[:] = list(map(itemgetter(j), body))
+    else:
+        arr[:] = [r[j] if j < len(r) else None for r in body]
     if len(arr):
-        blank = arr == ""
-        texts = np.fromiter((isinstance(v, str) for v in arr), dtype=bool, count=len(arr))
-        if texts.any():
-            stripped = np.array([not v.strip() if isinstance(v, str) else False for v in arr[texts]], dtype=bool)
-            blank[np.flatnonzero(texts)[stripped]] = True
-        arr[blank] = None
+        arr[_BLANK(arr).astype(bool)] = None
     return arr
 
 
