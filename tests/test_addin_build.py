@@ -41,7 +41,7 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def test_rebuild_is_byte_identical_to_the_committed_files(built):
-    assert _tree(built) == _tree(COMMITTED), "relancez « segmenter addin build » et committez addin/"
+    assert _tree(built) == _tree(COMMITTED), "relancez « segmenter complement construit » et committez addin/"
 
 
 def test_two_builds_are_identical(tmp_path):

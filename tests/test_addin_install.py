@@ -96,7 +96,7 @@ def test_macos_install_goes_to_the_excel_startup_folder_with_the_applescript(tmp
     # /opt/venv/bin/python does not exist here: said, with what to do
     i = lines.index("À faire — Python écrit dans les réglages du complément (Interpreter_Mac) : "
                     "/opt/venv/bin/python n'existe pas")
-    assert "relancez « segmenter addin install » depuis le Python" in lines[i + 1]
+    assert "relancez « segmenter complement installe » depuis le Python" in lines[i + 1]
     assert f"OK — Dossier de démarrage d'Excel : {target.parent} — au premier lancement, cliquez sur « Activer " \
            "les macros »" in lines
     assert lines[-1].startswith("Faites ce qui est indiqué ci-dessus")
@@ -109,8 +109,8 @@ def test_linux_explains_that_excel_is_needed():
     with pytest.raises(AddinError, match="Windows ou macOS"):
         install.remove("linux")
     expected = ("Complément non installé : Excel n'existe pas sous Linux (système actuel : Linux). Le complément "
-                "s'installe sous Windows ou macOS ; ici, la commande « segmenter run CLASSEUR.xlsx » produit les "
-                "mêmes colonnes et feuilles, et « segmenter addin build » construit quand même segmenter.xlam.")
+                "s'installe sous Windows ou macOS ; ici, la commande « segmenter segmente CLASSEUR.xlsx » produit les "
+                "mêmes colonnes et feuilles, et « segmenter complement construit » construit quand même segmenter.xlam.")
     assert install.status("linux") == [expected]
     if sys.platform.startswith("linux"):
         from segmenter_pme.cli import main

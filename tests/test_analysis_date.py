@@ -73,9 +73,9 @@ def test_old_export_without_date_is_flagged_with_the_title_date_and_the_fix(tmp_
     assert "24/06/2025, 161 jours avant la date d'analyse (02/12/2025)" in note
     assert "la date du titre du fichier, 30/06/2025" in note
     assert "cellule « Date d'analyse » de la feuille « Paramètres »" in note
-    assert f"segmenter run {path} --date 2025-06-30" in note
+    assert f"segmenter segmente {path} --date 2025-06-30" in note
     # the console keeps the command on one line, to be copied whole
-    assert f"segmenter run {path} --date 2025-06-30" in out
+    assert f"segmenter segmente {path} --date 2025-06-30" in out
     qualite = openpyxl.load_workbook(path, read_only=True)["Qualité"]
     assert any(r and any(isinstance(v, str) and "Le dernier achat du fichier" in v for v in r)
                for r in qualite.iter_rows(values_only=True))
@@ -102,7 +102,7 @@ def test_a_csv_gets_the_command_only(tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     report = run(path, analysis_date=dt.date(2025, 12, 2), backup=False)
     note = report.result.warnings[0]
-    assert note.endswith(f"relancez « segmenter run {path} --date 2025-06-30 ».")
+    assert note.endswith(f"relancez « segmenter segmente {path} --date 2025-06-30 ».")
     assert "Paramètres" not in note
 
 

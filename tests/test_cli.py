@@ -268,7 +268,7 @@ def test_suggested_command_is_copy_pastable(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     code, out, err = cli(capsys, "run", "mine.csv")
     assert code == 1
-    assert err.rstrip().endswith('par exemple : segmenter run mine.csv -o "mine segmenté.xlsx"')
+    assert err.rstrip().endswith('par exemple : segmenter segmente mine.csv -o "mine segmenté.xlsx"')
     assert "\n" not in err.strip()  # never cut by a line break: the command copies whole
 
 
@@ -286,7 +286,7 @@ def test_output_that_is_a_folder(tmp_path, capsys):
     folder.mkdir()
     code, out, err = cli(capsys, "run", str(p), "-o", str(folder))
     assert_clean_error(code, err, f"« {folder} » est un dossier : l'option -o attend le nom du classeur à "
-                       f'écrire, par exemple : segmenter run {p} -o "{folder}/export.xlsx"')
+                       f'écrire, par exemple : segmenter segmente {p} -o "{folder}/export.xlsx"')
     assert err.rstrip().endswith('/export.xlsx"')  # no full stop glued to the command
 
 

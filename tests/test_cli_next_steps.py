@@ -54,7 +54,7 @@ def test_ouvrir_without_an_application_is_a_note_not_an_error(book, capsys, monk
 def test_nettoyer_gives_the_command_to_segment_the_copy(book, capsys):
     assert main(["nettoyer", str(book), *DATE]) == 0
     out = " ".join(capsys.readouterr().out.split())
-    assert f"Étape suivante : segmentez la copie nettoyée — segmenter run {book.with_name('clients.nettoye.xlsx')}" in out
+    assert f"Étape suivante : segmentez la copie nettoyée — segmenter segmente {book.with_name('clients.nettoye.xlsx')}" in out
 
 
 def test_a_file_without_a_verb_is_run(book, capsys):

@@ -73,6 +73,7 @@ def test_documented_command_exists_with_its_options(doc, line):
             name = w.split("=", 1)[0]
             assert any(name in _option_names(c) for c in chain), (doc, line, name)
         elif w in (getattr(chain[-1], "commands", None) or {}):
+            assert not chain[-1].commands[w].hidden, (doc, line, f"« {w} » is a former name: write the French verb")
             chain.append(chain[-1].commands[w])
     assert len(chain) > 1 or words[0].startswith("-"), (doc, line)
 

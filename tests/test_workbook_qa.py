@@ -298,7 +298,7 @@ def test_csv_rerun_warns_about_edits_of_the_generated_client_sheet(tmp_path):
         "La feuille « Clients » de « export.xlsx » contenait des retouches qui ne viennent pas de « export.csv » "
         "(colonne ajoutée : « Commercial » ; 1 cellule modifiée) : le classeur est refait à partir du CSV, elles "
         "n'y sont plus. Elles restent dans la version précédente « export.sauvegarde.xlsx ». Pour les garder, "
-        f"faites vos retouches dans le CSV, ou travaillez désormais dans le classeur : segmenter run \"{xlsx}\""
+        f"faites vos retouches dans le CSV, ou travaillez désormais dans le classeur : segmenter segmente \"{xlsx}\""
     ]
     backup = openpyxl.load_workbook(folder / "export.sauvegarde.xlsx")["Clients"]
     assert (backup["S1"].value, backup["C3"].value) == ("Commercial", "Garage")

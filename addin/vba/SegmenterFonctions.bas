@@ -1,5 +1,5 @@
 Attribute VB_Name = "SegmenterFonctions"
-' Généré par « segmenter addin build » depuis les docstrings de segmenter_pme.excel.udfs :
+' Généré par « segmenter complement construit » depuis les docstrings de segmenter_pme.excel.udfs :
 ' ne pas modifier ici. Donne aux fonctions leur aide en français dans l'assistant Fonction.
 Option Explicit
 

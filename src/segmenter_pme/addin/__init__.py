@@ -2,7 +2,7 @@
 
 * :mod:`.ovba` / :mod:`.cfb` — source-only ``vbaProject.bin`` (MS-OVBA in MS-CFB);
 * :mod:`.build` — the ``.xlam`` package, byte-identical on every rebuild;
-* :mod:`.install` — ``segmenter addin install | remove | status``.
+* :mod:`.install` — ``segmenter complement installe | desinstalle | etat``.
 
 The LibreOffice headless check (``tests/support/lo_probe.py``) lives with the tests.
 """

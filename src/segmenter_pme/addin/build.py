@@ -9,7 +9,7 @@ The add-in is a hidden workbook holding:
   writes for :mod:`segmenter_pme.excel.udfs`, and the Sub that gives the
   functions their French help in the function wizard;
 * the sheet ``segmenter.conf`` — the add-in's xlwings settings (interpreter…),
-  which ``segmenter addin install`` fills in for the user's Python.
+  which ``segmenter complement installe`` fills in for the user's Python.
 
 A second variant, ``segmenter-autotest.xlam``, leaves out ``xlwings.bas`` and
 ``Dictionary.cls`` (LibreOffice 7.4 cannot compile their ``#If`` conditional
@@ -145,7 +145,7 @@ def udf_descriptions() -> list[tuple[str, str, list[str]]]:
 def registration_module() -> ovba.Module:
     lines = [
         'Attribute VB_Name = "SegmenterFonctions"',
-        "' Généré par « segmenter addin build » depuis les docstrings de segmenter_pme.excel.udfs :",
+        "' Généré par « segmenter complement construit » depuis les docstrings de segmenter_pme.excel.udfs :",
         "' ne pas modifier ici. Donne aux fonctions leur aide en français dans l'assistant Fonction.",
         "Option Explicit",
         "",

@@ -1,4 +1,4 @@
-"""What ``segmenter addin install`` needs on this machine, each check with what to do when it fails.
+"""What ``segmenter complement installe`` needs on this machine, each check with what to do when it fails.
 
 Before writing anything: xlwings importable at the pinned version (RunPython refuses a VBA
 module of another version) and Excel present. After writing: the Python path read back from
@@ -86,7 +86,7 @@ def xlwings_check(version: Callable[[], str | None] = xlwings_version) -> Check:
     label = f"xlwings {PINNED_XLWINGS} dans ce Python"
     fix = (f"exécutez « python -m pip install xlwings=={PINNED_XLWINGS} » (ou réinstallez segmenter-pme, "
            "qui l'installe sous Windows et macOS) dans le Python qui lance cette commande, puis relancez "
-           "« segmenter addin install ».")
+           "« segmenter complement installe ».")
     if found is None:
         return Check(label, False, "xlwings n'est pas installé", fix)
     if found != PINNED_XLWINGS:
@@ -106,7 +106,7 @@ def excel_check(platform: str, registry: Registry | None = None, home: Path | No
             return Check("Microsoft Excel", True, str(folder / MAC_EXCEL))
     return Check("Microsoft Excel", False, f"« {MAC_EXCEL} » absent de {' et de '.join(map(str, folders))}",
                  "installez Excel pour Mac (Excel 2016 ou plus récent, Microsoft 365 conseillé) et lancez-le une "
-                 "première fois, puis relancez « segmenter addin install ».")
+                 "première fois, puis relancez « segmenter complement installe ».")
 
 
 def _excel_windows(registry: Registry) -> Check:
@@ -120,7 +120,7 @@ def _excel_windows(registry: Registry) -> Check:
     return Check("Microsoft Excel", False, "introuvable dans le registre Windows (ni excel.exe ni Excel.Application)",
                  "installez Excel pour Windows (Excel 2010 ou plus récent, Microsoft 365 conseillé) ou réparez "
                  "Office (Paramètres › Applications › Microsoft 365 › Modifier › Réparation rapide), puis relancez "
-                 "« segmenter addin install ».")
+                 "« segmenter complement installe ».")
 
 
 # ------------------------------------------------------------------ after installing
@@ -131,10 +131,10 @@ def interpreter_check(config: dict[str, str], key: str, expected: str) -> Check:
     label = f"Python écrit dans les réglages du complément ({key})"
     if written != expected:
         return Check(label, False, f"« {written or '(vide)'} » au lieu de « {expected} »",
-                     "fermez Excel puis relancez « segmenter addin install » (le complément était peut-être ouvert).")
+                     "fermez Excel puis relancez « segmenter complement installe » (le complément était peut-être ouvert).")
     if not Path(written).exists():
         return Check(label, False, f"{written} n'existe pas",
-                     "relancez « segmenter addin install » depuis le Python où segmenter-pme est installé.")
+                     "relancez « segmenter complement installe » depuis le Python où segmenter-pme est installé.")
     return Check(label, True, written)
 
 
@@ -165,7 +165,7 @@ def startup_check(platform: str, folder: Path, registry: Registry | None = None,
     label = "Dossier de démarrage d'Excel" + (" (XLSTART) approuvé" if platform == "win32" else "")
     if not folder.is_dir():
         return Check(label, False, f"{folder} n'existe pas",
-                     "créez ce dossier (ou lancez Excel une fois), puis relancez « segmenter addin install ».")
+                     "créez ce dossier (ou lancez Excel une fois), puis relancez « segmenter complement installe ».")
     if platform != "win32":
         # Excel for Mac has no trusted locations: it asks once to enable the add-in's macros.
         return Check(label, True, f"{folder} — au premier lancement, cliquez sur « Activer les macros »")
@@ -178,7 +178,7 @@ def startup_check(platform: str, folder: Path, registry: Registry | None = None,
            "complément et les boutons ne font rien.")
     if not locations and not disabled:
         return Check(label, False, "aucun emplacement approuvé enregistré : Excel n'a sans doute jamais été lancé",
-                     "lancez Excel une fois puis fermez-le, et vérifiez avec « segmenter addin status » ; si le "
+                     "lancez Excel une fois puis fermez-le, et vérifiez avec « segmenter complement etat » ; si le "
                      "dossier n'est toujours pas approuvé, " + fix)
     if disabled:
         return Check(label, False, "tous les emplacements approuvés sont désactivés (stratégie ou réglage d'Excel)",

@@ -1,4 +1,4 @@
-"""``segmenter addin install | remove | status``: what ``xlwings addin install`` does, for our add-in.
+"""``segmenter complement installe | desinstalle | etat``: what ``xlwings addin install`` does, for our add-in.
 
 * Windows: the add-in goes to the user's ``XLSTART`` folder, which Excel opens at start-up.
 * macOS: to Excel's start-up folder in the Office group container; RunPython also
@@ -39,8 +39,8 @@ class Target:
 def _no_excel(platform: str) -> AddinError:
     return AddinError(
         f"Le complément Excel s'installe sous Windows ou macOS, là où Excel est installé (système actuel : "
-        f"{platform}). Ici, utilisez la commande « segmenter run CLASSEUR.xlsx », qui produit les mêmes "
-        "colonnes et feuilles ; « segmenter addin build » construit quand même segmenter.xlam."
+        f"{platform}). Ici, utilisez la commande « segmenter segmente CLASSEUR.xlsx », qui produit les mêmes "
+        "colonnes et feuilles ; « segmenter complement construit » construit quand même segmenter.xlam."
     )
 
 
@@ -105,7 +105,7 @@ def install(platform: str | None = None, env: dict[str, str] | None = None, home
     except PermissionError as err:
         raise AddinError(
             f"Impossible d'écrire {where.addin} : fermez Excel (il verrouille le complément ouvert) puis relancez "
-            "« segmenter addin install »."
+            "« segmenter complement installe »."
         ) from err
     lines = [f"Complément installé : {where.addin}",
              f"Python utilisé par le complément : {next(iter(config.values()))}"]
@@ -175,18 +175,18 @@ def status(platform: str | None = None, env: dict[str, str] | None = None, home:
         name = system_name(platform)
         return [
             f"Complément non installé : Excel n'existe pas sous {name} (système actuel : {name}). Le complément "
-            "s'installe sous Windows ou macOS ; ici, la commande « segmenter run CLASSEUR.xlsx » produit les "
-            "mêmes colonnes et feuilles, et « segmenter addin build » construit quand même segmenter.xlam."
+            "s'installe sous Windows ou macOS ; ici, la commande « segmenter segmente CLASSEUR.xlsx » produit les "
+            "mêmes colonnes et feuilles, et « segmenter complement construit » construit quand même segmenter.xlam."
         ]
     where = target(platform, env, home)
     if not where.addin.exists():
-        return [f"Le complément n'est pas installé. « segmenter addin install » l'installera dans : {where.addin}"]
+        return [f"Le complément n'est pas installé. « segmenter complement installe » l'installera dans : {where.addin}"]
     config = installed_config(where.addin)
     key = _interpreter_key(platform)
     python = config.get(key) or "(non renseigné : Python du PATH)"
     lines = [f"Complément installé : {where.addin}", f"Python utilisé par le complément : {python}"]
     if config.get(key) and not Path(config[key]).exists():
-        lines.append("Attention : ce Python n'existe plus ; relancez « segmenter addin install ».")
+        lines.append("Attention : ce Python n'existe plus ; relancez « segmenter complement installe ».")
     trust = checks.startup_check(platform, where.addin.parent, registry, env)
     if not trust.ok:
         lines += trust.lines()

@@ -1,4 +1,4 @@
-"""The formulas of the client sheet through ``segmenter nettoyer``.
+"""The formulas of the client sheet through ``segmenter nettoie``.
 
 Cleaning moves the kept rows up under the header. Their formulas are kept and
 their references to the client sheet are adjusted as Excel does when rows are

@@ -1,7 +1,7 @@
 """The audit of a client table already read (the workbook engine's ``SheetData``): « Qualité » of a run.
 
 Pure like the rest of the audit — frames in, :class:`~.report.AuditReport` out —
-so the workbook engine, which fills « Qualité » during ``segmenter run``, may
+so the workbook engine, which fills « Qualité » during ``segmenter segmente``, may
 import it (the audit sits below the workbook layer, docs/architecture.md).
 """
 
@@ -17,7 +17,7 @@ def audit_sheet(clients, invoices=None, *,
     """The audit of a client table the workbook engine has already read — for ``run`` to fill « Qualité ».
 
     ``clients`` / ``invoices``: tables as ``workbook.reader.SheetData`` holds them (``frame``, ``sheet``,
-    ``mapping``). ``csv``: the table came from a CSV (its dates are text by nature), as ``segmenter audit`` reads it.
+    ``mapping``). ``csv``: the table came from a CSV (its dates are text by nature), as ``segmenter audite`` reads it.
     Usage: ``layout.write_report_sheets(wb, result, audit=audit_sheet(clients, invoices, settings=settings))``.
     """
     settings = settings or Settings()

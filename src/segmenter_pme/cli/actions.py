@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..fr import fr_int
 from ..lists import FORMATS, WATCH
-from .common import DATE, FEUILLE, FICHIER, out, parse_date, quiet
+from .common import DATE, FEUILLE, FICHIER, add_command, out, parse_date, quiet
 
 
 def listes(
@@ -70,5 +70,5 @@ def fiches(
 
 def register(app: typer.Typer) -> None:
     """Add ``listes`` and ``fiches`` to the ``segmenter`` app."""
-    app.command(name="listes")(listes)
-    app.command(name="fiches")(fiches)
+    add_command(app, "listes", listes)
+    add_command(app, "fiches", fiches)

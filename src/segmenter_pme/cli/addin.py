@@ -1,4 +1,7 @@
-"""``segmenter addin build | install | remove | status`` — thin over :mod:`segmenter_pme.addin`."""
+"""``segmenter complement construit | installe | desinstalle | etat`` — thin over :mod:`segmenter_pme.addin`.
+
+Former names, still accepted: ``segmenter addin build | install | remove | status``.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ from pathlib import Path
 
 import typer
 
-from .common import typer_app
+from .common import add_command, add_group, aliases_note, typer_app
 
-app = typer_app("addin", "Complément Excel « Segmentation » (segmenter.xlam) : construire, installer, supprimer, état.")
+app = typer_app("complement", "Complément Excel « Segmentation » (segmenter.xlam) : construire, installer, désinstaller, "
+                              "état.", epilog=aliases_note("construit", "installe", "desinstalle", "etat"))
 
 
 def _say(lines: list[str]) -> None:
@@ -16,7 +20,6 @@ def _say(lines: list[str]) -> None:
         typer.echo(line)
 
 
-@app.command("build")
 def build_cmd(
     dossier: Path = typer.Argument(Path("addin"), help="Dossier de sortie (créé au besoin)."),
 ) -> None:
@@ -27,7 +30,6 @@ def build_cmd(
     _say([f"Écrit : {p}" for p in report.files])
 
 
-@app.command("install")
 def install_cmd() -> None:
     """Installe le complément pour cet utilisateur (XLSTART sous Windows, démarrage d'Excel sous macOS)."""
     from ..addin import install
@@ -35,15 +37,13 @@ def install_cmd() -> None:
     _say(install.install())
 
 
-@app.command("remove")
 def remove_cmd() -> None:
-    """Supprime le complément installé."""
+    """Désinstalle le complément (supprime le complément installé)."""
     from ..addin import install
 
     _say(install.remove())
 
 
-@app.command("status")
 def status_cmd() -> None:
     """Dit si le complément est installé, où, et avec quel Python."""
     from ..addin import install
@@ -51,6 +51,11 @@ def status_cmd() -> None:
     _say(install.status())
 
 
+for _name, _function in (("construit", build_cmd), ("installe", install_cmd), ("desinstalle", remove_cmd),
+                         ("etat", status_cmd)):
+    add_command(app, _name, _function)
+
+
 def register(root: typer.Typer) -> None:
-    """Add ``addin …`` to the ``segmenter`` app."""
-    root.add_typer(app, name="addin")
+    """Add ``complement …`` (and ``addin …``) to the ``segmenter`` app."""
+    add_group(root, "complement", app)

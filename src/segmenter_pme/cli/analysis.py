@@ -1,4 +1,4 @@
-"""``segmenter run``, ``demo`` and ``template``: the analysis of a workbook — thin over :mod:`segmenter_pme.workbook`."""
+"""``segmenter segmente``, ``demo`` and ``modele``: the analysis of a workbook — thin over :mod:`segmenter_pme.workbook`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from ..fr import fr_eur as _fr_eur
 from ..fr import fr_int as _fr_int
 from ..fr import fr_number
 from ..fr import fr_share as _fr_pct
-from .common import COLONNE, DATE, FICHIER, make_folder, parse_columns, parse_date, quiet
+from .common import COLONNE, DATE, FICHIER, add_command, make_folder, parse_columns, parse_date, quiet
 from .common import err as console
 from .common import out
 
@@ -219,11 +219,11 @@ def template(
                                 "voir « Mode d'emploi »."))
     elif not quiet(ctx):
         out.print(Text.assemble("Modèle vierge : ", (str(target), "bold"), " — remplissez la feuille « Clients » "
-                                f"puis lancez « segmenter run {shell_quote(target)} »."))
+                                f"puis lancez « segmenter segmente {shell_quote(target)} »."))
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``run``, ``demo`` and ``template`` to the ``segmenter`` app."""
-    app.command(name="run")(run)
-    app.command(name="demo")(demo)
-    app.command(name="template")(template)
+    """Add ``segmente``, ``demo`` and ``modele`` (formerly ``run`` and ``template``) to the ``segmenter`` app."""
+    add_command(app, "segmente", run)
+    add_command(app, "demo", demo)
+    add_command(app, "modele", template)

@@ -1,4 +1,4 @@
-"""``segmenter audit`` and ``segmenter nettoyer`` — thin over :mod:`segmenter_pme.workbook.audit_files`.
+"""``segmenter audite`` and ``segmenter nettoie`` — thin over :mod:`segmenter_pme.workbook.audit_files`.
 
 Registered on the root app by :func:`register`. Audit
 findings are not errors: ``audit`` exits 0 whatever it finds; only a file that
@@ -23,7 +23,7 @@ from ..audit.report import FILL_PREFIX
 from ..fr import fr_eur, fr_number, fr_plural, fr_share
 from ..fr import no_break as nb
 from ..settings import SEUIL_DOUBLONS_MIN
-from .common import COLONNE, DATE, FEUILLE, FICHIER, err, out, parse_columns, parse_date, quiet
+from .common import COLONNE, DATE, FEUILLE, FICHIER, add_command, err, out, parse_columns, parse_date, quiet
 _MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
 
@@ -168,7 +168,7 @@ def audit(
     elif len(report.problems):
         from ..workbook.files import shell_quote
 
-        say(f"Pour corriger : « segmenter nettoyer {shell_quote(fichier)} » écrit une copie nettoyée (rien n'est "
+        say(f"Pour corriger : « segmenter nettoie {shell_quote(fichier)} » écrit une copie nettoyée (rien n'est "
             "supprimé : les lignes retirées vont dans « Archives »).")
 
 
@@ -217,7 +217,7 @@ def nettoyer(
     from ..workbook.files import shell_quote
 
     # the cleaned copy has no segment columns yet: they belong to the base before cleaning
-    out.print(Text(f"Étape suivante : segmentez la copie nettoyée — segmenter run {shell_quote(run.output)}"),
+    out.print(Text(f"Étape suivante : segmentez la copie nettoyée — segmenter segmente {shell_quote(run.output)}"),
               highlight=False, soft_wrap=True)
     for note in run.notes[:_MAX_NOTES]:
         say(note, style="yellow")
@@ -228,6 +228,6 @@ def nettoyer(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``audit`` and ``nettoyer`` to the ``segmenter`` app."""
-    app.command(name="audit")(audit)
-    app.command(name="nettoyer")(nettoyer)
+    """Add ``audite`` and ``nettoie`` (formerly ``audit`` and ``nettoyer``) to the ``segmenter`` app."""
+    add_command(app, "audite", audit)
+    add_command(app, "nettoie", nettoyer)

@@ -80,9 +80,40 @@ def parse_columns(values: Optional[list[str]]) -> dict[str, str]:
     return out
 
 
-def typer_app(name: str, help: str) -> typer.Typer:
+#: Former (and accented) names of the commands → the French verb now shown, one table: the ribbon's
+#: buttons say « Segmenter », « Auditer »…, the command says ``segmenter segmente``, ``segmenter audite``….
+#: The former names stay accepted, hidden from --help (listed at its foot), so that no script breaks.
+ALIASES: dict[str, str] = {
+    "run": "segmente", "audit": "audite", "nettoyer": "nettoie", "template": "modele", "modèle": "modele",
+    "addin": "complement", "complément": "complement",
+    "build": "construit", "install": "installe", "remove": "desinstalle", "désinstalle": "desinstalle",
+    "status": "etat", "état": "etat",
+}
+
+
+def add_command(app: typer.Typer, name: str, function) -> None:
+    """``function`` as the command ``name``, and under its former names, hidden (:data:`ALIASES`)."""
+    app.command(name=name)(function)
+    for old in (o for o, new in ALIASES.items() if new == name):
+        app.command(name=old, hidden=True)(function)
+
+
+def add_group(app: typer.Typer, name: str, group: typer.Typer) -> None:
+    """The sub-app ``group`` as ``name``, and under its former names, hidden (:data:`ALIASES`)."""
+    app.add_typer(group, name=name)
+    for old in (o for o, new in ALIASES.items() if new == name):
+        app.add_typer(group, name=old, hidden=True)
+
+
+def aliases_note(*names: str) -> str:
+    """« Anciens noms, toujours acceptés : run = segmente, … » for the foot of a --help."""
+    pairs = [f"{old} = {new}" for new in names for old, to in ALIASES.items() if to == new and old.isascii()]
+    return "Anciens noms, toujours acceptés : " + ", ".join(pairs) + "."
+
+
+def typer_app(name: str, help: str, epilog: str | None = None) -> typer.Typer:
     """A typer app as all of ours are: help without arguments, no shell completion, no traceback panels."""
-    return typer.Typer(name=name, help=help, no_args_is_help=True, add_completion=False,
+    return typer.Typer(name=name, help=help, epilog=epilog, no_args_is_help=True, add_completion=False,
                        pretty_exceptions_enable=False)
 
 

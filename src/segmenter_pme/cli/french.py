@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 
+from .common import ALIASES
+
 _MESSAGES = (
     (re.compile(r"^Missing argument '(.+)'\.$"), "Argument manquant : « {0} »."),
     (re.compile(r"^Missing option '(.+)'\.$"), "Option manquante : « {0} »."),
     (re.compile(r"^Missing parameter: (.+)$"), "Paramètre manquant : « {0} »."),
-    (re.compile(r"^No such option: (\S+?)(?: Did you mean (\S+)\?)?$"), "Option inconnue : {0}."),
-    (re.compile(r"^No such command '(.+)'\.$"), "Commande inconnue : « {0} »."),
+    (re.compile(r"^No such option: (\S+?)(?: Did you mean (\S+)\?)?$"), "Option inconnue : {0}.{suggestion}"),
+    (re.compile(r"^No such option: (\S+?) \(Possible options: (.+)\)$"), "Option inconnue : {0}.{suggestion}"),
+    (re.compile(r"^No such command '(.+?)'\.(?: Did you mean (.+)\?)?$"), "Commande inconnue : « {0} ».{suggestion}"),
     (re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((.+)\)$"), "Argument(s) en trop : {0}. Mettez entre guillemets "
                                                                "un chemin qui contient des espaces."),
     (re.compile(r"^Option '(.+)' requires an argument\.$"), "L'option « {0} » attend une valeur."),
@@ -42,12 +45,23 @@ _DETAILS = (
 )
 
 
+def _did_you_mean(suggestions: str | None) -> str:
+    """« Did you mean 'run', 'audit'? » → « Vouliez-vous dire : segmente, audite ? » (former names → the verbs)."""
+    if not suggestions:
+        return ""
+    names = [ALIASES.get(s, s) for s in re.findall(r"'([^']+)'", suggestions) or [suggestions]]
+    return " Vouliez-vous dire : " + ", ".join(dict.fromkeys(names)) + " ?"
+
+
 def translate(message: str) -> str:
     """French version of one of typer's usage messages (the message itself when unknown)."""
     for pattern, french in _MESSAGES:
         m = pattern.match(message.strip())
         if m:
-            text = french.format(*(g for g in m.groups() if g is not None))
+            if "{suggestion}" in french:  # the second group is typer's suggestion
+                text = french.format(m.group(1), suggestion=_did_you_mean(m.group(2)))
+            else:
+                text = french.format(*(g for g in m.groups() if g is not None))
             for detail, replacement in _DETAILS:
                 text = detail.sub(replacement, text)
             return text

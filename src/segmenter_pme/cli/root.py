@@ -15,10 +15,10 @@ from rich.text import Text
 
 from ..errors import SegmenterError
 from . import actions, addin, analysis, audit, french
-from .common import RootOptions, err, typer_app
+from .common import RootOptions, aliases_note, err, typer_app
 
 app = typer_app("segmenter", "Segmentation clients (RFM, Petits/Moyens/Gros, secteur, taille, région) pour PME, "
-                             "dans Excel.")
+                             "dans Excel.", epilog=aliases_note("segmente", "modele", "audite", "nettoie", "complement"))
 french.install()
 
 
@@ -55,14 +55,14 @@ _FILE_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 
 
 def _french_args(args: list[str]) -> list[str]:
-    """``-q`` anywhere (also after the verb) is the root option; ``segmenter FICHIER.xlsx`` is ``segmenter run``."""
+    """``-q`` anywhere (also after the verb) is the root option; ``segmenter FICHIER.xlsx`` is ``segmenter segmente``."""
     quiet = [a for a in args if a in ("-q", "--quiet")]
     args = quiet[:1] + [a for a in args if a not in ("-q", "--quiet")]
     first = next((i for i, a in enumerate(args) if not a.startswith("-")), None)
     if first is not None and args[first] not in command_names():
         word = args[first]
         if word.lower().endswith(_FILE_SUFFIXES) or Path(word).is_file():
-            args.insert(first, "run")
+            args.insert(first, "segmente")
     return args
 
 

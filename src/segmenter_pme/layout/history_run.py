@@ -1,4 +1,4 @@
-"""The history part of a run, shared by every front end (``segmenter run``, the ribbon).
+"""The history part of a run, shared by every front end (``segmenter segmente``, the ribbon).
 
 :func:`read_inputs` takes what the user keeps in the workbook — the
 « Campagnes » rows, the « Historique » snapshots — from the sheets' values;

@@ -2,7 +2,7 @@
 
 Public entry points:
 
-* :func:`run` — the whole job on a file (``segmenter run``);
+* :func:`run` — the whole job on a file (``segmenter segmente``);
 * :func:`build_template` / :func:`build_demo_workbook` — the files of ``workbook_templates/``;
 * :mod:`.files` — file-type checks, Excel lock file, atomic save with backup.
 """

@@ -1,6 +1,6 @@
 """Read a client file and segment it without writing anything — for the lists and the cards.
 
-The same reading as ``segmenter run`` (settings of « Paramètres », header
+The same reading as ``segmenter segmente`` (settings of « Paramètres », header
 detection, invoice lines), and the rows of « Plan d'actions » as the user left
 them: the cards show the user's objective and actions, not ours.
 """

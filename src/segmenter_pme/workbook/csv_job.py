@@ -113,7 +113,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
     if target.exists() and not ours and not explicit:
         raise WorkbookError(
             f"« {target.name} » existe déjà à côté de « {path.name} » et n'a pas été créé par segmenter : il n'est "
-            "pas remplacé. Indiquez le classeur à créer avec -o, par exemple : segmenter run "
+            "pas remplacé. Indiquez le classeur à créer avec -o, par exemple : segmenter segmente "
             f"{files.shell_quote(path)} -o {files.shell_quote(target.with_name(target.stem + ' segmenté.xlsx'))}"
         )
     settings = settings_with_date(previous_settings, analysis_date).with_columns(columns)
@@ -235,7 +235,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
             f"La feuille « {clients_sheet} » de « {target.name} » contenait des retouches qui ne viennent pas de "
             f"« {path.name} » ({' ; '.join(lost)}) : le classeur est refait à partir du CSV, elles n'y sont plus. "
             f"{kept}. Pour les garder, faites vos retouches dans le CSV, ou travaillez désormais dans le "
-            f"classeur : segmenter run {files.shell_quote(target)}"
+            f"classeur : segmenter segmente {files.shell_quote(target)}"
         )
     return RunReport(path, target, saved, result, clients_sheet,
                      sheet_name if shape == "factures" and copy_lines else None,

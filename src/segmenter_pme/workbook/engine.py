@@ -1,4 +1,4 @@
-"""A run on a file (``segmenter run``): check the paths, take the file's lock, do the Excel or the CSV job.
+"""A run on a file (``segmenter segmente``): check the paths, take the file's lock, do the Excel or the CSV job.
 
 The jobs are :mod:`.excel_job` (a workbook updated in place) and :mod:`.csv_job`
 (a new workbook beside the export); :mod:`.run_steps` holds what they share.
@@ -40,7 +40,7 @@ def run(path: Path | str, output: Path | str | None = None, *, analysis_date: dt
         example = files.shell_quote(target / default_output(Path(path.name)).name)
         raise WorkbookError(
             f"« {target} » est un dossier : l'option -o attend le nom du classeur à écrire, par exemple : "
-            f"segmenter run {files.shell_quote(path)} -o {example}"
+            f"segmenter segmente {files.shell_quote(path)} -o {example}"
         )
     if kind == "csv" and sheet is not None:
         raise WorkbookError(

@@ -717,7 +717,7 @@ MODE_EMPLOI = (
                   "R≥4 et F≥4 ; la hausse du CA sur 12 mois demande la feuille Factures."),
     ("Limites", "Secteurs : l'orthographe est unifiée sans tenir compte des majuscules, pas des accents. Codes "
                 "clients : écrits de la même façon dans Clients et Factures (majuscules indifférentes). "
-                "« segmenter run » sur ce classeur ne remplace aucune formule : il recalcule en Python et dit si "
+                "« segmenter segmente » sur ce classeur ne remplace aucune formule : il recalcule en Python et dit si "
                 "les résultats concordent."),
 )
 
@@ -1038,7 +1038,7 @@ def python_check(path: Path | str, today: dt.date | None = None) -> Check:
 
 
 def run_report(path: Path | str, analysis_date: dt.date | None = None):
-    """What ``segmenter run`` does with a formula template: check it, write nothing (a RunReport)."""
+    """What ``segmenter segmente`` does with a formula template: check it, write nothing (a RunReport)."""
     from .run_steps import RunReport
 
     check = python_check(path)

@@ -26,7 +26,7 @@ from ..fields import OUTPUT_COLUMNS
 from ..problems import WARNING, Issue
 from . import control_chars, extent
 
-#: sheets we write (« Archives »: rows set aside by ``segmenter nettoyer``): never read as client or invoice data
+#: sheets we write (« Archives »: rows set aside by ``segmenter nettoie``): never read as client or invoice data
 OUR_SHEETS = ("Synthèse", "Évolution", "Plan d'actions", "Fiches segments", "Priorités de la semaine", "Qualité",
               "Paramètres", "Mode d'emploi", "Archives", "Campagnes", "Historique")
 OUTPUT_NAME = "_segmenter_sortie"  # hidden defined name locating our output header cells

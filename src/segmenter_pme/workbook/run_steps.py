@@ -74,7 +74,7 @@ def date_advice(path: Path, target: Path, sheet: str | None, *, csv: bool) -> Ca
     """How to analyse at another date, for the file just run: its exact command, or « Paramètres »."""
 
     def how(day: dt.date) -> str:
-        command = f"segmenter run {files.shell_quote(path)}"
+        command = f"segmenter segmente {files.shell_quote(path)}"
         if sheet is not None:
             command += f" --feuille {files.shell_quote(sheet)}"
         if Path(target) != default_output(path):
@@ -118,7 +118,7 @@ def with_issues(result, issues: list):
 def quality_audit(clients, invoices, settings, progress, csv: bool = False):
     """The data audit for « Qualité » (SPEC §7): duplicates, inactive clients, completeness, invalid values.
 
-    For a CSV it is the audit ``segmenter audit`` makes of that CSV
+    For a CSV it is the audit ``segmenter audite`` makes of that CSV
     (``workbook.audit_files.load_base``): every value of a CSV is text, so a date
     written as text is no Excel damage there.
     """
