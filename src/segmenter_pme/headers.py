@@ -196,6 +196,28 @@ def naming_advice(fields: Sequence[str], kind: str = "both") -> str:
             f"tableau « Correspondance des colonnes », ligne {rows}.")
 
 
+#: the command's option for a setting of « Paramètres » (the ``cli`` way of changing it)
+_SETTING_OPTIONS = {"date_analyse": "avec l'option --date AAAA-MM-JJ",
+                    "seuil_doublons": "avec l'option --seuil de « segmenter nettoie »"}
+
+
+def setting_advice(key: str, kind: str = "both") -> str:
+    """Where to change the setting ``key`` for this input (same kinds as :func:`naming_advice`).
+
+    « avec l'option --date AAAA-MM-JJ » (a CSV, a workbook without « Paramètres »), « dans la cellule
+    « Date d'analyse » de la feuille « Paramètres » » (the ribbon), or both (a workbook run by the command).
+    """
+    from .settings import SETTING_SPECS
+
+    label = next(s.label for s in SETTING_SPECS if s.key == key)
+    cell = f"dans la cellule « {label} » de la feuille « Paramètres »"
+    if kind == "cli":
+        return _SETTING_OPTIONS[key]
+    if kind == "excel":
+        return cell
+    return f"{_SETTING_OPTIONS[key]} ou {cell}"
+
+
 def readvise(err, kind: str):
     """``err`` (a :class:`MissingColumnError` of the core) with the advice that works for this input."""
     fields = getattr(err, "fields", None)

@@ -16,7 +16,7 @@ import pandas as pd
 from ..emails import EMAIL_PATTERN as _EMAIL
 from ..fields import FIELD_LABELS
 from ..fr import fr_compact, fr_date, fr_number
-from ..headers import naming_advice
+from ..headers import naming_advice, setting_advice
 from ..profile import identifiers_are_valid
 from ..refdata import departements
 
@@ -282,6 +282,7 @@ def invalid_values(
     invoice_orders: pd.Series | None = None,
     sheet: str | None = None,
     columns: dict[str, str] | None = None,
+    advice: str = "both",
 ) -> pd.DataFrame:
     """Values that are wrong, as problems.
 
@@ -340,7 +341,8 @@ def invalid_values(
             "date_future", bad.index[bad], [fr_date(d) for d in dates[bad]], sheet=sheet,
             column=label(field, columns),
             message=f"Date postérieure à la date d'analyse ({fr_date(today)}).",
-            action="Corrigez la date (inversion jour/mois ?) ; sinon fixez la date d'analyse dans « Paramètres ».",
+            action=("Corrigez la date (inversion jour/mois ?) ; sinon fixez la date d'analyse "
+                    f"{setting_advice('date_analyse', advice)}."),
         ))
     if first is not None and last is not None:
         bad = last < first

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..headers import setting_advice
 from ..problems import CATALOGUE, CATEGORIES, WARNING
 from ..settings import Settings
 from . import checks
@@ -104,7 +105,7 @@ class AuditReport:
 
 
 def _duplicate_problems(groups: pd.DataFrame, clients: pd.DataFrame, threshold: float, *,
-                        sheet: str | None, columns: dict[str, str] | None) -> pd.DataFrame:
+                        sheet: str | None, columns: dict[str, str] | None, advice: str = "both") -> pd.DataFrame:
     others = groups[~groups["est_principal"].astype(bool)]
     if others.empty:
         return checks.empty_problems()
@@ -130,7 +131,8 @@ def _duplicate_problems(groups: pd.DataFrame, clients: pd.DataFrame, threshold: 
         "action": np.where(
             merged,
             f"« Nettoyer » fusionne ce groupe (confiance ≥ {threshold:g} %) et range cette ligne dans « Archives ».",
-            "Vérifiez : s'il s'agit du même client, fusionnez à la main ou baissez le seuil de fusion dans « Paramètres ».",
+            "Vérifiez : s'il s'agit du même client, fusionnez à la main ou baissez la confiance minimale de fusion "
+            f"{setting_advice('seuil_doublons', advice)}.",
         ),
     }, columns=PROBLEM_COLUMNS)
     return out
@@ -192,7 +194,7 @@ def audit(
     pairs = find_duplicate_pairs(clients, min_confidence=min(MIN_CONFIDENCE, threshold))
     # everything « Nettoyer » would merge is shown, even under a threshold lowered below 85
     groups = group_duplicates(pairs, clients, threshold=min(AUDIT_GROUP_THRESHOLD, threshold))
-    dup_problems = _duplicate_problems(groups, clients, threshold, sheet=sheet, columns=columns)
+    dup_problems = _duplicate_problems(groups, clients, threshold, sheet=sheet, columns=columns, advice=advice)
 
     analysed = checks.with_invoice_figures(clients, derived)
     inactive = checks.inactive_clients(analysed, analysis_date, settings.inactivite_annees)
@@ -204,7 +206,7 @@ def audit(
                                     unreadable={(i.column, i.row) for i in unreadable}, advice=advice)
 
     invalid = checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
-                                    sheet=sheet, columns=columns)
+                                    sheet=sheet, columns=columns, advice=advice)
     if unreadable:
         invalid = pd.concat([invalid, _unreadable_problems(unreadable, sheet)], ignore_index=True)
     if raw is not None:

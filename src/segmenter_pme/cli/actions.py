@@ -14,7 +14,7 @@ from rich.text import Text
 
 from ..fr import fr_int
 from ..lists import FORMATS, WATCH
-from .common import DATE, FEUILLE, FICHIER, add_command, out, parse_date, quiet
+from .common import COLONNE, DATE, FEUILLE, FICHIER, add_command, out, parse_columns, parse_date, quiet
 
 
 def listes(
@@ -27,11 +27,13 @@ def listes(
                                help="Format d'import : " + ", ".join(FORMATS) + "."),
     date: Optional[str] = DATE,
     feuille: Optional[str] = FEUILLE,
+    colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Écrit une liste de contacts par segment (e-mailing, CRM), les clients sans e-mail et les tags CRM."""
     from ..workbook.lists_files import INDEX_NAME, export_lists
 
-    report = export_lists(fichier, dossier, format.strip().lower(), sheet=feuille, analysis_date=parse_date(date))
+    report = export_lists(fichier, dossier, format.strip().lower(), sheet=feuille, analysis_date=parse_date(date),
+                          columns=parse_columns(colonne))
     if quiet(ctx):
         return
     table = Table(title=f"Listes au format {report.bundle.format.label}", title_justify="left")
@@ -58,11 +60,13 @@ def fiches(
                                                "du fichier)."),
     date: Optional[str] = DATE,
     feuille: Optional[str] = FEUILLE,
+    colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Écrit les fiches segments en PDF : une page A4 par segment pour l'équipe commerciale."""
     from ..workbook.cards_pdf import export_cards
 
-    target, cards = export_cards(fichier, sortie, sheet=feuille, analysis_date=parse_date(date))
+    target, cards = export_cards(fichier, sortie, sheet=feuille, analysis_date=parse_date(date),
+                                 columns=parse_columns(colonne))
     if not quiet(ctx):
         out.print(Text.assemble(f"{len(cards)} fiche{'s' if len(cards) > 1 else ''} segment{'s' if len(cards) > 1 else ''} "
                                 "(une page chacune) : ", (str(target), "bold")))

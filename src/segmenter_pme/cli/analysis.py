@@ -17,7 +17,7 @@ from ..fr import fr_eur as _fr_eur
 from ..fr import fr_int as _fr_int
 from ..fr import fr_number
 from ..fr import fr_share as _fr_pct
-from .common import COLONNE, DATE, FICHIER, add_command, make_folder, parse_columns, parse_date, quiet
+from .common import COLONNE_ENREGISTREE, DATE, FICHIER, add_command, make_folder, parse_columns, parse_date, quiet
 from .common import err as console
 from .common import out
 
@@ -114,7 +114,7 @@ def run(
                                           "lui-même est mis à jour ; un .csv donne un .xlsx à côté)."),
     date: Optional[str] = DATE,
     feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients (ou des factures)."),
-    colonne: Optional[list[str]] = COLONNE,
+    colonne: Optional[list[str]] = COLONNE_ENREGISTREE,
     ouvrir: bool = typer.Option(False, "--ouvrir", help="Ouvre le classeur écrit avec l'application par défaut "
                                 "(Excel, LibreOffice…)."),
 ) -> None:

@@ -121,7 +121,10 @@ def typer_app(name: str, help: str, epilog: str | None = None) -> typer.Typer:
 FICHIER = typer.Argument(..., help="Classeur .xlsx / .xlsm ou export .csv (séparateur ;).")
 DATE = typer.Option(None, "--date", metavar="AAAA-MM-JJ",
                     help="Date d'analyse (sinon « Paramètres » ou la date du jour).")
-COLONNE = typer.Option(None, "--colonne", metavar='"CHAMP=EN-TÊTE"',
-                       help='Colonne à utiliser pour un champ, si la détection se trompe : --colonne "CA total=Montant '
-                            'TTC" (répétable). Enregistrée dans « Paramètres » du classeur écrit.')
+_COLONNE_HELP = ('Colonne à utiliser pour un champ, si la détection se trompe : --colonne "CA total=Montant TTC" '
+                 '(répétable).')
+COLONNE = typer.Option(None, "--colonne", metavar='"CHAMP=EN-TÊTE"', help=_COLONNE_HELP)
+#: ``segmente`` writes the choice into the workbook's « Paramètres », where the next runs find it
+COLONNE_ENREGISTREE = typer.Option(None, "--colonne", metavar='"CHAMP=EN-TÊTE"',
+                                   help=_COLONNE_HELP + " Enregistrée dans « Paramètres » du classeur écrit.")
 FEUILLE = typer.Option(None, "--feuille", help="Nom de la feuille des clients.")

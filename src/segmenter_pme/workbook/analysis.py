@@ -36,8 +36,14 @@ class Analysis:
                        invoices_sheet=self.invoices.sheet).watch
 
 
-def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None) -> Analysis:
-    """Segment the clients of ``path`` (.xlsx, .xlsm, French .csv); nothing is written."""
+def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: dt.date | None = None,
+                 columns: dict[str, str] | None = None) -> Analysis:
+    """Segment the clients of ``path`` (.xlsx, .xlsm, French .csv); nothing is written.
+
+    ``columns``: canonical field → the user's header (``--colonne``), over « Paramètres »' choices, as
+    for ``segmenter segmente``; a column not found is said with what works for this input.
+    """
+    from .. import headers as hdr
     from ..layout.parametres import read_settings as read_settings_rows
     from ..layout.plan_actions import SHEET as PLAN, rows_from_values
     from .csvio import read_french_csv
@@ -49,9 +55,9 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     path = Path(path)
     kind = files.file_kind(path)
     if kind == "csv":
-        frame, shape, mapping, read_notes = read_french_csv(path)
+        frame, shape, mapping, read_notes = read_french_csv(path, Settings().with_columns(columns).column_overrides)
         settings, previous_plan, _ours = previous_workbook(default_output(path))
-        settings = settings or Settings()
+        settings = (settings or Settings()).with_columns(columns)
         if analysis_date is not None:
             settings = settings.replace(date_analyse=analysis_date)
         data = reader.SheetData(sheet=path.name, shape=shape, header_row=1, frame=frame,
@@ -61,11 +67,11 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
         try:
             result = segment_tables(data if shape == "clients" else None, data if shape == "factures" else None, settings)
         except InputDataError as err:
-            raise csv_error(err, path.name) from None
+            raise csv_error(err, path.name) from None  # a CSV has no « Paramètres »: --colonne is the way
         return Analysis(path, result, rows_from_values(previous_plan), data if shape == "clients" else None,
                         data if shape == "factures" else None)
     values = reader.read_values(path)
-    settings = read_settings_rows(values["Paramètres"]) if "Paramètres" in values else Settings()
+    settings = (read_settings_rows(values["Paramètres"]) if "Paramètres" in values else Settings()).with_columns(columns)
     if analysis_date is not None:
         settings = settings.replace(date_analyse=analysis_date)
     found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
@@ -78,5 +84,9 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
         datas[shape] = data
     if "clients" not in datas and "factures" not in datas:
         raise MissingColumnError(f"Aucun tableau de clients trouvé dans « {path.name} ».")
-    result = segment_tables(datas.get("clients"), datas.get("factures"), settings)
+    try:
+        result = segment_tables(datas.get("clients"), datas.get("factures"), settings)
+    except MissingColumnError as err:
+        # where a column can be named: the command, and « Paramètres » when the workbook has that sheet
+        raise hdr.readvise(err, "both" if "Paramètres" in values else "cli") from None
     return Analysis(path, result, rows_from_values(values.get(PLAN, [])), datas.get("clients"), datas.get("factures"))

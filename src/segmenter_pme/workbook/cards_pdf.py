@@ -138,7 +138,7 @@ def default_pdf(path: Path) -> Path:
 
 
 def export_cards(path: Path | str, output: Path | str | None = None, *, sheet: str | None = None,
-                 analysis_date: dt.date | None = None):
+                 analysis_date: dt.date | None = None, columns: dict[str, str] | None = None):
     """Segment ``path`` and write its segment cards to ``output`` (``NOM - fiches segments.pdf``)."""
     from ..layout.cards import segment_cards
     from .analysis import analyse_file
@@ -149,7 +149,7 @@ def export_cards(path: Path | str, output: Path | str | None = None, *, sheet: s
         raise WorkbookError(f"« {target.name} » : le fichier des fiches doit avoir l'extension .pdf.")
     if target.exists() and target.is_dir():
         raise WorkbookError(f"« {target} » est un dossier : l'option -o attend le nom du fichier PDF à écrire.")
-    analysis = analyse_file(path, sheet=sheet, analysis_date=analysis_date)
+    analysis = analyse_file(path, sheet=sheet, analysis_date=analysis_date, columns=columns)
     cards = segment_cards(analysis.result, analysis.plan_rows)
     write_cards_pdf(cards, target, analysis.result.analysis_date, path.name)
     return target, cards

@@ -76,7 +76,8 @@ def write_bundle(bundle: ListsBundle, folder: Path) -> pd.DataFrame:
 
 
 def export_lists(path: Path | str, folder: Path | str | None = None, fmt: str = "csv", *,
-                 sheet: str | None = None, analysis_date: dt.date | None = None) -> ListsReport:
+                 sheet: str | None = None, analysis_date: dt.date | None = None,
+                 columns: dict[str, str] | None = None) -> ListsReport:
     """Segment ``path`` and write its lists in the format ``fmt`` into ``folder`` (``NOM - listes``)."""
     from .analysis import analyse_file
 
@@ -87,7 +88,7 @@ def export_lists(path: Path | str, folder: Path | str | None = None, fmt: str = 
     target = Path(folder) if folder is not None else default_folder(path)
     if target.exists() and not target.is_dir():
         raise WorkbookError(f"« {target} » est un fichier : l'option -o attend un dossier où écrire les listes.")
-    analysis = analyse_file(path, sheet=sheet, analysis_date=analysis_date)
+    analysis = analyse_file(path, sheet=sheet, analysis_date=analysis_date, columns=columns)
     bundle = build_lists(analysis.result, fmt, watch=analysis.watch())
     index = write_bundle(bundle, target)
     return ListsReport(target, bundle, index, analysis.result)
