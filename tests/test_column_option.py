@@ -105,6 +105,27 @@ def test_audit_and_nettoyer_take_the_option(tmp_path, capsys):
     assert "« Chiffre réalisé »" in err
 
 
+@pytest.mark.parametrize("header", ["Segment RFM", "Absente"])
+def test_audit_and_nettoyer_check_the_option_exactly_as_run_does(tmp_path, capsys, header):
+    """Against the columns read, not the header row: our own output columns (« Segment RFM », written by a
+    previous run) are no column of the user's — the same refusal, the same message, whatever the verb."""
+    path = tmp_path / "clients.xlsx"
+    _workbook(path, with_parametres=False)
+    assert main(["-q", "segmente", str(path), *DATE, "--colonne", "CA total=Chiffre réalisé"]) == 0
+    capsys.readouterr()
+    messages = {}
+    for verb in ("segmente", "audite", "nettoie"):
+        out = tmp_path / f"{verb}.xlsx"
+        assert main(["-q", verb, str(path), *DATE, "-o", str(out), "--colonne", f"CA total={header}"]) == 1, verb
+        messages[verb] = _err(capsys)
+        assert not out.exists()
+    assert len(set(messages.values())) == 1, messages
+    assert messages["audite"] == (
+        f'Erreur : L\'option --colonne "CA total={header}" désigne la colonne « {header} », absente des en-têtes de '
+        "la feuille « Clients ». En-têtes présents : « Code client », « Entreprise », « Date dernier achat », "
+        "« Nombre commandes », « Chiffre réalisé ». Corrigez l'en-tête après le signe =.")
+
+
 def test_a_bad_option_is_a_french_usage_error(tmp_path, capsys):
     path = _clients_csv(tmp_path / "ventes.csv")
     assert main(["run", str(path), "--colonne", "Bidule=Chiffre réalisé"]) == 2

@@ -179,7 +179,10 @@ def audit(
     cannot read: reported as invalid values, not as missing ones),
     ``derived`` (the purchase figures the analysis takes from the invoice
     lines of sheet ``derived_from`` — :func:`~segmenter_pme.audit.prepare.invoice_figures`:
-    inactivity and completeness are judged on what the analysis uses). The
+    inactivity and completeness are judged on what the analysis uses), ``advice``
+    (how this input names a column or changes a setting — ``cli``, ``excel`` or
+    ``both``, :func:`~segmenter_pme.headers.naming_advice`: the « Que faire » of
+    a missing column, a future date or a duplicate to check says what works). The
     analysis date is ``analysis_date``, else
     ``settings.date_analyse``, else today. ``problems`` lists at most
     ``max_rows_per_code`` rows per code, then one row counting the others

@@ -129,18 +129,20 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         name, guess = found["clients"]
         ours = reader.output_header_cells_in_file(path, name, guess.row + 1)
         data = reader.read_table(values[name], name, guess, our_cols=ours)
-        if settings.column_overrides:
-            # a column named in « Paramètres » or by --colonne must be there: said, as the analysis says it
-            for shape, (table, _guess) in found.items():
-                header_row = values[table][_guess.row] if _guess.row < len(values[table]) else []
-                hdr.map_columns(list(header_row), shape, settings.column_overrides, sheet=table)
         reader.require_data(data)
         if data.control_chars:
             control_notes.append(control_chars.note(data.control_chars, f"Feuille « {name} »"))
-        mapping = data.mapping
         if "factures" in found:
             inv_name, inv_guess = found["factures"]
             invoices = reader.read_table(values[inv_name], inv_name, inv_guess)
+        if settings.column_overrides:
+            # a column named in « Paramètres » or by --colonne is looked for among the columns read (not our
+            # output columns), as segment() does in `segmenter segmente`: the same check, message and mapping
+            for table in (data, invoices):
+                if table is not None:
+                    table.mapping = hdr.map_columns(list(table.frame.columns), table.shape, settings.column_overrides,
+                                                    sheet=table.sheet)
+        mapping = data.mapping
     if analysis_date is not None:
         settings = settings.replace(date_analyse=analysis_date)
     prepared = prepare_clients(data.frame, sheet=data.sheet, mapping=mapping)
