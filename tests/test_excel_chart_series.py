@@ -7,7 +7,7 @@ from segmenter_pme.demo_data import generate_demo
 from support import fake_xlwings as fx
 from segmenter_pme.excel import render
 from segmenter_pme.layout import build_synthese
-from segmenter_pme.layout.engine import plan
+from segmenter_pme.layout.placement import plan
 
 
 def test_rfm_chart_source_is_one_area_per_series_and_skips_the_columns_between():

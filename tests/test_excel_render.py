@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from support import fake_xlwings as fx
 from segmenter_pme.excel import render
-from segmenter_pme.layout.engine import plan
+from segmenter_pme.layout.placement import plan
 from segmenter_pme.layout.model import Cell, Chart, Column, SheetLayout, Table, Text, Title
 
 

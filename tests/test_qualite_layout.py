@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from segmenter_pme.layout.engine import _estimate_lines
+from segmenter_pme.layout.placement import _estimate_lines
 from segmenter_pme.layout.qualite import build_qualite, score_style
 from segmenter_pme.workbook import run
 

@@ -10,7 +10,7 @@ import pytest
 
 from segmenter_pme import Settings, segment
 from segmenter_pme.demo_data import generate_demo
-from segmenter_pme.layout.engine import TablePos, _chart_rows, plan
+from segmenter_pme.layout.placement import TablePos, _chart_rows, plan
 from segmenter_pme.layout.model import Chart, Column, SheetLayout, Table, Title
 from segmenter_pme.layout.synthese import build_synthese
 

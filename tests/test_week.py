@@ -60,11 +60,11 @@ def test_themes_are_checked_and_read_in_french():
 
 
 def test_sheet_one_block_per_salesperson_and_day(tmp_path):
-    from segmenter_pme.layout import engine
+    from segmenter_pme.layout import placement
 
     result, calls = _calls()
     layout = build_priorites(result, calls)
-    cells = engine.cells_by_coordinate(engine.plan(layout))
+    cells = placement.cells_by_coordinate(placement.plan(layout))
     texts = [c.value for c in cells.values() if isinstance(c.value, str)]
     assert "Commercial : Anne" in texts and "Commercial : Bruno" in texts
     assert "Lundi — Gros clients et devis en attente" in texts

@@ -145,7 +145,7 @@ def _output_cells(book: Any, sheet: str, header_row: int) -> list[int]:
 
 def _locator(values: dict[str, list[list[Any]]]) -> Callable[[str, str | None], str | None]:
     """``locate(sheet, header)`` → column letter of ``header`` in the first rows, for Qualité's links."""
-    from ..layout.engine import col_letter
+    from ..layout.placement import col_letter
 
     def locate(sheet: str, header: str | None) -> str | None:
         if sheet not in values:
@@ -314,7 +314,7 @@ def write_columns(book: Any, reading: Reading, result) -> int:
 
     first_col, last_col = min(columns), max(columns)
     quoted = "'" + data.sheet.replace("'", "''") + "'"
-    from ..layout.engine import col_letter
+    from ..layout.placement import col_letter
 
     book.names.add(reader.OUTPUT_NAME, f"={quoted}!${col_letter(first_col)}${hr}:${col_letter(last_col)}${hr}")
     if data.table is not None:
@@ -356,7 +356,7 @@ def write_reports(book: Any, reading: Reading, result, audit=None, only: tuple[s
     plan_rows = layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, []))
     key_col = "A"
     if reading.clients is not None and reading.clients.columns:
-        from ..layout.engine import col_letter
+        from ..layout.placement import col_letter
 
         key_col = col_letter(min(reading.clients.columns.values()))
     layouts = layout.build_report_layouts(result, audit, existing_plan=plan_rows, locate=_locator(reading.values),

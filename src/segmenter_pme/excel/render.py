@@ -2,7 +2,7 @@
 
 The second renderer of the shared layout model (the first is
 :mod:`segmenter_pme.layout.render_openpyxl`): positions come from
-:func:`segmenter_pme.layout.engine.plan`, so both produce the same sheet.
+:func:`segmenter_pme.layout.placement.plan`, so both produce the same sheet.
 Each COM call costs about a millisecond, so the work is done in blocks: all
 values of a sheet in one write, and formats / styles once per rectangle of
 cells that share them, never once per cell.
@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string
 
 from ..layout.cells import as_typed_text
-from ..layout.engine import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, Validation, plan
+from ..layout.placement import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, Validation, plan
 from ..layout.model import GREY_LINE, STYLES, SheetLayout, Table
 
 _CHART_TYPES = {
@@ -259,7 +259,7 @@ def _chart(sheet: Any, pc: PlacedChart) -> Any:
 
 
 def _ref(r1: int, c1: int, r2: int, c2: int) -> str:
-    from ..layout.engine import col_letter
+    from ..layout.placement import col_letter
 
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
 

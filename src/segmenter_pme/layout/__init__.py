@@ -2,7 +2,7 @@
 Paramètres, Mode d'emploi).
 
 Each sheet is built as data (:mod:`.model`, by the ``build_*`` functions), placed
-by :mod:`.engine` and written by a renderer — :mod:`.render_openpyxl` here, the
+by :mod:`.placement` and written by a renderer — :mod:`.render_openpyxl` here, the
 xlwings one in the add-in. The workbook engine only needs the four functions
 below.
 
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from .engine import RenderPlan, format_ranges, plan, value_blocks
+from .placement import RenderPlan, format_ranges, plan, value_blocks
 from .evolution import SHEET as EVOLUTION
 from .evolution import build_evolution
 from .fiches import SHEET as FICHES

@@ -3,7 +3,7 @@
 A :class:`SheetLayout` is a list of blocks stacked from top to bottom in one
 column band (``left_col``), plus charts that either sit in the flow or float in a
 side band to the right of the table they illustrate. Nothing here knows about
-openpyxl or xlwings: :mod:`segmenter_pme.layout.engine` turns a layout into
+openpyxl or xlwings: :mod:`segmenter_pme.layout.placement` turns a layout into
 absolute positions and plain cell writes, and each renderer (openpyxl, xlwings)
 only maps those onto its own API.
 

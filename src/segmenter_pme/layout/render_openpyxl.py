@@ -3,7 +3,7 @@
 The sheet is rebuilt from scratch at the position it had (a report sheet is
 ours: the only user content we keep, the action plan's texts, is read before and
 merged into the layout by the builder). Everything positional comes from
-:func:`segmenter_pme.layout.engine.plan`.
+:func:`segmenter_pme.layout.placement.plan`.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import set_value
-from .engine import PlacedChart, RenderPlan, col_letter, plan
+from .placement import PlacedChart, RenderPlan, col_letter, plan
 from .model import GREY_LINE, STYLES, CellStyle, SheetLayout
 
 FONT_NAME = "Calibri"

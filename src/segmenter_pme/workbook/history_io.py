@@ -13,7 +13,7 @@ import datetime as dt
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..layout import campagnes, historique
-from ..layout.engine import col_letter
+from ..layout.placement import col_letter
 from ..layout.history_run import HistoryInputs
 from ..layout.render_openpyxl import render, replace_sheet
 from . import fastsheet, writer

@@ -142,7 +142,7 @@ DEMO_CAMPAIGNS = (
 def _demo_campaigns(wb) -> None:
     """« Campagnes » as a first run creates it, with the demo's campaigns typed under the example row."""
     from ..layout.campagnes import build_campagnes, read_campaigns
-    from ..layout.engine import plan
+    from ..layout.placement import plan
     from ..layout.render_openpyxl import render
 
     layout = build_campagnes(DEMO_DATE)

@@ -1,8 +1,8 @@
-"""The layout engine on literal layouts: positions, totals, side charts, grouped writes."""
+"""Layout placement on literal layouts: positions, totals, side charts, grouped writes."""
 
 from __future__ import annotations
 
-from segmenter_pme.layout.engine import (
+from segmenter_pme.layout.placement import (
     TablePos,
     cells_by_coordinate,
     format_ranges,

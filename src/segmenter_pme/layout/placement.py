@@ -1,4 +1,4 @@
-"""The tiny layout engine: :class:`SheetLayout` → absolute positions and cell writes.
+"""Placement of a layout (the tiny layout engine): :class:`SheetLayout` → absolute positions and cell writes.
 
 :func:`plan` stacks the blocks from row 1 down in the main band, floats the side
 charts in the side band, and returns a :class:`RenderPlan`: a flat list of
