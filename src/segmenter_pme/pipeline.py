@@ -16,7 +16,7 @@ from .fields import SEGMENT_COLUMNS
 from .fr import fr_int
 from .headers import map_columns
 from .problems import CATALOGUE, WARNING, Issue
-from .reading import (
+from .canonical import (
     fold_series,
     invoice_key,
     needs_strip,

@@ -69,7 +69,7 @@ CATALOGUE: dict[str, Kind] = {
     "nombre_illisible": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
     "nombre_negatif": Kind(INVALID, action="Saisissez un nombre de commandes positif (0 pour un prospect)."),
     "nombre_decimal": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
-    # remarks of the analysis only (reading.py, pipeline.py, workbook/reader.py, workbook/control_chars.py,
+    # remarks of the analysis only (canonical.py, pipeline.py, workbook/reader.py, workbook/control_chars.py,
     # campaigns.py)
     "ligne_sans_client": Kind(notable=True),
     "document_hors_vente": Kind(notable=True),
