@@ -20,6 +20,7 @@ from .history_result import CAMPAIGN_INPUT_COLUMNS, CAMPAIGN_RESULT_COLUMNS, POT
 from .parsing import parse_amounts, parse_dates
 from .problems import WARNING, Issue
 from .refdata import fold
+from .blank import is_blank
 
 ALL_CLIENTS = "Tous les clients"
 DONE = "terminée"
@@ -53,11 +54,6 @@ def _columns(campaigns: pd.DataFrame) -> dict[str, str]:
     return out
 
 
-def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT or v is pd.NA or \
-        (isinstance(v, str) and not v.strip())
-
-
 def parse_campaigns(campaigns: pd.DataFrame | None, settings, analysis: pd.Timestamp
                     ) -> tuple[list[Campaign], dict[str, str]]:
     """The rows of « Campagnes » as :class:`Campaign` (blank rows left out); their remarks when bad."""
@@ -71,21 +67,21 @@ def parse_campaigns(campaigns: pd.DataFrame | None, settings, analysis: pd.Times
     for row in campaigns.index:
         raw_date, target, name = get("Date d'envoi").at[row], get("Cible").at[row], get("Campagne").at[row]
         raw_window = get("Fenêtre (jours)").at[row]
-        if all(_blank(v) for v in (raw_date, target, name)):
+        if all(is_blank(v) for v in (raw_date, target, name)):
             continue
         sent = dates.at[row]
         sent = None if pd.isna(sent) else pd.Timestamp(sent).normalize()
-        window = settings.fenetre_campagne if _blank(raw_window) else windows.at[row]
-        c = Campaign(row, "" if _blank(name) else str(name).strip(), sent,
-                     "" if _blank(target) else str(target).strip(), 0)
-        if _blank(raw_window) or (window == window and float(window).is_integer() and window > 0):
+        window = settings.fenetre_campagne if is_blank(raw_window) else windows.at[row]
+        c = Campaign(row, "" if is_blank(name) else str(name).strip(), sent,
+                     "" if is_blank(target) else str(target).strip(), 0)
+        if is_blank(raw_window) or (window == window and float(window).is_integer() and window > 0):
             c.window = int(window)
         else:
             c.remark = (f"Fenêtre « {raw_window} » : indiquez un nombre entier de jours positif "
                         f"(vide = {settings.fenetre_campagne} jours).")
             c.column = cols.get("Fenêtre (jours)")
         if sent is None:
-            c.remark = (f"Date d'envoi « {'' if _blank(raw_date) else raw_date} » illisible ou absente : "
+            c.remark = (f"Date d'envoi « {'' if is_blank(raw_date) else raw_date} » illisible ou absente : "
                         "écrivez-la JJ/MM/AAAA.")
             c.column = cols.get("Date d'envoi", "Date d'envoi")
         elif sent > analysis:

@@ -38,12 +38,6 @@ _LONG_BODY = r"(\d{1,2})(?:er)?\s+([a-zA-Zéèûô]{3,9})\.?\s+(\d{4})"
 _LONG = re.compile(r"^" + _WEEKDAY + _LONG_BODY + r"$", re.IGNORECASE)
 
 
-def _blank_mask(s: pd.Series) -> pd.Series:
-    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        return s.isna() | (s.astype("string").str.strip() == "").fillna(True)
-    return s.isna()
-
-
 def _arrow_text(s: pd.Series):
     """The Arrow array behind a text column (CSV reads give one), else None."""
     if not pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .errors import SettingsError
 from .rules import DEFAULT_RULES, SegmentRule, validate_rules
+from .blank import is_blank
 
 if TYPE_CHECKING:  # annotations only: pandas is imported where a frame is built
     import pandas as pd
@@ -157,10 +158,6 @@ class Settings:
         return pd.DataFrame(rows, columns=["Paramètre", "Valeur"])
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value) or str(value).strip() == ""
-
-
 def _check_desc(name: str, values: tuple) -> None:
     if list(values) != sorted(values, reverse=True) or len(set(values)) != len(values):
         raise SettingsError(f"Les seuils {name} doivent être 4 nombres décroissants, ex. 10 ; 5 ; 3 ; 2.")
@@ -187,7 +184,7 @@ def _int_list(value: Any) -> tuple[int, ...]:
 
 
 def _date(value: Any) -> dt.date | None:
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -217,7 +214,7 @@ def _choice(choices: tuple[str, ...]) -> Callable[[Any], str]:
 
 
 def _names(value: Any) -> tuple[str, ...]:
-    if _blank(value):
+    if is_blank(value):
         return ()
     return tuple(p.strip() for p in re.split(r"[;|]", str(value)) if p.strip())
 

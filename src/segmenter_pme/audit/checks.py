@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..emails import EMAIL_PATTERN as _EMAIL
 from ..fields import FIELD_LABELS
+from ..blank import blank_mask
 from ..fr import fr_compact, fr_date, fr_number
 from ..headers import naming_advice, setting_advice
 from ..profile import identifiers_are_valid
@@ -53,12 +54,6 @@ def _problems(code: str, rows: pd.Index, values, *, sheet: str | None, column: s
         "code": code, "sheet": sheet, "column": column, "row": list(rows),
         "value": vals, "message": msgs, "action": action,
     }, columns=PROBLEM_COLUMNS)
-
-
-def _blank(s: pd.Series) -> pd.Series:
-    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
-        return s.isna() | s.astype("string").str.strip().eq("").fillna(True)
-    return s.isna()
 
 
 def as_text(s: pd.Series) -> pd.Series:
@@ -138,8 +133,8 @@ def completeness(clients: pd.DataFrame, columns: dict[str, str] | None = None,
     fields = list(clients.columns) + [f for f in analysed.columns if f in _PURCHASE + ("nb_commandes",)
                                       and f not in clients.columns]
     for field in fields:
-        own = ~_blank(clients[field]) if field in clients.columns else pd.Series(False, index=clients.index)
-        have = ~_blank(analysed[field]) if field in analysed.columns else own
+        own = ~blank_mask(clients[field]) if field in clients.columns else pd.Series(False, index=clients.index)
+        have = ~blank_mask(analysed[field]) if field in analysed.columns else own
         from_invoices = int((have & ~own).sum())
         na = int((prospect & ~have).sum()) if field in _PURCHASE else 0
         filled = int(own.sum())
@@ -179,7 +174,7 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
             continue
         have = pd.Series(False, index=clients.index)
         for f in present:
-            have |= ~_blank(clients[f])
+            have |= ~blank_mask(clients[f])
             if unreadable:
                 header = label(f, columns)
                 have |= clients.index.isin([row for col, row in unreadable if col == header])

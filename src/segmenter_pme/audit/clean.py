@@ -36,7 +36,8 @@ import numpy as np
 import pandas as pd
 
 from ..settings import Settings
-from .checks import _blank, inactive_clients, with_invoice_figures
+from ..blank import blank_mask
+from .checks import inactive_clients, with_invoice_figures
 from .duplicates import MIN_CONFIDENCE, find_duplicate_pairs, group_duplicates
 
 MOTIF_DOUBLON = "Doublon fusionné"
@@ -113,7 +114,7 @@ def merge_groups(clients: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     if groups.empty:
         return clients.iloc[0:0].copy()
     members = groups.copy()
-    completeness = (~pd.DataFrame({c: _blank(clients[c]) for c in clients.columns})).sum(axis=1)
+    completeness = (~pd.DataFrame({c: blank_mask(clients[c]) for c in clients.columns})).sum(axis=1)
     members["_principal"] = members["est_principal"].astype(bool)
     members["_complet"] = members["ligne"].map(completeness)
     members["_pos"] = members["ligne"].map(pd.Series(np.arange(len(clients)), index=clients.index))
@@ -123,7 +124,7 @@ def merge_groups(clients: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     # "" counts as missing, so that first() picks a real value
     for c in rows.columns:
         if rows[c].dtype == object or pd.api.types.is_string_dtype(rows[c].dtype):
-            rows[c] = rows[c].where(~_blank(rows[c]))
+            rows[c] = rows[c].where(~blank_mask(rows[c]))
     rows["_principal"] = members["principal"].to_numpy()
     grouped = rows.groupby("_principal", sort=False)
     merged = grouped.first()

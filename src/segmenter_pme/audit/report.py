@@ -18,6 +18,7 @@ from ..headers import setting_advice
 from ..problems import CATALOGUE, CATEGORIES, WARNING
 from ..settings import Settings
 from . import checks
+from ..blank import blank_mask
 from ..fr import fr_compact, fr_date, fr_number, fr_pct, fr_plural
 from .checks import PROBLEM_COLUMNS, label
 from .duplicates import MIN_CONFIDENCE, find_duplicate_pairs, group_duplicates
@@ -320,7 +321,7 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
             if not present:
                 absent.append(label(f, columns))
             continue
-        have = ~pd.concat([checks._blank(clients[c]) for c in present], axis=1).all(axis=1)
+        have = ~pd.concat([blank_mask(clients[c]) for c in present], axis=1).all(axis=1)
         if f in ("date_dernier_achat", "ca_total"):
             have |= prospect
         rates.append(float(have.mean()))

@@ -26,6 +26,7 @@ from .. import parsing, pmg, profile, rfm, rules
 from ..errors import InputDataError, SegmenterError
 from ..settings import Settings
 from .xlwings_compat import udf_decorators
+from ..blank import is_blank
 
 func, arg, ret = udf_decorators()
 
@@ -42,12 +43,6 @@ def _cell(core: Callable[..., Any], *args: Any) -> Any:
         return core(*args)
     except SegmenterError as err:
         return "#" + str(err)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip()) or (
-        isinstance(value, float) and value != value
-    )
 
 
 def _column(values: Any) -> list:
@@ -68,7 +63,7 @@ def _raise_first(issues: list, what: str, single: bool = False) -> None:
 
 
 def _dates(values: list, what: str) -> pd.Series:
-    s = pd.Series([None if _blank(v) else v for v in values], index=range(1, len(values) + 1), dtype=object)
+    s = pd.Series([None if is_blank(v) else v for v in values], index=range(1, len(values) + 1), dtype=object)
     if s.notna().any() and all(isinstance(v, (dt.date, dt.datetime)) for v in s.dropna()):
         s = pd.to_datetime(s)
     out, issues = parsing.parse_dates(s)
@@ -77,20 +72,20 @@ def _dates(values: list, what: str) -> pd.Series:
 
 
 def _numbers(values: list, what: str, counts: bool = False) -> pd.Series:
-    s = pd.Series([None if _blank(v) else v for v in values], index=range(1, len(values) + 1), dtype=object)
+    s = pd.Series([None if is_blank(v) else v for v in values], index=range(1, len(values) + 1), dtype=object)
     out, issues = (parsing.parse_counts if counts else parsing.parse_amounts)(s)
     _raise_first(issues, what, single=len(values) == 1)
     return out
 
 
 def _one(value: Any, convert: Callable[[list, str], pd.Series], what: str, missing: str = "manquant") -> Any:
-    if _blank(value):
+    if is_blank(value):
         raise InputDataError(f"{what} {missing}")
     return convert([value], what).iloc[0]
 
 
 def _analysis_date(value: Any) -> pd.Timestamp:
-    if _blank(value):
+    if is_blank(value):
         return pd.Timestamp(dt.date.today())
     return _one(value, _dates, "Date d'analyse", "manquante")
 
@@ -159,7 +154,7 @@ def _scored_rows(base_dates: Any, base_orders: Any, base_ca: Any, analysis: Any)
 def _score_m(ca: Any, base_ca: Any, base_orders: Any = None) -> int:
     amount = _one(ca, _numbers, "CA total")
     base = _numbers(_column(base_ca), "Plage des CA")
-    if not _blank(base_orders) and base_orders is not None:
+    if not is_blank(base_orders) and base_orders is not None:
         (c, o) = _aligned((base_ca, "CA"), (base_orders, "commandes"))
         orders = _numbers(o, "Plage des commandes", counts=True)
         base = base[(orders >= 1).to_numpy()]
@@ -179,7 +174,7 @@ def _rfm_code(last: Any, orders: Any, ca: Any, base_dates: Any, base_orders: Any
 
 
 def _segment(code: Any) -> str:
-    if _blank(code):
+    if is_blank(code):
         return rules.PROSPECT
     try:
         return rules.segment_of_code(code)
@@ -193,7 +188,7 @@ def _tier(ca: Any, base_ca: Any) -> str:
 
 
 def _known(value: Any, core: Callable[[Any], Any], unknown: Any, what: str) -> Any:
-    if _blank(value):
+    if is_blank(value):
         raise InputDataError(f"{what} manquant")
     result = core(value)
     if result is None or result == unknown:
@@ -202,7 +197,7 @@ def _known(value: Any, core: Callable[[Any], Any], unknown: Any, what: str) -> A
 
 
 def _siret(value: Any) -> bool:
-    if _blank(value):
+    if is_blank(value):
         raise InputDataError("SIRET ou SIREN manquant")
     return profile.siret_is_valid(value)
 

@@ -19,6 +19,7 @@ import pandas as pd
 from ..headers import normalize_header
 from ..history_result import CAMPAIGN_INPUT_COLUMNS, CAMPAIGN_RESULT_COLUMNS
 from .model import FMT_DATE, FMT_EUR, FMT_INT, FMT_PCT, Cell, Column, SheetLayout, Table, Text, Title, plain
+from ..blank import is_blank
 
 SHEET = "Campagnes"
 TITLE = "Campagnes marketing"
@@ -38,10 +39,6 @@ EXPLANATION = (
     "exemple, ignoré. Vos lignes ne sont jamais modifiées.",
 )
 _HEADER_ROWS_SCANNED = 15
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
 
 
 def _key(text: Any) -> str:
@@ -69,7 +66,7 @@ class CampaignSheet:
 def is_campaign_sheet(rows: Iterable[Sequence[Any]]) -> bool:
     """A sheet of the user's called « Campagnes » is ours to read when it has our headers (or is empty)."""
     rows = list(rows)
-    if all(all(_blank(v) for v in (r or ())) for r in rows):
+    if all(all(is_blank(v) for v in (r or ())) for r in rows):
         return True
     return read_campaigns(rows) is not None
 
@@ -100,15 +97,15 @@ def read_campaigns(rows: Iterable[Sequence[Any]]) -> CampaignSheet | None:
         h = _RESULT_KEYS.get(_key(v)) if isinstance(v, str) else None
         if h and h not in results:
             results[h] = j
-    last_col = max((j for j, v in enumerate(head, start=1) if not _blank(v)), default=0)
+    last_col = max((j for j, v in enumerate(head, start=1) if not is_blank(v)), default=0)
     records, index, examples = [], [], []
     last_row = header
     for r in range(header + 1, len(rows) + 1):
         cells = rows[r - 1]
-        if any(not _blank(v) for v in cells):
+        if any(not is_blank(v) for v in cells):
             last_row = r
         values = {h: (cells[c - 1] if c - 1 < len(cells) else None) for h, c in inputs.items()}
-        if all(_blank(v) for v in values.values()):
+        if all(is_blank(v) for v in values.values()):
             continue
         name = values.get("Campagne")
         if isinstance(name, str) and name.strip().startswith(EXAMPLE_PREFIX):

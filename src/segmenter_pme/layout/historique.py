@@ -15,6 +15,7 @@ from typing import Any, Iterable, Sequence
 import pandas as pd
 
 from ..history_result import SNAPSHOT_COLUMNS
+from ..blank import is_blank
 
 SHEET = "Historique"
 TITLE = "Historique des analyses"
@@ -29,10 +30,6 @@ FORMATS = {"Date d'analyse": "dd/mm/yyyy", "Date dernier achat": "dd/mm/yyyy", "
            "Nombre commandes": "#,##0", "Score R": "0", "Score F": "0", "Score M": "0", "Client": "@"}
 WIDTHS = {"Date d'analyse": 13, "Client": 28, "Segment RFM": 18, "Segment PMG": 13, "CA total": 14,
           "Nombre commandes": 11, "Date dernier achat": 13}
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
 
 
 def read_snapshots(rows: Iterable[Sequence[Any]]) -> pd.DataFrame | None:
@@ -53,13 +50,13 @@ def read_snapshots(rows: Iterable[Sequence[Any]]) -> pd.DataFrame | None:
         return None
     records = []
     for cells in rows[header + 1:]:
-        if all(_blank(v) for v in cells):
+        if all(is_blank(v) for v in cells):
             break
         records.append([cells[c] if c < len(cells) else None for c in cols])
     frame = pd.DataFrame(records, columns=list(SNAPSHOT_COLUMNS))
     frame["analysis_date"] = pd.to_datetime(frame["analysis_date"], errors="coerce", dayfirst=True)
     frame["last_purchase"] = pd.to_datetime(frame["last_purchase"], errors="coerce", dayfirst=True)
-    frame["key"] = frame["key"].map(lambda v: None if _blank(v) else str(v).strip())
+    frame["key"] = frame["key"].map(lambda v: None if is_blank(v) else str(v).strip())
     for c in ("score_r", "score_f", "score_m", "orders"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("Int64")
     frame["ca_total"] = pd.to_numeric(frame["ca_total"], errors="coerce")

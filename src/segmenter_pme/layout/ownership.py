@@ -23,6 +23,7 @@ from .parametres import SHEET as PARAMETRES
 from .plan_actions import SHEET as PLAN_ACTIONS
 from .qualite import SHEET as QUALITE
 from .synthese import SHEET as SYNTHESE
+from ..blank import is_blank
 
 #: the title each builder writes first (tests/test_workbook_qa.py checks them against the builders)
 SHEET_TITLES = {
@@ -41,10 +42,6 @@ _TOP_ROWS = 3
 _TOP_COLS = 3
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
 def is_our_sheet(name: str, rows: Iterable[Iterable[Any]]) -> bool:
     """Whether the sheet ``name`` (its values from A1, row by row) is one segmenter wrote.
 
@@ -59,7 +56,7 @@ def is_our_sheet(name: str, rows: Iterable[Iterable[Any]]) -> bool:
         cells = list(row or ())
         if i < _TOP_ROWS and any(isinstance(v, str) and v.strip() == title for v in cells[:_TOP_COLS]):
             return True
-        if empty and any(not _blank(v) for v in cells):
+        if empty and any(not is_blank(v) for v in cells):
             empty = False
         if i >= _TOP_ROWS and not empty:
             return False

@@ -22,6 +22,7 @@ from ..rules import code_table, parse_rule, validate_rules
 from ..settings import DEFAULT_SETTINGS, SETTING_SPECS, Settings
 from .placement import col_letter
 from .model import FMT_DATE, Cell, Column, SheetLayout, Table, Text, Title
+from ..blank import is_blank
 
 SHEET = "Paramètres"
 KEY_COL = 1
@@ -127,10 +128,6 @@ def build_parametres(settings: Settings) -> SheetLayout:
     )
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
 def setting_items(rows: Iterable[Sequence[Any]]) -> list[tuple[str, Any, int]]:
     """``(key, value, excel_row)`` of every setting row in the sheet's values (rows from row 1)."""
     items: list[tuple[str, Any, int]] = []
@@ -142,7 +139,7 @@ def setting_items(rows: Iterable[Sequence[Any]]) -> list[tuple[str, Any, int]]:
         if isinstance(key, str) and key.strip() == HEADERS[0]:
             in_table = True
             continue
-        if _blank(key) or not _KEY.match(str(key).strip()):
+        if is_blank(key) or not _KEY.match(str(key).strip()):
             # an empty row or a sentence (the note under a table) ends the table
             in_table = False
             continue
@@ -172,11 +169,11 @@ def read_settings(rows: Iterable[Sequence[Any]], *, sheet: str = SHEET) -> Setti
                 raise SettingsError(
                     f"Clé inconnue « {key} » en {sheet}!{kcol}{r} : écrivez segment_ suivi d'un numéro."
                 ) from None
-            if _blank(value):
+            if is_blank(value):
                 continue
             rules.append((order, parse_rule(value, where=f" (cellule {cell})"), cell))
         elif key.startswith("colonne_"):
-            if not _blank(value):
+            if not is_blank(value):
                 colonnes.append((key[len("colonne_"):], str(value).strip()))
         elif key in specs:
             spec = specs[key]

@@ -764,14 +764,16 @@ def fill(template: Path | str, path: Path | str, clients, invoices=None, *, sett
     return Path(path)
 
 
-def _blank(v) -> bool:
+def _empty_in_excel(v) -> bool:
+    # an empty cell once pasted into Excel — not blank.is_blank: a text of spaces is a value
+    # there, sorted and counted as text
     return v is None or (isinstance(v, float) and v != v) or (isinstance(v, str) and v == "") or \
         (hasattr(v, "isoformat") is False and str(v) in ("NaT", "<NA>"))
 
 
 def _excel_key(v):
     # Excel's ascending sort: numbers, then text (ignoring case), blanks last
-    if _blank(v):
+    if _empty_in_excel(v):
         return (2, "")
     if isinstance(v, (int, float)) and not isinstance(v, bool):
         return (0, float(v))
@@ -899,12 +901,12 @@ def read_back(path: Path | str) -> Readback:
     rows = list(ws.iter_rows(min_row=2, max_col=len(CLIENT_HEADERS), values_only=True))
     frame = pd.DataFrame(rows, columns=CLIENT_HEADERS, index=range(2, 2 + len(rows)))
     inputs = [c[0] for c in CLIENT_INPUTS]
-    present = frame[inputs[:-1]].map(lambda v: not _blank(v)).any(axis=1)
+    present = frame[inputs[:-1]].map(lambda v: not _empty_in_excel(v)).any(axis=1)
     frame = frame[present]
     wf = wb["Factures"]
     lines = list(wf.iter_rows(min_row=2, max_col=len(INVOICE_INPUTS), values_only=True))
     inv = pd.DataFrame(lines, columns=[c[0] for c in INVOICE_INPUTS], index=range(2, 2 + len(lines)))
-    inv = inv[inv.map(lambda v: not _blank(v)).any(axis=1)]
+    inv = inv[inv.map(lambda v: not _empty_in_excel(v)).any(axis=1)]
     cached = wb["Calculs"]["B3"].value
     syn = {}
     ws_s = wb["Synthèse"]
@@ -969,14 +971,14 @@ def python_inputs(rb: Readback):
 
     clients = rb.clients.copy()
     glob = str(rb.settings_source or "automatique").strip().lower()
-    mode = clients["Source des achats"].map(lambda v: glob if _blank(v) else str(v).strip().lower())
+    mode = clients["Source des achats"].map(lambda v: glob if _empty_in_excel(v) else str(v).strip().lower())
     purchases = ["Date premier achat", "Date dernier achat", "Nombre commandes", "CA total"]
     clients.loc[mode == "factures", purchases] = None
     clients = clients.drop(columns=["Source des achats"])
     inv = rb.invoices
     absent = 0
     if inv is not None:
-        key = lambda s: s.map(lambda v: None if _blank(v) else str(_norm(v)).strip().upper())  # noqa: E731
+        key = lambda s: s.map(lambda v: None if _empty_in_excel(v) else str(_norm(v)).strip().upper())  # noqa: E731
         codes = key(clients["Code client"])
         typed_only = set(codes[mode == "saisie"].dropna())
         known = set(codes.dropna())
@@ -1031,7 +1033,7 @@ def python_check(path: Path | str, today: dt.date | None = None) -> Check:
         settings = settings.replace(date_analyse=rb.analysis_date or today or dt.date.today())
     clients, invoices, absent = python_inputs(rb)
     result = segment(clients=clients, invoices=invoices, settings=settings)
-    calculated = rb.outputs["Segment RFM"].map(lambda v: not _blank(v)).any()
+    calculated = rb.outputs["Segment RFM"].map(lambda v: not _empty_in_excel(v)).any()
     unsorted = bool((rb.outputs["Segment RFM"] == UNSORTED).any())
     diffs = compare(rb.outputs, result.output) if calculated and not unsorted else []
     return Check(result, len(rb.clients), diffs, bool(calculated), unsorted, absent)

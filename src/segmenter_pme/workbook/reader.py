@@ -25,6 +25,7 @@ from ..errors import InputDataError, MissingColumnError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
 from ..problems import WARNING, Issue
 from . import control_chars, extent
+from ..blank import is_blank
 
 #: sheets we write (« Archives »: rows set aside by ``segmenter nettoie``): never read as client or invoice data
 OUR_SHEETS = ("Synthèse", "Évolution", "Plan d'actions", "Fiches segments", "Priorités de la semaine", "Qualité",
@@ -93,12 +94,8 @@ class SheetData:
         return max(self.columns.values(), default=0)
 
 
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, str) and not v.strip())
-
-
 def _header_text(v: Any) -> str | None:
-    if _blank(v):
+    if is_blank(v):
         return None
     if isinstance(v, float) and v.is_integer():
         v = int(v)
@@ -314,7 +311,7 @@ def _one_row_per_client(rows: list[list[Any]], guess: hdr.HeaderGuess, min_disti
         if name is None or str(name) not in header:
             continue
         j = header.index(str(name))
-        keys = [str(r[j]).strip() for r in rows[guess.row + 1:] if j < len(r) and not _blank(r[j])]
+        keys = [str(r[j]).strip() for r in rows[guess.row + 1:] if j < len(r) and not is_blank(r[j])]
         return bool(keys) and len(set(keys)) >= min_distinct * len(keys)
     return False
 
@@ -391,7 +388,7 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
             columns[c.column] = columns.pop(c.value)
     last_used = header_row
     for i in range(len(values) - 1, header_row - 1, -1):  # from the bottom: the first row holding a value
-        if any(not _blank(v) for v in values[i]):
+        if any(not is_blank(v) for v in values[i]):
             last_used = i + 1
             break
     return SheetData(
@@ -461,7 +458,7 @@ def _no_client_key(row: pd.Series, mapping: dict) -> bool:
         return True
     for h in keys:
         v = row[h]
-        if _blank(v) or (isinstance(v, float) and v != v):
+        if is_blank(v) or (isinstance(v, float) and v != v):
             continue
         if isinstance(v, str) and _TOTAL_LABEL.match(v):
             continue
