@@ -18,11 +18,11 @@ T = pd.Timestamp
 
 def _agg(rows, numbers=True, types=False, analysis=D0):
     df = pd.DataFrame(rows, columns=["cle", "date", "montant", "numero", "type"])
-    frame, n_after = aggregate_invoices(
+    got = aggregate_invoices(
         df["cle"], pd.to_datetime(df["date"]), df["montant"].astype(float), pd.Timestamp(analysis),
         numbers=df["numero"] if numbers else None, types=df["type"] if types else None,
     )
-    return frame.set_index("cle"), n_after
+    return got.clients.set_index("cle"), got.n_after
 
 
 def test_first_last_purchase_orders_and_ca():
@@ -387,12 +387,12 @@ def _big_lines(n: int = 60_000, seed: int = 3) -> pd.DataFrame:
 def test_large_arrow_frames_take_the_hash_path_and_agree_with_pandas(with_types, monkeypatch):
     """Above 50 000 lines, Arrow text keys and invoice numbers are numbered through polars hashes;
     the clients, their order and every figure must be those of the plain pandas path."""
-    from segmenter_pme import invoices
+    from segmenter_pme.invoices import aggregate, orders
 
     df = _big_lines()
     got = []
     calls = {"exact": 0, "pandas": 0}
-    exact, pandas_codes = invoices._repeated_exact, invoices._pandas_factorize
+    exact, pandas_codes = orders.repeated_exact, aggregate.pandas_factorize
 
     def count(name, fn):
         def wrapped(*a, **k):
@@ -400,15 +400,15 @@ def test_large_arrow_frames_take_the_hash_path_and_agree_with_pandas(with_types,
             return fn(*a, **k)
         return wrapped
 
-    monkeypatch.setattr(invoices, "_repeated_exact", count("exact", exact))
-    monkeypatch.setattr(invoices, "_pandas_factorize", count("pandas", pandas_codes))
+    monkeypatch.setattr(orders, "repeated_exact", count("exact", exact))
+    monkeypatch.setattr(aggregate, "pandas_factorize", count("pandas", pandas_codes))
     for dtype in ("object", "str"):
-        frame, n_after = aggregate_invoices(
+        result = aggregate_invoices(
             df["cle"].astype(dtype), pd.to_datetime(df["date"]), df["montant"], pd.Timestamp(D0),
             numbers=df["numero"].astype(dtype), types=df["type"].astype(dtype) if with_types else None,
         )
-        frame = frame.assign(cle=frame["cle"].astype(object))
-        got.append((frame, n_after))
+        frame = result.clients.assign(cle=result.clients["cle"].astype(object))
+        got.append((frame, result.n_after))
     assert calls == {"exact": 1, "pandas": 1}  # the object frame only: the Arrow one took the hash path
     (plain, n1), (fast, n2) = got
     assert n1 == n2
@@ -419,27 +419,29 @@ def test_large_arrow_frames_take_the_hash_path_and_agree_with_pandas(with_types,
 @pytest.mark.parametrize("numbers", [False, True])
 def test_a_hash_collision_between_two_keys_falls_back_to_pandas(numbers, monkeypatch):
     """If the second hash ever disagreed (two keys sharing the first), the clients come from pd.factorize."""
-    from segmenter_pme import invoices
+    from segmenter_pme.invoices import aggregate
 
     df = _big_lines()
     keys = df["cle"].astype("str")
 
     def run():
         return aggregate_invoices(keys, pd.to_datetime(df["date"]), df["montant"], pd.Timestamp(D0),
-                                  numbers=df["numero"].astype("str") if numbers else None,
-                                  key_check=lambda uniques: len(uniques))
+                                  numbers=df["numero"].astype("str") if numbers else None)
 
-    expected, _ = run()
-    real = invoices._factorize_by_hash
+    expected = run()
+    real = aggregate.factorize_by_hash
+    calls = []
 
-    def colliding(values, *args):
-        codes, k, texts = real(values, *args)
+    def colliding(values):
+        codes, k, texts = real(values)
+        calls.append(len(values))
         return codes, k, lambda: (texts()[0], False)
 
-    monkeypatch.setattr(invoices, "_factorize_by_hash", colliding)
-    got, _ = run()
-    pd.testing.assert_frame_equal(got, expected)
-    assert got.attrs["key_check"] == expected.attrs["key_check"] == len(expected)
+    monkeypatch.setattr(aggregate, "factorize_by_hash", colliding)
+    got = run()
+    assert calls == [len(keys)]
+    pd.testing.assert_frame_equal(got.clients, expected.clients)
+    assert list(got.keys) == list(expected.keys) and len(expected.keys) == len(expected.clients)
 
 
 def test_times_of_day_in_invoice_dates_are_dropped_from_purchases_and_recency():

@@ -7,6 +7,8 @@ of the analysis columns are collected as issues and raised together.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -14,7 +16,7 @@ import pyarrow.compute as pc
 
 from .errors import InputDataError, MissingColumnError
 from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
-from .invoices import aggregate_invoices, missing_mask, start_key_codes
+from .invoices import aggregate_invoices, missing_mask
 from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from .problems import ERROR, INFO, WARNING, Issue, value_issues
 from .refdata import fold
@@ -134,8 +136,23 @@ def _filled(s: pd.Series) -> pd.Series:
     return s.notna() & (s.astype("string").str.strip() != "").fillna(False)
 
 
+@dataclass(frozen=True)
+class InvoiceClients:
+    """The clients of the invoice lines (:func:`read_invoices`).
+
+    ``clients``: :func:`invoices.aggregate_invoices`' frame without the lines
+    that name no client, plus ``nom_affiche`` (and ``email``) when keyed by name
+    or e-mail; ``n_after``: lines dated after the analysis date; ``by``: how the
+    lines name their client (:func:`invoice_key`).
+    """
+
+    clients: pd.DataFrame
+    n_after: int
+    by: str
+
+
 def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
-                   *, by: str, capture: dict | None = None) -> tuple[pd.DataFrame, int]:
+                   *, by: str, capture: dict | None = None) -> InvoiceClients:
     missing = []
     if "date_facture" not in imap:
         missing.append("date_facture")
@@ -156,8 +173,6 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
         key_text = df[key_col].astype("string").str.strip().str.lower()
     else:
         key_text = _id_text(df[key_col]) if by_id else fold_series(df[key_col])
-    # the slow part of the aggregation, hashing the keys, goes on while the dates are read
-    key_codes = start_key_codes(key_text)
     # aggregate_invoices drops the time of day from each client's first and last purchase
     dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"], keep_time=True)
     issues += iss
@@ -180,21 +195,21 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
     raise_errors(issues)
     numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
     types = df[imap["type_piece"]] if "type_piece" in imap else None
-    # the keys are checked for stray spaces in the worker thread while the sums are made
-    agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
-                                      key_codes=key_codes, capture=capture,
-                                      key_check=lambda keys: needs_strip(pd.Series(keys), upper=by_id))
-    if agg.attrs.get("hors_ventes"):
-        n = agg.attrs["hors_ventes"]
+    aggregate = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
+                                   capture=capture)
+    if aggregate.n_not_sale:
+        n = aggregate.n_not_sale
         issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
                             "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
                             imap.get("type_piece"), None, None, n))
-    # the check saw every key, also those of undated « Total » lines that are no clients
-    if agg.attrs.pop("key_check") and needs_strip(agg["cle"], upper=by_id):
+    # every distinct key first (the few hundred thousand of them, not the lines): also those of
+    # undated « Total » lines that are no clients, which the second test then leaves out
+    if needs_strip(pd.Series(aggregate.keys), upper=by_id) and needs_strip(aggregate.clients["cle"], upper=by_id):
         # stray spaces or another case around codes (« cli001 » / « CLI001 ») would split one client in two
         key_text = norm_code(key_text) if by_id else key_text.astype("string").str.strip()
-        agg, n_after = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
-                                          capture=capture)
+        aggregate = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
+                                       capture=capture)
+    agg, n_after = aggregate.clients, aggregate.n_after
     blank = (agg["cle"].astype("string") == "").fillna(True).to_numpy()
     n_blank = int(agg["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
     no_key = missing_mask(key_text)
@@ -216,9 +231,7 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
         agg["nom_affiche"] = agg["cle"].map(first)
         if by == "email":
             agg["email"] = agg["cle"]
-    agg.attrs["by_id"] = by_id
-    agg.attrs["by"] = by
-    return agg, n_after
+    return InvoiceClients(agg, n_after, by)
 
 
 def norm_code(s: pd.Series) -> pd.Series:

@@ -17,6 +17,7 @@ from .fr import fr_int
 from .headers import map_columns
 from .problems import CATALOGUE, WARNING, Issue
 from .canonical import (
+    InvoiceClients,
     fold_series,
     invoice_key,
     needs_strip,
@@ -31,8 +32,7 @@ from .rfm import boundaries as rfm_boundaries
 from .rfm import score_all
 from .rules import PROSPECT, lookup_by_code
 from .settings import Settings
-from .summary import DIMENSION_COLUMNS, pareto, rf_grid, segment_warnings, summarize
-from .worker import worker
+from .summary import pareto, rf_grid, segment_warnings, summarize
 
 NOT_CLASSIFIED = "Non classé"
 SMALL_BASE = 25  # below, quintile scores mostly reflect who happens to be in the file
@@ -83,13 +83,14 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
         table = read_client_table(clients, cmap, clients_sheet, invoices is not None, issues)
 
     imap: dict = {}
-    agg = None
+    from_invoices = None
     capture: dict | None = None
     if invoices is not None:
         capture = {}
         imap = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
-        agg, n_after = read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
+        from_invoices = read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
                                       by=invoice_key(invoices, imap, table), capture=capture)
+        n_after = from_invoices.n_after
         if n_after:
             warnings.append(
                 f"{fr_int(n_after)} ligne(s) de facture datée(s) après la date d'analyse ({analysis:%d/%m/%Y}) "
@@ -99,7 +100,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
                                 imap.get("date_facture"), None, None, n_after))
 
     raise_errors(issues)
-    feats, new_rows, agg_rows = _combine(table, agg, clients)
+    feats, new_rows, agg_rows = _combine(table, from_invoices, clients)
     facts = None
     if capture is not None and "lines" in capture:
         capture["feature_rows"] = agg_rows
@@ -129,12 +130,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
     if analysis > dt.date.today():
         warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
                         "ou option --date), les récences en dépendent.")
-    # the summary's sums release the GIL: made in the worker thread while the frames are
-    # built here. It reads a frame of its own over the same arrays — pandas' bookkeeping of
-    # the columns a frame shares (copy on write) is not made for two threads at once
-    summed = ("ca_total", "nb_commandes") + tuple(col for _, col in DIMENSION_COLUMNS)
-    own = pd.DataFrame({c: feats[c].array for c in summed if c in feats}, index=feats.index, copy=False)
-    summary_job = worker().submit(summarize, own, {
+    summary = summarize(feats, {
         "Segment RFM": [r.name for r in settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
         "Segment PMG": list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED],
         "Segment Secteur": [],
@@ -145,7 +141,6 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
                          sorted_values=sc.sorted_values)
     grid = rf_grid(sc.r, sc.f)
     full = _client_frame(clients, output, feats, new_rows, cmap, imap)
-    summary = summary_job.result()
     warnings = list(small_base) + segment_warnings(summary, settings) + warnings
     return SegmentationResult(
         clients=full, output=output, features=feats, summary=summary, boundaries=bnd, rf_grid=grid,
@@ -174,17 +169,19 @@ def _notable(issues: list[Issue], feats: pd.DataFrame) -> list[str]:
 ANALYSIS_FIELDS = ("date_premier_achat", "date_dernier_achat", "nb_commandes", "ca_total")
 
 
-def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.DataFrame | None
+def _combine(table: pd.DataFrame | None, from_invoices: InvoiceClients | None, clients: pd.DataFrame | None
              ) -> tuple[pd.DataFrame, pd.Index, np.ndarray | None]:
     """Features per client; returns the frame, the index labels of clients added from
-    invoices and, for each row of the frame, its row in ``agg`` (-1: none; None without ``agg``)."""
-    if agg is None:
+    invoices and, for each row of the frame, its row in ``from_invoices.clients`` (-1: none;
+    None without invoices)."""
+    if from_invoices is None:
         feats = table.copy()
         feats["source"] = "clients"
         feats["ca_12m"] = np.nan
         feats["ca_12m_prec"] = np.nan
         return _ensure(feats), pd.Index([]), None
-    by_id = agg.attrs.get("by_id", True)
+    agg, by = from_invoices.clients, from_invoices.by
+    by_id = by == "id"
     if table is None:
         idx = pd.RangeIndex(len(agg))
         # one constructor call: inserting the columns one by one copies the frame each time
@@ -198,7 +195,6 @@ def _combine(table: pd.DataFrame | None, agg: pd.DataFrame | None, clients: pd.D
         cols["source"] = _constant("factures", len(idx))
         # copy=False: one block per column, without gathering the float columns in one 2-D block
         return _ensure(pd.DataFrame(cols, index=idx, copy=False)), idx, np.arange(len(idx))
-    by = agg.attrs.get("by", "id" if by_id else "nom")
     if by_id:
         tkey = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
     elif by == "email" and "email" in table:

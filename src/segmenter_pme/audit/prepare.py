@@ -160,11 +160,11 @@ def invoice_figures(
     dates, _ = parse_dates(invoices[mapping["date_facture"]], sheet=sheet)
     amounts, _ = parse_amounts(invoices[amount], sheet=sheet)
     when = pd.Timestamp(analysis_date or dt.date.today())
-    agg, _ = aggregate_invoices(
+    agg = aggregate_invoices(
         inv_keys, dates, amounts, when,
         numbers=invoices[mapping["numero_facture"]] if "numero_facture" in mapping else None,
         types=invoices[mapping["type_piece"]] if "type_piece" in mapping else None,
-    )
+    ).clients
     agg = agg.assign(cle=agg["cle"].astype(object)).drop_duplicates("cle").set_index("cle")
     pos = agg.index.get_indexer(cli_keys.astype(object))
     hit = pos >= 0
