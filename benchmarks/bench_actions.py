@@ -24,7 +24,7 @@ import pandas as pd
 import psutil
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.demo_data import generate_demo
+from segmenter_pme.demo import generate_demo
 from segmenter_pme.layout.cards import segment_cards
 from segmenter_pme.lists import build_lists
 from segmenter_pme.week import week_calls

@@ -51,10 +51,10 @@ def quality(n_entities: int, seeds: list[int]) -> pd.DataFrame:
 
 
 def demo_quality(seeds: list[int]) -> pd.DataFrame:
-    """The same measure on the demo base of :mod:`segmenter_pme.demo_data` (duplicates injected by another
+    """The same measure on the demo base of :mod:`segmenter_pme.demo` (duplicates injected by another
     generator, written independently of ours), read through the same header mapping and parsing as a file."""
     from segmenter_pme.audit.prepare import prepare_clients
-    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.demo import generate_demo
 
     rows = []
     for seed in seeds:
@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\nCas difficiles (benchmarks/hard_duplicates.py : homonymes, sociétés d'un groupe, déménagés…) :")
     print(h.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     d = demo_quality([20251231, 1, 2])
-    print("\nBase de démonstration (segmenter_pme.demo_data, 3 % de doublons injectés) :")
+    print("\nBase de démonstration (segmenter_pme.demo, 3 % de doublons injectés) :")
     print(d.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
     if args.clients:
         s = speed(args.clients)

@@ -35,7 +35,7 @@ GENERATOR_TARGET = 1.0  # seconds for generate_demo(3000)
 
 def generator_seconds(n_clients: int = 3000, rounds: int = 5) -> float:
     """Median time of ``generate_demo(n_clients)`` in this process, after a small warm-up run."""
-    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.demo import generate_demo
 
     generate_demo(300)
     times = []
@@ -62,7 +62,7 @@ def measure(args: list[str], src: Path | None = None) -> tuple[float, float, int
 def build_refresh_input(path: Path, n_clients: int = 10_000, n_lines: int = 200_000) -> Path:
     """Clients (an Excel Table under a title) + Factures, as in the demo workbook, at scale."""
     from invoice_lines import generate_invoice_lines
-    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.demo import generate_demo
 
     clients = generate_demo(n_clients, seed=11).clients
     invoices = generate_invoice_lines(n_lines, n_clients=n_clients, seed=11)

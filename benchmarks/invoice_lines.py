@@ -12,7 +12,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from segmenter_pme.demo_data import _DAYS_HISTORY
+from segmenter_pme.demo.purchases import DAYS_HISTORY as _DAYS_HISTORY
 
 __all__ = ["generate_invoice_lines"]
 

@@ -1,4 +1,4 @@
-"""Tests of the synthetic French SME base (segmenter_pme.demo_data)."""
+"""Tests of the synthetic French SME base (segmenter_pme.demo)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 from stdnum.fr import siret as siret_mod
 
-from segmenter_pme.demo_data import (
+from segmenter_pme.demo import (
     CLIENT_COLUMNS,
     COMMUNES,
     DUPLICATE_TYPES,

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.demo_data import generate_demo
+from segmenter_pme.demo import generate_demo
 from segmenter_pme.workbook.templates import DEMO_DATE, demo_frames
 
 

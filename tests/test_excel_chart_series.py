@@ -3,7 +3,7 @@
 import datetime as dt
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.demo_data import generate_demo
+from segmenter_pme.demo import generate_demo
 from support import fake_xlwings as fx
 from segmenter_pme.excel import render
 from segmenter_pme.layout import build_synthese

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from segmenter_pme.demo_data import generate_demo
+from segmenter_pme.demo import generate_demo
 from support import fake_xlwings as fx
 from segmenter_pme.excel import macros
 from segmenter_pme.fields import OUTPUT_COLUMNS

@@ -37,7 +37,7 @@ def excel():
 
 @pytest.fixture
 def demo_book(excel, tmp_path):
-    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.demo import generate_demo
 
     demo = generate_demo(500, dirty=False, duplicates=False)
     wb = openpyxl.Workbook()

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.demo_data import generate_demo
+from segmenter_pme.demo import generate_demo
 from segmenter_pme.excel import udfs
 
 D = [dt.datetime(2025, 1, 1) + dt.timedelta(days=10 * i) for i in range(20)]

@@ -252,7 +252,7 @@ def test_date_in_header_is_french(saved):
 def test_real_pipeline_result_renders(tmp_path):
     """The core's own result (demo base) goes through every builder and renderer."""
     pipeline = pytest.importorskip("segmenter_pme.pipeline")
-    demo = pytest.importorskip("segmenter_pme.demo_data")
+    demo = pytest.importorskip("segmenter_pme.demo")
     d = demo.generate_demo(n_clients=300)
     clients = d.clients.copy()
     clients.index = clients.index + 2

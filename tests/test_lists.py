@@ -188,7 +188,7 @@ def test_salesperson_headers_are_recognised(header):
 
 def test_clients_a_surveiller_come_from_the_history(tmp_path):
     from segmenter_pme import history
-    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.demo import generate_demo
 
     demo = generate_demo(600, duplicates=False)
     settings = Settings(date_analyse=demo.reference_date)

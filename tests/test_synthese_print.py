@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from segmenter_pme import Settings, segment
-from segmenter_pme.demo_data import generate_demo
+from segmenter_pme.demo import generate_demo
 from segmenter_pme.layout.placement import TablePos, _chart_rows, plan
 from segmenter_pme.layout.model import Chart, Column, SheetLayout, Table, Title
 from segmenter_pme.layout.synthese import build_synthese

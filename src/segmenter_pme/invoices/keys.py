@@ -2,8 +2,10 @@
 
 Hashing a million strings is what costs. polars hashes the Arrow strings in
 native code and numbering the 64-bit hashes is an integer hash table, much
-cheaper than a string one: ``benchmarks/bench_core.py`` measured the polars
-hashing 15–20 % faster than ``pd.factorize`` on 1 M lines (issue 12). A second,
+cheaper than a string one. Measured on 1 M lines (``segment()`` with and
+without the hashing of keys and invoice numbers, 7 interleaved rounds on a
+loaded 2-core machine, issue 12): 1,07 s against 1,66 s with invoice numbers
+(1,54×), 0,81 s against 0,87 s without (1,07×). A second,
 independent hash must agree on every line of a code, so two keys merged by the
 first hash (odds about n² / 2⁶⁴) would also have to collide on the second; if
 they ever did, the caller falls back to ``pd.factorize``.

@@ -86,7 +86,7 @@ def build_template(path: Path | str) -> Path:
 
 
 def demo_frames(n_clients: int = DEMO_CLIENTS, seed: int = DEMO_SEED):
-    from ..demo_data import generate_demo
+    from ..demo import generate_demo
 
     # the demo a new user opens is a showcase: no line after its date, every default segment ≥ 5 %
     return generate_demo(n_clients=n_clients, seed=seed, reference_date=DEMO_DATE, showcase=True)
