@@ -24,29 +24,9 @@ import numpy as np
 import pandas as pd
 from stdnum import luhn
 
-SURNAMES = (
-    "Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel Lefèvre Leroy Roux "
-    "David Bertrand Morel Fournier Girard Bonnet Dupont Lambert Fontaine Rousseau Vincent Muller Lefebvre Faure "
-    "André Mercier Blanc Guérin Boyer Garnier Chevalier François Legrand Gauthier Garcia Perrin Robin Clément "
-    "Morin Nicolas Henry Roussel Mathieu Gautier Masson Marchand Duval Denis Dumont Marie Lemaire Noël Meyer "
-    "Dufour Meunier Brun Blanchard Giraud Joly Rivière Lucas Brunet Gaillard Barbier Arnaud Martinez Gérard "
-    "Roche Renard Schmitt Roy Leroux Colin Vidal Caron Picard Roger Fabre Aubert Lemoine Renaud Dumas Lacroix "
-    "Olivier Philippe Bourgeois Pierre Benoît Rey Leclerc Payet Rolland Leclercq Guillaume Lecomte Lopez Jean "
-    "Dupuy Guillot Hubert Berger Carpentier Sanchez Dupuis Moulin Louis Deschamps Huet Vasseur Perez Boucher "
-    "Fleury Royer Klein Jacquet Adam Paris Poirier Marty Aubry Guyot Carré Charles Renault Charpentier Ménard "
-    "Maillard Baron Bertin Bailly Hervé Schneider Fernandez Le Gall Collet Léger Bouvier Julien Prévost Millet "
-    "Perrot Daniel Le Roux Cousin Germain Breton Besson Langlois Rémy Le Goff Pelletier Lévêque Perrier Leblanc "
-    "Barré Lebrun Marchal Weber Mallet Hamon Boulanger Jacob Monnier Michaud Rodriguez Guichard Gillet Étienne "
-    "Grondin Tessier Chevallier Collin Chauvin Da Silva Bouchet Gay Lemaître Bénard Maréchal Humbert Reynaud "
-    "Antoine Hoarau Perret Barthélemy Cordier Pichon Lejeune Gilbert Lamy Delaunay Pasquier Carlier Laporte"
-).split()
-# two-word surnames were split above; rebuild the few that matter
-SURNAMES = [s for s in SURNAMES if s not in ("Le", "Da", "Gall", "Roux", "Goff", "Silva")] + [
-    "Le Gall", "Le Roux", "Le Goff", "Da Silva"]
+from segmenter_pme.demo.duplicates import typo as _typo
+from segmenter_pme.demo.names import FIRST_NAMES, FORM_SPELLINGS, FORMS, SURNAMES
 
-FIRST_NAMES = ("Jean Pierre Michel André Philippe Alain Nicolas Christophe Patrick Laurent Julien Sébastien "
-               "Marie Nathalie Isabelle Sylvie Catherine Sophie Céline Stéphanie Valérie Émilie Camille Hélène "
-               "François Éric Olivier Thierry Frédéric Pascal Aurélie Chloé Léa Manon Hugo Lucas Théo").split()
 
 ACTIVITIES = (
     "Boulangerie", "Pâtisserie", "Boucherie", "Charcuterie", "Plomberie", "Électricité", "Menuiserie",
@@ -65,14 +45,8 @@ PLACES = (
     "du Parc", "des Vignes", "de la Vallée", "du Moulin", "Sainte-Anne", "du Château", "de la Forêt", "Méditerranée",
     "des Quatre Vents", "du Pont Neuf", "de Bellevue", "Montplaisir", "des Tilleuls", "du Soleil",
 )
-LEGAL = {
-    "SARL": ("SARL", "S.A.R.L.", "Sarl", "S.A.R.L"),
-    "SAS": ("SAS", "S.A.S.", "Sas"),
-    "EURL": ("EURL", "E.U.R.L.", "Eurl"),
-    "SASU": ("SASU", "S.A.S.U.", "Sasu"),
-    "SA": ("SA", "S.A."),
-    "SNC": ("SNC", "S.N.C."),
-}
+# the demo's legal forms with their other spellings (one table: segmenter_pme.demo.names)
+LEGAL = {form: (form,) + FORM_SPELLINGS[form] for form in FORMS}
 PREFIXES = ("Ets", "Ets.", "Éts", "Établissements", "Sté", "Société", "ETS")
 # population weights: many clients where the economy is (Paris, Lyon, Marseille…)
 DEPTS = {
@@ -135,28 +109,6 @@ def _reformat_phone(phone: str, rng: np.random.Generator) -> str:
         return "+33 " + digits[1] + " " + " ".join(digits[k:k + 2] for k in range(2, 10, 2)) \
             if not digits.startswith(("0590", "0596", "0594", "0262", "0269")) else digits
     return "-".join(digits[k:k + 2] for k in range(0, 10, 2))
-
-
-def _typo(name: str, rng: np.random.Generator) -> str:
-    words = name.split(" ")
-    candidates = [k for k, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
-    if not candidates:
-        return name
-    k = int(rng.choice(candidates))
-    w = words[k]
-    pos = int(rng.integers(1, len(w) - 1))
-    kind = int(rng.integers(0, 4))
-    letters = "abcdefghijklmnopqrstuvwxyz"
-    if kind == 0:
-        w = w[:pos] + w[pos + 1:]
-    elif kind == 1:
-        w = w[:pos] + str(rng.choice(list(letters))) + w[pos + 1:]
-    elif kind == 2:
-        w = w[:pos] + w[pos] + w[pos:]
-    else:
-        w = w[:pos - 1] + w[pos] + w[pos - 1] + w[pos + 1:]
-    words[k] = w
-    return " ".join(words)
 
 
 def _base_name(rng: np.random.Generator) -> tuple[str, str]:
