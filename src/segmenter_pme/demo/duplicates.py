@@ -21,19 +21,19 @@ AZERTY_NEIGHBOURS = {"a": "zq", "z": "aes", "e": "zrd", "r": "etf", "t": "ryg", 
 
 def typo(text: str, rng: np.random.Generator) -> str:
     words = text.split(" ")
-    cands = [k for k, w in enumerate(words) if len(w) >= 4 and w.isalpha() and w not in FORM_SPELLINGS]
-    if not cands:
+    candidates = [k for k, w in enumerate(words) if len(w) >= 4 and w.isalpha() and w not in FORM_SPELLINGS]
+    if not candidates:
         return text + "e"
-    k = cands[int(rng.integers(len(cands)))]
+    k = candidates[int(rng.integers(len(candidates)))]
     w = words[k]
     for _ in range(10):
         j = int(rng.integers(1, len(w) - 1))
-        op = int(rng.integers(4))
-        if op == 0:
+        edit = int(rng.integers(4))
+        if edit == 0:
             new = w[:j] + w[j + 1] + w[j] + w[j + 2:]
-        elif op == 1:
+        elif edit == 1:
             new = w[:j] + w[j + 1:]
-        elif op == 2:
+        elif edit == 2:
             new = w[:j] + w[j] + w[j:]
         else:
             near = AZERTY_NEIGHBOURS.get(w[j].lower(), "e")

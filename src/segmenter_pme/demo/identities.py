@@ -22,11 +22,11 @@ def siret(siren8: int, nic: int) -> str:
 def headcounts(rng: np.random.Generator, n: int) -> np.ndarray:
     # mostly TPE, some PME, few ETI/GE, log-uniform inside each band
     band = rng.choice(4, size=n, p=[0.74, 0.21, 0.04, 0.01])
-    lo = np.array([1, 10, 250, 5000])[band]
-    hi = np.array([10, 250, 5000, 60000])[band]
-    eff = np.floor(np.exp(rng.uniform(np.log(lo), np.log(hi)))).astype(np.int64)
-    eff[(band == 0) & (rng.random(n) < 0.2)] = 0  # a non-employer sole trader is common
-    return eff
+    low = np.array([1, 10, 250, 5000])[band]
+    high = np.array([10, 250, 5000, 60000])[band]
+    headcount = np.floor(np.exp(rng.uniform(np.log(low), np.log(high)))).astype(np.int64)
+    headcount[(band == 0) & (rng.random(n) < 0.2)] = 0  # a non-employer sole trader is common
+    return headcount
 
 
 class Identities:
@@ -62,24 +62,26 @@ class Identities:
         self.siret: list[str] = []
         for i in range(n):
             ville, cp, dept, _ = COMMUNES[commune[i]]
-            sect = SECTOR_NAMES[secteur[i]]
-            patterns = SECTORS[sect][1]
+            sector = SECTOR_NAMES[secteur[i]]
+            patterns = SECTORS[sector][1]
             row = u[i]
             for attempt in range(40):
                 if attempt == 0:
-                    pat = patterns[int(row[0] * len(patterns))]
-                    sn = SURNAMES[int(row[1] * len(SURNAMES))]
-                    pn = FIRST_NAMES[int(row[2] * len(FIRST_NAMES))]
+                    pattern = patterns[int(row[0] * len(patterns))]
+                    surname = SURNAMES[int(row[1] * len(SURNAMES))]
+                    first_name = FIRST_NAMES[int(row[2] * len(FIRST_NAMES))]
                     pick = row[3]
                 else:  # homonym: draw again so that only injected duplicates look alike
                     a, b, c, pick = rng.random(4)
-                    pat = patterns[int(a * len(patterns))]
-                    sn = SURNAMES[int(b * len(SURNAMES))]
-                    pn = FIRST_NAMES[int(c * len(FIRST_NAMES))]
-                core = pat[0].format(
-                    S=sn, P=pn, V=ville, L=PLACES[int(pick * len(PLACES))], T=TECH_NAMES[int(pick * len(TECH_NAMES))],
-                    R=RESTAURANTS[int(pick * len(RESTAURANTS))].format(P=pn), C=CLINICS[int(pick * len(CLINICS))],
-                    A=FARMS[int(pick * len(FARMS))], Z=PIZZERIAS[int(pick * len(PIZZERIAS))].format(P=pn))
+                    pattern = patterns[int(a * len(patterns))]
+                    surname = SURNAMES[int(b * len(SURNAMES))]
+                    first_name = FIRST_NAMES[int(c * len(FIRST_NAMES))]
+                core = pattern[0].format(
+                    S=surname, P=first_name, V=ville, L=PLACES[int(pick * len(PLACES))],
+                    T=TECH_NAMES[int(pick * len(TECH_NAMES))],
+                    R=RESTAURANTS[int(pick * len(RESTAURANTS))].format(P=first_name),
+                    C=CLINICS[int(pick * len(CLINICS))], A=FARMS[int(pick * len(FARMS))],
+                    Z=PIZZERIAS[int(pick * len(PIZZERIAS))].format(P=first_name))
                 if attempt >= 3:
                     # large bases exhaust the name patterns: real homonyms are told apart by their town
                     core = f"{core} {ville}"
@@ -90,7 +92,7 @@ class Identities:
                 core = f"{core} {len(cores_taken)}"
                 key = strip_accents(core).lower()
             cores_taken.add(key)
-            template, nafs, form_kind, tag = pat
+            template, nafs, form_kind, tag = pattern
             if form_kind == "std":
                 form = FORMS[form_std[i]]
             elif form_kind == "lib":
@@ -98,20 +100,22 @@ class Identities:
             else:
                 form = ""
             pos = "" if (not form or row[5] < 0.45) else ("prefix" if row[5] < 0.78 else "suffix")
-            self.secteur.append(sect)
+            self.secteur.append(sector)
             self.core.append(core)
             self.form.append(form)
             self.form_pos.append(pos)
             self.tag.append(tag)
-            self.surname.append(sn)
+            self.surname.append(surname)
             naf = nafs[int(row[6] * len(nafs))]
             self.naf.append(naf if row[7] < 0.75 else naf.replace(".", ""))  # both APE spellings are common
             # the contact is often the owner in a small company
-            contact_sn = sn if (row[8] < 0.35 and "{S}" in template) else SURNAMES[int(row[9] * len(SURNAMES))]
-            contact_pn = FIRST_NAMES[int(row[10] * len(FIRST_NAMES))]
-            self.nom.append(f"{contact_pn} {contact_sn}")
-            local = (f"{slug(contact_pn)}.{slug(contact_sn)}".replace("-", ""), "contact", "compta",
-                     f"{slug(contact_pn)[0]}.{slug(contact_sn)}".replace("-", ""), "info")[int(row[11] * 5)]
+            owner_is_contact = row[8] < 0.35 and "{S}" in template
+            contact_surname = surname if owner_is_contact else SURNAMES[int(row[9] * len(SURNAMES))]
+            contact_first_name = FIRST_NAMES[int(row[10] * len(FIRST_NAMES))]
+            self.nom.append(f"{contact_first_name} {contact_surname}")
+            first, last = slug(contact_first_name), slug(contact_surname)
+            local = (f"{first}.{last}".replace("-", ""), "contact", "compta", f"{first[0]}.{last}".replace("-", ""),
+                     "info")[int(row[11] * 5)]
             if small[i] and row[11] * 5 % 1 < 0.5:
                 domain = FREE_MAIL[int((row[11] * 50) % 1 * len(FREE_MAIL))]
                 if local in ("contact", "compta", "info"):
@@ -124,12 +128,12 @@ class Identities:
             self.cp.append(cp)
             self.ville.append(ville)
             self.dept.append(dept)
-            s8 = siren_draws[i]
-            while s8 // 10 == 3_560_000 or s8 in siren_taken:  # 356000000: La Poste, other check rule
-                s8 = int(rng.integers(30_000_000, 100_000_000))
-            siren_taken.add(s8)
-            self.siren8.append(s8)
-            self.siret.append(siret(s8, nic_draws[i] * (10 if row[2] < 0.3 else 1)))
+            siren8_draw = siren_draws[i]
+            while siren8_draw // 10 == 3_560_000 or siren8_draw in siren_taken:  # 356000000: La Poste, other check rule
+                siren8_draw = int(rng.integers(30_000_000, 100_000_000))
+            siren_taken.add(siren8_draw)
+            self.siren8.append(siren8_draw)
+            self.siret.append(siret(siren8_draw, nic_draws[i] * (10 if row[2] < 0.3 else 1)))
 
     def entreprise(self, i: int) -> str:
         return compose(self.form[i], self.form_pos[i], self.core[i])
