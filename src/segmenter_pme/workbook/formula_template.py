@@ -16,6 +16,14 @@ Formulas are written in English with ``_xlfn.`` where Excel itself writes it;
 defined names (``P_Date``…) keep them readable. :func:`fill` puts data into the
 template the way Excel does when a Table grows; :func:`python_check` recomputes
 a filled copy with :func:`segmenter_pme.segment` and compares.
+
+Why one module of ~1 000 lines: it is one contract — the cells a formula reads
+(column letters, the rows of « Paramètres », the defined names) are placed by
+the builder, pasted into by :func:`fill` and read back by :func:`read_back`;
+split by job (formulas, lookup tables, sheets, Synthèse, fill and check) each
+part would import some fifteen of the others' private layout constants, and a
+change of one row would have to be made in step in several modules. Its
+sections follow that order.
 """
 
 from __future__ import annotations
