@@ -1,9 +1,13 @@
-"""The one background thread of the core.
+"""The history's one background thread (``timeline.history`` scores every other period start in it).
 
-The machines we run on have two cores or more, and the heavy steps (hashing,
-sorting, counting) run in numpy, pandas, polars or Arrow code that releases the
-GIL: a second thread lets two of them run at once. One thread, not a pool:
-tasks run in the order they were given, so a task may wait for an earlier one.
+The heavy steps (sorting, counting) run in numpy code that releases the GIL: a
+second thread lets two of them run at once. Measured on 1 M invoice lines, 8
+quarters, 5 interleaved rounds on a loaded 2-core machine (issue 12):
+``history()`` 2,18 s with the thread, 2,48 s without (−12 %). ``segment()``
+runs in one thread: the same trick there gained nothing measurable. One
+thread, not a pool: tasks run in the order they were given, so a task may wait
+for an earlier one. (xlwings Lite runs no threads: there the tasks would have
+to run inline.)
 """
 
 from __future__ import annotations
