@@ -6,26 +6,40 @@ quarters, 5 interleaved rounds on a loaded 2-core machine (issue 12):
 ``history()`` 2,18 s with the thread, 2,48 s without (−12 %). ``segment()``
 runs in one thread: the same trick there gained nothing measurable. One
 thread, not a pool: tasks run in the order they were given, so a task may wait
-for an earlier one. (xlwings Lite runs no threads: there the tasks would have
-to run inline.)
+for an earlier one. Where no thread can start (xlwings Lite runs Python in
+Pyodide, ``sys.platform == "emscripten"``) each task runs at once, inline.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 
-_pool: ThreadPoolExecutor | None = None
+_pool: Executor | None = None
 _lock = threading.Lock()
 
 
-def worker() -> ThreadPoolExecutor:
-    """The background thread (started on first use)."""
+class Inline(Executor):
+    """Runs each task at once in the calling thread: the worker where threads cannot start."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        future: Future = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed over as a thread's exception would be
+            future.set_exception(exc)
+        return future
+
+
+def worker() -> Executor:
+    """The background thread (started on first use), or :class:`Inline` under Pyodide."""
     global _pool
-    with _lock:  # two threads calling segment() at once get the same worker
+    with _lock:  # two threads calling history() at once get the same worker
         if _pool is None:
-            _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="segmenter-worker")
+            _pool = Inline() if sys.platform == "emscripten" else \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="segmenter-worker")
         return _pool
 
 
