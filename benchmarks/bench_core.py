@@ -3,6 +3,12 @@
 ``lifetimes.utils.summary_data_from_transaction_data`` on the same frame.
 
     pip install -e ".[bench]" && python benchmarks/bench_core.py [--lines 1000000] [--clients 350000]
+        [--polars] [--base REV] [--no-lifetimes]
+
+``--base REV`` (e.g. ``main``) also times ``segment()`` of git revision REV, in
+the same process and the same rounds: its ``src/segmenter_pme`` is extracted
+and imported under another name, so the before/after ratio is measured on the
+same frames at the same moments.
 
 The peer of issue 16 (``--polars``): the best hand-written polars query we
 know for the same per-client figures (first and last purchase, orders —
@@ -27,8 +33,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import importlib
+import io
 import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
 import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -55,6 +68,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=7, help="rounds")
     ap.add_argument("--no-lifetimes", action="store_true")
     ap.add_argument("--polars", action="store_true", help="time the hand-written polars query too (issue 16)")
+    ap.add_argument("--base", default=None, help="git revision whose segment() is timed too (before/after)")
     args = ap.parse_args()
 
     ref = dt.date(2025, 12, 31)
@@ -77,6 +91,12 @@ def main() -> None:
 
         runs["lifetimes minimal"] = lifetimes_on(minimal)
         runs["lifetimes complet"] = lifetimes_on(frame)
+    if args.base:
+        base = base_package(args.base)
+        base_settings = base.Settings(date_analyse=ref)
+        base.segment(invoices=frame, settings=base_settings)  # warm-up
+        runs[f"{args.base} minimal"] = lambda: base.segment(invoices=minimal, settings=base_settings)
+        runs[f"{args.base} complet"] = lambda: base.segment(invoices=frame, settings=base_settings)
     if args.polars:
         import polars as pl
 
@@ -98,11 +118,36 @@ def main() -> None:
             print(f"rapport lifetimes / segmenter ({kind}) : {med[f'lifetimes {kind}'] / med[kind]:.1f}× "
                   f"(par tour : {min(ratios):.1f}× à {max(ratios):.1f}×)")
 
+    if args.base:
+        for kind in ("minimal", "complet"):
+            ratios = [b / ours for b, ours in zip(times[f"{args.base} {kind}"], times[kind])]
+            print(f"{args.base}, {kind} : {med[f'{args.base} {kind}']:.3f} s ; rapport {args.base} / segmenter : "
+                  f"{med[f'{args.base} {kind}'] / med[kind]:.2f}× (par tour : {min(ratios):.2f}× à {max(ratios):.2f}×)")
+            if args.polars:
+                print(f"rapport {args.base} / polars ({kind}) : "
+                      f"{med[f'{args.base} {kind}'] / med[f'polars {kind}']:.2f}×")
     if args.polars:
         for kind in ("minimal", "complet"):
             ratios = [ours / peer for ours, peer in zip(times[kind], times[f"polars {kind}"])]
             print(f"polars, {kind} : {med[f'polars {kind}']:.3f} s ; rapport segmenter / polars : "
                   f"{med[kind] / med[f'polars {kind}']:.2f}× (par tour : {min(ratios):.2f}× à {max(ratios):.2f}×)")
+
+
+def base_package(rev: str):
+    """``segmenter_pme`` of git revision ``rev``, imported as ``segmenter_base``."""
+    repo = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "archive", rev, "src/segmenter_pme"], cwd=repo, check=True,
+                             capture_output=True).stdout
+    out = Path(tempfile.mkdtemp(prefix="bench-core-base-"))
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(out, filter="data")
+    package = (out / "src" / "segmenter_pme").rename(out / "segmenter_base")
+    for path in package.rglob("*.py"):  # its own name, where the code spells it (package data, __import__)
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('"segmenter_pme"', '"segmenter_base"').replace('"segmenter_pme.', '"segmenter_base.'),
+                        encoding="utf-8")
+    sys.path.insert(0, str(out))
+    return importlib.import_module("segmenter_base")
 
 
 def polars_query(lines, ref: dt.date, settings: Settings, *, numbered: bool):
