@@ -29,7 +29,7 @@ RSS_TARGET = 1.5 * 1024  # MiB at 300 000 clients
 
 
 def build_input(path: Path, n_clients: int) -> Path:
-    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.demo import generate_demo
 
     return write_workbook(path, generate_demo(n_clients, seed=11).clients)
 

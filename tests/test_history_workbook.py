@@ -88,7 +88,7 @@ def test_a_run_with_invoice_lines_segments_once(demo, segmentations):
 
 def test_the_ribbon_segments_once(segmentations):
     from support import fake_xlwings as fx
-    from segmenter_pme.demo_data import generate_demo
+    from segmenter_pme.demo import generate_demo
     from segmenter_pme.excel import macros
 
     from test_excel_macros import _rows, demo_book
