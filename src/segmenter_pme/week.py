@@ -61,9 +61,7 @@ def _gros_why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
 
 
 def _prospects(c: pd.DataFrame, quotes: pd.Series) -> tuple:
-    priority = c.attrs.get("priority_sectors") or ()
-    in_sector = c["secteur"].str.casefold().isin({s.casefold() for s in priority}).to_numpy() if priority else True
-    prospect = (c["segment_rfm"] == "Prospect").to_numpy() & in_sector
+    prospect = (c["segment_rfm"] == "Prospect").to_numpy() & c["secteur_prioritaire"].to_numpy()
     potential = c["potentiel"].to_numpy()
     # the Petits à potentiel first (they already buy), by CA
     return prospect | potential, np.lexsort((-c["ca_total"].fillna(0).to_numpy(), ~potential))
@@ -82,7 +80,7 @@ def _segments(*names: str) -> Callable:
 
 def _risk_why(verb: str) -> Callable:
     def why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
-        days = (c.attrs["today"] - c["date_dernier_achat"]).dt.days.fillna(0).astype(int).astype(str)
+        days = c["jours_sans_achat"].fillna(0).astype(int).astype(str)
         return c["segment_rfm"] + " : " + _eur(c["ca_total"]) + " de CA, plus d'achat depuis " + days + " jours — " + verb
     return why
 
@@ -130,8 +128,10 @@ def week_calls(result: SegmentationResult, quotes: pd.Series | None = None) -> p
     if result.features.empty:
         return pd.DataFrame(columns=COLUMNS)
     c = contacts(result)
-    c.attrs["today"] = pd.Timestamp(result.analysis_date)
-    c.attrs["priority_sectors"] = settings.secteurs_prioritaires
+    # what the themes read besides the contacts, as columns (no sector given: every sector is a priority)
+    c["jours_sans_achat"] = (pd.Timestamp(result.analysis_date) - c["date_dernier_achat"]).dt.days
+    priority = {sector.casefold() for sector in settings.secteurs_prioritaires}
+    c["secteur_prioritaire"] = c["secteur"].str.casefold().isin(priority) if priority else True
     c["raison_potentiel"] = (result.features["potentiel"].astype(object).fillna("").astype(str)
                              if "potentiel" in result.features else "")
     quotes = quotes if quotes is not None else pd.Series(0, index=c.index)
