@@ -58,48 +58,52 @@ def _missing(fields: list[str], sheet: str, headers, shape_hint: str) -> Missing
     return err
 
 
-def read_client_table(df: pd.DataFrame, cmap: dict, sheet: str, has_invoices: bool,
+def read_client_table(df: pd.DataFrame, columns: dict, sheet: str, has_invoices: bool,
                        issues: list[Issue]) -> pd.DataFrame:
     if not has_invoices:
-        missing = [f for f in CLIENT_REQUIRED if f not in cmap]
+        missing = [f for f in CLIENT_REQUIRED if f not in columns]
         if missing:
             raise _missing(missing, sheet, df.columns, "nécessaire(s) au calcul RFM sans lignes de factures")
-    if not any(k in cmap for k in ("client_id", "raison_sociale", "nom")):
+    if not any(k in columns for k in ("client_id", "raison_sociale", "nom")):
         raise _missing(["raison_sociale"], sheet, df.columns, "pour identifier chaque client")
     out = pd.DataFrame(index=df.index)
-    sev_errors = []
-    for fld in ("client_id", "raison_sociale", "nom", "secteur", "ville", "email", "telephone", "pays",
+    value_errors = []
+    for field_name in ("client_id", "raison_sociale", "nom", "secteur", "ville", "email", "telephone", "pays",
                 "departement", "region", "code_naf"):
-        if fld in cmap:
-            col = df[cmap[fld]]
-            if fld == "client_id":
+        if field_name in columns:
+            col = df[columns[field_name]]
+            if field_name == "client_id":
                 col = _id_text(col)
-            out[fld] = clean_text(col)
-    for fld in ("date_premier_achat", "date_dernier_achat"):
-        if fld in cmap:
-            out[fld], iss = parse_dates(df[cmap[fld]], sheet=sheet, column=cmap[fld])
-            sev_errors += iss
-    if "nb_commandes" in cmap:
-        out["nb_commandes"], iss = parse_counts(df[cmap["nb_commandes"]], sheet=sheet, column=cmap["nb_commandes"])
-        sev_errors += iss
-    if "ca_total" in cmap:
-        out["ca_total"], iss = parse_amounts(df[cmap["ca_total"]], sheet=sheet, column=cmap["ca_total"])
+            out[field_name] = clean_text(col)
+    for field_name in ("date_premier_achat", "date_dernier_achat"):
+        if field_name in columns:
+            out[field_name], found = parse_dates(df[columns[field_name]], sheet=sheet, column=columns[field_name])
+            value_errors += found
+    if "nb_commandes" in columns:
+        header = columns["nb_commandes"]
+        out["nb_commandes"], found = parse_counts(df[header], sheet=sheet, column=header)
+        value_errors += found
+    if "ca_total" in columns:
+        out["ca_total"], found = parse_amounts(df[columns["ca_total"]], sheet=sheet, column=columns["ca_total"])
         out["ca_total"] = out["ca_total"].round(2)
-        sev_errors += iss
+        value_errors += found
     if has_invoices:
         # the invoice lines supply these values; a bad cell here is worth a warning only
-        sev_errors = [Issue(**{**i.as_dict(), "severity": WARNING}) if i.severity == ERROR else i for i in sev_errors]
-    issues += sev_errors
-    if "code_postal" in cmap:
-        out["code_postal"], _, iss = parse_postal_codes(df[cmap["code_postal"]], sheet=sheet, column=cmap["code_postal"])
-        issues += iss
-    for fld in ("siret", "siren"):
-        if fld in cmap:
-            out[fld], _, iss = parse_identifiers(df[cmap[fld]], fld, sheet=sheet, column=cmap[fld])
-            issues += iss
-    for fld in ("effectif", "tranche_effectif"):
-        if fld in cmap:
-            out[fld] = df[cmap[fld]]
+        value_errors = [Issue(**{**i.as_dict(), "severity": WARNING}) if i.severity == ERROR else i
+                        for i in value_errors]
+    issues += value_errors
+    if "code_postal" in columns:
+        header = columns["code_postal"]
+        out["code_postal"], _, found = parse_postal_codes(df[header], sheet=sheet, column=header)
+        issues += found
+    for field_name in ("siret", "siren"):
+        if field_name in columns:
+            header = columns[field_name]
+            out[field_name], _, found = parse_identifiers(df[header], field_name, sheet=sheet, column=header)
+            issues += found
+    for field_name in ("effectif", "tranche_effectif"):
+        if field_name in columns:
+            out[field_name] = df[columns[field_name]]
     return out
 
 
@@ -112,21 +116,21 @@ def _id_text(col: pd.Series) -> pd.Series:
     return col
 
 
-def invoice_key(df: pd.DataFrame, imap: dict, table: pd.DataFrame | None) -> str:
+def invoice_key(df: pd.DataFrame, columns: dict, table: pd.DataFrame | None) -> str:
     """How invoice lines name their client: ``id`` (client code), ``nom`` (company) or ``email``.
 
     The code when both sheets have one (or there is no client table); else the
     company name; else — an e-shop export where most orders carry no company —
     the e-mail.
     """
-    if "client_id" in imap and (table is None or "client_id" in table):
+    if "client_id" in columns and (table is None or "client_id" in table):
         return "id"
-    if "email" in imap and (table is None or "email" in table or "raison_sociale" not in imap):
-        name = imap.get("raison_sociale")
+    if "email" in columns and (table is None or "email" in table or "raison_sociale" not in columns):
+        name = columns.get("raison_sociale")
         filled = 0.0 if name is None else float(_filled(df[name]).mean()) if len(df) else 0.0
         if filled < 0.5:
             return "email"
-    if "raison_sociale" in imap or "client_id" in imap:
+    if "raison_sociale" in columns or "client_id" in columns:
         return "nom"
     return "email"
 
@@ -151,57 +155,57 @@ class InvoiceClients:
     by: str
 
 
-def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
+def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
                    *, by: str, capture: dict | None = None) -> InvoiceClients:
     missing = []
-    if "date_facture" not in imap:
+    if "date_facture" not in columns:
         missing.append("date_facture")
-    if "montant_ht" not in imap and "montant_ttc" not in imap:
+    if "montant_ht" not in columns and "montant_ttc" not in columns:
         missing.append("montant_ht")
-    if "client_id" not in imap and "raison_sociale" not in imap and "email" not in imap:
+    if "client_id" not in columns and "raison_sociale" not in columns and "email" not in columns:
         missing.append("client_id")
     if missing:
         raise _missing(missing, sheet, df.columns, "nécessaire(s) pour lire les factures")
-    amount_col = imap.get("montant_ht") or imap["montant_ttc"]
-    if "montant_ht" not in imap:
+    amount_col = columns.get("montant_ht") or columns["montant_ttc"]
+    if "montant_ht" not in columns:
         issues.append(Issue("montant_ttc_utilise", f"Pas de colonne de montant HT : le CA est calculé sur « {amount_col} » (TTC).",
                             INFO, sheet, amount_col))
     by_id = by == "id"
-    key_col = {"id": imap.get("client_id"), "email": imap.get("email")}.get(by) or imap.get("raison_sociale") \
-        or imap["client_id"]
+    key_col = {"id": columns.get("client_id"), "email": columns.get("email")}.get(by) or columns.get("raison_sociale") \
+        or columns["client_id"]
     if by == "email":
         key_text = df[key_col].astype("string").str.strip().str.lower()
     else:
         key_text = _id_text(df[key_col]) if by_id else fold_series(df[key_col])
     # aggregate_invoices drops the time of day from each client's first and last purchase
-    dates, iss = parse_dates(df[imap["date_facture"]], sheet=sheet, column=imap["date_facture"], keep_time=True)
-    issues += iss
-    amounts, iss = parse_amounts(df[amount_col], sheet=sheet, column=amount_col)
-    issues += iss
+    dates, found = parse_dates(df[columns["date_facture"]], sheet=sheet, column=columns["date_facture"], keep_time=True)
+    issues += found
+    amounts, found = parse_amounts(df[amount_col], sheet=sheet, column=amount_col)
+    issues += found
     no_date = dates.isna()
     if no_date.any():
         # a « Total » line of a report, or an empty line, is not an invoice
         k = key_text[no_date].astype("string").str.strip().str.lower()
         ignorable = (k.isna() | (k == "") | k.str.startswith("total")).fillna(True)
         missing = no_date.copy()
-        raw = df[imap["date_facture"]][no_date]
+        raw = df[columns["date_facture"]][no_date]
         blank_date = (raw.isna() | (raw.astype("string").str.strip() == "")).fillna(True).to_numpy()
         missing[no_date] = ~ignorable.to_numpy() & amounts[no_date].notna().to_numpy() & blank_date
         if missing.any():
             issues += value_issues("date_manquante", missing, df[amount_col], sheet=sheet,
-                                   column=imap["date_facture"], severity=ERROR,
+                                   column=columns["date_facture"], severity=ERROR,
                                    message="Ligne sans date pour un montant de « {value} » : indiquez la date "
                                            "de la facture.")
     raise_errors(issues)
-    numbers = df[imap["numero_facture"]] if "numero_facture" in imap else None
-    types = df[imap["type_piece"]] if "type_piece" in imap else None
+    numbers = df[columns["numero_facture"]] if "numero_facture" in columns else None
+    types = df[columns["type_piece"]] if "type_piece" in columns else None
     aggregate = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
                                    capture=capture)
     if aggregate.n_not_sale:
         n = aggregate.n_not_sale
         issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
                             "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
-                            imap.get("type_piece"), None, None, n))
+                            columns.get("type_piece"), None, None, n))
     # every distinct key first (the few hundred thousand of them, not the lines): also those of
     # undated « Total » lines that are no clients, which the second test then leaves out
     if needs_strip(pd.Series(aggregate.keys), upper=by_id) and needs_strip(aggregate.clients["cle"], upper=by_id):
@@ -209,29 +213,29 @@ def read_invoices(df: pd.DataFrame, imap: dict, sheet: str, analysis: pd.Timesta
         key_text = norm_code(key_text) if by_id else key_text.astype("string").str.strip()
         aggregate = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
                                        capture=capture)
-    agg, n_after = aggregate.clients, aggregate.n_after
-    blank = (agg["cle"].astype("string") == "").fillna(True).to_numpy()
-    n_blank = int(agg["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
+    invoice_clients, n_after = aggregate.clients, aggregate.n_after
+    blank = (invoice_clients["cle"].astype("string") == "").fillna(True).to_numpy()
+    n_blank = int(invoice_clients["nb_lignes"].to_numpy()[blank].sum()) if blank.any() else 0
     no_key = missing_mask(key_text)
     if no_key is not None:
         n_blank += int(np.count_nonzero(no_key & dates.notna().to_numpy()))
     if n_blank:
         issues.append(Issue("ligne_sans_client", f"{n_blank} ligne(s) de facture sans client ont été ignorées.",
                             WARNING, sheet, key_col, None, None, n_blank))
-        agg = agg[~blank].reset_index(drop=True)
+        invoice_clients = invoice_clients[~blank].reset_index(drop=True)
         if capture is not None:
             codes = capture["codes"] if capture["codes"] is not None else np.arange(len(blank))
             capture["codes"] = codes[~blank]
     if not by_id:
         # show the company name as the user wrote it on its first line (for an e-mail key: the
         # company, else the e-mail itself)
-        shown = df[imap["raison_sociale"]] if "raison_sociale" in imap else df[key_col]
+        shown = df[columns["raison_sociale"]] if "raison_sociale" in columns else df[key_col]
         first = pd.DataFrame({"k": key_text, "n": shown.where(_filled(shown), df[key_col])}).dropna()
         first = first.drop_duplicates("k").set_index("k")["n"]
-        agg["nom_affiche"] = agg["cle"].map(first)
+        invoice_clients["nom_affiche"] = invoice_clients["cle"].map(first)
         if by == "email":
-            agg["email"] = agg["cle"]
-    return InvoiceClients(agg, n_after, by)
+            invoice_clients["email"] = invoice_clients["cle"]
+    return InvoiceClients(invoice_clients, n_after, by)
 
 
 def norm_code(s: pd.Series) -> pd.Series:

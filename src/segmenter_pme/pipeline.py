@@ -75,21 +75,21 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
     warnings: list[str] = []
     overrides = settings.column_overrides
 
-    cmap: dict = {}
+    client_columns: dict = {}
     table = None
     if clients is not None:
         clients = strip_previous_output(clients)
-        cmap = map_columns(list(clients.columns), "clients", overrides, sheet=clients_sheet)
-        table = read_client_table(clients, cmap, clients_sheet, invoices is not None, issues)
+        client_columns = map_columns(list(clients.columns), "clients", overrides, sheet=clients_sheet)
+        table = read_client_table(clients, client_columns, clients_sheet, invoices is not None, issues)
 
-    imap: dict = {}
+    invoice_columns: dict = {}
     from_invoices = None
     capture: dict | None = None
     if invoices is not None:
         capture = {}
-        imap = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
-        from_invoices = read_invoices(invoices, imap, invoices_sheet, analysis_ts, issues,
-                                      by=invoice_key(invoices, imap, table), capture=capture)
+        invoice_columns = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
+        from_invoices = read_invoices(invoices, invoice_columns, invoices_sheet, analysis_ts, issues,
+                                      by=invoice_key(invoices, invoice_columns, table), capture=capture)
         n_after = from_invoices.n_after
         if n_after:
             warnings.append(
@@ -97,26 +97,26 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
                 "ont été ignorées."
             )
             issues.append(Issue("achat_apres_date_analyse", warnings[-1], WARNING, invoices_sheet,
-                                imap.get("date_facture"), None, None, n_after))
+                                invoice_columns.get("date_facture"), None, None, n_after))
 
     raise_errors(issues)
-    feats, new_rows, agg_rows = _combine(table, from_invoices, clients)
+    features, new_rows, agg_rows = _combine(table, from_invoices, clients)
     facts = None
     if capture is not None and "lines" in capture:
         capture["feature_rows"] = agg_rows
         facts = LineFacts.of(capture)
     del capture
-    n_future = _apply_analysis_date(feats, analysis_ts)
+    n_future = _apply_analysis_date(features, analysis_ts)
     if n_future:
         msg = (f"{fr_int(n_future)} client(s) ont une date de dernier achat postérieure à la date d'analyse "
                f"({analysis:%d/%m/%Y}) : leur récence est comptée à 0 jour.")
         warnings.append(msg)
         issues.append(Issue("achat_apres_date_analyse", msg, WARNING, clients_sheet,
-                            cmap.get("date_dernier_achat"), None, None, n_future))
+                            client_columns.get("date_dernier_achat"), None, None, n_future))
 
-    sc = _score(feats, settings, analysis_ts, issues, clients_sheet, cmap)
-    warnings += _notable(issues, feats)
-    n_scored = len(sc.ca)
+    scoring = _score(features, settings, analysis_ts, issues, clients_sheet, client_columns)
+    warnings += _notable(issues, features)
+    n_scored = len(scoring.ca)
     small_base: tuple[str, ...] = ()
     if settings.mode_rfm == "quintiles" and 0 < n_scored < SMALL_BASE:
         # five groups of a handful of clients say little: a client who bought last month can be R = 2
@@ -130,22 +130,22 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
     if analysis > dt.date.today():
         warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
                         "ou option --date), les récences en dépendent.")
-    summary = summarize(feats, {
+    summary = summarize(features, {
         "Segment RFM": [r.name for r in settings.regles_segments] + [PROSPECT, NOT_CLASSIFIED],
         "Segment PMG": list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED],
         "Segment Secteur": [],
     })
-    output = _output_frame(feats, sc.scored)
-    par = pareto(sc.ca, sc.tiers == pmg_mod.TIERS.index("Gros"), sc.sorted_values[2])
-    bnd = rfm_boundaries(sc.recency, sc.orders, sc.ca, sc.r, sc.f, sc.m, mode=settings.mode_rfm, settings=settings,
-                         sorted_values=sc.sorted_values)
-    grid = rf_grid(sc.r, sc.f)
-    full = _client_frame(clients, output, feats, new_rows, cmap, imap)
+    output = _output_frame(features, scoring.scored)
+    pareto_curve = pareto(scoring.ca, scoring.tiers == pmg_mod.TIERS.index("Gros"), scoring.sorted_values[2])
+    bounds = rfm_boundaries(scoring.recency, scoring.orders, scoring.ca, scoring.r, scoring.f, scoring.m,
+                            mode=settings.mode_rfm, settings=settings, sorted_values=scoring.sorted_values)
+    grid = rf_grid(scoring.r, scoring.f)
+    full = _client_frame(clients, output, features, new_rows, client_columns, invoice_columns)
     warnings = list(small_base) + segment_warnings(summary, settings) + warnings
     return SegmentationResult(
-        clients=full, output=output, features=feats, summary=summary, boundaries=bnd, rf_grid=grid,
-        pareto=par, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
-        client_columns=cmap, invoice_columns=imap, line_facts=facts,
+        clients=full, output=output, features=features, summary=summary, boundaries=bounds, rf_grid=grid,
+        pareto=pareto_curve, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
+        client_columns=client_columns, invoice_columns=invoice_columns, line_facts=facts,
     )
 
 
@@ -155,9 +155,9 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
 _NOTABLE = {code for code, kind in CATALOGUE.items() if kind.notable}
 
 
-def _notable(issues: list[Issue], feats: pd.DataFrame) -> list[str]:
+def _notable(issues: list[Issue], features: pd.DataFrame) -> list[str]:
     out = [i.message for i in issues if i.code in _NOTABLE and i.row is None]
-    unclassified = int((feats["segment_rfm"] == NOT_CLASSIFIED).sum())
+    unclassified = int((features["segment_rfm"] == NOT_CLASSIFIED).sum())
     if unclassified:
         out.append(f"{fr_int(unclassified)} client(s) avec des commandes mais sans date de dernier achat ne peuvent pas "
                    "être segmentés : complétez cette date (la liste est dans « Qualité »).")
@@ -175,68 +175,68 @@ def _combine(table: pd.DataFrame | None, from_invoices: InvoiceClients | None, c
     invoices and, for each row of the frame, its row in ``from_invoices.clients`` (-1: none;
     None without invoices)."""
     if from_invoices is None:
-        feats = table.copy()
-        feats["source"] = "clients"
-        feats["ca_12m"] = np.nan
-        feats["ca_12m_prec"] = np.nan
-        return _ensure(feats), pd.Index([]), None
-    agg, by = from_invoices.clients, from_invoices.by
+        features = table.copy()
+        features["source"] = "clients"
+        features["ca_12m"] = np.nan
+        features["ca_12m_prec"] = np.nan
+        return _ensure(features), pd.Index([]), None
+    billed, by = from_invoices.clients, from_invoices.by
     by_id = by == "id"
     if table is None:
-        idx = pd.RangeIndex(len(agg))
+        idx = pd.RangeIndex(len(billed))
         # one constructor call: inserting the columns one by one copies the frame each time
-        cols = {"client_id": agg["cle"].array} if by_id else {"raison_sociale": agg["nom_affiche"].to_numpy()}
-        agg = agg.set_axis(idx)
-        for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
+        cols = {"client_id": billed["cle"].array} if by_id else {"raison_sociale": billed["nom_affiche"].to_numpy()}
+        billed = billed.set_axis(idx)
+        for field in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
             # already in the dtypes _ensure wants (order counts as float, as from a client table);
             # Series, not arrays: the frame shares their memory and copies on a write (copy on write)
-            cols[fld] = agg[fld].astype("float64") if fld == "nb_commandes" else agg[fld]
+            cols[field] = billed[field].astype("float64") if field == "nb_commandes" else billed[field]
         # a one-label categorical: a text column of 350 000 « factures » costs more than the sums
         cols["source"] = _constant("factures", len(idx))
         # copy=False: one block per column, without gathering the float columns in one 2-D block
         return _ensure(pd.DataFrame(cols, index=idx, copy=False)), idx, np.arange(len(idx))
     if by_id:
-        tkey = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
+        table_keys = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
     elif by == "email" and "email" in table:
-        tkey = table["email"].astype("string").str.strip().str.lower()
+        table_keys = table["email"].astype("string").str.strip().str.lower()
     else:
         name_col = table["raison_sociale"] if "raison_sociale" in table else table.get("nom")
-        tkey = fold_series(name_col)
-    acle = agg["cle"].astype("string")
-    if by_id and len(acle) and needs_strip(acle, upper=True):
-        acle = norm_code(acle)
-    pos = pd.Index(acle).get_indexer(tkey.astype("string"))
-    feats = table.copy()
-    feats["source"] = "clients"
+        table_keys = fold_series(name_col)
+    invoice_keys = billed["cle"].astype("string")
+    if by_id and len(invoice_keys) and needs_strip(invoice_keys, upper=True):
+        invoice_keys = norm_code(invoice_keys)
+    pos = pd.Index(invoice_keys).get_indexer(table_keys.astype("string"))
+    features = table.copy()
+    features["source"] = "clients"
     hit = pos >= 0
-    for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
-        vals = agg[fld].to_numpy()[pos[hit]]
-        if fld not in feats:
-            feats[fld] = np.nan if fld not in ("date_premier_achat", "date_dernier_achat") else pd.NaT
-        col = feats[fld].to_numpy(copy=True) if fld not in ("date_premier_achat", "date_dernier_achat") \
-            else feats[fld].to_numpy(dtype="datetime64[ns]", copy=True)
-        col = col.astype("float64") if fld in ("nb_commandes", "ca_total", "ca_12m", "ca_12m_prec") else col
+    for field in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
+        vals = billed[field].to_numpy()[pos[hit]]
+        if field not in features:
+            features[field] = np.nan if field not in ("date_premier_achat", "date_dernier_achat") else pd.NaT
+        col = features[field].to_numpy(copy=True) if field not in ("date_premier_achat", "date_dernier_achat") \
+            else features[field].to_numpy(dtype="datetime64[ns]", copy=True)
+        col = col.astype("float64") if field in ("nb_commandes", "ca_total", "ca_12m", "ca_12m_prec") else col
         col[hit] = vals
-        feats[fld] = col
+        features[field] = col
     # a client of the table with no invoice line and no figures of its own bought nothing
-    nothing = ~hit & feats["nb_commandes"].isna().to_numpy() & feats["date_dernier_achat"].isna().to_numpy()
-    feats.loc[nothing, "nb_commandes"] = 0.0
-    feats.loc[nothing & feats["ca_total"].isna().to_numpy(), "ca_total"] = 0.0
-    unmatched = np.setdiff1d(np.arange(len(agg)), pos[hit])
+    nothing = ~hit & features["nb_commandes"].isna().to_numpy() & features["date_dernier_achat"].isna().to_numpy()
+    features.loc[nothing, "nb_commandes"] = 0.0
+    features.loc[nothing & features["ca_total"].isna().to_numpy(), "ca_total"] = 0.0
+    unmatched = np.setdiff1d(np.arange(len(billed)), pos[hit])
     new_idx = pd.Index([])
     if len(unmatched):
         start = _next_label(table.index)
         new_idx = pd.RangeIndex(start, start + len(unmatched)) if start is not None else pd.RangeIndex(len(unmatched))
         extra = pd.DataFrame(index=new_idx)
         if by_id:
-            extra["client_id"] = agg["cle"].to_numpy()[unmatched]
+            extra["client_id"] = billed["cle"].to_numpy()[unmatched]
         else:
-            extra["raison_sociale"] = agg["nom_affiche"].to_numpy()[unmatched]
-        for fld in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
-            extra[fld] = agg[fld].to_numpy()[unmatched]
+            extra["raison_sociale"] = billed["nom_affiche"].to_numpy()[unmatched]
+        for field in ANALYSIS_FIELDS + ("ca_12m", "ca_12m_prec"):
+            extra[field] = billed[field].to_numpy()[unmatched]
         extra["source"] = "factures"
-        feats = pd.concat([feats, extra])
-    return _ensure(feats), new_idx, np.concatenate([np.where(hit, pos, -1), unmatched])
+        features = pd.concat([features, extra])
+    return _ensure(features), new_idx, np.concatenate([np.where(hit, pos, -1), unmatched])
 
 
 def _next_label(index: pd.Index):
@@ -247,31 +247,31 @@ def _next_label(index: pd.Index):
     return None
 
 
-def _ensure(feats: pd.DataFrame) -> pd.DataFrame:
-    for fld in ("date_premier_achat", "date_dernier_achat"):
-        if fld not in feats:
-            feats[fld] = pd.NaT
-        if feats[fld].dtype != "datetime64[ns]":
-            feats[fld] = feats[fld].astype("datetime64[ns]")
-    for fld in ("nb_commandes", "ca_total", "ca_12m", "ca_12m_prec"):
-        if fld not in feats:
-            feats[fld] = np.nan
-        if feats[fld].dtype != "float64":
-            feats[fld] = pd.to_numeric(feats[fld], errors="coerce").astype("float64")
-    return feats
+def _ensure(features: pd.DataFrame) -> pd.DataFrame:
+    for field in ("date_premier_achat", "date_dernier_achat"):
+        if field not in features:
+            features[field] = pd.NaT
+        if features[field].dtype != "datetime64[ns]":
+            features[field] = features[field].astype("datetime64[ns]")
+    for field in ("nb_commandes", "ca_total", "ca_12m", "ca_12m_prec"):
+        if field not in features:
+            features[field] = np.nan
+        if features[field].dtype != "float64":
+            features[field] = pd.to_numeric(features[field], errors="coerce").astype("float64")
+    return features
 
 
-def _apply_analysis_date(feats: pd.DataFrame, analysis: pd.Timestamp) -> int:
-    last = feats["date_dernier_achat"]
-    first = feats["date_premier_achat"]
+def _apply_analysis_date(features: pd.DataFrame, analysis: pd.Timestamp) -> int:
+    last = features["date_dernier_achat"]
+    first = features["date_premier_achat"]
     # plain numpy for the usual answer « none » (NaT compares as the smallest integer)
     if not np.any(last.to_numpy().view("int64") > analysis.value):
         return 0
     future = last > analysis
     # no purchase at all before the analysis date: a prospect at that date
     all_after = future & (first > analysis)
-    feats.loc[all_after, ["nb_commandes", "ca_total"]] = 0.0
-    feats.loc[all_after, ["date_premier_achat", "date_dernier_achat"]] = pd.NaT
+    features.loc[all_after, ["nb_commandes", "ca_total"]] = 0.0
+    features.loc[all_after, ["date_premier_achat", "date_dernier_achat"]] = pd.NaT
     return int(future.sum())
 
 
@@ -291,35 +291,36 @@ class _Scored(NamedTuple):
     sorted_values: tuple[np.ndarray, np.ndarray, np.ndarray]  # recency, orders, CA sorted ascending
 
 
-def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issues: list[Issue],
-           sheet: str, cmap: dict) -> _Scored:
+def _score(features: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issues: list[Issue],
+           sheet: str, client_columns: dict) -> _Scored:
     """Adds the score, segment and profile columns; returns the scored clients' figures."""
-    last = feats["date_dernier_achat"].to_numpy(dtype="datetime64[ns]")
-    orders = feats["nb_commandes"].to_numpy(dtype="float64")
-    ca = feats["ca_total"].to_numpy(dtype="float64")
+    last = features["date_dernier_achat"].to_numpy(dtype="datetime64[ns]")
+    orders = features["nb_commandes"].to_numpy(dtype="float64")
+    ca = features["ca_total"].to_numpy(dtype="float64")
     has_date = ~np.isnat(last)
     no_orders_known = np.isnan(orders)
     assumed = no_orders_known & has_date
     if assumed.any():
         issues.append(Issue("commandes_manquantes", f"{int(assumed.sum())} client(s) ont une date de dernier achat "
                             "mais pas de nombre de commandes : compté(s) pour 1 commande.", WARNING, sheet,
-                            cmap.get("nb_commandes"), None, None, int(assumed.sum())))
+                            client_columns.get("nb_commandes"), None, None, int(assumed.sum())))
         orders = np.where(assumed, 1.0, orders)
-        feats["nb_commandes"] = orders
+        features["nb_commandes"] = orders
     buyer = orders >= 1
     incomplete = buyer & ~has_date
     if incomplete.any():
-        rows = feats.index[incomplete]
+        rows = features.index[incomplete]
         for row in rows[:200]:
             issues.append(Issue("date_dernier_achat_manquante", "Client avec des commandes mais sans date de dernier "
                                 "achat : il n'est pas classé. Renseignez la date.", WARNING, sheet,
-                                cmap.get("date_dernier_achat"), row, None))
+                                client_columns.get("date_dernier_achat"), row, None))
     no_ca = buyer & has_date & np.isnan(ca)
     if no_ca.any():
         issues.append(Issue("ca_manquant", f"{int(no_ca.sum())} client(s) avec des commandes n'ont pas de CA : "
-                            "compté 0 €.", WARNING, sheet, cmap.get("ca_total"), None, None, int(no_ca.sum())))
+                            "compté 0 €.", WARNING, sheet, client_columns.get("ca_total"), None, None,
+                            int(no_ca.sum())))
         ca = np.where(no_ca, 0.0, ca)
-        feats["ca_total"] = ca
+        features["ca_total"] = ca
     scored = buyer & has_date
     every = bool(scored.all())
 
@@ -332,9 +333,9 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
     if every:
         rec = days
     else:
-        rec = np.full(len(feats), np.nan)
+        rec = np.full(len(features), np.nan)
         rec[scored] = days
-    n = len(feats)
+    n = len(features)
     r = np.zeros(n, dtype=np.int8)
     f = np.zeros(n, dtype=np.int8)
     m = np.zeros(n, dtype=np.int8)
@@ -352,22 +353,22 @@ def _score(feats: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, issu
         seg_idx[incomplete] = len(rules) + 1
         tiers[incomplete] = len(pmg_mod.TIERS) + 1
     tier_names = list(pmg_mod.TIERS) + [PROSPECT, NOT_CLASSIFIED]
-    feats["recence"] = rec
-    feats["score_r"] = r
-    feats["score_f"] = f
-    feats["score_m"] = m
-    feats["code_rfm"] = code
+    features["recence"] = rec
+    features["score_r"] = r
+    features["score_f"] = f
+    features["score_m"] = m
+    features["code_rfm"] = code
     # the codes are ours and in range: pandas need not check 350 000 of them
-    feats["segment_rfm"] = pd.Categorical.from_codes(seg_idx, names, validate=False)
-    feats["segment_pmg"] = pd.Categorical.from_codes(tiers, tier_names, validate=False)
-    _profile(feats, settings, issues, sheet, cmap)
+    features["segment_rfm"] = pd.Categorical.from_codes(seg_idx, names, validate=False)
+    features["segment_pmg"] = pd.Categorical.from_codes(tiers, tier_names, validate=False)
+    _profile(features, settings, issues, sheet, client_columns)
     pot = pmg_mod.potential_reasons(
-        feats["segment_pmg"], size=feats["taille"], sector=feats["secteur"],
-        r=pd.Series(r, index=feats.index), f=pd.Series(f, index=feats.index),
-        ca_12m=feats["ca_12m"] if feats["ca_12m"].notna().any() else None,
-        ca_12m_prev=feats["ca_12m_prec"] if feats["ca_12m"].notna().any() else None, settings=settings,
+        features["segment_pmg"], size=features["taille"], sector=features["secteur"],
+        r=pd.Series(r, index=features.index), f=pd.Series(f, index=features.index),
+        ca_12m=features["ca_12m"] if features["ca_12m"].notna().any() else None,
+        ca_12m_prev=features["ca_12m_prec"] if features["ca_12m"].notna().any() else None, settings=settings,
     )
-    feats["potentiel"] = pot
+    features["potentiel"] = pot
     return _Scored(scored, days, orders_s, ca_s, got.r, got.f, got.m, tiers_s, got.sorted_values)
 
 
@@ -389,40 +390,40 @@ def _constant(label: str, n: int) -> pd.Categorical:
     return pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), [label], validate=False)
 
 
-def _profile(feats: pd.DataFrame, settings: Settings, issues: list[Issue], sheet: str, cmap: dict) -> None:
-    idx = feats.index
+def _profile(features: pd.DataFrame, settings: Settings, issues: list[Issue], sheet: str, client_columns: dict) -> None:
+    idx = features.index
     n = len(idx)
-    if not any(f in feats for f in ("secteur", "code_naf", "effectif", "tranche_effectif", "code_postal",
+    if not any(f in features for f in ("secteur", "code_naf", "effectif", "tranche_effectif", "code_postal",
                                     "departement", "region", "pays", "siret", "siren")):
         # invoice lines alone say nothing of the profile
         for col, label in (("secteur", profile.UNKNOWN_SECTOR), ("segment_secteur", profile.UNKNOWN_SECTOR),
                            ("taille", profile.UNKNOWN_SIZE), ("region", profile.UNKNOWN_REGION)):
-            feats[col] = _constant(label, n)
+            features[col] = _constant(label, n)
         # all missing, without an object array of 350 000 pd.NA
-        feats["departement"] = pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string()))
-        feats["siret_valide"] = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+        features["departement"] = pd.arrays.ArrowStringArray(pa.nulls(n, pa.large_string()))
+        features["siret_valide"] = pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
         return
-    feats["secteur"] = profile.sectors(idx, secteur=feats.get("secteur"), naf=feats.get("code_naf"))
-    feats["segment_secteur"] = profile.group_small_sectors(feats["secteur"], settings.seuil_regroupement_secteurs)
-    feats["taille"] = profile.sizes(feats.get("effectif"), feats.get("tranche_effectif"), idx)
-    feats["region"], feats["departement"] = profile.regions(
-        idx, postal=feats.get("code_postal"), ville=feats.get("ville"), departement=feats.get("departement"),
-        region=feats.get("region"), pays=feats.get("pays"),
+    features["secteur"] = profile.sectors(idx, secteur=features.get("secteur"), naf=features.get("code_naf"))
+    features["segment_secteur"] = profile.group_small_sectors(features["secteur"], settings.seuil_regroupement_secteurs)
+    features["taille"] = profile.sizes(features.get("effectif"), features.get("tranche_effectif"), idx)
+    features["region"], features["departement"] = profile.regions(
+        idx, postal=features.get("code_postal"), ville=features.get("ville"), departement=features.get("departement"),
+        region=features.get("region"), pays=features.get("pays"),
     )
     valid = pd.Series(pd.NA, index=idx, dtype="boolean")
-    for fld in ("siren", "siret"):
-        if fld in feats:
-            col = feats[fld]
+    for field in ("siren", "siret"):
+        if field in features:
+            col = features[field]
             uniq = pd.unique(col.dropna())
             table = {u: profile.siret_is_valid(u) for u in uniq}
             v = col.map(table).astype("boolean")
             valid = v.where(v.notna(), valid)
             bad = (v == False).fillna(False)  # noqa: E712
             for row in idx[bad.to_numpy()][:200]:
-                issues.append(Issue(f"{fld}_invalide", f"Le {fld.upper()} « {col.at[row]} » n'est pas valide "
+                issues.append(Issue(f"{field}_invalide", f"Le {field.upper()} « {col.at[row]} » n'est pas valide "
                                     "(clé de contrôle fausse). Vérifiez-le sur annuaire-entreprises.data.gouv.fr.",
-                                    WARNING, sheet, cmap.get(fld), row, col.at[row]))
-    feats["siret_valide"] = valid
+                                    WARNING, sheet, client_columns.get(field), row, col.at[row]))
+    features["siret_valide"] = valid
 
 
 # ---------------------------------------------------------------- output
@@ -441,10 +442,10 @@ def _int_array(values: np.ndarray, mask: np.ndarray) -> pd.arrays.IntegerArray:
     return pd.arrays.IntegerArray(np.asarray(values, dtype="int64"), np.asarray(mask, dtype=bool))
 
 
-def _output_frame(feats: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
+def _output_frame(features: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
     unscored = ~scored
-    rec = feats["recence"].to_numpy()
-    codes = feats["code_rfm"].to_numpy(dtype="int16")
+    rec = features["recence"].to_numpy()
+    codes = features["code_rfm"].to_numpy(dtype="int16")
     code_txt = pd.Categorical.from_codes(np.where(scored, codes, np.int16(-1)), _CODES, validate=False) \
         if len(codes) else pd.Categorical([])
     with np.errstate(invalid="ignore"):  # NaN (no recency) becomes any integer, hidden by the mask
@@ -453,48 +454,48 @@ def _output_frame(feats: pd.DataFrame, scored: np.ndarray) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             SEGMENT_COLUMNS[0]: _int_array(days, unscored),
-            SEGMENT_COLUMNS[1]: _int_array(feats["score_r"].to_numpy(), unscored),
-            SEGMENT_COLUMNS[2]: _int_array(feats["score_f"].to_numpy(), unscored),
-            SEGMENT_COLUMNS[3]: _int_array(feats["score_m"].to_numpy(), unscored),
+            SEGMENT_COLUMNS[1]: _int_array(features["score_r"].to_numpy(), unscored),
+            SEGMENT_COLUMNS[2]: _int_array(features["score_f"].to_numpy(), unscored),
+            SEGMENT_COLUMNS[3]: _int_array(features["score_m"].to_numpy(), unscored),
             SEGMENT_COLUMNS[4]: code_txt,
-            SEGMENT_COLUMNS[5]: feats["segment_rfm"],
-            SEGMENT_COLUMNS[6]: feats["segment_pmg"],
-            SEGMENT_COLUMNS[7]: _cat(feats["segment_secteur"]),
-            SEGMENT_COLUMNS[8]: _cat(feats["taille"]),
-            SEGMENT_COLUMNS[9]: _cat(feats["region"]),
-            SEGMENT_COLUMNS[10]: _cat(feats["potentiel"]),
+            SEGMENT_COLUMNS[5]: features["segment_rfm"],
+            SEGMENT_COLUMNS[6]: features["segment_pmg"],
+            SEGMENT_COLUMNS[7]: _cat(features["segment_secteur"]),
+            SEGMENT_COLUMNS[8]: _cat(features["taille"]),
+            SEGMENT_COLUMNS[9]: _cat(features["region"]),
+            SEGMENT_COLUMNS[10]: _cat(features["potentiel"]),
         },
-        index=feats.index,
+        index=features.index,
         copy=False,  # fresh arrays: no need to copy them into 2-D blocks
     )
     return out
 
 
-def _client_frame(clients: pd.DataFrame | None, output: pd.DataFrame, feats: pd.DataFrame, new_rows: pd.Index,
-                  cmap: dict, imap: dict) -> pd.DataFrame:
+def _client_frame(clients: pd.DataFrame | None, output: pd.DataFrame, features: pd.DataFrame, new_rows: pd.Index,
+                  client_columns: dict, invoice_columns: dict) -> pd.DataFrame:
     """The user's rows (own columns untouched) + clients found only in invoices, then the output columns."""
     if clients is None:
-        key_label = "Code client" if "client_id" in feats else "Entreprise"
+        key_label = "Code client" if "client_id" in features else "Entreprise"
         # whole numbers or missing: the nullable array is built directly (astype checks every value)
-        orders = feats["nb_commandes"].to_numpy(dtype="float64")
+        orders = features["nb_commandes"].to_numpy(dtype="float64")
         missing = np.isnan(orders)
         with np.errstate(invalid="ignore"):  # NaN becomes any integer, hidden by the mask
             whole = orders.astype("int64")
         # one constructor over Series: the frame shares their memory (copy on write)
         base = pd.DataFrame({
-            key_label: feats["client_id" if "client_id" in feats else "raison_sociale"],
-            "Date premier achat": feats["date_premier_achat"],
-            "Date dernier achat": feats["date_dernier_achat"],
-            "Nombre commandes": pd.Series(pd.arrays.IntegerArray(whole, missing), index=feats.index),
-            "CA total": feats["ca_total"],
-        }, index=feats.index, copy=False)
+            key_label: features["client_id" if "client_id" in features else "raison_sociale"],
+            "Date premier achat": features["date_premier_achat"],
+            "Date dernier achat": features["date_dernier_achat"],
+            "Nombre commandes": pd.Series(pd.arrays.IntegerArray(whole, missing), index=features.index),
+            "CA total": features["ca_total"],
+        }, index=features.index, copy=False)
     elif len(new_rows):
         extra = pd.DataFrame(index=new_rows, columns=clients.columns, dtype=object)
-        for fld in ("client_id", "raison_sociale") + ANALYSIS_FIELDS:
-            if fld in cmap and fld in feats:
-                extra[cmap[fld]] = feats.loc[new_rows, fld].to_numpy()
-        if "raison_sociale" not in cmap and "nom" in cmap and "raison_sociale" in feats:
-            extra[cmap["nom"]] = feats.loc[new_rows, "raison_sociale"].to_numpy()
+        for field in ("client_id", "raison_sociale") + ANALYSIS_FIELDS:
+            if field in client_columns and field in features:
+                extra[client_columns[field]] = features.loc[new_rows, field].to_numpy()
+        if "raison_sociale" not in client_columns and "nom" in client_columns and "raison_sociale" in features:
+            extra[client_columns["nom"]] = features.loc[new_rows, "raison_sociale"].to_numpy()
         base = pd.concat([clients, extra])
     else:
         base = clients
