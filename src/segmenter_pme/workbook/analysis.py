@@ -55,7 +55,8 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     path = Path(path)
     kind = files.file_kind(path)
     if kind == "csv":
-        frame, shape, mapping, read_notes = read_french_csv(path, Settings().with_columns(columns).column_overrides)
+        table = read_french_csv(path, Settings().with_columns(columns).column_overrides)
+        frame, shape, mapping, read_notes = table.frame, table.shape, table.mapping, table.notes
         settings, previous_plan, _ours = previous_workbook(default_output(path))
         settings = (settings or Settings()).with_columns(columns)
         if analysis_date is not None:

@@ -94,7 +94,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     control_notes: list[str] = []
     heads: dict[str, list] = {}
     if kind == "csv":
-        frame, shape, mapping, notes = read_french_csv(path, Settings().with_columns(columns).column_overrides)
+        csv_table = read_french_csv(path, Settings().with_columns(columns).column_overrides)
+        frame, shape, mapping, notes = csv_table.frame, csv_table.shape, csv_table.mapping, csv_table.notes
         if shape != "clients":
             raise MissingColumnError(
                 f"« {path.name} » contient des lignes de factures, pas un tableau de clients : l'audit porte sur "
@@ -104,7 +105,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         # the remarks of the reading name the copy's sheet and rows, as the audit's findings do
         row_of = {line: row for row, line in source_lines.items()}
         notes = [dataclasses.replace(n, sheet="Clients", row=row_of.get(n.row)) for n in notes]
-        cleaned = frame.attrs.get("control_chars") or []
+        cleaned = csv_table.cleaned_cells
         if cleaned:
             control_notes.append(control_chars.note(cleaned, f"« {path.name} »"))
         frame.index = pd.RangeIndex(2, 2 + len(frame))

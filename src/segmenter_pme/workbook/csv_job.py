@@ -80,7 +80,8 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
     t0 = time.perf_counter()
     timings = {}
     progress("Lecture du CSV")
-    frame, shape, mapping, read_notes = csvio.read_french_csv(path, Settings().with_columns(columns).column_overrides)
+    table = csvio.read_french_csv(path, Settings().with_columns(columns).column_overrides)
+    frame, shape, mapping, read_notes = table.frame, table.shape, table.mapping, table.notes
     timings["lecture"] = time.perf_counter() - t0
     sheet_name = "Clients" if shape == "clients" else "Factures"
     # messages name the file and its real line numbers (title lines above the header counted)
@@ -90,7 +91,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
                             notes=read_notes)
     csv_lines = frame.index
     notes: list[str] = []
-    cleaned = frame.attrs.get("control_chars") or []
+    cleaned = table.cleaned_cells
     if cleaned:
         notes.append(control_chars.note(cleaned, f"« {path.name} »"))
     copy_lines = True
@@ -124,7 +125,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
         result = segment_tables(data if shape == "clients" else None, data if shape == "factures" else None, settings)
     except InputDataError as err:
         raise csv_error(err, path.name) from None
-    add_stale_date_note(result, date_advice(path, target, None, csv=True), title_date(frame.attrs.get("titres", ())),
+    add_stale_date_note(result, date_advice(path, target, None, csv=True), title_date(table.titles),
                         sheet=path.name)
     timings["segmentation"] = time.perf_counter() - t0
     if cleaned:

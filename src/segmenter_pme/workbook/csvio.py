@@ -266,8 +266,27 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> tuple[pd.DataFrame, str, dict, list]:
-    """The CSV as text frame, its shape (clients / factures), header mapping and reading remarks (Issues)."""
+@dataclass(frozen=True)
+class FrenchCsv:
+    """What :func:`read_french_csv` read.
+
+    ``frame``: the CSV as a text frame (index = line of the file); ``shape``:
+    ``clients`` or ``factures``; ``mapping``: field → header; ``notes``: reading
+    remarks (Issue records); ``cleaned_cells``: the cells whose control characters
+    were taken out (:func:`control_chars.clean_frame`); ``titles``: the rows above
+    the header (« Export clients du 30/06/2025 »: the export's date).
+    """
+
+    frame: pd.DataFrame
+    shape: str
+    mapping: dict
+    notes: list
+    cleaned_cells: list
+    titles: list
+
+
+def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> FrenchCsv:
+    """The CSV read as :class:`FrenchCsv`."""
 
     titles: list = []
 
@@ -279,8 +298,6 @@ def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> tupl
 
     frame, fmt = read_csv(path, find_header_row=header_row)
     frame, cleaned = control_chars.clean_frame(frame)
-    frame.attrs["control_chars"] = cleaned
-    frame.attrs["titres"] = titles
     best = None
     for shape in hdr.SHAPES:
         mapping = _mapping_with(frame, shape, overrides, path.name)
@@ -301,7 +318,7 @@ def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> tupl
     notes = reader.long_lines_notes(path.name, fmt.long_lines)
     if total is not None:
         notes.append(reader.total_row_note(path.name, total, whole.loc[total], in_file=True))
-    return frame, best[0], best[1], notes
+    return FrenchCsv(frame, best[0], best[1], notes, cleaned, titles)
 
 
 def _mapping_with(frame: pd.DataFrame, shape: str, overrides: dict[str, str] | None, name: str) -> dict:
