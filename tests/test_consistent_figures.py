@@ -81,3 +81,13 @@ def test_synthese_pmg_table_says_its_base_and_counts_have_separators(tmp_path):
     prospects = 1200 - buyers
     assert f"« % base » : part de tous les clients, les {fr_int(prospects)} prospects compris" in text
     assert "1200" not in text and "1029" not in text  # no count without its thousands separator
+
+
+def test_row_limit_note_keeps_its_commas_and_separates_thousands(tmp_path):
+    # the note was once made French by replacing every comma of the sentence with a thousands space
+    from segmenter_pme.workbook.created_clients import too_many_clients
+
+    frame = pd.DataFrame({"Code client": ["A", "B"], "Segment RFM": ["Champions", "Perdus"]})
+    _, note = too_many_clients(frame, tmp_path / "clients.xlsx")
+    assert f"(1{NNBSP}048{NNBSP}576 lignes, en-tête compris)" in note
+    assert "Synthèse, Qualité et Plan d'actions" in note and ", avec leurs segments," in note

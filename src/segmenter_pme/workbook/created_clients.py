@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import headers as hdr
+from ..fr import fr_int
 from ..layout.cells import set_value
 from . import csvio, fastsheet, files, reader, run_steps, writer
 
@@ -59,10 +60,10 @@ def too_many_clients(frame: pd.DataFrame, target: Path) -> tuple[Path, str]:
     """Every client in a French CSV beside the workbook (a sheet would pass Excel's row limit), and the note."""
     csv_path = clients_csv_path(target)
     files.atomic_write(csv_path, lambda tmp: csvio.write_french_csv(frame, tmp), backup=False)
-    note = (f"Les {len(frame):,} clients dépassent la limite d'une feuille Excel ({run_steps.EXCEL_MAX_ROWS:,} lignes, "
-            f"en-tête compris) : la feuille « Clients » n'est pas créée ; la liste complète, avec leurs segments, "
-            f"est dans « {csv_path.name} » à côté du classeur. Synthèse, Qualité et Plan d'actions portent sur "
-            "tous les clients.").replace(",", "\u202f")
+    note = (f"Les {fr_int(len(frame))} clients dépassent la limite d'une feuille Excel "
+            f"({fr_int(run_steps.EXCEL_MAX_ROWS)} lignes, en-tête compris) : la feuille « Clients » n'est pas créée ; "
+            f"la liste complète, avec leurs segments, est dans « {csv_path.name} » à côté du classeur. Synthèse, "
+            "Qualité et Plan d'actions portent sur tous les clients.")
     return csv_path, note
 
 

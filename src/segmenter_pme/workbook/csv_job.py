@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import headers as hdr
 from ..analysis_date import add_stale_date_note, title_date
+from ..fr import fr_int
 from ..errors import WorkbookError
 from ..layout import history_run
 from ..layout.cells import set_value
@@ -98,15 +99,15 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
     if len(frame) + 1 > run_steps.EXCEL_MAX_ROWS:
         if shape == "clients":
             raise WorkbookError(
-                f"« {path.name} » compte {len(frame):,} clients : une feuille Excel est limitée à "
-                f"{run_steps.EXCEL_MAX_ROWS - 1:,} lignes sous l'en-tête. Découpez le fichier.".replace(",", "\u202f")
+                f"« {path.name} » compte {fr_int(len(frame))} clients : une feuille Excel est limitée à "
+                f"{fr_int(run_steps.EXCEL_MAX_ROWS - 1)} lignes sous l'en-tête. Découpez le fichier."
             )
         # the analysis used every line; the workbook simply cannot hold them all
         copy_lines = False
         notes.append(
-            f"Les {len(frame):,} lignes de factures dépassent la limite d'une feuille Excel "
-            f"({run_steps.EXCEL_MAX_ROWS:,} lignes) : elles ont toutes été analysées mais ne sont pas recopiées dans le "
-            f"classeur ; le fichier « {path.name} » reste la source.".replace(",", "\u202f")
+            f"Les {fr_int(len(frame))} lignes de factures dépassent la limite d'une feuille Excel "
+            f"({fr_int(run_steps.EXCEL_MAX_ROWS)} lignes) : elles ont toutes été analysées mais ne sont pas recopiées "
+            f"dans le classeur ; le fichier « {path.name} » reste la source."
         )
     previous_settings, previous_plan, ours = previous_workbook(target)
     kept_rows = previous_history_rows(target) if ours else {}

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .. import headers as hdr
 from ..analysis_date import add_stale_date_note, title_date
+from ..fr import fr_int
 from ..errors import MissingColumnError, WorkbookError
 from ..layout import history_run
 from . import control_chars, fidelity, files, passthrough, reader, run_steps, saving, streamed_clients, writer
@@ -202,11 +203,11 @@ def append_rows(data: reader.SheetData, labels: list) -> dict:
     start = data.last_used_row + 2 if below else data.last_data_row + 1
     if start + len(labels) - 1 > run_steps.EXCEL_MAX_ROWS:
         raise WorkbookError(
-            f"{len(labels):,} clients trouvés seulement dans les factures devraient être ajoutés sous le tableau de "
-            f"« {data.sheet} » (à partir de la ligne {start:,}), mais une feuille Excel s'arrête à la ligne "
-            f"{run_steps.EXCEL_MAX_ROWS:,}. Rien n'a été écrit. Ajoutez ces clients à un tableau plus court, ou lancez "
-            "segmenter sur les factures seules (un export .csv) : la liste complète des clients est alors "
-            "écrite dans un CSV à côté du classeur.".replace(",", "\u202f")
+            f"{fr_int(len(labels))} clients trouvés seulement dans les factures devraient être ajoutés sous le "
+            f"tableau de « {data.sheet} » (à partir de la ligne {fr_int(start)}), mais une feuille Excel s'arrête à la "
+            f"ligne {fr_int(run_steps.EXCEL_MAX_ROWS)}. Rien n'a été écrit. Ajoutez ces clients à un tableau plus "
+            "court, ou lancez segmenter sur les factures seules (un export .csv) : la liste complète des clients est "
+            "alors écrite dans un CSV à côté du classeur."
         )
     return {label: start + i for i, label in enumerate(labels)}
 
