@@ -24,7 +24,7 @@ from bench_core import timed
 from invoice_lines import generate_invoice_lines
 from segmenter_pme import segment
 from segmenter_pme.workbook import fastsheet
-from segmenter_pme.workbook.engine import clients_table
+from segmenter_pme.workbook.created_clients import clients_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
