@@ -100,6 +100,19 @@ def test_the_ribbon_segments_once(segmentations):
     assert len(segmentations) == 1
 
 
+def test_campagnes_prints_every_campaign_row_not_only_the_example(demo, fake):
+    from segmenter_pme.history_result import CAMPAIGN_INPUT_COLUMNS, CAMPAIGN_RESULT_COLUMNS
+
+    run(demo, analysis_date=D)
+    ws = openpyxl.load_workbook(demo)["Campagnes"]
+    hr = next(r for r in range(1, 10) if ws.cell(r, 1).value == "Campagne")
+    last = hr + 1 + len(templates.DEMO_CAMPAIGNS)  # the example row, then the demo's campaigns
+    assert ws.cell(last, 1).value == templates.DEMO_CAMPAIGNS[-1][0]
+    last_col = openpyxl.utils.get_column_letter(len(CAMPAIGN_INPUT_COLUMNS) + len(CAMPAIGN_RESULT_COLUMNS))
+    assert ws.cell(hr, len(CAMPAIGN_INPUT_COLUMNS) + len(CAMPAIGN_RESULT_COLUMNS)).value == "Remarque"
+    assert ws.print_area == f"'Campagnes'!$A$1:${last_col}${last}"
+
+
 def test_users_campaign_rows_are_kept_byte_for_byte_and_results_refreshed(demo, fake):
     run(demo, analysis_date=D)
     wb = openpyxl.load_workbook(demo)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..headers import normalize_header
 from ..history_result import CAMPAIGN_INPUT_COLUMNS, CAMPAIGN_RESULT_COLUMNS
+from .engine import col_letter
 from .model import FMT_DATE, FMT_EUR, FMT_INT, FMT_PCT, Cell, Column, SheetLayout, Table, Text, Title, plain
 from ..blank import is_blank
 
@@ -146,6 +147,13 @@ def result_cells(sheet: CampaignSheet, results: pd.DataFrame | None) -> list[tup
                 v = "Ligne d'exemple : ignorée par l'analyse."
             out.append((r, c, v, RESULT_FORMATS.get(h)))
     return out
+
+
+def print_area(sheet: CampaignSheet, results: pd.DataFrame | None) -> str:
+    """From the title to the last row and the last of our result columns: every campaign the user
+    logged is printed, not only what the sheet held when it was created."""
+    cells = result_cells(sheet, results)
+    return f"A1:{col_letter(max(c for _, c, _, _ in cells))}{max(r for r, _, _, _ in cells)}"
 
 
 def example_row(analysis_date: dt.date | None) -> tuple:

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from ..layout import campagnes, historique
 from ..layout.placement import col_letter
 from ..layout.history_run import HistoryInputs
-from ..layout.render_openpyxl import render, replace_sheet
+from ..layout.render_openpyxl import FONT_NAME, render, replace_sheet
 from . import fastsheet, writer
 
 _OUR_FILL = PatternFill("solid", fgColor="DDEBF7")  # our computed columns, as in the client sheet
@@ -29,11 +29,12 @@ def write_campaigns(wb, hist, inputs: HistoryInputs, analysis_date: dt.date) -> 
         return
     ws = wb[campagnes.SHEET]
     results = hist.campaigns if hist is not None else None
+    ws.print_area = campagnes.print_area(sheet, results)
     for row, col, value, fmt in campagnes.result_cells(sheet, results):
         cell = ws.cell(row, col)
         if row == sheet.header_row:
             cell.value = value
-            cell.font = Font(bold=True)
+            cell.font = Font(name=FONT_NAME, bold=True)  # without a name LibreOffice falls back to a serif
             cell.fill = _OUR_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
             dim = ws.column_dimensions[col_letter(col)]
