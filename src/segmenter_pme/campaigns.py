@@ -177,17 +177,15 @@ def evaluate_campaigns(campaigns: pd.DataFrame | None, result, clients: pd.DataF
         end = min(c.sent + pd.Timedelta(days=c.window), analysis)
         before = c.sent - pd.Timedelta(days=c.window)
         members = tgt.members(snap(c.sent))
-        ja, jb = rep.at(c.sent), rep.at(end)
-        bought = rep.orders[jb, members] - rep.orders[ja, members] > 0
+        bought = rep.orders_at(end)[members] > rep.orders_at(c.sent)[members]
         n = len(members)
         res["Clients ciblés"].at[c.row] = n
         res["Acheteurs"].at[c.row] = int(bought.sum())
-        res["CA généré"].at[c.row] = round(float((rep.ca[jb, members] - rep.ca[ja, members]).sum()), 2)
+        res["CA généré"].at[c.row] = round(float((rep.ca_at(end)[members] - rep.ca_at(c.sent)[members]).sum()), 2)
         rate = bought.sum() / n if n else np.nan
         res["Taux de conversion"].at[c.row] = rate
         usual_members = tgt.members(snap(before))
-        j0 = rep.at(before)
-        usual = rep.orders[ja, usual_members] - rep.orders[j0, usual_members] > 0
+        usual = rep.orders_at(c.sent)[usual_members] > rep.orders_at(before)[usual_members]
         habit = usual.sum() / len(usual_members) if len(usual_members) else np.nan
         res["Taux habituel"].at[c.row] = habit
         res["Effet (points)"].at[c.row] = round(100 * (rate - habit), 1) if rate == rate and habit == habit \

@@ -91,10 +91,10 @@ def kpi_table(periods: pd.DataFrame, snap: Callable[[pd.Timestamp], Snapshot], r
     """
     if delta is None:
         def delta(a, b, rows):
-            ja, jb = rep.at(a), rep.at(b)
-            if 4 * len(rows) > rep.ca.shape[1]:  # most clients: two whole rows, then one gather, cost less
-                return (rep.ca[jb] - rep.ca[ja])[rows], (rep.orders[jb] > rep.orders[ja])[rows]
-            return rep.ca[jb][rows] - rep.ca[ja][rows], rep.orders[jb][rows] > rep.orders[ja][rows]
+            ca_a, ca_b, orders_a, orders_b = rep.ca_at(a), rep.ca_at(b), rep.orders_at(a), rep.orders_at(b)
+            if 4 * len(rows) > len(ca_a):  # most clients: two whole rows, then one gather, cost less
+                return (ca_b - ca_a)[rows], (orders_b > orders_a)[rows]
+            return ca_b[rows] - ca_a[rows], orders_b[rows] > orders_a[rows]
 
     figures = [_period_figures(p.start, p.end, snap, delta, settings) for p in periods.itertuples(index=False)]
     records = []

@@ -26,59 +26,70 @@ _NO_DAY = np.iinfo(np.int32).min
 
 @dataclass
 class Replay:
-    """Per client (rows of ``features``) and per date of ``dates`` (ascending, midnight):
-    figures of the lines dated up to that day included."""
+    """Per client (rows of ``features``): the figures of the lines dated up to a day included —
+    orders and last purchase at each of ``dates``, CA at each of ``ca_dates`` (both ascending,
+    midnight; ``ca_dates`` holds ``dates``)."""
 
     dates: pd.DatetimeIndex
     orders: np.ndarray  # (dates, clients) int64
-    ca: np.ndarray  # (dates, clients) float64, net (round to the cent where read, as segment() does)
     last: np.ndarray  # (dates, clients) int32 days since 1970, last purchase day, int32 min without
+    ca_dates: pd.DatetimeIndex
+    ca: np.ndarray  # (ca_dates, clients) float64, net (round to the cent where read, as segment() does)
     has_lines: np.ndarray  # per client: figures from invoice lines (else from the client table)
 
-    def at(self, date) -> int:
-        pos = self.__dict__.get("_pos")
+    def orders_at(self, date) -> np.ndarray:
+        return self.orders[self._row("dates", date)]
+
+    def last_at(self, date) -> np.ndarray:
+        return self.last[self._row("dates", date)]
+
+    def ca_at(self, date) -> np.ndarray:
+        return self.ca[self._row("ca_dates", date)]
+
+    def _row(self, which: str, date) -> int:
+        pos = self.__dict__.get("_" + which)
         if pos is None:  # a dict: asked hundreds of times, DatetimeIndex.get_loc costs more than the sums
-            pos = self.__dict__["_pos"] = {t: i for i, t in enumerate(self.dates.asi8)}
+            pos = self.__dict__["_" + which] = {t: i for i, t in enumerate(getattr(self, which).asi8)}
         return pos[pd.Timestamp(date).value]
 
 
-def build_replay(facts: LineFacts, features: pd.DataFrame, dates) -> Replay:
-    """The cumulative figures of every client at every date of ``dates``.
+def _day_index(dates) -> pd.DatetimeIndex:
+    # nanoseconds whatever the unit of the dates given: they are compared with the lines' int64 ns
+    return pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in dates})).as_unit("ns")
+
+
+def build_replay(facts: LineFacts, features: pd.DataFrame, dates, ca_dates=()) -> Replay:
+    """The cumulative figures of every client at every date of ``dates``, and its CA at the
+    dates of ``ca_dates`` too (the CA windows of « Petits à potentiel »).
 
     A client known only from the client table (no invoice line) has figures as
     of its last purchase only: it enters the replay at that date, with them.
     """
-    # nanoseconds whatever the unit of the dates given: they are compared with the lines' int64 ns
-    dates = pd.DatetimeIndex(sorted({pd.Timestamp(d).normalize() for d in dates})).as_unit("ns")
-    n_dates = len(dates)
-    ends = dates.asi8 + _NS_PER_DAY - 1
-    lines = facts
+    dates = _day_index(dates)
+    ca_dates = _day_index(set(dates) | {pd.Timestamp(d) for d in ca_dates})
     kcodes = facts.kcodes
     k = int(kcodes.max()) + 1 if len(kcodes) else 0
     # the interval of each line: the first date at or after its day. Date-major cells: the
     # running sums along the dates then add whole rows of clients at a time
-    span = np.searchsorted(ends, lines.d, side="left")
+    span = np.searchsorted(ca_dates.asi8 + _NS_PER_DAY - 1, facts.d, side="left")
     cell = span * np.int64(k) + kcodes
-    kept = lines.keep
-    size = k * n_dates
-    ca_cells = np.bincount(cell if kept is None else cell[kept], weights=lines.sk, minlength=size)[:size]
-    purchase = np.flatnonzero(lines.purchase)
-    orders_cells = np.bincount(cell[purchase], minlength=size)[:size]
+    ca = _running(np.bincount(cell if facts.keep is None else cell[facts.keep], weights=facts.sk,
+                              minlength=k * len(ca_dates))[:k * len(ca_dates)].reshape(len(ca_dates), k), np.add)
+    # orders and last purchase at the fewer ``dates`` only: an interval of ``ca_dates`` belongs to the
+    # first of ``dates`` at or after it (past the last one: to none)
+    to_date = np.append(np.searchsorted(dates.asi8, ca_dates.asi8, side="left"), len(dates))
+    size = k * len(dates)
+    purchase = np.flatnonzero(facts.purchase)
+    cell = to_date[span[purchase]] * np.int64(k) + kcodes[purchase]
+    orders_cells = np.bincount(cell, minlength=size + k)  # + k: the lines after the last date, if any
     if facts.repeated is not None and len(facts.repeated):
         # in place: a second array of every cell costs more (fresh memory) than these few lines
-        np.subtract.at(orders_cells, cell[facts.repeated], 1)
+        np.subtract.at(orders_cells, to_date[span[facts.repeated]] * np.int64(k) + kcodes[facts.repeated], 1)
     # days, not nanoseconds: half the memory to fill (the time of day is dropped, as segment() does)
-    last_cells = np.full(size, _NO_DAY, dtype=np.int32)
-    np.maximum.at(last_cells, cell[purchase], (lines.d[purchase] // _NS_PER_DAY).astype(np.int32))
-    ca = ca_cells.reshape(n_dates, k)
-    orders = orders_cells.reshape(n_dates, k)
-    last = last_cells.reshape(n_dates, k)
-    # running sums row after row: numpy's accumulate along the first axis of a wide array is
-    # several times slower than these whole-row operations
-    for i in range(1, n_dates):
-        np.add(ca[i - 1], ca[i], out=ca[i])
-        np.add(orders[i - 1], orders[i], out=orders[i])
-        np.maximum(last[i - 1], last[i], out=last[i])
+    last_cells = np.full(size + k, _NO_DAY, dtype=np.int32)
+    np.maximum.at(last_cells, cell, (facts.d[purchase] // _NS_PER_DAY).astype(np.int32))
+    orders = _running(orders_cells[:size].reshape(len(dates), k), np.add)
+    last = _running(last_cells[:size].reshape(len(dates), k), np.maximum)
     # clients' rows: features row → aggregated row → code
     agg_rows = facts.feature_rows
     codes = facts.codes
@@ -89,21 +100,32 @@ def build_replay(facts: LineFacts, features: pd.DataFrame, dates) -> Replay:
         rows_code = np.where(has_lines, code_of_agg[np.maximum(agg_rows, 0)], 0)
         ca, orders, last = ca[:, rows_code], orders[:, rows_code], last[:, rows_code]
     if not has_lines.all():
-        _table_clients(features, ~has_lines, dates, orders, ca, last)
-    return Replay(dates, orders, ca, last, has_lines)
+        _table_clients(features, ~has_lines, dates, ca_dates, orders, ca, last)
+    return Replay(dates, orders, last, ca_dates, ca, has_lines)
 
 
-def _table_clients(features: pd.DataFrame, rows: np.ndarray, dates: pd.DatetimeIndex, orders: np.ndarray,
-                   ca: np.ndarray, last: np.ndarray) -> None:
+def _running(cells: np.ndarray, op) -> np.ndarray:
+    # row after row, in place: numpy's accumulate along the first axis of a wide array is
+    # several times slower than these whole-row operations
+    for i in range(1, len(cells)):
+        op(cells[i - 1], cells[i], out=cells[i])
+    return cells
+
+
+def _table_clients(features: pd.DataFrame, rows: np.ndarray, dates: pd.DatetimeIndex, ca_dates: pd.DatetimeIndex,
+                   orders: np.ndarray, ca: np.ndarray, last: np.ndarray) -> None:
     idx = np.flatnonzero(rows)
     f_last = features["date_dernier_achat"].to_numpy(dtype="datetime64[ns]").view("int64")[idx]
     f_orders = features["nb_commandes"].to_numpy(dtype="float64", na_value=np.nan)[idx]
     f_ca = features["ca_total"].to_numpy(dtype="float64", na_value=np.nan)[idx]
     buyer = (f_last != _NAT) & (np.nan_to_num(f_orders) >= 1)
-    present = buyer[None, :] & (f_last[None, :] <= dates.asi8[:, None])
-    orders[:, idx] = np.where(present, np.nan_to_num(f_orders).astype(np.int64)[None, :], 0)
-    ca[:, idx] = np.where(present, np.nan_to_num(f_ca)[None, :], 0.0)
-    last[:, idx] = np.where(present, (f_last // _NS_PER_DAY).astype(np.int32)[None, :], _NO_DAY)
+
+    def present(at: pd.DatetimeIndex) -> np.ndarray:
+        return buyer[None, :] & (f_last[None, :] <= at.asi8[:, None])
+
+    orders[:, idx] = np.where(present(dates), np.nan_to_num(f_orders).astype(np.int64)[None, :], 0)
+    ca[:, idx] = np.where(present(ca_dates), np.nan_to_num(f_ca)[None, :], 0.0)
+    last[:, idx] = np.where(present(dates), (f_last // _NS_PER_DAY).astype(np.int32)[None, :], _NO_DAY)
 
 
 @dataclass
@@ -167,11 +189,10 @@ class Profile:
 def snapshot_at(rep: Replay, date, profile: Profile, settings) -> Snapshot:
     """The segmentation of SPEC §3–§5 at ``date`` from the lines dated up to it."""
     date = pd.Timestamp(date).normalize()
-    j = rep.at(date)
-    orders = rep.orders[j]
+    orders = rep.orders_at(date)
     rows = np.flatnonzero(orders >= 1)
-    last_day = rep.last[j, rows]
-    ca = np.round(rep.ca[j, rows], 2)
+    last_day = rep.last_at(date)[rows]
+    ca = np.round(rep.ca_at(date)[rows], 2)
     days = np.maximum(date.value // _NS_PER_DAY - last_day, 0)
     # small integers sort several times faster than floats, to the same scores
     days = days.astype(np.int16) if len(days) and days.max() <= np.iinfo(np.int16).max else days
@@ -193,12 +214,12 @@ def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, profile: Profi
     cur = prev = None
     if profile.with_ca12:
         # calendar years, as segment() counts « the last 12 months »; no window for a client of the table
-        now = rep.ca[rep.at(date), sub]
-        y1 = rep.ca[rep.at(date - pd.DateOffset(years=1)), sub]
-        y2 = rep.ca[rep.at(date - pd.DateOffset(years=2)), sub]
-        lines = rep.has_lines[sub]
-        cur = np.where(lines, np.round(now - y1, 2), np.nan)
-        prev = np.where(lines, np.round(y1 - y2, 2), np.nan)
+        now, y1, y2 = (rep.ca_at(t)[sub] for t in (date, date - pd.DateOffset(years=1),
+                                                   date - pd.DateOffset(years=2)))
+        cur, prev = np.round(now - y1, 2), np.round(y1 - y2, 2)
+        if not rep.has_lines.all():
+            lines = rep.has_lines[sub]
+            cur, prev = np.where(lines, cur, np.nan), np.where(lines, prev, np.nan)
     rf, grow = pmg_mod.buying_reasons(r[petit], f[petit], cur, prev, settings)
     out[petit] = profile.fixed[sub] | rf | grow
     return out

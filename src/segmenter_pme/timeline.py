@@ -141,9 +141,9 @@ def _from_invoices(result: SegmentationResult, facts: LineFacts, settings: Setti
 
     earlier = [year_before(s, e) for s, e in zip(periods["start"], periods["end"])]
     wanted = set(bounds) | {pot_ref} | set(camp_rows) | {t for pair in earlier if pair for t in pair}
-    for t in list(wanted):  # the CA windows of « Petits à potentiel » at t
-        wanted |= {t - pd.DateOffset(years=1), t - pd.DateOffset(years=2)}
-    rep = build_replay(facts, feats, wanted)
+    # the CA windows of « Petits à potentiel » at t
+    windows = {t - pd.DateOffset(years=y) for t in wanted for y in (1, 2)}
+    rep = build_replay(facts, feats, wanted, windows)
     current = snapshot_of_result(result)
     cache: dict[pd.Timestamp, Snapshot] = {analysis: current}
     # two cores: the worker thread scores every other period start (sorting releases the GIL)
