@@ -274,6 +274,28 @@ def test_every_snapshot_is_segment_at_its_date_and_the_last_is_segment(rows, kin
 
 
 @E2E
+@given(st.lists(line, min_size=1, max_size=40),
+       st.lists(st.sampled_from(["Commerce de gros", "Industrie", "Transports"]), min_size=8, max_size=8),
+       st.lists(st.sampled_from([5, 60, 400, 6000]), min_size=8, max_size=8))
+def test_with_a_client_profile_every_snapshot_is_segment_at_its_date(rows, sectors, staff):
+    # « à potentiel » for a large company or a priority sector comes from today's profile, in every snapshot
+    inv = _frame(rows)
+    clients = pd.DataFrame({"Code client": [f"K{i}" for i in range(8)], "Secteur": sectors, "Effectif": staff},
+                           index=range(2, 10))
+    s = Settings(date_analyse=D, secteurs_prioritaires=("Commerce de gros",))
+    h = history(clients=clients, invoices=inv, settings=s)
+    for t, snap in h.snapshots.groupby("period_end"):
+        expected = _by_key(segment(clients=clients, invoices=inv[inv["Date"] <= t],
+                                   settings=s.replace(date_analyse=t.date())))
+        got = snap.set_index("key")
+        assert sorted(got.index) == sorted(expected.index)
+        got = got.loc[expected.index]
+        assert list(got["segment_rfm"].astype(str)) == list(expected["Segment RFM"].astype(str))
+        assert list(got["segment_pmg"].astype(str)) == list(expected["Segment PMG"].astype(str))
+        assert list(got["potentiel"]) == list(expected["Potentiel"].astype(str) != "")
+
+
+@E2E
 @given(st.lists(line, min_size=1, max_size=40), st.randoms(use_true_random=False))
 def test_matrices_sum_to_the_snapshots_and_replay_ignores_row_order(rows, rnd):
     inv = _frame(rows)
