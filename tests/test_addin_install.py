@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from segmenter_pme.addin import build, checks, install
+from segmenter_pme.addin import build, install, prerequisites
 from segmenter_pme.errors import AddinError
 from segmenter_pme.cli.addin import app
 
@@ -231,8 +231,8 @@ def test_python_path_with_xml_special_characters_reads_back(tmp_path):
 def test_interpreter_check_reads_back_what_was_written(tmp_path):
     python = tmp_path / "python"
     python.write_text("")
-    assert checks.interpreter_check({"Interpreter_Mac": str(python)}, "Interpreter_Mac", str(python)).ok
-    wrong = checks.interpreter_check({"Interpreter_Mac": "/autre"}, "Interpreter_Mac", str(python))
+    assert prerequisites.interpreter_check({"Interpreter_Mac": str(python)}, "Interpreter_Mac", str(python)).ok
+    wrong = prerequisites.interpreter_check({"Interpreter_Mac": "/autre"}, "Interpreter_Mac", str(python))
     assert not wrong.ok and wrong.detail == f"« /autre » au lieu de « {python} »"
     assert "fermez Excel" in wrong.fix
 
@@ -242,7 +242,7 @@ def test_cli_install_on_a_simulated_windows(tmp_path, monkeypatch):
 
     monkeypatch.setattr(install, "current_platform", lambda: "win32")
     monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
-    monkeypatch.setattr(checks, "WindowsRegistry", lambda: excel_registry(DEFAULT_TRUST))
+    monkeypatch.setattr(prerequisites, "WindowsRegistry", lambda: excel_registry(DEFAULT_TRUST))
     result = CliRunner().invoke(app, ["install"])
     assert result.exit_code == 0, result.output
     assert "OK — Dossier de démarrage d'Excel (XLSTART) approuvé" in result.output

@@ -23,7 +23,7 @@ from xml.sax.saxutils import unescape
 
 from ..errors import AddinError
 from ..excel.xlwings_compat import PINNED_XLWINGS, xlwings_version
-from . import build, checks
+from . import build, prerequisites
 
 MAC_STARTUP = "Library/Group Containers/UBF8T346G9.Office/User Content.localized/Startup.localized/Excel"
 MAC_SCRIPTS = "Library/Application Scripts/com.microsoft.Excel"
@@ -79,7 +79,7 @@ def _interpreter_key(platform: str) -> str:
 
 
 def install(platform: str | None = None, env: dict[str, str] | None = None, home: Path | None = None,
-            executable: str | None = None, registry: checks.Registry | None = None,
+            executable: str | None = None, registry: prerequisites.Registry | None = None,
             applications: list[Path] | None = None,
             version: Callable[[], str | None] | None = None) -> list[str]:
     """Install the add-in for this user; returns the French lines saying what was done and checked.
@@ -90,8 +90,8 @@ def install(platform: str | None = None, env: dict[str, str] | None = None, home
     platform = platform or current_platform()
     executable = executable or sys.executable
     where = target(platform, env, home)
-    before = [checks.xlwings_check(version or xlwings_version),
-              checks.excel_check(platform, registry, home, applications)]
+    before = [prerequisites.xlwings_check(version or xlwings_version),
+              prerequisites.excel_check(platform, registry, home, applications)]
     failed = [c for c in before if not c.ok]
     if failed:
         raise AddinError("\n".join(["Le complément n'a pas été installé :"] + [line for c in failed for line in c.lines()]))
@@ -117,8 +117,8 @@ def install(platform: str | None = None, env: dict[str, str] | None = None, home
         (where.applescript_dir / script.name).write_bytes(script.read_bytes())
         lines.append(f"Script RunPython d'xlwings copié dans : {where.applescript_dir}")
     key = _interpreter_key(platform)
-    after = [checks.interpreter_check(installed_config(where.addin), key, config[key]),
-             checks.startup_check(platform, where.addin.parent, registry, env)]
+    after = [prerequisites.interpreter_check(installed_config(where.addin), key, config[key]),
+             prerequisites.startup_check(platform, where.addin.parent, registry, env)]
     lines.append("Vérifications :")
     lines += [line for c in before + after for line in c.lines()]
     if all(c.ok for c in after):
@@ -167,7 +167,7 @@ def system_name(platform: str | None = None) -> str:
 
 
 def status(platform: str | None = None, env: dict[str, str] | None = None, home: Path | None = None,
-           registry: checks.Registry | None = None) -> list[str]:
+           registry: prerequisites.Registry | None = None) -> list[str]:
     """Where the add-in is, which Python it uses, whether Excel trusts its folder — an answer, not an error,
     on a system without Excel."""
     platform = platform or current_platform()
@@ -187,7 +187,7 @@ def status(platform: str | None = None, env: dict[str, str] | None = None, home:
     lines = [f"Complément installé : {where.addin}", f"Python utilisé par le complément : {python}"]
     if config.get(key) and not Path(config[key]).exists():
         lines.append("Attention : ce Python n'existe plus ; relancez « segmenter complement installe ».")
-    trust = checks.startup_check(platform, where.addin.parent, registry, env)
+    trust = prerequisites.startup_check(platform, where.addin.parent, registry, env)
     if not trust.ok:
         lines += trust.lines()
     return lines
