@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from segmenter_pme.cli import analysis, main
+from segmenter_pme.cli import main, segmentation
 
 DATE = ["--date", "2025-12-31"]
 
@@ -34,7 +34,7 @@ def test_run_says_the_next_step(book, capsys):
 
 def test_ouvrir_opens_the_workbook_with_the_default_application(book, capsys, monkeypatch):
     opened = []
-    monkeypatch.setattr(analysis.sys, "platform", "linux")
+    monkeypatch.setattr(segmentation.sys, "platform", "linux")
     monkeypatch.setattr("subprocess.Popen", lambda args, **kw: opened.append(args))
     assert main(["run", str(book), *DATE, "--ouvrir"]) == 0
     assert opened == [["xdg-open", str(book)]]
@@ -45,7 +45,7 @@ def test_ouvrir_without_an_application_is_a_note_not_an_error(book, capsys, monk
     def fail(*_a, **_k):
         raise FileNotFoundError("xdg-open")
 
-    monkeypatch.setattr(analysis.sys, "platform", "linux")
+    monkeypatch.setattr(segmentation.sys, "platform", "linux")
     monkeypatch.setattr("subprocess.Popen", fail)
     assert main(["run", str(book), *DATE, "--ouvrir"]) == 0
     assert "n'a pas pu être ouvert automatiquement" in " ".join(capsys.readouterr().out.split())

@@ -14,7 +14,7 @@ import typer
 from rich.text import Text
 
 from ..errors import SegmenterError
-from . import actions, addin, analysis, audit, french
+from . import actions, addin, audit, french, segmentation
 from .common import RootOptions, aliases_note, err, typer_app
 
 app = typer_app("segmenter", "Segmentation clients (RFM, Petits/Moyens/Gros, secteur, taille, région) pour PME, "
@@ -28,7 +28,7 @@ def _root(ctx: typer.Context,
     ctx.obj = RootOptions(quiet=quiet)
 
 
-for _group in (analysis, addin, audit, actions):
+for _group in (segmentation, addin, audit, actions):
     _group.register(app)
 
 
