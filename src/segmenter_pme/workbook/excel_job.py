@@ -43,6 +43,10 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
     # every sheet we do not write into goes through untouched (and fast: openpyxl never loads its cells)
     untouched = [n for n in values if n != client_sheet and n not in layout.REPORT_SHEETS
                  and n not in history_run.HISTORY_SHEETS]
+    # « Historique » (a row per client and run) is rebuilt from the values when there are no invoice
+    # lines, else kept as it is: either way openpyxl need not load its cells (millions at 1 M clients)
+    if history_run.HISTORIQUE in values and history_run.HISTORIQUE != client_sheet:
+        untouched.append(history_run.HISTORIQUE)
 
     progress("Ouverture du classeur")
     keep_vba = kind == "xlsm" and target.suffix.lower() == ".xlsm"
@@ -145,7 +149,8 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
     audited = created_clients_data(result, clients_sheet, names) if created else clients
     layout.write_report_sheets(wb, result, audit=quality_audit(audited, invoices, settings, progress), history=hist,
                                clients_sheet=clients_sheet, key_col=_key_col(clients))
-    inject = passthrough.injectors(path, emptied)
+    # a rebuilt « Historique » gets its rows from write_history_sheets, not from the original
+    inject = passthrough.injectors(path, [n for n in emptied if n != history_run.HISTORIQUE or invoices is not None])
     write_history_sheets(wb, hist, kept, result.analysis_date, inject, invoices is None)
     add_mode_emploi(wb)  # after the history sheets: the manual stays the last tab
     timings["ecriture"] = time.perf_counter() - t0
