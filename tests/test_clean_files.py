@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
-from segmenter_pme.workbook import audit_files
+from segmenter_pme.workbook import audit_files, audit_load, clean_fast
 from segmenter_pme.workbook.audit_files import clean_file
 from segmenter_pme.audit.formulas import RowMove, move_formula
 from segmenter_pme.cli import main
@@ -191,9 +191,9 @@ def test_formulas_keep_big_sheets_off_the_streamed_path(tmp_path, monkeypatch):
     ws = openpyxl.load_workbook(run.output)["Base clients"]
     assert column(ws, 10, 2, 5) == ["=H2*0.3", "=H3*0.3", "=H4*0.3", "=H5*0.3"]
     plain = workbook(tmp_path / "valeurs.xlsx", marge=lambda r: 1.5, table=False)
-    base = audit_files.load_base(plain, analysis_date=DATE)
-    assert audit_files._fast_possible(base)
-    assert not audit_files._fast_possible(audit_files.load_base(p, analysis_date=DATE))
+    base = audit_load.load_base(plain, analysis_date=DATE)
+    assert clean_fast.fast_possible(base)
+    assert not clean_fast.fast_possible(audit_load.load_base(p, analysis_date=DATE))
 
 
 def test_csv_empty_cells_stay_empty(tmp_path):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from segmenter_pme.workbook import audit_files
+from segmenter_pme.workbook import audit_files, clean_fast
 from segmenter_pme.cli import main
 
 TODAY = dt.date(2025, 6, 1)
@@ -218,7 +218,7 @@ def _plain_rows(n: int):
 
 def test_big_sheets_stream_only_when_rows_carry_nothing_of_their_own(tmp_path):
     plain = _book(tmp_path / "plain.xlsx", _plain_rows(30))
-    assert audit_files._rows_look_alike(plain, "Clients", 1)
+    assert clean_fast.rows_look_alike(plain, "Clients", 1)
 
     def with_note(ws):
         ws["B7"].comment = Comment("à rappeler", "x")
@@ -234,7 +234,7 @@ def test_big_sheets_stream_only_when_rows_carry_nothing_of_their_own(tmp_path):
 
     for decorate in (with_note, with_link, with_fill, with_height):
         book = _book(tmp_path / f"{decorate.__name__}.xlsx", _plain_rows(30), decorate)
-        assert not audit_files._rows_look_alike(book, "Clients", 1), decorate.__name__
+        assert not clean_fast.rows_look_alike(book, "Clients", 1), decorate.__name__
 
 
 def test_a_big_sheet_with_a_fill_takes_the_row_by_row_path(tmp_path, capsys, monkeypatch):
