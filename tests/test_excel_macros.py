@@ -315,3 +315,42 @@ def test_listes_on_an_unsaved_book_says_to_save_it():
     book = demo_book(50)
     assert macros.listes(book) is None
     assert "Enregistrez d'abord le classeur" in book.app.alerts[-1][0]
+
+
+def test_the_ribbon_reads_as_segmenter_run_reads(tmp_path: Path):
+    """One reading flow (workbook/book_tables): a Total row set aside and a control character taken out
+    are said in « Qualité » by the ribbon's Segmenter as by ``segmenter run``."""
+    import zipfile
+
+    from segmenter_pme.workbook.engine import run
+
+    rows = [["Entreprise", "Code client", "Date dernier achat", "Nombre commandes", "CA total"],
+            ["Axx SARL", "C1", dt.datetime(2025, 3, 1), 2, 100.0],
+            ["Beta", "C2", dt.datetime(2025, 5, 1), 3, 200.0],
+            ["Gamma", "C3", dt.datetime(2025, 6, 1), 1, 300.0],
+            ["Total", None, None, 6, 600.0]]
+    path = tmp_path / "clients.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.title = "Clients"
+    for row in rows:
+        wb.active.append(row)
+    wb.save(path)
+    with zipfile.ZipFile(path) as zf:  # Excel stores a control character as _x0007_ (openpyxl refuses it)
+        parts = {n: zf.read(n).replace(b"Axx", b"A_x0007_x") for n in zf.namelist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in parts.items():
+            zf.writestr(n, data)
+    engine_issues = run(path, tmp_path / "out.xlsx", backup=False, analysis_date=dt.date(2025, 12, 31)).result.issues
+
+    book = fx.FakeBook("clients.xlsx")
+    rows[1][0] = "A\x07x SARL"  # what xlwings gives for that cell
+    fx.fill(book.sheets.add("Clients"), rows)
+    reading = macros.read_book(book)
+    ribbon_issues = macros.analyse(reading).issues
+
+    def said(issues):
+        return sorted((i.code, i.sheet, str(i.column), str(i.row)) for i in issues)
+
+    assert said(ribbon_issues) == said(engine_issues)
+    rows_said = {i.row for i in ribbon_issues}
+    assert len(reading.clients.frame) == 3 and {2, 5} <= rows_said  # the control character, the Total row

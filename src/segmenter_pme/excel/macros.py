@@ -39,7 +39,7 @@ from ..fields import OUTPUT_COLUMNS
 from ..layout.cells import as_typed_text
 from ..settings import Settings
 from ..layout import history_run
-from ..workbook import reader, writer
+from ..workbook import book_tables, reader, writer
 from . import history_xl, render
 
 TITLE = "Segmentation"
@@ -173,52 +173,27 @@ class Reading:
 
 
 def read_book(book: Any) -> Reading:
-    from ..workbook.excel_job import no_table_error
-
+    """The workbook's values, settings and tables, read as ``segmenter run`` reads them (workbook/book_tables)."""
     book.app.status_bar = "Segmentation : lecture du classeur…"
     values = book_values(book)
-    # the same rule as ``segmenter run``: a sheet of the user's named like ours is neither replaced nor read
-    layout.check_our_sheets(values, layout.REPORT_SHEETS)
-    history_run.check_history_sheets(values)
+    book_tables.check_sheets(values)  # before « Paramètres » is read: a sheet of the user's is not our settings
     settings = Settings()
     if layout.PARAMETRES in values:
         settings = layout.read_settings_rows(values[layout.PARAMETRES])
-    overrides = settings.column_overrides or None
-    found = reader.locate(values, overrides=overrides)
-    if not found:
-        raise no_table_error(book.name, [n for n in values if n not in reader.OUR_SHEETS])
-    datas: dict[str, reader.SheetData] = {}
-    for shape, (name, guess) in found.items():
-        ours = _output_cells(book, name, guess.row + 1) if shape == "clients" else []
-        data = reader.read_table(values[name], name, guess, tables=_tables(book.sheets[name]), our_cols=ours)
-        reader.require_data(data)
-        datas[shape] = data
+    found = book_tables.find_tables(values, book.name, overrides=settings.column_overrides or None)
+    datas = book_tables.read_tables(values, found, tables_of=lambda name: _tables(book.sheets[name]),
+                                    output_cells_of=lambda name, row: _output_cells(book, name, row))
     return Reading(values, settings, datas.get("clients"), datas.get("factures"), history_run.read_inputs(values))
 
 
 def analyse(reading: Reading):
-    from ..analysis_date import add_stale_date_note, title_date
-    from ..pipeline import segment
-
-    from ..errors import MissingColumnError
-    from ..headers import readvise
-
-    c, f = reading.clients, reading.invoices
-    try:
-        result = segment(
-            clients=c.frame if c is not None else None,
-            invoices=f.frame if f is not None else None,
-            settings=reading.settings,
-            clients_sheet=c.sheet if c is not None else "Clients",
-            invoices_sheet=f.sheet if f is not None else "Factures",
-        )
-    except MissingColumnError as err:
-        raise readvise(err, "excel") from None  # in Excel a column is named in « Paramètres »
-    tables = [d for d in (c, f) if d is not None]
-    titles = [row for d in tables for row in reading.values.get(d.sheet, [])[:d.header_row - 1]]
-    add_stale_date_note(result, lambda day: (f"indiquez {day:%d/%m/%Y} dans la cellule « Date d'analyse » de la "
-                                             "feuille « Paramètres » puis cliquez sur « Segmenter »"),
-                        title_date(titles), sheet=tables[0].sheet if tables else None)
+    """``segment()`` of the tables read, as ``segmenter run`` makes it: the reading's remarks in « Qualité »."""
+    datas = {shape: d for shape, d in (("clients", reading.clients), ("factures", reading.invoices)) if d is not None}
+    result, _notes = book_tables.segment_read(
+        datas, reading.settings, book_tables.title_rows(reading.values, datas),
+        advice="excel",  # in Excel a column is named in « Paramètres »
+        how=lambda day: (f"indiquez {day:%d/%m/%Y} dans la cellule « Date d'analyse » de la feuille « Paramètres » "
+                         "puis cliquez sur « Segmenter »"))
     return result
 
 

@@ -48,7 +48,7 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     from ..layout.plan_actions import SHEET as PLAN, rows_from_values
     from .csvio import read_french_csv
     from .csv_job import csv_error
-    from .excel_job import no_table_error
+    from .book_tables import no_table_error
     from .previous import previous_workbook
     from .run_steps import default_output, segment_tables
 

@@ -5,24 +5,13 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .. import headers as hdr
-from ..analysis_date import add_stale_date_note, title_date
+from ..errors import WorkbookError
 from ..fr import fr_int
-from ..errors import MissingColumnError, WorkbookError
 from ..layout import history_run
-from . import control_chars, fidelity, files, passthrough, reader, run_steps, saving, streamed_clients, writer
+from . import book_tables, fidelity, files, passthrough, reader, run_steps, saving, streamed_clients, writer
 from .created_clients import client_names, clients_table, create_clients_sheet, created_clients_data, too_many_clients
-from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, segment_tables, settings_with_date,
-                        watch_rows, with_issues, write_history_sheets)
-
-
-def no_table_error(name: str, sheets: list[str]) -> MissingColumnError:
-    listed = ", ".join(f"« {s} »" for s in sheets) or "aucune"
-    return MissingColumnError(
-        f"Aucun tableau de clients ni de lignes de factures trouvé dans « {name} » (feuilles examinées : {listed}). "
-        "Il faut une ligne d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et soit "
-        "Date dernier achat, Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
-    )
+from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, settings_with_date, watch_rows,
+                        write_history_sheets)
 
 
 def run_excel(path, target, kind, analysis_date, sheet, progress, backup, columns=None) -> RunReport:
@@ -33,12 +22,8 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
     progress("Lecture des valeurs")
     values = reader.read_values(path)
     timings["lecture_valeurs"] = time.perf_counter() - t0
-    # a « Synthèse » or « Paramètres » of the user's own is neither replaced nor read as our settings
-    layout.check_our_sheets(values, layout.REPORT_SHEETS)
-    history_run.check_history_sheets(values)
-    found = _locate(values, sheet, columns or None)
-    if not found:
-        raise no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
+    book_tables.check_sheets(values)
+    found = book_tables.find_tables(values, path.name, sheet=sheet, overrides=columns or None)
     client_sheet = found["clients"][0] if "clients" in found else None
     # every sheet we do not write into goes through untouched (and fast: openpyxl never loads its cells)
     untouched = [n for n in values if n != client_sheet and n not in layout.REPORT_SHEETS
@@ -83,39 +68,26 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
     # where a column can be named: a workbook that already has « Paramètres », or only the command line
     advice = "both" if layout.PARAMETRES in values else "cli"
     if settings.column_overrides:
-        found = _locate(values, sheet, settings.column_overrides)
+        found = book_tables.locate_tables(values, sheet, settings.column_overrides)
         new_client = found["clients"][0] if "clients" in found else None
         if new_client in emptied or (stream is not None and new_client != client_sheet):
             # the user's column mapping points to another sheet: load it fully
             wb = reader.load_openpyxl(path, kind, keep_vba=keep_vba)
             emptied, stream = [], None
-    datas: dict[str, reader.SheetData] = {}
-    for shape, (name, guess) in found.items():
-        ws = wb[name]
-        ours = reader.output_header_cells(wb, name, guess.row + 1) if shape == "clients" else []
-        data = reader.read_table(values[name], name, guess, tables=reader.find_tables(ws), our_cols=ours)
-        reader.require_data(data)
-        datas[shape] = data
-        if shape == "clients" and stream is not None:
-            stream.note_taken(values[name], writer.new_output_columns(data), data.header_row, data.last_data_row)
-    titles = [row for d in datas.values() for row in values[d.sheet][:d.header_row - 1]]
+    datas = book_tables.read_tables(values, found, tables_of=lambda name: reader.find_tables(wb[name]),
+                                    output_cells_of=lambda name, row: reader.output_header_cells(wb, name, row))
+    if stream is not None and "clients" in datas:
+        data = datas["clients"]
+        stream.note_taken(values[data.sheet], writer.new_output_columns(data), data.header_row, data.last_data_row)
+    titles = book_tables.title_rows(values, datas)
     kept = history_run.read_inputs(values)
     del values
     clients, invoices = datas.get("clients"), datas.get("factures")
 
     progress("Segmentation")
-    try:
-        result = segment_tables(clients, invoices, settings)
-    except MissingColumnError as err:
-        raise hdr.readvise(err, advice) from None
-    add_stale_date_note(result, date_advice(path, target, sheet, csv=False), title_date(titles),
-                        sheet=(clients or invoices).sheet)
+    result, notes = book_tables.segment_read(datas, settings, titles, advice=advice,
+                                             how=date_advice(path, target, sheet, csv=False))
     timings["segmentation"] = time.perf_counter() - t0
-    notes = []
-    for data in datas.values():
-        if data.control_chars:
-            notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
-            result = with_issues(result, control_chars.issues(data.control_chars, data.sheet))
     progress("Historique et campagnes")
     hist, result = _history(result, kept, clients, invoices)
     timings["historique"] = time.perf_counter() - t0
@@ -172,15 +144,6 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         notes.append(fidelity.warning_text(lost, saved if target == path else None))
     return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
                      created, appended, timings, notes, hist)
-
-
-def _locate(values, sheet, overrides):
-    found = reader.locate(values, overrides=overrides)
-    if sheet is not None:
-        for shape, (name, guess) in reader.locate(values, sheet=sheet, overrides=overrides).items():
-            found = {k: v for k, v in found.items() if v[0] != sheet}
-            found[shape] = (name, guess)
-    return found
 
 
 def _free_title(wb, title: str) -> str:

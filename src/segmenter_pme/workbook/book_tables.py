@@ -1,0 +1,101 @@
+"""The tables of a workbook, found, read and segmented: the one reading flow of ``segmenter run`` on a
+workbook (:mod:`.excel_job`) and of the ribbon's buttons (``excel/macros.py``).
+
+Each front end gets a sheet's values its own way (calamine on the file, xlwings
+in Excel) and says where its Excel Tables and our output columns are; what is
+done with them — refusing a sheet of the user's named like ours, finding the
+tables, reading them, segmenting with the reading's remarks — is written here once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import headers as hdr
+from ..analysis_date import add_stale_date_note, title_date
+from ..errors import MissingColumnError
+from ..layout import history_run
+from . import control_chars, reader
+from .run_steps import segment_tables, with_issues
+
+Values = dict[str, list[list[Any]]]
+
+
+def check_sheets(values: Values) -> None:
+    """Refuse (:class:`WorkbookError`) a sheet of the user's named like one we write.
+
+    A « Synthèse » or « Paramètres » of the user's own is neither replaced nor
+    read as our settings: checked before « Paramètres » is read.
+    """
+    from .. import layout
+
+    layout.check_our_sheets(values, layout.REPORT_SHEETS)
+    history_run.check_history_sheets(values)
+
+
+def find_tables(values: Values, name: str, *, sheet: str | None = None, overrides=None) -> dict:
+    """``{shape: (sheet, header guess)}`` of the workbook ``name``'s values; none at all is a
+    :class:`MissingColumnError` naming the sheets looked at."""
+    found = locate_tables(values, sheet, overrides)
+    if not found:
+        raise no_table_error(name, [n for n in values if n not in reader.OUR_SHEETS])
+    return found
+
+
+def read_tables(values: Values, found: dict, *, tables_of: Callable[[str], list],
+                output_cells_of: Callable[[str, int], list[int]]) -> dict[str, reader.SheetData]:
+    """Each table ``found`` read (``{shape: SheetData}``); ``tables_of(sheet)`` gives its Excel Tables and
+    ``output_cells_of(sheet, header_row)`` the columns of our output already in the client sheet."""
+    datas: dict[str, reader.SheetData] = {}
+    for shape, (name, guess) in found.items():
+        ours = output_cells_of(name, guess.row + 1) if shape == "clients" else []
+        data = reader.read_table(values[name], name, guess, tables=tables_of(name), our_cols=ours)
+        reader.require_data(data)
+        datas[shape] = data
+    return datas
+
+
+def title_rows(values: Values, datas: dict[str, reader.SheetData]) -> list:
+    """The rows above each table's header (« Export du 30/06/2025 »: the date an export was made)."""
+    return [row for d in datas.values() for row in values.get(d.sheet, [])[:d.header_row - 1]]
+
+
+def segment_read(datas: dict[str, reader.SheetData], settings, titles: list, *, advice: str,
+                 how: Callable) -> tuple[Any, list[str]]:
+    """``segment()`` of the tables read, and the « Attention » sentences about the reading.
+
+    The reading's remarks (a Total row…) and the control characters taken out
+    are said in « Qualité »; a missing column is advised where the front end
+    lets one name it (``advice``, :func:`headers.readvise`); ``how(day)`` says
+    how to analyse an old export at its own date.
+    """
+    clients, invoices = datas.get("clients"), datas.get("factures")
+    try:
+        result = segment_tables(clients, invoices, settings)
+    except MissingColumnError as err:
+        raise hdr.readvise(err, advice) from None
+    add_stale_date_note(result, how, title_date(titles), sheet=(clients or invoices).sheet)
+    notes = []
+    for data in datas.values():
+        if data.control_chars:
+            notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
+            result = with_issues(result, control_chars.issues(data.control_chars, data.sheet))
+    return result, notes
+
+
+def no_table_error(name: str, sheets: list[str]) -> MissingColumnError:
+    listed = ", ".join(f"« {s} »" for s in sheets) or "aucune"
+    return MissingColumnError(
+        f"Aucun tableau de clients ni de lignes de factures trouvé dans « {name} » (feuilles examinées : {listed}). "
+        "Il faut une ligne d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et soit "
+        "Date dernier achat, Nombre commandes et CA total, soit Date et Montant HT de chaque facture."
+    )
+
+
+def locate_tables(values, sheet, overrides):
+    found = reader.locate(values, overrides=overrides)
+    if sheet is not None:
+        for shape, (name, guess) in reader.locate(values, sheet=sheet, overrides=overrides).items():
+            found = {k: v for k, v in found.items() if v[0] != sheet}
+            found[shape] = (name, guess)
+    return found
