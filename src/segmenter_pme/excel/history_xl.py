@@ -45,8 +45,8 @@ def write_historique(book: Any, hist, inputs: HistoryInputs, analysis_date: dt.d
     sheet.range((1, 1)).value = historique.TITLE
     sheet.range((1, 1)).font.bold = True
     sheet.range((2, 1)).value = historique.NOTE
-    body = [[writer._cell_value(v) for v in rec] for rec in frame.itertuples(index=False)]
+    body = [[writer.cell_value(v) for v in rec] for rec in frame.itertuples(index=False)]
     sheet.range((hr, 1), (hr + n, len(historique.HEADERS))).value = [list(historique.HEADERS)] + body
     last = f"{col_letter(len(historique.HEADERS))}{hr + max(n, 1)}"
     sheet.tables.add(source=sheet.range(f"A{hr}:{last}"),
-                     name=render._unique_table_name(book, historique.TABLE_NAME))
+                     name=render.unique_table_name(book, historique.TABLE_NAME))

@@ -211,7 +211,7 @@ def _runs(cols: list[int]) -> list[list[int]]:
 
 
 def _output_value(name: str, v: Any) -> Any:
-    v = writer._cell_value(v)
+    v = writer.cell_value(v)
     if name == "Code RFM" and v is not None and not isinstance(v, str):
         v = str(int(v))
     return as_typed_text(v)  # « Segment Secteur » and names are the user's text: never a formula
@@ -250,7 +250,7 @@ def write_columns(book: Any, reading: Reading, result) -> int:
             src = result.clients.loc[label]
             for header, col in user_cols:
                 if header in src.index:
-                    block[row_map[label] - first_new][col - c1] = as_typed_text(writer._cell_value(src[header]))
+                    block[row_map[label] - first_new][col - c1] = as_typed_text(writer.cell_value(src[header]))
         sheet.range((first_new, c1), (last_new, c2)).value = block
 
     columns = {col: (name, header) for name, (col, header) in plan.items()}
@@ -258,7 +258,7 @@ def write_columns(book: Any, reading: Reading, result) -> int:
         c1, c2 = run[0], run[-1]
         for col in run:
             name = columns[col][0]
-            fmt = writer._FORMATS.get(name)
+            fmt = writer.FORMATS.get(name)
             if fmt:
                 sheet.range((hr + 1, col), (last, col)).number_format = fmt
         block = [[columns[c][1] for c in run]]
@@ -315,13 +315,13 @@ def write_new_clients_sheet(book: Any, result) -> str:
     headers = [str(c) for c in frame.columns]
     n = len(frame)
     for j, name in enumerate(headers, start=1):
-        fmt = writer._FORMATS.get(name)
+        fmt = writer.FORMATS.get(name)
         if fmt and n:
             sheet.range((2, j), (n + 1, j)).number_format = fmt
     block = [[as_typed_text(h) for h in headers]] + [[_output_value(h, v) for h, v in zip(headers, row)] for row in frame.itertuples(index=False)]
     sheet.range((1, 1), (n + 1, len(headers))).value = block
     sheet.tables.add(source=sheet.range((1, 1), (max(n + 1, 2), len(headers))),
-                     name=render._unique_table_name(book, "TableClients"))
+                     name=render.unique_table_name(book, "TableClients"))
     return title
 
 

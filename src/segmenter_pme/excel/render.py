@@ -137,7 +137,7 @@ def link_formula(target: str, text: Any) -> str:
     return f"=HYPERLINK({quoted('#' + target.lstrip('#'))},{quoted(text if text is not None else '')})"
 
 
-def _unique_table_name(book: Any, name: str) -> str:
+def unique_table_name(book: Any, name: str) -> str:
     taken = {t.name.lower() for s in book.sheets for t in s.tables}
     base = re.sub(r"[^A-Za-z0-9_]", "_", name) or "Tableau"
     candidate, i = base, 2
@@ -191,7 +191,7 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
     if p.freeze:
         sheet.freeze_panes.freeze_at(p.freeze)
     for t in p.tables:
-        sheet.tables.add(source=sheet.range(t.ref), name=_unique_table_name(sheet.book, t.name),
+        sheet.tables.add(source=sheet.range(t.ref), name=unique_table_name(sheet.book, t.name),
                          table_style_name=t.style)
     for ref, cs in p.color_scales:
         colors = [cs.start_color] + ([cs.mid_color] if cs.mid_color else []) + [cs.end_color]

@@ -114,6 +114,8 @@ def save_copy(wb, target: Path, *, backup: bool = False) -> Path | None:
 
 
 def cell_value(v):
+    """A value of the user's table as the cell written back: blanks None, pandas and numpy values as Python ones,
+    anything else as it was read (``writer.cell_value``, for our outputs, writes an unknown type as text)."""
     if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, float) and np.isnan(v):

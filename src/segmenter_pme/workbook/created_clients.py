@@ -84,12 +84,12 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
         c.fill = PatternFill("solid", fgColor="2F5597")
         c.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[get_column_letter(j)].width = (
-            writer.output_width(name, name, frame[name].tolist()) if name in writer._WIDTHS
+            writer.output_width(name, name, frame[name].tolist()) if name in writer.WIDTHS
             else max(12, min(len(name) + 3, 30)))
         s = frame.iloc[:, j - 1]
         sample = ws.cell(2, j)
-        if name in writer._FORMATS:
-            sample.number_format = writer._FORMATS[name]
+        if name in writer.FORMATS:
+            sample.number_format = writer.FORMATS[name]
         elif pd.api.types.is_datetime64_any_dtype(s) or \
                 s.iloc[:50].astype(object).map(lambda v: isinstance(v, (dt.date, dt.datetime))).any():
             sample.number_format = writer.FMT_DATE
@@ -99,16 +99,16 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
             sample.number_format = writer.FMT_INT
         if name in writer.WRAPPED:
             sample.alignment = Alignment(wrap_text=True, vertical="top")
-        set_value(sample, writer._cell_value(s.iloc[0]) if len(s) else None)
+        set_value(sample, writer.cell_value(s.iloc[0]) if len(s) else None)
     ws.freeze_panes = "A2"
     last = f"{get_column_letter(len(headers))}{max(2, len(frame) + 1)}"
     taken = {t for sheet in wb.worksheets for t in sheet.tables}
     name = "TableClients" if "TableClients" not in taken else "TableClientsCalcules"
     if name not in taken:
         ws.add_table(writer.make_table(name, f"A1:{last}", headers))
-    first_out = next((j for j, h in enumerate(headers, start=1) if h in writer._WIDTHS), None)
+    first_out = next((j for j, h in enumerate(headers, start=1) if h in writer.WIDTHS), None)
     if first_out is not None:
-        writer._record_output_name(wb, title, 1, first_out, len(headers))
+        writer.record_output_name(wb, title, 1, first_out, len(headers))
     return title, fastsheet.injector(frame, first_row=2)
 
 

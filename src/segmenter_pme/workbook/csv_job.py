@@ -263,7 +263,7 @@ def _write_header_and_sample(ws, frame: pd.DataFrame) -> None:
         elif pd.api.types.is_integer_dtype(s):
             sample.number_format = "0"
         first = s.dropna()
-        set_value(sample, writer._cell_value(first.iloc[0]) if len(first) else None)
+        set_value(sample, writer.cell_value(first.iloc[0]) if len(first) else None)
         width = max(len(str(col)) + 3, min(int(first.iloc[:200].astype(str).str.len().max() or 8) + 2, 40)) if len(first) else 12
         ws.column_dimensions[get_column_letter(j)].width = max(width, 10)
     ws.freeze_panes = "A2"

@@ -355,7 +355,7 @@ def build(path: Path | str, settings: Settings | None = None) -> Path:
     from openpyxl import Workbook
     from openpyxl.workbook.defined_name import DefinedName
 
-    from .templates import _fix_metadata
+    from .templates import fix_metadata
 
     settings = settings or Settings()
     path = Path(path)
@@ -375,7 +375,7 @@ def build(path: Path | str, settings: Settings | None = None) -> Path:
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
     wb.active = 0
     wb.calculation.fullCalcOnLoad = True
-    _fix_metadata(wb)
+    fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

@@ -70,7 +70,7 @@ def write_historique(wb, hist, inputs: HistoryInputs, analysis_date: dt.date, in
         if name in historique.FORMATS:
             sample.number_format = historique.FORMATS[name]
         if len(frame):
-            sample.value = writer._cell_value(frame.iloc[0, j - 1])
+            sample.value = writer.cell_value(frame.iloc[0, j - 1])
     ws.freeze_panes = ws.cell(hr + 1, 1).coordinate
     last = hr + max(1, len(frame))
     ws.add_table(writer.make_table(historique.TABLE_NAME, f"A{hr}:{col_letter(len(historique.HEADERS))}{last}",

@@ -45,11 +45,11 @@ def lost_edits(target: Path, sheet: str, new_headers: list[str], new_frame: pd.D
         return []
     if not values:
         return []
-    header = [reader._header_text(v) for v in values[0]]
+    header = [reader.header_text(v) for v in values[0]]
     body = values[1:]
     known = set(new_headers)
     out = []
-    added = [h for h in header if h and h not in known and h not in reader._OUR_HEADERS]
+    added = [h for h in header if h and h not in known and h not in reader.OUR_HEADERS]
     if added:
         out.append(("colonne ajoutée : " if len(added) == 1 else "colonnes ajoutées : ")
                    + ", ".join(f"« {h} »" for h in added))

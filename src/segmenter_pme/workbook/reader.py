@@ -35,7 +35,7 @@ CALC_SUFFIX = " (calculée)"
 #: « Région (calculée) » but « Score R (calculé) »; both endings are recognised (older workbooks say « calculée »)
 CALC_SUFFIXES = (" (calculée)", " (calculé)")
 _FEMININE = {"Récence (jours)", "Taille", "Région"}
-_OUR_HEADERS = set(OUTPUT_COLUMNS) | {c + suffix for c in OUTPUT_COLUMNS for suffix in CALC_SUFFIXES}
+OUR_HEADERS = set(OUTPUT_COLUMNS) | {c + suffix for c in OUTPUT_COLUMNS for suffix in CALC_SUFFIXES}
 
 
 def calc_header(name: str) -> str:
@@ -94,7 +94,7 @@ class SheetData:
         return max(self.columns.values(), default=0)
 
 
-def _header_text(v: Any) -> str | None:
+def header_text(v: Any) -> str | None:
     if is_blank(v):
         return None
     if isinstance(v, float) and v.is_integer():
@@ -305,7 +305,7 @@ def _shares_key(client_mapping: dict, invoice_mapping: dict) -> bool:
 
 def _one_row_per_client(rows: list[list[Any]], guess: hdr.HeaderGuess, min_distinct: float = 0.9) -> bool:
     """Whether the client key (code, else company name) of a table is (almost) one per row."""
-    header = [_header_text(c) for c in rows[guess.row]] if guess.row < len(rows) else []
+    header = [header_text(c) for c in rows[guess.row]] if guess.row < len(rows) else []
     for key in ("client_id", "raison_sociale"):
         name = guess.mapping.get(key)
         if name is None or str(name) not in header:
@@ -318,7 +318,7 @@ def _one_row_per_client(rows: list[list[Any]], guess: hdr.HeaderGuess, min_disti
 
 def _strip_ours(row: list[Any]) -> list[Any]:
     # our own output headers must not be read as the user's (our « Région » is not a region column)
-    return [None if (isinstance(c, str) and c.strip() in _OUR_HEADERS) else c for c in row]
+    return [None if (isinstance(c, str) and c.strip() in OUR_HEADERS) else c for c in row]
 
 
 def _best_of_shape(rows, shape, overrides):
@@ -347,7 +347,7 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         table = next((t for t in tables if t.min_row <= header_row <= t.max_row), None)
     # our columns: only those our hidden defined name records (with our headers). A column of the user's
     # called « Segment RFM » is theirs: it is read as theirs and ours goes beside it as « Segment RFM (calculé) »
-    ours = {c for c in our_cols if c - 1 < len(header_cells) and _header_text(header_cells[c - 1]) in _OUR_HEADERS}
+    ours = {c for c in our_cols if c - 1 < len(header_cells) and header_text(header_cells[c - 1]) in OUR_HEADERS}
     columns: dict[str, int] = {}
     output_columns: dict[str, int] = {}
     output_headers: dict[str, str] = {}
@@ -355,7 +355,7 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     header_cols: set[int] = set()
     for j, cell in enumerate(header_cells):
         col = j + 1
-        text = _header_text(cell)
+        text = header_text(cell)
         if text is not None and col not in ours:
             header_cols.add(col)
         if col in ours:

@@ -79,7 +79,7 @@ def build_template(path: Path | str) -> Path:
     ws.add_data_validation(dv_int)
     layout.write_settings_sheet(wb, Settings())
     layout.write_mode_emploi(wb)
-    _fix_metadata(wb)
+    fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -121,7 +121,7 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
         wf.freeze_panes = "A2"
         wf.auto_filter.ref = f"A1:{get_column_letter(invoices.shape[1])}{len(invoices) + 1}"
     _demo_campaigns(wb)
-    _fix_metadata(wb)
+    fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
     inject = {"Clients": fastsheet.injector(demo.clients, first_row=hr + 1)}
     if invoices is not None:
@@ -178,7 +178,7 @@ def _write_frame(ws, frame: pd.DataFrame, header_row: int) -> None:
             fmts[j] = writer.FMT_EUR
     for r, row in enumerate(frame.itertuples(index=False), start=header_row + 1):
         for j, v in enumerate(row, start=1):
-            v = writer._cell_value(v)
+            v = writer.cell_value(v)
             if v is None:
                 continue
             c = ws.cell(r, j, v)
@@ -186,7 +186,7 @@ def _write_frame(ws, frame: pd.DataFrame, header_row: int) -> None:
                 c.number_format = fmts[j]
 
 
-def _fix_metadata(wb) -> None:
+def fix_metadata(wb) -> None:
     # fixed dates so that regenerating gives the same file, and a French author
     stamp = dt.datetime(2025, 1, 1)
     wb.properties.creator = "segmenter-pme"

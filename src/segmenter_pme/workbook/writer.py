@@ -29,8 +29,8 @@ FMT_EUR = '#,##0.00 "€"'
 FMT_DATE = "dd/mm/yyyy"
 FMT_TEXT = "@"
 
-_FORMATS = {"Récence (jours)": FMT_INT, "Score R": "0", "Score F": "0", "Score M": "0", "Code RFM": FMT_TEXT}
-_WIDTHS = {"Récence (jours)": 11, "Score R": 8, "Score F": 8, "Score M": 8, "Code RFM": 9, "Segment RFM": 17,
+FORMATS = {"Récence (jours)": FMT_INT, "Score R": "0", "Score F": "0", "Score M": "0", "Code RFM": FMT_TEXT}
+WIDTHS = {"Récence (jours)": 11, "Score R": 8, "Score F": 8, "Score M": 8, "Code RFM": 9, "Segment RFM": 17,
            "Segment PMG": 12, "Segment Secteur": 24, "Taille": 8, "Région": 26, "Potentiel": 40}
 #: widest an output column gets (characters); the reasons of « Potentiel » wrap within it
 _MAX_WIDTHS = {"Potentiel": 50, "Segment Secteur": 34, "Région": 30}
@@ -89,7 +89,7 @@ def _check_width(data: SheetData, plan: dict[str, tuple[int, str]]) -> None:
         )
 
 
-def _cell_value(v: Any) -> Any:
+def cell_value(v: Any) -> Any:
     if v is None:
         return None
     if isinstance(v, float) and math.isnan(v):
@@ -116,11 +116,11 @@ def put_output(cell, name: str, v: Any) -> None:
     The one rule for the cells openpyxl writes and for the streamed rows of a big client sheet
     (:mod:`.streamed_clients` applies it to a scratch cell styled like the cell it replaces).
     """
-    v = _cell_value(v)
+    v = cell_value(v)
     if name == "Code RFM" and v is not None and not isinstance(v, str):
         v = str(int(v)) if isinstance(v, (int, float)) else str(v)
     set_value(cell, v)  # « Segment Secteur » is the user's sector text: text, never a formula
-    fmt = _FORMATS.get(name)
+    fmt = FORMATS.get(name)
     if fmt and cell.number_format != fmt:
         cell.number_format = fmt
     if name in WRAPPED and v is not None and not cell.alignment.wrap_text:
@@ -171,9 +171,9 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
         src = result.clients.loc[label]
         for header, col in data.columns.items():
             if header in src.index:
-                v = _cell_value(src[header])
+                v = cell_value(src[header])
                 if v is None and header == name_header and names is not None and label in names.index:
-                    v = _cell_value(names.at[label])
+                    v = cell_value(names.at[label])
                 if v is not None:
                     cell = set_value(ws.cell(row, col), v)
                     _format_like_above(ws, cell, row, col, data.header_row)
@@ -208,7 +208,7 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
 
     first_col = min(col for col, _ in plan.values())
     last_col = max(col for col, _ in plan.values())
-    _record_output_name(wb, data.sheet, hr, first_col, last_col)
+    record_output_name(wb, data.sheet, hr, first_col, last_col)
     _grow_table(ws, data, plan, last_row)
     _grow_autofilter(ws, data, last_col, last_row)
     if ws.freeze_panes is None:
@@ -284,7 +284,7 @@ def _format_like_above(ws, cell, row, col, header_row) -> None:
         cell.number_format = FMT_DATE
 
 
-def _record_output_name(wb, sheet: str, hr: int, first_col: int, last_col: int) -> None:
+def record_output_name(wb, sheet: str, hr: int, first_col: int, last_col: int) -> None:
     quoted = "'" + sheet.replace("'", "''") + "'"
     ref = f"{quoted}!${get_column_letter(first_col)}${hr}:${get_column_letter(last_col)}${hr}"
     dn = DefinedName(OUTPUT_NAME, attr_text=ref, hidden=True)
