@@ -37,7 +37,7 @@ def build_input(path: Path, n_clients: int) -> Path:
 def pairs_per_client(path: Path) -> tuple[int, float, float]:
     """(clients, candidate pairs per client, seconds to find them) of the audit's keys."""
     from segmenter_pme.audit.duplicates import candidate_pairs, match_keys
-    from segmenter_pme.workbook.audit_files import load_base
+    from segmenter_pme.workbook.audit_load import load_base
 
     base = load_base(path)
     keys = match_keys(base.prepared.clients)
