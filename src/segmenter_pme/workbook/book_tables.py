@@ -1,5 +1,5 @@
 """The tables of a workbook, found, read and segmented: the one reading flow of ``segmenter run`` on a
-workbook (:mod:`.excel_job`) and of the ribbon's buttons (``excel/macros.py``).
+workbook (:mod:`.excel_job`) and of the ribbon's buttons (``excel/book_read.py``).
 
 Each front end gets a sheet's values its own way (calamine on the file, xlwings
 in Excel) and says where its Excel Tables and our output columns are; what is
