@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..audit.clean import CleanResult, clean
-from ..audit.report import AuditReport, audit
+from ..audit.report import AuditReport
+from ..audit.sheet import audit_prepared
 from . import files
 from .archives import append_archives
 from .audit_copy import check_output, default_clean_output, open_copy, save_copy
@@ -50,11 +51,8 @@ class CleanRun:
 
 
 def _audit(base: LoadedBase) -> AuditReport:
-    p = base.prepared
-    report = audit(p.clients, raw=p.raw, invoice_orders=p.invoice_orders, settings=base.settings,
-                   sheet=p.sheet, columns=p.columns, unreadable=p.issues, derived=p.derived,
-                   derived_from=base.invoices_sheet,
-                   advice="both" if "Paramètres" in base.sheets else "cli")
+    report = audit_prepared(base.prepared, base.settings, derived_from=base.invoices_sheet,
+                            advice="both" if "Paramètres" in base.sheets else "cli")
     report.source_lines = base.source_lines
     report.control_notes = list(base.control_notes)
     return report

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import headers as hdr
-from ..audit.prepare import PreparedClients, attach_invoices, prepare_clients
-from ..audit.sheet import text_dates_are_normal
+from ..audit.prepare import PreparedClients
+from ..audit.sheet import prepare_sheet
 from ..errors import MissingColumnError
 from ..settings import Settings
 from . import control_chars, files, reader
@@ -104,12 +104,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         mapping = data.mapping
     if analysis_date is not None:
         settings = settings.replace(date_analyse=analysis_date)
-    prepared = prepare_clients(data.frame, sheet=data.sheet, mapping=mapping)
-    if kind == "csv":
-        text_dates_are_normal(prepared)
-    if invoices is not None and not invoices.frame.empty:
-        attach_invoices(prepared, invoices.frame, sheet=invoices.sheet, mapping=invoices.mapping,
-                        analysis_date=settings.date_analyse)
+    prepared = prepare_sheet(data, invoices, settings=settings, csv=kind == "csv")
     return LoadedBase(path=path, kind=kind, prepared=prepared, data=data, settings=settings, sheets=sheets,
                       source_lines=source_lines, control_notes=control_notes, heads=heads,
                       invoices_sheet=invoices.sheet if prepared.derived is not None else None)
