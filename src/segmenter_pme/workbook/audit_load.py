@@ -101,7 +101,6 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                 if table is not None:
                     table.mapping = hdr.map_columns(list(table.frame.columns), table.shape, settings.column_overrides,
                                                     sheet=table.sheet)
-        mapping = data.mapping
     if analysis_date is not None:
         settings = settings.replace(date_analyse=analysis_date)
     prepared = prepare_sheet(data, invoices, settings=settings, csv=kind == "csv")
