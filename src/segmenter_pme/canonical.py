@@ -7,7 +7,7 @@ of the analysis columns are collected as issues and raised together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -16,9 +16,10 @@ import pyarrow.compute as pc
 
 from .errors import InputDataError, MissingColumnError
 from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
-from .invoices import aggregate_invoices, missing_mask
+from .invoices import aggregate_invoices, document_kinds, missing_mask, quote_lines
 from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from .problems import ERROR, INFO, WARNING, Issue, value_issues
+from .quotes import no_quotes, open_quotes
 from .refdata import fold
 
 
@@ -147,16 +148,19 @@ class InvoiceClients:
     ``clients``: :func:`invoices.aggregate_invoices`' frame without the lines
     that name no client, plus ``nom_affiche`` (and ``email``) when keyed by name
     or e-mail; ``n_after``: lines dated after the analysis date; ``by``: how the
-    lines name their client (:func:`invoice_key`).
+    lines name their client (:func:`invoice_key`); ``quotes``: the open quotes
+    (:func:`segmenter_pme.quotes.open_quotes`, at most ``quote_days`` old), their
+    client named by the same key as ``cle``.
     """
 
     clients: pd.DataFrame
     n_after: int
     by: str
+    quotes: pd.DataFrame = field(default_factory=no_quotes)
 
 
 def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Timestamp, issues: list[Issue],
-                   *, by: str, capture: dict | None = None) -> InvoiceClients:
+                   *, by: str, capture: dict | None = None, quote_days: int = 90) -> InvoiceClients:
     missing = []
     if "date_facture" not in columns:
         missing.append("date_facture")
@@ -201,11 +205,7 @@ def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Time
     types = df[columns["type_piece"]] if "type_piece" in columns else None
     aggregate = aggregate_invoices(key_text, dates, amounts, analysis, numbers=numbers, types=types,
                                    capture=capture)
-    if aggregate.n_not_sale:
-        n = aggregate.n_not_sale
-        issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
-                            "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
-                            columns.get("type_piece"), None, None, n))
+    not_sales = aggregate.n_not_sale
     # every distinct key first (the few hundred thousand of them, not the lines): also those of
     # undated « Total » lines that are no clients, which the second test then leaves out
     if needs_strip(pd.Series(aggregate.keys), upper=by_id) and needs_strip(aggregate.clients["cle"], upper=by_id):
@@ -235,7 +235,19 @@ def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Time
         invoice_clients["nom_affiche"] = invoice_clients["cle"].map(first)
         if by == "email":
             invoice_clients["email"] = invoice_clients["cle"]
-    return InvoiceClients(invoice_clients, n_after, by)
+    quotes = no_quotes()
+    quote = quote_lines(types)
+    if quote is not None:
+        credit, not_sale = document_kinds(types, amounts.fillna(0).to_numpy(dtype="float64"))
+        quotes = open_quotes(key_text, dates, amounts, _id_text(numbers) if numbers is not None else None, quote,
+                             ~(credit | not_sale), analysis, quote_days)
+    # the open quotes are no sales but serve: Monday's calls (« Priorités de la semaine »)
+    n = not_sales - int(quotes["lignes"].sum())
+    if n:
+        issues.append(Issue("document_hors_vente", f"{n} ligne(s) ne sont pas des ventes (devis, bons de commande ou "
+                            "de livraison, pro forma, brouillons, annulations) : elles sont ignorées.", INFO, sheet,
+                            columns.get("type_piece"), None, None, n))
+    return InvoiceClients(invoice_clients, n_after, by, quotes.drop(columns="lignes"))
 
 
 def norm_code(s: pd.Series) -> pd.Series:

@@ -89,7 +89,8 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
         capture = {}
         invoice_columns = map_columns(list(invoices.columns), "factures", overrides, sheet=invoices_sheet)
         from_invoices = read_invoices(invoices, invoice_columns, invoices_sheet, analysis_ts, issues,
-                                      by=invoice_key(invoices, invoice_columns, table), capture=capture)
+                                      by=invoice_key(invoices, invoice_columns, table), capture=capture,
+                                      quote_days=settings.devis_jours)
         n_after = from_invoices.n_after
         if n_after:
             warnings.append(
@@ -101,6 +102,8 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
 
     raise_errors(issues)
     features, new_rows, agg_rows = _combine(table, from_invoices, clients)
+    open_quotes = _client_quotes(table, from_invoices, agg_rows, features.index) if from_invoices is not None \
+        else None
     facts = None
     if capture is not None and "lines" in capture:
         capture["feature_rows"] = agg_rows
@@ -146,6 +149,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
         clients=full, output=output, features=features, summary=summary, boundaries=bounds, rf_grid=grid,
         pareto=pareto_curve, warnings=warnings, issues=issues, settings=settings, analysis_date=analysis,
         client_columns=client_columns, invoice_columns=invoice_columns, line_facts=facts,
+        **({"open_quotes": open_quotes} if open_quotes is not None else {}),
     )
 
 
@@ -195,16 +199,7 @@ def _combine(table: pd.DataFrame | None, from_invoices: InvoiceClients | None, c
         cols["source"] = _constant("factures", len(idx))
         # copy=False: one block per column, without gathering the float columns in one 2-D block
         return _ensure(pd.DataFrame(cols, index=idx, copy=False)), idx, np.arange(len(idx))
-    if by_id:
-        table_keys = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
-    elif by == "email" and "email" in table:
-        table_keys = table["email"].astype("string").str.strip().str.lower()
-    else:
-        name_col = table["raison_sociale"] if "raison_sociale" in table else table.get("nom")
-        table_keys = fold_series(name_col)
-    invoice_keys = billed["cle"].astype("string")
-    if by_id and len(invoice_keys) and needs_strip(invoice_keys, upper=True):
-        invoice_keys = norm_code(invoice_keys)
+    table_keys, invoice_keys = _match_keys(table, from_invoices)
     pos = pd.Index(invoice_keys).get_indexer(table_keys.astype("string"))
     features = table.copy()
     features["source"] = "clients"
@@ -237,6 +232,50 @@ def _combine(table: pd.DataFrame | None, from_invoices: InvoiceClients | None, c
         extra["source"] = "factures"
         features = pd.concat([features, extra])
     return _ensure(features), new_idx, np.concatenate([np.where(hit, pos, -1), unmatched])
+
+
+def _match_keys(table: pd.DataFrame, from_invoices) -> tuple[pd.Series, pd.Series]:
+    """(key of each client of the table, key of each client of the invoices), written alike."""
+    by = from_invoices.by
+    if by == "id":
+        table_keys = norm_code(table["client_id"]) if "client_id" in table else pd.Series(pd.NA, index=table.index)
+    elif by == "email" and "email" in table:
+        table_keys = table["email"].astype("string").str.strip().str.lower()
+    else:
+        name_col = table["raison_sociale"] if "raison_sociale" in table else table.get("nom")
+        table_keys = fold_series(name_col)
+    invoice_keys = from_invoices.clients["cle"].astype("string")
+    if by == "id" and len(invoice_keys) and needs_strip(invoice_keys, upper=True):
+        invoice_keys = norm_code(invoice_keys)
+    return table_keys, invoice_keys
+
+
+def _client_quotes(table: pd.DataFrame | None, from_invoices, agg_rows: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """The open quotes with their client's label in the features (``index``) instead of the invoice key.
+
+    A client is found by the key that matched him to the invoices; a quote of a
+    key that is no client of the analysis (only quotes, no client table) is left out.
+    """
+    quotes = from_invoices.quotes
+    if quotes.empty:
+        return quotes.rename(columns={"cle": "client"}).assign(client=pd.Series(dtype=object))
+    billed_keys = from_invoices.clients["cle"].astype("string")
+    if table is None:
+        keys = billed_keys.to_numpy(dtype=object)[agg_rows]
+    else:
+        table_keys, invoice_keys = _match_keys(table, from_invoices)
+        keys = np.concatenate([table_keys.astype("string").to_numpy(dtype=object),
+                               invoice_keys.to_numpy(dtype=object)[agg_rows[len(table):]]])
+    quote_keys = quotes["cle"].astype("string")
+    if from_invoices.by == "id":
+        quote_keys = norm_code(quote_keys)
+    keys = pd.Index(keys, dtype="string")
+    first = ~keys.duplicated() & keys.notna()  # a client written twice in the table: the first
+    pos = keys[first].get_indexer(quote_keys)
+    found = pos >= 0
+    out = quotes[found].drop(columns="cle")
+    out.insert(0, "client", index[first][pos[found]])
+    return out.reset_index(drop=True)
 
 
 def _next_label(index: pd.Index):

@@ -80,6 +80,9 @@ class SegmentationResult:
     - ``warnings``: French sentences for the Synthèse (small segments, too many
       segments, purchases after the analysis date…).
     - ``issues``: every :class:`Issue` found.
+    - ``open_quotes``: the open quotes of the invoice lines (:mod:`segmenter_pme.quotes`),
+      columns ``client`` (label in ``features``), ``numero``, ``date``, ``montant``;
+      empty without quote lines.
     """
 
     clients: pd.DataFrame
@@ -97,3 +100,6 @@ class SegmentationResult:
     invoice_columns: dict[str, str] = field(default_factory=dict)
     # with invoice lines: what history() replays, so that it need not read them again
     line_facts: LineFacts | None = field(default=None, repr=False, compare=False)
+    open_quotes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"client": pd.Series(dtype=object), "numero": pd.Series(dtype="string"),
+         "date": pd.Series(dtype="datetime64[ns]"), "montant": pd.Series(dtype="float64")}))

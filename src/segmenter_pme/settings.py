@@ -68,6 +68,7 @@ class Settings:
     semaine_jeudi: str = "a_risque"
     semaine_vendredi: str = "nouveaux"
     appels_par_jour: int = 10
+    devis_jours: int = 90
     colonnes: tuple[tuple[str, str], ...] = ()
     #: fields of ``colonnes`` given by ``--colonne`` on the command line (for messages; not a setting)
     colonnes_commande: tuple[str, ...] = ()
@@ -126,6 +127,9 @@ class Settings:
                                     f"{', '.join(WEEK_THEMES)}.")
         if not 1 <= self.appels_par_jour <= 500:
             raise SettingsError(f"Le nombre d'appels par jour doit être entre 1 et 500 (reçu {self.appels_par_jour}).")
+        if not 1 <= self.devis_jours <= 3650:
+            raise SettingsError(f"L'âge maximal d'un devis en cours doit être entre 1 et 3650 jours "
+                                f"(reçu {self.devis_jours}).")
         validate_rules(self.regles_segments)
 
     @property
@@ -319,7 +323,7 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
                   comment, "gros, moyens, prospects, a_risque, nouveaux, champions ou a_reactiver",
                   _choice(WEEK_THEMES))
       for day, comment in zip(WEEK_DAYS, (
-          "gros : les Gros clients (et leurs devis récents quand le fichier en a).",
+          "gros : les devis en cours (quand les factures en ont), puis les Gros clients.",
           "moyens : les Moyens, avec une offre de montée en gamme.",
           "prospects : les prospects et les Petits à potentiel des secteurs prioritaires.",
           "a_risque : les clients À risque ou À réactiver au plus gros CA.",
@@ -328,6 +332,10 @@ SETTING_SPECS: tuple[SettingSpec, ...] = (
     SettingSpec("appels_par_jour", "Priorités de la semaine : appels par jour (par commercial)",
                 "Longueur de chaque liste du jour ; un client n'apparaît qu'une fois dans la semaine.",
                 "un nombre entier entre 1 et 500", lambda v: int(_num(v))),
+    SettingSpec("devis_jours", "Priorités de la semaine : âge maximal d'un devis en cours (jours)",
+                "Le lundi appelle les clients dont un devis (type « Devis » dans les factures) a au plus cet âge "
+                "et n'a été suivi d'aucune facture du client depuis sa date, ni d'une facture de même numéro.",
+                "un nombre de jours entre 1 et 3650", lambda v: int(_num(v))),
 )
 
 

@@ -29,10 +29,11 @@ COLUMNS = ("Jour", "Thème", "Commercial", "N°", "Code client", "Entreprise", "
 @dataclass(frozen=True)
 class Theme:
     label: str
-    #: (contacts, open quotes per client) → (mask of the clients picked, order: the best first)
-    select: Callable[[pd.DataFrame, pd.Series], tuple[np.ndarray, np.ndarray]]
-    #: (the chosen contacts, open quotes) → why each is on the list (only the chosen rows are worded)
-    why: Callable[[pd.DataFrame, pd.Series], pd.Series]
+    #: (contacts, open quotes per client: :func:`_quotes_per_client`) → (mask of the clients picked, order: the
+    #: best first)
+    select: Callable[[pd.DataFrame, pd.DataFrame], tuple[np.ndarray, np.ndarray]]
+    #: (the chosen contacts, open quotes per client) → why each is on the list (only the chosen rows are worded)
+    why: Callable[[pd.DataFrame, pd.DataFrame], pd.Series]
 
 
 def _eur(values: pd.Series) -> pd.Series:
@@ -44,59 +45,82 @@ def _by_ca(c: pd.DataFrame) -> np.ndarray:
     return np.argsort(-c["ca_total"].fillna(0).to_numpy(), kind="stable")
 
 
-def _quotes(c: pd.DataFrame, quotes: pd.Series) -> np.ndarray:
-    return quotes.reindex(c.index).fillna(0).to_numpy(dtype=int)
+_SHOWN_QUOTES = 3  # a reason names at most this many quotes, the newest
 
 
-def _gros(c: pd.DataFrame, quotes: pd.Series) -> tuple:
-    quoted = _quotes(c, quotes) > 0
-    # the clients with open quotes first, then the largest CA
-    return (c["segment_pmg"] == "Gros").to_numpy(), np.lexsort((-c["ca_total"].fillna(0).to_numpy(), ~quoted))
+def _quotes_per_client(quotes: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
+    """Per client of ``index``: ``n`` open quotes, ``total`` amount and ``texte`` (« D-12 du 01/12/2025, 600 € »…).
+
+    ``quotes``: :attr:`SegmentationResult.open_quotes` (columns ``client``,
+    ``numero``, ``date``, ``montant``).
+    """
+    q = quotes[quotes["client"].isin(index)].sort_values(["date", "montant"], ascending=False, kind="stable")
+    one = (q["numero"].fillna("").map(lambda n: f"{n} " if n else "") + "du " + q["date"].dt.strftime("%d/%m/%Y")
+           + ", " + _eur(q["montant"]))
+    by = one.groupby(q["client"].to_numpy(), sort=False)
+    per = pd.DataFrame({"n": by.size(), "total": q["montant"].groupby(q["client"].to_numpy(), sort=False).sum(),
+                        "texte": by.agg(lambda t: " ; ".join(t.iloc[:_SHOWN_QUOTES])
+                                        + (f" ; et {len(t) - _SHOWN_QUOTES} autre(s)" if len(t) > _SHOWN_QUOTES
+                                           else ""))})
+    per = per.reindex(index)
+    per["n"] = per["n"].fillna(0).astype(int)
+    per["total"] = per["total"].fillna(0.0)
+    return per
 
 
-def _gros_why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
-    n = pd.Series(_quotes(c, quotes), index=c.index)
-    why = "Gros client, " + _eur(c["ca_total"]) + " de CA"
-    return why.where(n == 0, why + " — " + n.astype(str) + " devis en attente")
+def _gros(c: pd.DataFrame, quotes: pd.DataFrame) -> tuple:
+    quoted = quotes["n"].reindex(c.index).to_numpy() > 0
+    total = quotes["total"].reindex(c.index).to_numpy()
+    # the clients with open quotes first (the largest sum first), then the Gros by CA
+    order = np.lexsort((-c["ca_total"].fillna(0).to_numpy(), -total, ~quoted))
+    return (c["segment_pmg"] == "Gros").to_numpy() | quoted, order
 
 
-def _prospects(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+def _gros_why(c: pd.DataFrame, quotes: pd.DataFrame) -> pd.Series:
+    q = quotes.reindex(c.index)
+    gros = "Gros client, " + _eur(c["ca_total"]) + " de CA"
+    waiting = ("Devis en attente : " + q["texte"].fillna("")).where(q["n"] > 0, "")
+    why = waiting.where(c["segment_pmg"] != "Gros", waiting + " — " + gros)
+    return why.where(q["n"] > 0, gros)
+
+
+def _prospects(c: pd.DataFrame, quotes: pd.DataFrame) -> tuple:
     prospect = (c["segment_rfm"] == "Prospect").to_numpy() & c["secteur_prioritaire"].to_numpy()
     potential = c["potentiel"].to_numpy()
     # the Petits à potentiel first (they already buy), by CA
     return prospect | potential, np.lexsort((-c["ca_total"].fillna(0).to_numpy(), ~potential))
 
 
-def _prospects_why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
+def _prospects_why(c: pd.DataFrame, quotes: pd.DataFrame) -> pd.Series:
     return ("Petit à potentiel : " + c["raison_potentiel"]).where(
         c["potentiel"], "Prospect du secteur " + c["secteur"].where(c["secteur"] != "", "non renseigné"))
 
 
 def _segments(*names: str) -> Callable:
-    def select(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+    def select(c: pd.DataFrame, quotes: pd.DataFrame) -> tuple:
         return c["segment_rfm"].isin(names).to_numpy(), _by_ca(c)
     return select
 
 
 def _risk_why(verb: str) -> Callable:
-    def why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
+    def why(c: pd.DataFrame, quotes: pd.DataFrame) -> pd.Series:
         days = c["jours_sans_achat"].fillna(0).astype(int).astype(str)
         return c["segment_rfm"] + " : " + _eur(c["ca_total"]) + " de CA, plus d'achat depuis " + days + " jours — " + verb
     return why
 
 
-def _nouveaux(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+def _nouveaux(c: pd.DataFrame, quotes: pd.DataFrame) -> tuple:
     latest = -c["date_dernier_achat"].fillna(pd.Timestamp(0)).to_numpy().astype("int64")
     return (c["segment_rfm"] == "Nouveaux").to_numpy(), np.argsort(latest, kind="stable")
 
 
-def _nouveaux_why(c: pd.DataFrame, quotes: pd.Series) -> pd.Series:
+def _nouveaux_why(c: pd.DataFrame, quotes: pd.DataFrame) -> pd.Series:
     when = c["date_dernier_achat"].dt.strftime("%d/%m/%Y").fillna("")
     return "Nouveau client, 1re commande le " + when + " : souhaitez-lui la bienvenue, proposez la 2e"
 
 
 def _pmg(name: str) -> Callable:
-    def select(c: pd.DataFrame, quotes: pd.Series) -> tuple:
+    def select(c: pd.DataFrame, quotes: pd.DataFrame) -> tuple:
         return (c["segment_pmg"] == name).to_numpy(), _by_ca(c)
     return select
 
@@ -118,11 +142,11 @@ THEMES: dict[str, Theme] = {
 }
 
 
-def week_calls(result: SegmentationResult, quotes: pd.Series | None = None) -> pd.DataFrame:
+def week_calls(result: SegmentationResult) -> pd.DataFrame:
     """The week's call lists: one row per call, columns :data:`COLUMNS`, in day, salesperson, rank order.
 
-    ``quotes``: number of open quotes per client (index of ``result.features``),
-    when the file has quote lines; ``None`` otherwise.
+    Monday's open quotes are :attr:`SegmentationResult.open_quotes` (none
+    without quote lines in the invoices).
     """
     settings = result.settings
     if result.features.empty:
@@ -134,7 +158,7 @@ def week_calls(result: SegmentationResult, quotes: pd.Series | None = None) -> p
     c["secteur_prioritaire"] = c["secteur"].str.casefold().isin(priority) if priority else True
     c["raison_potentiel"] = (result.features["potentiel"].astype(object).fillna("").astype(str)
                              if "potentiel" in result.features else "")
-    quotes = quotes if quotes is not None else pd.Series(0, index=c.index)
+    quotes = _quotes_per_client(result.open_quotes, c.index)
     has_sales = "commercial" in result.client_columns
     sales = c["commercial"].where(c["commercial"] != "", NO_SALESPERSON) if has_sales else None
     name = c["raison_sociale"].where(c["raison_sociale"] != "", c["nom"])

@@ -13,7 +13,7 @@ an invoice, ``aggregate`` sums them per client.
 from __future__ import annotations
 
 from .aggregate import InvoiceAggregate, aggregate_invoices
-from .documents import document_kinds
+from .documents import document_kinds, quote_lines
 from .keys import missing_mask
 
-__all__ = ["InvoiceAggregate", "aggregate_invoices", "document_kinds", "missing_mask"]
+__all__ = ["InvoiceAggregate", "aggregate_invoices", "document_kinds", "missing_mask", "quote_lines"]

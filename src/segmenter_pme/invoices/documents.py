@@ -21,6 +21,26 @@ NOT_A_SALE = re.compile(r"(?i)devis|pro ?forma|bon de (commande|livraison)|\bbl\
                         r"brouillon|draft|annul|cancel")
 
 
+# a quote (devis) that is still open, unless its type says it was settled one way or the other
+_QUOTE = re.compile(r"(?i)devis|quote|estimate")
+_SETTLED_QUOTE = re.compile(r"(?i)refus|annul|cancel|perdu|lost|expir|d[eé]clin|reject|"
+                            r"(accept|sign|factur|gagn)[ée]e?s?\b|accepted|signed|invoiced|transform|\bwon\b")
+
+
+def quote_lines(types: pd.Series | None) -> np.ndarray | None:
+    """Mask of the quote lines not settled (« Devis », « Devis envoyé »), or None when no line is one.
+
+    They are among the « not a sale » lines of :func:`document_kinds`; a quote
+    whose type says refused, cancelled, lost, expired, accepted, signed or
+    invoiced is settled, and a credit note is no quote.
+    """
+    if types is None:
+        return None
+    labels = [u for u in types.dropna().unique() if _QUOTE.search(str(u)) and not _SETTLED_QUOTE.search(str(u))
+              and not CREDIT_NOTE.search(str(u))]
+    return types.isin(labels).to_numpy(dtype=bool) if labels else None
+
+
 def is_credit_note(label: str) -> bool:
     return bool(CREDIT_NOTE.search(label))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..frtext import fr_int
 from ..result import SegmentationResult
 from ..settings import WEEK_DAYS
 from ..week import THEMES, week_calls
@@ -17,6 +18,14 @@ _COLUMNS = (Column("N°", style="cell_center"), Column("Entreprise", style="cell
             Column("Dernier achat", FMT_DATE, "cell_center"))
 
 
+def _quotes_line(result: SegmentationResult) -> tuple[str, ...]:
+    n = len(result.open_quotes)
+    if not n or "gros" not in [getattr(result.settings, f"semaine_{day}") for day in WEEK_DAYS]:
+        return ()
+    return (f"{fr_int(n)} devis en cours (de moins de {fr_int(result.settings.devis_jours)} jours, sans facture du "
+            f"client depuis) : leurs clients sont appelés en premier, avec le numéro, la date et le montant du devis.",)
+
+
 def build_priorites(result: SegmentationResult, calls: pd.DataFrame | None = None) -> SheetLayout:
     calls = week_calls(result) if calls is None else calls
     s = result.settings
@@ -27,6 +36,7 @@ def build_priorites(result: SegmentationResult, calls: pd.DataFrame | None = Non
                 + (" et par commercial" if (calls["Commercial"] != "").any() else "")
                 + ", chacun une seule fois dans la semaine.",
                 "Thèmes et longueur des listes : feuille « Paramètres » (Priorités de la semaine).",
+                *_quotes_line(result),
                 style="subtitle"),
     ]
     people = [p for p in pd.unique(calls["Commercial"])] or [""]

@@ -89,7 +89,39 @@ def demo_frames(n_clients: int = DEMO_CLIENTS, seed: int = DEMO_SEED):
     from ..demo import generate_demo
 
     # the demo a new user opens is a showcase: no line after its date, every default segment ≥ 5 %
-    return generate_demo(n_clients=n_clients, seed=seed, reference_date=DEMO_DATE, showcase=True)
+    return _with_open_quotes(generate_demo(n_clients=n_clients, seed=seed, reference_date=DEMO_DATE, showcase=True))
+
+
+#: the demo's open quotes: (days before the demo date, amount HT); the first five to large accounts, then prospects
+_DEMO_QUOTES = ((3, 12_500.0), (6, 4_800.0), (9, 6_300.0), (12, 2_750.0), (13, 3_900.0), (5, 1_850.0), (20, 2_400.0))
+
+
+def _with_open_quotes(demo):
+    """The demo's « Factures » with a few quotes of December not invoiced yet, as a billing export lists them:
+    Monday's first calls in « Priorités de la semaine »."""
+    import dataclasses
+
+    inv, day = demo.invoices, pd.Timestamp(DEMO_DATE)
+    by_client = inv.groupby("Code client", sort=False).agg(ca=("Montant HT", "sum"), last=("Date", "max"),
+                                                           name=("Client", "first"))
+    # large accounts whose last invoice is older than their quote, then prospects (no invoice)
+    quiet = by_client[by_client["last"] <= day - pd.Timedelta(days=14)].sort_values("ca", ascending=False,
+                                                                                      kind="stable").head(5)
+    c = demo.clients.drop_duplicates("Code client")
+    prospects = c[~c["Code client"].isin(by_client.index)].head(len(_DEMO_QUOTES) - len(quiet))
+    codes = list(quiet.index) + list(prospects["Code client"])
+    ago, ht = zip(*_DEMO_QUOTES[:len(codes)])
+    quotes = pd.DataFrame({
+        "Code client": codes,
+        "Client": list(quiet["name"]) + list(prospects["Entreprise"]),
+        "Date": [day - pd.Timedelta(days=d) for d in ago],
+        "N° facture": [f"DE-{DEMO_DATE.year}-{i:06d}" for i in range(1, len(codes) + 1)],
+        "Type": "Devis",
+        "Montant HT": ht,
+        "Montant TTC": [round(v * 1.2, 2) for v in ht],
+    }).astype(demo.invoices.dtypes.to_dict())
+    invoices = pd.concat([demo.invoices, quotes], ignore_index=True).sort_values("Date", kind="stable")
+    return dataclasses.replace(demo, invoices=invoices.reset_index(drop=True))
 
 
 def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: int = DEMO_SEED) -> Path:
