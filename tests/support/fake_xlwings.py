@@ -82,11 +82,75 @@ class FakeApp:
         self.screen_updating = True
         self.status_bar: str | bool = False
         self.books: list[FakeBook] = []
+        self.api = _ComApp()
 
     def alert(self, prompt: str, title: str | None = None, buttons: str = "ok", mode: str | None = None,
               callback: str | None = None) -> str | None:
         self.alerts.append((prompt, title))
         return "ok"
+
+
+class _ComApp:
+    """Excel's COM ``Application`` (Windows): what the renderer sets on it."""
+
+    def __init__(self) -> None:
+        # False while page setup properties are set: Excel then does not ask the printer after each one
+        self.PrintCommunication = True
+
+
+class _ComPageSetup:
+    """Excel's COM ``PageSetup`` (Windows): every property set is recorded, as the value Excel keeps."""
+
+    def __init__(self, sheet: "FakeSheet") -> None:
+        object.__setattr__(self, "_sheet", sheet)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._sheet._page[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._sheet.book.app.ops["format"] += 1
+        self._sheet._page[name] = value
+
+
+class _PageSetup:
+    """xlwings' ``Sheet.page_setup``: the print area, and the COM object behind it."""
+
+    def __init__(self, sheet: "FakeSheet") -> None:
+        self._sheet = sheet
+
+    @property
+    def api(self) -> _ComPageSetup:
+        return _ComPageSetup(self._sheet)
+
+    @property
+    def print_area(self) -> str | None:
+        return self._sheet._page.get("PrintArea") or None
+
+    @print_area.setter
+    def print_area(self, value: str | None) -> None:
+        # Excel keeps an absolute address: « A1:T99 » reads back « $A$1:$T$99 »
+        self._sheet._page["PrintArea"] = re.sub(r"([A-Z]+)(\d+)", r"$\1$\2", value or "")
+
+
+class _HPageBreaks(list):
+    def Add(self, Before: "_ComRange") -> None:  # noqa: N802,N803 - Excel's names
+        # a break above the row of ``Before``: the page ends after the row before it
+        self.append(Before.Row)
+
+
+class _ComSheet:
+    """Excel's COM ``Worksheet`` (Windows): its horizontal page breaks."""
+
+    def __init__(self, sheet: "FakeSheet") -> None:
+        self.HPageBreaks = sheet._breaks
+
+
+class _ComRange:
+    def __init__(self, rng: "FakeRange") -> None:
+        self.Row, self.Column = rng.row, rng.column
 
 
 class _Font:
@@ -256,6 +320,18 @@ class FakeRange:
                 else:
                     self.sheet._cells[key] = stored
 
+    @property
+    def api(self) -> _ComRange:
+        return _ComRange(self)
+
+    def merge(self, across: bool = False) -> None:
+        self.sheet.book.app.ops["format"] += 1
+        for r in range(self.row, self._r2 + 1) if across else (self.row,):
+            last = self._r2 if not across else r
+            ref = f"{col_letters(self.column)}{r}:{col_letters(self._c2)}{last}"
+            for key in FakeRange(self.sheet, r, self.column, last, self._c2).cells_iter():
+                self.sheet._styles.setdefault(key, {})["merged"] = ref
+
     def clear_contents(self) -> None:
         self.sheet.book.app.ops["write"] += 1
         for key in self.cells_iter():
@@ -399,6 +475,16 @@ class FakeSheet:
         self.frozen_at: str | None = None
         self.show_gridlines = True
         self.visible = True
+        self._page: dict[str, Any] = {}
+        self._breaks = _HPageBreaks()
+
+    @property
+    def page_setup(self) -> _PageSetup:
+        return _PageSetup(self)
+
+    @property
+    def api(self) -> _ComSheet:
+        return _ComSheet(self)
 
     @property
     def index(self) -> int:

@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string
 
 from ..layout.cells import as_typed_text
-from ..layout.placement import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, Validation, plan
+from ..layout.placement import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, Validation, col_letter, plan
 from ..layout.model import GREY_LINE, STYLES, SheetLayout, Table
 
 _CHART_TYPES = {
@@ -38,6 +38,11 @@ _BORDER_SIDES = {
 
 
 _CELL = re.compile(r"^\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+def _cell_of(ref: str) -> tuple[int, int]:
+    m = _CELL.match(ref)
+    return int(m.group(2)), _col(m.group(1))
 
 
 def _col(letters: str) -> int:
@@ -205,8 +210,58 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
             _validate(sheet.range(v.ref), v)
     for r1, c1, r2, c2, v in _rectangles(single) if single else ():
         _validate(sheet.range((r1, c1), (r2, c2)), v)
+    # one call per run of rows merged alike (across: each row is a merged cell of its own)
+    rows = {}
+    for ref in p.merges:
+        a, b = ref.split(":")
+        (r, c1), (_, c2) = _cell_of(a), _cell_of(b)
+        rows[(r, c1)] = c2
+    for r1, c1, r2, _, c2 in _rectangles(rows) if rows else ():
+        sheet.range((r1, c1), (r2, c2)).merge(across=True)
     for pc in p.charts:
         _chart(sheet, pc)
+    _page_setup(sheet, p)
+
+
+# Excel's constants (XlPageOrientation, XlPaperSize)
+_XL_PORTRAIT, _XL_LANDSCAPE, _XL_PAPER_A4 = 1, 2, 9
+
+
+def _page_setup(sheet: Any, p: RenderPlan) -> None:
+    """Printing as the openpyxl renderer writes it: A4, orientation, fitted to the width (or a scale),
+    centred, the print area without the chart data, the title rows on every page, the page breaks.
+
+    xlwings sets the print area; the rest is Excel's ``PageSetup`` and ``HPageBreaks``, through
+    the COM objects (Windows). Each PageSetup property talks to the printer driver unless
+    ``PrintCommunication`` is off — seconds for a handful of properties otherwise.
+    """
+    if p.print_area:
+        sheet.page_setup.print_area = p.print_area
+    try:
+        ps, app = sheet.page_setup.api, sheet.book.app.api
+        app.PrintCommunication = False
+    except AttributeError:  # macOS: AppleScript has no PageSetup of this shape; the print area is set
+        return
+    try:
+        ps.PaperSize = _XL_PAPER_A4
+        ps.Orientation = _XL_LANDSCAPE if p.landscape else _XL_PORTRAIT
+        if p.fit_width:
+            ps.Zoom = False
+            ps.FitToPagesWide, ps.FitToPagesTall = 1, False
+        else:
+            ps.Zoom = p.print_scale
+            ps.PrintTitleColumns = f"${col_letter(p.left_col)}:${col_letter(p.left_col)}"
+        ps.CenterHorizontally = True
+        ps.LeftMargin = ps.RightMargin = 0.4 * 72  # points, as the 0.4 inch of the openpyxl renderer
+        if p.print_title_rows:
+            first, last = p.print_title_rows.split(":")
+            ps.PrintTitleRows = f"${first}:${last}"
+    finally:
+        app.PrintCommunication = True
+    breaks = sheet.api.HPageBreaks
+    for r in p.row_breaks:
+        # a page ends after row r: the break is above row r + 1
+        breaks.Add(Before=sheet.range((r + 1, 1)).api)
 
 
 # Excel's constants (XlDVType, XlDVAlertStyle, XlFormatConditionOperator)
@@ -259,8 +314,6 @@ def _chart(sheet: Any, pc: PlacedChart) -> Any:
 
 
 def _ref(r1: int, c1: int, r2: int, c2: int) -> str:
-    from ..layout.placement import col_letter
-
     return f"{col_letter(c1)}{r1}:{col_letter(c2)}{r2}"
 
 

@@ -80,6 +80,7 @@ STYLES: dict[str, CellStyle] = {
     "strong": CellStyle(bold=True, size=11, color=NAVY),
     "note": CellStyle(italic=True, size=9, color=GREY_TEXT),
     "warning": CellStyle(color=WARN_TEXT, fill="FCE4D6"),
+    "warning_wrap": CellStyle(color=WARN_TEXT, fill="FCE4D6", wrap=True, v_align="top"),
     "ok": CellStyle(color="375623", fill="E2EFDA"),
     "header": CellStyle(bold=True, color=WHITE, fill=BLUE, wrap=True, h_align="center", border="box"),
     "cell": CellStyle(border="box", v_align="top"),
@@ -172,7 +173,9 @@ class Text:
     space_after: int = 1
     key: str | None = None
     col_offset: int = 0
-    span: int = 1  # the style (fill, border) runs over this many columns; the text overflows into them
+    #: the style (fill, border) runs over this many columns; the text overflows into them — or, with
+    #: a wrapping style, is a paragraph across them (merged cells, the row as tall as its lines)
+    span: int = 1
 
     @staticmethod
     def of(*lines: str, style: str = "text", space_after: int = 1, key: str | None = None, span: int = 1) -> "Text":

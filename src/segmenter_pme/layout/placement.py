@@ -176,6 +176,7 @@ class RenderPlan:
     tables: list[ExcelTable] = field(default_factory=list)
     color_scales: list[tuple[str, ColorScale]] = field(default_factory=list)
     validations: list[Validation] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)  # « B14:H14 »: a wrapped text across its columns
     charts: list[PlacedChart] = field(default_factory=list)
     positions: dict[str, Any] = field(default_factory=dict)  # key → TablePos or first row (int)
     freeze: str | None = None
@@ -241,15 +242,23 @@ def plan(layout: SheetLayout) -> RenderPlan:
     tables: dict[str, Table] = {}
     row = 1
     side: list[Chart] = []
+    # a side chart sits beside its neighbour block and the main band goes on below it: a block
+    # and its chart make one unit on paper, which a page break never cuts
+    beside: dict[str, list[Chart]] = {}
+    for b in layout.blocks:
+        if isinstance(b, Chart) and b.place == "side":
+            beside.setdefault(b.next_to or b.source, []).append(b)
+    side_top: dict[str, int] = {}
+    side_row = 1
 
-    def width(col: int) -> float:
-        return out.col_widths.get(col, DEFAULT_COL_WIDTH)
+    def width(col: int, span: int = 1) -> float:
+        return sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(col, col + span))
 
-    def grow(r: int, col: int, value: Any, style: str) -> None:
+    def grow(r: int, col: int, value: Any, style: str, span: int = 1) -> None:
         st = STYLES[style]
         if not st.wrap or value is None:
             return
-        lines = _estimate_lines(value, width(col), st.size)
+        lines = _estimate_lines(value, width(col, span), st.size)
         if lines > 1:
             pt = lines * st.size * 1.3 + 4
             out.row_heights[r] = max(out.row_heights.get(r, DEFAULT_ROW_PT), pt)
@@ -272,10 +281,15 @@ def plan(layout: SheetLayout) -> RenderPlan:
         elif isinstance(block, Text):
             if block.key:
                 out.positions[block.key] = row
+            first = c0 + block.col_offset
+            wrapped = STYLES[block.style].wrap and block.span > 1
             for line in block.lines:
-                put(row, c0 + block.col_offset, line, None, block.style)
+                out.cells.append(CellWrite(row, first, plain(line), None, block.style, None))
+                grow(row, first, line, block.style, block.span if wrapped else 1)
                 for j in range(1, block.span):
-                    put(row, c0 + block.col_offset + j, None, None, block.style)
+                    put(row, first + j, None, None, block.style)
+                if wrapped:  # a paragraph across the columns of the band, on screen and on paper
+                    out.merges.append(f"{col_letter(first)}{row}:{col_letter(first + block.span - 1)}{row}")
                 row += 1
         elif isinstance(block, Spacer):
             row += block.rows
@@ -294,13 +308,25 @@ def plan(layout: SheetLayout) -> RenderPlan:
             row += _chart_rows(block)
         else:  # pragma: no cover - the Block union is closed
             raise TypeError(f"unknown block {block!r}")
+        key = getattr(block, "key", None)
+        for chart in beside.get(key, ()) if key else ():
+            chart_top = max(side_row, top)
+            side_top[chart.key] = chart_top
+            side_row = chart_top + _chart_rows(chart) + 1
+            row = max(row, side_row - 1)
         if row > top:
             spans.append((top, row - 1, getattr(block, "printed", True)))
         row += block.space_after
 
     # side charts, top-aligned with their neighbour and never overlapping each other
-    side_row = 1
-    for chart in sorted(side, key=lambda ch: _top_of(out.positions[ch.next_to or ch.source])):
+    for chart in side:
+        if chart.key in side_top:
+            top = side_top[chart.key]
+            out.charts.append(_resolve_chart(chart, f"{col_letter(layout.side_col)}{top}", tables, out))
+            out.positions[chart.key] = top
+    # a chart whose neighbour comes after it in the blocks: below the others
+    for chart in sorted((c for c in side if c.key not in side_top),
+                        key=lambda ch: _top_of(out.positions[ch.next_to or ch.source])):
         top = max(side_row, _top_of(out.positions[chart.next_to or chart.source]))
         out.charts.append(_resolve_chart(chart, f"{col_letter(layout.side_col)}{top}", tables, out))
         out.positions[chart.key] = top

@@ -109,6 +109,8 @@ def render_plan(ws: Worksheet, p: RenderPlan) -> None:
             done[key] = copy(cell._style)
         if cw.link:
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=cw.link, display=str(cw.value or ""))
+    for ref in p.merges:
+        ws.merge_cells(ref)
     for r, h in p.row_heights.items():
         ws.row_dimensions[r].height = h
     ws.sheet_view.showGridLines = p.gridlines

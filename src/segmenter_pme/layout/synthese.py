@@ -78,7 +78,7 @@ def _segment_table(key: str, caption: str, first_header: str, part: pd.DataFrame
         key=key,
         caption=caption,
         columns=(
-            Column(first_header, style="label"),
+            Column(first_header, style="label_wrap"),  # long sector names are read whole
             Column("Clients", FMT_INT, total=int(clients)),
             Column("% base", FMT_PCT, total=1.0 if clients else 0.0),
             Column("CA", FMT_EUR, total=ca),
@@ -239,7 +239,8 @@ def build_synthese(result: SegmentationResult, changes: tuple[str, list[str]] | 
         )
     blocks.append(Title("Points d'attention", style="h2", height=None))
     if warnings:
-        blocks.append(Text(tuple(f"• {w}" for w in warnings), style="warning", span=7))
+        # wrapped across the table's width: a long point is read whole, on screen and on paper
+        blocks.append(Text(tuple(f"• {w}" for w in warnings), style="warning_wrap", span=7))
     else:
         blocks.append(Text.of("Aucun point d'attention.", style="ok", span=7))
 
