@@ -18,7 +18,7 @@ from support.settings_rows import settings_of
 
 D0 = dt.date(2025, 12, 31)
 T = pd.Timestamp
-NNBSP = "\u202f"  # French thousands separator
+NNBSP, NBSP = "\u202f", "\u00a0"  # French thousands separator, the space before « € »
 
 
 @pytest.mark.parametrize("doc_type,is_open", [
@@ -117,10 +117,10 @@ def test_monday_calls_the_open_quotes_first_with_number_date_and_amount():
     # (none: C1 is the one Gros of 4 buyers, already called)
     assert monday["Code client"].tolist() == ["C4", "C1", "C3", "C9"]
     assert monday["Pourquoi"].tolist() == [
-        f"Devis en attente : D4 du 01/12/2025, 5{NNBSP}000 €",
-        f"Devis en attente : D1 du 10/12/2025, 3{NNBSP}000 € — Gros client, 18{NNBSP}000 € de CA",
-        "Devis en attente : D6 du 01/12/2025, 600 € ; D3 du 20/11/2025, 1\u202f400 €",
-        "Devis en attente : D9 du 10/12/2025, 800 €",
+        f"Devis en attente : D4 du 01/12/2025, 5{NNBSP}000{NBSP}€",
+        f"Devis en attente : D1 du 10/12/2025, 3{NNBSP}000{NBSP}€ — Gros client, 18{NNBSP}000{NBSP}€ de CA",
+        f"Devis en attente : D6 du 01/12/2025, 600{NBSP}€ ; D3 du 20/11/2025, 1\u202f400{NBSP}€",
+        f"Devis en attente : D9 du 10/12/2025, 800{NBSP}€",
     ]
     # the refused quote and C2's quote, invoiced since, are said to be no sales (the open ones serve)
     notes = [i.message for i in result.issues if i.code == "document_hors_vente"]
@@ -134,7 +134,7 @@ def test_without_quote_lines_monday_is_the_gros_clients():
     result = segment(clients, invoices, Settings(date_analyse=D0))
     assert result.open_quotes.empty
     monday = week_calls(result).query("Jour == 'Lundi'")
-    assert monday["Pourquoi"].tolist() == [f"Gros client, 18{NNBSP}000 € de CA"]
+    assert monday["Pourquoi"].tolist() == [f"Gros client, 18{NNBSP}000{NBSP}€ de CA"]
 
 
 def test_more_than_three_open_quotes_name_the_three_newest():
@@ -143,8 +143,8 @@ def test_more_than_three_open_quotes_name_the_three_newest():
                             columns=["Code client", "Date", "N° pièce", "Type", "Montant HT"])
     result = segment(clients, invoices, Settings(date_analyse=D0))
     why = week_calls(result).query("Jour == 'Lundi'")["Pourquoi"].tolist()
-    assert why == ["Devis en attente : D5 du 05/12/2025, 500 € ; D4 du 04/12/2025, 400 € ; D3 du 03/12/2025, "
-                   "300 € ; et 2 autre(s)"]
+    assert why == [f"Devis en attente : D5 du 05/12/2025, 500{NBSP}€ ; D4 du 04/12/2025, 400{NBSP}€ ; "
+                   f"D3 du 03/12/2025, 300{NBSP}€ ; et 2 autres"]
 
 
 def test_the_age_of_an_open_quote_is_a_setting():
@@ -188,10 +188,10 @@ def test_segmenter_run_puts_the_quotes_on_monday(tmp_path):
     assert "5 devis en cours (de moins de 90 jours, sans facture du client depuis) : leurs clients sont appelés " \
            "en premier, avec le numéro, la date et le montant du devis." in texts
     assert _monday(ws.iter_rows(values_only=True)) == [
-        f"Devis en attente : D4 du 01/12/2025, 5{NNBSP}000 €",
-        f"Devis en attente : D1 du 10/12/2025, 3{NNBSP}000 € — Gros client, 18{NNBSP}000 € de CA",
-        "Devis en attente : D6 du 01/12/2025, 600 € ; D3 du 20/11/2025, 1\u202f400 €",
-        "Devis en attente : D9 du 10/12/2025, 800 €",
+        f"Devis en attente : D4 du 01/12/2025, 5{NNBSP}000{NBSP}€",
+        f"Devis en attente : D1 du 10/12/2025, 3{NNBSP}000{NBSP}€ — Gros client, 18{NNBSP}000{NBSP}€ de CA",
+        f"Devis en attente : D6 du 01/12/2025, 600{NBSP}€ ; D3 du 20/11/2025, 1\u202f400{NBSP}€",
+        f"Devis en attente : D9 du 10/12/2025, 800{NBSP}€",
     ]
 
 
@@ -210,9 +210,9 @@ def test_the_ribbon_puts_the_quotes_on_monday():
     render.render(book, build_parametres(Settings(date_analyse=D0)))  # the sheet a first run leaves
     assert macros.segmenter(book)
     rows = book.sheets["Priorités de la semaine"].used_range.options(ndim=2).value
-    assert _monday(rows)[:2] == [f"Devis en attente : D4 du 01/12/2025, 5{NNBSP}000 €",
-                                 f"Devis en attente : D1 du 10/12/2025, 3{NNBSP}000 € — Gros client, "
-                                 f"18{NNBSP}000 € de CA"]
+    assert _monday(rows)[:2] == [f"Devis en attente : D4 du 01/12/2025, 5{NNBSP}000{NBSP}€",
+                                 f"Devis en attente : D1 du 10/12/2025, 3{NNBSP}000{NBSP}€ — Gros client, "
+                                 f"18{NNBSP}000{NBSP}€ de CA"]
 
 
 def test_the_demo_has_open_quotes_on_monday():

@@ -16,7 +16,7 @@ from typing import Callable
 import numpy as np
 import pandas as pd
 
-from .fr import fr_eur
+from .fr import fr_eur, fr_plural
 from .lists import contacts, phone_for_people
 from .result import SegmentationResult
 from .settings import WEEK_DAYS
@@ -60,8 +60,8 @@ def _quotes_per_client(quotes: pd.DataFrame, index: pd.Index) -> pd.DataFrame:
     by = one.groupby(q["client"].to_numpy(), sort=False)
     per = pd.DataFrame({"n": by.size(), "total": q["montant"].groupby(q["client"].to_numpy(), sort=False).sum(),
                         "texte": by.agg(lambda t: " ; ".join(t.iloc[:_SHOWN_QUOTES])
-                                        + (f" ; et {len(t) - _SHOWN_QUOTES} autre(s)" if len(t) > _SHOWN_QUOTES
-                                           else ""))})
+                                        + (f" ; et {fr_plural(len(t) - _SHOWN_QUOTES, 'autre', 'autres')}"
+                                           if len(t) > _SHOWN_QUOTES else ""))})
     per = per.reindex(index)
     per["n"] = per["n"].fillna(0).astype(int)
     per["total"] = per["total"].fillna(0.0)

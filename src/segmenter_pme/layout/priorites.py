@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..frtext import fr_int
+from ..fr import fr_int
 from ..result import SegmentationResult
 from ..settings import WEEK_DAYS
 from ..week import THEMES, week_calls
