@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from segmenter_pme.layout.placement import (
     TablePos,
+    _chart_rows,
     cells_by_coordinate,
     format_ranges,
     plan,
@@ -63,8 +64,11 @@ def test_blocks_are_stacked_with_spacing():
     assert cells["B10"].value == "Une note." and cells["B10"].style == "note"
     assert p.color_scales[0][0] == "C7:C8"
     u: TablePos = p.positions["u"]
-    assert u.header_row == 12  # blank row 11 after the note
-    assert [(t.name, t.ref) for t in p.tables] == [("Tx", "B12:B13")]
+    # « t » ends with its note on row 10, but the side chart beside it runs from row 5 to row
+    # 5 + _chart_rows − 1: « u » starts after it and a blank row (a block and its chart, one unit on paper)
+    (chart,) = p.charts
+    assert u.header_row == 5 + _chart_rows(chart.chart) + 1 > 12
+    assert [(t.name, t.ref) for t in p.tables] == [("Tx", f"B{u.header_row}:B{u.header_row + 1}")]
 
 
 def test_side_chart_is_anchored_next_to_its_table_and_resolved():
