@@ -44,3 +44,9 @@ def test_help_panels_name_values_in_french(command, capsys):
         assert english not in out
     if command in ("run", "audit", "nettoyer"):
         assert "<chemin>" in out and "AAAA-MM-JJ" in out
+
+
+def test_help_shows_defaults_in_french(capsys):
+    assert main(["demo", "--help"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "[par défaut : demo]" in out and "default:" not in out

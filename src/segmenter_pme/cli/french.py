@@ -78,6 +78,7 @@ def install() -> None:
     rich_utils.RICH_HELP = "Aide : [blue]{command_path} {help_option}[/]"
     rich_utils.COMMANDS_PANEL_TITLE = "Commandes"
     rich_utils.REQUIRED_LONG_STRING = "[obligatoire]"
+    rich_utils.DEFAULT_STRING = "[par défaut : {}]"
     rich_utils.ABORTED_TEXT = "Interrompu."
     _french_help_option()
     _french_type_names()
