@@ -31,17 +31,9 @@ from segmenter_pme.week import week_calls
 from segmenter_pme.workbook.cards_pdf import cards_pdf_bytes
 from segmenter_pme.workbook.lists_files import write_bundle
 
+from bench_core import timed_wall_cpu as timed  # the same timing rule as the core's benchmark
 
-def timed(fn) -> tuple[float, float]:
-    """(wall-clock, CPU) seconds of ``fn()``: on a shared machine the CPU time says what the work costs."""
-    gc.collect()
-    gc.disable()
-    try:
-        t0, c0 = time.perf_counter(), time.process_time()
-        fn()
-        return time.perf_counter() - t0, time.process_time() - c0
-    finally:
-        gc.enable()
+
 
 
 def big_clients(n: int) -> tuple[pd.DataFrame, dt.date]:
