@@ -538,33 +538,27 @@ def _calc_sheet(ws, names: dict[str, str]) -> None:
 
 
 def _lookup_sheets(wb, names: dict[str, str]) -> None:
+    from openpyxl.utils import get_column_letter
+
     ws = wb.create_sheet("Listes")
-    ws["A1"], ws["B1"] = "Préfixe code postal", "Région"
-    cp = postal_lookup()
-    for i, (k, v) in enumerate(cp, start=2):
-        ws.cell(i, 1, k).number_format = "@"
-        ws.cell(i, 2, v)
-    names["L_CP"] = _abs("Listes", f"A2:B{len(cp) + 1}")
-    ws["D1"], ws["E1"] = "Division NAF", "Secteur"
-    naf = naf_lookup()
-    for i, (k, v) in enumerate(naf, start=2):
-        ws.cell(i, 4, k).number_format = "@"
-        ws.cell(i, 5, v)
-    names["L_NAF"] = _abs("Listes", f"D2:E{len(naf) + 1}")
-    ws["G1"], ws["H1"] = "Tranche SIRENE", "Taille"
-    bands = band_lookup()
-    for i, (k, v) in enumerate(bands, start=2):
-        ws.cell(i, 7, k).number_format = "@"
-        ws.cell(i, 8, v)
-    names["L_Tranches"] = _abs("Listes", f"G2:H{len(bands) + 1}")
+    # (first column, headers, code → label pairs, defined name): codes kept as text (« 01 », « 2A »)
+    for col, (head_code, head_label), pairs, name in (
+            (1, ("Préfixe code postal", "Région"), postal_lookup(), "L_CP"),
+            (4, ("Division NAF", "Secteur"), naf_lookup(), "L_NAF"),
+            (7, ("Tranche SIRENE", "Taille"), band_lookup(), "L_Tranches")):
+        ws.cell(1, col, head_code)
+        ws.cell(1, col + 1, head_label)
+        for i, (k, v) in enumerate(pairs, start=2):
+            ws.cell(i, col, k).number_format = "@"
+            ws.cell(i, col + 1, v)
+        first, last = get_column_letter(col), get_column_letter(col + 1)
+        names[name] = _abs("Listes", f"{first}2:{last}{len(pairs) + 1}")
     ws["J1"] = "Secteurs (orthographe)"
     labels = sector_labels()
     for i, v in enumerate(labels, start=2):
         ws.cell(i, 10, v)
     names["L_Secteurs"] = _abs("Listes", f"J2:J{len(labels) + 1}")
     # the 125 codes: first matching rule of « Paramètres », one boolean column per rule
-    from openpyxl.utils import get_column_letter
-
     wc = wb.create_sheet("Codes RFM")
     wc.append(["Code", "R", "F", "M", "Segment"] + [f"Règle {k}" for k in range(1, MAX_RULES + 1)])
     first_rule, last_rule = get_column_letter(6), get_column_letter(5 + MAX_RULES)
