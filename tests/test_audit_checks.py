@@ -7,9 +7,8 @@ import datetime as dt
 import pandas as pd
 
 from segmenter_pme.audit import audit
-from segmenter_pme.audit.checks import (
-    PROBLEM_COLUMNS, as_text, completeness, excel_damage, inactive_clients, invalid_values, missing_needed,
-)
+from segmenter_pme.audit.checks import PROBLEM_COLUMNS, as_text, completeness, inactive_clients, missing_needed
+from segmenter_pme.audit.value_checks import excel_damage, invalid_values
 from segmenter_pme.settings import Settings
 
 TODAY = dt.date(2025, 6, 1)

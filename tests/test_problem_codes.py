@@ -18,7 +18,7 @@ from segmenter_pme.pipeline import _NOTABLE
 from segmenter_pme.problems import CATALOGUE, CATEGORIES, INFO, WARNING
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "segmenter_pme"
-RAISERS = {"Issue", "value_issues", "_problems"}
+RAISERS = {"Issue", "value_issues", "problem_rows"}
 
 
 def _literals(node: ast.AST) -> list[ast.AST]:
@@ -58,7 +58,7 @@ def test_the_scan_finds_codes_of_every_kind_of_raise():
     codes, patterns = raised_codes()
     assert "date_illisible" in codes  # value_issues("date_illisible", …) in parsing.py
     assert "ligne_sans_client" in codes  # Issue(code="ligne_sans_client", …) in canonical.py
-    assert "champ_manquant" in codes  # _problems("champ_manquant", …) in audit/checks.py
+    assert "champ_manquant" in codes  # problem_rows("champ_manquant", …) in audit/checks.py
     assert {"doublon", "doublon_possible"} <= set(codes)  # np.where(merged, "doublon", "doublon_possible")
     assert "[a-z_]+_invalide" in patterns  # f"{kind}_invalide"
 

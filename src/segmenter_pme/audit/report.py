@@ -17,7 +17,7 @@ import pandas as pd
 from ..headers import setting_advice
 from ..problems import CATALOGUE, CATEGORIES, WARNING
 from ..settings import Settings
-from . import checks
+from . import checks, value_checks
 from ..blank import blank_mask
 from ..fr import fr_compact, fr_date, fr_number, fr_pct, fr_plural
 from .checks import PROBLEM_COLUMNS, label
@@ -209,14 +209,14 @@ def audit(
     missing = checks.missing_needed(analysed, sheet=sheet, columns=columns,
                                     unreadable={(i.column, i.row) for i in unreadable}, advice=advice)
 
-    invalid = checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
-                                    sheet=sheet, columns=columns, advice=advice)
+    invalid = value_checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
+                                          sheet=sheet, columns=columns, advice=advice)
     if unreadable:
         invalid = pd.concat([invalid, _unreadable_problems(unreadable, sheet)], ignore_index=True)
     if raw is not None:
-        repairs, damage = checks.excel_damage(raw, sheet=sheet, columns=columns)
+        repairs, damage = value_checks.excel_damage(raw, sheet=sheet, columns=columns)
     else:
-        repairs, damage = checks.excel_damage(pd.DataFrame(index=clients.index[:0]), sheet=sheet, columns=columns)
+        repairs, damage = value_checks.excel_damage(pd.DataFrame(index=clients.index[:0]), sheet=sheet, columns=columns)
 
     parts = [p for p in (dup_problems, inactive_problems, missing, invalid, damage) if not p.empty]
     problems = pd.concat(parts, ignore_index=True) if parts else checks.empty_problems()

@@ -10,8 +10,9 @@ from copy import copy
 
 import pandas as pd
 
-from ..audit import checks, formulas
+from ..audit import formulas
 from ..audit.clean import CleanResult
+from ..fr import fr_number
 from ..layout.cells import set_value
 from . import reader
 from .audit_copy import ARCHIVES, TEXT_FIELDS, cell_value, csv_cell, typed_cell, write_cell
@@ -154,7 +155,7 @@ def _shown(v) -> str:
     if isinstance(v, (dt.date, dt.datetime)):
         return f"{v:%d/%m/%Y}"
     if isinstance(v, float):
-        return checks.fr_number(v, 0 if v.is_integer() else 2)
+        return fr_number(v, 0 if v.is_integer() else 2)
     return str(v)
 
 

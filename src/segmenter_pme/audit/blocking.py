@@ -1,0 +1,123 @@
+"""Candidate pairs of the duplicate search (step 2, :mod:`.duplicates`): pairs sharing an exact key, and
+pairs of one *block* of names, so that names are compared within blocks and the cost grows with the
+block sizes, not with n²."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: blocks up to this size give all their pairs; a bigger one (« boulangerie » in Paris) gives each
+#: row its WINDOW nearest names only, so candidates per client stay bounded as the base grows
+SMALL_BLOCK = 12
+WINDOW = 6
+
+
+def _block_pairs(key: np.ndarray, usable: np.ndarray, orders: tuple[np.ndarray, ...] = ()) -> np.ndarray:
+    """Pairs (i < j, positions) sharing a non-empty ``key``.
+
+    Blocks up to :data:`SMALL_BLOCK` rows give all their pairs: blocks of equal
+    size are stacked into one matrix, so pairs come from one ``triu_indices`` per
+    block size rather than one join or loop per block. A bigger block (a common
+    first word in a big département) gives each row only its :data:`WINDOW`
+    neighbours in each of ``orders`` (ranks of the rows' names, e.g. read
+    forwards and backwards: sorted-neighbourhood blocking), so the pairs per
+    client stay bounded however large the base grows.
+    """
+    pos = np.flatnonzero(usable)
+    if len(pos) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    codes, inverse = np.unique(key[pos].astype(str), return_inverse=True)
+    order_in = np.argsort(inverse, kind="stable")
+    sorted_pos = pos[order_in]
+    sizes = np.bincount(inverse, minlength=len(codes))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    out = []
+    for size in np.unique(sizes):
+        if size < 2 or size > SMALL_BLOCK:
+            continue
+        first = starts[sizes == size]
+        block = sorted_pos[first[:, None] + np.arange(size)[None, :]]
+        iu, ju = np.triu_indices(size, 1)
+        out.append(np.column_stack([block[:, iu].ravel(), block[:, ju].ravel()]))
+    big = sizes[inverse] > SMALL_BLOCK
+    if big.any():
+        members, block_of = pos[big], inverse[big]
+        for rank in orders:
+            # rows of one block next to each other, in that name order
+            seq = np.lexsort((rank[members], block_of))
+            m, b = members[seq], block_of[seq]
+            for step in range(1, WINDOW + 1):
+                same = b[step:] == b[:-step]
+                out.append(np.column_stack([m[:-step][same], m[step:][same]]))
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
+
+
+def _star_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
+    """Pairs (first, other) of each group sharing an exact key: enough to connect them."""
+    pos = np.flatnonzero(usable)
+    if len(pos) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    frame = pd.DataFrame({"k": key[pos], "i": pos})
+    first = frame.groupby("k", sort=False)["i"].transform("min")
+    frame = frame[frame["i"] != first]
+    return np.column_stack([first[frame.index].to_numpy(), frame["i"].to_numpy()]).astype(np.int64)
+
+
+def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
+    """Candidate pairs of positions ``(i, j)``, ``i < j``, without repeats.
+
+    Input: the output of :func:`match_keys`. Output: int array of shape (m, 2).
+    """
+    names = keys["nom_normalise"]
+    dept = keys["departement"].to_numpy(dtype=object)
+    has_name = names.to_numpy(dtype=object) != ""
+    chunks = []
+    for col in ("siren", "email", "telephone"):
+        k = keys[col].to_numpy(dtype=object)
+        chunks.append(_star_pairs(k, k != ""))
+    if has_name.any():
+        chunks += _name_pairs(keys, names, has_name, dept)
+    pairs = np.concatenate(chunks) if chunks else np.empty((0, 2), dtype=np.int64)
+    if len(pairs) == 0:
+        return pairs
+    pairs = np.sort(pairs, axis=1)
+    # one int per pair, sorted: repeats are then neighbours
+    n = len(keys)
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    codes.sort()
+    codes = codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
+    return np.column_stack([codes // n, codes % n])
+
+
+def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept: np.ndarray) -> list[np.ndarray]:
+    """The pairs of :func:`candidate_pairs` that share a block of names."""
+    chunks = []
+    person = keys["personne"].to_numpy(dtype=bool)
+    # people are only compared within one postal code: "Jean Martin" is everywhere
+    place = np.where(person, keys["code_postal"].to_numpy(dtype=object), dept)
+    tag = np.where(person, "p|", "c|") + place + "|"
+    # Each key below lets a pair through despite one kind of difference; a pair
+    # needs to share only one of them.
+    glued = names.str.replace(" ", "", regex=False)
+    # 1. the first letters (a typo further on, a different ending)
+    first = glued.str[:5].to_numpy(dtype=object)
+    # 2. the rarest word, wherever it is (swapped words, a typo in another word)
+    freq = names.str.split().explode().value_counts().to_dict()
+    rarest = names.map(lambda t: min(t.split(), key=lambda w: (freq[w], w), default="")[:4]).to_numpy(dtype=object)
+    # 3. everything after the first word (a typo at the start of the first word)
+    rest = names.str.partition(" ")[2].str.replace(" ", "", regex=False).str[:5].to_numpy(dtype=object)
+    # 4. one-word names: the last letters (a typo at the start)
+    single = ~names.str.contains(" ", regex=False).to_numpy(dtype=bool)
+    last = glued.str[-5:].to_numpy(dtype=object)
+    # name order for the big blocks: glued name, and the same read backwards (a typo at its start)
+    by_name = glued.to_numpy(dtype=object)
+    forward = np.argsort(np.argsort(by_name.astype(str), kind="stable"), kind="stable")
+    backward = np.argsort(np.argsort(np.array([v[::-1] for v in by_name], dtype=str), kind="stable"), kind="stable")
+    for block_key, use in ((tag + first, has_name), (tag + rarest, has_name & (rarest != "")),
+                           (tag + rest, has_name & (rest != "")), (tag + last, has_name & single)):
+        chunks.append(_block_pairs(block_key, use, (forward, backward)))
+    # 5. the same words in any order, anywhere (a missing or mistyped postal code)
+    sorted_name = keys["nom_trie"].to_numpy(dtype=object)
+    chunks.append(_block_pairs("c|" + sorted_name, has_name & ~person, (forward,)))
+    return chunks

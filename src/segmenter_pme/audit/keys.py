@@ -1,0 +1,168 @@
+"""Matching keys of each client (step 1 of the duplicate search, :mod:`.duplicates`): normalised name,
+département, SIREN, SIRET, e-mail, phone, and the fields that can only speak against a pair (any phone,
+street, e-mail domain)."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from ..phones import normalize_phones
+from .names import normalize_names
+
+#: an e-mail, phone or SIREN on more rows than this is a placeholder
+#: (``00 00 00 00 00``, ``contact@gmail.com``) or a switchboard, not a client
+MAX_SHARED = 10
+
+#: personal mailboxes: their domain says nothing about the company
+WEBMAIL = frozenset({
+    "gmail.com", "googlemail.com", "hotmail.fr", "hotmail.com", "outlook.fr", "outlook.com", "live.fr",
+    "live.com", "msn.com", "yahoo.fr", "yahoo.com", "orange.fr", "wanadoo.fr", "free.fr", "sfr.fr",
+    "neuf.fr", "laposte.net", "bbox.fr", "numericable.fr", "icloud.com", "me.com", "aol.com", "aol.fr",
+    "gmx.fr", "gmx.com", "protonmail.com", "proton.me", "club-internet.fr", "aliceadsl.fr", "voila.fr",
+    "ymail.com", "noos.fr", "tiscali.fr", "nordnet.fr", "hotmail.be", "skynet.be", "live.be", "gmx.net",
+    "outlook.be", "yahoo.be", "mailo.com", "laposte.fr",
+})
+_STREET_WORDS = {"bd": "boulevard", "bld": "boulevard", "boul": "boulevard", "av": "avenue", "ave": "avenue",
+                 "r": "rue", "pl": "place", "ch": "chemin", "chem": "chemin", "rte": "route", "imp": "impasse",
+                 "all": "allee", "sq": "square", "fg": "faubourg", "fbg": "faubourg", "st": "saint",
+                 "ste": "sainte", "gal": "general", "gen": "general", "qu": "quai", "crs": "cours"}
+
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype=object)
+    s = frame[column]
+    return s.astype("object").where(s.notna(), "").astype(str).str.strip()
+
+
+def digits(frame: pd.DataFrame, column: str) -> pd.Series:
+    s = _text(frame, column).str.replace(r"\.0$", "", regex=True)
+    return s.str.replace(r"[\s\u00a0\u202f.\-]", "", regex=True)
+
+
+def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
+    """Matching keys of each client.
+
+    Input columns used (all optional): ``raison_sociale``, ``nom``, ``prenom``,
+    ``code_postal``, ``ville``, ``adresse``, ``siren``, ``siret``, ``email``,
+    ``telephone``. Output (same index): ``nom_normalise``, ``nom_trie`` (its words in
+    alphabetical order), ``etendue_nom`` (number of postal
+    codes where the same words appear), ``mot_faible``, ``personne`` (no
+    company name: the contact's name is matched instead), ``departement``,
+    ``code_postal``, ``siren``, ``siret``, ``email``, ``telephone`` — ``""`` when
+    missing, or when no other row may share the value (phones) or it is on more
+    than :data:`MAX_SHARED` rows (a placeholder); and, to weigh evidence against
+    a pair, ``tel9`` (last nine digits of any phone), ``adresse`` (street words),
+    ``domaine_email`` (the e-mail's domain unless a personal mailbox's).
+    """
+    # clients made from invoice lines have a code and a name only: what is absent is blank, not computed
+    blank = pd.Series("", index=clients.index, dtype=object)
+    company = _text(clients, "raison_sociale")
+    person = (_text(clients, "prenom") + " " + _text(clients, "nom")).str.strip() \
+        if {"prenom", "nom"} & set(clients.columns) else blank
+    is_person = (company == "") & (person != "")
+    names = normalize_names(company.where(~is_person, person))
+    # « Société 0001057 » leaves only a number once generic words go: numbers one digit
+    # apart are other clients (a code, an agency number), not typos — no name to compare
+    names["nom_normalise"] = names["nom_normalise"].where(~names["nom_normalise"].str.fullmatch(r"[\d ]+"), "")
+    if "code_postal" in clients.columns:
+        cp = _text(clients, "code_postal").str.replace(r"\.0$", "", regex=True)
+        cp = cp.where(~cp.str.fullmatch(r"\d{4}"), "0" + cp)
+        cp = cp.where(cp.str.fullmatch(r"\d{5}|2[AB]\d{3}"), "")
+        dept = cp.str[:2].where(~cp.str.match(r"9[78]"), cp.str[:3])
+    else:
+        cp = dept = blank
+    if {"siren", "siret"} & set(clients.columns):
+        siret = digits(clients, "siret")
+        siret = siret.where(siret.str.fullmatch(r"\d{14}"), "")
+        siren = digits(clients, "siren")
+        siren = siren.where(siren.str.fullmatch(r"\d{9}"), "")
+        siren = siren.where(siren != "", siret.str[:9])
+        # placeholders such as 000000000 or 999999999 are not identifiers
+        siren = siren.where(~siren.str.fullmatch(r"(\d)\1{8}"), "")
+        siret = siret.where(~siret.str.fullmatch(r"(\d)\1{13}"), "")
+    else:
+        siren = siret = blank
+    if "email" in clients.columns:
+        email = _text(clients, "email").str.lower()
+        email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
+    else:
+        email = blank
+    # a phone only matters when another row may have it: parse just those
+    phones = normalize_phones(clients["telephone"], cp, only_shared=True) if "telephone" in clients.columns else None
+    phone = phones.fillna("").astype(str) if phones is not None else blank
+    # a value on many rows is a placeholder or a switchboard, not an identity
+    siren, email, phone = (v if v is blank else _unshared(v) for v in (siren, email, phone))
+    # how many postal codes carry the same name: "Primeur du Parc" is in many towns,
+    # so that name alone does not prove two rows are one client
+    # what can only speak against a pair: every row's phone (last 9 digits: « +33 4 … » = « 04 … »),
+    # the street, the e-mail's company domain
+    if "telephone" in clients.columns:
+        tel_digits = digits(clients, "telephone").str.replace(r"\D", "", regex=True)
+        tel_digits = tel_digits.str.replace(r"^(?:0033|33)(?=\d{9})", "0", regex=True)
+        # a French number is its 10 digits from the 0 (« 01 43 55 66 77 poste 12 »), else the last nine
+        tel9 = tel_digits.str[1:10].where(tel_digits.str.match(r"0\d{9}"), tel_digits.str[-9:])
+        tel9 = tel9.where((tel_digits.str.len() >= 9) & ~tel9.str.fullmatch(r"(\d)\1{8}"), "")
+        tel9 = _unshared(tel9)
+    else:
+        tel9 = blank
+    street = _street(_text(clients, "adresse")) if "adresse" in clients.columns else blank
+    if email is blank:
+        domain = blank
+    else:
+        domain = email.str.partition("@")[2]
+        domain = domain.where(~domain.isin(WEBMAIL), "")
+    sorted_name = names["nom_normalise"].copy()
+    several = sorted_name.str.contains(" ", regex=False).to_numpy(dtype=bool)  # a one-word name is sorted
+    sorted_name[several] = sorted_name[several].map(lambda t: " ".join(sorted(t.split())))
+    spread = cp.where(cp != "").groupby(sorted_name).transform("nunique").fillna(0).astype(int) \
+        if cp is not blank else pd.Series(0, index=clients.index)
+    return pd.DataFrame(
+        {
+            "nom_normalise": names["nom_normalise"],
+            "nom_trie": sorted_name,
+            "etendue_nom": spread,
+            "mot_faible": names["mot_faible"],
+            "personne": is_person,
+            "departement": dept,
+            "code_postal": cp,
+            "siren": siren,
+            "siret": siret,
+            "email": email,
+            "telephone": phone,
+            "tel9": tel9,
+            "adresse": street,
+            "domaine_email": domain,
+        },
+        index=clients.index,
+    )
+
+
+def house_number(street: str) -> str:
+    """The number a street address starts with (« 12bis »), ``""`` when it has none."""
+    m = re.match(r"(\d+[a-z]*)\b", street)
+    return m.group(1) if m else ""
+
+
+def street_words(street: str) -> str:
+    """The street without its house number."""
+    return re.sub(r"^\d+[a-z]*\s*", "", street)
+
+
+def _street(values: pd.Series) -> pd.Series:
+    """Street addresses as comparable words: ASCII lower case, abbreviations spelled out (« Bd » → boulevard)."""
+    s = values.str.normalize("NFKD").str.replace(r"[\u0300-\u036f]", "", regex=True).str.lower()
+    s = s.str.replace(r"\b(\d+)\s*(bis|ter)\b", r"\1\2", regex=True)
+    s = s.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
+    words = re.compile(r"\b(" + "|".join(sorted(_STREET_WORDS, key=len, reverse=True)) + r")\b")
+    return s.str.replace(words, lambda m: _STREET_WORDS[m.group(1)], regex=True)
+
+
+def _unshared(values: pd.Series) -> pd.Series:
+    """``values`` with those found on more than :data:`MAX_SHARED` rows blanked."""
+    counts = values.map(values[values != ""].value_counts()).fillna(0)
+    return values.where(counts <= MAX_SHARED, "")
+

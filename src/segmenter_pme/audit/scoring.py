@@ -1,0 +1,243 @@
+"""Confidence and reason of each candidate pair (step 3 of the duplicate search, :mod:`.duplicates`):
+rapidfuzz name scores and the exact evidence, for and against, combined into 0–100 and a French reason."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from .keys import house_number, street_words
+
+#: pairs below this confidence are not reported at all
+MIN_CONFIDENCE = 80
+
+#: What one field says about a pair, in confidence points added to the name's
+#: score: (when both rows agree, when both have a value and they differ). Like
+#: Fellegi–Sunter weights, a field that is rarely shared by chance (a street
+#: address) weighs more when it agrees, and a field a true duplicate seldom
+#: changes (a corporate e-mail domain) weighs more when it differs; a moved
+#: client changes phone and street, so those differences weigh less than a
+#: SIREN's (which caps the pair below any merge, see :func:`score_pairs`).
+#: Agreement on SIREN, SIRET, e-mail or phone sets a floor of its own instead.
+EVIDENCE = {
+    "telephone": (0, -8),
+    "domaine_email": (0, -10),
+    "adresse": (3, -8),
+}
+#: pairs whose name differs in its distinctive words (« Roux Nord » / « Roux
+#: Sud ») and share only a phone, a street or a domain are companies of one
+#: group: at most this confidence (« à vérifier », never merged by default)
+GROUP_CAP = 85
+
+
+def _residual_words(a: str, b: str) -> tuple[set[str], set[str]]:
+    """The words of each name that the other does not have."""
+    wa, wb = a.split(), b.split()
+    ta, tb = set(wa), set(wb)
+    if len(ta) < len(wa) or len(tb) < len(wb):
+        # a repeated word ("Nettoyage Nîmes Nîmes") counts: compare multisets
+        ca, cb = Counter(wa), Counter(wb)
+        ra, rb = set((ca - cb).elements()), set((cb - ca).elements())
+    else:
+        ra, rb = ta - tb, tb - ta
+    return ra, rb
+
+
+def _residual_score(a: str, b: str) -> float:
+    """Similarity of the words the two names do not share (the distinctive part).
+
+    "boulangerie martin" / "boulangerie morin" share the generic word; what
+    tells them apart is "martin" / "morin". -1 when one name's words are all in
+    the other (an extra word, not a misspelling).
+    """
+    ra, rb = _residual_words(a, b)
+    if not ra and not rb:
+        return 100.0
+    if not ra or not rb:
+        return -1.0
+    return fuzz.ratio(" ".join(sorted(ra)), " ".join(sorted(rb)))
+
+
+def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float = MIN_CONFIDENCE) -> pd.DataFrame:
+    """Confidence and reason of each candidate pair.
+
+    Input: :func:`match_keys` output and :func:`candidate_pairs` positions.
+    Output columns: ``ligne_a``, ``ligne_b`` (row labels), ``confiance`` (0–100),
+    ``score_nom`` (0–100), ``raison`` (French); only pairs with confidence ≥
+    ``min_confidence``, strongest first.
+    """
+    cols = ["ligne_a", "ligne_b", "confiance", "score_nom", "raison"]
+    if len(pairs) == 0:
+        return pd.DataFrame(columns=cols)
+    i, j = pairs[:, 0], pairs[:, 1]
+
+    def col(name: str) -> tuple[np.ndarray, np.ndarray]:
+        v = keys[name].to_numpy(dtype=object)
+        return v[i], v[j]
+
+    na, nb = col("nom_normalise")
+    full = process.cpdist(list(na), list(nb), scorer=fuzz.token_sort_ratio, workers=-1).astype(float)
+    # the same letters cut into other words ("Leroy-Martin" / "Leroymartin")
+    glued = full.copy()
+    redo = np.flatnonzero((full >= 50) & (full < 100))
+    if len(redo):
+        g = keys["nom_normalise"].str.replace(" ", "", regex=False).to_numpy(dtype=object)
+        glued[redo] = process.cpdist(list(g[i[redo]]), list(g[j[redo]]), scorer=fuzz.ratio, workers=-1)
+    name_score = np.maximum(full, glued)
+
+    def same(name: str) -> tuple[np.ndarray, np.ndarray]:
+        # integer codes compare much faster than 1.5 M Python strings; "" → -1
+        values = keys[name].to_numpy(dtype=object)
+        codes = pd.factorize(values)[0]
+        codes[values == ""] = -1
+        a, b = codes[i], codes[j]
+        present = (a >= 0) & (b >= 0)
+        return present & (a == b), present & (a != b)
+
+    same_siren, siren_conflict = same("siren")
+    same_siret, siret_conflict = same("siret")
+    same_email, email_conflict = same("email")
+    same_phone, _ = same("telephone")
+    same_cp, cp_conflict = same("code_postal")
+    _, dept_conflict = same("departement")
+    # the distinctive words decide, where it matters: names close enough to
+    # reach the report on their own (a same-postal-code bonus is at most +2),
+    # or pairs an exact key already links (the name then adds confidence)
+    keyed = same_siren | same_email | same_phone
+    residual = np.full(len(pairs), 100.0)
+    one_word = ~keys["nom_normalise"].str.contains(" ", regex=False).to_numpy(dtype=bool)
+    check = (name_score >= 70) & (name_score < 100) & (glued < 100) & ((name_score >= 75) | keyed)
+    # two one-word names: the distinctive part is the whole name, already scored
+    check &= ~(one_word[i] & one_word[j])
+    for k in np.flatnonzero(check):
+        residual[k] = _residual_score(na[k], nb[k])
+    extra_word = residual < 0
+    name_score = np.where(check & ~extra_word, 0.4 * name_score + 0.6 * residual, name_score)
+    # an extra word ("Dupont" / "Dupont Frères") is worth a look, not a merge
+    name_score = np.where(check & extra_word, np.minimum(name_score, 85.0), name_score)
+    empty_name = (na == "") | (nb == "")
+    name_score = np.where(empty_name, 0.0, name_score)
+
+    dept = keys["departement"].to_numpy(dtype=object) == ""
+    dept_missing = dept[i] != dept[j]
+    weak = keys["mot_faible"].to_numpy(dtype=bool)
+    weak_diff = weak[i] != weak[j]
+    is_person = keys["personne"].to_numpy(dtype=bool)
+    person = is_person[i] & is_person[j]
+
+    fuzzy = name_score.copy()
+    fuzzy += np.where(same_cp, 2, 0)
+    fuzzy -= np.where(cp_conflict & ~dept_conflict, 3, 0)
+    fuzzy -= np.where(dept_conflict, 15, 0)
+    fuzzy -= np.where(dept_missing, 8, 0)
+    fuzzy -= np.where(weak_diff, 5, 0)
+    spread = keys["etendue_nom"].to_numpy(dtype=np.int64)
+    common = np.maximum(spread[i], spread[j]) >= 2
+    fuzzy -= np.where(common & ~same_cp, 8, 0)
+    # two people with different personal e-mails are two people
+    fuzzy -= np.where(person & email_conflict, 15, 0)
+    fuzzy -= np.where(person & ~same_cp, 10, 0)
+    # the same full name at the same postal code is likely one person, not a certainty (homonyms, parent/child)
+    fuzzy = np.where(person, np.minimum(fuzzy, 92), fuzzy)
+    fuzzy = np.where(siren_conflict, np.minimum(fuzzy, 60), fuzzy)
+    fuzzy = np.minimum(fuzzy, 97)
+
+    # evidence against (and for) from the fields a name cannot tell apart: two
+    # bakeries of one name in one town have other phones, streets, domains
+    _, tel_conflict = same("tel9")
+    same_street, street_conflict = same("adresse")
+    if street_conflict.any():
+        # « 12 rue Pasteur » / « 12 r Pasteur bis »: close spellings are one street
+        k = np.flatnonzero(street_conflict)
+        sa, sb = col("adresse")
+        near = process.cpdist(list(sa[k]), list(sb[k]), scorer=fuzz.ratio, workers=-1) >= 90
+        # … but the house number must be the same: « 12 » and « 14 rue Pasteur » are two doors;
+        # a number missing on one side says nothing either way
+        na_num = np.array([house_number(v) for v in sa[k]], dtype=object)
+        nb_num = np.array([house_number(v) for v in sb[k]], dtype=object)
+        known = (na_num != "") & (nb_num != "")
+        near &= ~known | (na_num == nb_num)
+        unknown = ~known & ~near & (np.array([street_words(v) for v in sa[k]], dtype=object)
+                                    == np.array([street_words(v) for v in sb[k]], dtype=object))
+        street_conflict[k[near | unknown]] = False
+        same_street[k[near]] = True
+    same_domain, domain_conflict = same("domaine_email")
+    place_agrees = same_cp | ~(dept_conflict | dept_missing)
+    same_street &= place_agrees
+    against = (EVIDENCE["telephone"][1] * tel_conflict + EVIDENCE["domaine_email"][1] * domain_conflict
+               + EVIDENCE["adresse"][1] * street_conflict)
+    fuzzy += EVIDENCE["adresse"][0] * same_street
+    fuzzy = np.minimum(fuzzy, 97)  # above 97 is for exact keys (SIREN, SIRET, e-mail, phone)
+
+    conf = fuzzy
+    conf = np.maximum(conf, np.where(same_siret, 100, 0))
+    conf = np.maximum(conf, np.where(same_siren & ~siret_conflict, 97, 0))
+    # one company, two establishments: one client for the segmentation (the SIREN
+    # is the company), but the lowest of the exact-key confidences
+    conf = np.maximum(conf, np.where(same_siren & siret_conflict, 92, 0))
+    conf = np.maximum(conf, np.where(same_email & ~siren_conflict, np.where(name_score >= 70, 98, 95), 0))
+    conf = np.maximum(conf, np.where(same_phone & ~siren_conflict, np.where(name_score >= 70, 95, 85), 0))
+    conf = np.maximum(conf, np.where(same_email & same_phone & ~siren_conflict, 98, 0))
+    conf = np.where(siren_conflict, np.minimum(conf, 75), conf)
+    # the registered company decides: a moved client (other town, phone, street) keeps its SIREN
+    registered = same_siret | same_siren
+    conf = np.where(registered, conf, conf + against)
+    # one switchboard, street or domain, but names apart in their distinctive
+    # words: sister companies of one group, to be checked by a person
+    group = (same_phone | same_street | same_domain) & ~registered & ~same_email
+    for k in np.flatnonzero(group & (name_score >= 75)):
+        # a typo leaves the distinctive words one or two edits apart (« Klecn » / « Klein »,
+        # « oCllet » / « Collet »); « Nord » / « Sud », « Est » / « Ouest » are other words
+        ra, rb = _residual_words(na[k], nb[k])
+        group[k] = bool(ra and rb) and OSA.normalized_similarity(" ".join(sorted(ra)), " ".join(sorted(rb))) < 0.75
+    conf = np.where(group, np.minimum(conf, GROUP_CAP), conf)
+    conf = np.clip(np.round(conf), 0, 100).astype(int)
+
+    keep = conf >= min_confidence
+    idx = np.flatnonzero(keep)
+    labels = keys.index.to_numpy()
+    reasons = []
+    for k in idx:
+        parts = []
+        if same_siret[k]:
+            parts.append("même SIRET")
+        elif same_siren[k]:
+            parts.append("même SIREN" + (" (établissements différents)" if siret_conflict[k] else ""))
+        if same_email[k]:
+            parts.append("même e-mail")
+        if same_phone[k]:
+            parts.append("même téléphone")
+        what = "nom" if person[k] else "raison sociale"
+        if name_score[k] >= 99.5:
+            parts.append(f"{what} identique une fois normalisé" + ("" if person[k] else "e"))
+        elif name_score[k] >= 70:
+            parts.append(f"{what} proche ({name_score[k]:.0f} %)")
+        if same_street[k] and not (same_siren[k] or same_email[k]):
+            parts.append("même adresse")
+        elif same_cp[k] and not (same_siren[k] or same_email[k]):
+            parts.append("même code postal")
+        against_parts = [text for flag, text in (
+            (siren_conflict[k], "SIREN différent"), (tel_conflict[k] and not registered[k], "téléphone différent"),
+            (domain_conflict[k] and not registered[k], "e-mail d'un autre domaine"),
+            (street_conflict[k] and not registered[k], "adresse différente")) if flag]
+        if group[k]:
+            against_parts.append("noms distincts (sociétés d'un même groupe ?)")
+        if against_parts:
+            parts.append("mais " + ", ".join(against_parts))
+        reasons.append(", ".join(parts))
+    out = pd.DataFrame(
+        {
+            "ligne_a": labels[i[idx]],
+            "ligne_b": labels[j[idx]],
+            "confiance": conf[idx],
+            "score_nom": np.round(name_score[idx]).astype(int),
+            "raison": [r[0].upper() + r[1:] if r else r for r in reasons],
+        }
+    )
+    return out.sort_values(["confiance", "ligne_a", "ligne_b"], ascending=[False, True, True], kind="stable") \
+        .reset_index(drop=True)
+
