@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from segmenter_pme.layout.placement import (
     TablePos,
-    _chart_rows,
     cells_by_coordinate,
+    chart_rows,
     format_ranges,
     plan,
     value_blocks,
@@ -65,9 +65,9 @@ def test_blocks_are_stacked_with_spacing():
     assert p.color_scales[0][0] == "C7:C8"
     u: TablePos = p.positions["u"]
     # « t » ends with its note on row 10, but the side chart beside it runs from row 5 to row
-    # 5 + _chart_rows − 1: « u » starts after it and a blank row (a block and its chart, one unit on paper)
+    # 5 + chart_rows − 1: « u » starts after it and a blank row (a block and its chart, one unit on paper)
     (chart,) = p.charts
-    assert u.header_row == 5 + _chart_rows(chart.chart) + 1 > 12
+    assert u.header_row == 5 + chart_rows(chart.chart) + 1 > 12
     assert [(t.name, t.ref) for t in p.tables] == [("Tx", f"B{u.header_row}:B{u.header_row + 1}")]
 
 

@@ -9,7 +9,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from segmenter_pme.layout.placement import _estimate_lines
+from segmenter_pme.layout.placement import estimate_lines
 from segmenter_pme.layout.qualite import build_qualite, score_style
 from segmenter_pme.workbook import run
 
@@ -52,14 +52,14 @@ def test_constat_is_wide_wrapped_and_its_rows_fit(qualite):
         cell = ws.cell(r, col)
         assert cell.alignment.wrap_text
         # at most ~1.2 characters per width unit, broken between words: the row must hold that many lines
-        lines = _estimate_lines(cell.value, width, 10)
+        lines = estimate_lines(cell.value, width, 10)
         height = ws.row_dimensions[r].height or 15
         assert height >= lines * 12, (cell.value, height)
 
 
 def test_word_wrapping_is_estimated_between_words():
-    assert _estimate_lines("a" * 10 + " " + "b" * 10, 10, 10) == 2  # 12 characters per line: two words, two lines
-    assert _estimate_lines("court", 10, 10) == 1
+    assert estimate_lines("a" * 10 + " " + "b" * 10, 10, 10) == 2  # 12 characters per line: two words, two lines
+    assert estimate_lines("court", 10, 10) == 1
 
 
 @pytest.mark.parametrize("score, style", [(100, "score_good"), (94, "score_good"), (90, "score_good"),

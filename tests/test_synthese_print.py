@@ -10,7 +10,7 @@ import pytest
 
 from segmenter_pme import Settings, segment
 from segmenter_pme.demo import generate_demo
-from segmenter_pme.layout.placement import TablePos, _chart_rows, plan
+from segmenter_pme.layout.placement import TablePos, chart_rows, plan
 from segmenter_pme.layout.model import Chart, Column, SheetLayout, Table, Title
 from segmenter_pme.layout.synthese import build_synthese
 
@@ -52,7 +52,7 @@ def test_a_page_ends_above_a_side_chart_rather_than_through_it():
     ), landscape=True, print_title_rows=1, side_col=5)
     p = plan(layout)
     top = int("".join(c for c in p.charts[0].anchor if c.isdigit()))
-    bottom = top + _chart_rows(p.charts[0].chart) - 1
+    bottom = top + chart_rows(p.charts[0].chart) - 1
     assert p.row_breaks and all(not (top <= b < bottom) for b in p.row_breaks)
 
 
@@ -103,7 +103,7 @@ def _chart_spans(p):
     out = []
     for ch in p.charts:
         top = int("".join(c for c in ch.anchor if c.isdigit()))
-        out.append((ch.chart.key, top, top + _chart_rows(ch.chart) - 1))
+        out.append((ch.chart.key, top, top + chart_rows(ch.chart) - 1))
     return out
 
 

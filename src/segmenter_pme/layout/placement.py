@@ -4,7 +4,8 @@
 charts in the side band, and returns a :class:`RenderPlan`: a flat list of
 :class:`CellWrite` ``(row, col, value, number_format, style, link)`` plus the
 sheet-level objects (Excel Tables, colour scales, drop-down lists, charts with
-resolved ranges, row heights). A renderer walks the plan; it never computes a
+resolved ranges, row heights; the types are in :mod:`render_plan`, the print
+area and page breaks are set by :mod:`print_pages`). A renderer walks the plan; it never computes a
 position itself, so the openpyxl and xlwings sheets cannot drift apart.
 
 Writing a second renderer (xlwings)
@@ -25,178 +26,32 @@ Writing a second renderer (xlwings)
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
 from typing import Any
 
-from .model import (
-    Cell,
-    Chart,
-    ColorScale,
-    Column,
-    PageBreak,
-    SheetLayout,
-    Spacer,
-    STYLES,
-    Table,
-    Text,
-    Title,
-    plain,
+from .model import Cell, Chart, PageBreak, SheetLayout, Spacer, STYLES, Table, Text, Title, plain
+from .print_pages import print_plan
+from .render_plan import (
+    DEFAULT_COL_WIDTH,
+    DEFAULT_ROW_PT,
+    POINTS_PER_CM,
+    CellWrite,
+    ChartSeries,
+    ExcelTable,
+    PlacedChart,
+    Range,
+    RenderPlan,
+    TablePos,
+    Validation,
+    cells_by_coordinate,
+    chart_rows,
+    col_letter,
+    format_ranges,
+    value_blocks,
 )
 
-DEFAULT_ROW_PT = 15.0
-DEFAULT_COL_WIDTH = 9.0
-POINTS_PER_CM = 28.35
 
-
-def col_letter(col: int) -> str:
-    out = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        out = chr(65 + rem) + out
-    return out
-
-
-@dataclass(frozen=True)
-class Range:
-    first_row: int
-    first_col: int
-    last_row: int
-    last_col: int
-
-    @property
-    def ref(self) -> str:
-        a = f"{col_letter(self.first_col)}{self.first_row}"
-        b = f"{col_letter(self.last_col)}{self.last_row}"
-        return a if a == b else f"{a}:{b}"
-
-    @property
-    def abs_ref(self) -> str:
-        a = f"${col_letter(self.first_col)}${self.first_row}"
-        b = f"${col_letter(self.last_col)}${self.last_row}"
-        return a if a == b else f"{a}:{b}"
-
-
-@dataclass(frozen=True)
-class CellWrite:
-    row: int
-    col: int
-    value: Any
-    number_format: str | None
-    style: str
-    link: str | None = None
-
-    @property
-    def coordinate(self) -> str:
-        return f"{col_letter(self.col)}{self.row}"
-
-
-@dataclass(frozen=True)
-class TablePos:
-    """Where a table landed. ``header_row`` is None for a table without header."""
-
-    key: str
-    caption_row: int | None
-    header_row: int | None
-    first_row: int
-    last_row: int  # last data row (== first_row - 1 when the table is empty)
-    total_row: int | None
-    first_col: int
-    last_col: int
-
-    def column(self, header: str, table: Table) -> int:
-        return self.first_col + table.headers.index(header)
-
-    @property
-    def data(self) -> Range:
-        return Range(self.first_row, self.first_col, self.last_row, self.last_col)
-
-    @property
-    def whole(self) -> Range:
-        top = self.header_row or self.first_row
-        return Range(top, self.first_col, self.total_row or self.last_row, self.last_col)
-
-
-@dataclass(frozen=True)
-class ChartSeries:
-    title: str
-    title_cell: tuple[int, int] | None  # (row, col) of the header cell for a live title, else use ``title``
-    values: Range
-
-
-@dataclass(frozen=True)
-class PlacedChart:
-    chart: Chart
-    anchor: str  # top-left cell, e.g. "K4"
-    categories: Range
-    series: tuple[ChartSeries, ...]
-
-
-@dataclass(frozen=True)
-class ExcelTable:
-    name: str
-    ref: str
-    style: str
-
-
-@dataclass(frozen=True)
-class Validation:
-    """A drop-down list; with ``other_allowed`` it proposes and another text is kept.
-
-    Both renderers show the same words: an information alert (Excel and
-    LibreOffice: OK keeps the text typed, Cancel takes it back) when another
-    text is allowed, a stop alert otherwise.
-    """
-
-    ref: str
-    choices: tuple[str, ...]
-    other_allowed: bool = False
-
-    @property
-    def prompt(self) -> str:
-        return "Valeurs possibles : " + ", ".join(self.choices)
-
-    @property
-    def error_title(self) -> str:
-        return "Valeur non prévue"
-
-    @property
-    def error_message(self) -> str:
-        if self.other_allowed:
-            return "Valeurs proposées : " + ", ".join(self.choices) + ". Votre texte est gardé tel quel."
-        return "Choisissez une valeur de la liste : " + ", ".join(self.choices) + "."
-
-
-@dataclass
-class RenderPlan:
-    name: str
-    cells: list[CellWrite] = field(default_factory=list)
-    col_widths: dict[int, float] = field(default_factory=dict)
-    row_heights: dict[int, float] = field(default_factory=dict)
-    tables: list[ExcelTable] = field(default_factory=list)
-    color_scales: list[tuple[str, ColorScale]] = field(default_factory=list)
-    validations: list[Validation] = field(default_factory=list)
-    merges: list[str] = field(default_factory=list)  # « B14:H14 »: a wrapped text across its columns
-    charts: list[PlacedChart] = field(default_factory=list)
-    positions: dict[str, Any] = field(default_factory=dict)  # key → TablePos or first row (int)
-    freeze: str | None = None
-    gridlines: bool = False
-    tab_color: str | None = None
-    landscape: bool = True
-    zoom: int | None = None
-    last_row: int = 0
-    #: printing: the area (« A1:S60 », without the chart data), the rows a page ends after
-    #: (each block kept whole on its page), the rows repeated on every page (« 1:2 »)
-    print_area: str | None = None
-    row_breaks: tuple[int, ...] = ()
-    page_breaks: list[int] = field(default_factory=list)  # a page ends after each of these rows
-    print_title_rows: str | None = None
-    fit_width: bool = True
-    print_scale: int = 70
-    left_col: int = 1
-
-
-def _estimate_lines(text: Any, width: float, size: float) -> int:
+def estimate_lines(text: Any, width: float, size: float) -> int:
+    """Lines ``text`` takes wrapped in a cell ``width`` characters wide at ``size`` points."""
     if text is None:
         return 1
     s = str(text)
@@ -218,10 +73,6 @@ def _wrapped_lines(text: str, per_line: float) -> int:
             lines, n = lines + 1, n - int(per_line)
         used = used + 1 + n if used else n
     return lines
-
-
-def _chart_rows(chart: Chart) -> int:
-    return math.ceil(chart.height_cm * POINTS_PER_CM / DEFAULT_ROW_PT) + 1
 
 
 def plan(layout: SheetLayout) -> RenderPlan:
@@ -258,7 +109,7 @@ def plan(layout: SheetLayout) -> RenderPlan:
         st = STYLES[style]
         if not st.wrap or value is None:
             return
-        lines = _estimate_lines(value, width(col, span), st.size)
+        lines = estimate_lines(value, width(col, span), st.size)
         if lines > 1:
             pt = lines * st.size * 1.3 + 4
             out.row_heights[r] = max(out.row_heights.get(r, DEFAULT_ROW_PT), pt)
@@ -305,14 +156,14 @@ def plan(layout: SheetLayout) -> RenderPlan:
                 continue
             out.charts.append(_resolve_chart(block, f"{col_letter(c0)}{row}", tables, out))
             out.positions[block.key] = row
-            row += _chart_rows(block)
+            row += chart_rows(block)
         else:  # pragma: no cover - the Block union is closed
             raise TypeError(f"unknown block {block!r}")
         key = getattr(block, "key", None)
         for chart in beside.get(key, ()) if key else ():
             chart_top = max(side_row, top)
             side_top[chart.key] = chart_top
-            side_row = chart_top + _chart_rows(chart) + 1
+            side_row = chart_top + chart_rows(chart) + 1
             row = max(row, side_row - 1)
         if row > top:
             spans.append((top, row - 1, getattr(block, "printed", True)))
@@ -330,95 +181,10 @@ def plan(layout: SheetLayout) -> RenderPlan:
         top = max(side_row, _top_of(out.positions[chart.next_to or chart.source]))
         out.charts.append(_resolve_chart(chart, f"{col_letter(layout.side_col)}{top}", tables, out))
         out.positions[chart.key] = top
-        side_row = top + _chart_rows(chart) + 1
+        side_row = top + chart_rows(chart) + 1
     out.last_row = max(row - 1, side_row - 1)
-    _print_plan(layout, out, spans)
+    print_plan(layout, out, spans)
     return out
-
-
-# A4 landscape (portrait) inside the margins the renderers set, in points; a column
-# width unit is about 5.6 points of paper at 100 %, a default row 15 points
-_PAGE_PT = {True: (785.0, 485.0), False: (538.0, 730.0)}
-_PT_PER_WIDTH_UNIT = 5.6
-
-
-def _print_plan(layout: SheetLayout, out: RenderPlan, spans: list[tuple[int, int, bool]]) -> None:
-    """Print area without the chart data, a page break before a block that would be cut, repeated title rows."""
-    if not spans:
-        return
-    printed = [s for s in spans if s[2]]
-    last_row = max((s[1] for s in printed), default=out.last_row)
-    first_hidden = min((s[0] for s in spans if not s[2]), default=None)
-    last_col = max((cw.col for cw in out.cells if cw.row <= last_row), default=layout.left_col)
-    width_pt = sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(1, last_col + 1)) * _PT_PER_WIDTH_UNIT
-    for ch in out.charts:
-        top = int("".join(ch_ for ch_ in ch.anchor if ch_.isdigit()))
-        if first_hidden is not None and top >= first_hidden:
-            continue
-        bottom = top + _chart_rows(ch.chart) - 1
-        last_row = max(last_row, bottom if first_hidden is None else min(bottom, first_hidden - 1))
-        col = _col_index("".join(c for c in ch.anchor if c.isalpha()))
-        left_pt = sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(1, col)) * _PT_PER_WIDTH_UNIT
-        right_pt = left_pt + ch.chart.width_cm * POINTS_PER_CM
-        width_pt = max(width_pt, right_pt)
-        while sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(1, last_col + 1)) * _PT_PER_WIDTH_UNIT \
-                < right_pt:
-            last_col += 1
-    out.print_area = f"A1:{col_letter(last_col)}{last_row}"
-    if layout.print_title_rows:
-        out.print_title_rows = f"1:{layout.print_title_rows}"
-    page_w, page_h = _PAGE_PT[layout.landscape]
-    scale = min(1.0, page_w / width_pt) if width_pt else 1.0  # fitted to the page width
-    titles = sum(out.row_heights.get(r, DEFAULT_ROW_PT) for r in range(1, layout.print_title_rows + 1))
-
-    def height(r1: int, r2: int) -> float:
-        return sum(out.row_heights.get(r, DEFAULT_ROW_PT) for r in range(r1, r2 + 1))
-
-    charts = []
-    for ch in out.charts:
-        top = int("".join(c for c in ch.anchor if c.isdigit()))
-        charts.append((top, top + _chart_rows(ch.chart) - 1))
-    breaks: list[int] = []
-    page_start = 1
-    explicit = sorted(out.page_breaks)  # PageBreak blocks: a page ends there whatever its fill
-    for first, last, shown in spans:
-        if not shown or last > last_row:
-            break
-        while explicit and explicit[0] < first:
-            end = explicit.pop(0)
-            if end >= page_start:
-                breaks.append(end)
-                page_start = end + 1
-        # the repeated title rows take room on every page after the first
-        room = page_h / scale - (titles if breaks else 0.0)
-        # a page holding only the title rows is not ended: the block starts there, whatever its size
-        if first > max(page_start, layout.print_title_rows + 1) \
-                and height(page_start, first - 1) + height(first, last) > room:
-            end = _break_above(first - 1, charts + [(f, t) for f, t, _ in spans])
-            if end < page_start or height(page_start, end) < 0.4 * room:
-                # side charts overlapping down the page would leave it almost empty: keep the
-                # blocks whole and let a chart run over the break
-                end = _break_above(first - 1, [(f, t) for f, t, _ in spans])
-            if end >= page_start:
-                breaks.append(end)
-                page_start = end + 1
-    out.row_breaks = tuple(breaks)
-
-
-def _break_above(end: int, spans: list[tuple[int, int]]) -> int:
-    """The last row at or above ``end`` that cuts none of ``spans`` (first row, last row) in two."""
-    while True:
-        cut = [top for top, bottom in spans if top <= end < bottom]
-        if not cut:
-            return end
-        end = min(cut) - 1
-
-
-def _col_index(letters: str) -> int:
-    n = 0
-    for ch in letters:
-        n = n * 26 + ord(ch.upper()) - 64
-    return n
 
 
 def _top_of(pos: Any) -> int:
@@ -509,75 +275,12 @@ def _resolve_chart(chart: Chart, anchor: str, tables: dict[str, Table], out: Ren
     return PlacedChart(chart, anchor, cats, tuple(series))
 
 
-def value_blocks(p: RenderPlan) -> list[tuple[int, int, list[list[Any]]]]:
-    """The plan's values as rectangles ``(top_row, left_col, rows_of_values)``.
-
-    A COM renderer (xlwings) writes each rectangle in one call instead of one
-    call per cell. Consecutive rows covering the same columns form a rectangle;
-    later writes to a cell win, as in :attr:`RenderPlan.cells`.
-    """
-    grid: dict[int, dict[int, Any]] = {}
-    for c in p.cells:
-        grid.setdefault(c.row, {})[c.col] = c.value
-    runs: list[tuple[int, int, list[Any]]] = []  # (row, first col, values) per contiguous run
-    for r in sorted(grid):
-        cols = sorted(grid[r])
-        start = prev = cols[0]
-        for col in cols[1:] + [None]:
-            if col is not None and col == prev + 1:
-                prev = col
-                continue
-            runs.append((r, start, [grid[r][k] for k in range(start, prev + 1)]))
-            if col is not None:
-                start = prev = col
-    blocks: list[tuple[int, int, list[list[Any]]]] = []
-    for r, c, vals in runs:
-        if blocks:
-            top, left, rows = blocks[-1]
-            if left == c and top + len(rows) == r and len(rows[0]) == len(vals):
-                rows.append(vals)
-                continue
-        blocks.append((r, c, [vals]))
-    return blocks
-
-
-def format_ranges(p: RenderPlan) -> list[tuple[str, str | None, list[str]]]:
-    """``(style, number_format, [ranges])``: every cell of the plan grouped by its look.
-
-    Within a group, cells of one column on consecutive rows are merged into one
-    range (``C5:C14``), so a renderer formats a whole table column at once.
-    """
-    last: dict[tuple[int, int], tuple[str, str | None]] = {}
-    for c in p.cells:
-        last[(c.row, c.col)] = (c.style, c.number_format)
-    groups: dict[tuple[str, str | None], dict[int, list[int]]] = {}
-    for (r, col), look in sorted(last.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        groups.setdefault(look, {}).setdefault(col, []).append(r)
-    out = []
-    for (style, fmt), cols in groups.items():
-        refs = []
-        for col, rows in sorted(cols.items()):
-            start = prev = rows[0]
-            for r in rows[1:] + [None]:
-                if r is not None and r == prev + 1:
-                    prev = r
-                    continue
-                refs.append(Range(start, col, prev, col).ref)
-                if r is not None:
-                    start = prev = r
-        out.append((style, fmt, refs))
-    return out
-
-
-def cells_by_coordinate(p: RenderPlan) -> dict[str, CellWrite]:
-    """The plan's cell writes keyed by ``"B4"`` — handy in tests and renderers."""
-    return {c.coordinate: c for c in p.cells}
-
-
-__all__ = [
+__all__ = [  # the plan's types live in render_plan; a renderer imports them from here with plan()
+    "DEFAULT_COL_WIDTH",
+    "DEFAULT_ROW_PT",
+    "POINTS_PER_CM",
     "CellWrite",
     "ChartSeries",
-    "Column",
     "ExcelTable",
     "PlacedChart",
     "Range",
@@ -585,7 +288,9 @@ __all__ = [
     "TablePos",
     "Validation",
     "cells_by_coordinate",
+    "chart_rows",
     "col_letter",
+    "estimate_lines",
     "format_ranges",
     "plan",
     "value_blocks",
