@@ -43,10 +43,10 @@ def test_compression_round_trip_with_oletools(name):
 
 def test_copy_token_maximum_length_follows_the_specification():
     # (0xFFFF >> bit_count) + 3; the published ms-ovba computed 0xFFFF << bit_count + 3.
-    assert ovba._copy_token_help(1) == (4, 4098)
-    assert ovba._copy_token_help(17) == (5, 2050)
-    assert ovba._copy_token_help(2049) == (12, 18)
-    assert ovba._copy_token_help(4096) == (12, 18)
+    assert ovba.copy_token_help(1) == (4, 4098)
+    assert ovba.copy_token_help(17) == (5, 2050)
+    assert ovba.copy_token_help(2049) == (12, 18)
+    assert ovba.copy_token_help(4096) == (12, 18)
     # a long run compresses to a handful of bytes per chunk, so the long lengths are used
     assert len(ovba.compress(b"a" * 4096)) < 12
 

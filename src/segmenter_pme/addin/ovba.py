@@ -15,7 +15,9 @@ Written from the MS-OVBA specification rather than on top of the ``ms-ovba``
   stream holds only compressed source at offset 0 (MS-OVBA §2.3.4.1), so any
   Office version compiles the project from its text.
 
-The compound file that holds these streams is written by :mod:`.cfb`.
+The byte codes (compression, encryption) are :mod:`.ovba_codec`, the module sources
+:mod:`.vba_modules`; this module writes the project's streams from them. The compound
+file that holds these streams is written by :mod:`.cfb`.
 """
 
 from __future__ import annotations
@@ -23,17 +25,24 @@ from __future__ import annotations
 import re
 import struct
 import uuid
-from dataclasses import dataclass
 
 from ..errors import AddinError
+from .ovba_codec import CODE_PAGE, ENCODING, compress, copy_token_help, decompress, decrypt, encrypt
+from .vba_modules import (
+    CLASS_ATTRIBUTES,
+    CLASS_BASE,
+    DOCUMENT_BASES,
+    MODULE_CLASS,
+    MODULE_DOCUMENT,
+    MODULE_STANDARD,
+    Module,
+    document_module,
+    header_attributes,
+    module_from_export,
+    normalise_source,
+)
 
-CODE_PAGE = 1252
-ENCODING = "cp1252"
 LCID = 0x0409  # MS-OVBA requires 0x409 for PROJECTLCID
-
-MODULE_STANDARD = "standard"
-MODULE_CLASS = "class"
-MODULE_DOCUMENT = "document"
 
 #: the two type libraries an Excel project references; Office is where
 #: ``IRibbonControl`` lives, so ribbon callbacks compile only with it.
@@ -49,305 +58,11 @@ REFERENCES: tuple[tuple[str, str], ...] = (
     ),
 )
 
-# Deterministic stand-ins for what Office would draw at random.
-_ENCRYPTION_SEED = 0x5D
+# Deterministic stand-ins for what Office would draw at random (the encryption seed: ovba_codec).
 _NOT_PROTECTED = bytes(4)  # CMG: no protection state bit set
 _NO_PASSWORD = bytes(1)  # DPB: a single null byte means "no password"
 _VISIBLE = bytes([0xFF])  # GC: project visible in the VBE
 _HOST_EXTENDER = "&H00000001={3832D640-CF90-11CF-8E43-00A0C911005A};VBE;&H00000000"
-
-
-# --------------------------------------------------------------------------
-# Compression (MS-OVBA §2.4.1)
-# --------------------------------------------------------------------------
-
-_CHUNK = 4096
-
-
-def _copy_token_help(difference: int) -> tuple[int, int]:
-    """Return ``(bit_count, maximum_length)`` for a position ``difference`` bytes into a chunk."""
-    bit_count = max((difference - 1).bit_length(), 4)
-    return bit_count, (0xFFFF >> bit_count) + 3
-
-
-def _compress_chunk(chunk: bytes) -> bytes:
-    out = bytearray()
-    n = len(chunk)
-    pos = 0
-    # Candidates per 3-byte prefix, in the order they appeared in the chunk.
-    heads: dict[bytes, list[int]] = {}
-    while pos < n:
-        flag_index = len(out)
-        out.append(0)
-        flags = 0
-        for bit in range(8):
-            if pos >= n:
-                break
-            best_len, best_off = 0, 0
-            if pos + 3 <= n and pos > 0:
-                # The longest match up to the end of the chunk, cut only then to the maximum
-                # length of a copy token. Among equally long matches Office keeps the
-                # *farthest* one (the specification's pseudo-code would keep the nearest);
-                # we do as Office, which the tests check on streams Office wrote.
-                for cand in heads.get(chunk[pos : pos + 3], ()):
-                    length = 3
-                    while pos + length < n and chunk[cand + length] == chunk[pos + length]:
-                        length += 1
-                    if length > best_len:
-                        best_len, best_off = length, pos - cand
-                        if pos + length == n:
-                            break  # reaches the end of the chunk: no later candidate can be longer
-                best_len = min(best_len, _copy_token_help(pos)[1])
-            if best_len >= 3:
-                bit_count, _ = _copy_token_help(pos)
-                token = ((best_off - 1) << (16 - bit_count)) | (best_len - 3)
-                out += struct.pack("<H", token)
-                flags |= 1 << bit
-                step = best_len
-            else:
-                out.append(chunk[pos])
-                step = 1
-            for p in range(pos, pos + step):
-                if p + 3 <= n:
-                    heads.setdefault(chunk[p : p + 3], []).append(p)
-            pos += step
-        out[flag_index] = flags
-    return bytes(out)
-
-
-def compress(data: bytes) -> bytes:
-    """Compressed container of ``data`` (signature byte, then one chunk per 4096 bytes)."""
-    out = bytearray(b"\x01")
-    for start in range(0, len(data), _CHUNK):
-        chunk = data[start : start + _CHUNK]
-        body = _compress_chunk(chunk)
-        if len(body) > _CHUNK:
-            # Incompressible: a raw chunk always holds 4096 bytes (§2.4.1.3.10).
-            out += struct.pack("<H", 0x3FFF) + chunk.ljust(_CHUNK, b"\x00")
-        else:
-            out += struct.pack("<H", 0xB000 | (len(body) + 2 - 3)) + body
-    return bytes(out)
-
-
-def decompress(data: bytes) -> bytes:
-    """Inverse of :func:`compress` (any conforming compressed container)."""
-    if not data or data[0] != 0x01:
-        raise AddinError("Flux VBA compressé invalide : signature absente.")
-    out = bytearray()
-    pos = 1
-    while pos < len(data):
-        header = struct.unpack_from("<H", data, pos)[0]
-        size = (header & 0x0FFF) + 3
-        if (header >> 12) & 0x7 != 0b011:
-            raise AddinError("Flux VBA compressé invalide : en-tête de bloc incorrect.")
-        end = min(pos + size, len(data))
-        chunk_start = len(out)
-        pos += 2
-        if not header & 0x8000:
-            out += data[pos : pos + _CHUNK]
-            pos += _CHUNK
-            continue
-        while pos < end:
-            flags = data[pos]
-            pos += 1
-            for bit in range(8):
-                if pos >= end:
-                    break
-                if flags & (1 << bit):
-                    token = struct.unpack_from("<H", data, pos)[0]
-                    pos += 2
-                    bit_count, _ = _copy_token_help(len(out) - chunk_start)
-                    length = (token & (0xFFFF >> bit_count)) + 3
-                    offset = (token >> (16 - bit_count)) + 1
-                    src = len(out) - offset
-                    for k in range(length):
-                        out.append(out[src + k])
-                else:
-                    out.append(data[pos])
-                    pos += 1
-    return bytes(out)
-
-
-# --------------------------------------------------------------------------
-# Data encryption of CMG / DPB / GC (MS-OVBA §2.4.3)
-# --------------------------------------------------------------------------
-
-
-def encrypt(data: bytes, project_id: str, seed: int = _ENCRYPTION_SEED) -> str:
-    """Hex text of ``data`` encrypted as §2.4.3.2 does, with a fixed seed and ignored bytes."""
-    project_key = sum(project_id.encode(ENCODING)) & 0xFF
-    version_enc = seed ^ 2
-    project_key_enc = seed ^ project_key
-    out = bytearray([seed, version_enc, project_key_enc])
-    unencrypted_1, encrypted_1, encrypted_2 = project_key, project_key_enc, version_enc
-
-    def push(byte: int) -> None:
-        nonlocal unencrypted_1, encrypted_1, encrypted_2
-        byte_enc = byte ^ ((encrypted_2 + unencrypted_1) & 0xFF)
-        out.append(byte_enc)
-        encrypted_2, encrypted_1, unencrypted_1 = encrypted_1, byte_enc, byte
-
-    for _ in range((seed & 6) // 2):
-        push(0)
-    for byte in struct.pack("<I", len(data)) + data:
-        push(byte)
-    return out.hex().upper()
-
-
-def decrypt(text: str) -> bytes:
-    """Inverse of :func:`encrypt` (§2.4.3.3); used to check what we and Office wrote."""
-    raw = bytes.fromhex(text)
-    seed, version_enc, project_key_enc = raw[0], raw[1], raw[2]
-    if seed ^ version_enc != 2:
-        raise AddinError("Propriété chiffrée du projet VBA invalide (version).")
-    project_key = seed ^ project_key_enc
-    unencrypted_1, encrypted_1, encrypted_2 = project_key, project_key_enc, version_enc
-    plain = bytearray()
-    for byte_enc in raw[3:]:
-        byte = byte_enc ^ ((encrypted_2 + unencrypted_1) & 0xFF)
-        plain.append(byte)
-        encrypted_2, encrypted_1, unencrypted_1 = encrypted_1, byte_enc, byte
-    ignored = (seed & 6) // 2
-    length = struct.unpack_from("<I", plain, ignored)[0]
-    return bytes(plain[ignored + 4 : ignored + 4 + length])
-
-
-# --------------------------------------------------------------------------
-# Module sources
-# --------------------------------------------------------------------------
-
-_VB_NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.IGNORECASE)
-
-DOCUMENT_BASES = {
-    "workbook": "0{00020819-0000-0000-C000-000000000046}",
-    "worksheet": "0{00020820-0000-0000-C000-000000000046}",
-}
-
-#: The attribute block Excel stores at the top of every class module, in Excel's order, with the
-#: values of a new class (Instancing = Private). A ``.cls`` export carries only four of them; without
-#: ``VB_Base`` live Excel is reported to fail at the first ``New`` of the class (« Invalid procedure
-#: call or argument »), which LibreOffice — ignoring these attributes — cannot show.
-CLASS_BASE = "0{FCFB3D2A-A0FA-1068-A738-08002B3371B5}"
-CLASS_ATTRIBUTES: tuple[tuple[str, str], ...] = (
-    ("VB_Base", f'"{CLASS_BASE}"'),
-    ("VB_GlobalNameSpace", "False"),
-    ("VB_Creatable", "False"),
-    ("VB_PredeclaredId", "False"),
-    ("VB_Exposed", "False"),
-    ("VB_TemplateDerived", "False"),
-    ("VB_Customizable", "False"),
-)
-
-_ATTRIBUTE = re.compile(r"^Attribute\s+(VB_\w+)\s*=\s*(.*?)\s*$", re.IGNORECASE)
-_OPTION_PRIVATE = re.compile(r"^[ \t]*Option[ \t]+Private[ \t]+Module\b", re.IGNORECASE | re.MULTILINE)
-
-
-def header_attributes(code: str) -> list[tuple[str, str]]:
-    """The module-level ``Attribute`` lines that open a module, as ``(name, value)`` in order."""
-    out = []
-    for line in code.replace("\r\n", "\n").split("\n"):
-        match = _ATTRIBUTE.match(line)
-        if not match:
-            break
-        out.append((match.group(1), match.group(2)))
-    return out
-
-
-def _class_header(lines: list[str]) -> list[str]:
-    """Source lines of a class with Excel's attribute block: the export's values, Excel's order and defaults."""
-    count = len(header_attributes("\n".join(lines)))
-    given = dict(_ATTRIBUTE.match(line).groups() for line in lines[:count])
-    known = {"VB_Name"} | {name for name, _ in CLASS_ATTRIBUTES}
-    block = [lines[0]] + [f"Attribute {name} = {given.get(name, default)}" for name, default in CLASS_ATTRIBUTES]
-    # anything else the export declares for the module (VB_Description…) follows, as Excel stores it
-    block += [line for line in lines[1:count] if _ATTRIBUTE.match(line).group(1) not in known]
-    return block + lines[count:]
-
-
-@dataclass(frozen=True)
-class Module:
-    """One VBA module: its name, kind and source text as stored (attributes included)."""
-
-    name: str
-    kind: str
-    code: str
-
-    def encoded(self) -> bytes:
-        return normalise_source(self.code)
-
-    @property
-    def description(self) -> str:
-        """The module's ``VB_Description``, as Excel copies it into the ``dir`` stream (MODULEDOCSTRING).
-
-        The attribute writes a line break as ``\\r\\n`` and a quote as ``""``; the record holds the
-        characters themselves (checked on the Excel-saved ``Dictionary`` of xlwings' add-in).
-        """
-        value = dict(header_attributes(self.code)).get("VB_Description", '""')
-        text = value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
-        return text.replace('""', '"').replace("\\r", "\r").replace("\\n", "\n")
-
-    @property
-    def private(self) -> bool:
-        """``Option Private Module``: the MODULEPRIVATE record of a standard module.
-
-        VBA refuses that statement in a class (an object module is private to its
-        project by default, its visibility outside is ``VB_Exposed``), so a class
-        never gets the record.
-        """
-        return self.kind == MODULE_STANDARD and bool(_OPTION_PRIVATE.search(self.code))
-
-
-def normalise_source(text: str) -> bytes:
-    """Source bytes as VBA stores them: CRLF line ends, cp1252, one final line end."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n")
-    body = "\r\n".join(lines) + "\r\n"
-    try:
-        return body.encode(ENCODING)
-    except UnicodeEncodeError as err:
-        bad = body[err.start : err.end]
-        raise AddinError(
-            f"Le caractère « {bad} » du code VBA n'existe pas dans la page de code Windows-1252 "
-            "du projet : remplacez-le."
-        ) from err
-
-
-def module_from_export(text: str, kind: str | None = None) -> Module:
-    """Module from the text of an exported ``.bas`` / ``.cls`` file.
-
-    The ``VERSION 1.0 CLASS`` / ``BEGIN … END`` header of a ``.cls`` export is
-    what the VBE writes around a class; it is not part of the stored source.
-    """
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    is_class_export = bool(lines) and lines[0].strip().upper().startswith("VERSION ") and "CLASS" in lines[0].upper()
-    if is_class_export:
-        try:
-            end = next(i for i, line in enumerate(lines) if line.strip().upper() == "END")
-        except StopIteration as err:
-            raise AddinError("Module de classe VBA mal formé : ligne END de l'en-tête absente.") from err
-        lines = lines[end + 1 :]
-    match = _VB_NAME.match(lines[0]) if lines else None
-    if not match:
-        raise AddinError('Module VBA sans première ligne « Attribute VB_Name = "…" ».')
-    if kind is None:
-        kind = MODULE_CLASS if is_class_export else MODULE_STANDARD
-    if kind == MODULE_CLASS:
-        lines = _class_header(lines)
-    return Module(match.group(1), kind, "\n".join(lines))
-
-
-def document_module(name: str, base: str, code: str = "") -> Module:
-    """Document module (``ThisWorkbook`` or a sheet) with the attributes Excel writes for it."""
-    header = [
-        f'Attribute VB_Name = "{name}"',
-        f'Attribute VB_Base = "{DOCUMENT_BASES[base]}"',
-        "Attribute VB_GlobalNameSpace = False",
-        "Attribute VB_Creatable = False",
-        "Attribute VB_PredeclaredId = True",
-        "Attribute VB_Exposed = True",
-        "Attribute VB_TemplateDerived = False",
-        "Attribute VB_Customizable = True",
-    ]
-    return Module(name, MODULE_DOCUMENT, "\n".join(header + ([code.strip("\n")] if code.strip() else [])))
 
 
 # --------------------------------------------------------------------------
@@ -482,3 +197,35 @@ def build_vba_project(project_name: str, modules: list[Module]) -> bytes:
     from .cfb import write_compound_file
 
     return write_compound_file(vba_project_streams(project_name, modules))
+
+
+__all__ = [  # the byte codes and module sources are part of the writer's API: build and tests use them from here
+    "CLASS_ATTRIBUTES",
+    "CLASS_BASE",
+    "CODE_PAGE",
+    "DOCUMENT_BASES",
+    "ENCODING",
+    "LCID",
+    "MODULE_CLASS",
+    "MODULE_DOCUMENT",
+    "MODULE_STANDARD",
+    "REFERENCES",
+    "VBA_PROJECT_STREAM",
+    "Module",
+    "build_vba_project",
+    "check_modules",
+    "compress",
+    "copy_token_help",
+    "decompress",
+    "decrypt",
+    "dir_stream",
+    "document_module",
+    "encrypt",
+    "header_attributes",
+    "module_from_export",
+    "normalise_source",
+    "project_guid",
+    "project_stream",
+    "project_wm_stream",
+    "vba_project_streams",
+]
