@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / PACKAGE
 # the audit is pure (frames in, AuditReport out) like the core: the workbook engine fills « Qualité » with it,
 # and the audit's file jobs (read a workbook, write the cleaned copy) are workbook modules
 LAYERS = {"core": 0, "audit": 1, "layout": 2, "workbook": 3, "excel": 4, "addin": 4, "cli": 5}
-CORE_PACKAGES = {"invoices", "demo"}  # packages of the core: their layer is the package root's
+CORE_PACKAGES = {"invoices", "demo", "parsing"}  # packages of the core: their layer is the package root's
 
 
 def module_name(path: Path) -> str:

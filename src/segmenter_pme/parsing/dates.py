@@ -1,28 +1,20 @@
-"""French value parsing, vectorised: dates, amounts, counts, postal codes, SIREN/SIRET.
-
-Each parser takes a Series (index = row labels used in messages) and returns
-``(values, issues)``. Values that cannot be read become missing and are
-reported; nothing is guessed silently.
+"""French dates read, vectorised: datetime cells, Excel serial numbers, and text (``31/12/2025``,
+ISO, « 5 nov. 2025 »); :func:`date_in_text` finds the date written in a title.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
 
 import numpy as np
 import pandas as pd
 
-from .problems import ERROR, INFO, WARNING, Issue, value_issues
+from ..problems import ERROR, Issue, value_issues
+from .text import arrow_text
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _MAX_SERIAL = 2_958_465  # 31/12/9999
-_SPACES = "[\\s\u00a0\u202f\u2009\u2007']"
-#: the spaces of Python's ``\\s`` on text other than « » (every character ``str.isspace()`` accepts),
-#: spelt for Arrow's RE2, whose ``\\s`` is ASCII only
-OTHER_SPACES_RE2 = (r"\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
-                    r"\x{202f}\x{205f}\x{3000}")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
 _SERIAL_TEXT = re.compile(r"^\d{4,6}(?:[.,]\d+)?$")
@@ -36,14 +28,6 @@ _WEEKDAY = r"(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|lun|mar|m
 _LONG_BODY = r"(\d{1,2})(?:er)?\s+([a-zA-Zéèûô]{3,9})\.?\s+(\d{4})"
 #: « 5 novembre 2025 », « 5 nov. 2025 », « mercredi 1er octobre 2025 »
 _LONG = re.compile(r"^" + _WEEKDAY + _LONG_BODY + r"$", re.IGNORECASE)
-
-
-def _arrow_text(s: pd.Series):
-    """The Arrow array behind a text column (CSV reads give one), else None."""
-    if not pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
-        return None
-    data = getattr(s.array, "_pa_array", None)
-    return None if data is None else data.combine_chunks()
 
 
 def _usual_text_dates(data) -> tuple[np.ndarray, np.ndarray]:
@@ -112,7 +96,7 @@ def parse_dates(
         return out, value_issues("date_illisible", bad, s, sheet=sheet, column=column, severity=ERROR,
                                  message="La valeur « {value} » n'est pas une date valide. "
                                          "Saisissez une date au format JJ/MM/AAAA.")
-    data = _arrow_text(s)
+    data = arrow_text(s)
     if data is not None:
         fast, read = _usual_text_dates(data)
         if read.all():
@@ -247,194 +231,3 @@ def _kind(v: object) -> str:
     if isinstance(v, str):
         return "s" if v.strip() else "e"
     return "x"
-
-
-def parse_amounts(
-    s: pd.Series, *, sheet: str | None = None, column: str | None = None
-) -> tuple[pd.Series, list[Issue]]:
-    """Amounts from numbers and French text: ``1 234,56 €``, ``1.234,56``, ``(123,45)``, ``123,45-``.
-
-    Any space kind (normal, non-breaking, narrow) is a thousands separator;
-    ``,`` is the decimal mark unless ``.`` comes after it. Output: float64.
-    Unreadable text is a ``montant_illisible`` error.
-    """
-    column = column or (str(s.name) if s.name is not None else None)
-    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
-        return s.astype("float64"), []
-    data = _arrow_text(s)
-    if data is not None:
-        fast, read = _usual_text_amounts(data)
-        if read.all():
-            return pd.Series(fast, index=s.index, name=s.name), []
-        if read.any():
-            rest, issues = parse_amounts(s[~read], sheet=sheet, column=column)
-            fast[~read] = rest.to_numpy(dtype="float64")
-            return pd.Series(fast, index=s.index, name=s.name), issues
-    obj = s.astype(object)
-    is_str = obj.map(lambda v: isinstance(v, str))
-    num = pd.to_numeric(obj.where(~is_str), errors="coerce").astype("float64")
-    if is_str.any():
-        txt = obj[is_str].astype("string").str.strip()
-        t = txt.str.replace(r"(?i)€|eur(?:os?)?|\$", "", regex=True)
-        t = t.str.replace(_SPACES, "", regex=True)
-        neg = t.str.match(r"^\(.*\)$") | t.str.match(r"^[^-].*-$")
-        t = t.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace(r"^(.*[^-])-$", r"\1", regex=True)
-        has_c = t.str.contains(",", regex=False)
-        has_d = t.str.contains(".", regex=False)
-        last_c = t.str.rfind(",")
-        last_d = t.str.rfind(".")
-        comma_dec = has_c & (~has_d | (last_c > last_d)) & (t.str.count(",") == 1)
-        dot_thousands = has_d & ((t.str.count(r"\.") > 1) | comma_dec)
-        t = t.where(~dot_thousands, t.str.replace(".", "", regex=False))
-        t = t.where(~(has_c & ~comma_dec), t.str.replace(",", "", regex=False))
-        t = t.str.replace(",", ".", regex=False)
-        vals = pd.to_numeric(t.where(t != ""), errors="coerce").astype("float64")
-        # « inf », « 1e400 » are no amount anyone typed: unreadable, as « NaN » is (never an infinite CA)
-        vals = vals.where(np.isfinite(vals))
-        vals = vals.where(~neg.fillna(False), -vals)
-        num[is_str] = vals.to_numpy()
-        blank = (txt == "").fillna(True)
-        bad_idx = vals.index[(vals.isna() & ~blank).to_numpy()]
-    else:
-        bad_idx = []
-    bad = pd.Series(False, index=s.index)
-    bad[bad_idx] = True
-    bad |= ~is_str & obj.notna() & num.isna() & ~obj.map(lambda v: isinstance(v, float))
-    return num, value_issues(
-        "montant_illisible", bad, obj, sheet=sheet, column=column, severity=ERROR,
-        message="La valeur « {value} » n'est pas un montant lisible. Saisissez un nombre, par exemple 1 234,56.",
-    )
-
-
-def _usual_text_amounts(data) -> tuple[np.ndarray, np.ndarray]:
-    """Amounts of the text values in the usual forms ``1234``, ``-11,77``, ``11.77``, read by Arrow's kernels.
-
-    Returns ``(float64 values, read)``; anything else (spaces, €, thousands
-    separators, ``(x)``, ``x-``) is left to the careful parser. 1 M values
-    (``benchmarks/bench_parsing.py``, loaded machine): 7.6 s through it alone,
-    0.30 s this way — 1.9 × a bare comma-to-dot cast.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    read = pc.fill_null(pc.match_substring_regex(data, r"^-?\d{1,15}(?:[.,]\d+)?$"), False)
-    text = pc.if_else(read, pc.replace_substring(data, ",", "."), pa.scalar("0", data.type))
-    values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False).copy()
-    return values, read.to_numpy(zero_copy_only=False)
-
-
-def parse_counts(
-    s: pd.Series, *, sheet: str | None = None, column: str | None = None
-) -> tuple[pd.Series, list[Issue]]:
-    """Order counts: whole numbers ≥ 0 (text allowed). Errors: ``nombre_illisible``, ``nombre_negatif``."""
-    column = column or (str(s.name) if s.name is not None else None)
-    vals, issues = parse_amounts(s, sheet=sheet, column=column)
-    issues = [
-        dataclasses.replace(i, code="nombre_illisible",
-                            message=i.message.replace("un montant lisible", "un nombre de commandes lisible")
-                            .replace("1 234,56", "12"))
-        for i in issues
-    ]
-    neg = vals < 0
-    frac = vals.notna() & (vals != np.floor(vals))
-    issues += value_issues("nombre_negatif", neg, s, sheet=sheet, column=column, severity=ERROR,
-                           message="Le nombre de commandes « {value} » est négatif. Corrigez la cellule.")
-    issues += value_issues("nombre_decimal", frac, s, sheet=sheet, column=column, severity=WARNING,
-                           message="Le nombre de commandes « {value} » n'est pas entier : il est arrondi.")
-    # half up, as a person rounds (2,5 → 3), not to the even number
-    return np.floor(vals.where(~neg) + 0.5), issues
-
-
-def parse_postal_codes(
-    s: pd.Series, *, sheet: str | None = None, column: str | None = None
-) -> tuple[pd.Series, pd.Series, list[Issue]]:
-    """French postal codes as 5-character text.
-
-    Returns ``(codes, repaired, issues)``: ``repaired`` is True where Excel had
-    dropped the leading zero (``1000`` → ``01000``). Values that are no French
-    postal code become missing with a ``code_postal_invalide`` warning.
-    """
-    column = column or (str(s.name) if s.name is not None else None)
-    obj = s.astype(object)
-    is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
-    txt = pd.Series(pd.NA, index=s.index, dtype="string")
-    if is_num.any():
-        nums = pd.to_numeric(obj[is_num], errors="coerce")
-        whole = nums.notna() & (nums == np.floor(nums))
-        txt[is_num] = nums.where(whole).map(lambda v: str(int(v)) if v == v else pd.NA).astype("string")
-    is_txt = obj.map(lambda v: isinstance(v, str))
-    if is_txt.any():
-        t = obj[is_txt].astype("string").str.strip().str.upper()
-        t = t.str.replace(r"^(F|FR)[\s\-]+", "", regex=True).str.replace(_SPACES, "", regex=True)
-        t = t.str.replace(r"\.0$", "", regex=True)
-        txt[is_txt] = t.where(t != "")
-    four = txt.str.fullmatch(r"\d{4}").fillna(False)
-    codes = txt.where(~four, "0" + txt)
-    ok = codes.str.fullmatch(r"\d{5}").fillna(False)
-    filled = codes.notna()
-    bad = filled & ~ok
-    issues = value_issues(
-        "code_postal_invalide", bad, obj, sheet=sheet, column=column, severity=WARNING,
-        message="« {value} » n'est pas un code postal français (5 chiffres). La région de ce client sera « Inconnue ».",
-    )
-    repaired = four & ok
-    if repaired.any():
-        issues.append(Issue("code_postal_zero_perdu",
-                            f"Codes postaux ayant perdu leur zéro initial : {int(repaired.sum())} (ex. 1000 → 01000). Ils sont lus correctement. Formatez la colonne en Texte pour le garder.",
-                            INFO, sheet, column, None, None, int(repaired.sum())))
-    return codes.where(ok), repaired, issues
-
-
-def parse_identifiers(
-    s: pd.Series, kind: str = "siret", *, sheet: str | None = None, column: str | None = None
-) -> tuple[pd.Series, pd.Series, list[Issue]]:
-    """SIREN (9 digits) / SIRET (14 digits) as text from text, integers or floats.
-
-    Returns ``(digits, was_float, issues)``: a SIRET stored as a number (shown
-    as ``3,56E+13``) is read back exactly; a text such as ``"3,56E+13"`` has lost
-    its digits and is reported (``siret_tronque``).
-    """
-    column = column or (str(s.name) if s.name is not None else None)
-    length = 14 if kind == "siret" else 9
-    obj = s.astype(object)
-    is_num = obj.map(lambda v: isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool))
-    out = pd.Series(pd.NA, index=s.index, dtype="string")
-    if is_num.any():
-        out[is_num] = obj[is_num].map(lambda v: (f"{int(v):0{length}d}" if v == v else pd.NA)).astype("string")
-    is_txt = obj.map(lambda v: isinstance(v, str))
-    sci = pd.Series(False, index=s.index)
-    if is_txt.any():
-        t = obj[is_txt].astype("string").str.strip()
-        sci[is_txt] = t.str.contains(r"[eE][+]?\d+$", regex=True).fillna(False)
-        out[is_txt] = t.str.replace(r"[\s\u00a0\u202f.\-]", "", regex=True).where(t != "")
-    bad_len = out.notna() & ~out.str.fullmatch(r"\d{%d}" % length).fillna(False) & ~sci
-    label = "SIRET" if kind == "siret" else "SIREN"
-    issues = value_issues(
-        f"{kind}_tronque", sci, obj, sheet=sheet, column=column, severity=WARNING,
-        message=f"Le {label} « {{value}} » est affiché en notation scientifique dans une cellule texte : "
-                "ses chiffres sont perdus. Ressaisissez-le dans une colonne au format Texte.",
-    )
-    issues += value_issues(
-        f"{kind}_format", bad_len, obj, sheet=sheet, column=column, severity=WARNING,
-        message=f"« {{value}} » n'est pas un {label} ({length} chiffres).",
-    )
-    return out.where(~sci & ~bad_len), is_num & obj.notna(), issues
-
-
-def clean_text(s: pd.Series) -> pd.Series:
-    """Strip and collapse spaces of any kind; empty → missing. Output: string dtype."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    t = s.astype("string")
-    # the Python regex only on the values it changes (another space than « », or two together):
-    # the ten text columns of 100 000 demo clients, 1.6 s → 0.2 s in one run
-    data = pa.array(t, from_pandas=True)
-    data = data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
-    odd = pc.fill_null(pc.match_substring_regex(data, f"[{OTHER_SPACES_RE2}]|  "), False).to_numpy(
-        zero_copy_only=False)
-    if odd.any():
-        t = t.copy()
-        t[odd] = t[odd].str.replace(r"[\s\u00a0\u202f\u2009]+", " ", regex=True)
-    t = t.str.strip()
-    return t.where(t != "")

@@ -1,0 +1,28 @@
+"""French value parsing, vectorised: dates, amounts, counts, postal codes, SIREN/SIRET.
+
+Each parser takes a Series (index = row labels used in messages) and returns
+``(values, issues)``. Values that cannot be read become missing and are
+reported; nothing is guessed silently. One module per kind of value: dates,
+amounts (and order counts), identifiers (postal codes, SIREN/SIRET); text holds
+what they share (the spaces of a French file, the Arrow array behind a text column).
+"""
+
+from .amounts import parse_amounts, parse_counts
+from .dates import EXCEL_EPOCH, FRENCH_MONTHS, date_in_text, parse_dates
+from .identifiers import parse_identifiers, parse_postal_codes
+from .text import OTHER_SPACES_RE2, SPACES, arrow_text, clean_text
+
+__all__ = [
+    "EXCEL_EPOCH",
+    "FRENCH_MONTHS",
+    "OTHER_SPACES_RE2",
+    "SPACES",
+    "arrow_text",
+    "clean_text",
+    "date_in_text",
+    "parse_amounts",
+    "parse_counts",
+    "parse_dates",
+    "parse_identifiers",
+    "parse_postal_codes",
+]

@@ -1,0 +1,40 @@
+"""Text cells as the parsers see them: the spaces a French file holds, the Arrow array behind a
+text column (the parsers' fast paths read it), and :func:`clean_text`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+SPACES = "[\\s\u00a0\u202f\u2009\u2007']"
+#: the spaces of Python's ``\\s`` on text other than « » (every character ``str.isspace()`` accepts),
+#: spelt for Arrow's RE2, whose ``\\s`` is ASCII only
+OTHER_SPACES_RE2 = (r"\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+                    r"\x{202f}\x{205f}\x{3000}")
+
+
+def arrow_text(s: pd.Series):
+    """The Arrow array behind a text column (CSV reads give one), else None."""
+    if not pd.api.types.is_string_dtype(s.dtype) or s.dtype == object:
+        return None
+    data = getattr(s.array, "_pa_array", None)
+    return None if data is None else data.combine_chunks()
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Strip and collapse spaces of any kind; empty → missing. Output: string dtype."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = s.astype("string")
+    # the Python regex only on the values it changes (another space than « », or two together):
+    # the ten text columns of 100 000 demo clients, 1.6 s → 0.2 s in one run
+    data = pa.array(t, from_pandas=True)
+    data = data.combine_chunks() if isinstance(data, pa.ChunkedArray) else data
+    odd = pc.fill_null(pc.match_substring_regex(data, f"[{OTHER_SPACES_RE2}]|  "), False).to_numpy(
+        zero_copy_only=False)
+    if odd.any():
+        t = t.copy()
+        t[odd] = t[odd].str.replace(r"[\s\u00a0\u202f\u2009]+", " ", regex=True)
+    t = t.str.strip()
+    return t.where(t != "")
