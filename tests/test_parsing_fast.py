@@ -65,3 +65,23 @@ def test_clean_text_is_the_python_regex_on_every_value(values):
     s = pd.Series(values, dtype=object)
     slow = s.astype("string").str.replace(r"[\s\u00a0\u202f\u2009]+", " ", regex=True).str.strip()
     assert clean_text(s).equals(slow.where(slow != ""))
+
+
+def test_leap_days_and_repeated_texts_on_the_fast_path():
+    """Each distinct text is read once: repeats must still get their own row in a message."""
+    text = pd.Series(["29/02/2024", "29/02/2023", "29/02/1900", "29/02/2000", "29/02/2023", None, "29/02/2024"],
+                     index=range(2, 9), dtype="str")
+    values, issues = parse_dates(text)
+    assert values.tolist() == [pd.Timestamp("2024-02-29"), pd.NaT, pd.NaT, pd.Timestamp("2000-02-29"), pd.NaT,
+                               pd.NaT, pd.Timestamp("2024-02-29")]
+    assert [(i.code, i.row, i.value) for i in issues] == [
+        ("date_impossible", 3, "29/02/2023"), ("date_impossible", 4, "29/02/1900"),
+        ("date_impossible", 6, "29/02/2023")]
+
+
+def test_a_slice_of_an_arrow_column_reads_its_own_values():
+    text = pd.Series(["01/01/2020", "02/01/2020", "31/12/2199", "01/01/2200", "31/12/1699"], dtype="str")
+    values, issues = parse_dates(text.iloc[2:])
+    # years outside 1700–2199 go to the careful parser, which reads them too
+    assert values.tolist() == [pd.Timestamp("2199-12-31"), pd.Timestamp("2200-01-01"), pd.Timestamp("1699-12-31")]
+    assert values.index.tolist() == [2, 3, 4] and issues == []
