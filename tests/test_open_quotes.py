@@ -11,7 +11,7 @@ import pytest
 
 from segmenter_pme import Settings, SettingsError, segment
 from segmenter_pme.invoices import quote_lines
-from segmenter_pme.quotes import open_quotes
+from segmenter_pme.invoices.quotes import open_quotes
 from segmenter_pme.week import week_calls
 
 from support.settings_rows import settings_of

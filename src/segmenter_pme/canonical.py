@@ -19,7 +19,7 @@ from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
 from .invoices import aggregate_invoices, document_kinds, missing_mask, quote_lines
 from .parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from .problems import ERROR, INFO, WARNING, Issue, value_issues
-from .quotes import no_quotes, open_quotes
+from .invoices.quotes import no_quotes, open_quotes
 from .refdata import fold
 
 
@@ -149,7 +149,7 @@ class InvoiceClients:
     that name no client, plus ``nom_affiche`` (and ``email``) when keyed by name
     or e-mail; ``n_after``: lines dated after the analysis date; ``by``: how the
     lines name their client (:func:`invoice_key`); ``quotes``: the open quotes
-    (:func:`segmenter_pme.quotes.open_quotes`, at most ``quote_days`` old), their
+    (:func:`segmenter_pme.invoices.quotes.open_quotes`, at most ``quote_days`` old), their
     client named by the same key as ``cle``.
     """
 

@@ -17,7 +17,7 @@ from .history_result import (
     POTENTIAL,
     WATCH_COLUMNS,
 )
-from .pipeline import NOT_CLASSIFIED
+from .scoring import NOT_CLASSIFIED
 from .replay import Replay, Snapshot, pmg_names, rfm_names
 from .rules import PROSPECT
 

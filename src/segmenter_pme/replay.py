@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from . import pmg as pmg_mod
-from .pipeline import NOT_CLASSIFIED, score_buyers, segment_codes
+from .scoring import NOT_CLASSIFIED, score_buyers, segment_codes
 from .result import LineFacts, SegmentationResult
 from .rules import PROSPECT
 

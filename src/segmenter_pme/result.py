@@ -80,7 +80,7 @@ class SegmentationResult:
     - ``warnings``: French sentences for the Synthèse (small segments, too many
       segments, purchases after the analysis date…).
     - ``issues``: every :class:`Issue` found.
-    - ``open_quotes``: the open quotes of the invoice lines (:mod:`segmenter_pme.quotes`),
+    - ``open_quotes``: the open quotes of the invoice lines (:mod:`segmenter_pme.invoices.quotes`),
       columns ``client`` (label in ``features``), ``numero``, ``date``, ``montant``;
       empty without quote lines.
     """

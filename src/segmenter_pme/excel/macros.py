@@ -158,7 +158,7 @@ def auditer(book: Any) -> str:
 
 def _with_current_labels(reading: Reading, result):
     """``result`` whose summary counts the segment labels now in the sheet (the user may have edited them)."""
-    from ..pipeline import NOT_CLASSIFIED
+    from ..scoring import NOT_CLASSIFIED
     from ..rules import PROSPECT
     from ..summary import DIMENSION_COLUMNS, summarize
 

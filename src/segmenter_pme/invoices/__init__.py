@@ -7,7 +7,8 @@ documents are not sales. Lines dated after the analysis date are ignored.
 
 ``documents`` tells the kinds of document apart, ``keys`` numbers the client
 keys, ``lines`` reads the per-line facts, ``orders`` finds the lines that repeat
-an invoice, ``aggregate`` sums them per client.
+an invoice, ``aggregate`` sums them per client, ``quotes`` selects the open quotes (« devis en
+cours ») among the lines.
 """
 
 from __future__ import annotations
