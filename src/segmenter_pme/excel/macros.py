@@ -230,16 +230,21 @@ def _saved_path(book: Any, what: str) -> Path:
     return full
 
 
+def _saved_analysis(book: Any, what: str, status: str) -> tuple[Path, Reading, Any]:
+    """What Listes and Fiches start from: the saved book's path, its tables read, then segmented."""
+    full = _saved_path(book, what)
+    reading = read_book(book)
+    book.app.status_bar = status
+    return full, reading, analyse(reading)
+
+
 @macro
 def listes(book: Any) -> str:
     """Listes: the e-mailing and CRM lists (plain CSV) in a folder beside the book — as ``segmenter listes``."""
     from ..lists import build_lists
     from ..workbook.lists_files import INDEX_NAME, default_folder, write_bundle
 
-    full = _saved_path(book, "les listes")
-    reading = read_book(book)
-    book.app.status_bar = "Segmentation : listes…"
-    result = analyse(reading)
+    full, reading, result = _saved_analysis(book, "les listes", "Segmentation : listes…")
     watch = None
     if reading.invoices is not None:  # « Clients à surveiller » needs the past, replayed from the invoice lines
         from ..timeline import history
@@ -262,10 +267,7 @@ def fiches(book: Any) -> str:
     from ..layout.cards import segment_cards
     from ..workbook.cards_pdf import default_pdf, write_cards_pdf
 
-    full = _saved_path(book, "les fiches")
-    reading = read_book(book)
-    book.app.status_bar = "Segmentation : fiches segments…"
-    result = analyse(reading)
+    full, reading, result = _saved_analysis(book, "les fiches", "Segmentation : fiches segments…")
     cards = segment_cards(result, layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, [])))
     target = write_cards_pdf(cards, default_pdf(full), result.analysis_date, full.name)
     return f"{len(cards)} fiches segments (une page A4 chacune) écrites dans « {target} »."
