@@ -33,12 +33,39 @@ def created_clients_data(result, title: str, names: pd.Series | None) -> reader.
 
     frame = _created_clients_frame(result, names)
     user = [str(c) for c in frame.columns if c not in OUTPUT_COLUMNS]
-    body = frame[user].astype(object).where(frame[user].notna(), None)
+    # typed columns, not the objects a reading gives: the audit's parsers read both alike (same « Qualité »),
+    # the typed ones at once (350 000 clients: 0,6 s of object columns saved)
+    body = frame[user].copy(deep=False)
     body.index = pd.RangeIndex(2, 2 + len(body))
     return reader.SheetData(sheet=title, shape="clients", header_row=1, frame=body,
                             columns={h: j for j, h in enumerate(user, start=1)},
                             mapping=hdr.map_columns(user, "clients"), last_data_row=1 + len(body),
                             last_used_row=1 + len(body))
+
+
+def created_clients_audit(result, data: reader.SheetData, invoices: reader.SheetData, settings, progress):
+    """« Qualité »'s audit of the sheet :func:`created_clients_data` describes, made from ``invoices``.
+
+    The audit compares a client sheet with the figures of the invoice lines
+    (:func:`segmenter_pme.audit.prepare.invoice_figures`); this sheet's figures
+    are those figures, so, when the audit would key the lines as the analysis
+    did (client codes needing no trimming nor case change), they are taken from
+    the sheet rather than aggregated again from every line — the same report.
+    """
+    from ..audit.prepare import PURCHASE_FIELDS
+    from ..audit.sheet import audit_prepared, prepare_sheet
+    from ..canonical import needs_strip
+
+    key = (getattr(result, "invoice_columns", None) or {}).get("client_id")
+    if key is None or key not in invoices.frame.columns or not set(PURCHASE_FIELDS) <= set(data.mapping) \
+            or needs_strip(invoices.frame[key], upper=True):
+        return run_steps.quality_audit(data, invoices, settings, progress)
+    progress("Audit de la qualité des données")
+    prepared = prepare_sheet(data, None, settings=settings)
+    prepared.derived = prepared.clients[list(PURCHASE_FIELDS)].astype(
+        {f: "datetime64[ns]" if f.startswith("date_") else "float64" for f in PURCHASE_FIELDS})
+    prepared.invoice_orders = prepared.derived["nb_commandes"]
+    return audit_prepared(prepared, settings, derived_from=invoices.sheet, advice="both")
 
 
 def clients_table(result, names: pd.Series | None = None) -> pd.DataFrame:

@@ -20,7 +20,8 @@ from ..layout import history_run
 from ..layout.cells import set_value
 from ..settings import Settings
 from . import control_chars, csvio, fastsheet, files, reader, run_steps, saving, writer
-from .created_clients import client_names, clients_table, create_clients_sheet, created_clients_data, too_many_clients
+from .created_clients import (client_names, clients_table, create_clients_sheet, created_clients_audit,
+                              created_clients_data, too_many_clients)
 from .previous import lost_edits, previous_history_rows, previous_workbook
 from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, segment_tables, settings_with_date,
                         watch_rows, with_issues, write_history_sheets)
@@ -186,7 +187,8 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
     if shape == "clients":
         audit = quality_audit(data, None, settings, progress, csv=True)
     elif created:  # the « Clients » sheet made here, audited as a run on this workbook will read it
-        audit = quality_audit(created_clients_data(result, clients_sheet, names), data, settings, progress)
+        audit = created_clients_audit(result, created_clients_data(result, clients_sheet, names), data, settings,
+                                      progress)
     else:  # no sheet to audit (the clients are in the CSV beside): the core's remarks only
         audit = None
     if history_run.CAMPAGNES in kept_rows:

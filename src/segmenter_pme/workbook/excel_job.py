@@ -9,7 +9,8 @@ from ..errors import WorkbookError
 from ..fr import fr_int
 from ..layout import history_run
 from . import book_tables, fidelity, files, passthrough, reader, run_steps, saving, streamed_clients, writer
-from .created_clients import client_names, clients_table, create_clients_sheet, created_clients_data, too_many_clients
+from .created_clients import (client_names, clients_table, create_clients_sheet, created_clients_audit,
+                              created_clients_data, too_many_clients)
 from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, settings_with_date, watch_rows,
                         write_history_sheets)
 
@@ -118,8 +119,12 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         created = True
         appended = len(result.output)
         hist = watch_rows(hist, {label: 2 + i for i, label in enumerate(result.clients.index)})
-    audited = created_clients_data(result, clients_sheet, names) if created else clients
-    layout.write_report_sheets(wb, result, audit=quality_audit(audited, invoices, settings, progress), history=hist,
+    if created:
+        audit = created_clients_audit(result, created_clients_data(result, clients_sheet, names), invoices, settings,
+                                      progress)
+    else:
+        audit = quality_audit(clients, invoices, settings, progress)
+    layout.write_report_sheets(wb, result, audit=audit, history=hist,
                                clients_sheet=clients_sheet, key_col=_key_col(clients))
     # a rebuilt « Historique » gets its rows from write_history_sheets, not from the original
     inject = passthrough.injectors(path, [n for n in emptied if n != history_run.HISTORIQUE or invoices is not None])
