@@ -33,8 +33,7 @@ def created_clients_data(result, title: str, names: pd.Series | None) -> reader.
 
     frame = _created_clients_frame(result, names)
     user = [str(c) for c in frame.columns if c not in OUTPUT_COLUMNS]
-    # typed columns, not the objects a reading gives: the audit's parsers read both alike (same « Qualité »),
-    # the typed ones at once (350 000 clients: 0,6 s of object columns saved)
+    # typed columns, not the objects a reading gives: the audit's parsers read both alike (same « Qualité »)
     body = frame[user].copy(deep=False)
     body.index = pd.RangeIndex(2, 2 + len(body))
     return reader.SheetData(sheet=title, shape="clients", header_row=1, frame=body,
@@ -50,7 +49,11 @@ def created_clients_audit(result, data: reader.SheetData, invoices: reader.Sheet
     (:func:`segmenter_pme.audit.prepare.invoice_figures`); this sheet's figures
     are those figures, so, when the audit would key the lines as the analysis
     did (client codes needing no trimming nor case change), they are taken from
-    the sheet rather than aggregated again from every line — the same report.
+    the sheet rather than aggregated again from every line — the same report
+    (``tests/test_created_clients_audit.py``). With the typed columns of
+    :func:`created_clients_data`, the audit of a 1 M-line CSV's 350 000 clients
+    took 2,29 s of CPU instead of 3,45 s (medians of 4 interleaved rounds, a
+    loaded 2-core machine: 5,1 s instead of 8,4 s of wall time).
     """
     from ..audit.prepare import PURCHASE_FIELDS
     from ..audit.sheet import audit_prepared, prepare_sheet
