@@ -81,3 +81,14 @@ def test_run_writes_the_sheet(tmp_path):
     assert ws["B1"].value == "Priorités de la semaine"
     captions = [c.value for c in ws["B"] if isinstance(c.value, str) and " — " in c.value and c.row > 3]
     assert [c.split(" — ")[0] for c in captions] == ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"]
+
+
+def test_a_client_known_only_by_its_code_is_named_by_it():
+    import pandas as pd
+
+    invoices = pd.DataFrame({"Code client": ["K1", "K2", "K1"], "Date": pd.to_datetime(["2025-11-02", "2025-10-01",
+                                                                                     "2025-12-01"]),
+                             "Montant HT": [900.0, 120.0, 400.0]})
+    calls = week_calls(segment(invoices=invoices, settings=Settings(date_analyse=D0)))
+    assert len(calls) and (calls["Entreprise"] == calls["Code client"]).all()
+    assert set(calls["Code client"]) <= {"K1", "K2"}

@@ -228,3 +228,24 @@ def test_never_replaces_a_workbook_it_did_not_make(tmp_path):
     assert other.read_bytes() == before
     report = run(p, tmp_path / "export segmenté.xlsx", analysis_date=DATE)
     assert report.output.exists() and other.read_bytes() == before
+
+
+@pytest.mark.parametrize("named", [True, False], ids=["client names", "codes only"])
+def test_priorities_of_an_invoice_csv_name_its_clients(tmp_path, named):
+    lines = ["Code client;Client;Date;Montant HT" if named else "Code client;Date;Montant HT"]
+    for i in range(60):
+        name = f"Société {['Alpha', 'Bêta', 'Gamma'][i % 3]} {i % 30};" if named else ""
+        lines.append(f"K{i % 30:03d};{name}{1 + i % 28:02d}/{1 + i % 12:02d}/2025;{100 + 37 * (i % 30)},00")
+    p = tmp_path / "ventes.csv"
+    p.write_bytes(("\r\n".join(lines) + "\r\n").encode("cp1252"))
+    report = run(p, analysis_date=DATE)
+    ws = openpyxl.load_workbook(report.output)["Priorités de la semaine"]
+    # column B holds N°, C the client
+    called = [r[2] for r in ws.iter_rows(values_only=True) if isinstance(r[1], (int, float))]
+    assert called  # the week has calls, each naming its client as the « Clients » sheet does
+    clients = {r[0]: r[1] for r in openpyxl.load_workbook(report.output)["Clients"].iter_rows(
+        min_row=2, values_only=True)}
+    if named:
+        assert all(str(n).startswith("Société ") for n in called) and set(called) <= set(clients.values())
+    else:
+        assert set(called) <= set(clients)  # the client code

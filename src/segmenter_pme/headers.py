@@ -211,11 +211,25 @@ def setting_advice(key: str, kind: str = "both") -> str:
 
     label = next(s.label for s in SETTING_SPECS if s.key == key)
     cell = f"dans la cellule « {label} » de la feuille « Paramètres »"
+    option = _SETTING_OPTIONS.get(key)
     if kind == "cli":
-        return _SETTING_OPTIONS[key]
-    if kind == "excel":
+        # no option for it: a rerun of a CSV reads the settings back from the workbook it made
+        return option or f"{cell} du classeur écrit, puis relancez la même commande (elle y relit vos paramètres)"
+    if kind == "excel" or option is None:
         return cell
-    return f"{_SETTING_OPTIONS[key]} ou {cell}"
+    return f"{option} ou {cell}"
+
+
+def readvise_settings(text: str, kind: str) -> str:
+    """``text`` (a message of the core, which words a setting's advice for both front ends) with the advice that
+    works for this input (:func:`setting_advice`'s kinds)."""
+    from .settings import SETTING_SPECS
+
+    for spec in SETTING_SPECS:
+        both = setting_advice(spec.key)
+        if both in text:
+            text = text.replace(both, setting_advice(spec.key, kind))
+    return text
 
 
 def readvise(err, kind: str):

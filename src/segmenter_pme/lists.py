@@ -11,6 +11,7 @@ formula injection (:mod:`.safe_text`): the writer only writes.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -159,17 +160,20 @@ def _text(values: pd.Series | None, index: pd.Index) -> pd.Series:
     return out
 
 
-def contacts(result: SegmentationResult) -> pd.DataFrame:
+def contacts(result: SegmentationResult, rows: np.ndarray | None = None) -> pd.DataFrame:
     """One row per client (index of ``result.features``), canonical columns :data:`CONTACT_FIELDS`.
 
     ``email`` is the usable address or ``""``; ``email_brut`` what the file holds;
     ``telephone_e164`` the E.164 number or ``""``; ``ca_total`` float,
-    ``date_dernier_achat`` datetime; every other column text.
+    ``date_dernier_achat`` datetime; every other column text. ``rows``: the
+    positions of the only clients wanted (a call list of a few among thousands).
     """
+    if rows is not None:
+        result = dataclasses.replace(result, features=result.features.iloc[rows])
     feats = result.features
     idx = feats.index
     out = pd.DataFrame(index=idx)
-    for name in ("client_id", "raison_sociale", "prenom", "nom", "ville", "commercial"):
+    for name in ("client_id", "raison_sociale", "prenom", "nom", "ville"):
         out[name] = _text(_column(result, name), idx)
     if "prenom" not in result.client_columns and (out["nom"] != "").any():
         # one « Contact » column holds « Prénom Nom »: the tools want them apart
@@ -188,6 +192,21 @@ def contacts(result: SegmentationResult) -> pd.DataFrame:
     out["telephone_e164"] = e164.astype(object)
     out["telephone_saisi"] = _text(phones, idx)
     out["code_postal"] = _text(postal, idx)
+    facts = segment_facts(result)
+    out = pd.concat([out.iloc[:, :5], facts[["commercial"]], out.iloc[:, 5:], facts.drop(columns="commercial")],
+                    axis=1)
+    out["tags"] = crm_tags(out)
+    return out
+
+
+def segment_facts(result: SegmentationResult) -> pd.DataFrame:
+    """What :func:`contacts` says of each client besides who he is: ``secteur``, ``region``, ``segment_rfm``,
+    ``segment_pmg``, ``commercial`` (text), ``potentiel`` (bool), ``ca_total``, ``date_dernier_achat``,
+    ``nb_commandes`` — all that a call list needs to pick its clients."""
+    feats = result.features
+    idx = feats.index
+    out = pd.DataFrame(index=idx)
+    out["commercial"] = _text(_column(result, "commercial"), idx)
     out["secteur"] = _text(feats.get("segment_secteur", feats.get("secteur")), idx)
     out["region"] = _text(feats.get("region"), idx)
     out["segment_rfm"] = _text(feats.get("segment_rfm"), idx)
@@ -197,7 +216,6 @@ def contacts(result: SegmentationResult) -> pd.DataFrame:
     out["date_dernier_achat"] = (pd.to_datetime(feats["date_dernier_achat"], errors="coerce")
                                  if "date_dernier_achat" in feats else pd.NaT)
     out["nb_commandes"] = pd.to_numeric(feats.get("nb_commandes"), errors="coerce") if "nb_commandes" in feats else np.nan
-    out["tags"] = crm_tags(out)
     return out
 
 

@@ -16,7 +16,7 @@ from .canonical import invoice_key, raise_errors, read_client_table, read_invoic
 from .client_features import apply_analysis_date, client_quotes, combine
 from .errors import InputDataError
 from .fr import fr_int
-from .headers import map_columns
+from .headers import map_columns, setting_advice
 from .output_frames import client_frame, output_frame
 from .problems import CATALOGUE, WARNING, Issue
 from .result import LineFacts, SegmentationResult
@@ -118,8 +118,8 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
             f"Base trop petite pour des segments parlants : seulement {fr_int(n_scored)} "
             f"client{'s' if n_scored > 1 else ''} avec des achats (il en faut au moins {SMALL_BASE}). Les scores "
             "comparent les clients entre eux ; si peu, un même client peut se retrouver à la fois dans « Perdus » "
-            "et dans « Gros ». Lisez les segments avec prudence, ou passez « mode_rfm » à « seuils » dans « Paramètres » "
-            "pour des bornes fixes (30 jours, 10 commandes, 10 000 €…)."),)
+            "et dans « Gros ». Lisez les segments avec prudence, ou passez à des bornes fixes (30 jours, 10 commandes, "
+            f"10 000 €…) : choisissez « seuils » {setting_advice('mode_rfm')}."),)
     if analysis > dt.date.today():
         warnings.append(f"La date d'analyse ({analysis:%d/%m/%Y}) est dans le futur : vérifiez-la (« Paramètres » "
                         "ou option --date), les récences en dépendent.")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .fr import fr_eur, fr_plural
-from .lists import contacts, phone_for_people
+from .lists import contacts, phone_for_people, segment_facts
 from .result import SegmentationResult
 from .settings import WEEK_DAYS
 
@@ -151,7 +151,8 @@ def week_calls(result: SegmentationResult) -> pd.DataFrame:
     settings = result.settings
     if result.features.empty:
         return pd.DataFrame(columns=COLUMNS)
-    c = contacts(result)
+    # who each client is (name, contact, phone…) only for the few called: a 1 M-line run has 350 000 clients
+    c = segment_facts(result)
     # what the themes read besides the contacts, as columns (no sector given: every sector is a priority)
     c["jours_sans_achat"] = (pd.Timestamp(result.analysis_date) - c["date_dernier_achat"]).dt.days
     priority = {sector.casefold() for sector in settings.secteurs_prioritaires}
@@ -161,12 +162,10 @@ def week_calls(result: SegmentationResult) -> pd.DataFrame:
     quotes = _quotes_per_client(result.open_quotes, c.index)
     has_sales = "commercial" in result.client_columns
     sales = c["commercial"].where(c["commercial"] != "", NO_SALESPERSON) if has_sales else None
-    name = c["raison_sociale"].where(c["raison_sociale"] != "", c["nom"])
-    person = (c["prenom"] + " " + c["nom"]).str.strip()
-    phone = phone_for_people(c)
     taken = np.zeros(len(c), dtype=bool)
     n = settings.appels_par_jour
     frames = []
+    days = []
     for day in WEEK_DAYS:
         key = getattr(settings, f"semaine_{day}")
         theme = THEMES[key]
@@ -189,20 +188,25 @@ def week_calls(result: SegmentationResult) -> pd.DataFrame:
         taken[chosen] = True
         picked = c.iloc[chosen]
         why = theme.why(picked, quotes) if len(chosen) else pd.Series([], dtype=object)
+        days.append(chosen)
         frames.append(pd.DataFrame({
             "Jour": day.capitalize(),
             "Thème": theme.label,
             "Commercial": sales.to_numpy()[chosen] if has_sales else "",
             "N°": rank_in + 1,
-            "Code client": c["client_id"].to_numpy()[chosen],
-            "Entreprise": name.to_numpy()[chosen],
-            "Contact": person.to_numpy()[chosen],
-            "Téléphone": phone.to_numpy()[chosen],
-            "Email": c["email"].to_numpy()[chosen],
             "Pourquoi": why.to_numpy(),
             "Segment RFM": c["segment_rfm"].to_numpy()[chosen],
             "Segment PMG": c["segment_pmg"].to_numpy()[chosen],
             "CA": c["ca_total"].to_numpy()[chosen],
             "Dernier achat": c["date_dernier_achat"].to_numpy()[chosen],
         }))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    calls = pd.concat(frames, ignore_index=True)
+    who = contacts(result, rows=np.concatenate(days))
+    # a client known only by his code (invoice lines without names) is named by it
+    name = who["raison_sociale"].where(who["raison_sociale"] != "", who["nom"])
+    calls.insert(4, "Code client", who["client_id"].to_numpy())
+    calls.insert(5, "Entreprise", name.where(name != "", who["client_id"]).to_numpy())
+    calls.insert(6, "Contact", (who["prenom"] + " " + who["nom"]).str.strip().to_numpy())
+    calls.insert(7, "Téléphone", phone_for_people(who).to_numpy())
+    calls.insert(8, "Email", who["email"].to_numpy())
+    return calls

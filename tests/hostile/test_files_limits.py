@@ -143,3 +143,26 @@ def test_the_row_limit_is_excels():
     from segmenter_pme.workbook import run_steps
 
     assert run_steps.EXCEL_MAX_ROWS == 1_048_576
+
+
+def test_a_workbook_of_invoices_whose_clients_pass_a_sheets_rows_puts_them_in_a_csv(tmp_path, capsys, monkeypatch):
+    from segmenter_pme.workbook import run_steps
+
+    monkeypatch.setattr(run_steps, "EXCEL_MAX_ROWS", 30)  # a sheet of 30 rows: header + 29 clients
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Factures"
+    ws.append(["Code client", "Client", "Date", "N° facture", "Montant HT"])
+    for i in range(40):
+        ws.append([f"K{i:05d}", f"Société {i}", dt.datetime(2025, 1 + i % 9, 1 + i % 28), f"F{i}", 100 + i + 0.5])
+    src = tmp_path / "ventes.xlsx"
+    wb.save(src)
+    code, stdout, err = cli(capsys, "run", src, "--date", "2026-01-15")
+    assert code == 0, err
+    said = " ".join((stdout + err).split())
+    assert "40 clients" in said and "limite" in said and "ventes clients.csv" in said
+    out = openpyxl.load_workbook(src)
+    assert "Clients" not in out.sheetnames and out["Factures"].max_row == 41  # the user's sheet, untouched
+    assert "Synthèse" in out.sheetnames
+    full = (tmp_path / "ventes clients.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(full) == 41 and full[0].split(";")[0] == "Code client"

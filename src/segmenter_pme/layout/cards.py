@@ -126,6 +126,23 @@ def _text(s: pd.Series | None, index: pd.Index) -> pd.Series:
     return obj.where(obj.notna(), "").astype(str)
 
 
+def _top_clients(result: SegmentationResult, rows: np.ndarray) -> pd.DataFrame:
+    """Code client, Entreprise (else the contact's name, else the code) and Commercial of the clients at
+    positions ``rows`` — worded for the ten shown, not for every client."""
+    feats = result.features.iloc[rows]
+    idx = feats.index
+    codes = _text(feats.get("client_id"), idx)
+    names = _text(feats.get("raison_sociale"), idx)
+    fallback = _text(feats.get("nom"), idx).where(names == "", names)
+    header = result.client_columns.get("commercial")
+    return pd.DataFrame({
+        "Code client": codes.str.replace(r"^(\d+)\.0$", r"\1", regex=True).to_numpy(),
+        "Entreprise": fallback.where(fallback != "", codes).to_numpy(),
+        "Commercial": (_text(result.clients[header].reindex(idx), idx).to_numpy()
+                       if header and header in result.clients.columns else ""),
+    })
+
+
 def segment_cards(result: SegmentationResult, plan_rows: Sequence[dict[str, Any]] = ()) -> list[SegmentCard]:
     """One card per RFM segment with clients (rule order, then Prospect), per PMG tier and for the Petits à potentiel.
 
@@ -150,14 +167,7 @@ def segment_cards(result: SegmentationResult, plan_rows: Sequence[dict[str, Any]
     potential = (_text(feats.get("potentiel"), idx) != "").to_numpy() & (pmg == "Petits")
     sectors = _text(feats.get("segment_secteur", feats.get("secteur")), idx)
     regions = _text(feats.get("region"), idx)
-    codes = _text(feats.get("client_id"), idx).str.replace(r"^(\d+)\.0$", r"\1", regex=True)
-    names = _text(feats.get("raison_sociale"), idx)
-    fallback = _text(feats.get("nom"), idx).where(names == "", names)
-    names = fallback.where(fallback != "", _text(feats.get("client_id"), idx))
     last = pd.to_datetime(feats.get("date_dernier_achat"), errors="coerce")
-    header = result.client_columns.get("commercial")
-    sales = (_text(result.clients[header].reindex(idx), idx) if header and header in result.clients.columns
-             else pd.Series("", index=idx, dtype=object))
     rules = {r.name: r for r in result.settings.regles_segments}
 
     wanted: list[tuple[str, str, np.ndarray]] = []
@@ -182,13 +192,9 @@ def segment_cards(result: SegmentationResult, plan_rows: Sequence[dict[str, Any]
         row = plan.get(_norm(name), {})
         order = np.flatnonzero(mask)
         order = order[np.argsort(-ca[order], kind="stable")[:TOP_CLIENTS]]
-        top = pd.DataFrame({
-            "Code client": codes.to_numpy()[order],
-            "Entreprise": names.to_numpy()[order],
-            "CA": ca[order],
-            "Dernier achat": last.to_numpy()[order] if last is not None else pd.NaT,
-            "Commercial": sales.to_numpy()[order],
-        })
+        top = _top_clients(result, order).assign(
+            CA=ca[order], **{"Dernier achat": last.to_numpy()[order] if last is not None else pd.NaT})
+        top = top[["Code client", "Entreprise", "CA", "Dernier achat", "Commercial"]]
         cards.append(SegmentCard(
             family=family, name=name, portrait=str(row.get("Description") or ""), rule=rule, clients=n,
             share_base=n / n_total, share_ca=seg_ca / total_ca, ca=seg_ca,

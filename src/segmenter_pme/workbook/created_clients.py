@@ -81,6 +81,17 @@ def clients_table(result, names: pd.Series | None = None) -> pd.DataFrame:
     return frame
 
 
+def with_client_names(result, names: pd.Series | None):
+    """``result`` whose clients without a company name take the one their invoice lines give (``names``:
+    :func:`client_names`): the call lists of « Priorités de la semaine » and the cards of « Fiches segments »
+    then name the clients made from invoice lines as their « Clients » sheet does."""
+    if names is None or not names.notna().any():
+        return result
+    import dataclasses
+
+    return dataclasses.replace(result, features=result.features.assign(raison_sociale=names))
+
+
 def clients_csv_path(target: Path) -> Path:
     """``ventes.xlsx`` → ``ventes clients.csv``: where the clients go when a sheet cannot hold them."""
     return Path(target).with_name(f"{Path(target).stem} clients.csv")

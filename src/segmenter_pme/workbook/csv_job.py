@@ -21,7 +21,7 @@ from ..layout.cells import set_value
 from ..settings import Settings
 from . import control_chars, csvio, fastsheet, files, reader, run_steps, saving, writer
 from .created_clients import (client_names, clients_table, create_clients_sheet, created_clients_audit,
-                              created_clients_data, too_many_clients)
+                              created_clients_data, too_many_clients, with_client_names)
 from .previous import lost_edits, previous_history_rows, previous_workbook
 from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, segment_tables, settings_with_date,
                         watch_rows, with_issues, write_history_sheets)
@@ -33,6 +33,19 @@ def csv_error(err, name: str):
     message = err.message.replace(f"feuille « {name} »", f"fichier {name}").replace(
         f"Feuille « {name} »", f"Fichier {name}")
     return type(err)(message, issues=err.issues)
+
+
+def _cli_advice(result):
+    """``result`` whose advice on settings is the one a CSV's user can follow (the command's options, the
+    « Paramètres » of the workbook written, which the next run reads back): the core words it for both."""
+    import dataclasses
+
+    def readvised(issue):
+        message = hdr.readvise_settings(issue.message, "cli")
+        return issue if message == issue.message else dataclasses.replace(issue, message=message)
+
+    return dataclasses.replace(result, warnings=[hdr.readvise_settings(w, "cli") for w in result.warnings],
+                               issues=[readvised(i) for i in result.issues])
 
 
 def _to_workbook_rows(result, lines: pd.Index, name: str, sheet: str, relabel_clients: bool):
@@ -129,6 +142,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
         raise csv_error(err, path.name) from None
     add_stale_date_note(result, date_advice(path, target, None, csv=True), title_date(table.titles),
                         sheet=path.name)
+    result = _cli_advice(result)
     timings["segmentation"] = time.perf_counter() - t0
     if cleaned:
         result = with_issues(result, control_chars.issues(cleaned, path.name))
@@ -176,12 +190,15 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
         inject[sheet_name] = fastsheet.injector(combined, first_row=2)
         clients_sheet = sheet_name
     elif len(result.output) + 1 > run_steps.EXCEL_MAX_ROWS:
-        csv_path, note = too_many_clients(clients_table(result, client_names(result, frame)), target)
+        names = client_names(result, frame)
+        csv_path, note = too_many_clients(clients_table(result, names), target)
+        result = with_client_names(result, names)
         notes.append(note)
         clients_sheet = csv_path.name
     else:
         names = client_names(result, frame)
         clients_sheet, inject_clients = create_clients_sheet(wb, result, names=names)
+        result = with_client_names(result, names)
         created = True
         hist = watch_rows(hist, {label: 2 + i for i, label in enumerate(result.clients.index)})
     if shape == "clients":

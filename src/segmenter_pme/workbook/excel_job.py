@@ -10,7 +10,7 @@ from ..fr import fr_int
 from ..layout import history_run
 from . import book_tables, fidelity, files, passthrough, reader, run_steps, saving, streamed_clients, writer
 from .created_clients import (client_names, clients_table, create_clients_sheet, created_clients_audit,
-                              created_clients_data, too_many_clients)
+                              created_clients_data, too_many_clients, with_client_names)
 from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, settings_with_date, watch_rows,
                         write_history_sheets)
 
@@ -109,7 +109,8 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         clients_sheet = clients.sheet
         hist = watch_rows(hist, row_map)
     elif len(result.output) + 1 > run_steps.EXCEL_MAX_ROWS:
-        csv_path, note = too_many_clients(clients_table(result, client_names(result, invoices.frame)), target)
+        names = client_names(result, invoices.frame)
+        csv_path, note = too_many_clients(clients_table(result, names), target)
         notes.append(note)
         clients_sheet = csv_path.name
     else:
@@ -119,6 +120,7 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         created = True
         appended = len(result.output)
         hist = watch_rows(hist, {label: 2 + i for i, label in enumerate(result.clients.index)})
+    result = with_client_names(result, names)
     if created:
         audit = created_clients_audit(result, created_clients_data(result, clients_sheet, names), invoices, settings,
                                       progress)
