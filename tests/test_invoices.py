@@ -246,6 +246,34 @@ def test_invoice_codes_with_stray_spaces_are_one_client():
     assert r.features["nb_commandes"].iloc[0] == 3
 
 
+@pytest.mark.parametrize("keys, upper, expected", [
+    (["C1", "C2"], True, False),
+    (["C1", "c2"], True, True),  # a lower-case letter
+    (["C1", "c2"], False, False),
+    ([" C1", "C2"], False, True),
+    (["C1", "C2 "], False, True),
+    (["C1", "C2\x1c"], False, True),  # Arrow trims \x1c-\x1f as str.strip does
+    (["\x01C1", "C2"], False, False),  # a control character is no space
+    (["", "C2"], True, False),
+    (["C1", None], True, False),
+    (["É1", "C2"], True, False),
+    (["é1", "C2"], True, True),  # a lower-case letter beyond ASCII
+    (["C1\xa0", "C2"], False, True),  # a no-break space
+])
+def test_keys_needing_a_trim_or_upper_case_are_found(keys, upper, expected):
+    """needs_strip reads ASCII keys off the Arrow buffers: same answer as the Arrow kernels, whole,
+    sliced or in several chunks."""
+    import pyarrow as pa
+
+    from segmenter_pme.canonical import needs_strip
+
+    whole = pd.Series(["X"] + keys, dtype="str")
+    assert needs_strip(whole.iloc[1:], upper=upper) is expected
+    chunked = pa.chunked_array([pa.array(keys[:1], pa.large_string()), pa.array(keys[1:], pa.large_string())])
+    assert needs_strip(pd.Series(pd.arrays.ArrowStringArray(chunked)), upper=upper) is expected
+    assert needs_strip(pd.Series(keys, dtype=object), upper=upper) is expected
+
+
 def test_numeric_client_codes_match_text_codes():
     clients = pd.DataFrame({"Code client": [411001.0, 411002.0], "Entreprise": ["A", "B"]})
     inv = pd.DataFrame({"Code client": ["411001", "411002"], "Date": ["01/02/2025"] * 2, "Montant HT": [10, 20]})

@@ -89,13 +89,17 @@ def match_keys(table: pd.DataFrame, from_invoices) -> tuple[pd.Series, pd.Series
     return table_keys, invoice_keys
 
 
-def client_quotes(table: pd.DataFrame | None, from_invoices, agg_rows: np.ndarray, index: pd.Index) -> pd.DataFrame:
-    """The open quotes with their client's label in the features (``index``) instead of the invoice key.
+def client_quotes(table: pd.DataFrame | None, from_invoices, agg_rows: np.ndarray, index: pd.Index
+                  ) -> pd.DataFrame | None:
+    """The open quotes with their client's label in the features (``index``) instead of the invoice key
+    (None when no invoice line is a quote).
 
     A client is found by the key that matched him to the invoices; a quote of a
     key that is no client of the analysis (only quotes, no client table) is left out.
     """
     quotes = from_invoices.quotes
+    if quotes is None:
+        return None
     if quotes.empty:
         return quotes.rename(columns={"cle": "client"}).assign(client=pd.Series(dtype=object))
     billed_keys = from_invoices.clients["cle"].astype("string")

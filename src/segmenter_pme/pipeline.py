@@ -107,7 +107,7 @@ def run(clients: pd.DataFrame | None, invoices: pd.DataFrame | None, settings: S
         issues.append(Issue("achat_apres_date_analyse", msg, WARNING, clients_sheet,
                             client_columns.get("date_dernier_achat"), None, None, n_future))
 
-    scores = score(features, settings, analysis_ts, issues, clients_sheet, client_columns)
+    features, scores = score(features, settings, analysis_ts, issues, clients_sheet, client_columns)
     warnings += _notable(issues, features)
     n_scored = len(scores.ca)
     small_base: tuple[str, ...] = ()
