@@ -3,12 +3,20 @@
 ``lifetimes.utils.summary_data_from_transaction_data`` on the same frame.
 
     pip install -e ".[bench]" && python benchmarks/bench_core.py [--lines 1000000] [--clients 350000]
-        [--polars] [--base REV] [--no-lifetimes]
+        [--polars] [--base REV] [--no-lifetimes] [--phases]
 
 ``--base REV`` (e.g. ``main``) also times ``segment()`` of git revision REV, in
 the same process and the same rounds: its ``src/segmenter_pme`` is extracted
 and imported under another name, so the before/after ratio is measured on the
 same frames at the same moments.
+
+``--phases`` adds the median time of each step of a run (:data:`PHASES`: reading
+the lines, numbering the keys, the per-client sums, scoring…), for this
+checkout and the base, from the same rounds: the figure a speed trick's comment
+gives is its step's, before and after. A step's time is the CPU time of the
+calling thread, what a loaded machine disturbs least (the wall-clock time of a
+step doubles when other jobs share the two cores; polars' own threads, which
+hash the keys, are not counted).
 
 The peer of issue 16 (``--polars``): the best hand-written polars query we
 know for the same per-client figures (first and last purchase, orders —
@@ -75,6 +83,7 @@ def main() -> None:
     ap.add_argument("--no-lifetimes", action="store_true")
     ap.add_argument("--polars", action="store_true", help="time the hand-written polars query too (issue 16)")
     ap.add_argument("--base", default=None, help="git revision whose segment() is timed too (before/after)")
+    ap.add_argument("--phases", action="store_true", help="median time of each step of segment() (see PHASES)")
     args = ap.parse_args()
 
     ref = dt.date(2025, 12, 31)
@@ -110,9 +119,21 @@ def main() -> None:
         runs["polars minimal"] = lambda: polars_query(frames["minimal"], ref, settings, numbered=False)
         runs["polars complet"] = lambda: polars_query(frames["complet"], ref, settings, numbered=True)
     times: dict[str, list[float]] = {name: [] for name in runs}
+    cpu: dict[str, list[float]] = {name: [] for name in runs}
+    steps: dict[str, dict[str, list[float]]] = {name: {} for name in runs}
+    spent: dict[str, float] = {}
+    if args.phases:
+        time_phases("segmenter_pme", spent)
+        if args.base:
+            time_phases("segmenter_base", spent)
     for _ in range(args.repeat):
         for name, fn in runs.items():
-            times[name].append(timed(fn))
+            spent.clear()
+            wall, seconds = timed_wall_cpu(fn)
+            times[name].append(wall)
+            cpu[name].append(seconds)
+            for step, seconds in spent.items():
+                steps[name].setdefault(step, []).append(seconds)
     med = {name: statistics.median(ts) for name, ts in times.items()}
     print(f"segmenter-pme, minimal : {med['minimal']:.3f} s")
     print(f"segmenter-pme, complet : {med['complet']:.3f} s")
@@ -124,6 +145,11 @@ def main() -> None:
             print(f"rapport lifetimes / segmenter ({kind}) : {med[f'lifetimes {kind}'] / med[kind]:.1f}× "
                   f"(par tour : {min(ratios):.1f}× à {max(ratios):.1f}×)")
 
+    if not args.no_lifetimes:
+        # CPU time of the process (polars' threads included): what other jobs on the machine disturb least
+        for kind in ("minimal", "complet"):
+            ours, peer = statistics.median(cpu[kind]), statistics.median(cpu[f"lifetimes {kind}"])
+            print(f"temps CPU, {kind} : segmenter {ours:.3f} s, lifetimes {peer:.3f} s ; rapport {peer / ours:.1f}×")
     if args.base:
         for kind in ("minimal", "complet"):
             ratios = [b / ours for b, ours in zip(times[f"{args.base} {kind}"], times[kind])]
@@ -132,11 +158,65 @@ def main() -> None:
             if args.polars:
                 print(f"rapport {args.base} / polars ({kind}) : "
                       f"{med[f'{args.base} {kind}'] / med[f'polars {kind}']:.2f}×")
+    if args.phases:
+        for kind in ("minimal", "complet"):
+            names = [kind] + ([f"{args.base} {kind}"] if args.base else [])
+            print(f"étapes, {kind} (ms de CPU du fil, médianes) : " + " / ".join(names))
+            for step in PHASES:
+                label = step[0]
+                got = [statistics.median(steps[n][label]) * 1000 if label in steps[n] else None for n in names]
+                print(f"  {label:28s} " + " / ".join("—" if g is None else f"{g:7.1f}" for g in got))
     if args.polars:
         for kind in ("minimal", "complet"):
             ratios = [ours / peer for ours, peer in zip(times[kind], times[f"polars {kind}"])]
             print(f"polars, {kind} : {med[f'polars {kind}']:.3f} s ; rapport segmenter / polars : "
                   f"{med[kind] / med[f'polars {kind}']:.2f}× (par tour : {min(ratios):.2f}× à {max(ratios):.2f}×)")
+
+
+# (step, module, function name in that module, its older names): nested steps count in their parent too
+PHASES = (
+    ("read_invoices", "canonical", "read_invoices", ()),
+    ("  aggregate_invoices", "invoices.aggregate", "aggregate_invoices", ()),
+    ("    line_facts", "invoices.lines", "line_facts", ()),
+    ("    factorize_by_hash", "invoices.keys", "factorize_by_hash", ()),
+    ("    repeated_purchase_lines", "invoices.orders", "repeated_purchase_lines", ()),
+    ("    _per_client", "invoices.aggregate", "_per_client", ()),
+    ("  needs_strip", "canonical", "needs_strip", ()),
+    ("  quote_lines", "invoices.documents", "quote_lines", ()),
+    ("combine", "client_features", "combine", ("pipeline._combine",)),
+    ("score", "scoring", "score", ("pipeline._score",)),
+    ("  score_buyers", "scoring", "score_buyers", ("pipeline.score_buyers",)),
+    ("  profile_columns", "scoring", "profile_columns", ("pipeline._profile",)),
+    ("  potential_reasons", "pmg", "potential_reasons", ()),
+    ("summarize", "summary", "summarize", ()),
+    ("pareto", "summary", "pareto", ()),
+    ("output_frame", "output_frames", "output_frame", ("pipeline._output_frame",)),
+    ("client_frame", "output_frames", "client_frame", ("pipeline._client_frame",)),
+)
+
+
+def time_phases(package: str, spent: dict[str, float]) -> None:
+    """Wraps the functions of :data:`PHASES` in ``package`` (wherever a module of it imported them)
+    so that each call adds its CPU seconds (this thread's) to ``spent[step]``."""
+    for label, module, name, older in PHASES:
+        for where in (f"{module}.{name}",) + older:
+            mod_name, _, fn_name = where.rpartition(".")
+            try:
+                fn = getattr(importlib.import_module(f"{package}.{mod_name}"), fn_name)
+            except (ImportError, AttributeError):
+                continue
+
+            def wrapper(*a, __fn=fn, __label=label, **k):
+                t0 = time.thread_time()
+                try:
+                    return __fn(*a, **k)
+                finally:
+                    spent[__label] = spent.get(__label, 0.0) + time.thread_time() - t0
+
+            for mod in list(sys.modules.values()):
+                if getattr(mod, "__name__", "").startswith(package) and getattr(mod, fn_name, None) is fn:
+                    setattr(mod, fn_name, wrapper)
+            break
 
 
 def base_package(rev: str):
