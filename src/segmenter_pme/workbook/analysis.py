@@ -1,8 +1,10 @@
 """Read a client file and segment it without writing anything — for the lists and the cards.
 
-The same reading as ``segmenter segmente`` (settings of « Paramètres », header
-detection, invoice lines), and the rows of « Plan d'actions » as the user left
-them: the cards show the user's objective and actions, not ours.
+The same reading as ``segmenter segmente``: a workbook goes through the one reading
+flow of :mod:`.book_tables` (our sheets checked, settings of « Paramètres », tables
+found, read and segmented), a CSV through the CSV job's reading; and the rows of
+« Plan d'actions » as the user left them: the cards show the user's objective and
+actions, not ours.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import InputDataError, MissingColumnError
+from ..errors import InputDataError
 from ..settings import Settings
 from . import files, reader
 
@@ -43,14 +45,13 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     ``columns``: canonical field → the user's header (``--colonne``), over « Paramètres »' choices, as
     for ``segmenter segmente``; a column not found is said with what works for this input.
     """
-    from .. import headers as hdr
-    from ..layout.parametres import read_settings as read_settings_rows
+    from ..layout.parametres import SHEET as PARAMETRES, read_settings as read_settings_rows
     from ..layout.plan_actions import SHEET as PLAN, rows_from_values
+    from . import book_tables
     from .csvio import read_french_csv
     from .csv_job import csv_error
-    from .book_tables import no_table_error
     from .previous import previous_workbook
-    from .run_steps import default_output, segment_tables
+    from .run_steps import date_advice, default_output, segment_tables, settings_with_date
 
     path = Path(path)
     kind = files.file_kind(path)
@@ -58,9 +59,7 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
         table = read_french_csv(path, Settings().with_columns(columns).column_overrides)
         frame, shape, mapping, read_notes = table.frame, table.shape, table.mapping, table.notes
         settings, previous_plan, _ours = previous_workbook(default_output(path))
-        settings = (settings or Settings()).with_columns(columns)
-        if analysis_date is not None:
-            settings = settings.replace(date_analyse=analysis_date)
+        settings = settings_with_date(settings, analysis_date).with_columns(columns)
         data = reader.SheetData(sheet=path.name, shape=shape, header_row=1, frame=frame,
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
                                 last_data_row=int(frame.index[-1]), last_used_row=int(frame.index[-1]),
@@ -72,22 +71,14 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
         return Analysis(path, result, rows_from_values(previous_plan), data if shape == "clients" else None,
                         data if shape == "factures" else None)
     values = reader.read_values(path)
-    settings = (read_settings_rows(values["Paramètres"]) if "Paramètres" in values else Settings()).with_columns(columns)
-    if analysis_date is not None:
-        settings = settings.replace(date_analyse=analysis_date)
-    found = reader.locate(values, sheet=sheet, overrides=settings.column_overrides or None)
-    if not found:
-        raise no_table_error(path.name, [n for n in values if n not in reader.OUR_SHEETS])
-    datas = {}
-    for shape, (name, guess) in found.items():
-        data = reader.read_table(values[name], name, guess)
-        reader.require_data(data)
-        datas[shape] = data
-    if "clients" not in datas and "factures" not in datas:
-        raise MissingColumnError(f"Aucun tableau de clients trouvé dans « {path.name} ».")
-    try:
-        result = segment_tables(datas.get("clients"), datas.get("factures"), settings)
-    except MissingColumnError as err:
-        # where a column can be named: the command, and « Paramètres » when the workbook has that sheet
-        raise hdr.readvise(err, "both" if "Paramètres" in values else "cli") from None
+    book_tables.check_sheets(values)  # before « Paramètres » is read: a sheet of the user's is not our settings
+    settings = read_settings_rows(values[PARAMETRES]) if PARAMETRES in values else None
+    settings = settings_with_date(settings, analysis_date).with_columns(columns)
+    found = book_tables.find_tables(values, path.name, sheet=sheet, overrides=settings.column_overrides or None)
+    # nothing is written, so the workbook is not opened: no Excel Table bounds, no output columns of ours to skip
+    datas = book_tables.read_tables(values, found, tables_of=lambda name: [], output_cells_of=lambda name, row: [])
+    # where a column can be named: the command, and « Paramètres » when the workbook has that sheet
+    result, _notes = book_tables.segment_read(
+        datas, settings, book_tables.title_rows(values, datas), advice="both" if PARAMETRES in values else "cli",
+        how=date_advice(path, default_output(path), sheet, csv=False))
     return Analysis(path, result, rows_from_values(values.get(PLAN, [])), datas.get("clients"), datas.get("factures"))
