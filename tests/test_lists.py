@@ -178,6 +178,18 @@ def test_cli_unknown_format_is_a_french_error(tmp_path, capsys):
     assert not (tmp_path / "clients - listes").exists()
 
 
+def test_cli_reads_a_workbook_as_segmente_does_a_users_parametres_is_not_our_settings(tmp_path, capsys):
+    # the one reading flow (workbook/book_tables): our sheets checked before « Paramètres » is read as settings
+    src = tmp_path / "clients.xlsx"
+    with pd.ExcelWriter(src) as writer:
+        _base().to_excel(writer, sheet_name="Clients", index=False)
+        pd.DataFrame({"Taux": ["TVA"], "Valeur": [0.2]}).to_excel(writer, sheet_name="Paramètres", index=False)
+    assert main(["listes", str(src), "-o", str(tmp_path / "out")]) == 1
+    assert "La feuille « Paramètres » existe déjà dans votre classeur et n'a pas été créée par segmenter" \
+        in " ".join(capsys.readouterr().err.split())
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("header", ["Commercial", "Vendeur", "Chargé de compte", "Responsable du compte",
                                     "Contact owner", "Propriétaire du contact"])
 def test_salesperson_headers_are_recognised(header):
