@@ -14,9 +14,10 @@ from rich.text import Text
 
 from ..fr import fr_int
 from ..lists import FORMATS, WATCH
-from .common import COLONNE, DATE, FEUILLE, FICHIER, add_command, out, parse_columns, parse_date, quiet
+from .common import AS_FOUND, FICHIER, Reading, add_command, out, quiet, reading_options
 
 
+@reading_options()
 def listes(
     ctx: typer.Context,
     fichier: Path = FICHIER,
@@ -25,15 +26,12 @@ def listes(
                                                 "du fichier)."),
     format: str = typer.Option("csv", "--format", "-f", metavar="<format>",
                                help="Format d'import : " + ", ".join(FORMATS) + "."),
-    date: Optional[str] = DATE,
-    feuille: Optional[str] = FEUILLE,
-    colonne: Optional[list[str]] = COLONNE,
+    lecture: Reading = AS_FOUND,
 ) -> None:
     """Écrit une liste de contacts par segment (e-mailing, CRM), les clients sans e-mail et les tags CRM."""
     from ..workbook.lists_files import INDEX_NAME, export_lists
 
-    report = export_lists(fichier, dossier, format.strip().lower(), sheet=feuille, analysis_date=parse_date(date),
-                          columns=parse_columns(colonne))
+    report = export_lists(fichier, dossier, format.strip().lower(), **lecture.kwargs())
     if quiet(ctx):
         return
     table = Table(title=f"Listes au format {report.bundle.format.label}", title_justify="left")
@@ -52,21 +50,19 @@ def listes(
     out.print(Text.assemble("Dossier : ", (str(report.folder), "bold"), f" — le détail est dans « {INDEX_NAME} »."))
 
 
+@reading_options()
 def fiches(
     ctx: typer.Context,
     fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", metavar="<chemin>",
                                           help="Fichier PDF à écrire (sinon « NOM - fiches segments.pdf » à côté "
                                                "du fichier)."),
-    date: Optional[str] = DATE,
-    feuille: Optional[str] = FEUILLE,
-    colonne: Optional[list[str]] = COLONNE,
+    lecture: Reading = AS_FOUND,
 ) -> None:
     """Écrit les fiches segments en PDF : une page A4 par segment pour l'équipe commerciale."""
     from ..workbook.cards_pdf import export_cards
 
-    target, cards = export_cards(fichier, sortie, sheet=feuille, analysis_date=parse_date(date),
-                                 columns=parse_columns(colonne))
+    target, cards = export_cards(fichier, sortie, **lecture.kwargs())
     if not quiet(ctx):
         out.print(Text.assemble(f"{len(cards)} fiche{'s' if len(cards) > 1 else ''} segment{'s' if len(cards) > 1 else ''} "
                                 "(une page chacune) : ", (str(target), "bold")))

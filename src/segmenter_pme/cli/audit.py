@@ -23,7 +23,7 @@ from ..audit.report import FILL_PREFIX
 from ..fr import fr_eur, fr_number, fr_plural, fr_share
 from ..fr import no_break as nb
 from ..settings import SEUIL_DOUBLONS_MIN
-from .common import COLONNE, DATE, FEUILLE, FICHIER, add_command, err, out, parse_columns, parse_date, quiet
+from .common import AS_FOUND, FICHIER, Reading, add_command, err, out, quiet, reading_options
 _MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
 
@@ -113,15 +113,14 @@ def _summary(report) -> Table:
     return table
 
 
+@reading_options()
 def audit(
     ctx: typer.Context,
     fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Écrit aussi une copie du classeur avec "
                                           "la feuille « Qualité » (le fichier d'origine n'est pas modifié)."),
-    date: Optional[str] = DATE,
-    feuille: Optional[str] = FEUILLE,
+    lecture: Reading = AS_FOUND,
     detail: int = typer.Option(0, "--detail", "-d", help="Affiche aussi les N premiers problèmes."),
-    colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Audite la base clients : doublons, clients inactifs, champs manquants, valeurs invalides, dégâts d'Excel."""
     from ..workbook.audit_files import audit_file
@@ -130,8 +129,7 @@ def audit(
 
     started = time.perf_counter()
     replaced = sortie is not None and Path(sortie).exists()
-    report, written = audit_file(fichier, sheet=feuille, analysis_date=parse_date(date), output=sortie,
-                                 columns=parse_columns(colonne))
+    report, written = audit_file(fichier, output=sortie, **lecture.kwargs())
     for note in getattr(report, "control_notes", []):  # about the file itself: said even with --quiet
         err.print(_Para("Attention : " + note, style="yellow"))
     if quiet(ctx):
@@ -172,24 +170,22 @@ def audit(
             "supprimé : les lignes retirées vont dans « Archives »).")
 
 
+@reading_options()
 def nettoyer(
     ctx: typer.Context,
     fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Copie nettoyée à écrire "
                                           "(par défaut NOM.nettoye.xlsx ; jamais le fichier d'origine)."),
-    date: Optional[str] = DATE,
-    feuille: Optional[str] = FEUILLE,
+    lecture: Reading = AS_FOUND,
     seuil: Optional[float] = typer.Option(None, "--seuil", min=SEUIL_DOUBLONS_MIN, max=100, help="Confiance minimale (%) pour "
                                           "fusionner des doublons (sinon « Paramètres », 90 par défaut)."),
     garder_inactifs: bool = typer.Option(False, "--garder-inactifs", help="Ne range pas les clients inactifs "
                                          "dans « Archives »."),
-    colonne: Optional[list[str]] = COLONNE,
 ) -> None:
     """Écrit une copie nettoyée : doublons fusionnés, clients inactifs archivés, dégâts d'Excel réparés."""
     from ..workbook.audit_files import clean_file
 
-    run = clean_file(fichier, sortie, sheet=feuille, analysis_date=parse_date(date), threshold=seuil,
-                     archive_inactive=not garder_inactifs, columns=parse_columns(colonne))
+    run = clean_file(fichier, sortie, threshold=seuil, archive_inactive=not garder_inactifs, **lecture.kwargs())
     if quiet(ctx):
         return
     res = run.result

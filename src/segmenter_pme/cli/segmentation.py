@@ -17,7 +17,7 @@ from ..fr import fr_eur as _fr_eur
 from ..fr import fr_int as _fr_int
 from ..fr import fr_number
 from ..fr import fr_share as _fr_pct
-from .common import COLONNE_ENREGISTREE, DATE, FICHIER, add_command, make_folder, parse_columns, parse_date, quiet
+from .common import AS_FOUND, COLONNE_ENREGISTREE, FICHIER, Reading, add_command, make_folder, quiet, reading_options
 from .common import err as console
 from .common import out
 
@@ -107,14 +107,14 @@ def _report(report, started: float, silent: bool, given: bool = False) -> None:
         out.print(f"Version précédente sauvegardée : {report.backup}")
 
 
+@reading_options(feuille=typer.Option(None, "--feuille", help="Nom de la feuille des clients (ou des factures)."),
+                 colonne=COLONNE_ENREGISTREE)
 def run(
     ctx: typer.Context,
     fichier: Path = FICHIER,
     sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Classeur à écrire (sinon le fichier "
                                           "lui-même est mis à jour ; un .csv donne un .xlsx à côté)."),
-    date: Optional[str] = DATE,
-    feuille: Optional[str] = typer.Option(None, "--feuille", help="Nom de la feuille des clients (ou des factures)."),
-    colonne: Optional[list[str]] = COLONNE_ENREGISTREE,
+    lecture: Reading = AS_FOUND,
     ouvrir: bool = typer.Option(False, "--ouvrir", help="Ouvre le classeur écrit avec l'application par défaut "
                                 "(Excel, LibreOffice…)."),
 ) -> None:
@@ -122,12 +122,10 @@ def run(
     from ..workbook import run as run_workbook
 
     silent = quiet(ctx)
-    analysis_date = parse_date(date)
-    columns = parse_columns(colonne)
+    analysis_date, columns = lecture.analysis_date, lecture.columns
     started = time.perf_counter()
     with _progress(not silent) as step:
-        report = run_workbook(fichier, sortie, analysis_date=analysis_date, sheet=feuille, progress=step,
-                              columns=columns)
+        report = run_workbook(fichier, sortie, progress=step, **lecture.kwargs())
     _report(report, started, silent, given=analysis_date is not None)
     if analysis_date is not None and not silent:
         # the date is kept in « Paramètres »: say so, or later runs from Excel would silently replay it
