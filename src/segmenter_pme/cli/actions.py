@@ -14,16 +14,14 @@ from rich.text import Text
 
 from ..fr import fr_int
 from ..lists import FORMATS, WATCH
-from .common import AS_FOUND, FICHIER, Reading, add_command, out, quiet, reading_options
+from .common import AS_FOUND, Reading, add_command, out, quiet, reading_options, sortie_option
 
 
 @reading_options()
 def listes(
     ctx: typer.Context,
-    fichier: Path = FICHIER,
-    dossier: Optional[Path] = typer.Option(None, "--sortie", "-o", metavar="<dossier>",
-                                           help="Dossier où écrire les listes (sinon « NOM - listes » à côté "
-                                                "du fichier)."),
+    dossier: Optional[Path] = sortie_option(
+        "Dossier où écrire les listes (sinon « NOM - listes » à côté du fichier).", metavar="<dossier>"),
     format: str = typer.Option("csv", "--format", "-f", metavar="<format>",
                                help="Format d'import : " + ", ".join(FORMATS) + "."),
     lecture: Reading = AS_FOUND,
@@ -31,7 +29,7 @@ def listes(
     """Écrit une liste de contacts par segment (e-mailing, CRM), les clients sans e-mail et les tags CRM."""
     from ..workbook.lists_files import INDEX_NAME, export_lists
 
-    report = export_lists(fichier, dossier, format.strip().lower(), **lecture.kwargs())
+    report = export_lists(lecture.path, dossier, format.strip().lower(), **lecture.kwargs())
     if quiet(ctx):
         return
     table = Table(title=f"Listes au format {report.bundle.format.label}", title_justify="left")
@@ -53,16 +51,14 @@ def listes(
 @reading_options()
 def fiches(
     ctx: typer.Context,
-    fichier: Path = FICHIER,
-    sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", metavar="<chemin>",
-                                          help="Fichier PDF à écrire (sinon « NOM - fiches segments.pdf » à côté "
-                                               "du fichier)."),
+    sortie: Optional[Path] = sortie_option(
+        "Fichier PDF à écrire (sinon « NOM - fiches segments.pdf » à côté du fichier).", metavar="<chemin>"),
     lecture: Reading = AS_FOUND,
 ) -> None:
     """Écrit les fiches segments en PDF : une page A4 par segment pour l'équipe commerciale."""
     from ..workbook.cards_pdf import export_cards
 
-    target, cards = export_cards(fichier, sortie, **lecture.kwargs())
+    target, cards = export_cards(lecture.path, sortie, **lecture.kwargs())
     if not quiet(ctx):
         out.print(Text.assemble(f"{len(cards)} fiche{'s' if len(cards) > 1 else ''} segment{'s' if len(cards) > 1 else ''} "
                                 "(une page chacune) : ", (str(target), "bold")))

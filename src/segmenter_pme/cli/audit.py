@@ -23,7 +23,7 @@ from ..audit.report import FILL_PREFIX
 from ..fr import fr_eur, fr_number, fr_plural, fr_share
 from ..fr import no_break as nb
 from ..settings import SEUIL_DOUBLONS_MIN
-from .common import AS_FOUND, FICHIER, Reading, add_command, err, out, quiet, reading_options
+from .common import AS_FOUND, Reading, add_command, err, out, quiet, reading_options, sortie_option
 _MAX_NOTES = 10  # « Attention » sentences printed, the others counted
 
 
@@ -116,9 +116,8 @@ def _summary(report) -> Table:
 @reading_options()
 def audit(
     ctx: typer.Context,
-    fichier: Path = FICHIER,
-    sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Écrit aussi une copie du classeur avec "
-                                          "la feuille « Qualité » (le fichier d'origine n'est pas modifié)."),
+    sortie: Optional[Path] = sortie_option(
+        "Écrit aussi une copie du classeur avec la feuille « Qualité » (le fichier d'origine n'est pas modifié)."),
     lecture: Reading = AS_FOUND,
     detail: int = typer.Option(0, "--detail", "-d", help="Affiche aussi les N premiers problèmes."),
 ) -> None:
@@ -129,13 +128,13 @@ def audit(
 
     started = time.perf_counter()
     replaced = sortie is not None and Path(sortie).exists()
-    report, written = audit_file(fichier, output=sortie, **lecture.kwargs())
+    report, written = audit_file(lecture.path, output=sortie, **lecture.kwargs())
     for note in getattr(report, "control_notes", []):  # about the file itself: said even with --quiet
         err.print(_Para("Attention : " + note, style="yellow"))
     if quiet(ctx):
         return
     seconds = fr_number(time.perf_counter() - started, 1)
-    say(f"Audit de « {Path(fichier).name} » au {report.analysis_date:%d/%m/%Y} : "
+    say(f"Audit de « {lecture.path.name} » au {report.analysis_date:%d/%m/%Y} : "
         f"{fr_plural(report.n_clients, 'client', 'clients')}, "
         f"{fr_plural(sum(report.counts.values()), 'problème signalé', 'problèmes signalés')} ({seconds} s).")
     out.print(_summary(report))
@@ -166,16 +165,15 @@ def audit(
     elif len(report.problems):
         from ..workbook.files import shell_quote
 
-        say(f"Pour corriger : « segmenter nettoie {shell_quote(fichier)} » écrit une copie nettoyée (rien n'est "
+        say(f"Pour corriger : « segmenter nettoie {shell_quote(lecture.path)} » écrit une copie nettoyée (rien n'est "
             "supprimé : les lignes retirées vont dans « Archives »).")
 
 
 @reading_options()
 def nettoyer(
     ctx: typer.Context,
-    fichier: Path = FICHIER,
-    sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Copie nettoyée à écrire "
-                                          "(par défaut NOM.nettoye.xlsx ; jamais le fichier d'origine)."),
+    sortie: Optional[Path] = sortie_option("Copie nettoyée à écrire (par défaut NOM.nettoye.xlsx ; jamais le fichier "
+                                           "d'origine)."),
     lecture: Reading = AS_FOUND,
     seuil: Optional[float] = typer.Option(None, "--seuil", min=SEUIL_DOUBLONS_MIN, max=100, help="Confiance minimale (%) pour "
                                           "fusionner des doublons (sinon « Paramètres », 90 par défaut)."),
@@ -185,7 +183,7 @@ def nettoyer(
     """Écrit une copie nettoyée : doublons fusionnés, clients inactifs archivés, dégâts d'Excel réparés."""
     from ..workbook.audit_files import clean_file
 
-    run = clean_file(fichier, sortie, threshold=seuil, archive_inactive=not garder_inactifs, **lecture.kwargs())
+    run = clean_file(lecture.path, sortie, threshold=seuil, archive_inactive=not garder_inactifs, **lecture.kwargs())
     if quiet(ctx):
         return
     res = run.result

@@ -132,16 +132,23 @@ COLONNE_ENREGISTREE = typer.Option(None, "--colonne", metavar='"CHAMP=EN-TÊTE"'
 FEUILLE = typer.Option(None, "--feuille", help="Nom de la feuille des clients.")
 
 
+def sortie_option(help: str, metavar: str | None = None):
+    """``--sortie`` / ``-o``: what a command writes, said in its own words (a workbook, a folder, a PDF)."""
+    return typer.Option(None, "--sortie", "-o", metavar=metavar, help=help)
+
+
 @dataclass(frozen=True)
 class Reading:
-    """How a command reads the client file: ``--date``, ``--feuille`` and ``--colonne``, parsed."""
+    """The client file a command reads and how: the argument FICHIER, ``--date``, ``--feuille`` and
+    ``--colonne``, parsed."""
 
+    path: Path = Path()
     analysis_date: Optional[dt.date] = None
     sheet: Optional[str] = None
     columns: dict[str, str] = field(default_factory=dict)
 
     def kwargs(self) -> dict:
-        """The keyword arguments every file job takes for them (``run``, ``audit_file``, ``export_lists``…)."""
+        """The keyword arguments every file job takes for the options (``run``, ``audit_file``, ``export_lists``…)."""
         return {"analysis_date": self.analysis_date, "sheet": self.sheet, "columns": self.columns}
 
 
@@ -151,21 +158,22 @@ AS_FOUND = Reading()
 
 def reading_options(*, feuille=FEUILLE, colonne=COLONNE):
     """Decorator of a command that reads a client file: its ``lecture: Reading`` parameter is shown as the
-    options --date, --feuille and --colonne, at its place in --help, and is given them parsed
-    (:func:`parse_date`, :func:`parse_columns`) — one list of these options, one parsing."""
+    argument FICHIER and the options --date, --feuille and --colonne (at its place in --help), and is given
+    them parsed (:func:`parse_date`, :func:`parse_columns`) — one list of these, one parsing."""
 
     def decorate(command):
         signature = inspect.signature(command, eval_str=True)
         options = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default, annotation=kind)
-                   for name, default, kind in (("date", DATE, Optional[str]), ("feuille", feuille, Optional[str]),
+                   for name, default, kind in (("fichier", FICHIER, Path), ("date", DATE, Optional[str]),
+                                               ("feuille", feuille, Optional[str]),
                                                ("colonne", colonne, Optional[list[str]]))]
         parameters = [q for p in signature.parameters.values() for q in (options if p.name == "lecture" else [p])]
 
         @functools.wraps(command)
-        def with_reading(*args, date=None, feuille=None, colonne=None, **kwargs):
+        def with_reading(*args, fichier, date=None, feuille=None, colonne=None, **kwargs):
             # the date first, then the columns: a usage error names the first wrong option, as typed
             analysis_date = parse_date(date)
-            return command(*args, lecture=Reading(analysis_date, feuille, parse_columns(colonne)), **kwargs)
+            return command(*args, lecture=Reading(fichier, analysis_date, feuille, parse_columns(colonne)), **kwargs)
 
         with_reading.__signature__ = signature.replace(parameters=parameters)
         with_reading.__annotations__ = {p.name: p.annotation for p in parameters}

@@ -17,7 +17,8 @@ from ..fr import fr_eur as _fr_eur
 from ..fr import fr_int as _fr_int
 from ..fr import fr_number
 from ..fr import fr_share as _fr_pct
-from .common import AS_FOUND, COLONNE_ENREGISTREE, FICHIER, Reading, add_command, make_folder, quiet, reading_options
+from .common import (AS_FOUND, COLONNE_ENREGISTREE, Reading, add_command, make_folder, quiet, reading_options,
+                     sortie_option)
 from .common import err as console
 from .common import out
 
@@ -111,9 +112,8 @@ def _report(report, started: float, silent: bool, given: bool = False) -> None:
                  colonne=COLONNE_ENREGISTREE)
 def run(
     ctx: typer.Context,
-    fichier: Path = FICHIER,
-    sortie: Optional[Path] = typer.Option(None, "--sortie", "-o", help="Classeur à écrire (sinon le fichier "
-                                          "lui-même est mis à jour ; un .csv donne un .xlsx à côté)."),
+    sortie: Optional[Path] = sortie_option(
+        "Classeur à écrire (sinon le fichier lui-même est mis à jour ; un .csv donne un .xlsx à côté)."),
     lecture: Reading = AS_FOUND,
     ouvrir: bool = typer.Option(False, "--ouvrir", help="Ouvre le classeur écrit avec l'application par défaut "
                                 "(Excel, LibreOffice…)."),
@@ -125,7 +125,7 @@ def run(
     analysis_date, columns = lecture.analysis_date, lecture.columns
     started = time.perf_counter()
     with _progress(not silent) as step:
-        report = run_workbook(fichier, sortie, progress=step, **lecture.kwargs())
+        report = run_workbook(lecture.path, sortie, progress=step, **lecture.kwargs())
     _report(report, started, silent, given=analysis_date is not None)
     if analysis_date is not None and not silent:
         # the date is kept in « Paramètres »: say so, or later runs from Excel would silently replay it
