@@ -9,7 +9,7 @@ import pandas as pd
 
 from segmenter_pme.layout import build_synthese, plan
 from segmenter_pme.layout import campagnes, historique
-from segmenter_pme.layout.placement import TablePos, cells_by_coordinate
+from segmenter_pme.layout.render_plan import TablePos, cells_by_coordinate
 from segmenter_pme.layout.evolution import build_evolution
 from segmenter_pme.settings import Settings
 
@@ -26,7 +26,7 @@ def _evolution_plan(**changes):
 
 def _row_values(p, pos: TablePos, row: int) -> list:
     cells = cells_by_coordinate(p)
-    from segmenter_pme.layout.placement import col_letter
+    from segmenter_pme.layout.render_plan import col_letter
 
     return [getattr(cells.get(f"{col_letter(c)}{row}"), "value", None) for c in range(pos.first_col, pos.last_col + 1)]
 
@@ -59,7 +59,7 @@ def test_rates_are_percent_formats():
     p = _evolution_plan()
     pos = p.positions["tbl_kpi_pmg"]
     cells = cells_by_coordinate(p)
-    from segmenter_pme.layout.placement import col_letter
+    from segmenter_pme.layout.render_plan import col_letter
 
     fmt = cells[f"{col_letter(pos.first_col + 3)}{pos.first_row}"].number_format
     assert fmt == "0 %"

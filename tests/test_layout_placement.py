@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from segmenter_pme.layout.placement import (
-    TablePos,
-    cells_by_coordinate,
-    chart_rows,
-    format_ranges,
-    plan,
-    value_blocks,
-)
+from segmenter_pme.layout.placement import plan
+from segmenter_pme.layout.render_plan import TablePos, cells_by_coordinate, chart_rows, format_ranges, value_blocks
 from segmenter_pme.layout.model import (
     FMT_EUR,
     Cell,

@@ -14,7 +14,7 @@ from segmenter_pme.layout import (
     write_mode_emploi,
     write_report_sheets,
 )
-from segmenter_pme.layout.placement import TablePos
+from segmenter_pme.layout.render_plan import TablePos
 from segmenter_pme.layout.model import FMT_EUR, FMT_PCT
 
 from test_layout_sample import ANALYSIS_DATE, make_result

@@ -10,7 +10,8 @@ import pytest
 
 from segmenter_pme import Settings, segment
 from segmenter_pme.demo import generate_demo
-from segmenter_pme.layout.placement import TablePos, chart_rows, plan
+from segmenter_pme.layout.placement import plan
+from segmenter_pme.layout.render_plan import TablePos, chart_rows
 from segmenter_pme.layout.model import Chart, Column, SheetLayout, Table, Title
 from segmenter_pme.layout.synthese import build_synthese
 

@@ -60,11 +60,12 @@ def test_themes_are_checked_and_read_in_french():
 
 
 def test_sheet_one_block_per_salesperson_and_day(tmp_path):
-    from segmenter_pme.layout import placement
+    from segmenter_pme.layout.placement import plan
+    from segmenter_pme.layout.render_plan import cells_by_coordinate
 
     result, calls = _calls()
     layout = build_priorites(result, calls)
-    cells = placement.cells_by_coordinate(placement.plan(layout))
+    cells = cells_by_coordinate(plan(layout))
     texts = [c.value for c in cells.values() if isinstance(c.value, str)]
     assert "Commercial : Anne" in texts and "Commercial : Bruno" in texts
     assert "Lundi — Gros clients et devis en attente" in texts

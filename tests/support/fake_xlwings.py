@@ -37,7 +37,7 @@ def col_number(letters: str) -> int:
     return column_index_from_string(letters)
 
 
-from segmenter_pme.layout.placement import col_letter as col_letters  # noqa: E402
+from segmenter_pme.layout.render_plan import col_letter as col_letters  # noqa: E402
 
 
 def _parse_cell(ref: str) -> tuple[int, int]:

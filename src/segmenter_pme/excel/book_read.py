@@ -56,7 +56,7 @@ def _output_cells(book: Any, sheet: str, header_row: int) -> list[int]:
 
 def locator(values: dict[str, list[list[Any]]]) -> Callable[[str, str | None], str | None]:
     """``locate(sheet, header)`` → column letter of ``header`` in the first rows, for Qualité's links."""
-    from ..layout.placement import col_letter
+    from ..layout.render_plan import col_letter
 
     def locate(sheet: str, header: str | None) -> str | None:
         if sheet not in values:

@@ -101,7 +101,7 @@ def write_columns(book: Any, reading: Reading, result) -> int:
 
     first_col, last_col = min(columns), max(columns)
     quoted = "'" + data.sheet.replace("'", "''") + "'"
-    from ..layout.placement import col_letter
+    from ..layout.render_plan import col_letter
 
     book.names.add(reader.OUTPUT_NAME, f"={quoted}!${col_letter(first_col)}${hr}:${col_letter(last_col)}${hr}")
     if data.table is not None:
@@ -143,7 +143,7 @@ def write_reports(book: Any, reading: Reading, result, audit=None, only: tuple[s
     plan_rows = layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, []))
     key_col = "A"
     if reading.clients is not None and reading.clients.columns:
-        from ..layout.placement import col_letter
+        from ..layout.render_plan import col_letter
 
         key_col = col_letter(min(reading.clients.columns.values()))
     layouts = layout.build_report_layouts(result, audit, existing_plan=plan_rows, locate=locator(reading.values),

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from ..layout import campagnes, historique
-from ..layout.placement import col_letter
+from ..layout.render_plan import col_letter
 from ..layout.history_run import HistoryInputs
 from ..workbook import writer
 from . import render

@@ -230,12 +230,16 @@ def _saved_path(book: Any, what: str) -> Path:
     return full
 
 
-def _saved_analysis(book: Any, what: str, status: str) -> tuple[Path, Reading, Any]:
-    """What Listes and Fiches start from: the saved book's path, its tables read, then segmented."""
+def _saved_analysis(book: Any, what: str, status: str):
+    """What Listes and Fiches start from: the saved book's path and its analysis — tables read, segmented,
+    the user's « Plan d'actions » — as ``segmenter listes`` and ``fiches`` make it (workbook/analysis)."""
+    from ..workbook.analysis import Analysis
+
     full = _saved_path(book, what)
     reading = read_book(book)
     book.app.status_bar = status
-    return full, reading, analyse(reading)
+    plan_rows = layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, []))
+    return full, Analysis(full, analyse(reading), plan_rows, reading.clients, reading.invoices)
 
 
 @macro
@@ -244,16 +248,9 @@ def listes(book: Any) -> str:
     from ..lists import build_lists
     from ..workbook.lists_files import INDEX_NAME, default_folder, write_bundle
 
-    full, reading, result = _saved_analysis(book, "les listes", "Segmentation : listes…")
-    watch = None
-    if reading.invoices is not None:  # « Clients à surveiller » needs the past, replayed from the invoice lines
-        from ..timeline import history
-
-        watch = history(clients=reading.clients.frame if reading.clients is not None else None,
-                        invoices=reading.invoices.frame, settings=result.settings, result=result,
-                        clients_sheet=reading.clients.sheet if reading.clients is not None else "Clients",
-                        invoices_sheet=reading.invoices.sheet).watch
-    bundle = build_lists(result, watch=watch)
+    full, analysis = _saved_analysis(book, "les listes", "Segmentation : listes…")
+    # « Clients à surveiller » needs the past, replayed from the invoice lines
+    bundle = build_lists(analysis.result, watch=analysis.watch())
     folder = default_folder(full)
     write_bundle(bundle, folder)
     missing = len(bundle.no_email.frame)
@@ -267,9 +264,9 @@ def fiches(book: Any) -> str:
     from ..layout.cards import segment_cards
     from ..workbook.cards_pdf import default_pdf, write_cards_pdf
 
-    full, reading, result = _saved_analysis(book, "les fiches", "Segmentation : fiches segments…")
-    cards = segment_cards(result, layout.rows_from_values(reading.values.get(layout.PLAN_ACTIONS, [])))
-    target = write_cards_pdf(cards, default_pdf(full), result.analysis_date, full.name)
+    full, analysis = _saved_analysis(book, "les fiches", "Segmentation : fiches segments…")
+    cards = segment_cards(analysis.result, analysis.plan_rows)
+    target = write_cards_pdf(cards, default_pdf(full), analysis.result.analysis_date, full.name)
     return f"{len(cards)} fiches segments (une page A4 chacune) écrites dans « {target} »."
 
 

@@ -19,7 +19,8 @@ from typing import Any
 from openpyxl.utils.cell import column_index_from_string
 
 from ..layout.cells import as_typed_text
-from ..layout.placement import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, Validation, col_letter, plan
+from ..layout.placement import plan
+from ..layout.render_plan import POINTS_PER_CM, PlacedChart, RenderPlan, TablePos, Validation, col_letter
 from ..layout.model import GREY_LINE, STYLES, SheetLayout, Table
 
 _CHART_TYPES = {

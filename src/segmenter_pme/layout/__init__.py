@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from .placement import RenderPlan, format_ranges, plan, value_blocks
+from .placement import plan
+from .render_plan import RenderPlan, format_ranges, value_blocks
 from .evolution import SHEET as EVOLUTION
 from .evolution import build_evolution
 from .fiches import SHEET as FICHES

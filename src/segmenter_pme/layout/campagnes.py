@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..headers import normalize_header
 from ..history_result import CAMPAIGN_INPUT_COLUMNS, CAMPAIGN_RESULT_COLUMNS
-from .placement import col_letter
+from .render_plan import col_letter
 from .model import FMT_DATE, FMT_EUR, FMT_INT, FMT_PCT, Cell, Column, SheetLayout, Table, Text, Title, plain
 from ..blank import is_blank
 

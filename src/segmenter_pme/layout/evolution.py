@@ -22,22 +22,8 @@ import pandas as pd
 from ..history_result import NEW_CLIENTS, OTHER_SMALL, POTENTIAL
 from ..rules import PROSPECT
 from .campagnes import INPUT_FORMATS, INPUT_HEADERS, RESULT_FORMATS, RESULT_HEADERS
-from .model import (
-    FMT_DATE,
-    FMT_EUR,
-    FMT_INT,
-    FMT_PCT,
-    FMT_PCT0,
-    Cell,
-    Chart,
-    ColorScale,
-    Column,
-    SheetLayout,
-    Table,
-    Text,
-    Title,
-    plain,
-)
+from .model import (FMT_DATE, FMT_EUR, FMT_INT, FMT_PCT0, Cell, Chart, ColorScale, Column, SheetLayout, Table, Text,
+                    Title, plain)
 
 SHEET = "Évolution"
 

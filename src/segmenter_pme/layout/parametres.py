@@ -20,7 +20,7 @@ from ..errors import SettingsError
 from ..fields import CLIENT_FIELDS, INVOICE_FIELDS
 from ..rules import code_table, parse_rule, validate_rules
 from ..settings import DEFAULT_SETTINGS, SETTING_SPECS, Settings
-from .placement import col_letter
+from .render_plan import col_letter
 from .model import FMT_DATE, Cell, Column, SheetLayout, Table, Text, Title
 from ..blank import is_blank
 

@@ -4,9 +4,10 @@
 charts in the side band, and returns a :class:`RenderPlan`: a flat list of
 :class:`CellWrite` ``(row, col, value, number_format, style, link)`` plus the
 sheet-level objects (Excel Tables, colour scales, drop-down lists, charts with
-resolved ranges, row heights; the types are in :mod:`render_plan`, the print
-area and page breaks are set by :mod:`print_pages`). A renderer walks the plan; it never computes a
-position itself, so the openpyxl and xlwings sheets cannot drift apart.
+resolved ranges, row heights). A renderer walks the plan; it never computes a
+position itself, so the openpyxl and xlwings sheets cannot drift apart. The plan's
+types, ``value_blocks`` and ``format_ranges`` are in :mod:`.render_plan`; the print
+area and page breaks are set by :mod:`.print_pages`.
 
 Writing a second renderer (xlwings)
 -----------------------------------
@@ -33,7 +34,6 @@ from .print_pages import print_plan
 from .render_plan import (
     DEFAULT_COL_WIDTH,
     DEFAULT_ROW_PT,
-    POINTS_PER_CM,
     CellWrite,
     ChartSeries,
     ExcelTable,
@@ -42,11 +42,8 @@ from .render_plan import (
     RenderPlan,
     TablePos,
     Validation,
-    cells_by_coordinate,
     chart_rows,
     col_letter,
-    format_ranges,
-    value_blocks,
 )
 
 
@@ -275,23 +272,4 @@ def _resolve_chart(chart: Chart, anchor: str, tables: dict[str, Table], out: Ren
     return PlacedChart(chart, anchor, cats, tuple(series))
 
 
-__all__ = [  # the plan's types live in render_plan; a renderer imports them from here with plan()
-    "DEFAULT_COL_WIDTH",
-    "DEFAULT_ROW_PT",
-    "POINTS_PER_CM",
-    "CellWrite",
-    "ChartSeries",
-    "ExcelTable",
-    "PlacedChart",
-    "Range",
-    "RenderPlan",
-    "TablePos",
-    "Validation",
-    "cells_by_coordinate",
-    "chart_rows",
-    "col_letter",
-    "estimate_lines",
-    "format_ranges",
-    "plan",
-    "value_blocks",
-]
+__all__ = ["estimate_lines", "plan"]

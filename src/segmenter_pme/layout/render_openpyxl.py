@@ -29,7 +29,8 @@ from openpyxl.worksheet.table import TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import set_value
-from .placement import PlacedChart, RenderPlan, col_letter, plan
+from .placement import plan
+from .render_plan import PlacedChart, RenderPlan, col_letter
 from .model import GREY_LINE, STYLES, CellStyle, SheetLayout
 
 FONT_NAME = "Calibri"

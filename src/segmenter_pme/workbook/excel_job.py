@@ -199,6 +199,6 @@ def _history(result, kept, clients, invoices):
 
 def _key_col(clients) -> str:
     """Column a link to a client's row points at: the first column of the user's table."""
-    from ..layout.placement import col_letter
+    from ..layout.render_plan import col_letter
 
     return col_letter(min(clients.columns.values())) if clients is not None and clients.columns else "A"

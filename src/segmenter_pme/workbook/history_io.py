@@ -13,7 +13,7 @@ import datetime as dt
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from ..layout import campagnes, historique
-from ..layout.placement import col_letter
+from ..layout.render_plan import col_letter
 from ..layout.history_run import HistoryInputs
 from ..layout.render_openpyxl import FONT_NAME, render, replace_sheet
 from . import fastsheet, writer
