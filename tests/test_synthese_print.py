@@ -41,19 +41,21 @@ def test_no_block_is_cut_by_a_page_break(synthese):
             assert not (first <= b < last), (key, first, last, b)
 
 
-def test_a_page_ends_above_a_side_chart_rather_than_through_it():
-    rows = tuple((f"L{i}", i / 100) for i in range(12))
-    layout = SheetLayout(name="S", blocks=(
+def _tables_and_side_chart(rows: int, tables: str, source: str, height_cm: float) -> SheetLayout:
+    """A title, a table (columns A, B; ``rows`` rows) per letter of ``tables``, and a column chart of the
+    table ``source`` in the side band."""
+    data = tuple((f"L{i}", i / 100) for i in range(rows))
+    return SheetLayout(name="S", blocks=(
         Title("Titre"),
-        Table(key="a", columns=(Column("A"), Column("B")), rows=rows),
-        Table(key="b", columns=(Column("A"), Column("B")), rows=rows),
-        Table(key="c", columns=(Column("A"), Column("B")), rows=rows),
-        Chart(key="g", kind="column", title="G", source="b", categories="A", series=("B",), width_cm=8,
-              height_cm=12),
+        *(Table(key=key, columns=(Column("A"), Column("B")), rows=data) for key in tables),
+        Chart(key="g", kind="column", title="G", source=source, categories="A", series=("B",), width_cm=8,
+              height_cm=height_cm),
     ), landscape=True, print_title_rows=1, side_col=5)
-    p = plan(layout)
-    top = int("".join(c for c in p.charts[0].anchor if c.isdigit()))
-    bottom = top + chart_rows(p.charts[0].chart) - 1
+
+
+def test_a_page_ends_above_a_side_chart_rather_than_through_it():
+    p = plan(_tables_and_side_chart(12, "abc", source="b", height_cm=12))
+    (_key, top, bottom), = _chart_spans(p)
     assert p.row_breaks and all(not (top <= b < bottom) for b in p.row_breaks)
 
 
@@ -153,15 +155,7 @@ def test_no_page_break_cuts_a_side_chart(which, request):
 
 
 def test_a_side_chart_taller_than_its_block_keeps_the_next_block_below_it():
-    rows = tuple((f"L{i}", i / 100) for i in range(3))
-    layout = SheetLayout(name="S", blocks=(
-        Title("Titre"),
-        Table(key="a", columns=(Column("A"), Column("B")), rows=rows),
-        Table(key="b", columns=(Column("A"), Column("B")), rows=rows),
-        Chart(key="g", kind="column", title="G", source="a", categories="A", series=("B",), width_cm=8,
-              height_cm=6),
-    ), landscape=True, print_title_rows=1, side_col=5)
-    p = plan(layout)
+    p = plan(_tables_and_side_chart(3, "ab", source="a", height_cm=6))
     (_key, top, bottom), = _chart_spans(p)
     assert top == p.positions["a"].header_row
     assert p.positions["b"].header_row > bottom  # a block and its chart: one unit on paper
