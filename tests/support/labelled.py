@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from stdnum import luhn
 
-from segmenter_pme.demo.duplicates import typo as _typo
-from segmenter_pme.demo.names import FIRST_NAMES, FORM_SPELLINGS, FORMS, SURNAMES
+from segmenter_pme.demo.duplicate_rows import typo as _typo
+from segmenter_pme.demo.company_names import FIRST_NAMES, FORM_SPELLINGS, FORMS, SURNAMES
 
 
 ACTIVITIES = (
@@ -45,7 +45,7 @@ PLACES = (
     "du Parc", "des Vignes", "de la Vallée", "du Moulin", "Sainte-Anne", "du Château", "de la Forêt", "Méditerranée",
     "des Quatre Vents", "du Pont Neuf", "de Bellevue", "Montplaisir", "des Tilleuls", "du Soleil",
 )
-# the demo's legal forms with their other spellings (one table: segmenter_pme.demo.names)
+# the demo's legal forms with their other spellings (one table: segmenter_pme.demo.company_names)
 LEGAL = {form: (form,) + FORM_SPELLINGS[form] for form in FORMS}
 PREFIXES = ("Ets", "Ets.", "Éts", "Établissements", "Sté", "Société", "ETS")
 # population weights: many clients where the economy is (Paris, Lyon, Marseille…)

@@ -8,16 +8,16 @@ benchmarks' 1 M-line generator is ``benchmarks/invoice_lines.py``).
 
 Same arguments → identical frames (``pd.testing.assert_frame_equal``).
 
-One module per thing generated: ``places`` (communes, phones), ``names``
+One module per thing generated: ``places`` (communes, phones), ``company_names``
 (company names, legal forms, accents), ``identities`` (a company's identity),
-``purchases`` (profiles, invoices, credit notes), ``duplicates``, ``lines``
+``purchases`` (profiles, invoices, credit notes), ``duplicate_rows``, ``export_lines``
 (documents → invoice lines, numbers, client codes), ``damage`` (cells damaged as
 Excel does), ``generate`` (all of it put together).
 """
 
 from __future__ import annotations
 
-from .duplicates import DUPLICATE_TYPES
+from .duplicate_rows import DUPLICATE_TYPES
 from .generate import CLIENT_COLUMNS, INVOICE_COLUMNS, DemoData, generate_demo
 from .places import COMMUNES
 

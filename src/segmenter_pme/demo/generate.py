@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 
 from .damage import damage
-from .duplicates import duplicate_rows, pick_duplicates
+from .duplicate_rows import duplicate_rows, pick_duplicates
+from .export_lines import Documents, client_codes, document_numbers, documents, invoice_frame, split_lines
 from .identities import Identities
-from .lines import Documents, client_codes, document_numbers, documents, invoice_frame, split_lines
 from .purchases import PROFILES, assign_profiles, credit_notes, invoices_of, purchase_pattern
 
 CLIENT_COLUMNS: tuple[str, ...] = (

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from stdnum import luhn
 
-from .names import (CLINICS, FARMS, FIRST_NAMES, FORM_WEIGHTS, FORMS, FREE_MAIL, LIBERAL_FORMS, PIZZERIAS, PLACES,
+from .company_names import (CLINICS, FARMS, FIRST_NAMES, FORM_WEIGHTS, FORMS, FREE_MAIL, LIBERAL_FORMS, PIZZERIAS, PLACES,
                     RESTAURANTS, SECTOR_NAMES, SECTOR_WEIGHTS, SECTORS, SURNAMES, TECH_NAMES, compose, slug,
                     strip_accents)
 from .places import COMMUNES, phone

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .company_names import FIRST_NAMES, FORM_SPELLINGS, FORMS, FREE_MAIL, compose, strip_accents
 from .identities import Identities, siret
-from .names import FIRST_NAMES, FORM_SPELLINGS, FORMS, FREE_MAIL, compose, strip_accents
 from .places import COMMUNES
 
 DUPLICATE_TYPES: tuple[str, ...] = (
