@@ -67,7 +67,7 @@ def build_client_sheet(path: Path, rows: int) -> Path:
     from openpyxl import Workbook
 
     from segmenter_pme.workbook import fastsheet, saving
-    from segmenter_pme.workbook.templates import _write_frame
+    from segmenter_pme.workbook.templates import write_frame
 
     rng = np.random.default_rng(14)
     i = np.arange(rows)
@@ -84,7 +84,7 @@ def build_client_sheet(path: Path, rows: int) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "Clients"
-    _write_frame(ws, frame.iloc[:1], 1)
+    write_frame(ws, frame.iloc[:1], 1)
     saving.save_workbook(wb, path, {"Clients": fastsheet.injector(frame, 2)})
     return path
 

@@ -77,20 +77,20 @@ def write_workbook(path: Path, clients, invoices=None) -> Path:
     from openpyxl.utils import get_column_letter
 
     from segmenter_pme.workbook import fastsheet, saving
-    from segmenter_pme.workbook.templates import _write_frame
+    from segmenter_pme.workbook.templates import write_frame
     from segmenter_pme.workbook.writer import make_table
 
     wb = Workbook()
     ws = wb.active
     ws.title = "Clients"
     ws["A1"] = "Fichier clients"
-    _write_frame(ws, clients.iloc[:1], 3)
+    write_frame(ws, clients.iloc[:1], 3)
     ws.add_table(make_table("TableauClients", f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}",
                             list(clients.columns)))
     inject = {"Clients": fastsheet.injector(clients, 4)}
     if invoices is not None:
         wf = wb.create_sheet("Factures")
-        _write_frame(wf, invoices.iloc[:1], 1)
+        write_frame(wf, invoices.iloc[:1], 1)
         inject["Factures"] = fastsheet.injector(invoices, 2)
     saving.save_workbook(wb, path, inject)
     return path

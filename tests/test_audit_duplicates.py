@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from segmenter_pme.audit.duplicates import find_duplicate_pairs, group_duplicates, match_keys
 from support.labelled import labelled_clients, pair_metrics
-from segmenter_pme.audit.names import _clean_tokens, legal_words, normalize_names
+from segmenter_pme.audit.names import clean_tokens, legal_words, normalize_names
 from segmenter_pme.phones import normalize_phones
 
 
@@ -56,7 +56,7 @@ def _key_one_by_one(name: str) -> tuple[str, bool]:
     s = re.sub(r"[^a-z0-9]+", " ", s).strip()
     s = re.sub(r"\b((?:[a-z] ){1,4}[a-z])\b", lambda m: m.group(1).replace(" ", ""), s)
     s = re.sub(r"\s+", " ", re.sub(r"\b(?:" + "|".join(map(re.escape, phrases)) + r")\b", " ", s)).strip()
-    return _clean_tokens(s, words)
+    return clean_tokens(s, words)
 
 
 _VOCABULARY = ["SARL", "S.A.R.L.", "S. A. S.", "sa", "SA", "Cie", "& Cie", "Ets.", "Sté", "Société", "de", "la",

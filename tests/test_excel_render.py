@@ -73,7 +73,7 @@ def test_number_of_calls_does_not_grow_with_rows():
 def test_rectangles_cover_each_cell_once():
     cells = {(r, c): ("a" if c < 3 else "b") for r in range(1, 6) for c in range(1, 5)}
     cells[(3, 2)] = "z"
-    rects = render._rectangles(cells)
+    rects = render.rectangles(cells)
     covered = {}
     for r1, c1, r2, c2, key in rects:
         for r in range(r1, r2 + 1):

@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenter_pme.phones import _e164, normalize_phones
+from segmenter_pme.phones import e164, normalize_phones
 
 national = st.from_regex(r"0[1-9][0-9]{8}", fullmatch=True)
 STYLES = (lambda d: d, lambda d: " ".join(d[i:i + 2] for i in range(0, 10, 2)),
@@ -23,7 +23,7 @@ def test_same_answer_as_a_parse_per_number(rows):
     phones = pd.Series([fmt(digits) for (digits, fmt), _ in rows], dtype=object)
     postal = pd.Series([cp for _, cp in rows], dtype=object)
     region = {"75001": "FR", "97400": "RE", "97133": "BL", None: "FR"}
-    expected = [_e164(re.sub(r"[^0-9+]", "", text), region[cp]) for text, (_, cp) in zip(phones, rows)]
+    expected = [e164(re.sub(r"[^0-9+]", "", text), region[cp]) for text, (_, cp) in zip(phones, rows)]
     assert normalize_phones(phones, postal).tolist() == expected
 
 

@@ -36,7 +36,8 @@ def region_of_postal_codes(postal_codes: pd.Series | None, index: pd.Index) -> p
 _DROM_FALLBACK = ("RE", "GP", "MQ", "GF", "YT")
 
 
-def _e164(digits: str, region: str) -> str | None:
+def e164(digits: str, region: str) -> str | None:
+    """One number (digits and +) in E.164 read in phonenumbers ``region``; None when it is no valid number."""
     try:
         number = phonenumbers.parse(digits, region)
     except phonenumbers.NumberParseException:
@@ -89,7 +90,7 @@ def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None, *
         out[fast.to_numpy()] = ("+33" + nsn[fast]).to_numpy(dtype=object)
     present &= ~fast
     uniq = keys[present].drop_duplicates()
-    mapping = {(d, r): _e164(d, r) for d, r in zip(uniq["d"], uniq["r"])}
+    mapping = {(d, r): e164(d, r) for d, r in zip(uniq["d"], uniq["r"])}
     if mapping:
         values = [mapping[(d, r)] for d, r in zip(keys["d"][present], keys["r"][present])]
         out[present.to_numpy()] = np.array(values + [None], dtype=object)[:-1]  # a list of str stays 1-D

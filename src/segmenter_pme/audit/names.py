@@ -64,7 +64,9 @@ def legal_words() -> tuple[frozenset[str], tuple[str, ...]]:
     return frozenset(words), tuple(sorted(set(phrases), key=len, reverse=True))
 
 
-def _clean_tokens(text: str, words: frozenset[str]) -> tuple[str, bool]:
+def clean_tokens(text: str, words: frozenset[str]) -> tuple[str, bool]:
+    """The comparison key of one normalised name (legal forms, generic ``words`` and stop words out) and whether
+    it held « Groupe » / « Holding » (kept out of the key, reported apart): the rule normalize_names vectorises."""
     tokens = text.split()
     weak = any(t in _WEAK for t in tokens)
     kept = [t for t in tokens if t not in _WEAK and t not in _STOPWORDS]
@@ -126,10 +128,10 @@ def _where(s: pd.Series, mask: pd.Series, step) -> pd.Series:
 
 
 def _clean(s: pd.Series, words: frozenset[str]) -> pd.DataFrame:
-    """:func:`_clean_tokens` of every value, by whole-word removals in Arrow.
+    """:func:`clean_tokens` of every value, by whole-word removals in Arrow.
 
     Words removed anywhere (generic words, articles, « Groupe ») go by one
-    regular expression; the names where :func:`_clean_tokens` does more — an
+    regular expression; the names where :func:`clean_tokens` does more — an
     edge-only word (« SA », « Cie »), or nothing left — take it, one by one.
     """
     anywhere = sorted((words - _EDGE_ONLY) | _STOPWORDS | _WEAK, key=len, reverse=True)
@@ -140,5 +142,5 @@ def _clean(s: pd.Series, words: frozenset[str]) -> pd.DataFrame:
     slow = (edge | ((kept == "") & (s != ""))).to_numpy(dtype=bool)
     key = kept.to_numpy(dtype=object)
     for i in np.flatnonzero(slow):
-        key[i] = _clean_tokens(s.iloc[i], words)[0]
+        key[i] = clean_tokens(s.iloc[i], words)[0]
     return pd.DataFrame({"nom_normalise": pd.Series(key, dtype=object), "mot_faible": weak.to_numpy(dtype=bool)})

@@ -80,7 +80,7 @@ def render(book: Any, layout: SheetLayout) -> Any:
     return sheet
 
 
-def _rectangles(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, int, int, Any]]:
+def rectangles(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, int, int, Any]]:
     """Cover cells with rectangles of equal keys: vertical runs per column, then merged across columns."""
     runs: dict[tuple[int, int, Any], list[int]] = defaultdict(list)
     by_col: dict[int, list[int]] = defaultdict(list)
@@ -166,7 +166,7 @@ def _row_heights(sheet: Any, p: RenderPlan, layout: SheetLayout | None) -> None:
                 autofit.append((pos.first_row, pos.first_col, pos.last_row, pos.last_col))
     fitted = {r for r1, _, r2, _ in autofit for r in range(r1, r2 + 1)}
     heights = {(row, 1): height for row, height in p.row_heights.items() if row not in fitted}
-    for r1, _, r2, _, height in _rectangles(heights) if heights else ():
+    for r1, _, r2, _, height in rectangles(heights) if heights else ():
         sheet.range((r1, 1), (r2, 1)).row_height = height
     for r1, c1, r2, c2 in autofit:
         if any(r in p.row_heights for r in range(r1, r2 + 1)):
@@ -179,7 +179,7 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
         last_col = max(cw.col for cw in p.cells)
         formats = {(cw.row, cw.col): cw.number_format for cw in p.cells if cw.number_format}
         # number formats first: a text cell ("@") must be text before "545" lands in it
-        for r1, c1, r2, c2, fmt in _rectangles(formats):
+        for r1, c1, r2, c2, fmt in rectangles(formats):
             sheet.range((r1, c1), (r2, c2)).number_format = fmt
         grid: list[list[Any]] = [[None] * last_col for _ in range(last_row)]
         for cw in p.cells:
@@ -188,7 +188,7 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
         # links, and one Hyperlinks.Add per cell would cost a COM call each
         sheet.range((1, 1), (last_row, last_col)).value = grid
         styles = {(cw.row, cw.col): cw.style for cw in p.cells if cw.style and cw.style != "text"}
-        for r1, c1, r2, c2, style in _rectangles(styles):
+        for r1, c1, r2, c2, style in rectangles(styles):
             _apply_style(sheet.range((r1, c1), (r2, c2)), style)
     for col, width in sorted(p.col_widths.items()):
         sheet.range((1, col)).column_width = width
@@ -209,7 +209,7 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
             single[(int(m.group(2)), _col(m.group(1)))] = Validation("", tuple(v.choices), v.other_allowed)
         else:
             _validate(sheet.range(v.ref), v)
-    for r1, c1, r2, c2, v in _rectangles(single) if single else ():
+    for r1, c1, r2, c2, v in rectangles(single) if single else ():
         _validate(sheet.range((r1, c1), (r2, c2)), v)
     # one call per run of rows merged alike (across: each row is a merged cell of its own)
     rows = {}
@@ -217,7 +217,7 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
         a, b = ref.split(":")
         (r, c1), (_, c2) = _cell_of(a), _cell_of(b)
         rows[(r, c1)] = c2
-    for r1, c1, r2, _, c2 in _rectangles(rows) if rows else ():
+    for r1, c1, r2, _, c2 in rectangles(rows) if rows else ():
         sheet.range((r1, c1), (r2, c2)).merge(across=True)
     for pc in p.charts:
         _chart(sheet, pc)

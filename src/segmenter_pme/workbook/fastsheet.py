@@ -63,7 +63,6 @@ def _serial(v: dt.date) -> float:
 
 def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
     """What follows ``<c r="A2"`` in each row's cell, built column-wise by Arrow (null: no cell)."""
-    n = len(values)
     if isinstance(values.dtype, pd.CategoricalDtype):
         # a category's XML is built once, then repeated (Segment RFM, Région… on every row)
         codes = values.cat.codes.to_numpy()

@@ -142,14 +142,14 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     ws["A2"].font = Font(italic=True, color="595959")
     hr = 4
     # header and one styled row through openpyxl, the other rows streamed (see fastsheet)
-    _write_frame(ws, demo.clients.iloc[:1], hr)
+    write_frame(ws, demo.clients.iloc[:1], hr)
     last = get_column_letter(demo.clients.shape[1])
     ws.add_table(make_table("TableauClients", f"A{hr}:{last}{hr + len(demo.clients)}", list(demo.clients.columns)))
     ws.freeze_panes = f"A{hr + 1}"
     invoices = demo.invoices if demo.invoices is not None and len(demo.invoices) else None
     if invoices is not None:
         wf = wb.create_sheet("Factures")
-        _write_frame(wf, invoices.iloc[:1], 1)
+        write_frame(wf, invoices.iloc[:1], 1)
         wf.freeze_panes = "A2"
         wf.auto_filter.ref = f"A1:{get_column_letter(invoices.shape[1])}{len(invoices) + 1}"
     _demo_campaigns(wb)
@@ -190,7 +190,8 @@ def _demo_campaigns(wb) -> None:
                 cell.number_format = '#,##0 "€"'
 
 
-def _write_frame(ws, frame: pd.DataFrame, header_row: int) -> None:
+def write_frame(ws, frame: pd.DataFrame, header_row: int) -> None:
+    """``frame``'s headers (bold, filled) at ``header_row`` of ``ws`` and its rows below, dates and euros formatted."""
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
