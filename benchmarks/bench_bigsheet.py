@@ -1,15 +1,15 @@
-"""Big and far-reaching sheets through ``segmenter run`` (issue 14, item 9).
+"""Big and far-reaching sheets through ``segmenter segmente`` (issue 14, item 9).
 
     python benchmarks/bench_bigsheet.py [--rows N ...] [--rounds R] [--dir DOSSIER] [--max-gb G]
 
 1. A 9 KB workbook with one value in XFD1048576 (any sheet): before the fix, calamine allocated
    the 17-billion-cell rectangle (512 GB) and the process died (SIGABRT). Time and peak RSS of
-   ``run`` on it.
-2. A client sheet of N rows × 8 columns (default 1 048 575 — the most a sheet holds) → ``run``.
+   ``segmente`` on it.
+2. A client sheet of N rows × 8 columns (default 1 048 575 — the most a sheet holds) → ``segmente``.
    Target: ≤ 120 s and ≤ 4 GB at 1 048 575 rows. Smaller N (``--rows 50000 100000 200000``)
    give the slope; rounds interleave the sizes, medians are printed.
 
-Each figure is one fresh ``python -m segmenter_pme.cli --quiet run`` process on a fresh copy of
+Each figure is one fresh ``python -m segmenter_pme.cli --quiet segmente`` process on a fresh copy of
 the input: wall time includes start-up, peak RSS is the kernel's (``os.wait4``). The process runs
 under an address-space limit (``--max-gb``, default 8) so that a run that would need more fails
 (exit ≠ 0, reported) instead of taking the machine down: the machine is shared and has no swap.
@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, src in inputs.items():
             work = folder / ("run_" + src.name)
             shutil.copyfile(src, work)
-            results[label].append(measure(["run", str(work), "--date", "2025-06-01"], args.max_gb))
+            results[label].append(measure(["segmente", str(work), "--date", "2025-06-01"], args.max_gb))
             work.unlink(missing_ok=True)
             for extra in folder.glob("run_*"):
                 extra.unlink()

@@ -5,7 +5,7 @@ The rows' XML (what :func:`fastsheet.rows_xml` streams into the archive, before 
 checkout's ``fastsheet`` and by the one of git revision ``--base`` loaded beside it, in interleaved rounds;
 prints the medians, the ratio, and checks both give the same bytes (a few cells may differ, listed, when
 the base's whitespace test was wrong: a text ending with a space after a line break).
-The frames are the ones ``segmenter run`` writes: the invoice lines typed, the clients table of their result.
+The frames are the ones ``segmenter segmente`` writes: the invoice lines typed, the clients table of their result.
 """
 
 from __future__ import annotations

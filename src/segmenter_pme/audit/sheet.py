@@ -14,7 +14,7 @@ from .report import AuditReport, audit
 
 def audit_sheet(clients, invoices=None, *,
                 settings: Settings | None = None, csv: bool = False, advice: str | None = None) -> AuditReport:
-    """The audit of a client table the workbook engine has already read — for ``run`` to fill « Qualité ».
+    """The audit of a client table the workbook engine has already read — for ``segmente`` to fill « Qualité ».
 
     ``clients`` / ``invoices``: tables as ``workbook.reader.SheetData`` holds them (``frame``, ``sheet``,
     ``mapping``). ``csv``: the table came from a CSV (its dates are text by nature), as ``segmenter audite`` reads it.

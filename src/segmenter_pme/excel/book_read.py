@@ -1,5 +1,5 @@
 """The workbook open in Excel read through xlwings in whole blocks (one read of each sheet's used range),
-then found, read and segmented as ``segmenter run`` does it (``workbook/book_tables``)."""
+then found, read and segmented as ``segmenter segmente`` does it (``workbook/book_tables``)."""
 
 from __future__ import annotations
 
@@ -84,7 +84,7 @@ class Reading:
 
 
 def read_book(book: Any) -> Reading:
-    """The workbook's values, settings and tables, read as ``segmenter run`` reads them (workbook/book_tables)."""
+    """The workbook's values, settings and tables, read as ``segmenter segmente`` reads them (workbook/book_tables)."""
     book.app.status_bar = "Segmentation : lecture du classeur…"
     values = book_values(book)
     book_tables.check_sheets(values)  # before « Paramètres » is read: a sheet of the user's is not our settings
@@ -98,7 +98,7 @@ def read_book(book: Any) -> Reading:
 
 
 def analyse(reading: Reading):
-    """``segment()`` of the tables read, as ``segmenter run`` makes it: the reading's remarks in « Qualité »."""
+    """``segment()`` of the tables read, as ``segmenter segmente`` makes it: the reading's remarks in « Qualité »."""
     datas = {shape: d for shape, d in (("clients", reading.clients), ("factures", reading.invoices)) if d is not None}
     result, _notes = book_tables.segment_read(
         datas, reading.settings, book_tables.title_rows(reading.values, datas),

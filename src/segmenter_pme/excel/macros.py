@@ -5,7 +5,7 @@
     import segmenter_pme.excel.macros as m; m.segmenter()
 
 Each macro reads the workbook in whole blocks (one read of each sheet's used
-range), calls the same library as ``segmenter run`` and writes back in blocks
+range), calls the same library as ``segmenter segmente`` and writes back in blocks
 (one write per output block), so 10 000 clients cost the same number of Excel
 calls as 100. Reading and writing are kept apart from the analysis: the core
 never sees a cell address.
@@ -105,7 +105,7 @@ def macro(fn: Callable[[Any], str | None]) -> Callable[..., str | None]:
 
 @macro
 def segmenter(book: Any) -> str:
-    """Segmenter: the full run (same columns and sheets as ``segmenter run``)."""
+    """Segmenter: the full run (same columns and sheets as ``segmenter segmente``)."""
     from ..workbook.formula_template import MARKER
 
     if any(getattr(n, "name", "") == MARKER for n in book.names):
@@ -138,7 +138,7 @@ def segmenter(book: Any) -> str:
 
 
 def audit_of(reading: Reading, result):
-    """The data audit behind « Qualité » — the one ``segmenter run`` makes (same checks, same invoice figures)."""
+    """The data audit behind « Qualité » — the one ``segmenter segmente`` makes (same checks, same invoice figures)."""
     from ..audit.sheet import audit_sheet
 
     if reading.clients is None:

@@ -1,4 +1,4 @@
-"""The tables of a workbook, found, read and segmented: the one reading flow of ``segmenter run`` on a
+"""The tables of a workbook, found, read and segmented: the one reading flow of ``segmenter segmente`` on a
 workbook (:mod:`.excel_job`) and of the ribbon's buttons (``excel/book_read.py``).
 
 Each front end gets a sheet's values its own way (calamine on the file, xlwings
