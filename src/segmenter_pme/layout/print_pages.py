@@ -72,6 +72,12 @@ def print_plan(layout: SheetLayout, out: RenderPlan, spans: list[tuple[int, int,
                 # side charts overlapping down the page would leave it almost empty: keep the
                 # blocks whole and let a chart run over the break
                 end = _break_above(first - 1, [(f, t) for f, t, _ in spans])
+            # a chart starting on a page's first row has its frame drawn by LibreOffice at the foot of
+            # the page before too (a faint line under the page's last block): when the row above the
+            # chart is blank, the page ends there instead, and the chart starts a row into the next one
+            if end - 1 >= page_start and any(top == end + 1 for top, _ in charts) \
+                    and not any(f <= end <= t for f, t in charts + [(f, t) for f, t, _ in spans]):
+                end -= 1
             if end >= page_start:
                 breaks.append(end)
                 page_start = end + 1
