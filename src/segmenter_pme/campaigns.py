@@ -158,10 +158,10 @@ def evaluate_campaigns(campaigns: pd.DataFrame | None, result, clients: pd.DataF
     issues = []
     n_clients = len(result.features)
     for c in parsed:
-        tgt = None
+        target = None
         if c.ok:
-            tgt = _resolve(c.target, settings, clients, n_clients)
-            if tgt is None:
+            target = _resolve(c.target, settings, clients, n_clients)
+            if target is None:
                 names = " ; ".join(r.name for r in settings.regles_segments)
                 c.remark = (f"Cible « {c.target} » inconnue : indiquez un segment RFM ({names}), Gros / Moyens / "
                             f"Petits, « {POTENTIAL} », « {ALL_CLIENTS} » ou le titre exact d'une colonne de la "
@@ -176,7 +176,7 @@ def evaluate_campaigns(campaigns: pd.DataFrame | None, result, clients: pd.DataF
             continue
         end = min(c.sent + pd.Timedelta(days=c.window), analysis)
         before = c.sent - pd.Timedelta(days=c.window)
-        members = tgt.members(snap(c.sent))
+        members = target.members(snap(c.sent))
         bought = rep.orders_at(end)[members] > rep.orders_at(c.sent)[members]
         n = len(members)
         res["Clients ciblés"].at[c.row] = n
@@ -184,7 +184,7 @@ def evaluate_campaigns(campaigns: pd.DataFrame | None, result, clients: pd.DataF
         res["CA généré"].at[c.row] = round(float((rep.ca_at(end)[members] - rep.ca_at(c.sent)[members]).sum()), 2)
         rate = bought.sum() / n if n else np.nan
         res["Taux de conversion"].at[c.row] = rate
-        usual_members = tgt.members(snap(before))
+        usual_members = target.members(snap(before))
         usual = rep.orders_at(c.sent)[usual_members] > rep.orders_at(before)[usual_members]
         habit = usual.sum() / len(usual_members) if len(usual_members) else np.nan
         res["Taux habituel"].at[c.row] = habit

@@ -48,12 +48,12 @@ def _names(dim: str, settings) -> list[str]:
 
 def _period_figures(a, b, snap: Callable, delta: Callable, settings) -> dict:
     """(dimension, segment) → (members, CA in (a, b], share of members who ordered) for the period (a, b]."""
-    sa, sb = snap(a), snap(b)
-    ca_d, bought = delta(a, b, sa.rows)
+    before, after = snap(a), snap(b)
+    ca_d, bought = delta(a, b, before.rows)
     n_rfm, n_pmg = len(rfm_names(settings)), len(pmg_names())
     # one joint code per member — (RFM segment, PMG tier, à potentiel) — so that each figure is one
     # bincount over the members, summed afterwards per dimension
-    code = (sa.rfm.astype(np.int64) * n_pmg + sa.pmg) * 2 + sa.potentiel
+    code = (before.rfm.astype(np.int64) * n_pmg + before.pmg) * 2 + before.potentiel
     size = n_rfm * n_pmg * 2
     shape = (n_rfm, n_pmg, 2)
     n = np.bincount(code, minlength=size).reshape(shape)
@@ -67,12 +67,13 @@ def _period_figures(a, b, snap: Callable, delta: Callable, settings) -> dict:
         "Potentiel": [x[:, petits, ::-1].sum(axis=0) for x in (n, ca, kept)],
     }
     out = {}
-    for dim, (cn, cca, ck) in per_dim.items():
+    for dim, (members, ca_sums, ordered) in per_dim.items():
         for i, name in enumerate(_names(dim, settings)):
-            out[dim, name] = (int(cn[i]), round(float(cca[i]), 2), float(ck[i] / cn[i]) if cn[i] else np.nan)
-    was = np.zeros(sa.n_clients, dtype=bool)
-    was[sa.rows] = True
-    new = sb.rows[~was[sb.rows]]
+            out[dim, name] = (int(members[i]), round(float(ca_sums[i]), 2),
+                              float(ordered[i] / members[i]) if members[i] else np.nan)
+    was = np.zeros(before.n_clients, dtype=bool)
+    was[before.rows] = True
+    new = after.rows[~was[after.rows]]
     new_ca = round(float(delta(a, b, new)[0].sum()), 2) if len(new) else 0.0
     for dim in ("RFM", "PMG", "Potentiel"):
         out[dim, NEW_CLIENTS] = (len(new), new_ca, np.nan)
@@ -106,10 +107,10 @@ def kpi_table(periods: pd.DataFrame, snap: Callable[[pd.Timestamp], Snapshot], r
             old = figures[same[0]] if same else _period_figures(earlier[0], earlier[1], snap, delta, settings)
         for key, (n, ca, ret) in figures[i].items():
             prev = figures[i - 1][key][1] if i else None
-            n1 = old[key][1] if old is not None else None
+            year_before_ca = old[key][1] if old is not None else None
             records.append((key[0], key[1], p.label, p.start, p.end, n, ca, ret,
                             ca / prev - 1 if prev and prev > 0 else np.nan,
-                            ca / n1 - 1 if n1 and n1 > 0 else np.nan))
+                            ca / year_before_ca - 1 if year_before_ca and year_before_ca > 0 else np.nan))
     frame = pd.DataFrame(records, columns=list(KPI_COLUMNS))
     frame["clients"] = frame["clients"].astype("int64")
     order = {d: i for i, d in enumerate(("RFM", "PMG", "Potentiel"))}
@@ -142,7 +143,7 @@ def migrations(previous: Snapshot | None, current: Snapshot, feats: pd.DataFrame
         weights = np.nan_to_num(np.where(np.isnan(ca12), total, ca12))
     counts, cas = {}, {}
     for dim, names in (("RFM", rfm_names(settings)), ("PMG", pmg_names())):
-        keep_rows = [i for i, nm in enumerate(names) if nm != PROSPECT]
+        keep_rows = [i for i, name in enumerate(names) if name != PROSPECT]
         rows = [names[i] for i in keep_rows] + [NOT_YET_CLIENT]
         cols = [names[i] for i in keep_rows]
         if gone is not None:

@@ -22,24 +22,25 @@ def potentiel_check(before: Snapshot, current: Snapshot, reference: pd.Timestamp
     petit = before.pmg == pmg_mod.TIERS.index("Petits")
     now = current.groups("PMG")
     up = (now == pmg_mod.TIERS.index("Gros")) | (now == pmg_mod.TIERS.index("Moyens"))
-    figures = []
+    figures = []  # (Petits, grown to Moyens or Gros, share grown): à potentiel, then the others
     for group in (petit & before.potentiel, petit & ~before.potentiel):
         rows = before.rows[group]
-        n, k = len(rows), int(up[rows].sum())
-        figures += [n, k, k / n if n else np.nan]
-    pn, pk, ps, on, ok, os_ = figures
+        n, grown = len(rows), int(up[rows].sum())
+        figures.append((n, grown, grown / n if n else np.nan))
+    (n_pot, grown_pot, share_pot), (n_other, grown_other, share_other) = figures
     when = fr_date(reference)
-    if not pn:
+    if not n_pot:
         sentence = f"Aucun Petit n'était « à potentiel » le {when} : rien à vérifier sur vos 12 derniers mois."
     else:
-        sentence = (f"Des {fr_number(pn)} Petits « à potentiel » du {when}, {fr_number(pk)} ({fr_share(ps)}) sont "
-                    f"aujourd'hui Moyens ou Gros, contre {fr_share(os_) if on else '—'} des autres Petits "
-                    f"({fr_number(ok)} sur {fr_number(on)}).")
-        if on and ps == ps and os_ == os_:
-            sentence += (" Le signal « à potentiel » a bien annoncé une croissance." if ps > os_ else
+        sentence = (f"Des {fr_number(n_pot)} Petits « à potentiel » du {when}, {fr_number(grown_pot)} "
+                    f"({fr_share(share_pot)}) sont aujourd'hui Moyens ou Gros, contre "
+                    f"{fr_share(share_other) if n_other else '—'} des autres Petits "
+                    f"({fr_number(grown_other)} sur {fr_number(n_other)}).")
+        if n_other and share_pot == share_pot and share_other == share_other:
+            sentence += (" Le signal « à potentiel » a bien annoncé une croissance." if share_pot > share_other else
                          " Le signal « à potentiel » n'a pas fait mieux que le hasard : revoyez ses critères "
                          "dans « Paramètres ».")
-    return PotentielCheck(reference, pn, pk, ps, on, ok, os_, sentence)
+    return PotentielCheck(reference, n_pot, grown_pot, share_pot, n_other, grown_other, share_other, sentence)
 
 
 def weak_signals(result, settings) -> pd.DataFrame:
@@ -110,5 +111,5 @@ def _codes(s: pd.Series, mask: np.ndarray) -> tuple[np.ndarray, list[str]]:
         codes = s.cat.codes.to_numpy()[mask].astype(np.int64)
         names = [str(c) for c in s.cat.categories] + [""]
         return np.where(codes < 0, len(names) - 1, codes), names
-    codes, uniq = pd.factorize(s[mask].astype("string").fillna(""))
-    return codes.astype(np.int64), [str(u) for u in uniq]
+    codes, labels = pd.factorize(s[mask].astype("string").fillna(""))
+    return codes.astype(np.int64), [str(u) for u in labels]

@@ -89,8 +89,8 @@ def normalize_phones(phones: pd.Series, postal_codes: pd.Series | None = None, *
     if fast.any():
         out[fast.to_numpy()] = ("+33" + nsn[fast]).to_numpy(dtype=object)
     present &= ~fast
-    uniq = keys[present].drop_duplicates()
-    mapping = {(d, r): e164(d, r) for d, r in zip(uniq["d"], uniq["r"])}
+    distinct = keys[present].drop_duplicates()
+    mapping = {(d, r): e164(d, r) for d, r in zip(distinct["d"], distinct["r"])}
     if mapping:
         values = [mapping[(d, r)] for d, r in zip(keys["d"][present], keys["r"][present])]
         out[present.to_numpy()] = np.array(values + [None], dtype=object)[:-1]  # a list of str stays 1-D

@@ -96,8 +96,8 @@ def profile_reasons(size: pd.Series, sector: pd.Series, idx: np.ndarray, setting
     if settings.secteurs_prioritaires:
         sector_p = _take(sector, idx)
         wanted = {fold(s) for s in settings.secteurs_prioritaires}
-        uniq = pd.unique(sector_p)
-        hits = {u for u in uniq if isinstance(u, str) and fold(u) in wanted}
+        distinct = pd.unique(sector_p)
+        hits = {u for u in distinct if isinstance(u, str) and fold(u) in wanted}
         prio = np.isin(sector_p, list(hits)) if hits else prio
     return big, prio
 

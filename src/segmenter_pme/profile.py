@@ -97,8 +97,8 @@ def sizes(headcount: pd.Series | None, bands: pd.Series | None, index: pd.Index)
     for series, is_band in ((headcount, False), (bands, True)):
         if series is None:
             continue
-        uniq = pd.unique(series.dropna())
-        table = {u: size_class(u, band_code=is_band) for u in uniq}
+        distinct = pd.unique(series.dropna())
+        table = {u: size_class(u, band_code=is_band) for u in distinct}
         mapped = series.map(table)
         known = mapped.notna() & (mapped != UNKNOWN_SIZE)
         out[known] = mapped[known]
@@ -165,8 +165,8 @@ def regions(
     dep = pd.Series(pd.NA, index=index, dtype=object)
     if postal is not None:
         cp = postal.astype(object).where(postal.notna(), None)
-        uniq = pd.unique(cp.dropna())
-        d = cp.map({u: departement_of_postal(u) for u in uniq})
+        distinct = pd.unique(cp.dropna())
+        d = cp.map({u: departement_of_postal(u) for u in distinct})
         exc = cp.isin(list(cp_exceptions())).to_numpy(dtype=bool)
         if exc.any() and ville is not None:
             # the 23 communes whose postal code starts with another département's number
@@ -301,8 +301,8 @@ def sectors(index: pd.Index, *, secteur: pd.Series | None, naf: pd.Series | None
     if naf is not None:
         todo = out.isna()
         if todo.any():
-            uniq = pd.unique(naf[todo].dropna())
-            table = {u: sector_of_naf(u) for u in uniq}
+            distinct = pd.unique(naf[todo].dropna())
+            table = {u: sector_of_naf(u) for u in distinct}
             out[todo] = naf[todo].map(table)
     return out.fillna(UNKNOWN_SECTOR)
 

@@ -181,9 +181,9 @@ class Profile:
 
     @classmethod
     def of(cls, features: pd.DataFrame, settings) -> "Profile":
-        big, prio = pmg_mod.profile_reasons(features["taille"], features["secteur"], np.arange(len(features)),
+        big, priority = pmg_mod.profile_reasons(features["taille"], features["secteur"], np.arange(len(features)),
                                             settings)
-        return cls(big | prio, bool(features["ca_12m"].notna().any()), len(features))
+        return cls(big | priority, bool(features["ca_12m"].notna().any()), len(features))
 
 
 def snapshot_at(rep: Replay, date, profile: Profile, settings) -> Snapshot:
@@ -197,9 +197,9 @@ def snapshot_at(rep: Replay, date, profile: Profile, settings) -> Snapshot:
     # small integers sort several times faster than floats, to the same scores
     days = days.astype(np.int16) if len(days) and days.max() <= np.iinfo(np.int16).max else days
     got, tiers = score_buyers(days, orders[rows].astype(np.int32), ca, settings)
-    _, seg = segment_codes(got.r, got.f, got.m, settings.regles_segments)
-    pot = _potential(rep, rows, date, profile, tiers, got.r, got.f, settings)
-    return Snapshot(date, rows, seg.astype(np.int16), tiers.astype(np.int16), pot, got.r, got.f, got.m, ca,
+    _, segments = segment_codes(got.r, got.f, got.m, settings.regles_segments)
+    potential = _potential(rep, rows, date, profile, tiers, got.r, got.f, settings)
+    return Snapshot(date, rows, segments.astype(np.int16), tiers.astype(np.int16), potential, got.r, got.f, got.m, ca,
                     orders[rows], last_day.astype(np.int64) * _NS_PER_DAY, profile.n)
 
 
@@ -227,20 +227,21 @@ def _potential(rep: Replay, rows: np.ndarray, date: pd.Timestamp, profile: Profi
 
 def snapshot_of_result(result: SegmentationResult) -> Snapshot:
     """The snapshot at D, as ``segment()`` made it (clients with at least one order, and Non classé)."""
-    feats = result.features
-    rfm = feats["segment_rfm"].cat.codes.to_numpy().astype(np.int16)
-    names = list(feats["segment_rfm"].cat.categories)
+    features = result.features
+    rfm = features["segment_rfm"].cat.codes.to_numpy().astype(np.int16)
+    names = list(features["segment_rfm"].cat.categories)
     rows = np.flatnonzero(rfm != names.index(PROSPECT))
-    pot = feats["potentiel"].cat.codes.to_numpy()[rows] > 0 if isinstance(feats["potentiel"].dtype, pd.CategoricalDtype) \
-        else (feats["potentiel"].astype("string").fillna("") != "").to_numpy()[rows]
-    last = feats["date_dernier_achat"].to_numpy(dtype="datetime64[ns]").view("int64")[rows]
+    marked = features["potentiel"]
+    potential = marked.cat.codes.to_numpy()[rows] > 0 if isinstance(marked.dtype, pd.CategoricalDtype) \
+        else (marked.astype("string").fillna("") != "").to_numpy()[rows]
+    last = features["date_dernier_achat"].to_numpy(dtype="datetime64[ns]").view("int64")[rows]
     return Snapshot(
         pd.Timestamp(result.analysis_date), rows, rfm[rows],
-        feats["segment_pmg"].cat.codes.to_numpy().astype(np.int16)[rows], pot,
-        feats["score_r"].to_numpy()[rows], feats["score_f"].to_numpy()[rows], feats["score_m"].to_numpy()[rows],
-        feats["ca_total"].to_numpy(dtype="float64", na_value=np.nan)[rows],
-        np.nan_to_num(feats["nb_commandes"].to_numpy(dtype="float64", na_value=np.nan)[rows]).astype(np.int64),
-        last, len(feats))
+        features["segment_pmg"].cat.codes.to_numpy().astype(np.int16)[rows], potential,
+        *(features[score].to_numpy()[rows] for score in ("score_r", "score_f", "score_m")),
+        features["ca_total"].to_numpy(dtype="float64", na_value=np.nan)[rows],
+        np.nan_to_num(features["nb_commandes"].to_numpy(dtype="float64", na_value=np.nan)[rows]).astype(np.int64),
+        last, len(features))
 
 
 def rfm_names(settings) -> list[str]:

@@ -130,21 +130,21 @@ def boundaries(
     since a score never goes down as the value gets better.
     """
     rows = []
-    for i, (dim, vals, sc) in enumerate((("R", recency, r), ("F", orders, f), ("M", amount, m))):
-        sc = np.asarray(sc)
+    for i, (dim, values, scores) in enumerate((("R", recency, r), ("F", orders, f), ("M", amount, m))):
+        scores = np.asarray(scores)
         # five comparisons of small integers are cheaper than a bincount (which widens them first)
-        count = np.array([0] + [int(np.count_nonzero(sc == s)) for s in range(1, 6)])
+        count = np.array([0] + [int(np.count_nonzero(scores == s)) for s in range(1, 6)])
         if sorted_values is not None:
             lows, highs = _bands_of_sorted(np.asarray(sorted_values[i], dtype="float64"), count, dim == "R")
         else:
-            vals = np.asarray(vals, dtype="float64")
+            values = np.asarray(values, dtype="float64")
             # one pass per dimension for the 5 scores, instead of 5 masked copies
-            sc = sc.astype(np.intp)
+            scores = scores.astype(np.intp)
             lows = np.full(len(count), np.inf)
             highs = np.full(len(count), -np.inf)
             with np.errstate(invalid="ignore"):  # a NaN value gives a NaN bound, silently as min() did
-                np.minimum.at(lows, sc, vals)
-                np.maximum.at(highs, sc, vals)
+                np.minimum.at(lows, scores, values)
+                np.maximum.at(highs, scores, values)
         for s in range(5, 0, -1):
             lo = float(lows[s]) if count[s] else np.nan
             hi = float(highs[s]) if count[s] else np.nan

@@ -73,10 +73,10 @@ def from_snapshots(result, settings, snapshots: pd.DataFrame | None, clients, ca
                 return a, b
         return None
 
-    kpi = kpis_mod.kpi_table(periods, lambda t: snaps[pd.Timestamp(t)], None, settings, delta=delta,
+    kpis = kpis_mod.kpi_table(periods, lambda t: snaps[pd.Timestamp(t)], None, settings, delta=delta,
                              year_before=year_before)
     previous = snaps[dates[-1]] if dates else None
-    mig, mig_ca = kpis_mod.migrations(previous, current, feats, settings)
+    migration, mig_ca = kpis_mod.migrations(previous, current, feats, settings)
     prev_seg = kpis_mod.previous_segment(previous, current, result)
     watch = kpis_mod.watch_list(previous, current, result, settings)
     camp, camp_issues = evaluate_campaigns(campaigns, result, clients, settings, campaigns_sheet, None, None, None)
@@ -99,10 +99,10 @@ def from_snapshots(result, settings, snapshots: pd.DataFrame | None, clients, ca
     return HistoryResult(
         source=SOURCE_SNAPSHOTS if dates else SOURCE_NONE, analysis_date=result.analysis_date,
         period_kind=settings.periode_historique, reach=reach, periods=periods,
-        snapshots=snapshots_frame([snaps[d] for d in bounds], result, settings), kpis=kpi, migration=mig,
+        snapshots=snapshots_frame([snaps[d] for d in bounds], result, settings), kpis=kpis, migration=migration,
         migration_ca=mig_ca, previous_segment=prev_seg, watch=watch, campaigns=camp, potentiel_check=check,
         signals=weak_signals(result, settings),
-        changes=kpis_mod.changes(kpi, periods, mig, watch, settings) if dates else [], settings=settings,
+        changes=kpis_mod.changes(kpis, periods, migration, watch, settings) if dates else [], settings=settings,
         warnings=warnings, issues=camp_issues, segmentation=result)
 
 

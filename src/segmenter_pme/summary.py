@@ -33,7 +33,7 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
     nb = _filled(features["nb_commandes"])
     # the few rows of each dimension are put together in plain numpy and Python,
     # and the frame is built once: per-dimension pandas frames cost more than the sums
-    dims, segs, clients, cas, cmds = [], [], [], [], []
+    dims, segs, clients, ca_sums, cmds = [], [], [], [], []
     present_dims = [(dim, features[col]) for dim, col in DIMENSION_COLUMNS if col in features]
     sums = _dimension_sums([values for _, values in present_dims], ca, nb, total_ca)
     for (dim, _), (labels, cnt, s_ca, s_nb) in zip(present_dims, sums):
@@ -51,13 +51,13 @@ def summarize(features: pd.DataFrame, orders: dict[str, list[str]] | None = None
             dims.append(dim)
             segs.append(str(labels[i]))
             clients.append(int(cnt[i]))
-            cas.append(float(s_ca[i]))
+            ca_sums.append(float(s_ca[i]))
             cmds.append(float(s_nb[i]))
     if not present_dims:
         return pd.DataFrame(columns=SUMMARY_COLUMNS)
     cnt = np.asarray(clients, dtype="int64")
     # no row at all: the CA column stays int64, as np.bincount of nothing has always made it
-    s_ca = np.asarray(cas, dtype="float64" if cas else "int64")
+    s_ca = np.asarray(ca_sums, dtype="float64" if ca_sums else "int64")
     s_nb = np.asarray(cmds, dtype="float64")
     with np.errstate(divide="ignore", invalid="ignore"):
         basket = np.where(s_nb > 0, s_ca / np.where(s_nb > 0, s_nb, 1), np.nan)
@@ -160,8 +160,8 @@ def pareto(ca_scored: np.ndarray, is_gros: np.ndarray, sorted_ca: np.ndarray | N
     g_clients = float(np.sum(is_gros)) / n
     g_ca = float(np.clip(ca[is_gros], 0, None).sum()) / total
     cum /= total
-    pts = np.unique(np.round(np.linspace(0, n, min(n, 100) + 1)).astype(int))
-    curve = pd.DataFrame({"% clients": pts / n, "% CA": cum[pts]})
+    points = np.unique(np.round(np.linspace(0, n, min(n, 100) + 1)).astype(int))
+    curve = pd.DataFrame({"% clients": points / n, "% CA": cum[points]})
     # the base is said: the PMG table's « % base » counts the prospects too
     sentence = (
         f"Vos clients « Gros » — {fr_share(g_clients, 0)} des {fr_int(n)} clients ayant commandé — réalisent "

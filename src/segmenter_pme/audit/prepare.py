@@ -86,25 +86,25 @@ def prepare_clients(
     for f, h in mapping.items():
         col = frame[h]
         if f in _DATES:
-            typed[f], iss = parse_dates(_date_cells(col), sheet=sheet, column=h)
+            typed[f], issues_found = parse_dates(_date_cells(col), sheet=sheet, column=h)
         elif f == "ca_total":
-            typed[f], iss = parse_amounts(col, sheet=sheet, column=h)
+            typed[f], issues_found = parse_amounts(col, sheet=sheet, column=h)
         elif f == "nb_commandes":
-            typed[f], iss = parse_counts(col, sheet=sheet, column=h)
+            typed[f], issues_found = parse_counts(col, sheet=sheet, column=h)
         elif f == "code_postal":
-            codes, _, iss = parse_postal_codes(col, sheet=sheet, column=h)
+            codes, _, issues_found = parse_postal_codes(col, sheet=sheet, column=h)
             # keep what the user typed when it is no French code: the audit reports it
             typed[f] = codes.astype(object).where(codes.notna(), clean_text(col.astype(object).map(
                 lambda v: str(v) if v is not None else v, na_action="ignore")).astype(object))
         elif f in ("siret", "siren"):
-            digits, _, iss = parse_identifiers(col, f, sheet=sheet, column=h)
+            digits, _, issues_found = parse_identifiers(col, f, sheet=sheet, column=h)
             typed[f] = digits.astype(object)
         elif f in ("effectif", "tranche_effectif"):
-            typed[f], iss = col, []
+            typed[f], issues_found = col, []
         else:
             text = _client_id_text(col) if f == "client_id" else col
-            typed[f], iss = clean_text(text.astype(object).map(str, na_action="ignore")), []
-        issues += iss
+            typed[f], issues_found = clean_text(text.astype(object).map(str, na_action="ignore")), []
+        issues += issues_found
     # plain objects with None for missing text: the audit's frames compare and merge them as such
     for f in typed.columns:
         if pd.api.types.is_string_dtype(typed[f].dtype) and typed[f].dtype != object:
@@ -160,17 +160,17 @@ def invoice_figures(
     dates, _ = parse_dates(invoices[mapping["date_facture"]], sheet=sheet)
     amounts, _ = parse_amounts(invoices[amount], sheet=sheet)
     when = pd.Timestamp(analysis_date or dt.date.today())
-    agg = aggregate_invoices(
+    per_client = aggregate_invoices(
         inv_keys, dates, amounts, when,
         numbers=invoices[mapping["numero_facture"]] if "numero_facture" in mapping else None,
         types=invoices[mapping["type_piece"]] if "type_piece" in mapping else None,
     ).clients
-    agg = agg.assign(cle=agg["cle"].astype(object)).drop_duplicates("cle").set_index("cle")
-    pos = agg.index.get_indexer(cli_keys.astype(object))
+    per_client = per_client.assign(cle=per_client["cle"].astype(object)).drop_duplicates("cle").set_index("cle")
+    pos = per_client.index.get_indexer(cli_keys.astype(object))
     hit = pos >= 0
     out = pd.DataFrame(index=clients.index)
     for f in PURCHASE_FIELDS:
-        values = agg[f].to_numpy()
+        values = per_client[f].to_numpy()
         if f.startswith("date_"):
             col = np.full(len(pos), np.datetime64("NaT"), dtype="datetime64[ns]")
             col[hit] = values[pos[hit]].astype("datetime64[ns]")

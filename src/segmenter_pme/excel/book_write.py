@@ -44,7 +44,7 @@ def write_columns(book: Any, reading: Reading, result) -> int:
     data = reading.clients
     sheet = book.sheets[data.sheet]
     existing = reading.values[data.sheet]
-    hr = data.header_row
+    header_row = data.header_row
     plan = writer.plan_output_columns(data, set(data.columns))
     out = result.output
     rows_of, row_map = excel_rows(data, result)
@@ -72,11 +72,11 @@ def write_columns(book: Any, reading: Reading, result) -> int:
             name = columns[col][0]
             fmt = writer.FORMATS.get(name)
             if fmt:
-                sheet.range((hr + 1, col), (last, col)).number_format = fmt
+                sheet.range((header_row + 1, col), (last, col)).number_format = fmt
         block = [[columns[c][1] for c in run]]
         series = {c: out[columns[c][0]].tolist() if columns[c][0] in out.columns else None for c in run}
         position = {label: i for i, label in enumerate(out.index)}
-        for row in range(hr + 1, last + 1):
+        for row in range(header_row + 1, last + 1):
             label = by_row.get(row)
             line = []
             for c in run:
@@ -89,21 +89,22 @@ def write_columns(book: Any, reading: Reading, result) -> int:
                 else:
                     line.append(None)  # a client of the previous run that is gone: clear our cells only
             block.append(line)
-        sheet.range((hr, c1), (last, c2)).value = block
-        header = sheet.range((hr, c1), (hr, c2))
+        sheet.range((header_row, c1), (last, c2)).value = block
+        header = sheet.range((header_row, c1), (header_row, c2))
         header.font.bold = True
         header.color = (0xDD, 0xEB, 0xF7)
     for name, (col, text) in plan.items():
-        sheet.range((hr, col)).column_width = writer.output_width(
+        sheet.range((header_row, col)).column_width = writer.output_width(
             name, text, out[name].tolist() if name in out.columns else ())
         if name in writer.WRAPPED:
-            sheet.range((hr + 1, col), (max(last, hr + 1), col)).wrap_text = True
+            sheet.range((header_row + 1, col), (max(last, header_row + 1), col)).wrap_text = True
 
     first_col, last_col = min(columns), max(columns)
     quoted = "'" + data.sheet.replace("'", "''") + "'"
     from ..layout.render_plan import col_letter
 
-    book.names.add(reader.OUTPUT_NAME, f"={quoted}!${col_letter(first_col)}${hr}:${col_letter(last_col)}${hr}")
+    book.names.add(reader.OUTPUT_NAME,
+                   f"={quoted}!${col_letter(first_col)}${header_row}:${col_letter(last_col)}${header_row}")
     if data.table is not None:
         table = next((t for t in sheet.tables if t.name == data.table.name), None)
         new_last_col = max(data.table.max_col, last_col)

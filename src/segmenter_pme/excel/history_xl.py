@@ -37,16 +37,16 @@ def write_historique(book: Any, hist, inputs: HistoryInputs, analysis_date: dt.d
     frame = historique.sheet_frame(historique.merged(inputs.snapshots, historique.snapshot_at(hist, analysis_date),
                                                      analysis_date))
     sheet = render.replace_sheet(book, historique.SHEET)
-    hr = historique.HEADER_ROW
+    header_row = historique.HEADER_ROW
     n = len(frame)
     for j, name in enumerate(historique.HEADERS, start=1):
         if name in historique.FORMATS and n:
-            sheet.range((hr + 1, j), (hr + n, j)).number_format = historique.FORMATS[name]
+            sheet.range((header_row + 1, j), (header_row + n, j)).number_format = historique.FORMATS[name]
     sheet.range((1, 1)).value = historique.TITLE
     sheet.range((1, 1)).font.bold = True
     sheet.range((2, 1)).value = historique.NOTE
     body = [[writer.cell_value(v) for v in rec] for rec in frame.itertuples(index=False)]
-    sheet.range((hr, 1), (hr + n, len(historique.HEADERS))).value = [list(historique.HEADERS)] + body
-    last = f"{col_letter(len(historique.HEADERS))}{hr + max(n, 1)}"
-    sheet.tables.add(source=sheet.range(f"A{hr}:{last}"),
+    sheet.range((header_row, 1), (header_row + n, len(historique.HEADERS))).value = [list(historique.HEADERS)] + body
+    last = f"{col_letter(len(historique.HEADERS))}{header_row + max(n, 1)}"
+    sheet.tables.add(source=sheet.range(f"A{header_row}:{last}"),
                      name=render.unique_table_name(book, historique.TABLE_NAME))

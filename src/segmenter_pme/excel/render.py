@@ -111,23 +111,23 @@ def rectangles(cells: dict[tuple[int, int], Any]) -> list[tuple[int, int, int, i
 
 
 def _apply_style(rng: Any, name: str) -> None:
-    st = STYLES[name]
+    style = STYLES[name]
     # the sheet was just created: only what differs from Excel's defaults costs a call
-    if st.bold:
+    if style.bold:
         rng.font.bold = True
-    if st.italic:
+    if style.italic:
         rng.font.italic = True
-    rng.font.size = st.size
-    if st.color:
-        rng.font.color = _rgb(st.color)
-    if st.fill:
-        rng.color = _rgb(st.fill)
-    if st.h_align:
-        rng.horizontal_alignment = st.h_align
-    rng.vertical_alignment = st.v_align
-    if st.wrap:
+    rng.font.size = style.size
+    if style.color:
+        rng.font.color = _rgb(style.color)
+    if style.fill:
+        rng.color = _rgb(style.fill)
+    if style.h_align:
+        rng.horizontal_alignment = style.h_align
+    rng.vertical_alignment = style.v_align
+    if style.wrap:
         rng.wrap_text = True
-    sides = list(_BORDER_SIDES.get(st.border or "", ()))
+    sides = list(_BORDER_SIDES.get(style.border or "", ()))
     if sides and sides != ["all"] and rng.shape[0] > 1:
         # a per-cell top/bottom line is also a line between the rows of the rectangle
         sides.append("inside_horizontal")
@@ -199,8 +199,8 @@ def render_plan(sheet: Any, p: RenderPlan, layout: SheetLayout | None = None) ->
     for t in p.tables:
         sheet.tables.add(source=sheet.range(t.ref), name=unique_table_name(sheet.book, t.name),
                          table_style_name=t.style)
-    for ref, cs in p.color_scales:
-        colors = [cs.start_color] + ([cs.mid_color] if cs.mid_color else []) + [cs.end_color]
+    for ref, scale in p.color_scales:
+        colors = [scale.start_color] + ([scale.mid_color] if scale.mid_color else []) + [scale.end_color]
         sheet.range(ref).conditional_formats.add_color_scale(["#" + c for c in colors])
     single: dict[tuple[int, int], Validation] = {}
     for v in p.validations:
@@ -276,9 +276,9 @@ def _validate(rng: Any, v: Validation) -> None:
     style; Excel's ``Validation.AlertStyle`` is read-only too and is changed by
     ``Modify`` — through the COM object, as the chart series names are.
     """
-    dv = rng.data_validation
-    dv.set_list(list(v.choices))
-    api = dv.api
+    validation = rng.data_validation
+    validation.set_list(list(v.choices))
+    api = validation.api
     try:
         if v.other_allowed:
             # the list proposes; « En cours (Anne) » is still the user's to type (OK keeps it)

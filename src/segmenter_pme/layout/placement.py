@@ -103,12 +103,12 @@ def plan(layout: SheetLayout) -> RenderPlan:
         return sum(out.col_widths.get(c, DEFAULT_COL_WIDTH) for c in range(col, col + span))
 
     def grow(r: int, col: int, value: Any, style: str, span: int = 1) -> None:
-        st = STYLES[style]
-        if not st.wrap or value is None:
+        cell_style = STYLES[style]
+        if not cell_style.wrap or value is None:
             return
-        lines = estimate_lines(value, width(col, span), st.size)
+        lines = estimate_lines(value, width(col, span), cell_style.size)
         if lines > 1:
-            pt = lines * st.size * 1.3 + 4
+            pt = lines * cell_style.size * 1.3 + 4
             out.row_heights[r] = max(out.row_heights.get(r, DEFAULT_ROW_PT), pt)
 
     def put(r: int, c: int, value: Any, fmt: str | None, style: str, link: str | None = None) -> None:
@@ -239,9 +239,9 @@ def _place_table(t: Table, row: int, c0: int, out: RenderPlan, put) -> int:
         end = max(last, first)
         out.tables.append(ExcelTable(t.excel_name, Range(header_row, c0, end, last_col).ref, t.excel_style))
     scales = ((t.color_scale,) if t.color_scale is not None else ()) + t.color_scales
-    for cs in scales if t.rows else ():
-        ref = Range(first, c0 + cs.first_col, last, c0 + cs.last_col).ref
-        out.color_scales.append((ref, cs))
+    for scale in scales if t.rows else ():
+        ref = Range(first, c0 + scale.first_col, last, c0 + scale.last_col).ref
+        out.color_scales.append((ref, scale))
     if t.note:
         put(row, c0, t.note, None, "note")
         row += 1

@@ -161,8 +161,8 @@ def build_qualite(
             caption="Score par catégorie (100 = aucun problème)",
             columns=(Column("Catégorie", style="label_wrap"), Column("Score", '0 "/ 100"', style="cell_center"),
                      Column("Constat", style="cell_wrap")),
-            rows=tuple((plain(c), Cell(plain(sc), style=score_style(plain(sc))), plain(k)) for c, sc, k in
-                       zip(s["Catégorie"], s["Score"], s["Constat"])),
+            rows=tuple((plain(category), Cell(plain(score), style=score_style(plain(score))), plain(finding))
+                       for category, score, finding in zip(s["Catégorie"], s["Score"], s["Constat"])),
             note="Vert : 90 et plus ; orange : 70 à 89 ; rouge : moins de 70.",
         ))
     if not rows:

@@ -54,12 +54,13 @@ class _StyleCache:
 
     def get(self, name: str) -> tuple:
         if name not in self._cache:
-            st: CellStyle = STYLES[name]
-            font = Font(name=FONT_NAME, size=st.size, bold=st.bold, italic=st.italic, color=st.color,
-                        underline="single" if st.underline else None)
-            fill = PatternFill("solid", fgColor=st.fill) if st.fill else PatternFill()
-            align = Alignment(horizontal=st.h_align, vertical=st.v_align, wrap_text=st.wrap, indent=st.indent)
-            self._cache[name] = (font, fill, _BORDERS[st.border], align)
+            style: CellStyle = STYLES[name]
+            font = Font(name=FONT_NAME, size=style.size, bold=style.bold, italic=style.italic, color=style.color,
+                        underline="single" if style.underline else None)
+            fill = PatternFill("solid", fgColor=style.fill) if style.fill else PatternFill()
+            align = Alignment(horizontal=style.h_align, vertical=style.v_align, wrap_text=style.wrap,
+                              indent=style.indent)
+            self._cache[name] = (font, fill, _BORDERS[style.border], align)
         return self._cache[name]
 
 
@@ -149,25 +150,25 @@ def render_plan(ws: Worksheet, p: RenderPlan) -> None:
         xt = XlTable(displayName=name, ref=t.ref)
         xt.tableStyleInfo = TableStyleInfo(name=t.style, showRowStripes=True, showColumnStripes=False)
         ws.add_table(xt)
-    for ref, cs in p.color_scales:
-        if cs.mid_color:
-            rule = ColorScaleRule(start_type="min", start_color=cs.start_color,
-                                  mid_type="percentile", mid_value=50, mid_color=cs.mid_color,
-                                  end_type="max", end_color=cs.end_color)
+    for ref, scale in p.color_scales:
+        if scale.mid_color:
+            rule = ColorScaleRule(start_type="min", start_color=scale.start_color,
+                                  mid_type="percentile", mid_value=50, mid_color=scale.mid_color,
+                                  end_type="max", end_color=scale.end_color)
         else:
-            rule = ColorScaleRule(start_type="min", start_color=cs.start_color,
-                                  end_type="max", end_color=cs.end_color)
+            rule = ColorScaleRule(start_type="min", start_color=scale.start_color,
+                                  end_type="max", end_color=scale.end_color)
         ws.conditional_formatting.add(ref, rule)
     for v in p.validations:
-        dv = DataValidation(type="list", formula1='"' + ",".join(v.choices) + '"', allow_blank=False)
-        dv.error, dv.errorTitle, dv.prompt = v.error_message, v.error_title, v.prompt
+        validation = DataValidation(type="list", formula1='"' + ",".join(v.choices) + '"', allow_blank=False)
+        validation.error, validation.errorTitle, validation.prompt = v.error_message, v.error_title, v.prompt
         if v.other_allowed:
             # the list proposes; a precision such as « En cours (Anne) » is still the user's to type
-            dv.errorStyle = "information"
-        dv.showErrorMessage = True
-        dv.showInputMessage = True
-        ws.add_data_validation(dv)
-        dv.add(v.ref)
+            validation.errorStyle = "information"
+        validation.showErrorMessage = True
+        validation.showInputMessage = True
+        ws.add_data_validation(validation)
+        validation.add(v.ref)
     for pc in p.charts:
         ws.add_chart(_chart(ws, pc), pc.anchor)
 

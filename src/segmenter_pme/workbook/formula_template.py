@@ -416,10 +416,10 @@ def _clients_sheet(ws) -> None:
             ws.cell(2, j).fill = out_fill
     ws.add_table(make_table("TableClients", f"A1:{_C[CLIENT_HEADERS[-1]]}2", CLIENT_HEADERS))
     ws.freeze_panes = "B2"
-    dv = DataValidation(type="list", formula1='"Factures,Saisie"', allow_blank=True,
+    validation = DataValidation(type="list", formula1='"Factures,Saisie"', allow_blank=True,
                         error="Laissez vide (paramètre global), ou choisissez Factures ou Saisie.")
-    dv.add(f"{_C['Source des achats']}2:{_C['Source des achats']}{LAST}")
-    ws.add_data_validation(dv)
+    validation.add(f"{_C['Source des achats']}2:{_C['Source des achats']}{LAST}")
+    ws.add_data_validation(validation)
 
 
 def _write_client_row(ws, r: int) -> None:
@@ -473,9 +473,9 @@ def _params_sheet(ws, settings: Settings, names: dict[str, str]) -> None:
         names[name] = _abs(PARAM_SHEET, f"B{r}")
     for name, choices in (("P_Mode", "quintiles,seuils"), ("P_Methode", "rang,part_ca"),
                           ("P_Source", "automatique,factures,saisie")):
-        dv = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=False)
-        dv.add(names[name].split("!")[1].replace("$", ""))
-        ws.add_data_validation(dv)
+        validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=False)
+        validation.add(names[name].split("!")[1].replace("$", ""))
+        ws.add_data_validation(validation)
     ths = {"R": settings.seuils_r, "F": settings.seuils_f, "M": settings.seuils_m}
     for i, (dim, label, _) in enumerate(_THRESHOLDS):
         r = _THRESH_ROW0 + i
@@ -664,18 +664,18 @@ def _synthese_sheet(ws) -> None:
     catotal_ref = "$B$5"
     for dim, src in SYNTHESE_BLOCKS:
         first, last = layout[dim]
-        hr = first - 1
+        header_row = first - 1
         col = _C[src]
         for j, h in enumerate((dim,) + _SYN_COLUMNS, start=1):
-            cell = ws.cell(hr, j, h)
+            cell = ws.cell(header_row, j, h)
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = head_fill
         for r, label in zip(range(first, last + 1), _block_labels(dim)):
             ws.cell(r, 1, label)
-            seg = f"Clients!${col}:${col}"
-            ws.cell(r, 2, f'=IF($A{r}="","",COUNTIF({seg},$A{r}))')
+            segment_column = f"Clients!${col}:${col}"
+            ws.cell(r, 2, f'=IF($A{r}="","",COUNTIF({segment_column},$A{r}))')
             ws.cell(r, 3, f'=IF(OR($A{r}="",P_NClients=0),"",B{r}/P_NClients)').number_format = "0.0%"
-            ws.cell(r, 4, f'=IF($A{r}="","",SUMIF({seg},$A{r},Clients!${_C["Calc CA synthèse"]}:'
+            ws.cell(r, 4, f'=IF($A{r}="","",SUMIF({segment_column},$A{r},Clients!${_C["Calc CA synthèse"]}:'
                           f'${_C["Calc CA synthèse"]}))').number_format = '#,##0 "€"'
             ws.cell(r, 5, f'=IF(OR($A{r}="",{catotal_ref}=0),"",D{r}/{catotal_ref})').number_format = "0.0%"
             ws.cell(r, 6, f'=IF(OR($A{r}="",N(B{r})=0),"",D{r}/B{r})').number_format = '#,##0 "€"'
@@ -757,10 +757,11 @@ def fill(template: Path | str, path: Path | str, clients, invoices=None, *, sett
         _write_settings(wb[PARAM_SHEET], settings)
     _paste(wb["Clients"], clients, CLIENT_INPUTS, _write_client_row, "TableClients", CLIENT_HEADERS)
     if invoices is not None and len(invoices):
-        inv = invoices
+        ordered_invoices = invoices
         if sort_invoices:
-            inv = invoices.iloc[sorted(range(len(invoices)), key=lambda i: _excel_sort_key(invoices.iloc[i]))]
-        _paste(wb["Factures"], inv, INVOICE_INPUTS, _write_invoice_row, "TableFactures", INVOICE_HEADERS)
+            ordered_invoices = invoices.iloc[sorted(range(len(invoices)),
+                                                    key=lambda i: _excel_sort_key(invoices.iloc[i]))]
+        _paste(wb["Factures"], ordered_invoices, INVOICE_INPUTS, _write_invoice_row, "TableFactures", INVOICE_HEADERS)
     wb.save(path)
     del pd
     return Path(path)
@@ -865,7 +866,7 @@ def read_settings(wb) -> Settings:
         if row[0] not in (None, ""):
             rules.append(SegmentRule(str(row[0]).strip(), (int(row[1]), int(row[2])), (int(row[3]), int(row[4])),
                                      (int(row[5]), int(row[6]))))
-    prio = tuple(str(ws.cell(_PRIO_ROW0 + i, 1).value).strip() for i in range(MAX_PRIORITY)
+    priority_sectors = tuple(str(ws.cell(_PRIO_ROW0 + i, 1).value).strip() for i in range(MAX_PRIORITY)
                  if ws.cell(_PRIO_ROW0 + i, 1).value not in (None, ""))
     date = v["P_DateSaisie"]
     return Settings(
@@ -876,7 +877,7 @@ def read_settings(wb) -> Settings:
         pmg_gros_pct=float(v["P_Gros"]), pmg_moyens_pct=float(v["P_Moyens"]), pmg_gros_part_ca=float(v["P_GrosCA"]),
         pmg_moyens_part_ca=float(v["P_MoyensCA"]), seuil_regroupement_secteurs=float(v["P_SeuilSecteurs"]),
         croissance_potentiel=float(v["P_Croissance"]), seuil_petit_segment=float(v["P_PetitSegment"]),
-        secteurs_prioritaires=prio,
+        secteurs_prioritaires=priority_sectors,
     )
 
 
@@ -905,10 +906,10 @@ def read_back(path: Path | str) -> Readback:
     inputs = [c[0] for c in CLIENT_INPUTS]
     present = frame[inputs[:-1]].map(lambda v: not _empty_in_excel(v)).any(axis=1)
     frame = frame[present]
-    wf = wb["Factures"]
-    lines = list(wf.iter_rows(min_row=2, max_col=len(INVOICE_INPUTS), values_only=True))
-    inv = pd.DataFrame(lines, columns=[c[0] for c in INVOICE_INPUTS], index=range(2, 2 + len(lines)))
-    inv = inv[inv.map(lambda v: not _empty_in_excel(v)).any(axis=1)]
+    invoice_sheet = wb["Factures"]
+    lines = list(invoice_sheet.iter_rows(min_row=2, max_col=len(INVOICE_INPUTS), values_only=True))
+    invoice_inputs = pd.DataFrame(lines, columns=[c[0] for c in INVOICE_INPUTS], index=range(2, 2 + len(lines)))
+    invoice_inputs = invoice_inputs[invoice_inputs.map(lambda v: not _empty_in_excel(v)).any(axis=1)]
     cached = wb["Calculs"]["B3"].value
     syn = {}
     ws_s = wb["Synthèse"]
@@ -920,8 +921,8 @@ def read_back(path: Path | str) -> Readback:
     date = (cached.date() if isinstance(cached, dt.datetime)
             else dt.date(1899, 12, 30) + dt.timedelta(days=int(cached)) if isinstance(cached, (int, float)) else None)
     source = wb[PARAM_SHEET].cell(_PARAM_ROW0 + [p[0] for p in _PARAMS].index("P_Source"), 2).value
-    return Readback(frame[inputs], inv if len(inv) else None, frame[list(SEGMENT_COLUMNS)], settings,
-                    str(source or "automatique"), date, syn)
+    return Readback(frame[inputs], invoice_inputs if len(invoice_inputs) else None, frame[list(SEGMENT_COLUMNS)],
+                    settings, str(source or "automatique"), date, syn)
 
 
 def _norm(v):
@@ -977,19 +978,19 @@ def python_inputs(rb: Readback):
     purchases = ["Date premier achat", "Date dernier achat", "Nombre commandes", "CA total"]
     clients.loc[mode == "factures", purchases] = None
     clients = clients.drop(columns=["Source des achats"])
-    inv = rb.invoices
+    invoice_inputs = rb.invoices
     absent = 0
-    if inv is not None:
+    if invoice_inputs is not None:
         key = lambda s: s.map(lambda v: None if _empty_in_excel(v) else str(_norm(v)).strip().upper())  # noqa: E731
         codes = key(clients["Code client"])
         typed_only = set(codes[mode == "saisie"].dropna())
         known = set(codes.dropna())
-        ikey = key(inv["Code client"])
+        ikey = key(invoice_inputs["Code client"])
         absent = len(set(ikey.dropna()) - known)
-        inv = inv[ikey.isna() | (ikey.isin(known) & ~ikey.isin(typed_only))]
+        invoice_inputs = invoice_inputs[ikey.isna() | (ikey.isin(known) & ~ikey.isin(typed_only))]
         if glob == "saisie" and (mode == "saisie").all():
-            inv = None
-    return clients, inv if inv is None or len(inv) else None, absent
+            invoice_inputs = None
+    return clients, invoice_inputs if invoice_inputs is None or len(invoice_inputs) else None, absent
 
 
 @dataclass

@@ -59,21 +59,21 @@ def write_historique(wb, hist, inputs: HistoryInputs, analysis_date: dt.date, in
     ws["A1"].font = Font(bold=True, size=16, color="1F3864")
     ws["A2"] = historique.NOTE
     ws["A2"].font = Font(italic=True, size=9, color="595959")
-    hr = historique.HEADER_ROW
+    header_row = historique.HEADER_ROW
     for j, name in enumerate(historique.HEADERS, start=1):
-        c = ws.cell(hr, j, name)
+        c = ws.cell(header_row, j, name)
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor="2F5597")
         c.alignment = Alignment(wrap_text=True, vertical="center")
         ws.column_dimensions[col_letter(j)].width = historique.WIDTHS.get(name, 9)
-        sample = ws.cell(hr + 1, j)
+        sample = ws.cell(header_row + 1, j)
         if name in historique.FORMATS:
             sample.number_format = historique.FORMATS[name]
         if len(frame):
             sample.value = writer.cell_value(frame.iloc[0, j - 1])
-    ws.freeze_panes = ws.cell(hr + 1, 1).coordinate
-    last = hr + max(1, len(frame))
-    ws.add_table(writer.make_table(historique.TABLE_NAME, f"A{hr}:{col_letter(len(historique.HEADERS))}{last}",
+    ws.freeze_panes = ws.cell(header_row + 1, 1).coordinate
+    last = header_row + max(1, len(frame))
+    ws.add_table(writer.make_table(historique.TABLE_NAME, f"A{header_row}:{col_letter(len(historique.HEADERS))}{last}",
                                    list(historique.HEADERS)))
     if len(frame):
-        inject[historique.SHEET] = fastsheet.injector(frame, first_row=hr + 1)
+        inject[historique.SHEET] = fastsheet.injector(frame, first_row=header_row + 1)

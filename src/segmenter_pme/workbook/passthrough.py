@@ -59,36 +59,36 @@ def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str
 def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...],
                   keep: dict[str, int]) -> tuple[Path, list[str]]:
     emptied = []
-    with zipfile.ZipFile(src) as zin:
+    with zipfile.ZipFile(src) as archive:
         parts, shared_parts = {}, {}
         for title in sheets:
             try:
-                parts[sheet_part(zin, title)] = title
+                parts[sheet_part(archive, title)] = title
             except (KeyError, AttributeError):
                 continue
         for title in share:
             try:
-                shared_parts[sheet_part(zin, title)] = title
+                shared_parts[sheet_part(archive, title)] = title
             except (KeyError, AttributeError):
                 continue
-        names = zin.namelist()
+        names = archive.namelist()
         sst_name = next((n for n in names if n.lower() == "xl/sharedstrings.xml"), None)
         # the table is rebuilt only when a sheet's inline strings are to be shared; else copied as it is
-        table = _SharedTable(zin.read(sst_name).decode("utf-8") if sst_name and shared_parts else None)
+        table = _SharedTable(archive.read(sst_name).decode("utf-8") if sst_name and shared_parts else None)
         with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
-            for item in zin.infolist():
+            for item in archive.infolist():
                 if item.filename == sst_name and shared_parts:
                     continue
                 if item.filename in parts:
-                    head = _cut_part(zin, item.filename, keep.get(parts[item.filename], KEEP_ROWS))
+                    head = _cut_part(archive, item.filename, keep.get(parts[item.filename], KEEP_ROWS))
                     if head is not None:
                         emptied.append(parts[item.filename])
                         data = head.encode("utf-8")
                     else:
-                        data = zin.read(item.filename)
+                        data = archive.read(item.filename)
                     zout.writestr(item, data, compress_type=zipfile.ZIP_DEFLATED)
                     continue
-                data = zin.read(item.filename)
+                data = archive.read(item.filename)
                 if item.filename in shared_parts:
                     xml = data.decode("utf-8")
                     if _plain(xml) and 't="inlineStr"' in xml:
@@ -141,9 +141,9 @@ def _register_shared_strings(path: Path) -> None:
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
     fd, tmp = tempfile.mkstemp(suffix=path.suffix, dir=path.parent)
     os.close(fd)
-    with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
+    with zipfile.ZipFile(path) as archive, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+        for item in archive.infolist():
+            data = archive.read(item.filename)
             if item.filename == "[Content_Types].xml":
                 data = data.replace(b"</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}"/>'
                                     "</Types>".encode())

@@ -140,22 +140,23 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     ws["A1"].font = Font(bold=True, size=14, color="1F3864")
     ws["A2"] = f"Arrêté au {DEMO_DATE:%d/%m/%Y}"
     ws["A2"].font = Font(italic=True, color="595959")
-    hr = 4
+    header_row = 4
     # header and one styled row through openpyxl, the other rows streamed (see fastsheet)
-    write_frame(ws, demo.clients.iloc[:1], hr)
+    write_frame(ws, demo.clients.iloc[:1], header_row)
     last = get_column_letter(demo.clients.shape[1])
-    ws.add_table(make_table("TableauClients", f"A{hr}:{last}{hr + len(demo.clients)}", list(demo.clients.columns)))
-    ws.freeze_panes = f"A{hr + 1}"
+    ws.add_table(make_table("TableauClients", f"A{header_row}:{last}{header_row + len(demo.clients)}",
+                            list(demo.clients.columns)))
+    ws.freeze_panes = f"A{header_row + 1}"
     invoices = demo.invoices if demo.invoices is not None and len(demo.invoices) else None
     if invoices is not None:
-        wf = wb.create_sheet("Factures")
-        write_frame(wf, invoices.iloc[:1], 1)
-        wf.freeze_panes = "A2"
-        wf.auto_filter.ref = f"A1:{get_column_letter(invoices.shape[1])}{len(invoices) + 1}"
+        invoice_sheet = wb.create_sheet("Factures")
+        write_frame(invoice_sheet, invoices.iloc[:1], 1)
+        invoice_sheet.freeze_panes = "A2"
+        invoice_sheet.auto_filter.ref = f"A1:{get_column_letter(invoices.shape[1])}{len(invoices) + 1}"
     _demo_campaigns(wb)
     fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
-    inject = {"Clients": fastsheet.injector(demo.clients, first_row=hr + 1)}
+    inject = {"Clients": fastsheet.injector(demo.clients, first_row=header_row + 1)}
     if invoices is not None:
         inject["Factures"] = fastsheet.injector(invoices, first_row=2)
     saving.save_workbook(wb, path, inject)
