@@ -128,7 +128,8 @@ def _text(s: pd.Series | None, index: pd.Index) -> pd.Series:
 
 def _top_clients(result: SegmentationResult, rows: np.ndarray) -> pd.DataFrame:
     """Code client, Entreprise (else the contact's name, else the code) and Commercial of the clients at
-    positions ``rows`` — worded for the ten shown, not for every client."""
+    positions ``rows`` — worded for the ten shown, not for every client (350 000 clients: build_fiches
+    0,68 s → 0,44 s of CPU, best of 3)."""
     feats = result.features.iloc[rows]
     idx = feats.index
     codes = _text(feats.get("client_id"), idx)
