@@ -25,9 +25,12 @@ from openpyxl.utils import column_index_from_string
 MAX_CELLS = 60_000_000
 
 _ROW_R = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d+)"')
-#: a cell reference past column Z; the literal start keeps the scan of a million rows fast
-#: (a row's r= holds digits only, a formula's ref= has no space before r)
-_WIDE = re.compile(rb'\sr="([A-Z]{2,3})\d')
+#: a cell reference past column Z, when a space comes before the ``r`` (a row's r= holds digits
+#: only, a formula's ref= has no space before r): the pattern starts with the literal ``r="``, which
+#: the regex engine skips to, and the space is checked on the few matches (100 000 clients × 15
+#: columns: sheet_extent 0.63 s → 0.40 s of CPU against the pattern starting with ``\s``, same run)
+_WIDE = re.compile(rb'r="([A-Z]{2,3})\d')
+_SPACE = frozenset(b" \t\n\r\f\v")  # what \s matches in a bytes pattern
 _CHUNK = 1 << 22
 
 
@@ -49,16 +52,21 @@ def sheet_extent(zf: zipfile.ZipFile, part: str) -> tuple[int, int]:
             found = _ROW_R.findall(body, max(last, 0)) or _ROW_R.findall(body)
             if found:
                 last_row = max(last_row, int(found[-1]))
-            letters.update(_WIDE.findall(body))
+            letters.update(_wide_columns(body))
         rows += tail.count(b"<row")
         found = _ROW_R.findall(tail)
         if found:
             last_row = max(last_row, int(found[-1]))
-        letters.update(_WIDE.findall(tail))
+        letters.update(_wide_columns(tail))
     if letters:
         widest = max(column_index_from_string(x.decode()) for x in letters)
     # rows without r= are numbered one after the other
     return max(last_row, rows), widest
+
+
+def _wide_columns(xml: bytes) -> set[bytes]:
+    """Letters of the cell references past column Z in ``xml``."""
+    return {m.group(1) for m in _WIDE.finditer(xml) if m.start() and xml[m.start() - 1] in _SPACE}
 
 
 def huge_sheets(path: Path, parts: dict[str, str]) -> dict[str, tuple[int, int]]:
