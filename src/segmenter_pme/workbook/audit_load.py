@@ -15,7 +15,7 @@ from ..audit.prepare import PreparedClients
 from ..audit.sheet import prepare_sheet
 from ..errors import MissingColumnError
 from ..settings import Settings
-from . import control_chars, files, reader
+from . import book_tables, control_chars, files, reader
 
 
 @dataclass
@@ -85,13 +85,15 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                 "ligne d'en-têtes avec au moins le client (Nom, Entreprise ou Code client) et des colonnes comme "
                 "Date dernier achat, Nombre commandes, CA total."
             )
-        name, guess = found["clients"]
-        ours = reader.output_header_cells_in_file(path, name, guess.row + 1)
-        data = reader.read_table(values[name], name, guess, our_cols=ours)
-        reader.require_data(data)
+        # the client table read by the front ends' one reading flow; without the Excel Tables, which only an
+        # openpyxl load of the whole workbook would give
+        data = book_tables.read_tables(
+            values, {"clients": found["clients"]}, tables_of=lambda name: [],
+            output_cells_of=lambda name, row: reader.output_header_cells_in_file(path, name, row))["clients"]
         if data.control_chars:
-            control_notes.append(control_chars.note(data.control_chars, f"Feuille « {name} »"))
+            control_notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
         if "factures" in found:
+            # not required to hold lines, unlike a run's: the audit is of the clients
             inv_name, inv_guess = found["factures"]
             invoices = reader.read_table(values[inv_name], inv_name, inv_guess)
         if settings.column_overrides:
@@ -101,9 +103,6 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                 if table is not None:
                     table.mapping = hdr.map_columns(list(table.frame.columns), table.shape, settings.column_overrides,
                                                     sheet=table.sheet)
-        # every cell of the workbook as Python objects: the tables read hold what they need (300 000 clients:
-        # about 400 MB that the audit no longer carries)
-        del values
     if analysis_date is not None:
         settings = settings.replace(date_analyse=analysis_date)
     prepared = prepare_sheet(data, invoices, settings=settings, csv=kind == "csv")
