@@ -1,6 +1,7 @@
 """``segmenter audit`` and ``segmenter nettoyer`` at scale, through the command (issue 16).
 
-Run: ``python benchmarks/bench_audit_cli.py [--clients 10000 100000 300000] [--dir DOSSIER] [--base REV --rounds N]``.
+Run: ``python benchmarks/bench_audit_cli.py [--clients 10000 100000 300000] [--dir DOSSIER] [--base REV --rounds N]
+[--only audit|nettoyer] [--no-pairs]``.
 
 The input is a workbook with one « Clients » sheet (an Excel Table under a title, as in the demo) of
 ``generate_demo(n)``'s clients — dirty values and ~3 % duplicates included. For each size it prints
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base", default=None, help="git revision to compare with (interleaved rounds)")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-pairs", action="store_true", help="skip the candidate pairs curve")
+    parser.add_argument("--only", choices=["audit", "nettoyer"], help="time only this command")
     args = parser.parse_args(argv)
     args.dir.mkdir(parents=True, exist_ok=True)
     src = base_src(args.base) if args.base else None
@@ -70,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
                     "nettoyer": ["nettoyer", str(path), "-o", str(args.dir / f"propre_{n}.xlsx"),
                                  "--date", "2025-12-31"]}
         for name, cmd in commands.items():
+            if args.only and name != args.only:
+                continue
             labels = ([args.base] if args.base else []) + ["ici"]
             runs: dict[str, list] = {label: [] for label in labels}
             for _ in range(args.rounds if args.base else 1):
