@@ -444,6 +444,26 @@ def test_large_arrow_frames_take_the_hash_path_and_agree_with_pandas(with_types,
     assert (plain["nb_commandes"] < plain["nb_lignes"]).any()  # repeated numbers were found
 
 
+@pytest.mark.parametrize("width", [3, 8])
+def test_codes_of_one_width_are_numbered_from_their_bytes_as_pandas_does(width):
+    """Client codes all of one length, up to 8 bytes, are numbered as the integers of their bytes:
+    same clients, same order, same figures as the pandas path; other codes are not."""
+    from segmenter_pme.invoices.keys import fixed_width_ints
+
+    df = _big_lines().dropna(subset=["cle"])
+    codes = df["cle"].str[-width:].str.rjust(width, "0")  # « C01234 » → « 234 » or « 00C01234 »
+    assert codes.str.len().eq(width).all()
+    got = []
+    for dtype in ("object", "str"):
+        result = aggregate_invoices(codes.astype(dtype), pd.to_datetime(df["date"]), df["montant"],
+                                    pd.Timestamp(D0), numbers=df["numero"].astype(dtype))
+        got.append(result.clients.assign(cle=result.clients["cle"].astype(object)))
+    assert fixed_width_ints(codes.astype("str")) is not None
+    pd.testing.assert_frame_equal(got[0], got[1])
+    assert fixed_width_ints((codes + np.where(np.arange(len(codes)) % 2, "", "x")).astype("str")) is None
+    assert fixed_width_ints(pd.concat([codes, pd.Series([None])]).astype("str")) is None
+
+
 @pytest.mark.parametrize("numbers", [False, True])
 def test_a_hash_collision_between_two_keys_falls_back_to_pandas(numbers, monkeypatch):
     """If the second hash ever disagreed (two keys sharing the first), the clients come from pd.factorize."""
