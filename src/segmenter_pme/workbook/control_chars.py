@@ -52,6 +52,32 @@ def has_control(values: list) -> np.ndarray:
     return out
 
 
+def control_bytes(text) -> set[int]:
+    """The byte values below a space in the UTF-8 text of an Arrow string array (chunked or not).
+
+    In UTF-8 a byte below 0x80 is always that ASCII character, so this says which control characters
+    the text holds — by numpy on Arrow's buffers, several times faster than a regular expression.
+    """
+    import pyarrow as pa
+
+    found: set[int] = set()
+    for chunk in text.chunks if isinstance(text, pa.ChunkedArray) else [text]:
+        buffers = chunk.buffers()
+        if not len(chunk) or buffers[2] is None:
+            continue
+        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+        offsets = np.frombuffer(buffers[1], dtype=np.int64 if wide else np.int32)
+        data = np.frombuffer(buffers[2], dtype=np.uint8)[offsets[chunk.offset]:offsets[chunk.offset + len(chunk)]]
+        low = data[data < 0x20]
+        if low.size:
+            found.update(np.unique(low).tolist())
+    return found
+
+
+#: the bytes of tab, line feed and carriage return: control characters a cell may hold
+_ALLOWED = {0x09, 0x0A, 0x0D}
+
+
 def clean_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Cleaned]]:
     """``frame`` with control characters removed from its text cells and headers, and the cells cleaned."""
     found: list[Cleaned] = []
@@ -73,9 +99,9 @@ def clean_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Cleaned]]:
             # values (1 M lines × 6 columns: 13 s → 0.6 s on a loaded machine)
             import pyarrow.compute as pc
 
-            hit = pc.match_substring_regex(data, PATTERN)
-            if not pc.any(hit).as_py():
+            if not control_bytes(data) - _ALLOWED:  # the usual export: no regex at all
                 continue
+            hit = pc.match_substring_regex(data, PATTERN)
             mask = pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
             values = s.tolist()
         else:
