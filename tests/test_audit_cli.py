@@ -172,10 +172,10 @@ def test_table_totals_row_follows_the_kept_rows(tmp_path):
 def test_audit_sheet_for_the_workbook_engine(tmp_path):
     from segmenter_pme.audit.sheet import audit_sheet
     from segmenter_pme.settings import Settings
-    from segmenter_pme.workbook import reader
+    from segmenter_pme.workbook import loading, reader
 
     p = workbook(tmp_path / "clients.xlsx")
-    values = reader.read_values(p)
+    values = loading.read_values(p)
     name, guess = reader.locate(values)["clients"]
     data = reader.read_table(values[name], name, guess)
     report = audit_sheet(data, settings=Settings(date_analyse=dt.date(2025, 6, 1)))

@@ -164,13 +164,13 @@ def test_csv_total_line_is_not_a_client_in_run_audit_and_nettoyer(tmp_path):
 def test_total_line_rule_is_shared_with_the_workbook_reader():
     import pandas as pd
 
-    from segmenter_pme.workbook import reader
+    from segmenter_pme.workbook import set_aside
 
     frame = pd.DataFrame({"Code": ["C1", "C2", "12"], "Nom": ["A", "B", "TOTAL :"], "CA": ["1", "2", "3"]},
                          index=[5, 6, 8])
-    kept, total = reader.split_total_row(frame)
+    kept, total = set_aside.split_total_row(frame)
     assert (kept.index.tolist(), total) == ([5, 6], 8)
-    assert reader.split_total_row(frame.iloc[:2])[1] is None
+    assert set_aside.split_total_row(frame.iloc[:2])[1] is None
 
 
 # ------------------------------------------------------------- 4. a CSV's errors name the file and its line

@@ -25,7 +25,7 @@ _SPACES = " \u00a0"
 E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 # the same rule as a regular expression, for Arrow (a "-" in a class must be escaped)
 _CLASS = "".join("\\" + c if c in "-]^\\" else c for c in TRIGGERS)
-_RISKY = f"^[{_SPACES}]*[{_CLASS}]"
+RISKY_PATTERN = f"^[{_SPACES}]*[{_CLASS}]"
 
 
 def looks_like_formula(value: object) -> bool:
@@ -53,7 +53,7 @@ def neutralize_series(values: pd.Series) -> pd.Series:
             return values
         return pd.Series(out, index=values.index, name=values.name, dtype=object)
     # Arrow's regular expressions find the few risky cells; only those are rewritten
-    risky = pc.match_substring_regex(arr, _RISKY).fill_null(False).to_numpy(zero_copy_only=False)
+    risky = pc.match_substring_regex(arr, RISKY_PATTERN).fill_null(False).to_numpy(zero_copy_only=False)
     if not risky.any():
         return values
     risky &= ~pc.match_substring_regex(arr, "^" + E164.pattern + "$").fill_null(False).to_numpy(zero_copy_only=False)

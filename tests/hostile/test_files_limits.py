@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from segmenter_pme.cli import main
-from segmenter_pme.workbook import extent, reader
+from segmenter_pme.workbook import extent, loading
 from wbfactory import rich_workbook, snapshot
 
 SKIP_OURS = {"Clients": 8}
@@ -45,14 +45,14 @@ def test_the_extent_is_measured_from_the_cells_not_the_dimension_tag(tmp_path):
     with zipfile.ZipFile(liar) as zf:
         assert extent.sheet_extent(zf, part) == (1_048_576, 16_384)
         assert extent.sheet_extent(zf, "xl/worksheets/sheet2.xml")[1] == 26  # up to Z: counted as 26 columns
-    assert reader._huge_sheets(liar) == {"Accueil": part}
+    assert loading.huge_sheets(liar) == {"Accueil": part}
 
 
 def test_the_sparse_reader_reads_what_calamine_reads(tmp_path, monkeypatch):
     book = rich_workbook(tmp_path / "a.xlsx")
-    dense = reader.read_values(book)
+    dense = loading.read_values(book)
     monkeypatch.setattr(extent, "MAX_CELLS", 0)  # every sheet read by the sparse reader
-    sparse = reader.read_values(book)
+    sparse = loading.read_values(book)
     assert list(sparse) == list(dense)
     for name in dense:
         trimmed = [list(r) for r in dense[name]]

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from segmenter_pme.workbook import reader
+from segmenter_pme.workbook import set_aside
 
 from .helpers import column_values, run_cli, sheet_rows, write_csv, write_workbook
 
@@ -66,11 +66,11 @@ def test_rule_on_frames():
     mapping = {"raison_sociale": "Entreprise", "client_id": "Code client", "ca_total": "CA total"}
     frame = pd.DataFrame({"Entreprise": ["A", "B", "Total"], "Code client": ["C1", "C2", "X9"],
                           "CA total": ["10,5", "20", "30,5"]}, index=[2, 3, 4])
-    assert reader.split_total_row(frame, mapping)[1] == 4          # 10,5 + 20 = 30,5
+    assert set_aside.split_total_row(frame, mapping)[1] == 4          # 10,5 + 20 = 30,5
     frame.loc[4, "CA total"] = "31"
-    assert reader.split_total_row(frame, mapping)[1] is None       # a client « Total » with code X9
+    assert set_aside.split_total_row(frame, mapping)[1] is None       # a client « Total » with code X9
     frame.loc[4, "Code client"] = None
-    assert reader.split_total_row(frame, mapping)[1] == 4          # no key: a total
+    assert set_aside.split_total_row(frame, mapping)[1] == 4          # no key: a total
 
 
 def test_nettoyer_says_the_total_row_it_left_out(tmp_path):

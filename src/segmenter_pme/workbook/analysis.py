@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import InputDataError
 from ..settings import Settings
-from . import files, reader
+from . import files, loading, reader
 
 
 @dataclass
@@ -70,7 +70,7 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
             raise csv_error(err, path.name) from None  # a CSV has no « Paramètres »: --colonne is the way
         return Analysis(path, result, rows_from_values(previous_plan), data if shape == "clients" else None,
                         data if shape == "factures" else None)
-    values = reader.read_values(path)
+    values = loading.read_values(path)
     book_tables.check_sheets(values)  # before « Paramètres » is read: a sheet of the user's is not our settings
     settings = read_settings_rows(values[PARAMETRES]) if PARAMETRES in values else None
     settings = settings_with_date(settings, analysis_date).with_columns(columns)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from ..audit import formulas
@@ -13,6 +12,7 @@ from ..errors import WorkbookError
 from ..layout.cells import set_value
 from . import files
 from .audit_load import LoadedBase
+from .writer import cell_value
 
 
 ARCHIVES = "Archives"
@@ -79,7 +79,7 @@ def reduced_copy(base: LoadedBase, untouched: list[str], target: Path):
 def open_copy(base: LoadedBase, target: Path):
     import openpyxl
 
-    from .reader import load_openpyxl
+    from .loading import load_openpyxl
 
     if base.kind == "csv":
         wb = openpyxl.Workbook()
@@ -111,20 +111,6 @@ def save_copy(wb, target: Path, *, backup: bool = False) -> Path | None:
     inject = passthrough.injectors(source, emptied) if emptied else {}
     return files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=backup,
                               verify=files.verify_xlsx)
-
-
-def cell_value(v):
-    """A value of the user's table as the cell written back: blanks None, pandas and numpy values as Python ones,
-    anything else as it was read (``writer.cell_value``, for our outputs, writes an unknown type as text)."""
-    if v is None or v is pd.NaT or v is pd.NA:
-        return None
-    if isinstance(v, float) and np.isnan(v):
-        return None
-    if isinstance(v, pd.Timestamp):
-        return v.to_pydatetime()
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
 
 
 def csv_cell(v):

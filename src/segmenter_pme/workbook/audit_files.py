@@ -26,7 +26,7 @@ from . import files
 from .archives import append_archives
 from .audit_copy import check_output, default_clean_output, open_copy, save_copy
 from .audit_load import LoadedBase, load_base
-from .clean_fast import clean_streamed, fast_possible
+from .clean_fast import clean_streamed, scan_sheet
 from .clean_sheet import client_formulas, other_sheets_notes, rewrite_clients
 
 #: from this many client rows, the cleaned sheet and « Archives » are streamed
@@ -100,8 +100,9 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
                         for n in base.data.notes]
     notes += ["Attention : " + n for n in base.control_notes]
     with files.run_lock(base.path, target):
-        if len(p.clients) >= FAST_ROWS and fast_possible(base):
-            backup = clean_streamed(base, result, target)
+        scan = scan_sheet(base) if len(p.clients) >= FAST_ROWS else None
+        if scan is not None:
+            backup = clean_streamed(base, result, target, scan)
         else:
             wb = open_copy(base, target)
             cell_formulas = client_formulas(wb, base)

@@ -15,7 +15,7 @@ from ..audit.prepare import PreparedClients
 from ..audit.sheet import prepare_sheet
 from ..errors import MissingColumnError
 from ..settings import Settings
-from . import book_tables, control_chars, files, reader
+from . import book_tables, control_chars, files, loading, reader
 
 
 @dataclass
@@ -71,7 +71,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
                                 last_data_row=1 + len(frame), last_used_row=1 + len(frame), notes=notes)
     else:
-        values = reader.read_values(path)
+        values = loading.read_values(path)
         sheets = list(values)
         heads = {name: rows[:10] for name, rows in values.items()}
         if "Paramètres" in values:

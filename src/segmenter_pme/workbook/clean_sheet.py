@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from copy import copy
 
+import numpy as np
 import pandas as pd
 
 from ..audit import formulas
@@ -15,8 +16,9 @@ from ..audit.clean import CleanResult
 from ..fr import fr_number
 from ..layout.cells import set_value
 from . import reader
-from .audit_copy import ARCHIVES, TEXT_FIELDS, cell_value, csv_cell, typed_cell, write_cell
+from .audit_copy import ARCHIVES, TEXT_FIELDS, csv_cell, typed_cell, write_cell
 from .audit_load import LoadedBase
+from .writer import cell_value
 
 
 _F_TEXT = re.compile(r"<(?:\w+:)?f\b[^>]*>([^<]+)</(?:\w+:)?f>")
@@ -78,19 +80,19 @@ def other_sheets_notes(base: LoadedBase, result: CleanResult) -> list[str]:
             for n in notes]
 
 
-def kept_rows(base: LoadedBase, result: CleanResult) -> tuple[list[list], set[int], set[int]]:
-    """The cleaned sheet's rows as cell values by Excel column (1-based, ``row[col - 1]``).
+def kept_frame(base: LoadedBase, result: CleanResult) -> tuple[pd.DataFrame, set[int], set[int]]:
+    """The cleaned sheet's cells: one object column per Excel column (1 … the last one of the table or of
+    ours), one row per kept client (index: its Excel row in the input).
 
     Original cell values, except the cells the cleaning changed (merged rows,
     Excel repairs; every mapped cell of a CSV) which get the cleaned value.
-    Also returns the Excel columns to format as text and as dates.
+    Also returns the Excel columns to format as text and as dates (:func:`format_kept`).
     """
     data = base.data
     frame = data.frame
     columns = base.prepared.columns
     cleaned = result.clients
     header_of = {f: h for f, h in columns.items()}
-    field_of = {h: f for f, h in columns.items()}
     changed: dict[tuple, object] = {}
     merged_rows = (set(result.merges["principal"]) if len(result.merges) else set()) & set(cleaned.index)
     if base.kind == "csv":
@@ -109,21 +111,25 @@ def kept_rows(base: LoadedBase, result: CleanResult) -> tuple[list[list], set[in
     date_cols = {data.columns[header_of[f]] for f in ("date_premier_achat", "date_dernier_achat")
                  if f in header_of and header_of[f] in data.columns}
     width = max(list(data.columns.values()) + list(data.output_columns.values()) + [1])
-    # whole columns as lists: cell-by-cell lookups in a frame are slow
-    position = {label: k for k, label in enumerate(frame.index)}
-    values = {h: frame[h].tolist() for h in data.columns if h in frame.columns}
-    rows = []
-    for r in cleaned.index:
-        k = position[r]
-        row = [None] * width
-        for header, col in data.columns.items():
-            name = field_of.get(header)
-            if name is not None and (r, name) in changed:
-                row[col - 1] = typed_cell(name, changed[(r, name)])
-            else:
-                row[col - 1] = cell_value(values[header][k]) if header in values else None
-        rows.append(row)
-    return rows, text_cols, date_cols
+    n = len(cleaned)
+    # whole columns taken at once: cell-by-cell lookups in a frame are slow
+    positions = frame.index.get_indexer(cleaned.index)
+    cells = {col: np.full(n, None, dtype=object) for col in range(1, width + 1)}
+    for header, col in data.columns.items():
+        if header in frame.columns:
+            cells[col] = frame[header].to_numpy(dtype=object)[positions]
+    at = {r: i for i, r in enumerate(cleaned.index)}
+    for (r, name), v in changed.items():
+        cells[data.columns[header_of[name]]][at[r]] = typed_cell(name, v)
+    return pd.DataFrame(cells, index=cleaned.index, dtype=object), text_cols, date_cols
+
+
+def format_kept(cell, value, col: int, text_cols: set[int], date_cols: set[int]) -> None:
+    """The number format of a kept cell written with ``value``: codes as text, dates as dd/mm/yyyy."""
+    if col in text_cols and value is not None:
+        cell.number_format = "@"
+    elif col in date_cols and value is not None and not isinstance(value, str):
+        cell.number_format = "dd/mm/yyyy"
 
 
 def client_formulas(wb, base: LoadedBase) -> dict[tuple[int, int], object]:
@@ -179,7 +185,8 @@ def rewrite_clients(wb, base: LoadedBase, result: CleanResult,
     ws = wb[data.sheet]
     first = data.header_row + 1
     kept = list(result.clients.index)
-    rows, text_cols, date_cols = kept_rows(base, result)
+    kept_cells, text_cols, date_cols = kept_frame(base, result)
+    rows = kept_cells.itertuples(index=False)
     cell_formulas = cell_formulas or {}
     notes = notes if notes is not None else []
     out_cols = set(data.output_columns.values())
@@ -197,7 +204,7 @@ def rewrite_clients(wb, base: LoadedBase, result: CleanResult,
     for r, row in zip(kept, rows):
         target_row = new_row[r]
         for col in data.columns.values():
-            value = row[col - 1]
+            value = cell_value(row[col - 1])
             if base.kind == "csv":
                 value = csv_cell(value)
             written = value
@@ -221,10 +228,7 @@ def rewrite_clients(wb, base: LoadedBase, result: CleanResult,
                     else:
                         written = moved
             cell = write_cell(ws, target_row, col, written, formula=written is not value)
-            if col in text_cols and value is not None:
-                cell.number_format = "@"
-            elif col in date_cols and value is not None and not isinstance(value, str):
-                cell.number_format = "dd/mm/yyyy"
+            format_kept(cell, value, col, text_cols, date_cols)
     for (r, col), original in others.items():
         if r not in new_row:
             continue

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import headers as hdr
 from ..errors import MissingColumnError, WorkbookError
-from . import control_chars, reader
+from . import control_chars, set_aside
 
 _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE = 256 * 1024
@@ -345,12 +345,12 @@ def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> Fren
         )
     # a trailing « Total » line of the export is not a client (same rule as a workbook sheet)
     whole = frame
-    frame, total = reader.split_total_row(frame, best[1])
+    frame, total = set_aside.split_total_row(frame, best[1])
     if frame.empty:
         raise MissingColumnError(f"Le fichier « {path.name} » a des en-têtes mais aucune ligne de données.")
-    notes = reader.long_lines_notes(path.name, fmt.long_lines)
+    notes = set_aside.long_lines_notes(path.name, fmt.long_lines)
     if total is not None:
-        notes.append(reader.total_row_note(path.name, total, whole.loc[total], in_file=True))
+        notes.append(set_aside.total_row_note(path.name, total, whole.loc[total], in_file=True))
     return FrenchCsv(frame, best[0], best[1], notes, cleaned, titles)
 
 

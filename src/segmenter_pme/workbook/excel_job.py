@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import WorkbookError
 from ..fr import fr_int
 from ..layout import history_run
-from . import book_tables, fidelity, files, passthrough, reader, run_steps, saving, streamed_clients, writer
+from . import book_tables, fidelity, files, loading, passthrough, reader, run_steps, saving, streamed_clients, writer
 from .created_clients import (client_names, clients_table, create_clients_sheet, created_clients_audit,
                               created_clients_data, too_many_clients, with_client_names)
 from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, settings_with_date, watch_rows,
@@ -21,7 +21,7 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
     t0 = time.perf_counter()
     timings = {}
     progress("Lecture des valeurs")
-    values = reader.read_values(path)
+    values = loading.read_values(path)
     timings["lecture_valeurs"] = time.perf_counter() - t0
     book_tables.check_sheets(values)
     found = book_tables.find_tables(values, path.name, sheet=sheet, overrides=columns or None)
@@ -54,7 +54,7 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
                 "dossier où vous avez le droit d'écrire (option -o)."
             ) from None
         try:
-            return reader.load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name), cut
+            return loading.load_openpyxl(reduced, kind, keep_vba=keep_vba, name=path.name), cut
         finally:
             reduced.unlink()
 
@@ -73,7 +73,7 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         new_client = found["clients"][0] if "clients" in found else None
         if new_client in emptied or (stream is not None and new_client != client_sheet):
             # the user's column mapping points to another sheet: load it fully
-            wb = reader.load_openpyxl(path, kind, keep_vba=keep_vba)
+            wb = loading.load_openpyxl(path, kind, keep_vba=keep_vba)
             emptied, stream = [], None
     datas = book_tables.read_tables(values, found, tables_of=lambda name: reader.find_tables(wb[name]),
                                     output_cells_of=lambda name, row: reader.output_header_cells(wb, name, row))

@@ -82,19 +82,24 @@ def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
         return _spread(_join(f"{s_attr}><v>", _numbers(arr[mask]), "</v></c>"), mask)
     if _all_text(values) if values.dtype == object else pd.api.types.is_string_dtype(values):
         t = pa.array(values.astype("str") if values.dtype == object else values, from_pandas=True)
-        t = pc.cast(t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t, pa.large_string())
-        t = pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.large_string()), t)
-        # most columns have nothing to escape: with the integers-only case of _numbers, the rows of a
-        # 1 M-line run's two sheets take 17-21 % less CPU (2.24 → 1.87 s and 1.78 → 1.40 s, one run)
-        if pc.any(pc.match_substring_regex(t, _ESCAPED_RE2)).as_py():
-            t = pc.replace_substring_regex(t, _ILLEGAL_RE2, "")
-            for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
-                t = pc.replace_substring(t, char, entity)
-        spaced = pc.match_substring_regex(t, f"^{_SPACE}|{_SPACE}$")
-        open_t = pc.if_else(spaced, _text('<t xml:space="preserve">'), _text("<t>"))
-        return _join(f'{s_attr} t="inlineStr"><is>', open_t, t, "</t></is></c>")
+        return _text_bodies(pc.cast(t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t, pa.large_string()),
+                            s_attr)
     body = _mixed(values, s_attr)
     return pa.array(body, type=pa.large_string(), mask=body == "")
+
+
+def _text_bodies(t: pa.Array, s_attr: str) -> pa.Array:
+    """:func:`_bodies` of text (an empty text: no cell)."""
+    t = pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.large_string()), t)
+    # most columns have nothing to escape: with the integers-only case of _numbers, the rows of a
+    # 1 M-line run's two sheets take 17-21 % less CPU (2.24 → 1.87 s and 1.78 → 1.40 s, one run)
+    if pc.any(pc.match_substring_regex(t, _ESCAPED_RE2)).as_py():
+        t = pc.replace_substring_regex(t, _ILLEGAL_RE2, "")
+        for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+            t = pc.replace_substring(t, char, entity)
+    spaced = pc.match_substring_regex(t, f"^{_SPACE}|{_SPACE}$")
+    open_t = pc.if_else(spaced, _text('<t xml:space="preserve">'), _text("<t>"))
+    return _join(f'{s_attr} t="inlineStr"><is>', open_t, t, "</t></is></c>")
 
 
 def _text(s: str) -> pa.Scalar:
@@ -162,8 +167,12 @@ def _mixed(values: pd.Series, s_attr: str) -> np.ndarray:
     return out
 
 
-def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str], chunk: int = 100_000):
-    """Yield the ``<row>`` elements of ``frame`` starting at Excel row ``first_row``, by chunks (UTF-8 buffers)."""
+def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | dict[str, str]], chunk: int = 100_000):
+    """Yield the ``<row>`` elements of ``frame`` starting at Excel row ``first_row``, by chunks (UTF-8 buffers).
+
+    ``styles[j]``: the style index of column ``j``'s cells, or a dict giving it by the kind of value
+    (:func:`kind_codes`: a cell's look may depend on what it holds, as when openpyxl writes it).
+    """
     letters = [get_column_letter(j + 1) for j in range(frame.shape[1])]
     for start in range(0, len(frame), chunk):
         part = frame.iloc[start:start + chunk]
@@ -171,7 +180,10 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str], chunk: int 
         pieces = ['<row r="', rows, '">']
         for j in range(part.shape[1]):
             style = styles[j] if j < len(styles) else ""
-            body = _bodies(part.iloc[:, j], f' s="{style}"' if style else "")
+            if isinstance(style, dict):
+                body = _bodies_by_kind(part.iloc[:, j], style)
+            else:
+                body = _bodies(part.iloc[:, j], f' s="{style}"' if style else "")
             # one short join per cell, then one per row: a single join of every piece of the row is 2× slower
             cell = _join(f'<c r="{letters[j]}', rows, '"', body)
             pieces.append(pc.fill_null(cell, "") if cell.null_count else cell)  # an empty value has no cell
@@ -184,12 +196,13 @@ def _buffer(lines: pa.Array) -> memoryview:
     return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
-def injector(frame: pd.DataFrame, first_row: int):
+def injector(frame: pd.DataFrame, first_row: int, styles: list[str | dict[str, str]] | None = None):
     """For :func:`saving.save_workbook`: the sheet's rows from ``first_row`` down become ``frame``'s values.
 
     The row ``first_row`` that openpyxl wrote is the styled sample: each column's
-    cells take its style index.
+    cells take its style index — unless ``styles`` gives them (as :func:`rows_xml` takes them).
     """
+    given = styles
 
     def inject(xml: str):
         head, body, tail = split_sheetdata(xml)
@@ -204,6 +217,8 @@ def injector(frame: pd.DataFrame, first_row: int):
                     sm = re.search(r'\bs="(\d+)"', attrs)
                     by_letter[letter] = sm.group(1) if sm else ""
                 styles = [by_letter.get(get_column_letter(j + 1), "") for j in range(frame.shape[1])]
+        if given is not None:
+            styles = given
         last_row = first_row + len(frame) - 1
         last_col = get_column_letter(max(frame.shape[1], 1))
         head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_col}{max(last_row, 1)}"/>', head)
@@ -214,3 +229,116 @@ def injector(frame: pd.DataFrame, first_row: int):
         yield "</sheetData>" + tail
 
     return inject
+
+
+class _Empty:
+    """A cell kept for its look alone: written with its style and no value (``<c r="B7" s="3"/>``)."""
+
+    def __repr__(self) -> str:
+        return "EMPTY"
+
+
+EMPTY = _Empty()
+
+
+class Own:
+    """A value whose cell takes the look of its own kind (``styles["own " + kind]``), not its column's."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+#: kinds of cell values, by Python type (:func:`kind_codes`); a str subclass is text too
+KINDS = ("none", "empty", "text", "quoted", "number", "bool", "datetime", "date", "other")
+_OWN = len(KINDS)  # + a kind: the value was wrapped in Own
+_KIND_OF_TYPE = {type(None): 0, _Empty: 1, str: 2, float: 4, int: 4, np.float64: 4, np.int64: 4, bool: 5,
+                 np.bool_: 5, dt.datetime: 6, pd.Timestamp: 6, dt.date: 7, Own: _OWN}
+
+
+_SAME_KIND = {"string": 2, "floating": 4, "integer": 4, "mixed-integer-float": 4, "boolean": 5, "date": 7, "empty": 0}
+
+
+def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The index in :data:`KINDS` of each value (plus ``len(KINDS)`` for a value wrapped in :class:`Own`) and
+    the values unwrapped. « quoted » is text a spreadsheet would run as a formula
+    (:data:`safe_text.RISKY_PATTERN`), NaN and NaT are « none »."""
+    from ..safe_text import RISKY_PATTERN
+
+    get = _KIND_OF_TYPE.get
+    # a column of one type (most are) is told by pandas' C-level inference, not value by value
+    same = _SAME_KIND.get(pd.api.types.infer_dtype(values, skipna=True))
+    if same is not None:
+        kinds = np.where(pd.isna(values), np.int8(0), np.int8(same))
+    else:
+        kinds = np.fromiter((get(type(v), 8) for v in values), dtype=np.int8, count=len(values))
+    own = np.flatnonzero(kinds == _OWN)
+    if len(own):
+        values = values.copy()
+        values[own] = [v.value for v in values[own]]
+        kinds[own] = np.fromiter((get(type(v), 8) for v in values[own]), dtype=np.int8, count=len(own))
+    for i in np.flatnonzero(kinds == 8):  # subclasses and the rare types, one by one
+        v = values[i]
+        kinds[i] = (0 if v is pd.NaT or v is pd.NA else 2 if isinstance(v, str) else 5 if isinstance(v, np.bool_)
+                    else 4 if isinstance(v, (int, float, np.integer, np.floating))
+                    else 6 if isinstance(v, dt.datetime) else 7 if isinstance(v, dt.date) else 8)
+    numbers = np.flatnonzero(kinds == 4)
+    if len(numbers):
+        nan = pd.isna(pd.Series(values[numbers], dtype=object)).to_numpy()
+        kinds[numbers[nan]] = 0
+    text = np.flatnonzero(kinds == 2)
+    if len(text):
+        risky = pc.match_substring_regex(pa.array(values[text], pa.large_string()), RISKY_PATTERN)
+        kinds[text[risky.to_numpy(zero_copy_only=False)]] = 3
+    if len(own):
+        kinds[own] += _OWN
+    return kinds, values
+
+
+def _bodies_by_kind(values: pd.Series, styles: dict[str, str]) -> pa.Array:
+    """:func:`_bodies` of each kind of value with that kind's style (``styles[kind]``, else ``styles[""]``;
+    ``styles["own " + kind]`` for a value wrapped in :class:`Own`)."""
+    kinds, vals = kind_codes(values.to_numpy(dtype=object))
+    order = np.argsort(kinds, kind="stable")
+    parts = []
+    for code in np.unique(kinds):
+        at = np.flatnonzero(kinds == code)
+        kind = KINDS[code % _OWN]
+        key = "own " + kind if code >= _OWN else kind
+        style = styles.get(key, styles.get("", ""))
+        s_attr = f' s="{style}"' if style else ""
+        if kind == "none":
+            parts.append(pa.nulls(len(at), pa.large_string()))
+        elif kind == "empty":
+            parts.append(pa.array([f"{s_attr}/>" if s_attr else None] * len(at), pa.large_string()))
+        elif kind in ("text", "quoted"):
+            parts.append(_text_bodies(pa.array(vals[at], pa.large_string()), s_attr))
+        elif kind == "number":
+            parts.append(_bodies(pd.Series(vals[at].astype(float)), s_attr))
+        elif kind == "bool":
+            parts.append(_bodies(pd.Series(vals[at].astype(bool)), s_attr))
+        else:
+            parts.append(_dates(vals[at], s_attr) if kind in ("datetime", "date") else None)
+            if parts[-1] is None:  # rare types, dates with a time of day or out of range: one at a time
+                parts[-1] = pa.array(_mixed(pd.Series(vals[at], dtype=object), s_attr), pa.large_string())
+    if not parts:
+        return pa.nulls(0, pa.large_string())
+    joined = pa.concat_arrays([p.cast(pa.large_string()) for p in parts])
+    joined = pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.large_string()), joined)
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return joined.take(pa.array(inverse))
+
+
+def _dates(values: np.ndarray, s_attr: str) -> pa.Array | None:
+    """Whole days as their serial numbers, built column-wise; None when one has a time of day (its
+    serial is then :func:`_serial`'s, one at a time) or lies outside what numpy's nanoseconds hold."""
+    try:
+        stamps = pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(dtype="datetime64[ns]")
+    except (ValueError, TypeError, OverflowError):
+        return None
+    days = (stamps - _EXCEL_EPOCH) // np.timedelta64(1, "D")
+    if (stamps != _EXCEL_EPOCH + days * np.timedelta64(1, "D")).any():
+        return None
+    return _join(f"{s_attr}><v>", _numbers(days.astype("float64")), "</v></c>")
+

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..layout import history_run
-from . import reader
+from . import loading, reader
 
 
 def _plain(v):
@@ -40,7 +40,7 @@ def lost_edits(target: Path, sheet: str, new_headers: list[str], new_frame: pd.D
     """
     try:
         # a client sheet made from invoice lines is rebuilt whole: its header row says what the user added
-        values = reader.read_values_of(target, sheet, None if new_frame is not None else reader.SCAN_ROWS)
+        values = loading.read_values_of(target, sheet, None if new_frame is not None else reader.SCAN_ROWS)
     except Exception:
         return []
     if not values:

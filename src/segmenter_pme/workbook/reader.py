@@ -1,17 +1,16 @@
 """Find the client table and the invoice lines in a workbook, and read them.
 
 Values come from python-calamine (fast, and it returns the values Excel last
-computed for formulas); only the structure we must respect when writing
+computed for formulas: :mod:`.loading`); only the structure we must respect when writing
 (Excel Tables) comes from openpyxl. Frames keep the user's headers and use the
-Excel row numbers as index, so every message names the real row.
+Excel row numbers as index, so every message names the real row; a trailing
+« Total » row is set aside (:mod:`.set_aside`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
-import zipfile
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -23,9 +22,9 @@ import pandas as pd
 from .. import headers as hdr
 from ..errors import InputDataError, MissingColumnError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
-from ..problems import WARNING, Issue
-from . import control_chars, extent
+from . import control_chars
 from ..blank import is_blank
+from .set_aside import split_total_row, total_row_note
 
 #: sheets we write (« Archives »: rows set aside by ``segmenter nettoie``): never read as client or invoice data
 OUR_SHEETS = ("Synthèse", "Évolution", "Plan d'actions", "Fiches segments", "Priorités de la semaine", "Qualité",
@@ -49,7 +48,6 @@ def base_header(text: str) -> str:
         if text.endswith(suffix) and text[: -len(suffix)] in OUTPUT_COLUMNS:
             return text[: -len(suffix)]
     return text
-_TOTAL = re.compile(r"^\s*(sous[- ]?)?totau?x?\b|^\s*total\b", re.IGNORECASE)
 SCAN_ROWS = 30
 
 
@@ -102,80 +100,6 @@ def header_text(v: Any) -> str | None:
     if isinstance(v, (dt.date, dt.datetime)):
         return v.strftime("%d/%m/%Y")
     return str(v).strip()
-
-
-def read_values(path: Path) -> dict[str, list[list[Any]]]:
-    """All sheets' values, from A1 (``rows[0]`` is Excel row 1, ``rows[r][0]`` column A)."""
-    try:
-        from python_calamine import CalamineWorkbook
-
-        huge = _huge_sheets(path)
-        book = CalamineWorkbook.from_path(str(path))
-        out = {}
-        for name in book.sheet_names:
-            if name in huge:
-                # calamine would allocate the whole rectangle up to the last cell (512 GB for XFD1048576)
-                out[name] = extent.read_sparse(path, huge[name])
-                continue
-            sheet = book.get_sheet_by_name(name)
-            out[name] = sheet.to_python(skip_empty_area=False) if sheet.height else []
-        return out
-    except WorkbookError:
-        raise
-    except Exception as err:  # calamine raises its own types for every broken file
-        raise WorkbookError(
-            f"Le classeur « {Path(path).name} » est illisible (structure interne endommagée). Ouvrez-le dans Excel "
-            "pour le réparer ou l'enregistrer à nouveau au format .xlsx, puis relancez."
-        ) from None
-
-
-def _huge_sheets(path: Path) -> dict[str, str]:
-    """Sheets (title → zip part) too wide × tall for calamine's rectangle (:mod:`.extent`)."""
-    import zipfile
-
-    from .fastsheet import sheet_part
-
-    parts = {}
-    with zipfile.ZipFile(path) as zf:
-        names = re.findall(r'<(?:\w+:)?sheet\b[^>]*?\bname="([^"]*)"', zf.read("xl/workbook.xml").decode("utf-8"))
-        for raw in names:
-            title = _xml_unescape(raw)
-            try:
-                parts[title] = sheet_part(zf, title)
-            except (KeyError, AttributeError):
-                continue
-    return {title: parts[title] for title in extent.huge_sheets(path, parts)}
-
-
-def _xml_unescape(s: str) -> str:
-    import html
-
-    return html.unescape(s)
-
-
-def read_values_of(path: Path, sheet: str, nrows: int | None = None) -> list[list[Any]]:
-    """The values of one sheet (its first ``nrows`` rows; ``[]`` when there is no such sheet), as :func:`read_values`."""
-    if nrows:
-        # the first rows only: openpyxl streams the sheet and stops there (calamine would load it whole)
-        import openpyxl
-
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            if sheet not in wb.sheetnames:
-                return []
-            return [list(r) for r in wb[sheet].iter_rows(max_row=nrows, values_only=True)]
-        finally:
-            wb.close()
-    from python_calamine import CalamineWorkbook
-
-    huge = _huge_sheets(path)
-    if sheet in huge:
-        return extent.read_sparse(path, huge[sheet])
-    book = CalamineWorkbook.from_path(str(path))
-    if sheet not in book.sheet_names:
-        return []
-    ws = book.get_sheet_by_name(sheet)
-    return ws.to_python(skip_empty_area=False) if ws.height else []
 
 
 def output_header_cells(wb, sheet: str, header_row: int) -> list[int]:
@@ -401,85 +325,6 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     )
 
 
-def total_row_note(sheet: str, row: int, values: pd.Series, *, in_file: bool = False) -> Issue:
-    """The remark in « Qualité » for a last row set aside as the table's total (it is not counted).
-
-    ``in_file``: a CSV line, not copied into the workbook — said in the message, with no row to link to.
-    """
-    label = next((v for v in values if isinstance(v, str) and any(ch.isalpha() for ch in v)), None)
-    column = next((str(h) for h, v in values.items() if v is label), None)
-    where = f"La ligne {int(row)} du fichier" if in_file else "La dernière ligne du tableau"
-    return Issue(
-        "ligne_total", f"{where} (« {label} ») est lue comme une ligne de total : elle n'est pas comptée comme un "
-        "client. Si c'est un client, donnez-lui son code client ou ôtez le mot « Total » du début de la cellule.",
-        WARNING, sheet=sheet, column=column, row=None if in_file else int(row), value=label)
-
-
-def long_lines_notes(sheet: str, lines) -> list[Issue]:
-    """Remarks in « Qualité » for CSV lines longer than the header whose extra fields were empty (dropped)."""
-    return [Issue("ligne_trop_longue", f"La ligne {ln} du fichier a {n} champs, plus que la ligne d'en-têtes : les "
-                  "champs en trop étaient vides et ont été ignorés (un séparateur en fin de ligne).", WARNING,
-                  sheet=sheet, row=int(ln), value=f"{n} champs") for ln, n in lines]
-
-
-#: a cell that is only a total's label: « Total », « TOTAL : », « Total général », « Sous-total 2025 », « Totaux »
-_TOTAL_LABEL = re.compile(r"^\s*(sous[- ]?)?(total|totaux)(\s+(g[ée]n[ée]ral|clients?|ht|ttc|\d{4}))*\s*:?\s*$",
-                          re.IGNORECASE)
-_KEY_FIELDS = ("client_id", "siret", "siren", "raison_sociale", "nom", "email")
-_SUM_FIELDS = ("ca_total", "montant_ht", "montant_ttc", "nb_commandes")
-
-
-def split_total_row(frame: pd.DataFrame, mapping: dict | None = None) -> tuple[pd.DataFrame, int | None]:
-    """``frame`` without a trailing « Total » line, and that line's label (None when there is none).
-
-    The rule for every source (workbook sheet, CSV export): the last row is a
-    total when its first cell holding letters starts with ``Total``, ``Totaux``
-    or ``Sous-total`` *and* it looks like a total — no client key in it (its
-    key cells empty or holding only the label, « Total général ») or, when
-    ``mapping`` names amount columns, an amount that is the sum of the rows
-    above. « TOTAL ENERGIES MARKETING FRANCE » with its own code and amounts is
-    a client.
-    """
-    if not len(frame):
-        return frame, None
-    last = frame.index[-1]
-    row = frame.loc[last]
-    first_text = next((v for v in row if isinstance(v, str) and any(ch.isalpha() for ch in v)), None)
-    if first_text is None or not _TOTAL.match(first_text):
-        return frame, None
-    if mapping is None or _no_client_key(row, mapping) or _sums_rows_above(frame, mapping):
-        return frame.drop(index=last), int(last)
-    return frame, None
-
-
-def _no_client_key(row: pd.Series, mapping: dict) -> bool:
-    keys = [mapping[f] for f in _KEY_FIELDS if isinstance(mapping.get(f), str) and mapping[f] in row.index]
-    if not keys:  # nothing identifies a client here: the label decides, as it always did
-        return True
-    for h in keys:
-        v = row[h]
-        if is_blank(v) or (isinstance(v, float) and v != v):
-            continue
-        if isinstance(v, str) and _TOTAL_LABEL.match(v):
-            continue
-        return False
-    return True
-
-
-def _sums_rows_above(frame: pd.DataFrame, mapping: dict) -> bool:
-    from ..parsing import parse_amounts
-
-    for f in _SUM_FIELDS:
-        h = mapping.get(f)
-        if not isinstance(h, str) or h not in frame.columns:
-            continue
-        values, _ = parse_amounts(frame[h])
-        last, above = values.iloc[-1], values.iloc[:-1].sum()
-        if len(values) > 2 and pd.notna(last) and above != 0 and abs(last - above) < 0.01 + 1e-9 * abs(above):
-            return True
-    return False
-
-
 #: calamine's ``""`` and a text of spaces only: a blank cell (one C-level pass over a column)
 _BLANK = np.frompyfunc(lambda v: isinstance(v, str) and (v == "" or v.isspace()), 1, 1)
 
@@ -505,42 +350,3 @@ def require_data(data: SheetData) -> None:
         )
 
 
-def load_openpyxl(path: Path, kind: str, *, keep_vba: bool | None = None, name: str | None = None):
-    import openpyxl
-
-    name = name or Path(path).name
-    keep_vba = (kind == "xlsm") if keep_vba is None else keep_vba
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about extensions it drops (slicers, x14 validations): measured and documented
-            warnings.simplefilter("ignore")
-            return openpyxl.load_workbook(path, keep_vba=keep_vba, keep_links=True, rich_text=_has_rich_text(path))
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, AttributeError, OSError, EOFError) as err:
-        raise WorkbookError(
-            f"Le classeur « {name} » n'a pas pu être ouvert (une de ses parties est illisible). "
-            "Ouvrez-le dans Excel et enregistrez-le à nouveau au format .xlsx, puis relancez."
-        ) from None
-    except Exception as err:  # lxml / xml errors of a damaged part
-        raise WorkbookError(
-            f"Le classeur « {name} » est endommagé (contenu XML illisible). Ouvrez-le dans Excel pour le "
-            "réparer, puis relancez."
-        ) from None
-
-
-def _has_rich_text(path: Path) -> bool:
-    """Whether some shared string has formatting runs (parsing them all is slow, so only then)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            name = next((n for n in zf.namelist() if n.lower() == "xl/sharedstrings.xml"), None)
-            if name is None:
-                return False
-            with zf.open(name) as fh:
-                tail = b""
-                while chunk := fh.read(1 << 20):
-                    window = tail + chunk
-                    if b"<r>" in window or b"<r " in window:
-                        return True
-                    tail = window[-3:]
-    except (zipfile.BadZipFile, OSError):
-        return False
-    return False

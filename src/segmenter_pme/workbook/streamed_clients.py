@@ -23,6 +23,10 @@ The openpyxl path stays for what this one does not do (:func:`streamable` and th
 when): sheets of fewer rows (it costs little there), XML written with prefixes or without row
 numbers, clients appended under the table from the invoices, a client sheet chosen only after
 « Paramètres » was read.
+
+Our cells themselves are made by :mod:`.our_cells`. This module stays one piece (some 430 lines):
+:class:`ClientStream` is the one loop over the original rows, whose fast and careful ways
+(:meth:`ClientStream._usual`, :meth:`ClientStream._merge`) share its reading state.
 """
 
 from __future__ import annotations
@@ -30,28 +34,23 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from copy import copy
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
-from openpyxl.cell.cell import Cell
-from openpyxl.compat import safe_string
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
-from . import passthrough
+from . import passthrough, writer
 from .fastsheet import sheet_part
+from .our_cells import Column, OurCells
 from .saving import split_sheetdata
 
 #: from this many rows under the header, the client sheet's rows are streamed; below, openpyxl loads
 #: the sheet in a fraction of a second, the path small workbooks have always taken (the suite runs both)
 STREAM_ROWS = 2_000
-_CHUNK = 1 << 23  # characters of the original sheet read at a time
-_BLOCK = 50_000  # rows whose cells of ours are built at once
+CHUNK_CHARS = 1 << 23  # characters of the original sheet read at a time
 
 _ROW = re.compile(r'<row\b([^>]*?)(?:/>|>(.*?)</row>)', re.S)
 _ROW_R = re.compile(r'\sr="(\d+)"')
@@ -87,21 +86,7 @@ def streamable(path: Path, sheet: str, rows: int) -> bool:
     return bool(rows_tags) and all(_ROW_R.search(t) for t in rows_tags) and all(_CELL_REF.search(t) for t in cells)
 
 
-@dataclass
-class Column:
-    """One of our output columns as the streamed rows get it."""
-
-    name: str
-    col: int
-    #: not one of ours on the previous run: a value of the user's in it stops the run
-    new: bool
-
-    @property
-    def letter(self) -> str:
-        return get_column_letter(self.col)
-
-
-class ClientStream:
+class ClientStream(OurCells):
     """The client sheet ``sheet`` of ``path``: rows past ``cut`` streamed, our cells put in.
 
     ``cut``: the header row. openpyxl loads and writes the rows down to it (titles, header: the
@@ -166,44 +151,6 @@ class ClientStream:
         self._rerun = bool(cols) and not any(c.new for c in self.columns) and cols == list(range(cols[0], cols[-1] + 1))
         self._beyond = re.compile(f'<c r="{_letters_from(self.first_col)}[0-9]') if self.first_col else re.compile("$^")
 
-    # ------------------------------------------------------------------ our cells
-
-    def _fragment(self, column: Column, value: Any, base: int | None) -> str:
-        """Our cell of ``column`` holding ``value`` over a cell of style ``base``, after ``<c r="…"``."""
-        key = (column.col, base, type(value), value)
-        frag = self._frags.get(key)
-        if frag is None:
-            cell = Cell(self.ws, row=1, column=column.col)
-            if base is not None:
-                cell._style = copy(self.ws.parent._cell_styles[base])
-            self.put(cell, column.name, value)
-            frag = self._frags[key] = _cell_xml(cell)
-        return frag
-
-    def _block(self, start: int) -> tuple[list[str], dict[str, np.ndarray]]:
-        """Our cells, one string per row, of the rows ``start`` … ``start + _BLOCK`` of :attr:`rows`.
-
-        Each distinct value of a column is turned into XML once; the rows' strings are then
-        assembled by Arrow (a Python loop over a million rows × 12 columns would take seconds).
-        """
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        part = self.out.iloc[start:start + _BLOCK]
-        rows = pa.array(self.rows[start:start + _BLOCK]).cast(pa.string())
-        cells, values = [], {}
-        for column in self.columns:
-            series = part[column.name]
-            codes, uniques = pd.factorize(series.astype(object), use_na_sentinel=True)
-            frags = [self._fragment(column, _py(u), None) for u in uniques] + [self._fragment(column, None, None)]
-            codes[codes < 0] = len(frags) - 1
-            frag = pa.array(frags, pa.string()).take(pa.array(codes))
-            cell = pc.binary_join_element_wise(f'<c r="{column.letter}', rows, '"', frag, "")
-            cells.append(pc.if_else(pc.equal(frag, ""), "", cell))
-            values[column.name] = series.to_numpy(dtype=object)
-        line = pc.binary_join_element_wise(*cells, "") if cells else pa.array([""] * len(part))
-        return line.to_pylist(), values
-
     # ------------------------------------------------------------------ saving
 
     def injector(self):
@@ -221,7 +168,7 @@ class ClientStream:
                     text = io.TextIOWrapper(raw, encoding="utf-8")
                     buf = ""
                     while (start := buf.find("<sheetData")) < 0 or buf.find(">", start) < 0:
-                        chunk = text.read(_CHUNK)
+                        chunk = text.read(CHUNK_CHARS)
                         if not chunk:
                             break
                         buf += chunk
@@ -265,7 +212,7 @@ class ClientStream:
             if end >= 0:
                 body, finished = buf[:end], True
             else:
-                chunk = text.read(_CHUNK)
+                chunk = text.read(CHUNK_CHARS)
                 if not chunk:
                     body, finished = buf, True
                 else:
@@ -306,11 +253,8 @@ class ClientStream:
             if k >= n or rows[k] != r:
                 append(self._other(m, r))
                 continue
+            self._line_of(k)
             i = k - self._block_start
-            if self._line is None or not 0 <= i < len(self._line):
-                self._block_start = k - k % _BLOCK
-                self._line, self._values = self._block(self._block_start)
-                i = k - self._block_start
             self._k = k + 1
             content = m.group(2) or ""
             if "spans" in attrs:  # the row's span hint would leave our cells out
@@ -336,7 +280,7 @@ class ClientStream:
                     if len(cells) == old.count("<c") and cells == _CELL_STYLE.findall(line):
                         append(f"<row{attrs}>{content[:start]}{line}</row>")
                         continue
-            values = {c.col: _py(self._values[c.name][i]) for c in self.columns}
+            values = {c.col: writer.cell_value(self._values[c.name][i]) for c in self.columns}
             append(f"<row{attrs}>{self._merge(content, r, values)[0]}</row>")
         return "".join(out)
 
@@ -369,23 +313,6 @@ class ClientStream:
         out[3 * n] = pieces[n]
         self._k = k + n
         return "".join(out)
-
-    def _lines(self, k: int, n: int) -> list[str]:
-        """Our cells of the rows ``k`` … ``k + n`` of :attr:`rows`, across blocks."""
-        out: list[str] = []
-        while n > 0:
-            self._line_of(k)
-            i = k - self._block_start
-            take = min(n, len(self._line) - i)
-            out.extend(self._line[i:i + take])
-            k, n = k + take, n - take
-        return out
-
-    def _line_of(self, k: int) -> str:
-        if self._line is None or not (self._block_start <= k < self._block_start + len(self._line)):
-            self._block_start = k - k % _BLOCK
-            self._line, self._values = self._block(self._block_start)
-        return self._line[k - self._block_start]
 
     def _missing(self, r: int | None) -> str:
         """Rows of ours that the original sheet does not have (before row ``r``; all that are left when None)."""
@@ -499,33 +426,3 @@ def _letters_from(col: int) -> str:
 def _row_number(m: re.Match) -> int:
     r = _ROW_R.search(m.group(1))
     return int(r.group(1)) if r else 0
-
-
-def _py(v: Any) -> Any:
-    """A plain Python value (numpy scalars, NaN and NaT as None) as the openpyxl path gets it."""
-    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
-        return None
-    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
-        try:
-            v = v.item()
-        except (ValueError, AttributeError):
-            return v
-        if isinstance(v, float) and v != v:
-            return None
-    return v
-
-
-def _cell_xml(cell) -> str:
-    """What openpyxl writes for ``cell`` after ``<c r="…"``; ``""`` for an empty cell without style."""
-    style = f' s="{cell.style_id}"' if cell.has_style else ""
-    value = cell._value
-    if value is None:
-        return f"{style}/>" if style else ""
-    if value == "":  # an empty text keeps its type, as openpyxl writes it
-        return f'{style} t="inlineStr"></c>'
-    if cell.data_type == "s":
-        space = ' xml:space="preserve"' if value != value.strip() else ""
-        return f'{style} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
-    if cell.data_type == "b":
-        return f'{style} t="b"><v>{safe_string(value)}</v></c>'
-    return f'{style} t="n"><v>{safe_string(value)}</v></c>'

@@ -21,7 +21,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from ..fields import OUTPUT_COLUMNS
 from ..layout.cells import set_value
-from . import streamed_clients
+from . import our_cells, streamed_clients
 from .reader import OUTPUT_NAME, SheetData, calc_header
 
 FMT_INT = "#,##0"
@@ -90,11 +90,12 @@ def _check_width(data: SheetData, plan: dict[str, tuple[int, str]]) -> None:
 
 
 def cell_value(v: Any) -> Any:
-    if v is None:
+    """A value as the cell written — ours, or the user's written back (cleaned copy, « Archives »): blanks
+    (None, NaN, NaT, NA) None, pandas and numpy values as Python ones, the types a cell holds (text,
+    numbers, booleans, dates, times, durations) as they are, anything else as text."""
+    if v is None or v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, float) and math.isnan(v):
-        return None
-    if v is pd.NaT:
         return None
     if isinstance(v, pd.Timestamp):
         return v.to_pydatetime()
@@ -103,7 +104,7 @@ def cell_value(v: Any) -> Any:
             return v.item()
         except (ValueError, AttributeError):
             return v
-    if isinstance(v, (str, int, float, bool, dt.date, dt.datetime)):
+    if isinstance(v, (str, int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta)):
         return v
     if pd.isna(v):
         return None
@@ -190,7 +191,7 @@ def write_outputs(wb, data: SheetData, result, *, row_map: dict[int, int] | None
     end = max(ws.max_row, last_row) if stream is None else min(max(ws.max_row, last_row), stream.cut)
     if stream is not None:
         new = {col for col, _ in plan.values() if col not in set(data.output_columns.values())}
-        stream.plan(ws, out, [streamed_clients.Column(name, col, col in new) for name, col in cols], put_output,
+        stream.plan(ws, out, [our_cells.Column(name, col, col in new) for name, col in cols], put_output,
                     header_row=hr, last_row=last_row, total_row=data.total_row,
                     conflict=lambda r, c: _taken_error(data, new, r, c))
     # rows that held a client on the previous run but not now: clear our cells, not theirs;
