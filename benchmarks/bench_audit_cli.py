@@ -1,4 +1,4 @@
-"""``segmenter audit`` and ``segmenter nettoyer`` at scale, through the command (issue 16).
+"""``segmenter audite`` and ``segmenter nettoie`` at scale, through the command (issue 16).
 
 Run: ``python benchmarks/bench_audit_cli.py [--clients 10000 100000 300000] [--dir DOSSIER] [--base REV --rounds N]
 [--only audit|nettoyer] [--no-pairs]``.
@@ -8,11 +8,13 @@ The input is a workbook with one « Clients » sheet (an Excel Table under a tit
 
 1. the duplicate candidate pairs per client (``candidate_pairs`` of the audit's keys, in this process):
    bounded means flat from 10 000 to 300 000 clients;
-2. the wall time and peak RSS of one fresh ``segmenter audit FICHIER`` process and one
-   ``segmenter nettoyer FICHIER -o COPIE`` process (with ``--base REV``: interleaved rounds against the
+2. the wall time and peak RSS of one fresh ``segmenter audite FICHIER`` process and one
+   ``segmenter nettoie FICHIER -o COPIE`` process (with ``--base REV``: interleaved rounds against the
    code of git revision REV, medians and ratio — the machine is shared, read the ratio).
 
-Targets: audit of 100 000 clients ≤ 8 s, nettoyer ≤ 12 s, 300 000 clients ≤ 1.5 GB peak RSS.
+Targets: audit of 100 000 clients ≤ 8 s, nettoie ≤ 12 s, 300 000 clients ≤ 1.5 GB peak RSS.
+The processes are started with the former verbs (``audit``, ``nettoyer``), still accepted: a ``--base``
+revision older than the French ones knows them too.
 """
 
 from __future__ import annotations

@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                 build_refresh_input(src)
             target = work / "refresh.xlsx"
             shutil.copy(src, target)
+            # the former verb of « segmente », still accepted: a --base revision older than it knows it too
             cmd = ["run", str(target), "--date", "2025-12-31"]
         else:
             src = work / "factures_1M.csv"
