@@ -1,4 +1,4 @@
-"""The ribbon macros against the xlwings stand-in: same output as ``segmenter run``, block I/O, French errors."""
+"""The ribbon macros against the xlwings stand-in: same output as ``segmenter segmente``, block I/O, French errors."""
 
 from __future__ import annotations
 
@@ -319,7 +319,7 @@ def test_listes_on_an_unsaved_book_says_to_save_it():
 
 def test_the_ribbon_reads_as_segmenter_run_reads(tmp_path: Path):
     """One reading flow (workbook/book_tables): a Total row set aside and a control character taken out
-    are said in « Qualité » by the ribbon's Segmenter as by ``segmenter run``."""
+    are said in « Qualité » by the ribbon's Segmenter as by ``segmenter segmente``."""
     import zipfile
 
     from segmenter_pme.workbook.engine import run

@@ -56,7 +56,7 @@ def raised_codes() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
 
 def test_the_scan_finds_codes_of_every_kind_of_raise():
     codes, patterns = raised_codes()
-    assert "date_illisible" in codes  # value_issues("date_illisible", …) in parsing.py
+    assert "date_illisible" in codes  # value_issues("date_illisible", …) in parsing/dates.py
     assert "ligne_sans_client" in codes  # Issue(code="ligne_sans_client", …) in canonical.py
     assert "champ_manquant" in codes  # problem_rows("champ_manquant", …) in audit/checks.py
     assert {"doublon", "doublon_possible"} <= set(codes)  # np.where(merged, "doublon", "doublon_possible")

@@ -62,7 +62,7 @@ CATALOGUE: dict[str, Kind] = {
     "siret_nombre": Kind(EXCEL_DAMAGE, INFO),
     "siren_nombre": Kind(EXCEL_DAMAGE, INFO),
     "date_texte": Kind(EXCEL_DAMAGE, INFO),
-    # values the analysis cannot read (parsing.py), listed by the audit too
+    # values the analysis cannot read (parsing/), listed by the audit too
     "date_illisible": Kind(INVALID, action="Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel)."),
     "date_impossible": Kind(INVALID, action="Corrigez la date : ce jour n'existe pas (jour et mois inversés ?)."),
     "montant_illisible": Kind(INVALID, action="Saisissez un montant en chiffres, par exemple 1 234,56."),

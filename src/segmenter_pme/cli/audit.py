@@ -1,7 +1,7 @@
 """``segmenter audite`` and ``segmenter nettoie`` — thin over :mod:`segmenter_pme.workbook.audit_files`.
 
 Registered on the root app by :func:`register`. Audit
-findings are not errors: ``audit`` exits 0 whatever it finds; only a file that
+findings are not errors: ``audite`` exits 0 whatever it finds; only a file that
 cannot be read (a :class:`~segmenter_pme.errors.SegmenterError`) exits 1.
 """
 
