@@ -32,9 +32,9 @@ one row per invoice, as SPEC §1 describes invoice lines, and the columns
 lifetimes reads) and ``complet`` (+ N° facture and Type, so orders are counted
 as distinct invoice numbers and credit notes are read from the type; lifetimes
 gets that frame too and reads its three columns). The machine is shared and
-noisy: every round times all the runs one after the other (each round starting
-one run later), and the figures are the medians over the rounds, so a slow spell
-weighs on both sides of a ratio.
+noisy: every round times all the runs one after the other (each round in
+another order), and the figures are the medians over the rounds, so a slow
+spell weighs on both sides of a ratio.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import datetime as dt
 import gc
 import importlib
 import io
+import random
 import statistics
 import subprocess
 import sys
@@ -127,11 +128,11 @@ def main() -> None:
         time_phases("segmenter_pme", spent)
         if args.base:
             time_phases("segmenter_base", spent)
-    order = list(runs)
     for turn in range(args.repeat):
-        # each round starts one run later: a run right after the polars query (its threads
-        # winding down, its memory handed back) is slower, and it must not always be the same one
-        for name in order[turn % len(order):] + order[:turn % len(order)]:
+        # each round in another order (the same for the same --repeat): a run right after the
+        # polars query (its threads winding down, its memory handed back) is slower, and it
+        # must not always be the same one
+        for name in random.Random(turn).sample(list(runs), len(runs)):
             fn = runs[name]
             spent.clear()
             wall, seconds = timed_wall_cpu(fn)
