@@ -232,7 +232,10 @@ def test_big_sheets_stream_only_when_rows_carry_nothing_of_their_own(tmp_path):
     def with_height(ws):
         ws.row_dimensions[5].height = 40
 
-    for decorate in (with_note, with_link, with_fill, with_height):
+    def with_last_fill(ws):  # the sheet's very last cell, read with the end of its XML
+        ws.cell(ws.max_row, ws.max_column).fill = PatternFill("solid", fgColor="FFFF0000")
+
+    for decorate in (with_note, with_link, with_fill, with_height, with_last_fill):
         book = _book(tmp_path / f"{decorate.__name__}.xlsx", _plain_rows(30), decorate)
         assert not clean_fast.rows_look_alike(book, "Clients", 1), decorate.__name__
 

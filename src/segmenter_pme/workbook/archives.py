@@ -90,6 +90,35 @@ def archives_sheet(wb, headers: list[str]):
     return ws, 2
 
 
+def size_archives(ws, headers: list[str], rows: list[list], user_widths: dict[int, float]) -> None:
+    """Column widths of a new « Archives »: a user's column as wide as in the client sheet
+    (``user_widths``: column of « Archives » → width), ours fitted to their header and values."""
+    from openpyxl.utils import get_column_letter
+
+    from .writer import output_width
+
+    for j, header in enumerate(headers, start=1):
+        width = user_widths.get(j)
+        if width is None:
+            # a date shows as dd/mm/yyyy, not as Python writes it
+            values = [f"{v:%d/%m/%Y}" if isinstance(v, dt.date) else v for v in (row[j - 1] for row in rows)]
+            width = output_width(header, header, values)
+        ws.column_dimensions[get_column_letter(j)].width = width
+
+
+def user_widths(ws, base: LoadedBase, headers: list[str]) -> dict[int, float]:
+    """The widths the user gave their columns in the client sheet ``ws``, by column of « Archives »."""
+    from openpyxl.utils import get_column_letter
+
+    first = len(headers) - len(base.data.columns) + 1  # the user's columns follow our bookkeeping ones
+    out = {}
+    for k, col in enumerate(base.data.columns.values()):
+        dim = ws.column_dimensions.get(get_column_letter(col))
+        if dim is not None and dim.customWidth and dim.width:
+            out[first + k] = dim.width
+    return out
+
+
 def format_archived(cell, value) -> None:
     """The number format of a cell of « Archives » written with ``value`` (before the original cell's look)."""
     if isinstance(value, dt.datetime):
@@ -106,6 +135,8 @@ def append_archives(wb, base: LoadedBase, result: CleanResult,
         return
     headers, rows = archive_rows(base, result, cell_formulas)
     ws, start = archives_sheet(wb, headers)
+    if start == 2:  # a new « Archives »
+        size_archives(ws, headers, rows, user_widths(wb[base.data.sheet], base, headers))
     user_start = len(headers) - len(base.data.columns) + 1  # the user's columns follow our bookkeeping ones
     user_cols = [(user_start + k, col) for k, col in enumerate(base.data.columns.values())]
     removed = removed or {}

@@ -15,7 +15,7 @@ from ..audit.clean import CleanResult
 from ..errors import WorkbookError
 from ..layout.cells import set_value
 from . import files
-from .archives import archive_rows, archives_sheet, format_archived
+from .archives import archive_rows, archives_sheet, format_archived, size_archives, user_widths
 from .audit_copy import ARCHIVES, reduced_copy
 from .audit_load import LoadedBase
 from .clean_sheet import FORMULA_TAG, format_kept, kept_frame, resize_table
@@ -72,6 +72,19 @@ def rows_look_alike(path: Path, sheet: str, header_row: int) -> bool:
     return _scan(path, sheet, header_row, None) is not None
 
 
+def _pieces(fh, size: int = 1 << 22):
+    """The sheet's XML by pieces of about ``size`` bytes, each cut before a tag (a tag straddling two
+    reads is read whole with the next piece)."""
+    tail = b""
+    while chunk := fh.read(size):
+        block = tail + chunk
+        cut = max(block.rfind(b"<c "), block.rfind(b"<row"))
+        cut = len(block) if cut < 0 else cut
+        yield block[:cut]
+        tail = block[cut:]
+    yield tail
+
+
 def _scan(path: Path, sheet: str, header_row: int, allowed: set[int] | None) -> SheetScan | None:
     """One pass over the sheet's XML (C-level regular expressions: 100 000 rows in about a second)."""
     import zipfile
@@ -89,13 +102,8 @@ def _scan(path: Path, sheet: str, header_row: int, allowed: set[int] | None) -> 
             if rels in zf.namelist() and re.search(rb"/comments|/hyperlink", zf.read(rels)):
                 return None
             with zf.open(part) as fh:
-                tail, started = b"", False
-                while chunk := fh.read(1 << 22):
-                    block = tail + chunk
-                    # a tag may straddle two chunks: from the last one on, it is read with the next chunk
-                    cut = max(block.rfind(b"<c "), block.rfind(b"<row"))
-                    cut = len(block) if cut < 0 else cut
-                    body, tail = block[:cut], block[cut:]
+                started = False
+                for body in _pieces(fh):
                     if not started:  # the title and header rows are not data
                         for m in _FIRST_ROWS.finditer(body):
                             number = _ROW_NUMBER.search(m.group(0))
@@ -112,10 +120,8 @@ def _scan(path: Path, sheet: str, header_row: int, allowed: set[int] | None) -> 
                     if any(a in body for a in (b'ht="', b'hidden="', b'customFormat="')) and _ROW_LOOK.search(body):
                         return None
                     seen.update(_CELL_TAG.findall(body))
-                    if b"/>" in body or b"></c>" in body:  # empty cells (or rows): which cells, then
+                    if b'"/>' in body or b'"></c>' in body:  # empty cells (or rows): which cells, then
                         empty.update((int(row), letter) for letter, row in _EMPTY_CELL.findall(body))
-                if b"<hyperlink" in tail or FORMULA_TAG.search(tail):
-                    return None
     except Exception:
         return None  # when in doubt, the openpyxl path keeps everything
     styles: dict[int, int | None] = {}
@@ -175,6 +181,7 @@ def clean_streamed(base: LoadedBase, result: CleanResult, target: Path, scan: Sh
     if not result.archives.empty:
         headers, arch_rows = archive_rows(base, result)
         aws, _ = archives_sheet(wb, headers)
+        size_archives(aws, headers, arch_rows, user_widths(ws, base, headers))
         user_start = len(headers) - len(data.columns)  # the user's columns follow our bookkeeping ones
         source_of = {user_start + k: col for k, col in enumerate(data.columns.values())}
         origins = result.archives["ligne_origine"].tolist()

@@ -256,9 +256,6 @@ _KIND_OF_TYPE = {type(None): 0, _Empty: 1, str: 2, float: 4, int: 4, np.float64:
                  np.bool_: 5, dt.datetime: 6, pd.Timestamp: 6, dt.date: 7, Own: _OWN}
 
 
-_SAME_KIND = {"string": 2, "floating": 4, "integer": 4, "mixed-integer-float": 4, "boolean": 5, "date": 7, "empty": 0}
-
-
 def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The index in :data:`KINDS` of each value (plus ``len(KINDS)`` for a value wrapped in :class:`Own`) and
     the values unwrapped. « quoted » is text a spreadsheet would run as a formula
@@ -266,12 +263,7 @@ def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     from ..safe_text import RISKY_PATTERN
 
     get = _KIND_OF_TYPE.get
-    # a column of one type (most are) is told by pandas' C-level inference, not value by value
-    same = _SAME_KIND.get(pd.api.types.infer_dtype(values, skipna=True))
-    if same is not None:
-        kinds = np.where(pd.isna(values), np.int8(0), np.int8(same))
-    else:
-        kinds = np.fromiter((get(type(v), 8) for v in values), dtype=np.int8, count=len(values))
+    kinds = np.fromiter((get(type(v), 8) for v in values), dtype=np.int8, count=len(values))
     own = np.flatnonzero(kinds == _OWN)
     if len(own):
         values = values.copy()
