@@ -120,8 +120,9 @@ def user_widths(ws, base: LoadedBase, headers: list[str]) -> dict[int, float]:
 
 
 def format_archived(cell, value) -> None:
-    """The number format of a cell of « Archives » written with ``value`` (before the original cell's look)."""
-    if isinstance(value, dt.datetime):
+    """The number format of a cell of « Archives » written with ``value`` (before the original cell's look):
+    a date as the French read it, whether the cell held a date or a date and time."""
+    if isinstance(value, dt.date):
         cell.number_format = "dd/mm/yyyy"
 
 
