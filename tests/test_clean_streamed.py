@@ -91,6 +91,8 @@ def test_the_streamed_copy_is_the_openpyxl_copy(tmp_path, monkeypatch, table):
     archives = snap["Archives"]["cells"]
     motifs = {v[0] for k, v in archives.items() if k.startswith("B") and k != "B1"}
     assert motifs == {"Doublon fusionné", "Client inactif", "Fiche principale avant fusion"}
+    dates = [v for v in archives.values() if isinstance(v[0], dt.datetime)]
+    assert dates and {v[2] for v in dates} == {"dd/mm/yyyy"}  # the principals' before their merge too
     assert snap["Suivi"]["cells"]["B1"][0] == "=Clients!H4"  # the other sheet as it was
     clients = snap["Clients"]["cells"]
     # a repaired postal code is text, formatted as text; dates keep their format
