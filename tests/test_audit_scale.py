@@ -11,10 +11,10 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenter_pme.audit import scoring
+from segmenter_pme.audit import pair_scores
 from segmenter_pme.audit.blocking import _rank, candidate_pairs
 from segmenter_pme.audit.duplicates import match_keys, score_pairs
-from segmenter_pme.audit.keys import MAX_SHARED, _unshared
+from segmenter_pme.audit.match_keys import MAX_SHARED, _unshared
 from segmenter_pme.workbook.extent import _wide_columns
 from support.labelled import labelled_clients
 
@@ -35,7 +35,7 @@ def test_candidate_pairs_are_sorted_distinct_int32_with_i_before_j():
 def test_scores_in_small_chunks_are_the_scores_at_once(monkeypatch):
     keys, pairs = _keys_and_pairs()
     at_once = score_pairs(keys, pairs)
-    monkeypatch.setattr(scoring, "CHUNK", 7)  # many chunks, a last one shorter
+    monkeypatch.setattr(pair_scores, "CHUNK", 7)  # many chunks, a last one shorter
     chunked = score_pairs(keys, pairs)
     assert len(at_once) > 50
     pd.testing.assert_frame_equal(chunked, at_once)

@@ -16,12 +16,6 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "segmenter_pme"
 ALLOWED = {
     # ``python -m segmenter_pme`` and ``python -m segmenter_pme.cli``: Python's own name for the entry point
     "__main__.py": {"__main__.py", "cli/__main__.py"},
-    # to rename — both pairs were new, in modules other helpers were changing when this test was written:
-    # invoices/keys numbers the client keys of invoice lines through hashes, audit/keys builds the match
-    # keys of duplicate detection; scoring (package root) gives the RFM scores and segments, audit/scoring
-    # the similarity of candidate duplicate pairs
-    "keys.py": {"invoices/keys.py", "audit/keys.py"},
-    "scoring.py": {"scoring.py", "audit/scoring.py"},
 }
 
 

@@ -2,7 +2,7 @@
 
 Pipeline (all on a client frame with canonical columns, index = Excel rows):
 
-1. :func:`.keys.match_keys` — one row per client: normalised name, département,
+1. :func:`.match_keys.match_keys` — one row per client: normalised name, département,
    SIREN (also taken from the SIRET), SIRET, e-mail (lower case), phone (E.164,
    parsed only when another row may share the number).
 2. :func:`.blocking.candidate_pairs` — pairs sharing an exact key, plus pairs of the same
@@ -11,7 +11,7 @@ Pipeline (all on a client frame with canonical columns, index = Excel rows):
    start), the same last letters of a one-word name; anywhere, the same words
    in any order. Names are only compared within blocks, so the cost grows
    with the block sizes, not with n².
-3. :func:`.scoring.score_pairs` — rapidfuzz scores (``cpdist`` over all candidate pairs
+3. :func:`.pair_scores.score_pairs` — rapidfuzz scores (``cpdist`` over all candidate pairs
    at once) and the exact evidence combine into a confidence 0–100 and a French
    reason.
 4. :func:`group_duplicates` (here) — union-find over the pairs at or above a
@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from .blocking import SMALL_BLOCK, WINDOW, candidate_pairs
-from .keys import MAX_SHARED, WEBMAIL, digits, match_keys
-from .scoring import EVIDENCE, GROUP_CAP, MIN_CONFIDENCE, score_pairs
+from .match_keys import MAX_SHARED, WEBMAIL, digits, match_keys
+from .pair_scores import EVIDENCE, GROUP_CAP, MIN_CONFIDENCE, score_pairs
 
 __all__ = ["EVIDENCE", "GROUP_CAP", "MAX_SHARED", "MIN_CONFIDENCE", "SMALL_BLOCK", "WEBMAIL", "WINDOW",
            "candidate_pairs", "find_duplicate_pairs", "group_duplicates", "match_keys", "match_keys_ids",

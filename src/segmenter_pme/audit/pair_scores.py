@@ -10,7 +10,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .keys import house_number, street_words
+from .match_keys import house_number, street_words
 
 #: pairs below this confidence are not reported at all
 MIN_CONFIDENCE = 80
