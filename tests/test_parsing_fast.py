@@ -85,3 +85,11 @@ def test_a_slice_of_an_arrow_column_reads_its_own_values():
     # years outside 1700–2199 go to the careful parser, which reads them too
     assert values.tolist() == [pd.Timestamp("2199-12-31"), pd.Timestamp("2200-01-01"), pd.Timestamp("1699-12-31")]
     assert values.index.tolist() == [2, 3, 4] and issues == []
+
+
+def test_a_serial_past_what_a_date_holds_is_unreadable_not_wrapped_round():
+    """200000 as a number or as text would overflow datetime64[ns] into a wrong 1863 date."""
+    for values in (pd.Series([200000.0, 45000.0]), pd.Series(["200000", "45000"], dtype="str")):
+        parsed, issues = parse_dates(values, column="Date")
+        assert parsed.isna().tolist() == [True, False]
+        assert [(i.code, i.row) for i in issues] == [("date_illisible", 0)]

@@ -249,3 +249,11 @@ def test_priorities_of_an_invoice_csv_name_its_clients(tmp_path, named):
         assert all(str(n).startswith("Société ") for n in called) and set(called) <= set(clients.values())
     else:
         assert set(called) <= set(clients)  # the client code
+
+
+def test_a_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
+    """A note of 200 000 characters in the first lines: read whole, not « field larger than field limit »."""
+    path = tmp_path / "longue.csv"
+    path.write_text("Code client;Nom;CA total\n001;" + "x" * 200_000 + ";1\n002;B;5\n", encoding="utf-8")
+    frame, _ = csvio.read_csv(path)
+    assert frame["Nom"].str.len().tolist() == [200_000, 1]

@@ -14,7 +14,8 @@ from ..problems import ERROR, Issue, value_issues
 from .text import arrow_text
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_MAX_SERIAL = 2_958_465  # 31/12/9999
+# the last whole day datetime64[ns] holds (11/04/2262): a larger serial would wrap round to a wrong date
+_MAX_SERIAL = (pd.Timestamp.max.date() - EXCEL_EPOCH.date()).days
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
 _SERIAL_TEXT = re.compile(r"^\d{4,6}(?:[.,]\d+)?$")

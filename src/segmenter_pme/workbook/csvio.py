@@ -28,6 +28,10 @@ from . import control_chars, set_aside
 _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE = 256 * 1024
 
+# a cell of an export may hold more than the csv module's default 131 072 characters (a long note):
+# without this, reading such a file stops with « field larger than field limit ». 2³¹ − 1 fits a C long everywhere.
+csv.field_size_limit(2**31 - 1)
+
 
 @dataclass
 class CsvFormat:
