@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -60,10 +61,32 @@ class _Writer(ExcelWriter):
             xml = fh.read()
         with self._archive.open(ws.path[1:], "w", force_zip64=True) as out:
             fast_deflate(out)
-            for chunk in injector(xml):
-                out.write(chunk.encode("utf-8") if isinstance(chunk, str) else chunk)
+            write_behind(out, (chunk.encode("utf-8") if isinstance(chunk, str) else chunk for chunk in injector(xml)))
         self.manifest.append(ws)
         writer.cleanup()
+
+
+def write_behind(out, chunks: Iterable[bytes | memoryview]) -> None:
+    """``out.write`` each chunk, the compression of one overlapping the making of the next.
+
+    Deflate, CRC and Arrow's kernels let go of the GIL: on two cores a 1 M-line CSV run takes
+    8.05 s instead of 9.15 s written in turn (``bench_workbook.py --only csv --base main --rounds 3``,
+    quiet machine, medians). Where no thread can start (Pyodide), the chunks are written in turn.
+    """
+    try:
+        pool = ThreadPoolExecutor(1, thread_name_prefix="segmenter-zip")
+        pending = pool.submit(lambda: None)
+    except RuntimeError:  # no threads here
+        for chunk in chunks:
+            out.write(chunk)
+        return
+    try:
+        for chunk in chunks:
+            pending.result()  # at most one chunk waits: memory stays that of two chunks
+            pending = pool.submit(out.write, chunk)
+        pending.result()
+    finally:
+        pool.shutdown(wait=True)
 
 
 def fast_deflate(entry) -> None:
