@@ -4,18 +4,21 @@ the sheet extent's wide-column scan."""
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
 
 import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl.utils import column_index_from_string
 
 from segmenter_pme.audit import pair_scores
-from segmenter_pme.audit.blocking import _rank, candidate_pairs
+from segmenter_pme.audit.blocking import candidate_pairs, name_ranks
 from segmenter_pme.audit.duplicates import match_keys, score_pairs
-from segmenter_pme.audit.match_keys import MAX_SHARED, _unshared
-from segmenter_pme.workbook.extent import _wide_columns
+from segmenter_pme.audit.match_keys import MAX_SHARED
+from segmenter_pme.workbook.extent import sheet_extent
 from support.labelled import labelled_clients
 
 
@@ -54,19 +57,31 @@ def test_token_sort_scores_through_sorted_words():
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.text(max_size=6), max_size=30))
-def test_rank_is_python_string_order_ties_in_row_order(names):
+def test_name_ranks_are_python_string_order_ties_in_row_order(names):
     s = pd.Series(names, dtype=object)
     for reverse in (False, True):
         keyed = [(v[::-1] if reverse else v, k) for k, v in enumerate(names)]
         expected = np.empty(len(names), dtype=np.int64)
         expected[[k for _, k in sorted(keyed)]] = np.arange(len(names))
-        assert _rank(s, reverse=reverse).tolist() == expected.tolist()
+        assert name_ranks(s, reverse=reverse).tolist() == expected.tolist()
 
 
 def test_a_value_on_more_rows_than_max_shared_is_blanked():
-    values = pd.Series(["a"] * MAX_SHARED + ["b"] * (MAX_SHARED + 1) + ["", "", "c"], dtype=object)
-    out = _unshared(values)
-    assert out.tolist() == ["a"] * MAX_SHARED + [""] * (MAX_SHARED + 1) + ["", "", "c"]
+    def column(a: str, b: str, c: str) -> list[str]:  # a on MAX_SHARED rows, b on one more, c on one
+        return [a] * MAX_SHARED + [b] * (MAX_SHARED + 1) + ["", "", c]
+
+    clients = pd.DataFrame({
+        "raison_sociale": [f"Société {i}" for i in range(2 * MAX_SHARED + 4)],
+        "email": column("a@exemple.fr", "b@exemple.fr", "c@exemple.fr"),
+        "siren": column("732829320", "552100554", "443061841"),
+        "telephone": column("01 43 55 66 77", "04 78 00 00 01", "06 12 34 56 78"),
+    })
+    keys = match_keys(clients)
+    assert keys["email"].tolist() == column("a@exemple.fr", "", "c@exemple.fr")
+    assert keys["siren"].tolist() == column("732829320", "", "443061841")
+    assert keys["tel9"].tolist() == column("143556677", "", "612345678")
+    # a phone on no other row is not even parsed (no pair to find by it)
+    assert keys["telephone"].tolist() == column("+33143556677", "", "")
 
 
 _WIDE_RULE = re.compile(rb'\sr="([A-Z]{2,3})\d')  # the rule: a reference past Z after a space
@@ -77,4 +92,9 @@ _WIDE_RULE = re.compile(rb'\sr="([A-Z]{2,3})\d')  # the rule: a reference past Z
                                  b' r="AAA', b'3"', b'\tr="BC', b'<row r="5">', b' ', b'\x0b', b'r="', b'CD4'])))
 def test_wide_columns_follow_the_whitespace_rule(parts):
     xml = b"".join(parts)
-    assert _wide_columns(xml) == set(_WIDE_RULE.findall(xml))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(buf) as zf:
+        width = sheet_extent(zf, "xl/worksheets/sheet1.xml")[1]
+    assert width == max([26] + [column_index_from_string(x.decode()) for x in _WIDE_RULE.findall(xml)])

@@ -68,8 +68,13 @@ def _star_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
     return np.column_stack([first[frame.index].to_numpy(), frame["i"].to_numpy()]).astype(np.int64)
 
 
-def _rank(names: pd.Series, *, reverse: bool) -> np.ndarray:
-    """Rank of each name in alphabetical order (code points, ties in row order), read backwards if ``reverse``.
+def name_ranks(names: pd.Series, *, reverse: bool) -> np.ndarray:
+    """The rank of each name in alphabetical order: the name order of the big blocks (sorted neighbourhood).
+
+    Input: ``names`` (text, one per row); ``reverse``: each name read backwards
+    (last letter first), so that a typo at its start leaves it near its twin.
+    Output: int64 array, one rank per row from 0, in Python's string order (code
+    points), equal names ranked in row order.
 
     Arrow sorts the UTF-8 bytes, whose order is the code points' (as Python's), with a stable sort;
     numpy wanted a fixed-width copy of every name, twice (300 000 clients: 190 MB).
@@ -140,7 +145,7 @@ def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept
     single = ~names.str.contains(" ", regex=False).to_numpy(dtype=bool)
     last = glued.str[-5:].to_numpy(dtype=object)
     # name order for the big blocks: glued name, and the same read backwards (a typo at its start)
-    forward, backward = _rank(glued, reverse=False), _rank(glued, reverse=True)
+    forward, backward = name_ranks(glued, reverse=False), name_ranks(glued, reverse=True)
     # one key's text at a time (each is a string per client)
     orders = (forward, backward)
     yield _block_pairs(tag + first, has_name, orders)
