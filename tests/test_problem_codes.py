@@ -10,11 +10,14 @@ key of a dict literal (including both branches of ``np.where``). An f-string cod
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import re
 from pathlib import Path
 
+import pandas as pd
+
+from segmenter_pme import Settings, segment
 from segmenter_pme.audit.report import CATEGORY_OF_CODE, SEVERITY_OF_CODE, UNREADABLE_ACTIONS
-from segmenter_pme.pipeline import _NOTABLE
 from segmenter_pme.problems import CATALOGUE, CATEGORIES, INFO, WARNING
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "segmenter_pme"
@@ -83,6 +86,25 @@ def test_the_tables_of_the_audit_and_the_run_come_from_the_catalogue():
     assert SEVERITY_OF_CODE["doublon"] == WARNING and SEVERITY_OF_CODE["doublon_possible"] == INFO
     assert set(UNREADABLE_ACTIONS) == {"date_illisible", "date_impossible", "montant_illisible",
                                        "nombre_illisible", "nombre_negatif", "nombre_decimal"}
-    assert set(_NOTABLE) == {"ligne_sans_client", "document_hors_vente", "commandes_manquantes", "ca_manquant",
-                             "montant_ttc_utilise"}
+    assert {c for c, kind in CATALOGUE.items() if kind.notable} == {
+        "ligne_sans_client", "document_hors_vente", "commandes_manquantes", "ca_manquant", "montant_ttc_utilise"}
     assert "ligne_total" not in CATEGORY_OF_CODE  # a remark of the reading, not an audit problem
+
+
+def test_a_run_repeats_its_notable_whole_file_remarks_among_its_warnings():
+    settings = Settings(date_analyse=dt.date(2025, 12, 31))
+    # a TTC column only, a line without client, a quote
+    lines = pd.DataFrame({"Code client": ["A", "A", None, "C"], "Date": ["01/02/2025", "01/03/2025", "01/03/2025",
+                                                                          "01/03/2025"],
+                          "Montant TTC": ["1 200,00 €", "(240,00)", "10", "7"],
+                          "Type": ["Facture", "Avoir", "Facture", "Devis"]})
+    # B: orders but no date (a remark on its row); C: no number of orders; D: no CA
+    clients = pd.DataFrame({"Code client": ["A", "B", "C", "D"],
+                            "Date dernier achat": ["01/02/2025", None, "01/03/2025", "01/03/2025"],
+                            "Nombre commandes": [2, 3, None, 1], "CA total": [100, 200, 300, None]})
+    raised = set()
+    for run in (segment(invoices=lines, settings=settings), segment(clients, settings=settings)):
+        raised |= {i.code for i in run.issues}
+        notable = [i.message for i in run.issues if CATALOGUE[i.code].notable and i.row is None]
+        assert [m for m in run.warnings if any(m == i.message for i in run.issues)] == notable
+    assert raised == {c for c, kind in CATALOGUE.items() if kind.notable} | {"date_dernier_achat_manquante"}
