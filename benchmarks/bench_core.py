@@ -181,14 +181,14 @@ def main() -> None:
                   f"{med[kind] / med[f'polars {kind}']:.2f}× (par tour : {min(ratios):.2f}× à {max(ratios):.2f}×)")
 
 
-# (step, module, function name in that module, its older names): nested steps count in their parent too
+# (step, module, public function of that module, its names in older --base revisions): nested steps count in
+# their parent too (the per-client sums are what aggregate_invoices spends beyond its three steps)
 PHASES = (
     ("read_invoices", "canonical", "read_invoices", ()),
     ("  aggregate_invoices", "invoices.aggregate", "aggregate_invoices", ()),
     ("    line_facts", "invoices.lines", "line_facts", ()),
     ("    factorize_by_hash", "invoices.keys", "factorize_by_hash", ()),
     ("    repeated_purchase_lines", "invoices.orders", "repeated_purchase_lines", ()),
-    ("    _per_client", "invoices.aggregate", "_per_client", ()),
     ("  needs_strip", "canonical", "needs_strip", ()),
     ("  quote_lines", "invoices.documents", "quote_lines", ()),
     ("combine", "client_features", "combine", ("pipeline._combine",)),

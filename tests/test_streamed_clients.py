@@ -127,12 +127,12 @@ def test_streamed_sheet_is_written_as_openpyxl_writes_it(tmp_path, monkeypatch, 
 
 def test_small_chunks_and_blocks_write_the_same(tmp_path, monkeypatch):
     """A million rows are read by chunks and our cells built by blocks: their edges change nothing,
-    and the runs of usual rows take the fast way (``_usual``)."""
+    and the runs of usual rows take the fast way (``usual_rows``)."""
     monkeypatch.setattr(streamed_clients, "CHUNK_CHARS", 700)
     monkeypatch.setattr(our_cells, "BLOCK_ROWS", 7)
     usual = []
-    real = streamed_clients.ClientStream._usual
-    monkeypatch.setattr(streamed_clients.ClientStream, "_usual",
+    real = streamed_clients.ClientStream.usual_rows
+    monkeypatch.setattr(streamed_clients.ClientStream, "usual_rows",
                         lambda self, body: usual.append(real(self, body)) or usual[-1])
     src = styled_workbook(tmp_path / "src.xlsx")
     slow, fast = run_both(src, tmp_path, monkeypatch)

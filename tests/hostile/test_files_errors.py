@@ -107,7 +107,7 @@ def _cut_sheets_short(monkeypatch):
             fh.truncate(size // 2)
 
     monkeypatch.setattr(_writer.WorksheetWriter, "write", write)
-    monkeypatch.setattr(files, "_PARSE_WHOLE", 1 << 30)
+    monkeypatch.setattr(files, "PARSE_WHOLE", 1 << 30)
 
 
 @pytest.mark.parametrize("command", ["run", "audit", "nettoyer"])
@@ -143,7 +143,7 @@ def test_verify_catches_a_cut_xml_part_inside_a_valid_zip(tmp_path):
 
 
 def test_verify_checks_the_end_of_a_big_part_without_parsing_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(files, "_PARSE_WHOLE", 10)  # every part counts as big
+    monkeypatch.setattr(files, "PARSE_WHOLE", 10)  # every part counts as big
     good = rich_workbook(tmp_path / "a.xlsx")
     files.verify_xlsx(good)
     bad = tmp_path / "b.xlsx"

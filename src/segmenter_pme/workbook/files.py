@@ -282,7 +282,7 @@ def _umask() -> int:
 
 
 #: parts up to this size are parsed whole; a bigger one (a streamed sheet) is checked to end with its root's end tag
-_PARSE_WHOLE = 16 << 20
+PARSE_WHOLE = 16 << 20
 _ROOT = re.compile(rb"<(?:[\w.-]+:)?([\w.-]+)[\s>/]")
 
 
@@ -319,7 +319,7 @@ def _check_xml_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
     from .saving import fast_inflate
 
-    parse_whole = info.file_size <= _PARSE_WHOLE
+    parse_whole = info.file_size <= PARSE_WHOLE
     parser = xml.parsers.expat.ParserCreate() if parse_whole else None
     head = b""
     tail = b""

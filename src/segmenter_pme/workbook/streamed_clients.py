@@ -26,7 +26,7 @@ numbers, clients appended under the table from the invoices, a client sheet chos
 
 Our cells themselves are made by :mod:`.our_cells`. This module stays one piece (some 430 lines):
 :class:`ClientStream` is the one loop over the original rows, whose fast and careful ways
-(:meth:`ClientStream._usual`, :meth:`ClientStream._merge`) share its reading state.
+(:meth:`ClientStream.usual_rows`, :meth:`ClientStream._merge`) share its reading state.
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ class ClientStream(OurCells):
 
     def _splice(self, body: str) -> str:
         """The rows of ``body`` with our cells: one tight loop, as it runs for every row of the sheet."""
-        fast = self._usual(body)
+        fast = self.usual_rows(body)
         if fast is not None:
             return fast
         out = []
@@ -284,12 +284,14 @@ class ClientStream(OurCells):
             append(f"<row{attrs}>{self._merge(content, r, values)[0]}</row>")
         return "".join(out)
 
-    def _usual(self, body: str) -> str | None:
-        """``body`` with our cells when it is the usual run of rows (else None, and rows go one by one).
+    def usual_rows(self, body: str) -> str | None:
+        """The fast way: ``body`` with our cells when it is the usual run of rows, else None.
 
-        Usual: every row numbered (``r`` first), each the next client's row, every cell with its
-        reference and left of our columns. Then our cells go before each ``</row>`` by C-level
-        string operations: a million rows cost about a second, not ten.
+        Input: ``body``, whole ``<row>`` elements of the original sheet (cleaned) that follow the rows
+        already written. Output: the same rows with our cells in each, or None — then
+        :meth:`_splice` takes them one by one. Usual: every row numbered (``r`` first), each the next
+        client's row, every cell with its reference and left of our columns. Then our cells go before
+        each ``</row>`` by C-level string operations: a million rows cost about a second, not ten.
         """
         n = body.count("<row")
         if not n or n != body.count("</row>"):
