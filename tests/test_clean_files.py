@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from openpyxl.worksheet.table import Table
 
-from segmenter_pme.workbook import audit_files, audit_load, clean_fast
+from segmenter_pme.workbook import audit_files
 from segmenter_pme.workbook.audit_files import clean_file
 from segmenter_pme.audit.formulas import RowMove, move_formula
 from segmenter_pme.cli import main
@@ -185,15 +185,20 @@ def test_an_unchanged_formula_with_its_computed_value_stays_a_formula(tmp_path):
 
 
 def test_formulas_keep_big_sheets_off_the_streamed_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(audit_files, "FAST_ROWS", 0)  # every sheet is big
+    streamed = []
+    real = audit_files.clean_streamed
+    monkeypatch.setattr(audit_files, "clean_streamed", lambda *a, **k: streamed.append(True) or real(*a, **k))
     p = workbook(tmp_path / "clients.xlsx", table=False)
-    monkeypatch.setattr(audit_files, "FAST_ROWS", 0)
     run = clean_file(p, analysis_date=DATE)
     ws = openpyxl.load_workbook(run.output)["Base clients"]
     assert column(ws, 10, 2, 5) == ["=H2*0.3", "=H3*0.3", "=H4*0.3", "=H5*0.3"]
+    assert streamed == []  # formulas: the openpyxl path, which moves them with their rows
     plain = workbook(tmp_path / "valeurs.xlsx", marge=lambda r: 1.5, table=False)
-    base = audit_load.load_base(plain, analysis_date=DATE)
-    assert clean_fast.fast_possible(base)
-    assert not clean_fast.fast_possible(audit_load.load_base(p, analysis_date=DATE))
+    run = clean_file(plain, analysis_date=DATE)
+    assert streamed == [True]  # the same sheet with values only: streamed
+    ws = openpyxl.load_workbook(run.output)["Base clients"]
+    assert column(ws, 10, 2, 5) == [1.5] * 4
 
 
 def test_csv_empty_cells_stay_empty(tmp_path):

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from segmenter_pme.workbook import audit_files, clean_fast
+from segmenter_pme.workbook import audit_files
 from segmenter_pme.cli import main
 
 TODAY = dt.date(2025, 6, 1)
@@ -216,28 +216,45 @@ def _plain_rows(n: int):
              1 + i % 7, float(100 + i), f"{75000 + i % 20:05d}") for i in range(n)]
 
 
-def test_big_sheets_stream_only_when_rows_carry_nothing_of_their_own(tmp_path):
-    plain = _book(tmp_path / "plain.xlsx", _plain_rows(30))
-    assert clean_fast.rows_look_alike(plain, "Clients", 1)
+def test_big_sheets_stream_only_when_rows_carry_nothing_of_their_own(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(audit_files, "FAST_ROWS", 10)  # 30 rows: a big sheet
+    streamed = []
+    real = audit_files.clean_streamed
+    monkeypatch.setattr(audit_files, "clean_streamed", lambda *a, **k: streamed.append(True) or real(*a, **k))
+
+    def cleaned(name: str, decorate=None):
+        streamed.clear()
+        out = tmp_path / f"{name}-propre.xlsx"
+        _nettoyer(capsys, _book(tmp_path / f"{name}.xlsx", _plain_rows(30), decorate), out)
+        ws = openpyxl.load_workbook(out)["Clients"]
+        return bool(streamed), ws, _by_code(ws)
+
+    assert cleaned("plain")[0]  # every row with its column's look: streamed
 
     def with_note(ws):
-        ws["B7"].comment = Comment("à rappeler", "x")
+        ws["B7"].comment = Comment("à rappeler", "x")  # K00005
 
     def with_link(ws):
-        ws["C9"].hyperlink = "mailto:x@y.fr"
+        ws["C9"].hyperlink = "mailto:x@y.fr"  # K00007
 
     def with_fill(ws):
-        ws["A12"].fill = PatternFill("solid", fgColor="FFFF0000")
+        ws["A12"].fill = PatternFill("solid", fgColor="FFFF0000")  # K00010
 
     def with_height(ws):
-        ws.row_dimensions[5].height = 40
+        ws.row_dimensions[6].height = 40  # K00004
 
-    def with_last_fill(ws):  # the sheet's very last cell, read with the end of its XML
+    def with_last_fill(ws):  # the sheet's very last cell (K00029), read with the end of its XML
         ws.cell(ws.max_row, ws.max_column).fill = PatternFill("solid", fgColor="FFFF0000")
 
-    for decorate in (with_note, with_link, with_fill, with_height, with_last_fill):
-        book = _book(tmp_path / f"{decorate.__name__}.xlsx", _plain_rows(30), decorate)
-        assert not clean_fast.rows_look_alike(book, "Clients", 1), decorate.__name__
+    for decorate, kept in (
+        (with_note, lambda ws, at: ws.cell(at["K00005"], 2).comment.text == "à rappeler"),
+        (with_link, lambda ws, at: ws.cell(at["K00007"], 3).hyperlink.target == "mailto:x@y.fr"),
+        (with_fill, lambda ws, at: ws.cell(at["K00010"], 1).fill.fgColor.rgb == "FFFF0000"),
+        (with_height, lambda ws, at: ws.row_dimensions[at["K00004"]].height == 40),
+        (with_last_fill, lambda ws, at: ws.cell(at["K00029"], 7).fill.fgColor.rgb == "FFFF0000"),
+    ):
+        was_streamed, ws, at = cleaned(decorate.__name__, decorate)
+        assert not was_streamed and kept(ws, at), decorate.__name__  # row by row, each with what it carries
 
 
 def test_a_big_sheet_with_a_fill_takes_the_row_by_row_path(tmp_path, capsys, monkeypatch):

@@ -31,11 +31,6 @@ class SheetScan:
     empty: set[tuple[int, int]] = field(default_factory=set)
 
 
-def fast_possible(base: LoadedBase) -> bool:
-    """Whether the cleaned sheet may be streamed (:func:`scan_sheet` of ``base``)."""
-    return scan_sheet(base) is not None
-
-
 def scan_sheet(base: LoadedBase) -> SheetScan | None:
     """The client sheet's data rows as the streamed path writes them, or None when they carry what only
     the openpyxl path moves: rows under the data, formulas, cells outside the table's columns, notes,
@@ -65,13 +60,6 @@ _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
 _FIRST_ROWS = re.compile(rb'<row\b[^>]*>')
 
 
-def rows_look_alike(path: Path, sheet: str, header_row: int) -> bool:
-    """Whether the data rows carry nothing of their own: no note, hyperlink, row height, nor a cell
-    styled unlike the rest of its column. Only then may the streamed path write every row with its
-    column's look; otherwise the openpyxl path moves each row with what it carries."""
-    return _scan(path, sheet, header_row, None) is not None
-
-
 def _pieces(fh, size: int = 1 << 22):
     """The sheet's XML by pieces of about ``size`` bytes, each cut before a tag (a tag straddling two
     reads is read whole with the next piece)."""
@@ -85,7 +73,7 @@ def _pieces(fh, size: int = 1 << 22):
     yield tail
 
 
-def _scan(path: Path, sheet: str, header_row: int, allowed: set[int] | None) -> SheetScan | None:
+def _scan(path: Path, sheet: str, header_row: int, allowed: set[int]) -> SheetScan | None:
     """One pass over the sheet's XML (C-level regular expressions: 100 000 rows in about a second)."""
     import zipfile
 
@@ -128,7 +116,7 @@ def _scan(path: Path, sheet: str, header_row: int, allowed: set[int] | None) -> 
     for letter, style in seen:
         col = column_index_from_string(letter.decode())
         value = int(style) if style else None
-        if styles.setdefault(col, value) != value or (allowed is not None and col not in allowed):
+        if styles.setdefault(col, value) != value or col not in allowed:
             return None
     return SheetScan(styles, {(r, column_index_from_string(letter.decode())) for r, letter in empty})
 
