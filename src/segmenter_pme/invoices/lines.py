@@ -51,11 +51,7 @@ def line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series, 
             if m is not None]
     keep = ~np.logical_or.reduce(drop) if drop else None
     # a credit note typed as such but written positive still reduces the CA
-    signed = amount
-    if types is not None:
-        positive_credit = credit & (amount > 0)
-        if positive_credit.any():  # usually none: credit notes are written negative
-            signed = np.where(positive_credit, -amount, amount)
+    signed = np.where(credit & (amount > 0), -amount, amount) if types is not None else amount
     purchase = ~credit if keep is None else keep & ~credit
     kept_credit = np.flatnonzero(credit if keep is None else credit & keep)
     # lines that are not purchases get values a minimum / maximum never picks, so
