@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from .. import layout
 from ..layout.cells import as_typed_text
 from ..workbook import reader, writer
+from ..workbook.created_clients import clients_table, free_title
 from . import render
 from .book_read import Reading, locator
 
@@ -39,8 +42,12 @@ def excel_rows(data: reader.SheetData, result) -> tuple[dict, dict]:
     return {label: row_map.get(label, label) for label in result.output.index}, row_map
 
 
-def write_columns(book: Any, reading: Reading, result) -> int:
-    """Our SPEC §7 columns in the client sheet: one write per contiguous block of columns."""
+def write_columns(book: Any, reading: Reading, result, names: pd.Series | None = None) -> int:
+    """Our SPEC §7 columns in the client sheet: one write per contiguous block of columns.
+
+    ``names`` (:func:`~segmenter_pme.workbook.created_clients.client_names`): the company name of the
+    clients found only in the invoice lines, written in the client sheet's name column of their row.
+    """
     data = reading.clients
     sheet = book.sheets[data.sheet]
     existing = reading.values[data.sheet]
@@ -58,11 +65,15 @@ def write_columns(book: Any, reading: Reading, result) -> int:
         user_cols = sorted(data.columns.items(), key=lambda kv: kv[1])
         c1, c2 = user_cols[0][1], user_cols[-1][1]
         block = [[None] * (c2 - c1 + 1) for _ in range(last_new - first_new + 1)]
+        name_header = (getattr(result, "client_columns", None) or {}).get("raison_sociale")
         for label in appended:
             src = result.clients.loc[label]
             for header, col in user_cols:
                 if header in src.index:
-                    block[row_map[label] - first_new][col - c1] = as_typed_text(writer.cell_value(src[header]))
+                    v = writer.cell_value(src[header])
+                    if v is None and header == name_header and names is not None and label in names.index:
+                        v = writer.cell_value(names.at[label])
+                    block[row_map[label] - first_new][col - c1] = as_typed_text(v)
         sheet.range((first_new, c1), (last_new, c2)).value = block
 
     columns = {col: (name, header) for name, (col, header) in plan.items()}
@@ -114,15 +125,11 @@ def write_columns(book: Any, reading: Reading, result) -> int:
     return len(out)
 
 
-def write_new_clients_sheet(book: Any, result) -> str:
-    """A « Clients » sheet built from the invoice lines: one block of values, one Excel Table."""
-    frame = result.clients
-    title = "Clients"
-    taken = {s.name.lower() for s in book.sheets}
-    i = 1
-    while title.lower() in taken:
-        i += 1
-        title = f"Clients (calculés {i})" if i > 2 else "Clients (calculés)"
+def write_new_clients_sheet(book: Any, result, names: pd.Series | None = None) -> str:
+    """A « Clients » sheet built from the invoice lines (the one ``segmenter segmente`` makes: the
+    clients named as their lines name them): one block of values, one Excel Table."""
+    frame = clients_table(result, names)
+    title = free_title(s.name for s in book.sheets)
     sheets = list(book.sheets)
     sheet = book.sheets.add(title, before=sheets[0]) if sheets else book.sheets.add(title)
     headers = [str(c) for c in frame.columns]

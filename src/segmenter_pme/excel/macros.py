@@ -39,6 +39,7 @@ from ..layout import history_run
 from ..settings import Settings
 from . import history_xl, render
 from .book_read import Reading, analyse, read_book, sheet_values
+from ..workbook.created_clients import client_names, created_clients_audit, created_clients_data, with_client_names
 from .book_write import activate, excel_rows, write_columns, write_new_clients_sheet, write_reports
 
 TITLE = "Segmentation"
@@ -121,12 +122,22 @@ def segmenter(book: Any) -> str:
         result, reading.kept, clients=c.frame if c is not None else None, invoices=f.frame if f is not None else None,
         clients_sheet=c.sheet if c is not None else "Clients", invoices_sheet=f.sheet if f is not None else "Factures")
     book.app.status_bar = "Segmentation : écriture des colonnes…"
-    if reading.clients is not None:
-        write_columns(book, reading, result)
-        where = reading.clients.sheet
+    # clients found only in the invoice lines are named as the lines name them (as by `segmenter segmente`)
+    appended = c is None or not result.output.index.isin(c.frame.index).all()
+    names = client_names(result, f.frame) if appended and f is not None else None
+    if c is not None:
+        write_columns(book, reading, result, names)
+        where = c.sheet
     else:
-        where = write_new_clients_sheet(book, result)
-    write_reports(book, reading, result, audit=audit_of(reading, result), history=hist, clients_sheet=where)
+        where = write_new_clients_sheet(book, result, names)
+    result = with_client_names(result, names)
+    if c is not None:
+        audit = audit_of(reading, result)
+    else:  # the « Clients » sheet just made is audited, as `segmenter segmente` audits it
+        audit = created_clients_audit(result, created_clients_data(result, where, names), f, result.settings,
+                                      lambda step: setattr(book.app, "status_bar", f"Segmentation : {step.lower()}…"),
+                                      advice="excel")
+    write_reports(book, reading, result, audit=audit, history=hist, clients_sheet=where)
     history_xl.write_campaigns(book, hist, reading.kept, result.analysis_date)
     if f is None:  # without invoice lines each run keeps its snapshot
         history_xl.write_historique(book, hist, reading.kept, result.analysis_date)

@@ -13,6 +13,18 @@ from ..layout.cells import set_value
 from . import csvio, fastsheet, files, reader, run_steps, writer
 
 
+def free_title(taken, title: str = "Clients") -> str:
+    """``title`` unless a sheet of the user already has that name (``taken``: the sheet names), else
+    « Clients (calculés) », « Clients (calculés 2) »… — Excel's sheet names ignore case: « CLIENTS »
+    takes « Clients »."""
+    taken = {str(name).casefold() for name in taken}
+    candidate, i = title, 1
+    while candidate.casefold() in taken:
+        candidate = f"{title} (calculés)" if i == 1 else f"{title} (calculés {i})"
+        i += 1
+    return candidate
+
+
 def _created_clients_frame(result, names: pd.Series | None) -> pd.DataFrame:
     """The rows of the « Clients » sheet made from the invoice lines, in sheet order (row 2 first)."""
     frame = result.clients
@@ -47,7 +59,8 @@ def created_clients_data(result, title: str, names: pd.Series | None) -> reader.
                             last_used_row=1 + len(body))
 
 
-def created_clients_audit(result, data: reader.SheetData, invoices: reader.SheetData, settings, progress):
+def created_clients_audit(result, data: reader.SheetData, invoices: reader.SheetData, settings, progress,
+                          advice: str | None = None):
     """« Qualité »'s audit of the sheet :func:`created_clients_data` describes, made from ``invoices``.
 
     The audit compares a client sheet with the figures of the invoice lines
@@ -58,7 +71,7 @@ def created_clients_audit(result, data: reader.SheetData, invoices: reader.Sheet
     (``tests/test_created_clients_audit.py``). With the typed columns of
     :func:`created_clients_data`, the audit of a 1 M-line CSV's 350 000 clients
     took 1,75 s of CPU instead of 3,63 s (medians of 3 alternated processes on
-    a loaded 2-core machine) — 14 % of that run's 13,4 s of CPU.
+    a loaded 2-core machine) — 14 % of that run's 13,4 s of CPU. ``advice``: as :func:`~segmenter_pme.audit.report.audit`'s.
     """
     from ..audit.prepare import PURCHASE_FIELDS
     from ..audit.sheet import audit_prepared, prepare_sheet
@@ -67,14 +80,14 @@ def created_clients_audit(result, data: reader.SheetData, invoices: reader.Sheet
     key = (getattr(result, "invoice_columns", None) or {}).get("client_id")
     if key is None or key not in invoices.frame.columns or not set(PURCHASE_FIELDS) <= set(data.mapping) \
             or needs_strip(invoices.frame[key], upper=True):
-        return run_steps.quality_audit(data, invoices, settings, progress)
+        return run_steps.quality_audit(data, invoices, settings, progress, advice=advice)
     progress("Audit de la qualité des données")
     # as a CSV's, these dates cannot be Excel's damage of a date typed as text: the analysis wrote them
     prepared = prepare_sheet(data, None, settings=settings, csv=True)
     prepared.derived = prepared.clients[list(PURCHASE_FIELDS)].astype(
         {f: "datetime64[ns]" if f.startswith("date_") else "float64" for f in PURCHASE_FIELDS})
     prepared.invoice_orders = prepared.derived["nb_commandes"]
-    return audit_prepared(prepared, settings, derived_from=invoices.sheet, advice="both")
+    return audit_prepared(prepared, settings, derived_from=invoices.sheet, advice=advice or "both")
 
 
 def clients_table(result, names: pd.Series | None = None) -> pd.DataFrame:

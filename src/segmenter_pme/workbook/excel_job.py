@@ -10,7 +10,7 @@ from ..fr import fr_int
 from ..layout import history_run
 from . import book_tables, fidelity, files, loading, passthrough, reader, run_steps, saving, streamed_clients, writer
 from .created_clients import (client_names, clients_table, create_clients_sheet, created_clients_audit,
-                              created_clients_data, too_many_clients, with_client_names)
+                              created_clients_data, free_title, too_many_clients, with_client_names)
 from .run_steps import (RunReport, add_mode_emploi, date_advice, quality_audit, settings_with_date, watch_rows,
                         write_history_sheets)
 
@@ -115,7 +115,7 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         clients_sheet = csv_path.name
     else:
         names = client_names(result, invoices.frame)
-        clients_sheet, inject_clients = create_clients_sheet(wb, result, title=_free_title(wb, "Clients"),
+        clients_sheet, inject_clients = create_clients_sheet(wb, result, title=free_title(wb.sheetnames),
                                                              names=names)
         created = True
         appended = len(result.output)
@@ -151,18 +151,6 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
         notes.append(fidelity.warning_text(lost, saved if target == path else None))
     return RunReport(path, target, saved, result, clients_sheet, invoices.sheet if invoices else None,
                      created, appended, timings, notes, hist)
-
-
-def _free_title(wb, title: str) -> str:
-    """``title`` unless a sheet of the user already has that name (we never replace a user's sheet)."""
-    if title not in wb.sheetnames:
-        return title
-    candidate = f"{title} (calculés)"
-    i = 2
-    while candidate in wb.sheetnames:
-        candidate = f"{title} (calculés {i})"
-        i += 1
-    return candidate
 
 
 def append_rows(data: reader.SheetData, labels: list) -> dict:

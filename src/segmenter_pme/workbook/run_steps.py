@@ -115,7 +115,7 @@ def with_issues(result, issues: list):
     return dataclasses.replace(result, issues=list(result.issues) + list(issues))
 
 
-def quality_audit(clients, invoices, settings, progress, csv: bool = False):
+def quality_audit(clients, invoices, settings, progress, csv: bool = False, advice: str | None = None):
     """The data audit for « Qualité » (SPEC §7): duplicates, inactive clients, completeness, invalid values.
 
     For a CSV it is the audit ``segmenter audite`` makes of that CSV
@@ -127,7 +127,7 @@ def quality_audit(clients, invoices, settings, progress, csv: bool = False):
     progress("Audit de la qualité des données")
     from ..audit.sheet import audit_sheet
 
-    return audit_sheet(clients, invoices, settings=settings, csv=csv)
+    return audit_sheet(clients, invoices, settings=settings, csv=csv, advice=advice)
 
 
 EXCEL_MAX_ROWS = 1_048_576
