@@ -149,3 +149,51 @@ def test_free_title():
     assert free_title(["clients"]) == "Clients (calculés)"
     assert free_title(["Clients", "CLIENTS (calculés)"]) == "Clients (calculés 2)"
     assert free_title(["Clients", "Clients (calculés)", "Clients (calculés 2)"]) == "Clients (calculés 3)"
+
+
+def test_number_codes_keep_their_names_in_both(tmp_path):
+    lines = _invoices()
+    lines["Code client"] = 411000 + lines["Code client"].str[1:].astype(int)  # accounting codes, number cells
+    path, book = _cli_and_ribbon(tmp_path, lines)
+    ribbon, command = _fake_rows(book, "Clients"), _openpyxl_rows(path, "Clients")
+    header = command[0]
+    assert "Entreprise" in header
+    names = {r[header.index("Code client")]: r[header.index("Entreprise")] for r in command[1:]}
+    assert names["411000"] == "Société A" and names["411007"] == "Société H"
+    assert ribbon == command
+
+
+def test_lower_case_codes_with_spaces_keep_their_names(tmp_path):
+    lines = _invoices()
+    lines["Code client"] = " " + lines["Code client"].str.lower()  # « c00 » on the lines: the client C00
+    csv = tmp_path / "ventes.csv"
+    lines.to_csv(csv, sep=";", index=False, decimal=",", date_format="%d/%m/%Y", encoding="utf-8")
+    report = run(csv, analysis_date=DATE)
+    rows = _openpyxl_rows(report.output, "Clients")
+    header = rows[0]
+    names = {str(r[header.index("Code client")]).strip().upper(): r[header.index("Entreprise")] for r in rows[1:]}
+    assert names["C00"] == "Société A" and names["C07"] == "Société H" and names["C11"] is None
+
+
+def test_text_codes_that_look_like_numbers_stay_text_and_a_second_run_finds_the_same_clients(tmp_path):
+    lines = _invoices()
+    lines["Code client"] = "00" + lines["Code client"].str[1:]  # « 0000 », « 0007 »: text codes
+    path, book = _cli_and_ribbon(tmp_path, lines)
+    ribbon, command = _fake_rows(book, "Clients"), _openpyxl_rows(path, "Clients")
+    assert [r[0] for r in ribbon[1:4]] == ["0000", "0001", "0002"]
+    assert ribbon == command
+    message = macros.segmenter(book)
+    assert message.startswith("Segmentation terminée : 12 clients dans « Clients »"), message
+    assert len(_fake_rows(book, "Clients")) == 13
+
+
+def test_text_excel_would_read_as_a_value_is_typed_with_a_quote():
+    from segmenter_pme.layout.cells import as_typed_text
+
+    for text in ("0007", "411000", "1,5", "1e5", "12 %", "12 €", "01/02", "3-4", "12:30", "mars 2024",
+                 "1 janv.", "#N/A", "VRAI", "=1+1", "+33 6 12 34 56 78", "-5"):
+        assert as_typed_text(text) == "'" + text, text
+    for text in ("Société A", "3 Suisses", "Garage 2000", "Mars", "C00", "Champions", "Île-de-France",
+                 "10 à 49 salariés", ""):
+        assert as_typed_text(text) == text, text
+    assert as_typed_text(7) == 7 and as_typed_text(None) is None

@@ -12,6 +12,7 @@ import pytest
 from openpyxl import Workbook
 
 from segmenter_pme.workbook import fastsheet, saving
+from segmenter_pme.worker import Inline
 
 
 class _Entry:
@@ -72,6 +73,32 @@ def test_a_failed_write_is_raised_and_the_making_stops():
     assert len(made) <= 5
 
 
+def test_a_failed_write_of_the_last_chunk_is_raised():
+    out = _Entry(fail_at=6, delay=0.005)
+    with pytest.raises(OSError, match="No space left"):
+        saving.write_behind(out, _chunks(7))
+    assert len(out.written) == 6
+
+
+def test_a_failed_save_lets_go_of_the_file(tmp_path, monkeypatch):
+    opened = []
+
+    class Recorded(zipfile.ZipFile):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            opened.append(self)
+
+    def full_disk(entry, chunks):
+        for chunk in chunks:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(saving.zipfile, "ZipFile", Recorded)
+    monkeypatch.setattr(saving, "write_behind", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        _save_big_sheet(tmp_path / "plein.xlsx")
+    assert len(opened) == 1 and opened[0].fp is None  # closed: the caller may delete it, even on Windows
+
+
 def test_a_failure_while_making_is_raised_after_the_pending_write():
     out = _Entry(delay=0.01)
     with pytest.raises(ValueError, match="producteur interrompu"):
@@ -80,10 +107,7 @@ def test_a_failure_while_making_is_raised_after_the_pending_write():
 
 
 def test_where_no_thread_starts_the_chunks_are_written_in_turn(monkeypatch):
-    def no_threads(*args, **kwargs):
-        raise RuntimeError("can't start new thread")
-
-    monkeypatch.setattr(saving, "ThreadPoolExecutor", no_threads)
+    monkeypatch.setattr(saving, "worker", Inline)  # what worker() gives under Pyodide
     out = _Entry()
     saving.write_behind(out, _chunks(7))
     assert out.written == [f"<row r='{k}'/>".encode() for k in range(7)]
@@ -104,7 +128,7 @@ def _save_big_sheet(path):
 
 def test_a_big_sheet_saved_behind_is_the_archive_saved_in_turn(tmp_path, monkeypatch):
     _save_big_sheet(tmp_path / "derriere.xlsx")
-    monkeypatch.setattr(saving, "ThreadPoolExecutor", lambda *a, **k: (_ for _ in ()).throw(RuntimeError()))
+    monkeypatch.setattr(saving, "worker", Inline)
     _save_big_sheet(tmp_path / "en_serie.xlsx")
     with zipfile.ZipFile(tmp_path / "derriere.xlsx") as a, zipfile.ZipFile(tmp_path / "en_serie.xlsx") as b:
         assert a.namelist() == b.namelist()

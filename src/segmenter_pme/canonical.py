@@ -74,7 +74,7 @@ def read_client_table(df: pd.DataFrame, columns: dict, sheet: str, has_invoices:
         if field_name in columns:
             col = df[columns[field_name]]
             if field_name == "client_id":
-                col = _id_text(col)
+                col = code_text(col)
             out[field_name] = clean_text(col)
     for field_name in ("date_premier_achat", "date_dernier_achat"):
         if field_name in columns:
@@ -108,8 +108,8 @@ def read_client_table(df: pd.DataFrame, columns: dict, sheet: str, has_invoices:
     return out
 
 
-def _id_text(col: pd.Series) -> pd.Series:
-    """Client codes as text: 123.0 (a number cell) → "123"."""
+def code_text(col: pd.Series) -> pd.Series:
+    """Client codes as text: 123.0 (a number cell) → "123"; other values as they are."""
     if pd.api.types.is_float_dtype(col.dtype):
         return col.map(lambda v: f"{int(v)}" if v == v and float(v).is_integer() else v, na_action="ignore")
     if col.dtype == object:
@@ -180,7 +180,7 @@ def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Time
     if by == "email":
         key_text = df[key_col].astype("string").str.strip().str.lower()
     else:
-        key_text = _id_text(df[key_col]) if by_id else fold_series(df[key_col])
+        key_text = code_text(df[key_col]) if by_id else fold_series(df[key_col])
     # aggregate_invoices drops the time of day from each client's first and last purchase
     dates, found = parse_dates(df[columns["date_facture"]], sheet=sheet, column=columns["date_facture"], keep_time=True)
     issues += found
@@ -242,7 +242,7 @@ def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Time
     quote = quote_lines(types)
     if quote is not None:
         credit, not_sale = document_kinds(types, amounts.fillna(0).to_numpy(dtype="float64"))
-        quotes = open_quotes(key_text, dates, amounts, _id_text(numbers) if numbers is not None else None, quote,
+        quotes = open_quotes(key_text, dates, amounts, code_text(numbers) if numbers is not None else None, quote,
                              ~(credit | not_sale), analysis, quote_days)
         # the open quotes are no sales but serve: Monday's calls (« Priorités de la semaine »)
         n -= int(quotes["lignes"].sum())
@@ -257,6 +257,12 @@ def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Time
 def norm_code(s: pd.Series) -> pd.Series:
     """Client codes compared without surrounding spaces nor case."""
     return s.astype("string").str.strip().str.upper()
+
+
+def code_keys(s: pd.Series) -> pd.Series:
+    """Client codes as the analysis matches them across sheets: 411000.0 (a number cell) and
+    « 411000 », « c01 » and « C01 » are one code. Output: string dtype, same index."""
+    return norm_code(code_text(s))
 
 
 def needs_strip(keys: pd.Series, *, upper: bool = False) -> bool:

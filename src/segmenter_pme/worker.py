@@ -1,4 +1,5 @@
-"""The history's one background thread (``timeline.history`` scores every other period start in it).
+"""The package's one background thread: ``timeline.history`` scores every other period start in it,
+``workbook.saving.write_behind`` deflates a big sheet's chunks in it.
 
 The heavy steps (sorting, counting) run in numpy code that releases the GIL: a
 second thread lets two of them run at once. Measured on 1 M invoice lines, 8

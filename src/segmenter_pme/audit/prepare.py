@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import headers as hdr
+from ..canonical import code_text
 from ..invoices import aggregate_invoices
 from ..parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from ..problems import Issue
@@ -45,11 +46,6 @@ class PreparedClients:
     invoice_orders: pd.Series | None = None
     derived: pd.DataFrame | None = None
     issues: list[Issue] = field(default_factory=list)
-
-
-def _client_id_text(s: pd.Series) -> pd.Series:
-    # a code typed as a number comes back as 123.0
-    return s.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else v, na_action="ignore")
 
 
 def _date_cells(col: pd.Series) -> pd.Series:
@@ -102,7 +98,7 @@ def prepare_clients(
         elif f in ("effectif", "tranche_effectif"):
             typed[f], issues_found = col, []
         else:
-            text = _client_id_text(col) if f == "client_id" else col
+            text = code_text(col) if f == "client_id" else col
             typed[f], issues_found = clean_text(text.astype(object).map(str, na_action="ignore")), []
         issues += issues_found
     # plain objects with None for missing text: the audit's frames compare and merge them as such
@@ -121,7 +117,7 @@ def _stripped_codes(s: pd.Series) -> pd.Series:
         return s.str.strip()
     if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
         return s.astype("str").str.strip().astype(object)
-    return _client_id_text(s).astype(object).map(lambda v: str(v).strip(), na_action="ignore")
+    return code_text(s).astype(object).map(lambda v: str(v).strip(), na_action="ignore")
 
 
 #: the purchase figures the analysis can take from invoice lines (SPEC §1)

@@ -11,6 +11,7 @@ the same as for the CSV files we write.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..safe_text import looks_like_formula
@@ -27,6 +28,24 @@ def set_value(cell, value: Any):
     return cell
 
 
+_MONTH = r"(?:janv|f[ée]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*"
+#: text that Excel reads as a value when it is typed, as through COM's ``Range.Value``: a number
+#: (« 0007 », « 411000 », « 1,5 », « 1e5 », « 12 % », « 12 € »), a date or a time (« 01/02 », « 3-4 »,
+#: « 12:30 », « mars 2024 », « 1 janv. »), a boolean, an error value (« #N/A »). Wider than Excel's
+#: own reading on purpose: a quote on a text that would have stayed text changes nothing.
+READ_AS_VALUE = re.compile(
+    r"[\s\u00a0]*(?:"
+    r"[-+(€$£]*[\s\u00a0]*\d[\d\s\u00a0.,:/%€$£()eE+-]*"
+    rf"|(?i:{_MONTH})[\s\-/.]+\d{{1,4}}[\s\u00a0]*"
+    rf"|\d{{1,2}}[\s\-/.]+(?i:{_MONTH})(?:[\s\-/.]+\d{{1,4}})?[\s\u00a0]*"
+    r"|#.*"
+    r"|(?i:vrai|faux|true|false)[\s\u00a0]*)")
+
+
 def as_typed_text(value: Any) -> Any:
-    """``value`` for a writer that types text the way a user does (xlwings ``Range.value``): a leading quote."""
-    return "'" + value if looks_like_formula(value) else value
+    """``value`` for a writer that types text the way a user does (xlwings ``Range.value``): a leading
+    quote when Excel would otherwise run it as a formula or read it as a number, a date or a boolean
+    (the client code « 0007 » must stay « 0007 », not become 7)."""
+    if isinstance(value, str) and (looks_like_formula(value) or READ_AS_VALUE.fullmatch(value)):
+        return "'" + value
+    return value

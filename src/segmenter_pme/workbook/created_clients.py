@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import headers as hdr
+from ..canonical import code_keys
 from ..fr import fr_int
 from ..layout.cells import set_value
 from . import csvio, fastsheet, files, reader, run_steps, writer
@@ -194,7 +195,7 @@ def client_names(result, invoices: pd.DataFrame | None) -> pd.Series | None:
     pairs = invoices[[key, name]].dropna()
     if pairs.empty:
         return known
-    lookup = pairs.assign(_k=pairs[key].astype(str).str.strip()).drop_duplicates("_k").set_index("_k")[name]
-    keys = features["client_id"].astype(object).map(lambda v: None if v is None or v != v else str(v).strip())
-    from_invoices = keys.map(lookup).astype(object)
+    # codes matched as the analysis matches them: 411000.0 (a number cell) is « 411000 », « c01 » is « C01 »
+    lookup = pairs.assign(_k=code_keys(pairs[key])).drop_duplicates("_k").set_index("_k")[name]
+    from_invoices = code_keys(features["client_id"]).astype(object).map(lookup).astype(object)
     return from_invoices if known is None else known.where(known.notna(), from_invoices)

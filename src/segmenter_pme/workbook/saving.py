@@ -8,16 +8,19 @@ saved archive, compresses every part once.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
+from concurrent import futures
 from pathlib import Path
 from typing import Callable, Iterable
 
 from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.writer.excel import ExcelWriter
+
+from ..worker import worker
 
 #: receives the sheet XML openpyxl wrote and yields the XML to store instead (text, or UTF-8 bytes / buffers)
 Injector = Callable[[str], Iterable[str | bytes | memoryview]]
@@ -71,22 +74,22 @@ def write_behind(out, chunks: Iterable[bytes | memoryview]) -> None:
 
     Deflate, CRC and Arrow's kernels let go of the GIL: on two cores a 1 M-line CSV run takes
     8.05 s instead of 9.15 s written in turn (``bench_workbook.py --only csv --base main --rounds 3``,
-    quiet machine, medians). Where no thread can start (Pyodide), the chunks are written in turn.
+    quiet machine, medians). The writes go to the package's one background thread
+    (:func:`~segmenter_pme.worker.worker`), in order; where no thread can start (Pyodide) each runs
+    at once, in turn.
     """
-    try:
-        pool = ThreadPoolExecutor(1, thread_name_prefix="segmenter-zip")
-        pending = pool.submit(lambda: None)
-    except RuntimeError:  # no threads here
-        for chunk in chunks:
-            out.write(chunk)
-        return
+    pending = None
     try:
         for chunk in chunks:
-            pending.result()  # at most one chunk waits: memory stays that of two chunks
-            pending = pool.submit(out.write, chunk)
+            if pending is not None:
+                pending.result()  # at most one chunk waits: memory stays that of two chunks
+            pending = worker().submit(out.write, chunk)
+    except BaseException:
+        if pending is not None:
+            futures.wait([pending])  # the caller closes the entry: no write may still be under way
+        raise
+    if pending is not None:
         pending.result()
-    finally:
-        pool.shutdown(wait=True)
 
 
 def fast_deflate(entry) -> None:
@@ -108,4 +111,11 @@ def fast_inflate(entry) -> None:
 def save_workbook(wb, filename: Path | str, inject: dict[str, Injector] | None = None) -> None:
     archive = zipfile.ZipFile(filename, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=COMPRESSLEVEL)
     wb.properties.modified = dt.datetime.now(tz=dt.timezone.utc).replace(tzinfo=None)
-    _Writer(wb, archive, inject or {}).save()
+    try:
+        _Writer(wb, archive, inject or {}).save()
+    except BaseException:
+        # a full disk: the file is let go of before the caller deletes it (Windows refuses to delete an
+        # open file), and its end record, which cannot be written either, is not tried again at exit
+        with contextlib.suppress(Exception):
+            archive.close()
+        raise
