@@ -70,7 +70,7 @@ CATALOGUE: dict[str, Kind] = {
     "nombre_negatif": Kind(INVALID, action="Saisissez un nombre de commandes positif (0 pour un prospect)."),
     "nombre_decimal": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
     # remarks of the analysis only (canonical.py, pipeline.py, workbook/reader.py, workbook/control_chars.py,
-    # campaigns.py)
+    # workbook/long_cells.py, campaigns.py)
     "ligne_sans_client": Kind(notable=True),
     "document_hors_vente": Kind(notable=True),
     "commandes_manquantes": Kind(notable=True),
@@ -82,6 +82,7 @@ CATALOGUE: dict[str, Kind] = {
     "ligne_total": Kind(),
     "ligne_trop_longue": Kind(),
     "caractere_controle": Kind(),
+    "cellule_trop_longue": Kind(),
     "siren_tronque": Kind(),
     "siret_tronque": Kind(),
     "siren_format": Kind(),
@@ -116,9 +117,22 @@ class Issue:
         return asdict(self)
 
 
+#: the most characters of a text a message quotes (a cell may hold 32 767: a message is not its copy)
+QUOTED_MAX = 200
+
+
+def quoted(text: str, limit: int = QUOTED_MAX) -> str:
+    """``text``, or its first ``limit`` characters and « … » when it is longer."""
+    return text if len(text) <= limit else text[:limit].rstrip() + "…"
+
+
 def shown(v: Any) -> Any:
-    """A cell's value as a message quotes it: « -3 », not « -3.0 »; a time alone as the date Excel gives it."""
+    """A cell's value as a message quotes it: « -3 », not « -3.0 »; a time alone as the date Excel gives it; a
+    long text by its start (:func:`quoted`)."""
     import datetime as dt
+
+    if isinstance(v, str):
+        return quoted(v)
 
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return str(int(v))

@@ -15,7 +15,7 @@ from ..audit.prepare import PreparedClients
 from ..audit.sheet import prepare_sheet
 from ..errors import MissingColumnError
 from ..settings import Settings
-from . import book_tables, control_chars, files, loading, reader
+from . import book_tables, control_chars, files, loading, long_cells, reader
 
 
 @dataclass
@@ -66,6 +66,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         cleaned = csv_table.cleaned_cells
         if cleaned:
             control_notes.append(control_chars.note(cleaned, f"« {path.name} »"))
+        if csv_table.long_cells:
+            control_notes.append(long_cells.note(list(csv_table.long_cells), path.name))
         frame.index = pd.RangeIndex(2, 2 + len(frame))
         data = reader.SheetData(sheet="Clients", shape="clients", header_row=1, frame=frame,
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,

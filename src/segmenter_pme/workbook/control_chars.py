@@ -34,8 +34,10 @@ def strip(text: str) -> str:
 
 
 def shown(text: str) -> str:
-    """The value with its control characters made visible (« Be\\x01ta »)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    """The value with its control characters made visible (« Be\\x01ta »), a long one by its start."""
+    from ..problems import quoted
+
+    return quoted(_CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text))
 
 
 def has_control(values: list) -> np.ndarray:

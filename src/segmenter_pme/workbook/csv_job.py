@@ -19,7 +19,7 @@ from ..errors import WorkbookError
 from ..layout import history_run
 from ..layout.cells import set_value
 from ..settings import Settings
-from . import control_chars, csvio, fastsheet, files, reader, run_steps, saving, writer
+from . import control_chars, csvio, fastsheet, files, long_cells, reader, run_steps, saving, writer
 from .created_clients import (client_names, clients_table, create_clients_sheet, created_clients_audit,
                               created_clients_data, too_many_clients, with_client_names)
 from .previous import lost_edits, previous_history_rows, previous_workbook
@@ -109,6 +109,8 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
     cleaned = table.cleaned_cells
     if cleaned:
         notes.append(control_chars.note(cleaned, f"« {path.name} »"))
+    if table.long_cells:
+        notes.append(long_cells.note(list(table.long_cells), path.name))
     copy_lines = True
     if len(frame) + 1 > run_steps.EXCEL_MAX_ROWS:
         if shape == "clients":

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import headers as hdr
 from ..errors import MissingColumnError, WorkbookError
-from . import control_chars, set_aside
+from . import control_chars, long_cells, set_aside
 
 _DELIMITERS = (";", ",", "\t", "|")
 _SAMPLE = 256 * 1024
@@ -40,6 +40,8 @@ class CsvFormat:
     header_line: int  # 0-based line of the header row
     #: (file line, fields) of the lines longer than the header whose extra fields were empty (dropped)
     long_lines: tuple[tuple[int, int], ...] = ()
+    #: the values longer than an Excel cell holds, cut to its limit (:mod:`long_cells`)
+    long_cells: tuple[long_cells.Cut, ...] = ()
 
 
 def sniff(path: Path) -> tuple[str, str, str]:
@@ -116,7 +118,9 @@ def read_csv(path: Path, find_header_row: Callable[[list], int | None] | None = 
                    skiprows=header_line, header=0, skip_blank_lines=False, engine="c", on_bad_lines="error",
                    encoding_errors="replace", index_col=False)  # never the first column as index: no shift
     long_lines: list[tuple[int, int]] = []
-    df = _read_arrow(path, encoding, delimiter, header_line, first[header_line] if header_line < len(first) else None)
+    cuts: list[tuple[int, str, str, int]] = []  # (position, column, start, length) of the values cut
+    df = _read_arrow(cuts, path, encoding, delimiter, header_line, first[header_line] if header_line < len(first) else None)
+    by_arrow = df is not None
     try:
         if df is None:  # anything unusual (short or long lines, odd headers, bad bytes): pandas and its messages
             with warnings.catch_warnings():
@@ -141,17 +145,21 @@ def read_csv(path: Path, find_header_row: Callable[[list], int | None] | None = 
         # the extra fields are all empty (a trailing separator): dropped, and said in « Qualité »
         df = pd.read_csv(path, usecols=range(n_header), **options)
         df.columns = _clean_headers(df.columns)
+    if not by_arrow:  # the Arrow reader cut its own
+        df = _cut_frame(df, cuts)
     df = df.replace("", None) if len(df) < 50_000 else df.mask(df == "")
     # file lines are 1-based and the header is line header_line + 1
     df.index = pd.RangeIndex(header_line + 2, header_line + 2 + len(df))
+    found = _cut_cells(df, cuts)
     df = df.dropna(how="all")
-    return df, CsvFormat(encoding, delimiter, header_line, tuple((ln, n) for ln, n, _ in long_lines))
+    return df, CsvFormat(encoding, delimiter, header_line, tuple((ln, n) for ln, n, _ in long_lines), found)
 
 
-def _read_arrow(path: Path, encoding: str, delimiter: str, header_line: int, header: list[str] | None
+def _read_arrow(cuts: list, path: Path, encoding: str, delimiter: str, header_line: int, header: list[str] | None
                 ) -> pd.DataFrame | None:
     """The CSV as :func:`read_csv`'s ``pd.read_csv`` reads it, by Arrow's CSV reader, or None when the file
     is not a plain one (every line with the header's fields, distinct and non-empty headers, valid bytes).
+    A value longer than an Excel cell holds is cut, and said in ``cuts`` (:func:`_cut_frame`).
 
     Arrow builds the text columns without a Python string per value: a 1 M-line export took
     0,21 s of CPU instead of 0,94 s for ``pd.read_csv`` (the file of ``benchmarks/bench_workbook.py --only csv``).
@@ -176,7 +184,42 @@ def _read_arrow(path: Path, encoding: str, delimiter: str, header_line: int, hea
     # numbers the messages give): pandas says which line
     if any(control_chars.control_bytes(column) & {0x0A, 0x0D} for column in table.columns):
         return None
-    return pd.DataFrame({h: pd.Series(table.column(h), dtype=str) for h in header})
+    columns = {}
+    for h in header:
+        columns[h], at, found = long_cells.cut_array(table.column(h))
+        cuts.extend((int(i), h, start, n) for i, (start, n) in zip(at, found))
+    return pd.DataFrame({h: pd.Series(columns[h], dtype=str) for h in header})
+
+
+def _cut_frame(df: pd.DataFrame, cuts: list) -> pd.DataFrame:
+    """``df`` (text columns) with its values longer than an Excel cell cut, each said in ``cuts``."""
+    import pyarrow as pa
+
+    for h in df.columns:
+        values = df[h].to_numpy(dtype=object)
+        cut, at, found = long_cells.cut_array(pa.array(values, type=pa.large_string(), from_pandas=True))
+        if len(at):
+            values = values.copy()
+            values[at] = cut.take(pa.array(at)).to_pylist()
+            df[h] = pd.Series(values, index=df.index, dtype=df[h].dtype)
+            cuts.extend((int(i), str(h), start, n) for i, (start, n) in zip(at, found))
+    return df
+
+
+def _cut_cells(df: pd.DataFrame, cuts: list) -> tuple[long_cells.Cut, ...]:
+    """The values cut, by line of the file: a value holding line breaks pushes down the lines below it."""
+    if not cuts:
+        return ()
+    breaks = None
+    if any(df[h].str.contains("\n", regex=False).fillna(False).any() for h in df.columns):  # only read by pandas
+        breaks = sum(df[h].str.count("\n").fillna(0).astype("int64").to_numpy() for h in df.columns)
+        breaks = np.concatenate([[0], np.cumsum(breaks)[:-1]])
+    out = []
+    for pos, column, start, n in sorted(cuts):
+        row = int(df.index[pos])
+        line = row + int(breaks[pos]) if breaks is not None and breaks[pos] else None
+        out.append(long_cells.Cut(row, column, start, n, line))
+    return tuple(out)
 
 
 def _long_lines(path: Path, encoding: str, delimiter: str, header_line: int
@@ -311,7 +354,8 @@ class FrenchCsv:
     ``clients`` or ``factures``; ``mapping``: field → header; ``notes``: reading
     remarks (Issue records); ``cleaned_cells``: the cells whose control characters
     were taken out (:func:`control_chars.clean_frame`); ``titles``: the rows above
-    the header (« Export clients du 30/06/2025 »: the export's date).
+    the header (« Export clients du 30/06/2025 »: the export's date); ``long_cells``: the values cut to
+    what an Excel cell holds (:mod:`long_cells`), also in ``notes``.
     """
 
     frame: pd.DataFrame
@@ -320,6 +364,7 @@ class FrenchCsv:
     notes: list
     cleaned_cells: list
     titles: list
+    long_cells: tuple = ()
 
 
 def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> FrenchCsv:
@@ -353,9 +398,10 @@ def read_french_csv(path: Path, overrides: dict[str, str] | None = None) -> Fren
     if frame.empty:
         raise MissingColumnError(f"Le fichier « {path.name} » a des en-têtes mais aucune ligne de données.")
     notes = set_aside.long_lines_notes(path.name, fmt.long_lines)
+    notes.extend(long_cells.issues(list(fmt.long_cells), path.name))
     if total is not None:
         notes.append(set_aside.total_row_note(path.name, total, whole.loc[total], in_file=True))
-    return FrenchCsv(frame, best[0], best[1], notes, cleaned, titles)
+    return FrenchCsv(frame, best[0], best[1], notes, cleaned, titles, fmt.long_cells)
 
 
 def _mapping_with(frame: pd.DataFrame, shape: str, overrides: dict[str, str] | None, name: str) -> dict:

@@ -1,0 +1,92 @@
+"""Text longer than an Excel cell can hold (32 767 characters): cut on reading, and said.
+
+A workbook with a longer cell is « damaged » for Excel, which offers to repair it and
+truncates the cell (XlsxWriter issue #812, fastexcel #318). A CSV export can hold such
+a value (a long note, a pasted e-mail thread): the value keeps its first 32 767
+characters — what Excel itself keeps — and every cut cell is named in « Qualité ».
+The check runs on Arrow's buffers: the byte length of every value first (no UTF-8
+decoding), the characters only of the few values that may be too long.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..problems import quoted
+from . import control_chars
+
+#: the most characters an Excel cell holds (what openpyxl cuts to as well)
+MAX_CHARS = 32_767
+#: how much of a cut value a message quotes
+_QUOTED = 40
+
+
+@dataclass(frozen=True)
+class Cut:
+    row: object  # the frame's index label (a CSV: its line)
+    column: str
+    start: str  # the value's first characters, as a message quotes them
+    length: int  # characters of the whole value
+    line: int | None = None  # the line of the file where the value's record starts, when it differs from ``row``
+
+
+def cut_array(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.ChunkedArray, np.ndarray, list[tuple[str, int]]]:
+    """``values`` with every text cut to :data:`MAX_CHARS`, the positions cut and their (start, length).
+
+    ``values`` is returned as is (no copy) when nothing is too long — the usual file.
+    """
+    none = np.zeros(0, dtype=np.int64)
+    if not len(values):
+        return values, none, []
+    longest = pc.max(pc.binary_length(values)).as_py()
+    if longest is None or longest <= MAX_CHARS:  # a character is at least one byte
+        return values, none, []
+    chars = pc.utf8_length(values)
+    too_long = pc.fill_null(pc.greater(chars, MAX_CHARS), False)
+    at = np.flatnonzero(too_long.to_numpy(zero_copy_only=False))
+    if not len(at):
+        return values, none, []
+    # the start quoted without control characters (taken out of the cell later): a message cell cannot hold them
+    found = [(quoted(control_chars.strip(values[int(i)].as_py()[:_QUOTED + 8]), _QUOTED), chars[int(i)].as_py())
+             for i in at]
+    cut = pc.if_else(too_long, pc.utf8_slice_codeunits(values, 0, MAX_CHARS), values)
+    return cut, at, found
+
+
+def issues(found: list[Cut], name: str):
+    """The cut cells of the file ``name`` as « Qualité » remarks (one per cell)."""
+    from ..fr import fr_int
+    from ..problems import Issue
+
+    out = []
+    for c in found:
+        line = c.line if c.line is not None else c.row
+        out.append(Issue(
+            "cellule_trop_longue",
+            f"La valeur de la ligne {line} du fichier « {name} », colonne « {c.column} » (« {c.start} »), compte "
+            f"{fr_int(c.length)} caractères : une cellule Excel en contient au plus {fr_int(MAX_CHARS)}. Elle garde ses "
+            f"{fr_int(MAX_CHARS)} premiers caractères ; raccourcissez cette valeur dans le logiciel d'où vient le "
+            "fichier si la suite compte, puis exportez à nouveau.",
+            sheet=name, column=c.column, row=c.row, value=f"{c.start} ({fr_int(c.length)} caractères)"))
+    return out
+
+
+def note(found: list[Cut], name: str) -> str | None:
+    """One French sentence naming the cut cells of the file ``name`` (the first five), or None."""
+    from ..fr import fr_int
+
+    if not found:
+        return None
+    parts = [f"ligne {c.line if c.line is not None else c.row}, colonne « {c.column} » (« {c.start} », "
+             f"{fr_int(c.length)} caractères)" for c in found[:5]]
+    if len(found) > 5:
+        parts.append(f"et {len(found) - 5} autre{'s' if len(found) > 6 else ''}")
+    what = "1 valeur dépasse" if len(found) == 1 else f"{len(found)} valeurs dépassent"
+    return (f"« {name} » : {what} les {fr_int(MAX_CHARS)} caractères qu'une cellule Excel peut contenir : "
+            f"{' ; '.join(parts)}. {'Elle' if len(found) == 1 else 'Chacune'} garde ses {fr_int(MAX_CHARS)} premiers "
+            f"caractères dans le classeur ; raccourcissez {'cette valeur' if len(found) == 1 else 'ces valeurs'} dans "
+            "le logiciel d'où vient le fichier si la suite compte.")
