@@ -252,8 +252,10 @@ def test_priorities_of_an_invoice_csv_name_its_clients(tmp_path, named):
 
 
 def test_a_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
-    """A note of 200 000 characters in the first lines: read whole, not « field larger than field limit »."""
+    """A note of 200 000 characters in the first lines: read, not « field larger than field limit » (and cut to
+    what an Excel cell holds: tests/hostile/test_long_cells.py)."""
     path = tmp_path / "longue.csv"
     path.write_text("Code client;Nom;CA total\n001;" + "x" * 200_000 + ";1\n002;B;5\n", encoding="utf-8")
-    frame, _ = csvio.read_csv(path)
-    assert frame["Nom"].str.len().tolist() == [200_000, 1]
+    frame, fmt = csvio.read_csv(path)
+    assert frame["Nom"].str.len().tolist() == [32_767, 1]
+    assert [(c.row, c.column, c.length) for c in fmt.long_cells] == [(2, "Nom", 200_000)]
