@@ -155,6 +155,9 @@ def test_our_sheets_made_from_a_workbook_respect_the_limit(tmp_path):
     longest = _longest_cells(src)
     assert longest.pop("Ventes") == 40_000  # the user's cell, untouched
     assert max(longest.values()) == LIMIT  # « Clients », made from the lines, holds the name cut
+    said = [r for r in _qualite(src) if any(isinstance(v, str) and "40\u202f000 caractères" in v for v in r)]
+    assert len(said) == 1 and said[0][5:8] == ("Ventes", "Client", 2)
+    assert "laissée telle quelle" in said[0][3] and "32\u202f767 premiers caractères" in said[0][3]
 
 
 @pytest.mark.libreoffice

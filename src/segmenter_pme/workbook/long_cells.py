@@ -90,3 +90,41 @@ def note(found: list[Cut], name: str) -> str | None:
             f"{' ; '.join(parts)}. {'Elle' if len(found) == 1 else 'Chacune'} garde ses {fr_int(MAX_CHARS)} premiers "
             f"caractères dans le classeur ; raccourcissez {'cette valeur' if len(found) == 1 else 'ces valeurs'} dans "
             "le logiciel d'où vient le fichier si la suite compte.")
+
+
+def sheet_cells(frame) -> list[Cut]:
+    """The texts of a sheet's table (``frame``, index = Excel rows) longer than an Excel cell holds.
+
+    Excel never saves one; another tool can. The user's cell is left as it is — we never change a cell of
+    theirs — and the sheets we make from it (« Clients » from invoice lines…) keep its first characters,
+    as openpyxl and :mod:`fastsheet` write them.
+    """
+    found: list[Cut] = []
+    for col in frame.columns:
+        values = frame[col].to_numpy(dtype=object)
+        try:  # a column of text (and blanks): one conversion in C; a number or a date stops it at once
+            idx = np.arange(len(values))
+            texts = pa.array(values, type=pa.large_string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            idx = np.flatnonzero(np.fromiter((type(v) is str for v in values), dtype=bool, count=len(values)))
+            if not len(idx):
+                continue
+            texts = pa.array(values[idx].tolist(), type=pa.large_string())
+        _, at, cut = cut_array(texts)
+        found.extend(Cut(frame.index[idx[i]], str(col), start, n) for i, (start, n) in zip(at, cut))
+    return found
+
+
+def sheet_issues(found: list[Cut], sheet: str):
+    """The long cells of a workbook's sheet as « Qualité » remarks (one per cell)."""
+    from ..fr import fr_int
+    from ..problems import Issue
+
+    return [Issue(
+        "cellule_trop_longue",
+        f"La cellule de la ligne {c.row}, colonne « {c.column} » (« {c.start} »), compte {fr_int(c.length)} "
+        f"caractères : une cellule Excel en contient au plus {fr_int(MAX_CHARS)}, et Excel dira ce classeur "
+        f"endommagé. Votre cellule est laissée telle quelle ; les feuilles que segmenter crée en gardent les "
+        f"{fr_int(MAX_CHARS)} premiers caractères. Raccourcissez-la.",
+        sheet=sheet, column=c.column, row=c.row, value=f"{c.start} ({fr_int(c.length)} caractères)")
+        for c in found]

@@ -22,7 +22,7 @@ import pandas as pd
 from .. import headers as hdr
 from ..errors import InputDataError, MissingColumnError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
-from . import control_chars
+from . import control_chars, long_cells
 from ..blank import is_blank
 from .set_aside import split_total_row, total_row_note
 
@@ -321,7 +321,8 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         last_data_row=int(frame.index[-1]) if len(frame) else header_row, total_row=total_row,
         last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
         header_cols=header_cols, control_chars=cleaned,
-        notes=[] if total_row is None else [total_row_note(sheet, total_row, whole.loc[total_row])],
+        notes=([] if total_row is None else [total_row_note(sheet, total_row, whole.loc[total_row])])
+        + long_cells.sheet_issues(long_cells.sheet_cells(frame), sheet),
     )
 
 
