@@ -33,7 +33,7 @@ def base_module(rev: str):
     """``workbook/fastsheet.py`` as it is at ``rev``, importable beside this checkout's."""
     src = subprocess.run(["git", "show", f"{rev}:src/segmenter_pme/workbook/fastsheet.py"], cwd=ROOT,
                          check=True, capture_output=True, text=True).stdout
-    spec = importlib.util.spec_from_loader("segmenter_pme.workbook._fastsheet_base", loader=None)
+    spec = importlib.util.spec_from_loader("segmenter_pme.workbook.fastsheet_at_base", loader=None)
     module = importlib.util.module_from_spec(spec)
     module.__package__ = "segmenter_pme.workbook"
     exec(compile(src, f"{rev}:fastsheet.py", "exec"), module.__dict__)

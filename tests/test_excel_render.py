@@ -95,3 +95,6 @@ def test_links_are_hyperlink_formulas_in_the_single_block():
     assert len(values) == 38
     assert book.app.ops["write"] == 1 and "link" not in book.app.ops
     assert render.link_formula('#A"B', 'dit "oui"') == '=HYPERLINK("#A""B","dit ""oui""")'
+    # a client name past Excel's 255 characters in a formula's text: the link shows its start
+    assert render.link_formula("'Clients'!A2", "é" * 255) == f"=HYPERLINK(\"#'Clients'!A2\",\"{'é' * 255}\")"
+    assert render.link_formula("'Clients'!A2", "x" * 300) == f"=HYPERLINK(\"#'Clients'!A2\",\"{'x' * 254}…\")"

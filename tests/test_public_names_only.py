@@ -3,8 +3,9 @@ how the code is written, not what it does (issue 12).
 
 Every file of ``tests/`` and ``benchmarks/`` is parsed with :mod:`ast`; a private name (one underscore
 first, not a dunder) of ``segmenter_pme`` may not be imported, read as an attribute of a name imported
-from the package (``fastsheet._numbers``, ``ClientStream._usual``), nor replaced by
-``monkeypatch.setattr(module, "_name", …)``.
+from the package (``fastsheet._numbers``, ``ClientStream._usual``, also through an alias ``fs = fastsheet``),
+nor reached by name (``monkeypatch.setattr(module, "_name", …)``, ``getattr``, ``mock.patch.object``,
+or a dotted path ``"segmenter_pme.x._name"`` as ``monkeypatch.setattr`` and ``mock.patch`` take it).
 """
 
 from __future__ import annotations
@@ -44,14 +45,24 @@ def private_uses(source: str) -> list[tuple[int, str]]:
         base = _root(node)
         return isinstance(base, ast.Name) and base.id in ours
 
+    for node in ast.walk(tree):  # aliases: ``fs = fastsheet``, ``stream = streamed_clients.ClientStream``
+        if isinstance(node, ast.Assign) and on_ours(node.value) and isinstance(node.value, (ast.Name, ast.Attribute)):
+            ours.update(t.id for t in node.targets if isinstance(t, ast.Name))
+
+    by_name = {"setattr", "getattr", "delattr", "hasattr", "object"}  # monkeypatch, builtins, mock.patch.object
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and _private(node.attr) and on_ours(node.value):
             found.append((node.lineno, ast.unparse(node)))
-        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setattr"
-              and len(node.args) >= 2 and on_ours(node.args[0]) and isinstance(node.args[1], ast.Constant)
-              and isinstance(node.args[1].value, str) and _private(node.args[1].value)):
-            found.append((node.lineno, f"setattr({ast.unparse(node.args[0])}, {node.args[1].value!r})"))
-    return sorted(found)
+        elif (isinstance(node, ast.Call) and len(node.args) >= 2 and on_ours(node.args[0])
+              and (getattr(node.func, "attr", None) or getattr(node.func, "id", None)) in by_name
+              and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
+              and _private(node.args[1].value)):
+            what = getattr(node.func, "attr", None) or node.func.id
+            found.append((node.lineno, f"{what}({ast.unparse(node.args[0])}, {node.args[1].value!r})"))
+        elif (isinstance(node, ast.Constant) and isinstance(node.value, str)
+              and node.value.split(".")[0] == PACKAGE and any(_private(p) for p in node.value.split(".")[1:])):
+            found.append((node.lineno, repr(node.value)))
+    return sorted(set(found))
 
 
 def test_the_scan_finds_each_kind_of_private_use():
@@ -63,10 +74,17 @@ def test_the_scan_finds_each_kind_of_private_use():
         "streamed_clients.ClientStream._usual\n"
         "monkeypatch.setattr(pipeline, '_NOTABLE', set())\n"
         "fastsheet.rows_xml, fastsheet.__name__, other._private\n"  # public, dunder, not the package's
+        "fs = fastsheet\n"
+        "fs._join\n"
+        "getattr(pipeline, '_combine')\n"
+        "mock.patch.object(fastsheet, '_numbers')\n"
+        "monkeypatch.setattr('segmenter_pme.workbook.saving._Writer', None)\n"
+        "getattr(other, '_x'), 'segmenter_pme.workbook.saving', 'pipeline._combine'\n"  # not ours, public, no package
     )
     assert [what for _, what in private_uses(source)] == [
         "from segmenter_pme.audit.blocking import _rank", "fastsheet._numbers", "streamed_clients.ClientStream._usual",
-        "setattr(pipeline, '_NOTABLE')"]
+        "setattr(pipeline, '_NOTABLE')", "fs._join", "getattr(pipeline, '_combine')", "object(fastsheet, '_numbers')",
+        "'segmenter_pme.workbook.saving._Writer'"]
 
 
 def test_no_test_or_benchmark_uses_a_private_name_of_the_package():

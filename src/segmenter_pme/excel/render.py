@@ -140,7 +140,14 @@ def link_formula(target: str, text: Any) -> str:
     def quoted(value: Any) -> str:
         return '"' + str(value).replace('"', '""') + '"'
 
-    return f"=HYPERLINK({quoted('#' + target.lstrip('#'))},{quoted(text if text is not None else '')})"
+    shown = str(text if text is not None else "")
+    if len(shown) > FORMULA_TEXT_MAX:  # Excel refuses a formula holding a longer text: the link shows its start
+        shown = shown[:FORMULA_TEXT_MAX - 1] + "…"
+    return f"=HYPERLINK({quoted('#' + target.lstrip('#'))},{quoted(shown)})"
+
+
+#: the longest text a formula may hold in quotes (Excel's limit; a client name can be longer)
+FORMULA_TEXT_MAX = 255
 
 
 def unique_table_name(book: Any, name: str) -> str:
