@@ -123,6 +123,10 @@ def test_audit_of_the_csv_says_it(tmp_path):
     assert max(_longest_cells(out).values()) <= LIMIT
     said = [r for r in _qualite(out) if any(isinstance(v, str) and "40\u202f000 caractères" in v for v in r)]
     assert len(said) == 1 and said[0][5:8] == ("Clients", "Nom", 3)
+    # nettoie: said once, the copy holds no longer cell
+    res = run_cli("nettoie", src, "-o", tmp_path / "propre.xlsx")
+    assert res.text.count("40 000 caractères") == 1
+    assert max(_longest_cells(tmp_path / "propre.xlsx").values()) <= LIMIT
 
 
 def test_a_quoted_value_in_a_message_is_shortened(tmp_path):
@@ -151,7 +155,8 @@ def test_our_sheets_made_from_a_workbook_respect_the_limit(tmp_path):
     with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf:
         for n, data in parts.items():
             zf.writestr(n, data.replace(b"PLACEHOLDER", b"L" * 40_000))
-    run_cli("segmente", src, "--date", "2025-06-01")
+    run_cli("segmente", src, "--date", "2025-06-01",
+            mentions=["Feuille « Ventes » : 1 cellule dépasse", "ligne 2, colonne « Client »", "laissée telle quelle"])
     longest = _longest_cells(src)
     assert longest.pop("Ventes") == 40_000  # the user's cell, untouched
     assert max(longest.values()) == LIMIT  # « Clients », made from the lines, holds the name cut

@@ -96,8 +96,9 @@ def clean_file(path: Path | str, output: Path | str | None = None, *, sheet: str
     result = clean(p.clients, pairs=report.pairs, repairs=report.repairs, settings=base.settings,
                    threshold=threshold, archive_inactive=archive_inactive, derived=p.derived)
     # what the reading set aside (a Total row, empty extra CSV fields): the copy has no « Qualité » to say it
+    # (long cells: said once, by the reading's sentence among the control notes)
     notes: list[str] = [f"{n.where()[:1].upper()}{n.where()[1:]} : {n.message}" if n.where() else n.message
-                        for n in base.data.notes]
+                        for n in base.data.notes if n.code != "cellule_trop_longue"]
     notes += ["Attention : " + n for n in base.control_notes]
     with files.run_lock(base.path, target):
         scan = scan_sheet(base) if len(p.clients) >= FAST_ROWS else None

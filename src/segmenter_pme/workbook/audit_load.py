@@ -67,7 +67,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         if cleaned:
             control_notes.append(control_chars.note(cleaned, f"« {path.name} »"))
         if csv_table.long_cells:
-            control_notes.append(long_cells.note(list(csv_table.long_cells), path.name))
+            control_notes.append(long_cells.note(list(csv_table.long_cells), f"« {path.name} »"))
         frame.index = pd.RangeIndex(2, 2 + len(frame))
         data = reader.SheetData(sheet="Clients", shape="clients", header_row=1, frame=frame,
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
@@ -94,6 +94,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
             output_cells_of=lambda name, row: reader.output_header_cells_in_file(path, name, row))["clients"]
         if data.control_chars:
             control_notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
+        if data.long_cells:
+            control_notes.append(long_cells.note(data.long_cells, f"Feuille « {data.sheet} »", workbook=True))
         if "factures" in found:
             # not required to hold lines, unlike a run's: the audit is of the clients
             inv_name, inv_guess = found["factures"]

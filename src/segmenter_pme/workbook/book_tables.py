@@ -15,7 +15,7 @@ from .. import headers as hdr
 from ..analysis_date import add_stale_date_note, title_date
 from ..errors import MissingColumnError
 from ..layout import history_run
-from . import control_chars, reader
+from . import control_chars, long_cells, reader
 from .run_steps import segment_tables, with_issues
 
 Values = dict[str, list[list[Any]]]
@@ -80,6 +80,8 @@ def segment_read(datas: dict[str, reader.SheetData], settings, titles: list, *, 
         if data.control_chars:
             notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
             result = with_issues(result, control_chars.issues(data.control_chars, data.sheet))
+        if data.long_cells:  # in « Qualité » already (the reading's notes)
+            notes.append(long_cells.note(data.long_cells, f"Feuille « {data.sheet} »", workbook=True))
     return result, notes
 
 

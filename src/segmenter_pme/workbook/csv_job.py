@@ -110,7 +110,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
     if cleaned:
         notes.append(control_chars.note(cleaned, f"« {path.name} »"))
     if table.long_cells:
-        notes.append(long_cells.note(list(table.long_cells), path.name))
+        notes.append(long_cells.note(list(table.long_cells), f"« {path.name} »"))
     copy_lines = True
     if len(frame) + 1 > run_steps.EXCEL_MAX_ROWS:
         if shape == "clients":

@@ -75,8 +75,9 @@ def issues(found: list[Cut], name: str):
     return out
 
 
-def note(found: list[Cut], name: str) -> str | None:
-    """One French sentence naming the cut cells of the file ``name`` (the first five), or None."""
+def note(found: list[Cut], where: str, *, workbook: bool = False) -> str | None:
+    """One French sentence naming the long cells (the first five) of ``where`` (« « ventes.csv » », « Feuille
+    « Ventes » »), or None. ``workbook``: cells of the user's workbook, left as they are."""
     from ..fr import fr_int
 
     if not found:
@@ -85,10 +86,17 @@ def note(found: list[Cut], name: str) -> str | None:
              f"{fr_int(c.length)} caractères)" for c in found[:5]]
     if len(found) > 5:
         parts.append(f"et {len(found) - 5} autre{'s' if len(found) > 6 else ''}")
-    what = "1 valeur dépasse" if len(found) == 1 else f"{len(found)} valeurs dépassent"
-    return (f"« {name} » : {what} les {fr_int(MAX_CHARS)} caractères qu'une cellule Excel peut contenir : "
-            f"{' ; '.join(parts)}. {'Elle' if len(found) == 1 else 'Chacune'} garde ses {fr_int(MAX_CHARS)} premiers "
-            f"caractères dans le classeur ; raccourcissez {'cette valeur' if len(found) == 1 else 'ces valeurs'} dans "
+    one = len(found) == 1
+    what = ("1 cellule dépasse" if one else f"{len(found)} cellules dépassent") if workbook else (
+        "1 valeur dépasse" if one else f"{len(found)} valeurs dépassent")
+    head = f"{where} : {what} les {fr_int(MAX_CHARS)} caractères qu'une cellule Excel peut contenir"
+    if workbook:
+        return (f"{head}, et Excel dira ce classeur endommagé : {' ; '.join(parts)}. "
+                f"{'Elle est laissée telle quelle' if one else 'Elles sont laissées telles quelles'} ; les feuilles "
+                f"que segmenter crée en gardent les {fr_int(MAX_CHARS)} premiers caractères. "
+                f"{'Raccourcissez-la' if one else 'Raccourcissez-les'}.")
+    return (f"{head} : {' ; '.join(parts)}. {'Elle' if one else 'Chacune'} garde ses {fr_int(MAX_CHARS)} premiers "
+            f"caractères dans le classeur ; raccourcissez {'cette valeur' if one else 'ces valeurs'} dans "
             "le logiciel d'où vient le fichier si la suite compte.")
 
 

@@ -86,6 +86,8 @@ class SheetData:
     notes: list = field(default_factory=list)
     #: cells whose control characters were removed on reading (:mod:`.control_chars`)
     control_chars: list = field(default_factory=list)
+    #: texts longer than an Excel cell holds, left in the user's cells (:mod:`.long_cells`)
+    long_cells: list = field(default_factory=list)
 
     @property
     def last_user_col(self) -> int:
@@ -307,6 +309,7 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
     whole = frame
     frame, total_row = split_total_row(frame, guess.mapping)
     frame, cleaned = control_chars.clean_frame(frame)
+    long = long_cells.sheet_cells(frame)
     for c in cleaned:
         if c.row is None and c.value in columns:  # a header: the column keeps its place under its cleaned name
             columns[c.column] = columns.pop(c.value)
@@ -320,9 +323,9 @@ def read_table(values: list[list[Any]], sheet: str, guess: hdr.HeaderGuess, *,
         mapping=dict(guess.mapping), output_columns=output_columns, output_headers=output_headers,
         last_data_row=int(frame.index[-1]) if len(frame) else header_row, total_row=total_row,
         last_used_row=last_used if table is None else max(table.max_row, header_row), table=table,
-        header_cols=header_cols, control_chars=cleaned,
+        header_cols=header_cols, control_chars=cleaned, long_cells=long,
         notes=([] if total_row is None else [total_row_note(sheet, total_row, whole.loc[total_row])])
-        + long_cells.sheet_issues(long_cells.sheet_cells(frame), sheet),
+        + long_cells.sheet_issues(long, sheet),
     )
 
 
