@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -198,6 +199,43 @@ def test_bad_value_in_data_names_row_and_column(tmp_path, capsys):
         assert_clean_error(code, err)
     else:
         assert code == 0
+
+
+@pytest.mark.parametrize("typed", ["15/03/3024", dt.datetime(3024, 3, 15)])
+def test_a_last_purchase_in_3024_names_the_cell_never_a_lost_client(tmp_path, capsys, typed):
+    """A slip for 2024, as text or as a date cell: before, Récence 62421 and « Perdus », silently."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
+    ws.append(["C1", "Boulangerie", "12/11/2025", 3, 1200])
+    ws.append(["C2", "Garage", typed, 2, 800])
+    p = tmp_path / "dates.xlsx"
+    wb.save(p)
+    code, out, err = cli(capsys, "run", str(p), "--date", "31/12/2025")
+    assert_clean_error(code, err, "feuille « Clients »", "colonne « Date dernier achat »", "ligne 3",
+                       "« 15/03/3024 »", "vérifiez l'année")
+    assert openpyxl.load_workbook(p).sheetnames == ["Clients"]  # nothing written: no « Perdus » anywhere
+
+
+def test_a_last_purchase_in_3024_in_a_csv_names_the_file_and_row(tmp_path, capsys):
+    p = tmp_path / "export.csv"
+    p.write_text("Code client;Entreprise;Date dernier achat;Nombre commandes;CA total\n"
+                 "C1;Boulangerie;12/11/2025;3;1200\nC2;Garage;15/03/3024;2;800\n", encoding="utf-8")
+    code, out, err = cli(capsys, "run", str(p), "--date", "31/12/2025")
+    assert_clean_error(code, err, "export.csv", "colonne « Date dernier achat »", "ligne 3", "« 15/03/3024 »")
+
+
+def test_an_analysis_date_cell_in_3000_names_the_parameter(tmp_path, capsys):
+    p = rich_workbook(tmp_path / "clients.xlsx")
+    assert cli(capsys, "-q", "run", str(p), "--date", "2025-12-31")[0] == 0
+    wb = openpyxl.load_workbook(p)
+    ws = wb["Paramètres"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "date_analyse")
+    ws.cell(row, 3).value = dt.datetime(3000, 1, 1)
+    wb.save(p)
+    code, out, err = cli(capsys, "run", str(p))
+    assert_clean_error(code, err, f"Paramètres!C{row}", "« 01/01/3000 »")
 
 
 # ---------------------------------------------------------------- usage errors → exit 2

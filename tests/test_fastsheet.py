@@ -121,3 +121,11 @@ def test_streamed_sheet_is_deflated_by_isal_and_reads_back(tmp_path):
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert rows[0] == ("C000000", 0) and rows[-1] == ("C029999", 29_999 / 7) and len(rows) == 30_000
     files.verify_xlsx(path)
+
+
+def test_a_date_cell_past_2262_is_written_as_typed_not_wrapped_round(tmp_path):
+    """A user's cell typed 01/01/3000, copied into a streamed sheet, keeps its serial: the cast to nanoseconds
+    wraps it round to 1830 (written right before only because that wrapped value is not at midnight)."""
+    frame = pd.DataFrame({"mixte": pd.Series([dt.datetime(3000, 1, 1), dt.date(2024, 5, 1), "x"], dtype=object)})
+    ws = openpyxl.load_workbook(_saved(tmp_path, frame))["Données"]
+    assert [ws.cell(r, 1).value for r in (2, 3, 4)] == [(dt.date(3000, 1, 1) - dt.date(1899, 12, 30)).days, 45413, "x"]

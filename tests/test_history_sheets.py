@@ -210,6 +210,16 @@ def test_historique_rows_read_back_as_snapshots():
     assert historique.read_snapshots([["autre chose"]]) is None
 
 
+def test_historique_dates_past_2262_are_dropped_not_wrapped_round():
+    """A « Date dernier achat » edited to 01/01/3000 in « Historique » read as no date, not 1830."""
+    frame = historique.sheet_frame(_stored("2025-09-30", ["A", "B"], ["Champions", "Perdus"]))
+    rows = [list(historique.HEADERS)] + frame.values.tolist()
+    rows[1][list(historique.HEADERS).index("Date dernier achat")] = dt.datetime(3000, 1, 1)
+    rows[2][list(historique.HEADERS).index("Date d'analyse")] = "01/01/3000"
+    back = historique.read_snapshots(rows)
+    assert back["key"].tolist() == ["A"] and pd.isna(back["last_purchase"].iloc[0])
+
+
 # ------------------------------------------------------------------ both renderers
 
 def test_openpyxl_evolution_round_trip_keeps_table_names_and_links(tmp_path):

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from segmenter_pme.parsing import clean_text, parse_amounts, parse_dates
+from segmenter_pme.parsing import (FIRST_DAY, LAST_DAY, clean_text, date_in_text, day_series, in_date_range,
+                                  parse_amounts, parse_dates)
 
 dates = st.one_of(
     st.builds(lambda d, m, y: f"{d:02d}/{m:02d}/{y:04d}", st.integers(0, 35), st.integers(0, 14), st.integers(1, 2999)),
@@ -93,3 +98,92 @@ def test_a_serial_past_what_a_date_holds_is_unreadable_not_wrapped_round():
         parsed, issues = parse_dates(values, column="Date")
         assert parsed.isna().tolist() == [True, False]
         assert [(i.code, i.row) for i in issues] == [("date_illisible", 0)]
+
+
+# ------------------------------------------------ dates an analysis cannot hold (past 11/04/2262)
+
+_FAR = "hors des dates que l'analyse sait lire"
+
+
+@pytest.mark.parametrize("value,shown", [
+    ("31/12/3000", "31/12/3000"),
+    ("1/1/3000", "1/1/3000"),
+    ("31.12.3000 10:30", "31.12.3000 10:30"),
+    ("3000-01-01", "3000-01-01"),
+    ("5 novembre 3000", "5 novembre 3000"),
+    ("lundi 1er décembre 3000", "lundi 1er décembre 3000"),
+    ("01/01/0099", "01/01/0099"),  # four digits: the year 99, not 2099
+    (dt.datetime(3000, 1, 1), "01/01/3000"),  # a cell typed 01/01/3000, as openpyxl / calamine give it
+    (dt.date(3000, 1, 1), "01/01/3000"),
+    (pd.Timestamp("3000-01-01"), "01/01/3000"),
+    (np.datetime64("3000-01-01"), "01/01/3000"),
+    (dt.datetime(1600, 1, 1, tzinfo=dt.timezone.utc), "01/01/1600"),
+])
+def test_a_date_no_analysis_holds_is_unreadable_never_wrapped_round(value, shown):
+    """Before: 31/12/3000 came back as 1831-11-22 00:50:52, with no issue."""
+    for s in (pd.Series(["01/06/2025", value], index=[7, 8], dtype=object),
+              pd.Series(["01/06/2025", value], index=[7, 8], dtype="str") if isinstance(value, str) else None):
+        if s is None:
+            continue
+        parsed, issues = parse_dates(s, sheet="Clients", column="Date dernier achat")
+        assert parsed.tolist()[0] == pd.Timestamp("2025-06-01") and pd.isna(parsed[8])
+        assert [(i.code, i.row, i.sheet, i.column, i.value) for i in issues] == \
+               [("date_illisible", 8, "Clients", "Date dernier achat", shown)]
+        assert f"« {shown} »" in issues[0].message and _FAR in issues[0].message
+
+
+@pytest.mark.parametrize("keep_time", [False, True])
+@pytest.mark.parametrize("unit", ["s", "ms", "us"])
+def test_a_datetime_column_past_2262_is_unreadable_not_a_traceback(unit, keep_time):
+    s = pd.Series(np.array(["3000-01-01", "2025-06-01T10:00", "NaT"], dtype=f"datetime64[{unit}]"), index=[4, 5, 6])
+    for col in (s, s.dt.tz_localize("Europe/Paris")):
+        parsed, issues = parse_dates(col, keep_time=keep_time)
+        assert parsed.dtype == "datetime64[ns]"
+        assert parsed.isna().tolist() == [True, False, True]
+        assert parsed[5] == pd.Timestamp("2025-06-01 10:00" if keep_time else "2025-06-01")
+        assert [(i.code, i.row, i.value) for i in issues] == [("date_illisible", 4, "01/01/3000")]
+
+
+def test_the_first_and_last_days_pandas_holds():
+    text = ["11/04/2262", "12/04/2262", "22/09/1677", "21/09/1677"]
+    for s in (pd.Series(text, dtype="str"), pd.Series(text, dtype=object),
+              pd.Series([dt.datetime(2262, 4, 11, 23, 59), dt.date(2262, 4, 12), dt.date(1677, 9, 22),
+                         dt.datetime(1677, 9, 21, 12)], dtype=object)):
+        parsed, issues = parse_dates(s)
+        assert parsed.tolist()[0] == pd.Timestamp("2262-04-11") and parsed.tolist()[2] == pd.Timestamp("1677-09-22")
+        assert parsed.isna().tolist() == [False, True, False, True]
+        assert [(i.code, i.row) for i in issues] == [("date_illisible", 1), ("date_illisible", 3)]
+    # a time of day past 23:47:16 on the last day: the day kept, the time dropped, never wrapped round
+    late = pd.Series(pd.to_datetime(["2262-04-11 23:59"]).as_unit("us"))
+    parsed, issues = parse_dates(late, keep_time=True)
+    assert parsed.tolist() == [pd.Timestamp("2262-04-11")] and issues == []
+    assert FIRST_DAY == np.datetime64("1677-09-22") and LAST_DAY == np.datetime64("2262-04-11")
+    assert in_date_range(dt.date(2262, 4, 11)) and not in_date_range(dt.date(2262, 4, 12))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
+       st.sampled_from(["{d:02d}/{m:02d}/{y:04d}", "{d}/{m}/{y:04d}", "{d:02d}-{m:02d}-{y:04d}",
+                        "{y:04d}-{m:02d}-{d:02d}", "{d} {month} {y:04d}"]),
+       st.booleans())
+def test_a_day_month_year_text_is_that_date_or_reported(day, form, arrow):
+    months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+              "novembre", "décembre"]
+    text = form.format(d=day.day, m=day.month, y=day.year, month=months[day.month - 1])
+    parsed, issues = parse_dates(pd.Series(["01/06/2025", text], dtype="str" if arrow else object))
+    if pd.isna(parsed[1]):
+        assert [(i.code, i.row, i.value) for i in issues] == [("date_illisible", 1, text)]
+        assert not in_date_range(day)
+    else:
+        assert parsed[1] == pd.Timestamp(day) and issues == []
+
+
+def test_a_title_date_past_2262_is_no_analysis_date():
+    assert date_in_text("Export clients du 01/01/3000") is None
+    assert date_in_text("Export du 01/01/3000, mis à jour le 02/01/2025") == dt.date(2025, 1, 2)
+    assert date_in_text(dt.datetime(3000, 1, 1)) is None and date_in_text(dt.date(2262, 4, 11)) == dt.date(2262, 4, 11)
+
+
+def test_history_dates_past_2262_are_dropped_not_wrapped_round():
+    dates = pd.to_datetime(pd.Series([dt.datetime(3000, 1, 1), dt.datetime(2025, 6, 1, 10)], dtype=object))
+    assert day_series(dates).tolist()[1] == pd.Timestamp("2025-06-01") and pd.isna(day_series(dates)[0])

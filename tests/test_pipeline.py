@@ -221,6 +221,7 @@ def test_missing_invoice_amount_column():
     [
         ("Date dernier achat", "31/02/2025", "date_impossible"),
         ("Date dernier achat", "bientôt", "date_illisible"),
+        ("Date dernier achat", "15/03/3024", "date_illisible"),  # not Récence 62421 and « Perdus »
         ("CA total", "douze", "montant_illisible"),
         ("Nombre commandes", "x", "nombre_illisible"),
         ("Nombre commandes", "-2", "nombre_negatif"),

@@ -259,3 +259,13 @@ def test_a_cell_longer_than_the_csv_modules_default_limit_is_read(tmp_path):
     frame, fmt = csvio.read_csv(path)
     assert frame["Nom"].str.len().tolist() == [32_767, 1]
     assert [(c.row, c.column, c.length) for c in fmt.long_cells] == [(2, "Nom", 200_000)]
+
+
+def test_a_date_column_with_a_year_past_2262_stays_text():
+    """« 15/03/3024 » (a slip for 2024) typed as a date would wrap round to 1839: the column stays as typed."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"Date": ["15/03/2024", "15/03/3024"], "Jour": ["11/04/2262", "01/01/2020"]}, dtype="str")
+    typed = csvio.typed_columns(frame)
+    assert "Date" not in typed
+    assert typed["Jour"].tolist() == [dt.datetime(2262, 4, 11), dt.datetime(2020, 1, 1)]

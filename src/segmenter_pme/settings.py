@@ -190,13 +190,15 @@ def _int_list(value: Any) -> tuple[int, ...]:
 def _date(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
+    from .parsing import in_date_range, parse_dates  # the same French formats and range as the data
+
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
+        if not in_date_range(value):  # « 01/01/3000 » typed as a date: no analysis holds it
+            raise ValueError(value)
         return value
     import pandas as pd
-
-    from .parsing import parse_dates  # the same French formats as the data
 
     parsed, issues = parse_dates(pd.Series([value], dtype=object))
     if issues or pd.isna(parsed.iloc[0]):

@@ -17,6 +17,7 @@ from .campaigns import evaluate_campaigns
 from .fr import fr_date
 from .history_result import PERIOD_COLUMNS, SNAPSHOT_COLUMNS, SOURCE_NONE, SOURCE_SNAPSHOTS, HistoryResult
 from .history_signals import potentiel_check, weak_signals
+from .parsing import day_series
 from .replay import Snapshot, pmg_names, rfm_names, snapshot_of_result
 
 MIN_GAP_DAYS = 28
@@ -114,8 +115,9 @@ def _read(snapshots: pd.DataFrame | None) -> pd.DataFrame:
         raise KeyError(f"snapshots: columns {missing} missing")
     # « potentiel » (optional): a stored snapshot may say which Petits were « à potentiel »
     out = snapshots[list(SNAPSHOT_COLUMNS) + [c for c in ("potentiel",) if c in snapshots.columns]].copy()
-    out["analysis_date"] = pd.to_datetime(out["analysis_date"], errors="coerce").dt.normalize()
-    out["last_purchase"] = pd.to_datetime(out["last_purchase"], errors="coerce").dt.normalize()
+    # a date past 11/04/2262 would wrap round in nanoseconds: it is dropped as any unreadable one
+    out["analysis_date"] = day_series(pd.to_datetime(out["analysis_date"], errors="coerce"))
+    out["last_purchase"] = day_series(pd.to_datetime(out["last_purchase"], errors="coerce"))
     out["key"] = out["key"].astype("string")
     return out[out["analysis_date"].notna() & out["key"].notna()]
 

@@ -8,18 +8,23 @@ what they share (the spaces of a French file, the Arrow array behind a text colu
 """
 
 from .amounts import parse_amounts, parse_counts
-from .dates import EXCEL_EPOCH, FRENCH_MONTHS, date_in_text, parse_dates
+from .dates import EXCEL_EPOCH, FIRST_DAY, FRENCH_MONTHS, LAST_DAY, as_nanoseconds, date_in_text, day_series, in_date_range, parse_dates
 from .identifiers import parse_identifiers, parse_postal_codes
 from .text import OTHER_SPACES_RE2, SPACES, arrow_text, clean_text
 
 __all__ = [
     "EXCEL_EPOCH",
+    "FIRST_DAY",
     "FRENCH_MONTHS",
+    "LAST_DAY",
     "OTHER_SPACES_RE2",
     "SPACES",
     "arrow_text",
+    "as_nanoseconds",
     "clean_text",
     "date_in_text",
+    "day_series",
+    "in_date_range",
     "parse_amounts",
     "parse_counts",
     "parse_dates",

@@ -14,8 +14,15 @@ from ..problems import ERROR, Issue, value_issues
 from .text import arrow_text
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-# the last whole day datetime64[ns] holds (11/04/2262): a larger serial would wrap round to a wrong date
-_MAX_SERIAL = (pd.Timestamp.max.date() - EXCEL_EPOCH.date()).days
+#: the first and last whole days pandas' dates (datetime64[ns]) hold, 22/09/1677 and 11/04/2262: a date
+#: outside, from any source (text, date cell, serial), would wrap round to a wrong date; it is unreadable
+FIRST_DAY = np.datetime64(pd.Timestamp.min.ceil("D").date(), "D")
+LAST_DAY = np.datetime64(pd.Timestamp.max.floor("D").date(), "D")
+_MAX_SERIAL = int((LAST_DAY - np.datetime64(EXCEL_EPOCH.date(), "D")) // np.timedelta64(1, "D"))
+_NAT = np.iinfo(np.int64).min
+_FIRST_NS = int(FIRST_DAY.astype("datetime64[ns]").view("int64"))
+_OUT_OF_RANGE = ("La date « {value} » est hors des dates que l'analyse sait lire (du 22/09/1677 au 11/04/2262) : "
+                 "vérifiez l'année, au format JJ/MM/AAAA.")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
 _SERIAL_TEXT = re.compile(r"^\d{4,6}(?:[.,]\d+)?$")
@@ -99,6 +106,44 @@ def _dates_from_bytes(data) -> tuple[np.ndarray, np.ndarray]:
     return out, read
 
 
+def in_date_range(day: dt.date) -> bool:
+    """True when ``day`` lies between :data:`FIRST_DAY` and :data:`LAST_DAY` (a date an analysis can hold)."""
+    return FIRST_DAY <= np.datetime64(day, "D") <= LAST_DAY
+
+
+def as_nanoseconds(values: np.ndarray, *, keep_time: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """datetime64 values of any unit (pandas reads a date cell or a text in microseconds) as
+    datetime64[ns] days — with their time of day under ``keep_time`` — and the mask of those outside
+    :data:`FIRST_DAY`–:data:`LAST_DAY`, which are NaT: numpy's cast would wrap them round silently.
+    """
+    values = np.asarray(values)
+    if values.dtype == np.dtype("datetime64[ns]"):
+        ns = values.view("int64")
+        outside = (ns < _FIRST_NS) & (ns != _NAT)  # only part of 21/09/1677 fits: that day is out too
+        if not outside.any():
+            # dates without a time of day (the usual export): flooring would copy for nothing
+            if keep_time or _is_midnight(values):
+                return values, outside
+            return values.astype("datetime64[D]").astype("datetime64[ns]"), outside
+    days = values.astype("datetime64[D]")  # to a coarser unit: floors, never overflows
+    outside = (days < FIRST_DAY) | (days > LAST_DAY)
+    out = np.full(values.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
+    inside = ~outside
+    if keep_time:
+        # the last day ends at 23:47:16.854775807: a later time of that day is dropped, the day kept
+        late = values > np.datetime64(pd.Timestamp.max.value, "ns").astype(values.dtype)
+        values = np.where(late, days.astype(values.dtype), values)
+    out[inside] = (values if keep_time else days)[inside].astype("datetime64[ns]")
+    return out, outside
+
+
+def day_series(dates: pd.Series) -> pd.Series:
+    """A datetime Series of any unit (``pd.to_datetime``'s) as datetime64[ns] days, NaT outside
+    :data:`FIRST_DAY`–:data:`LAST_DAY` (for readers that drop what they cannot read, as ``errors="coerce"``)."""
+    local = dates.dt.tz_localize(None) if getattr(dates.dt, "tz", None) is not None else dates
+    return pd.Series(as_nanoseconds(local.to_numpy())[0], index=dates.index, name=dates.name)
+
+
 def _serial_to_datetime(values: np.ndarray) -> np.ndarray:
     days = np.asarray(values, dtype="float64")
     ok = (days >= 1) & (days <= _MAX_SERIAL)
@@ -123,14 +168,14 @@ def parse_dates(
     """
     column = column or (str(s.name) if s.name is not None else None)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
-        out = s
-        if getattr(out.dt, "tz", None) is not None:
-            out = out.dt.tz_localize(None)
-        out = out.astype("datetime64[ns]")
-        if keep_time or _is_midnight(out.to_numpy()):
-            # dates without a time of day (the usual export): normalize would copy for nothing
+        local = s.dt.tz_localize(None) if getattr(s.dt, "tz", None) is not None else s
+        given = local.to_numpy()
+        values, outside = as_nanoseconds(given, keep_time=keep_time)
+        out = local if values is given else pd.Series(values, index=s.index, name=s.name)
+        if not outside.any():
             return out, []
-        return out.dt.normalize(), []
+        return out, value_issues("date_illisible", pd.Series(outside, index=s.index), _day_text(s[outside]),
+                                 sheet=sheet, column=column, severity=ERROR, message=_OUT_OF_RANGE)
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         out = pd.Series(_serial_to_datetime(s.to_numpy(dtype="float64", na_value=np.nan)), index=s.index)
         bad = s.notna() & out.isna()
@@ -151,9 +196,12 @@ def parse_dates(
     values = obj.to_numpy()
     kind = np.array([_kind(v) for v in values], dtype="U1")
     is_dt = kind == "d"
+    out_of_range = np.zeros(len(obj), dtype=bool)
     if is_dt.any():
-        out[is_dt] = pd.to_datetime(pd.Series(values[is_dt]), errors="coerce").dt.tz_localize(None).dt.normalize().to_numpy() \
-            if _has_tz(values[is_dt]) else pd.to_datetime(pd.Series(values[is_dt]), errors="coerce").dt.normalize().to_numpy()
+        cells = pd.to_datetime(pd.Series(values[is_dt]), errors="coerce")
+        if _has_tz(values[is_dt]):
+            cells = cells.dt.tz_localize(None)
+        out[is_dt], out_of_range[is_dt] = as_nanoseconds(cells.to_numpy())
     is_num = kind == "n"
     if is_num.any():
         out[is_num] = _serial_to_datetime(values[is_num].astype("float64"))
@@ -173,7 +221,7 @@ def parse_dates(
         month = pd.to_numeric(parts[1], errors="coerce").fillna(pd.to_numeric(ymd[1], errors="coerce")) \
             .fillna(pd.to_numeric(long_month, errors="coerce"))
         year = pd.to_numeric(parts[2], errors="coerce")
-        short = year < 100
+        short = (parts[2].str.len() == 2).fillna(False)  # « 0099 » is the year 99, not 2099
         year = year.where(~short, year + 2000)
         year = year.where(~(short & (year > dt.date.today().year % 100 + 2000 + 10)), year - 100)
         year = year.fillna(pd.to_numeric(ymd[0], errors="coerce")) \
@@ -189,20 +237,32 @@ def parse_dates(
         if serial_txt.any():
             serials = pd.to_numeric(txt[serial_txt].str.replace(",", ".", regex=False), errors="coerce")
             parsed[serial_txt] = _serial_to_datetime(serials.to_numpy())
-        out[is_txt] = parsed.to_numpy(dtype="datetime64[ns]")
-        impossible[np.flatnonzero(is_txt)] = (matched & parsed.isna()).to_numpy()
+        txt_dates, txt_outside = as_nanoseconds(parsed.to_numpy(dtype="datetime64[us]"))
+        # a year no date holds (« 0000 », « 3024 »…) is out of range even where its day is also impossible
+        txt_outside |= (matched & ~year.between(int(str(FIRST_DAY)[:4]), int(str(LAST_DAY)[:4]))).to_numpy()
+        out[is_txt] = txt_dates
+        out_of_range[is_txt] = txt_outside
+        impossible[is_txt] = (matched & parsed.isna()).to_numpy() & ~txt_outside
     result = pd.Series(out, index=s.index)
     filled = kind != "e"
-    unreadable = pd.Series(filled & ~impossible, index=s.index) & result.isna()
+    unreadable = pd.Series(filled & ~impossible & ~out_of_range, index=s.index) & result.isna()
     issues = value_issues(
         "date_impossible", pd.Series(impossible, index=s.index), obj, sheet=sheet, column=column, severity=ERROR,
         message="La date « {value} » n'existe pas (jour ou mois impossible). Corrigez-la au format JJ/MM/AAAA.",
     )
+    issues += value_issues("date_illisible", pd.Series(out_of_range, index=s.index), _day_text(obj[out_of_range]),
+                           sheet=sheet, column=column, severity=ERROR, message=_OUT_OF_RANGE)
     issues += value_issues(
         "date_illisible", unreadable, obj, sheet=sheet, column=column, severity=ERROR,
         message="La valeur « {value} » n'est pas une date lisible. Saisissez une date au format JJ/MM/AAAA.",
     )
     return result, issues
+
+
+def _day_text(values: pd.Series) -> pd.Series:
+    """Values as a message quotes them: a date cell as Excel shows it (JJ/MM/AAAA), a text as typed."""
+    return values.map(lambda v: pd.Timestamp(v).strftime("%d/%m/%Y")
+                      if isinstance(v, (dt.date, pd.Timestamp, np.datetime64)) else v)
 
 
 def _month_number(name: str) -> int | None:
@@ -223,12 +283,13 @@ _IN_TEXT = (
 def date_in_text(value: object) -> dt.date | None:
     """The first date written in a title such as « Export clients du 30/06/2025 » or « … au 5 nov. 2025 ».
 
-    A date or datetime cell is returned as a date; None when nothing reads as a real date.
+    A date or datetime cell is returned as a date; None when nothing reads as a real date an analysis
+    can hold (:func:`in_date_range`).
     """
     if isinstance(value, dt.datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, dt.date):
-        return value
+        return value if in_date_range(value) else None
     if not isinstance(value, str):
         return None
     for i, pattern in enumerate(_IN_TEXT):
@@ -243,9 +304,11 @@ def date_in_text(value: object) -> dt.date | None:
                 if month is None:
                     continue
             try:
-                return dt.date(year, month, day)
+                found = dt.date(year, month, day)
             except ValueError:
                 continue
+            if in_date_range(found):
+                return found
     return None
 
 

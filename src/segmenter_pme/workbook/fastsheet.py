@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from ..parsing import OTHER_SPACES_RE2
+from ..parsing import OTHER_SPACES_RE2, as_nanoseconds
 from . import long_cells
 from .saving import split_sheetdata
 
@@ -328,8 +328,10 @@ def _dates(values: np.ndarray, s_attr: str) -> pa.Array | None:
     """Whole days as their serial numbers, built column-wise; None when one has a time of day (its
     serial is then :func:`_serial`'s, one at a time) or lies outside what numpy's nanoseconds hold."""
     try:
-        stamps = pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(dtype="datetime64[ns]")
+        stamps, outside = as_nanoseconds(pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(), keep_time=True)
     except (ValueError, TypeError, OverflowError):
+        return None
+    if outside.any():  # « 01/01/3000 »: a cast to nanoseconds would write 1830
         return None
     days = (stamps - _EXCEL_EPOCH) // np.timedelta64(1, "D")
     if (stamps != _EXCEL_EPOCH + days * np.timedelta64(1, "D")).any():
