@@ -173,27 +173,38 @@ def test_unknown_sheet(tmp_path, capsys):
     assert_clean_error(code, err, "« Inconnue » n'existe pas", "Clients")
 
 
-def test_wrong_setting_names_the_cell(tmp_path, capsys):
+def _segmented_with_setting(tmp_path, capsys, name, value):
+    """A segmented workbook whose « Paramètres » value ``name`` was then typed as ``value``: (path, row)."""
     p = rich_workbook(tmp_path / "clients.xlsx")
     assert cli(capsys, "-q", "run", str(p), "--date", "2025-12-31")[0] == 0
     wb = openpyxl.load_workbook(p)
     ws = wb["Paramètres"]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "pmg_gros_pct")
-    ws.cell(row, 3).value = "beaucoup"
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == name)
+    ws.cell(row, 3).value = value
     wb.save(p)
+    return p, row
+
+
+def test_wrong_setting_names_the_cell(tmp_path, capsys):
+    p, row = _segmented_with_setting(tmp_path, capsys, "pmg_gros_pct", "beaucoup")
     code, out, err = cli(capsys, "run", str(p))
     assert_clean_error(code, err, f"Paramètres!C{row}")
 
 
-def test_bad_value_in_data_names_row_and_column(tmp_path, capsys):
+def _two_clients(path, last_purchase):
+    """A « Clients » sheet of two clients, the second's last purchase typed as ``last_purchase`` (row 3)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "Clients"
     ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
     ws.append(["C1", "Boulangerie", "12/11/2025", 3, 1200])
-    ws.append(["C2", "Garage", "32/13/2025", 2, 800])
-    p = tmp_path / "dates.xlsx"
-    wb.save(p)
+    ws.append(["C2", "Garage", last_purchase, 2, 800])
+    wb.save(path)
+    return path
+
+
+def test_bad_value_in_data_names_row_and_column(tmp_path, capsys):
+    p = _two_clients(tmp_path / "dates.xlsx", "32/13/2025")
     code, out, err = cli(capsys, "run", str(p), "--date", "2025-12-31")
     if code == 1:  # the core may refuse the impossible date, or report it in « Qualité »
         assert_clean_error(code, err)
@@ -204,18 +215,20 @@ def test_bad_value_in_data_names_row_and_column(tmp_path, capsys):
 @pytest.mark.parametrize("typed", ["15/03/3024", dt.datetime(3024, 3, 15)])
 def test_a_last_purchase_in_3024_names_the_cell_never_a_lost_client(tmp_path, capsys, typed):
     """A slip for 2024, as text or as a date cell: before, Récence 62421 and « Perdus », silently."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Clients"
-    ws.append(["Code client", "Entreprise", "Date dernier achat", "Nombre commandes", "CA total"])
-    ws.append(["C1", "Boulangerie", "12/11/2025", 3, 1200])
-    ws.append(["C2", "Garage", typed, 2, 800])
-    p = tmp_path / "dates.xlsx"
-    wb.save(p)
+    p = _two_clients(tmp_path / "dates.xlsx", typed)
     code, out, err = cli(capsys, "run", str(p), "--date", "31/12/2025")
     assert_clean_error(code, err, "feuille « Clients »", "colonne « Date dernier achat »", "ligne 3",
                        "« 15/03/3024 »", "vérifiez l'année")
     assert openpyxl.load_workbook(p).sheetnames == ["Clients"]  # nothing written: no « Perdus » anywhere
+
+
+def test_nettoie_keeps_a_last_purchase_in_3024_as_typed(tmp_path, capsys):
+    """Before: read as 22/11/1831, the client was archived as inactive for 194 years."""
+    p = _two_clients(tmp_path / "dates.xlsx", "15/03/3024")
+    assert cli(capsys, "-q", "nettoie", str(p), "--date", "31/12/2025")[0] == 0
+    ws = openpyxl.load_workbook(tmp_path / "dates.nettoye.xlsx")["Clients"]
+    assert [r[:3] for r in ws.iter_rows(min_row=2, values_only=True)] == \
+        [("C1", "Boulangerie", dt.datetime(2025, 11, 12)), ("C2", "Garage", "15/03/3024")]
 
 
 def test_a_last_purchase_in_3024_in_a_csv_names_the_file_and_row(tmp_path, capsys):
@@ -227,13 +240,7 @@ def test_a_last_purchase_in_3024_in_a_csv_names_the_file_and_row(tmp_path, capsy
 
 
 def test_an_analysis_date_cell_in_3000_names_the_parameter(tmp_path, capsys):
-    p = rich_workbook(tmp_path / "clients.xlsx")
-    assert cli(capsys, "-q", "run", str(p), "--date", "2025-12-31")[0] == 0
-    wb = openpyxl.load_workbook(p)
-    ws = wb["Paramètres"]
-    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "date_analyse")
-    ws.cell(row, 3).value = dt.datetime(3000, 1, 1)
-    wb.save(p)
+    p, row = _segmented_with_setting(tmp_path, capsys, "date_analyse", dt.datetime(3000, 1, 1))
     code, out, err = cli(capsys, "run", str(p))
     assert_clean_error(code, err, f"Paramètres!C{row}", "« 01/01/3000 »")
 

@@ -87,6 +87,9 @@ def test_profile_functions():
     (lambda: udfs.RFM_SCORE(D[5], 1, 1, D, O[:3], C, DAY), "#Les plages n'ont pas le même nombre de lignes"),
     (lambda: udfs.RFM_SCORE(D[5], 1, 1, D + ["bad"], O + [1.0], C + [1.0], DAY), "#Plage des dates (valeur n° 21)"),
     (lambda: udfs.RFM_R(dt.datetime(2026, 3, 1), D, DAY), "#Achat du 01/03/2026 postérieur"),
+    # a cell typed 15/03/3024: not a purchase of 1839
+    (lambda: udfs.RFM_SCORE(dt.datetime(3024, 3, 15), 1, 1, D, O, C, DAY), "#Date du dernier achat : La date « 15/03/3024 »"),
+    (lambda: udfs.RFM_R(D[5], D[:3] + [dt.datetime(3024, 3, 15)], DAY), "#Plage des dates (valeur n° 4) : La date « 15/03/3024 »"),
     (lambda: udfs.RFM_F(None, O), "#Nombre de commandes manquant"),
     (lambda: udfs.RFM_F(2, [0.0, None]), "#Plage des commandes : aucune valeur"),
 ])

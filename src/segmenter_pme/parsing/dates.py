@@ -21,7 +21,9 @@ LAST_DAY = np.datetime64(pd.Timestamp.max.floor("D").date(), "D")
 _MAX_SERIAL = int((LAST_DAY - np.datetime64(EXCEL_EPOCH.date(), "D")) // np.timedelta64(1, "D"))
 _NAT = np.iinfo(np.int64).min
 _FIRST_NS = int(FIRST_DAY.astype("datetime64[ns]").view("int64"))
-_OUT_OF_RANGE = ("La date « {value} » est hors des dates que l'analyse sait lire (du 22/09/1677 au 11/04/2262) : "
+_FIRST_YEAR, _LAST_YEAR = FIRST_DAY.astype(object).year, LAST_DAY.astype(object).year
+_OUT_OF_RANGE = (f"La date « {{value}} » est hors des dates que l'analyse sait lire (du "
+                 f"{FIRST_DAY.astype(object):%d/%m/%Y} au {LAST_DAY.astype(object):%d/%m/%Y}) : "
                  "vérifiez l'année, au format JJ/MM/AAAA.")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ T]+(\d{1,2})[:h](\d{2})(?::(\d{2}))?)?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(?:Z|UTC|[+-]\d{2}:?\d{2})?$")
@@ -164,7 +166,9 @@ def parse_dates(
     from cells that already are datetimes: a caller that drops it later, on
     fewer values, saves checking a million of them). Unreadable text is a
     ``date_illisible`` error, a day that does not exist (``31/02/2025``) a
-    ``date_impossible`` error.
+    ``date_impossible`` error; so is, as ``date_illisible``, any date outside
+    :data:`FIRST_DAY`–:data:`LAST_DAY` (``15/03/3024``), text or cell, never
+    wrapped round to another date.
     """
     column = column or (str(s.name) if s.name is not None else None)
     if pd.api.types.is_datetime64_any_dtype(s.dtype):
@@ -239,7 +243,7 @@ def parse_dates(
             parsed[serial_txt] = _serial_to_datetime(serials.to_numpy())
         txt_dates, txt_outside = as_nanoseconds(parsed.to_numpy(dtype="datetime64[us]"))
         # a year no date holds (« 0000 », « 3024 »…) is out of range even where its day is also impossible
-        txt_outside |= (matched & ~year.between(int(str(FIRST_DAY)[:4]), int(str(LAST_DAY)[:4]))).to_numpy()
+        txt_outside |= (matched & ~year.between(_FIRST_YEAR, _LAST_YEAR)).to_numpy()
         out[is_txt] = txt_dates
         out_of_range[is_txt] = txt_outside
         impossible[is_txt] = (matched & parsed.isna()).to_numpy() & ~txt_outside
