@@ -197,3 +197,27 @@ def test_text_excel_would_read_as_a_value_is_typed_with_a_quote():
                  "10 à 49 salariés", ""):
         assert as_typed_text(text) == text, text
     assert as_typed_text(7) == 7 and as_typed_text(None) is None
+
+
+def test_the_name_column_of_the_sheet_made_is_as_wide_as_the_names(tmp_path):
+    lines = _invoices()
+    lines.loc[lines["Code client"] == "C03", "Client"] = "Société Anonyme des Transports Dupont"  # 37 characters
+    lines.loc[lines["Code client"] == "C04", "Client"] = "x" * 80  # a very long one is cut off by the cap
+    path = _with_settings(lines, tmp_path / "ventes.xlsx")
+    run(path)
+    ws = openpyxl.load_workbook(path)["Clients"]
+    header = [c.value for c in ws[1]]
+    letter = openpyxl.utils.get_column_letter(header.index("Entreprise") + 1)
+    assert ws.column_dimensions[letter].width == 40
+    lines.loc[lines["Code client"] == "C04", "Client"] = "Société E"
+    path = _with_settings(lines, tmp_path / "ventes2.xlsx")
+    run(path)
+    ws = openpyxl.load_workbook(path)["Clients"]
+    assert ws.column_dimensions[letter].width == 37 + 2
+    assert ws.column_dimensions["A"].width == len("Code client") + 3
+    book = _fake_book(_with_settings(lines, tmp_path / "ventes3.xlsx"))  # the ribbon sizes the sheet it makes alike
+    macros.segmenter(book)
+    made = book.sheets["Clients"]
+    widths = [made.range((1, j)).style_of("column_width") for j in range(1, len(header) + 1)]
+    assert widths == [ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width
+                      for j in range(1, len(header) + 1)]

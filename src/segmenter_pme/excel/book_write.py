@@ -10,7 +10,7 @@ import pandas as pd
 from .. import layout
 from ..layout.cells import as_typed_text
 from ..workbook import reader, writer
-from ..workbook.created_clients import clients_table, free_title
+from ..workbook.created_clients import clients_table, column_width, free_title
 from . import render
 from .book_read import Reading, locator
 
@@ -138,6 +138,7 @@ def write_new_clients_sheet(book: Any, result, names: pd.Series | None = None) -
         fmt = writer.FORMATS.get(name)
         if fmt and n:
             sheet.range((2, j), (n + 1, j)).number_format = fmt
+        sheet.range((1, j)).column_width = column_width(name, frame.iloc[:, j - 1])
     block = [[as_typed_text(h) for h in headers]] + [[_output_value(h, v) for h, v in zip(headers, row)] for row in frame.itertuples(index=False)]
     sheet.range((1, 1), (n + 1, len(headers))).value = block
     sheet.tables.add(source=sheet.range((1, 1), (max(n + 1, 2), len(headers))),
