@@ -20,9 +20,9 @@ from segmenter_pme.workbook import run
 DAY = dt.date(2025, 6, 30)
 
 
-def _book(path):
+def _book(path, codes=("C1", "C2", "C3")):
     # C1 buys often, C2 last bought in 2020 (inactive: > 3 years), C3 never bought (a prospect)
-    clients = pd.DataFrame({"Code client": ["C1", "C2", "C3"],
+    clients = pd.DataFrame({"Code client": list(codes),
                             "Entreprise": ["Boulangerie Martin", "Garage Durand", "Cabinet Petit"],
                             "Secteur": ["Commerce", "Services", "Services"],
                             "Code postal": ["75011", "69003", "13001"]})
@@ -51,6 +51,15 @@ def _check(scores: dict[str, tuple[int, str]]) -> None:
     # the invoice-made fields have their own fill line, prospects counted as not needing a date
     fill = scores["Remplissage : Date dernier achat (d'après « Factures »)"]
     assert fill == (100, "2 fiches sur 3 d'après « Factures » ; 1 prospect (0 commande) n'en a pas besoin.")
+
+
+def test_codes_of_another_case_or_with_spaces_are_matched_as_the_analysis_matches_them(tmp_path):
+    # the client list says « c1 », « C2 » with spaces: the analysis takes them for C1 and C2, and so does the audit
+    path = _book(tmp_path / "c.xlsx", codes=("c1", " C2 ", "C3"))
+    report, _ = audit_file(path, analysis_date=DAY)
+    _check(_scores(report.summary))
+    assert report.problems["row"].tolist() == [3]
+    assert run(path, analysis_date=DAY).result.output["Récence (jours)"].tolist()[:2] == [29, 1947]
 
 
 def test_audit_command_judges_the_invoice_figures(tmp_path):

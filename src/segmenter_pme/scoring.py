@@ -11,13 +11,13 @@ import pyarrow as pa
 
 from . import pmg as pmg_mod
 from . import profile
+from .parsing import days_between
 from .problems import WARNING, Issue
 from .rfm import score_all
 from .rules import PROSPECT, lookup_by_code
 from .settings import Settings
 
 NOT_CLASSIFIED = "Non classé"
-_NS_PER_DAY = 86_400 * 10**9
 
 
 class Scored(NamedTuple):
@@ -79,7 +79,7 @@ def score(features: pd.DataFrame, settings: Settings, analysis: pd.Timestamp, is
         return values if every else values[scored]
 
     end = analysis.normalize().value
-    days = np.maximum((end - of_scored(last).view("int64")) // _NS_PER_DAY, 0).astype("float64")
+    days = np.maximum(days_between(end, of_scored(last)), 0)
     if every:
         rec = days
     else:

@@ -17,6 +17,7 @@ import pandas as pd
 from ..fields import FIELD_LABELS
 from ..blank import blank_mask
 from ..fr import fr_compact, fr_number
+from ..parsing import days_between
 from ..headers import naming_advice
 
 PROBLEM_COLUMNS = ["code", "sheet", "column", "row", "value", "message", "action"]
@@ -223,7 +224,7 @@ def inactive_clients(clients: pd.DataFrame, analysis_date: dt.date, years: float
     ca = clients["ca_total"] if "ca_total" in clients.columns else pd.Series(np.nan, index=clients.index)
     out = pd.DataFrame({
         "date_dernier_achat": last[mask],
-        "jours": (pd.Timestamp(analysis_date) - last[mask]).dt.days,
+        "jours": pd.Series(days_between(pd.Timestamp(analysis_date), last[mask]), index=last[mask].index).astype("int64"),
         "ca_total": pd.to_numeric(ca[mask], errors="coerce"),
     })
     return out

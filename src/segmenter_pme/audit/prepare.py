@@ -109,15 +109,16 @@ def prepare_clients(
 
 
 def _stripped_codes(s: pd.Series) -> pd.Series:
-    """Client codes as matched: text without surrounding spaces (a code typed as a number, 123.0, is 123).
+    """Client codes as the analysis matches them (:func:`~segmenter_pme.canonical.code_keys`): text
+    without surrounding spaces nor case (a code typed as a number, 123.0, is 123; « c01 » is « C01 »).
 
     Text columns (a CSV's, the prepared clients') by Arrow's kernels: invoice_figures of 1 M lines 4.5 s → 2.9 s.
     """
     if s.dtype != object and pd.api.types.is_string_dtype(s.dtype):
-        return s.str.strip()
+        return s.str.strip().str.upper()
     if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
-        return s.astype("str").str.strip().astype(object)
-    return code_text(s).astype(object).map(lambda v: str(v).strip(), na_action="ignore")
+        return s.astype("str").str.strip().str.upper().astype(object)
+    return code_text(s).astype(object).map(lambda v: str(v).strip().upper(), na_action="ignore")
 
 
 #: the purchase figures the analysis can take from invoice lines (SPEC §1)

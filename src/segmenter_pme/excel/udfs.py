@@ -95,14 +95,14 @@ def _own_recency(last: Any, analysis: Any) -> float:
     own = _one(last, _dates, "Date du dernier achat", "manquante")
     if own > day:
         raise InputDataError(f"Achat du {own:%d/%m/%Y} postérieur à la date d'analyse ({day:%d/%m/%Y})")
-    return float((day - own).days)
+    return float(parsing.days_between(day, own))
 
 
 def _base_recency(base_dates: Any, analysis: Any) -> np.ndarray:
     day = _analysis_date(analysis)
     base = _dates(_column(base_dates), "Plage des dates")
     base = base[base.notna() & (base <= day)]
-    return (day - base).dt.days.to_numpy(dtype="float64")
+    return parsing.days_between(day, base)
 
 
 def _nonempty(base: np.ndarray, what: str) -> np.ndarray:
@@ -147,7 +147,7 @@ def _scored_rows(base_dates: Any, base_orders: Any, base_ca: Any, analysis: Any)
     frame = frame[keep]
     if frame.empty:
         raise InputDataError("Aucun client avec au moins une commande dans les plages")
-    frame["recency"] = (day - frame["date"]).dt.days.astype("float64")
+    frame["recency"] = parsing.days_between(day, frame["date"])
     return frame
 
 

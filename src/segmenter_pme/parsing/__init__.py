@@ -8,7 +8,8 @@ what they share (the spaces of a French file, the Arrow array behind a text colu
 """
 
 from .amounts import parse_amounts, parse_counts
-from .dates import EXCEL_EPOCH, FIRST_DAY, FRENCH_MONTHS, LAST_DAY, as_nanoseconds, date_in_text, day_series, in_date_range, parse_dates
+from .dates import (EXCEL_EPOCH, FIRST_DAY, FRENCH_MONTHS, LAST_DAY, NS_PER_DAY, as_nanoseconds, date_in_text,
+                    day_series, days_between, in_date_range, parse_dates)
 from .identifiers import parse_identifiers, parse_postal_codes
 from .text import OTHER_SPACES_RE2, SPACES, arrow_text, clean_text
 
@@ -23,6 +24,8 @@ __all__ = [
     "as_nanoseconds",
     "clean_text",
     "date_in_text",
+    "days_between",
+    "NS_PER_DAY",
     "day_series",
     "in_date_range",
     "parse_amounts",

@@ -108,6 +108,31 @@ def _dates_from_bytes(data) -> tuple[np.ndarray, np.ndarray]:
     return out, read
 
 
+NS_PER_DAY = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min
+
+
+def _nanoseconds(values) -> np.ndarray:
+    if isinstance(values, (int, np.integer)):
+        return np.asarray(values, dtype=np.int64)
+    if isinstance(values, pd.Series):
+        values = values.to_numpy(dtype="datetime64[ns]")
+    return np.asarray(values, dtype="datetime64[ns]").view(np.int64)
+
+
+def days_between(later, earlier) -> np.ndarray:
+    """Whole days from ``earlier`` to ``later``, rounded down as ``Timedelta.days`` is, element-wise.
+
+    Input: datetime64 arrays, Series, Timestamps or nanosecond integers (a scalar meets each element
+    of an array). Output: float64 (NaN where either is missing). Counted in days: 15/03/1700 and
+    31/12/2025 are 118 000 days apart, where their difference in nanoseconds passes int64's 292
+    years — pandas then raises, numpy silently wraps round to another number.
+    """
+    a, b = np.broadcast_arrays(_nanoseconds(later), _nanoseconds(earlier))
+    days = (a // NS_PER_DAY - b // NS_PER_DAY) - (b % NS_PER_DAY > a % NS_PER_DAY)
+    return np.where((a == _NAT) | (b == _NAT), np.nan, days.astype("float64"))
+
+
 def in_date_range(day: dt.date) -> bool:
     """True when ``day`` lies between :data:`FIRST_DAY` and :data:`LAST_DAY` (a date an analysis can hold)."""
     return FIRST_DAY <= np.datetime64(day, "D") <= LAST_DAY

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from ..parsing import OTHER_SPACES_RE2, as_nanoseconds
+from ..parsing import NS_PER_DAY, OTHER_SPACES_RE2, as_nanoseconds, days_between
 from . import long_cells
 from .saving import split_sheetdata
 
@@ -62,6 +62,12 @@ def _serial(v: dt.date) -> float:
     return (v - dt.datetime(1899, 12, 30)).total_seconds() / 86400
 
 
+def _serials(stamps: np.ndarray) -> np.ndarray:
+    """Excel's serial numbers of datetime64[ns] values: whole days since 30/12/1899, counted in days
+    (a difference in nanoseconds overflows past 2191 and numpy wraps it round), the time as a fraction."""
+    return days_between(stamps, _EXCEL_EPOCH) + (stamps.view("int64") % NS_PER_DAY) / NS_PER_DAY
+
+
 def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
     """What follows ``<c r="A2"`` in each row's cell, built column-wise by Arrow (null: no cell)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
@@ -70,7 +76,7 @@ def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
         return _bodies(pd.Series(values.cat.categories), s_attr).take(pa.array(codes, mask=codes < 0))
     if pd.api.types.is_datetime64_any_dtype(values):
         mask = values.notna().to_numpy()
-        serial = (values.to_numpy(dtype="datetime64[ns]")[mask] - _EXCEL_EPOCH) / np.timedelta64(1, "D")
+        serial = _serials(values.to_numpy(dtype="datetime64[ns]")[mask])
         return _spread(_join(f"{s_attr}><v>", _numbers(serial), "</v></c>"), mask)
     if pd.api.types.is_bool_dtype(values):
         mask = values.notna().to_numpy()
@@ -333,8 +339,7 @@ def _dates(values: np.ndarray, s_attr: str) -> pa.Array | None:
         return None
     if outside.any():  # « 01/01/3000 »: a cast to nanoseconds would write 1830
         return None
-    days = (stamps - _EXCEL_EPOCH) // np.timedelta64(1, "D")
-    if (stamps != _EXCEL_EPOCH + days * np.timedelta64(1, "D")).any():
+    if (stamps.view("int64") % NS_PER_DAY).any():
         return None
-    return _join(f"{s_attr}><v>", _numbers(days.astype("float64")), "</v></c>")
+    return _join(f"{s_attr}><v>", _numbers(days_between(stamps, _EXCEL_EPOCH)), "</v></c>")
 
