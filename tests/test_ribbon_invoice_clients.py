@@ -191,7 +191,8 @@ def test_text_excel_would_read_as_a_value_is_typed_with_a_quote():
     from segmenter_pme.layout.cells import as_typed_text
 
     for text in ("0007", "411000", "1,5", "1e5", "12 %", "12 €", "01/02", "3-4", "12:30", "mars 2024",
-                 "1 janv.", "#N/A", "VRAI", "=1+1", "+33 6 12 34 56 78", "-5"):
+                 "1 janv.", "#N/A", "VRAI", "=1+1", "+33 6 12 34 56 78", "-5", "10:30 PM", "10 AM",
+                 "1 mars 2024 10:30"):
         assert as_typed_text(text) == "'" + text, text
     for text in ("Société A", "3 Suisses", "Garage 2000", "Mars", "C00", "Champions", "Île-de-France",
                  "10 à 49 salariés", ""):

@@ -53,3 +53,13 @@ def test_under_pyodide_the_history_runs_without_a_thread():
     assert got_worker == "Inline 0"
     assert expected_worker == "ThreadPoolExecutor 1"  # elsewhere, the one background thread
     assert got == expected
+
+
+def test_a_task_of_the_worker_that_waits_on_the_worker_runs_it_inline():
+    from segmenter_pme.worker import worker
+
+    def outer():
+        # one thread: queued behind this very task, the inner one would never start
+        return worker().submit(lambda: "dedans").result(timeout=5) + " / dehors"
+
+    assert worker().submit(outer).result(timeout=10) == "dedans / dehors"

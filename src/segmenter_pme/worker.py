@@ -34,13 +34,19 @@ class Inline(Executor):
         return future
 
 
+_PREFIX = "segmenter-worker"
+
+
 def worker() -> Executor:
-    """The background thread (started on first use), or :class:`Inline` under Pyodide."""
+    """The background thread (started on first use), or :class:`Inline` under Pyodide — and in a task
+    of the worker itself: one thread, so a task waiting on a task queued behind it would wait forever."""
     global _pool
+    if threading.current_thread().name.startswith(_PREFIX):
+        return Inline()
     with _lock:  # two threads calling history() at once get the same worker
         if _pool is None:
             _pool = Inline() if sys.platform == "emscripten" else \
-                ThreadPoolExecutor(max_workers=1, thread_name_prefix="segmenter-worker")
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix=_PREFIX)
         return _pool
 
 

@@ -31,13 +31,13 @@ def set_value(cell, value: Any):
 _MONTH = r"(?:janv|f[ée]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*"
 #: text that Excel reads as a value when it is typed, as through COM's ``Range.Value``: a number
 #: (« 0007 », « 411000 », « 1,5 », « 1e5 », « 12 % », « 12 € »), a date or a time (« 01/02 », « 3-4 »,
-#: « 12:30 », « mars 2024 », « 1 janv. »), a boolean, an error value (« #N/A »). Wider than Excel's
+#: « 12:30 », « 10:30 PM », « mars 2024 », « 1 janv. »), a boolean, an error value (« #N/A »). Wider than Excel's
 #: own reading on purpose: a quote on a text that would have stayed text changes nothing.
 READ_AS_VALUE = re.compile(
     r"[\s\u00a0]*(?:"
-    r"[-+(€$£]*[\s\u00a0]*\d[\d\s\u00a0.,:/%€$£()eE+-]*"
+    r"[-+(€$£]*[\s\u00a0]*\d[\d\s\u00a0.,:/%€$£()eE+-]*(?i:[ap]m?)?[\s\u00a0]*"
     rf"|(?i:{_MONTH})[\s\-/.]+\d{{1,4}}[\s\u00a0]*"
-    rf"|\d{{1,2}}[\s\-/.]+(?i:{_MONTH})(?:[\s\-/.]+\d{{1,4}})?[\s\u00a0]*"
+    rf"|\d{{1,2}}[\s\-/.]+(?i:{_MONTH})(?:[\s\-/.]+\d{{1,4}})?(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?[\s\u00a0]*"
     r"|#.*"
     r"|(?i:vrai|faux|true|false)[\s\u00a0]*)")
 
