@@ -37,9 +37,9 @@ from ..errors import InputDataError, SegmenterError, WorkbookError
 from ..fields import OUTPUT_COLUMNS
 from ..layout import history_run
 from ..settings import Settings
+from ..workbook.created_clients import client_names, created_clients_audit, created_clients_data, with_client_names
 from . import history_xl, render
 from .book_read import Reading, analyse, read_book, sheet_values
-from ..workbook.created_clients import client_names, created_clients_audit, created_clients_data, with_client_names
 from .book_write import activate, excel_rows, write_columns, write_new_clients_sheet, write_reports
 
 TITLE = "Segmentation"
