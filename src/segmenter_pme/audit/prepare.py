@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import headers as hdr
-from ..canonical import code_text
+from ..canonical import code_keys, code_text
 from ..invoices import aggregate_invoices
 from ..parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from ..problems import Issue
@@ -108,19 +108,6 @@ def prepare_clients(
     return PreparedClients(clients=typed, raw=raw, columns=dict(mapping), sheet=sheet, issues=issues)
 
 
-def _stripped_codes(s: pd.Series) -> pd.Series:
-    """Client codes as the analysis matches them (:func:`~segmenter_pme.canonical.code_keys`): text
-    without surrounding spaces nor case (a code typed as a number, 123.0, is 123; « c01 » is « C01 »).
-
-    Text columns (a CSV's, the prepared clients') by Arrow's kernels: invoice_figures of 1 M lines 4.5 s → 2.9 s.
-    """
-    if s.dtype != object and pd.api.types.is_string_dtype(s.dtype):
-        return s.str.strip().str.upper()
-    if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string", "empty"):
-        return s.astype("str").str.strip().str.upper().astype(object)
-    return code_text(s).astype(object).map(lambda v: str(v).strip().upper(), na_action="ignore")
-
-
 #: the purchase figures the analysis can take from invoice lines (SPEC §1)
 PURCHASE_FIELDS = ("date_premier_achat", "date_dernier_achat", "nb_commandes", "ca_total")
 
@@ -147,8 +134,8 @@ def invoice_figures(
     if "date_facture" not in mapping or amount is None:
         return None
     if "client_id" in mapping and "client_id" in clients.columns:
-        inv_keys = _stripped_codes(invoices[mapping["client_id"]])
-        cli_keys = _stripped_codes(clients["client_id"])
+        inv_keys = code_keys(invoices[mapping["client_id"]])
+        cli_keys = code_keys(clients["client_id"])
     elif "raison_sociale" in mapping and "raison_sociale" in clients.columns:
         inv_keys = invoices[mapping["raison_sociale"]].map(lambda v: fold(v), na_action="ignore")
         cli_keys = clients["raison_sociale"].map(lambda v: fold(v), na_action="ignore")
