@@ -174,3 +174,76 @@ def test_libreoffice_reads_the_cut_cells(tmp_path, lo):
     wb = openpyxl.load_workbook(back)
     assert wb["Factures"]["B2"].value == ("Dupont " + "x" * 39_993)[:LIMIT]
     assert max(_longest_cells(back).values()) <= LIMIT
+
+
+# --------------------------------------------------------------------------- counted as Excel counts: UTF-16 units
+
+EMOJI = "\U0001F600"  # 😀: one Python character, two UTF-16 units — Excel's NBCAR counts 2
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def test_excel_length_counts_utf16_units():
+    from segmenter_pme.layout.cells import cut_to_cell, excel_length
+
+    assert excel_length("") == 0
+    assert excel_length("aé") == 2
+    assert excel_length("a" + EMOJI) == 3
+    assert excel_length(EMOJI * 20_000) == 40_000
+    # 16 384 emoji are 32 768 units: one too many; the cut keeps 16 383 of them (32 766 units), no half emoji
+    assert cut_to_cell(EMOJI * 16_384) == EMOJI * 16_383
+    # after one plain character the 16 383 emoji fill the cell exactly
+    assert cut_to_cell("a" + EMOJI * 20_000) == "a" + EMOJI * 16_383
+    assert cut_to_cell("é" * LIMIT) == "é" * LIMIT  # at the limit: kept whole
+    assert cut_to_cell("é" * (LIMIT + 1)) == "é" * LIMIT
+    assert cut_to_cell(EMOJI * 16_383 + "a") == EMOJI * 16_383 + "a"  # 32 767 units: kept whole
+
+
+def test_cut_array_counts_emoji_twice_and_never_splits_one():
+    import pyarrow as pa
+
+    from segmenter_pme.workbook import long_cells
+
+    values = pa.chunked_array([["court", EMOJI * 20_000], [None, "x" * 20_000, "é" * LIMIT]])
+    cut, at, found = long_cells.cut_array(values)
+    assert list(at) == [1]  # 20 000 Python characters, 40 000 for Excel; the others fit
+    assert [n for _, n in found] == [40_000]
+    assert cut.to_pylist() == ["court", EMOJI * 16_383, None, "x" * 20_000, "é" * LIMIT]
+    # a value that fits is returned as is (no copy)
+    same = pa.array(["a", EMOJI * 16_000])
+    assert long_cells.cut_array(same)[0] is same
+
+
+def test_a_csv_value_of_emoji_past_excel_count_is_cut_and_said(tmp_path):
+    name = "Dupont " + EMOJI * 20_000  # 20 007 Python characters, 40 007 for Excel
+    src = _invoices_csv(tmp_path / "export.csv", name)
+    res = run_cli("segmente", src, "--date", "2025-06-01", mentions=["40 007 caractères", "colonne « Client »"])
+    assert res.code == 0
+    out = tmp_path / "export.xlsx"
+    wb = openpyxl.load_workbook(out)
+    kept = "Dupont " + EMOJI * 16_380  # 7 + 32 760 = 32 767 units
+    assert wb["Factures"]["B2"].value == kept
+    assert kept in [c.value for c in wb["Clients"]["B"]]
+    assert max(_utf16(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row
+               if isinstance(c.value, str)) <= LIMIT
+    said = [r for r in _qualite(out) if any(isinstance(v, str) and "40\u202f007 caractères" in v for v in r)]
+    assert len(said) == 1 and said[0][5:8] == ("Factures", "Client", 2)
+
+
+def test_our_cells_written_through_openpyxl_are_cut_by_excel_count():
+    from segmenter_pme.layout.cells import set_value
+
+    ws = openpyxl.Workbook().active
+    assert set_value(ws["A1"], EMOJI * 20_000).value == EMOJI * 16_383
+    assert set_value(ws["A2"], "x" * 20_000).value == "x" * 20_000
+
+
+@pytest.mark.libreoffice
+@pytest.mark.slow
+def test_libreoffice_reads_the_emoji_cell_whole(tmp_path, lo):
+    src = _invoices_csv(tmp_path / "export.csv", "Dupont " + EMOJI * 20_000)
+    run_cli("segmente", src, "--date", "2025-06-01")
+    back = lo.convert(tmp_path / "export.xlsx", "xlsx", tmp_path / "lo")
+    assert openpyxl.load_workbook(back)["Factures"]["B2"].value == "Dupont " + EMOJI * 16_380

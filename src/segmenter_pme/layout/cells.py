@@ -16,9 +16,37 @@ from typing import Any
 
 from ..safe_text import looks_like_formula
 
+#: the most characters an Excel cell holds, counted as Excel counts them: UTF-16 code units, where an
+#: emoji or a rare CJK character (outside Unicode's first plane) is two — a longer cell is a « damaged »
+#: workbook for Excel, which offers to repair it
+MAX_CHARS = 32_767
+#: a text of at most this many (Python) characters fits whatever they are: each is one or two units
+_ALWAYS_FITS = MAX_CHARS // 2
+
+
+def excel_length(text: str) -> int:
+    """The length of ``text`` as Excel counts it (``NBCAR`` / ``LEN``): UTF-16 code units."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def cut_to_cell(text: str) -> str:
+    """``text``, or its start that an Excel cell holds (:data:`MAX_CHARS` units), a character never split in two."""
+    if len(text) <= _ALWAYS_FITS:
+        return text
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) <= 2 * MAX_CHARS:
+        return text
+    units = units[:2 * MAX_CHARS]
+    if 0xD800 <= int.from_bytes(units[-2:], "little") <= 0xDBFF:  # the first half of a pair: the pair goes
+        units = units[:-2]
+    return units.decode("utf-16-le", "surrogatepass")
+
 
 def set_value(cell, value: Any):
-    """``cell.value = value``, a string kept as text (type « s », quote prefix when it looks like a formula)."""
+    """``cell.value = value``, a string kept as text (type « s », quote prefix when it looks like a formula),
+    cut to what an Excel cell holds (:func:`cut_to_cell`; openpyxl counts Python characters)."""
+    if isinstance(value, str):
+        value = cut_to_cell(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -45,7 +73,9 @@ READ_AS_VALUE = re.compile(
 def as_typed_text(value: Any) -> Any:
     """``value`` for a writer that types text the way a user does (xlwings ``Range.value``): a leading
     quote when Excel would otherwise run it as a formula or read it as a number, a date or a boolean
-    (the client code « 0007 » must stay « 0007 », not become 7)."""
-    if isinstance(value, str) and (looks_like_formula(value) or READ_AS_VALUE.fullmatch(value)):
-        return "'" + value
+    (the client code « 0007 » must stay « 0007 », not become 7); cut to what a cell holds (:func:`cut_to_cell`)."""
+    if isinstance(value, str):
+        value = cut_to_cell(value)
+        if looks_like_formula(value) or READ_AS_VALUE.fullmatch(value):
+            return "'" + value
     return value

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
+from ..layout.cells import cut_to_cell
 from ..parsing import NS_PER_DAY, OTHER_SPACES_RE2, as_nanoseconds, days_between
 from . import long_cells
 from .saving import split_sheetdata
@@ -169,7 +170,7 @@ def _mixed(values: pd.Series, s_attr: str) -> np.ndarray:
         elif isinstance(v, (int, float, np.integer, np.floating)):
             out[i] = f"{s_attr}><v>{_num_text(float(v))}</v></c>"
         else:
-            text = _ILLEGAL.sub("", str(v)[:long_cells.MAX_CHARS])
+            text = _ILLEGAL.sub("", cut_to_cell(str(v)))
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
             out[i] = f'{s_attr} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
     return out

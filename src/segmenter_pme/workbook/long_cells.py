@@ -4,8 +4,10 @@ A workbook with a longer cell is « damaged » for Excel, which offers to repair
 truncates the cell (XlsxWriter issue #812, fastexcel #318). A CSV export can hold such
 a value (a long note, a pasted e-mail thread): the value keeps its first 32 767
 characters — what Excel itself keeps — and every cut cell is named in « Qualité ».
-The check runs on Arrow's buffers: the byte length of every value first (no UTF-8
-decoding), the characters only of the few values that may be too long.
+Characters are counted as Excel counts them (:func:`layout.cells.excel_length`: an emoji is
+two), the one rule of :mod:`layout.cells`. The check runs on Arrow's buffers: the byte length
+of every value first (no UTF-8 decoding; a UTF-16 unit takes at least one byte), the characters
+of the values that may be too long, then the UTF-16 length of the few over 16 383 characters.
 """
 
 from __future__ import annotations
@@ -16,11 +18,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ..layout.cells import MAX_CHARS, cut_to_cell, excel_length
 from ..problems import quoted
 from . import control_chars
 
-#: the most characters an Excel cell holds (what openpyxl cuts to as well)
-MAX_CHARS = 32_767
 #: how much of a cut value a message quotes
 _QUOTED = 40
 
@@ -30,7 +31,7 @@ class Cut:
     row: object  # the frame's index label (a CSV: its line)
     column: str
     start: str  # the value's first characters, as a message quotes them
-    length: int  # characters of the whole value
+    length: int  # characters of the whole value, as Excel counts them (UTF-16 units)
     line: int | None = None  # the line of the file where the value's record starts, when it differs from ``row``
 
 
@@ -43,18 +44,27 @@ def cut_array(values: pa.Array | pa.ChunkedArray) -> tuple[pa.Array | pa.Chunked
     if not len(values):
         return values, none, []
     longest = pc.max(pc.binary_length(values)).as_py()
-    if longest is None or longest <= MAX_CHARS:  # a character is at least one byte
+    if longest is None or longest <= MAX_CHARS:  # a UTF-16 unit is at least one byte
         return values, none, []
-    chars = pc.utf8_length(values)
-    too_long = pc.fill_null(pc.greater(chars, MAX_CHARS), False)
-    at = np.flatnonzero(too_long.to_numpy(zero_copy_only=False))
-    if not len(at):
+    # a value of at most 16 383 characters fits whatever they are: only longer ones are counted in UTF-16
+    maybe = pc.fill_null(pc.greater(pc.utf8_length(values), MAX_CHARS // 2), False)
+    at, found, cuts = [], [], []
+    for i in np.flatnonzero(maybe.to_numpy(zero_copy_only=False)):
+        text = values[int(i)].as_py()
+        length = excel_length(text)
+        if length > MAX_CHARS:
+            at.append(int(i))
+            # the start quoted without control characters (taken out of the cell later): a message cell cannot hold them
+            found.append((quoted(control_chars.strip(text[:_QUOTED + 8]), _QUOTED), length))
+            cuts.append(cut_to_cell(text))
+    if not at:
         return values, none, []
-    # the start quoted without control characters (taken out of the cell later): a message cell cannot hold them
-    found = [(quoted(control_chars.strip(values[int(i)].as_py()[:_QUOTED + 8]), _QUOTED), chars[int(i)].as_py())
-             for i in at]
-    cut = pc.if_else(too_long, pc.utf8_slice_codeunits(values, 0, MAX_CHARS), values)
-    return cut, at, found
+    chunked = isinstance(values, pa.ChunkedArray)
+    flat = values.combine_chunks() if chunked else values
+    mask = np.zeros(len(flat), dtype=bool)
+    mask[at] = True
+    cut = pc.replace_with_mask(flat, pa.array(mask), pa.array(cuts, type=flat.type))
+    return (pa.chunked_array([cut]) if chunked else cut), np.array(at, dtype=np.int64), found
 
 
 def issues(found: list[Cut], name: str):
