@@ -65,6 +65,9 @@ CATALOGUE: dict[str, Kind] = {
     # values the analysis cannot read (parsing/), listed by the audit too
     "date_illisible": Kind(INVALID, action="Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel)."),
     "date_impossible": Kind(INVALID, action="Corrigez la date : ce jour n'existe pas (jour et mois inversés ?)."),
+    # read (as Excel reads it) but perhaps not the year meant: a warning, listed by the audit too
+    "date_annee_deux_chiffres": Kind(INVALID, action="Vérifiez l'année ; saisissez la date avec l'année sur quatre "
+                                                     "chiffres (JJ/MM/AAAA)."),
     "montant_illisible": Kind(INVALID, action="Saisissez un montant en chiffres, par exemple 1 234,56."),
     "nombre_illisible": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
     "nombre_negatif": Kind(INVALID, action="Saisissez un nombre de commandes positif (0 pour un prospect)."),

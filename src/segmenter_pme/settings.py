@@ -191,6 +191,7 @@ def _date(value: Any) -> dt.date | None:
     if is_blank(value):
         return None
     from .parsing import in_date_range, parse_dates  # the same French formats and range as the data
+    from .problems import ERROR
 
     if isinstance(value, dt.datetime):
         value = value.date()
@@ -201,7 +202,7 @@ def _date(value: Any) -> dt.date | None:
     import pandas as pd
 
     parsed, issues = parse_dates(pd.Series([value], dtype=object))
-    if issues or pd.isna(parsed.iloc[0]):
+    if any(i.severity == ERROR for i in issues) or pd.isna(parsed.iloc[0]):  # « 15/03/95 » is read, as Excel does
         raise ValueError(value)
     return parsed.iloc[0].date()
 

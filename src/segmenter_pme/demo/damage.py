@@ -7,7 +7,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+from ..parsing import EXCEL_EPOCH, epoch_days_serial
 
 
 def fr_amount(value: float, sep: str, euro: bool) -> str:
@@ -80,8 +80,8 @@ def damage(clients: pd.DataFrame, rng: np.random.Generator, ref_date: dt.date, n
         log += [(i, "Date premier achat", "date_texte"), (i, "Date dernier achat", "date_texte")]
     for i in choose("Date dernier achat", has_orders, 0.005, 2):
         taken.setdefault("Date premier achat", set()).add(int(i))
-        first[i] = int((first[i] - EXCEL_EPOCH).days)
-        last[i] = int((last[i] - EXCEL_EPOCH).days)
+        first[i] = int(epoch_days_serial((first[i] - EXCEL_EPOCH).days))
+        last[i] = int(epoch_days_serial((last[i] - EXCEL_EPOCH).days))
         log += [(i, "Date premier achat", "date_serie_excel"), (i, "Date dernier achat", "date_serie_excel")]
     for i in choose("Date dernier achat", has_orders, 0.0, 2 if n >= 500 else 1):
         last[i] = pd.Timestamp(ref_date) + pd.Timedelta(days=int(rng.integers(5, 60)))

@@ -24,6 +24,7 @@ import pandas as pd
 
 from .. import parsing, pmg, profile, rfm, rules
 from ..errors import InputDataError, SegmenterError
+from ..problems import ERROR
 from ..settings import Settings
 from .xlwings_compat import udf_decorators
 from ..blank import is_blank
@@ -67,7 +68,8 @@ def _dates(values: list, what: str) -> pd.Series:
     if s.notna().any() and all(isinstance(v, (dt.date, dt.datetime)) for v in s.dropna()):
         s = pd.to_datetime(s)
     out, issues = parsing.parse_dates(s)
-    _raise_first(issues, what, single=len(values) == 1)
+    # a year of two digits is read as Excel reads it (a warning elsewhere, which a cell cannot show)
+    _raise_first([i for i in issues if i.severity == ERROR], what, single=len(values) == 1)
     return out
 
 

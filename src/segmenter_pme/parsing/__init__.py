@@ -9,7 +9,7 @@ what they share (the spaces of a French file, the Arrow array behind a text colu
 
 from .amounts import parse_amounts, parse_counts
 from .dates import (EXCEL_EPOCH, FIRST_DAY, FRENCH_MONTHS, LAST_DAY, NS_PER_DAY, as_nanoseconds, date_in_text,
-                    day_series, days_between, in_date_range, parse_dates)
+                    day_series, days_between, epoch_days_serial, in_date_range, parse_dates, serial_epoch_days)
 from .identifiers import parse_identifiers, parse_postal_codes
 from .text import OTHER_SPACES_RE2, SPACES, arrow_text, clean_text
 
@@ -25,6 +25,7 @@ __all__ = [
     "clean_text",
     "date_in_text",
     "days_between",
+    "epoch_days_serial",
     "NS_PER_DAY",
     "day_series",
     "in_date_range",
@@ -33,4 +34,5 @@ __all__ = [
     "parse_dates",
     "parse_identifiers",
     "parse_postal_codes",
+    "serial_epoch_days",
 ]

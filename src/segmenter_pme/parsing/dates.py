@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -171,13 +172,61 @@ def day_series(dates: pd.Series) -> pd.Series:
     return pd.Series(as_nanoseconds(local.to_numpy())[0], index=dates.index, name=dates.name)
 
 
+#: Excel's serial 60 is the 29/02/1900, a day that never was (a leap-year error of Lotus 1-2-3 that Excel
+#: kept): serials 1 to 59 are 01/01/1900 to 28/02/1900, one day later than the count from 30/12/1899 that
+#: holds from 61 (01/03/1900) on. The one rule of serials, read (:func:`serial_epoch_days`) and written
+#: (:func:`epoch_days_serial`), as Excel shows them — LibreOffice shows serials under 61 a day earlier.
+FICTITIOUS_SERIAL = 60
+
+
+def serial_epoch_days(serials):
+    """Days from :data:`EXCEL_EPOCH` (30/12/1899) of Excel serial numbers of the 1900 date system, element-wise
+    (fractions kept): serial 1 is 01/01/1900, two days after it. Serial 60 (29/02/1900) has no day: callers
+    refuse it (:func:`_serial_to_datetime`) or, as calamine and openpyxl, show it as 28/02/1900."""
+    serials = np.asarray(serials, dtype="float64")
+    return serials + ((serials >= 1) & (serials < FICTITIOUS_SERIAL))
+
+
+def epoch_days_serial(days):
+    """The Excel serial (1900 date system) of days from :data:`EXCEL_EPOCH`, element-wise, fractions kept —
+    the reverse of :func:`serial_epoch_days`, as openpyxl writes a date: 01/01/1900 (2 days) is serial 1."""
+    days = np.asarray(days, dtype="float64")
+    return days - ((days >= 1) & (days < FICTITIOUS_SERIAL + 1))
+
+
 def _serial_to_datetime(values: np.ndarray) -> np.ndarray:
-    days = np.asarray(values, dtype="float64")
-    ok = (days >= 1) & (days <= _MAX_SERIAL)
+    days = np.floor(np.asarray(values, dtype="float64"))  # whole days: a time of day does not change a purchase date
+    ok = (days >= 1) & (days <= _MAX_SERIAL) & (days != FICTITIOUS_SERIAL)
     out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
-    # whole days only: a time of day does not change a purchase date
-    out[ok] = EXCEL_EPOCH.to_datetime64() + (np.floor(days[ok]).astype("int64") * np.timedelta64(1, "D"))
+    out[ok] = EXCEL_EPOCH.to_datetime64() + (serial_epoch_days(days[ok]).astype("int64") * np.timedelta64(1, "D"))
     return out
+
+
+#: a year typed with two digits is read as Excel (and Windows) read it: 00 to 29 are 2000 to 2029, 30 to 99
+#: are 1930 to 1999 — « 15/03/36 » is the 15/03/1936 in the cell Excel makes of it, so in the analysis
+TWO_DIGIT_YEARS_FROM = 30
+_TWO_DIGITS = ("L'année de la date « {value} » n'a que deux chiffres : elle est lue comme Excel la lit, le "
+               "{{read}}. Si c'est une autre année, saisissez la date avec l'année sur quatre chiffres (JJ/MM/AAAA).")
+
+
+def full_year(years):
+    """The year of a two-digit year (0 to 99), element-wise, by Excel's rule (:data:`TWO_DIGIT_YEARS_FROM`)."""
+    return years + 1900 + 100 * (years < TWO_DIGIT_YEARS_FROM)  # arithmetic, so a missing year stays missing
+
+
+_SERIAL_UNREADABLE = "La valeur « {value} » n'est pas une date valide. Saisissez une date au format JJ/MM/AAAA."
+_SERIAL_60 = ("La valeur « {value} » est, pour Excel, le 29/02/1900 : un jour qui n'a jamais existé. Saisissez la "
+              "vraie date au format JJ/MM/AAAA.")
+
+
+def _serial_issues(values: pd.Series, bad: pd.Series, sheet: str | None, column: str | None) -> list[Issue]:
+    """The numbers of ``values`` that are no date (``bad``): serial 60 said as the day Excel invents."""
+    as_float = pd.to_numeric(values.where(bad), errors="coerce")
+    fictitious = bad & (np.floor(as_float) == FICTITIOUS_SERIAL)
+    return (value_issues("date_illisible", fictitious, values, sheet=sheet, column=column, severity=ERROR,
+                         message=_SERIAL_60)
+            + value_issues("date_illisible", bad & ~fictitious, values, sheet=sheet, column=column, severity=ERROR,
+                           message=_SERIAL_UNREADABLE))
 
 
 def parse_dates(
@@ -208,9 +257,7 @@ def parse_dates(
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         out = pd.Series(_serial_to_datetime(s.to_numpy(dtype="float64", na_value=np.nan)), index=s.index)
         bad = s.notna() & out.isna()
-        return out, value_issues("date_illisible", bad, s, sheet=sheet, column=column, severity=ERROR,
-                                 message="La valeur « {value} » n'est pas une date valide. "
-                                         "Saisissez une date au format JJ/MM/AAAA.")
+        return out, _serial_issues(s, bad, sheet, column)
     data = arrow_text(s)
     if data is not None:
         fast, read = _usual_text_dates(data)
@@ -251,8 +298,8 @@ def parse_dates(
             .fillna(pd.to_numeric(long_month, errors="coerce"))
         year = pd.to_numeric(parts[2], errors="coerce")
         short = (parts[2].str.len() == 2).fillna(False)  # « 0099 » is the year 99, not 2099
-        year = year.where(~short, year + 2000)
-        year = year.where(~(short & (year > dt.date.today().year % 100 + 2000 + 10)), year - 100)
+        year = year.where(~short, full_year(year))
+        last_century = short & (year < 2000)
         year = year.fillna(pd.to_numeric(ymd[0], errors="coerce")) \
             .fillna(pd.to_numeric(long[2], errors="coerce").where(long_month.notna()))
         matched = year.notna() & month.notna() & day.notna()
@@ -281,8 +328,23 @@ def parse_dates(
     )
     issues += value_issues("date_illisible", pd.Series(out_of_range, index=s.index), _day_text(obj[out_of_range]),
                            sheet=sheet, column=column, severity=ERROR, message=_OUT_OF_RANGE)
+    if is_txt.any():
+        # a year of two digits read in the 1900s: perhaps not what the user meant, so said (a warning, read anyway)
+        century = np.zeros(len(obj), dtype=bool)
+        century[is_txt] = last_century.to_numpy() & ~np.isnat(txt_dates)
+        read = pd.Series(out, index=s.index)[century].dt.strftime("%d/%m/%Y")
+        found = value_issues("date_annee_deux_chiffres", pd.Series(century, index=s.index), obj, sheet=sheet,
+                             column=column, message=_TWO_DIGITS)  # « {read} » left in it: the day read, row by row
+        issues += [replace(i, message=i.message.replace("{read}", read.at[i.row])) if i.row is not None else i
+                   for i in found]
+    fictitious = np.zeros(len(obj), dtype=bool)
+    if is_num.any():
+        fictitious[is_num] = np.floor(values[is_num].astype("float64")) == FICTITIOUS_SERIAL
+    fictitious = unreadable & fictitious
+    issues += value_issues("date_illisible", fictitious, obj, sheet=sheet, column=column, severity=ERROR,
+                           message=_SERIAL_60)
     issues += value_issues(
-        "date_illisible", unreadable, obj, sheet=sheet, column=column, severity=ERROR,
+        "date_illisible", unreadable & ~fictitious, obj, sheet=sheet, column=column, severity=ERROR,
         message="La valeur « {value} » n'est pas une date lisible. Saisissez une date au format JJ/MM/AAAA.",
     )
     return result, issues

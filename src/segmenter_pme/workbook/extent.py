@@ -21,6 +21,8 @@ from pathlib import Path
 
 from openpyxl.utils import column_index_from_string
 
+from ..parsing import serial_epoch_days
+
 #: above this many cells in a sheet's rectangle, calamine is not given the sheet (8.4 M is a full 1 048 575 × 8 sheet)
 MAX_CELLS = 60_000_000
 
@@ -135,6 +137,8 @@ def _from_serial(x: float, epoch: dt.datetime):
     if x < 1:
         seconds = round(x * 86400)
         return dt.time(seconds // 3600 % 24, seconds // 60 % 60, seconds % 60)
+    if epoch.year == 1899:  # the 1900 date system: serials under 60 a day later (60 is 28/02/1900), as calamine
+        x = float(serial_epoch_days(x))
     when = epoch + dt.timedelta(days=x)
     when = when.replace(microsecond=0) if when.microsecond < 500 else when
     return when.date() if when.time() == dt.time(0) else when

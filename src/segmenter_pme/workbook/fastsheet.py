@@ -22,7 +22,7 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from ..layout.cells import cut_to_cell
-from ..parsing import NS_PER_DAY, OTHER_SPACES_RE2, as_nanoseconds, days_between
+from ..parsing import NS_PER_DAY, OTHER_SPACES_RE2, as_nanoseconds, days_between, epoch_days_serial
 from . import long_cells
 from .saving import split_sheetdata
 
@@ -60,13 +60,14 @@ def _serial(v: dt.date) -> float:
         v = dt.datetime(v.year, v.month, v.day)
     if v.tzinfo is not None:
         v = v.replace(tzinfo=None)
-    return (v - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    return float(epoch_days_serial((v - dt.datetime(1899, 12, 30)).total_seconds() / 86400))
 
 
 def _serials(stamps: np.ndarray) -> np.ndarray:
     """Excel's serial numbers of datetime64[ns] values: whole days since 30/12/1899, counted in days
-    (a difference in nanoseconds overflows past 2191 and numpy wraps it round), the time as a fraction."""
-    return days_between(stamps, _EXCEL_EPOCH) + (stamps.view("int64") % NS_PER_DAY) / NS_PER_DAY
+    (a difference in nanoseconds overflows past 2191 and numpy wraps it round), the time as a fraction;
+    before 01/03/1900 one less (:func:`parsing.epoch_days_serial`, Excel's 29/02/1900)."""
+    return epoch_days_serial(days_between(stamps, _EXCEL_EPOCH) + (stamps.view("int64") % NS_PER_DAY) / NS_PER_DAY)
 
 
 def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
@@ -342,5 +343,5 @@ def _dates(values: np.ndarray, s_attr: str) -> pa.Array | None:
         return None
     if (stamps.view("int64") % NS_PER_DAY).any():
         return None
-    return _join(f"{s_attr}><v>", _numbers(days_between(stamps, _EXCEL_EPOCH)), "</v></c>")
+    return _join(f"{s_attr}><v>", _numbers(epoch_days_serial(days_between(stamps, _EXCEL_EPOCH))), "</v></c>")
 

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..fields import SEGMENT_COLUMNS
+from ..parsing import serial_epoch_days
 from ..profile import OTHER_SECTORS, SECTION_GROUPS, UNKNOWN_REGION, UNKNOWN_SECTOR, UNKNOWN_SIZE
 from ..rules import DEFAULT_RULES, PROSPECT
 from ..settings import Settings
@@ -919,7 +920,8 @@ def read_back(path: Path | str) -> Readback:
             if label not in (None, ""):
                 syn[(dim, label)] = ws_s.cell(r, 2).value
     date = (cached.date() if isinstance(cached, dt.datetime)
-            else dt.date(1899, 12, 30) + dt.timedelta(days=int(cached)) if isinstance(cached, (int, float)) else None)
+            else dt.date(1899, 12, 30) + dt.timedelta(days=int(serial_epoch_days(cached)))
+            if isinstance(cached, (int, float)) else None)
     source = wb[PARAM_SHEET].cell(_PARAM_ROW0 + [p[0] for p in _PARAMS].index("P_Source"), 2).value
     return Readback(frame[inputs], invoice_inputs if len(invoice_inputs) else None, frame[list(SEGMENT_COLUMNS)],
                     settings, str(source or "automatique"), date, syn)
