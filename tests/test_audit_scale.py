@@ -1,18 +1,21 @@
 """The duplicate search at scale (issue 16): what its shortcuts for speed and memory must keep exactly —
 chunked scoring, candidate pairs as integer codes, name ranks by Arrow, shared values counted by codes,
-the sheet extent's wide-column scan."""
+the distinctive words' scores counted in integers, the sheet extent's wide-column scan."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from collections import Counter
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string
+from rapidfuzz import fuzz
 
 from segmenter_pme.audit import pair_scores
 from segmenter_pme.audit.blocking import candidate_pairs, name_ranks
@@ -82,6 +85,45 @@ def test_a_value_on_more_rows_than_max_shared_is_blanked():
     assert keys["tel9"].tolist() == column("143556677", "", "612345678")
     # a phone on no other row is not even parsed (no pair to find by it)
     assert keys["telephone"].tolist() == column("+33143556677", "", "")
+
+
+
+def _residual_one_pair(a: str, b: str) -> float:
+    """The rule, pair by pair: ``fuzz.ratio`` of the words each name has more often than the other
+    (sorted, joined by a space); 100 when neither has any, -1 when only one has."""
+    ca, cb = Counter(a.split()), Counter(b.split())
+    ra, rb = sorted(set((ca - cb).elements())), sorted(set((cb - ca).elements()))
+    if not ra and not rb:
+        return 100.0
+    if not ra or not rb:
+        return -1.0
+    return fuzz.ratio(" ".join(ra), " ".join(rb))
+
+
+def test_residual_scores_by_hand():
+    names = np.array(["boulangerie martin", "boulangerie morin", "dupont", "dupont freres", "nimes nimes net",
+                      "net nimes", "", "roux nord"], dtype=object)
+    words = pair_scores._Words(names)
+    a, b = np.array([0, 2, 4, 5, 6, 6, 7]), np.array([1, 3, 5, 4, 6, 7, 7])
+    got = pair_scores._residual_scores(words, a, b)
+    # martin / morin: 2 × 4 letters in common / 11 letters; freres is an extra word; a repeated nimes is one
+    # distinctive word on one side only; an empty name has no other word; a name against itself
+    assert got.tolist() == [pytest.approx(800 / 11), -1.0, -1.0, -1.0, 100.0, -1.0, 100.0]
+    assert got[0] == fuzz.ratio("martin", "morin")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "ab", "ba", "martin", "morin", "é", "z"]), max_size=4)
+                .map(" ".join) | st.text(alphabet="ab \t\u00a0\u2003", max_size=8), min_size=1, max_size=12),
+       st.data())
+def test_residual_scores_are_the_rule_pair_by_pair(names, data):
+    # repeated words, empty names, runs of spaces, tabs and Unicode spaces (``str.split`` cuts at all of them)
+    rows = st.integers(0, len(names) - 1)
+    pairs = data.draw(st.lists(st.tuples(rows, rows), max_size=30))
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    got = pair_scores._residual_scores(pair_scores._Words(np.array(names, dtype=object)), a, b)
+    assert got.tolist() == [_residual_one_pair(names[i], names[j]) for i, j in pairs]
 
 
 _WIDE_RULE = re.compile(rb'\sr="([A-Z]{2,3})\d')  # the rule: a reference past Z after a space
