@@ -1,7 +1,7 @@
 """``segmenter audite`` and ``segmenter nettoie`` at scale, through the command (issue 16).
 
 Run: ``python benchmarks/bench_audit_cli.py [--clients 10000 100000 300000] [--dir DOSSIER] [--base REV --rounds N]
-[--only audit|nettoyer] [--no-pairs]``.
+[--only audit|nettoyer] [--no-pairs] [--steps]``.
 
 The input is a workbook with one « Clients » sheet (an Excel Table under a title, as in the demo) of
 ``generate_demo(n)``'s clients — dirty values and ~3 % duplicates included. For each size it prints
@@ -10,7 +10,10 @@ The input is a workbook with one « Clients » sheet (an Excel Table under a tit
    bounded means flat from 10 000 to 300 000 clients;
 2. the wall time and peak RSS of one fresh ``segmenter audite FICHIER`` process and one
    ``segmenter nettoie FICHIER -o COPIE`` process (with ``--base REV``: interleaved rounds against the
-   code of git revision REV, medians and ratio — the machine is shared, read the ratio).
+   code of git revision REV, medians and ratio — the machine is shared, read the ratio);
+3. with ``--steps``: the wall time of each step of the audit in one fresh process (imports, reading the
+   workbook, the three steps of the duplicate search, the whole audit), interleaved rounds against REV —
+   what tells whether a trick gains on the step it speeds up.
 
 Targets: audit of 100 000 clients ≤ 8 s, nettoie ≤ 12 s, 300 000 clients ≤ 1.5 GB peak RSS.
 The processes are started with the former verbs (``audit``, ``nettoyer``), still accepted: a ``--base``
@@ -20,7 +23,10 @@ revision older than the French ones knows them too.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -49,6 +55,52 @@ def pairs_per_client(path: Path) -> tuple[int, float, float]:
     return len(keys), len(pairs) / max(len(keys), 1), time.perf_counter() - t
 
 
+#: one process: the wall time of each step of ``segmenter audite`` (the command's own imports first)
+_STEPS = """
+import json, sys, time
+t, cpu = time.perf_counter(), time.process_time()
+import segmenter_pme.cli.audit, segmenter_pme.workbook.audit_files
+from segmenter_pme.audit.duplicates import candidate_pairs, match_keys, score_pairs
+from segmenter_pme.audit.sheet import audit_prepared
+from segmenter_pme.workbook.audit_load import load_base
+out = {"imports": (time.perf_counter() - t, time.process_time() - cpu)}
+def step(name, f, *args, **kwargs):
+    t, cpu = time.perf_counter(), time.process_time()
+    value = f(*args, **kwargs)
+    out[name] = (time.perf_counter() - t, time.process_time() - cpu)  # wall, CPU of every thread
+    return value
+base = step("load_base", load_base, sys.argv[1])
+keys = step("match_keys", match_keys, base.prepared.clients)
+pairs = step("candidate_pairs", candidate_pairs, keys)
+step("score_pairs", score_pairs, keys, pairs)
+step("audit (tout)", audit_prepared, base.prepared, base.settings, derived_from=None, advice="cli")
+print(json.dumps(out))
+"""
+
+
+def steps(path: Path, src: Path | None) -> dict[str, list[float]]:
+    """(wall, CPU) seconds of each step of the audit of ``path`` in one fresh process (of the code in ``src``
+    if given)."""
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run([sys.executable, "-c", _STEPS, str(path)], env=env, check=True, capture_output=True,
+                          text=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def compare_steps(path: Path, base: str | None, src: Path | None, rounds: int) -> None:
+    labels = ([base] if base else []) + ["ici"]
+    runs: dict[str, list[dict[str, list[float]]]] = {label: [] for label in labels}
+    for _ in range(rounds if base else 1):
+        for label in labels:
+            runs[label].append(steps(path, src if label != "ici" else None))
+    for name in runs["ici"][0]:
+        med = {label: [statistics.median(r[name][k] for r in v) for k in (0, 1)] for label, v in runs.items()}
+        line = " | ".join(f"{label} {s:6.2f} s (CPU {cpu:5.2f} s)" for label, (s, cpu) in med.items())
+        if base:
+            line += f" | {med[base][0] / med['ici'][0]:4.2f} ×, CPU {med[base][1] / med['ici'][1]:4.2f} ×"
+        print(f"{'':>8} étape {name:16s} {line}", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[10_000, 100_000, 300_000])
@@ -57,6 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-pairs", action="store_true", help="skip the candidate pairs curve")
     parser.add_argument("--only", choices=["audit", "nettoyer"], help="time only this command")
+    parser.add_argument("--steps", action="store_true", help="also time each step of the audit in one process")
     args = parser.parse_args(argv)
     args.dir.mkdir(parents=True, exist_ok=True)
     src = base_src(args.base) if args.base else None
@@ -99,6 +152,8 @@ def main(argv: list[str] | None = None) -> int:
                 target = f"  cible ≤ {RSS_TARGET:.0f} MiB {'OK' if good else 'HORS CIBLE'}"
                 ok &= good
             print(f"{n:>8_} {name:8s} {line}{target}".replace("_", " "), flush=True)
+        if args.steps:
+            compare_steps(path, args.base, src, args.rounds)
     return 0 if ok else 1
 
 
