@@ -103,9 +103,9 @@ def _residual_one_pair(a: str, b: str) -> float:
 def test_residual_scores_by_hand():
     names = np.array(["boulangerie martin", "boulangerie morin", "dupont", "dupont freres", "nimes nimes net",
                       "net nimes", "", "roux nord"], dtype=object)
-    words = pair_scores._Words(names)
+    words = pair_scores.NameWords(names)
     a, b = np.array([0, 2, 4, 5, 6, 6, 7]), np.array([1, 3, 5, 4, 6, 7, 7])
-    got = pair_scores._residual_scores(words, a, b)
+    got = pair_scores.residual_scores(words, a, b)
     # martin / morin: 2 × 4 letters in common / 11 letters; freres is an extra word; a repeated nimes is one
     # distinctive word on one side only; an empty name has no other word; a name against itself
     assert got.tolist() == [pytest.approx(800 / 11), -1.0, -1.0, -1.0, 100.0, -1.0, 100.0]
@@ -122,7 +122,7 @@ def test_residual_scores_are_the_rule_pair_by_pair(names, data):
     pairs = data.draw(st.lists(st.tuples(rows, rows), max_size=30))
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)
-    got = pair_scores._residual_scores(pair_scores._Words(np.array(names, dtype=object)), a, b)
+    got = pair_scores.residual_scores(pair_scores.NameWords(np.array(names, dtype=object)), a, b)
     assert got.tolist() == [_residual_one_pair(names[i], names[j]) for i, j in pairs]
 
 

@@ -50,7 +50,7 @@ def _residual_words(a: str, b: str) -> tuple[set[str], set[str]]:
     return ra, rb
 
 
-class _Words:
+class NameWords:
     """Each name's words (``str.split``) as integer ids, numbered in the words' sorted order, each row's ids sorted:
     row ``r``'s are ``ids[starts[r]:starts[r + 1]]``, the word of id ``w`` is ``vocab[w]``."""
 
@@ -76,7 +76,7 @@ class _Words:
         return np.repeat(np.arange(len(rows)), counts), self.ids[where]
 
 
-def _residual_scores(words: _Words, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def residual_scores(words: NameWords, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Similarity of the words the names of rows ``a[k]`` and ``b[k]`` do not share (the distinctive part).
 
     "boulangerie martin" / "boulangerie morin" share the generic word; what tells them apart is
@@ -149,7 +149,7 @@ class _Keys:
         self.weak = keys["mot_faible"].to_numpy(dtype=bool)
         self.person = keys["personne"].to_numpy(dtype=bool)
         self.spread = keys["etendue_nom"].to_numpy(dtype=np.int64)
-        self.words = _Words(self.names)
+        self.words = NameWords(self.names)
 
 
 def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float = MIN_CONFIDENCE) -> pd.DataFrame:
@@ -210,7 +210,7 @@ def _score_chunk(keys: _Keys, i: np.ndarray, j: np.ndarray, min_confidence: floa
     # two one-word names: the distinctive part is the whole name, already scored
     check &= ~(one_word[i] & one_word[j])
     k = np.flatnonzero(check)
-    residual[k] = _residual_scores(keys.words, i[k], j[k])
+    residual[k] = residual_scores(keys.words, i[k], j[k])
     extra_word = residual < 0
     name_score = np.where(check & ~extra_word, 0.4 * name_score + 0.6 * residual, name_score)
     # an extra word ("Dupont" / "Dupont Frères") is worth a look, not a merge
