@@ -85,7 +85,7 @@ def build_client_sheet(path: Path, rows: int) -> Path:
     ws = wb.active
     ws.title = "Clients"
     write_frame(ws, frame.iloc[:1], 1)
-    saving.save_workbook(wb, path, {"Clients": fastsheet.injector(frame, 2)})
+    saving.save_workbook(wb, path, {"Clients": fastsheet.injector(frame, 2, ws=ws)})
     return path
 
 

@@ -87,11 +87,11 @@ def write_workbook(path: Path, clients, invoices=None) -> Path:
     write_frame(ws, clients.iloc[:1], 3)
     ws.add_table(make_table("TableauClients", f"A3:{get_column_letter(clients.shape[1])}{3 + len(clients)}",
                             list(clients.columns)))
-    inject = {"Clients": fastsheet.injector(clients, 4)}
+    inject = {"Clients": fastsheet.injector(clients, 4, ws=ws)}
     if invoices is not None:
         wf = wb.create_sheet("Factures")
         write_frame(wf, invoices.iloc[:1], 1)
-        inject["Factures"] = fastsheet.injector(invoices, 2)
+        inject["Factures"] = fastsheet.injector(invoices, 2, ws=wf)
     saving.save_workbook(wb, path, inject)
     return path
 

@@ -121,7 +121,7 @@ def test_streamed_dates_before_march_1900_are_written_as_excel_and_openpyxl_writ
     for j in (1, 2):
         ws.cell(2, j).number_format = "DD/MM/YYYY"
     path = tmp_path / "dates.xlsx"
-    saving.save_workbook(wb, path, {ws.title: fastsheet.injector(frame, first_row=2)})
+    saving.save_workbook(wb, path, {ws.title: fastsheet.injector(frame, first_row=2, ws=ws)})
     back = openpyxl.load_workbook(path).active
     assert [back.cell(r, 1).value for r in range(2, 6)] == days
     assert [back.cell(r, 2).value for r in range(2, 6)] == days

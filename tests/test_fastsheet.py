@@ -28,7 +28,7 @@ def _saved(tmp_path, frame: pd.DataFrame):
         if pd.api.types.is_datetime64_any_dtype(dtype):
             ws.cell(2, j).number_format = "DD/MM/YYYY"
     path = tmp_path / "big.xlsx"
-    saving.save_workbook(wb, path, {"Données": fastsheet.injector(frame, first_row=2)})
+    saving.save_workbook(wb, path, {"Données": fastsheet.injector(frame, first_row=2, ws=ws)})
     return path
 
 

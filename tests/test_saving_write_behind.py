@@ -123,7 +123,7 @@ def _save_big_sheet(path):
     ws.title = "Données"
     ws.append(list(frame.columns))
     ws.append(list(frame.iloc[0]))
-    saving.save_workbook(wb, path, {"Données": fastsheet.injector(frame, first_row=2)})
+    saving.save_workbook(wb, path, {"Données": fastsheet.injector(frame, first_row=2, ws=ws)})
 
 
 def test_a_big_sheet_saved_behind_is_the_archive_saved_in_turn(tmp_path, monkeypatch):

@@ -222,8 +222,9 @@ def test_workbook_cells_and_csv_files_follow_one_formula_rule(text):
 
     cell = openpyxl.Workbook().active["A1"]
     set_value(cell, text)
-    # a CSV cell is neutralised exactly when a workbook cell gets Excel's quote, but for an
-    # E.164 phone number, which the e-mailing tools want with its « + » (a workbook keeps it as text)
-    assert bool(cell.quotePrefix) == (neutralize(text) != text or bool(E164.fullmatch(text)))
-    # typed through xlwings, a text Excel would read as a number (« 1 ») is quoted too: openpyxl stores it as text
-    assert (as_typed_text(text) == "'" + text) == (bool(cell.quotePrefix) or bool(READ_AS_VALUE.fullmatch(text)))
+    # a workbook cell gets Excel's quote when it would run as a formula — where a CSV cell is neutralised,
+    # but for an E.164 phone number, which the e-mailing tools want with its « + » — or when Excel would
+    # read it as a number (« 1 ») once the user edits the cell; a text typed through xlwings alike
+    formula = neutralize(text) != text or bool(E164.fullmatch(text))
+    assert bool(cell.quotePrefix) == (formula or bool(READ_AS_VALUE.fullmatch(text)))
+    assert (as_typed_text(text) == "'" + text) == bool(cell.quotePrefix)

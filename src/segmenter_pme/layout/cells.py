@@ -6,7 +6,10 @@ edits it. A client name « =HYPERLINK(…) », a sector « +cmd|… » or a CSV 
 « =1+1 » read from the user's file must come back as the text they typed. Our
 own formulas are written by assigning ``cell.value`` directly, on purpose.
 What « looks like a formula » is the core's one rule (:mod:`..safe_text`),
-the same as for the CSV files we write.
+the same as for the CSV files we write. A text Excel would read as a number,
+a date or a boolean when the cell is edited (the client code « 0007 ») gets the
+quote mark too (:func:`needs_quote`), in the cells openpyxl writes and in the
+sheets we stream (:func:`needs_quote_mask`, the same rule on Arrow arrays).
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..safe_text import looks_like_formula
+import numpy as np
+
+from ..safe_text import RISKY_PATTERN, looks_like_formula
 
 #: the most characters an Excel cell holds, counted as Excel counts them: UTF-16 code units, where an
 #: emoji or a rare CJK character (outside Unicode's first plane) is two — a longer cell is a « damaged »
@@ -43,31 +48,113 @@ def cut_to_cell(text: str) -> str:
 
 
 def set_value(cell, value: Any):
-    """``cell.value = value``, a string kept as text (type « s », quote prefix when it looks like a formula),
-    cut to what an Excel cell holds (:func:`cut_to_cell`; openpyxl counts Python characters)."""
+    """``cell.value = value``, a string kept as text (type « s », Excel's quote mark when editing the cell would
+    make it a formula, a number, a date or a boolean: :func:`needs_quote`), cut to what an Excel cell holds (:func:`cut_to_cell`; openpyxl counts Python characters)."""
     if isinstance(value, str):
         value = cut_to_cell(value)
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
-        if looks_like_formula(value) and not cell.quotePrefix:
-            # what Excel itself stores for '=1+1 typed by hand: editing the cell keeps it text
+        if not cell.quotePrefix and needs_quote(value):
+            # what Excel itself stores for '=1+1 or '0007 typed by hand: editing the cell keeps it text
             cell.quotePrefix = True
     return cell
 
 
+#: the spaces of Python's ``\s``, written out: the one pattern below runs in Python and in Arrow's RE2 alike
+_SP = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _MONTH = r"(?:janv|f[ée]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*"
+_READ = (
+    f"[{_SP}]*(?:"
+    rf"[-+(€$£]*[{_SP}]*[0-9][0-9{_SP}.,:/%€$£()eE+-]*(?i:[ap]m?)?[{_SP}]*"
+    rf"|(?i:{_MONTH})[{_SP}\-/.]+[0-9]{{1,4}}[{_SP}]*"
+    rf"|[0-9]{{1,2}}[{_SP}\-/.]+(?i:{_MONTH})(?:[{_SP}\-/.]+[0-9]{{1,4}})?"
+    rf"(?:[{_SP}]+[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)?[{_SP}]*"
+    r"|#.*"
+    rf"|(?i:vrai|faux|true|false)[{_SP}]*)")
 #: text that Excel reads as a value when it is typed, as through COM's ``Range.Value``: a number
 #: (« 0007 », « 411000 », « 1,5 », « 1e5 », « 12 % », « 12 € »), a date or a time (« 01/02 », « 3-4 »,
 #: « 12:30 », « 10:30 PM », « mars 2024 », « 1 janv. »), a boolean, an error value (« #N/A »). Wider than Excel's
 #: own reading on purpose: a quote on a text that would have stayed text changes nothing.
-READ_AS_VALUE = re.compile(
-    r"[\s\u00a0]*(?:"
-    r"[-+(€$£]*[\s\u00a0]*\d[\d\s\u00a0.,:/%€$£()eE+-]*(?i:[ap]m?)?[\s\u00a0]*"
-    rf"|(?i:{_MONTH})[\s\-/.]+\d{{1,4}}[\s\u00a0]*"
-    rf"|\d{{1,2}}[\s\-/.]+(?i:{_MONTH})(?:[\s\-/.]+\d{{1,4}})?(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?[\s\u00a0]*"
-    r"|#.*"
-    r"|(?i:vrai|faux|true|false)[\s\u00a0]*)")
+READ_AS_VALUE = re.compile(_READ)
+#: :func:`needs_quote` for Arrow's RE2 (the same pattern: ``$`` is the end of the text there)
+QUOTED_RE2 = f"{RISKY_PATTERN}|^(?:{_READ})$"
+
+
+def needs_quote(value: Any) -> bool:
+    """True for a text Excel would not keep as text when the user edits its cell (or types it): one it would
+    run as a formula (:func:`safe_text.looks_like_formula`) or read as a number, a date or a boolean
+    (:data:`READ_AS_VALUE`). Such a cell gets Excel's quote mark (the ``quotePrefix`` style, what typing
+    ``'0007`` makes)."""
+    return isinstance(value, str) and (looks_like_formula(value) or READ_AS_VALUE.fullmatch(value) is not None)
+
+
+# What a text must start with (after nothing) to be able to need a quote, read off its bytes: most texts of a
+# big sheet (names, codes « C0042 », « FA-2025-… ») are told apart there, and RE2 runs on the rest only.
+# Any byte of a non-ASCII character counts (the spaces, € and £, a letter RE2 folds to ASCII such as « ſ »).
+_FIRST_BYTES = np.zeros(256, dtype=bool)
+_FIRST_BYTES[[ord(c) for c in "0123456789-+($#=@\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "]] = True
+_FIRST_BYTES[0x80:] = True
+_LOWER = np.arange(256, dtype=np.uint8)
+_LOWER[65:91] += 32  # ASCII letters lowered; the bytes of other characters kept
+#: the first three bytes, ASCII letters lowered, of the words READ_AS_VALUE reads at the start of a text
+_WORD_STARTS = np.array(sorted({
+    int.from_bytes(bytes(_LOWER[b] for b in w.encode()[:3]), "big")
+    for word in ("jan", "fév", "fev", "feb", "mar", "avr", "apr", "mai", "may", "jui", "jun", "jul", "aoû", "aou",
+                 "aug", "sep", "oct", "nov", "déc", "dec", "vra", "fau", "fal", "tru")
+    for w in (word, word.upper())}), dtype=np.int64)
+# looked up by their first two bytes (most texts are told apart there), then the third
+_PAIRS = np.unique(_WORD_STARTS >> 8)
+_PAIR_ID = np.full(1 << 16, len(_PAIRS), dtype=np.int64)  # the last row of _THIRD: no word starts so
+_PAIR_ID[_PAIRS] = np.arange(len(_PAIRS))
+_THIRD = np.zeros((len(_PAIRS) + 1, 256), dtype=bool)
+_THIRD[np.searchsorted(_PAIRS, _WORD_STARTS >> 8), _WORD_STARTS & 0xFF] = True
+_WORD_BYTES = np.zeros(256, dtype=bool)
+_WORD_BYTES[[ord(c) for c in "jfmasondvtJFMASONDVT"]] = True
+
+
+def needs_quote_mask(texts) -> np.ndarray:
+    """:func:`needs_quote` of each value of an Arrow string array (null: False), as a boolean array.
+
+    The first bytes of each text first (numpy on Arrow's buffers); the regular expression runs only on
+    the texts that start like a number, a sign, a space, a month or a boolean — for a million names or
+    invoice numbers, tens of milliseconds instead of a few hundred.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    if not pa.types.is_large_string(texts.type):
+        texts = texts.cast(pa.large_string())
+    n = len(texts)
+    out = np.zeros(n, dtype=bool)
+    data = texts.buffers()[2]
+    if not n or data is None:
+        return out
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset:texts.offset + n + 1]
+    data = np.frombuffer(data, dtype=np.uint8)
+    start, length = offsets[:-1], np.diff(offsets)
+    filled = None  # every text has a first byte (no null, no empty text: the usual column)
+    if texts.null_count or not length.all():
+        filled = np.flatnonzero(length > 0)
+        start, length = start[filled], length[filled]
+    first = data[start]
+    maybe = _FIRST_BYTES[first]
+    # a month and a number, or a boolean, take at least four bytes (« mai 1 », « vrai »)
+    word = np.flatnonzero(_WORD_BYTES[first] & (length >= 4))
+    if len(word):
+        at = start[word]
+        pair = _PAIR_ID[(_LOWER[first[word]].astype(np.int64) << 8) | _LOWER[data[at + 1]]]
+        maybe[word] = _THIRD[pair, _LOWER[data[at + 2]]]
+    some = np.flatnonzero(maybe) if filled is None else filled[maybe]
+    if not len(some):
+        return out
+    if texts.null_count:  # a null's bytes are no text
+        some = some[texts.is_valid().to_numpy(zero_copy_only=False)[some]]
+    picked = texts.take(pa.array(some))
+    out[some] = pc.match_substring_regex(picked, QUOTED_RE2).to_numpy(zero_copy_only=False)
+    return out
 
 
 def as_typed_text(value: Any) -> Any:
@@ -76,6 +163,6 @@ def as_typed_text(value: Any) -> Any:
     (the client code « 0007 » must stay « 0007 », not become 7); cut to what a cell holds (:func:`cut_to_cell`)."""
     if isinstance(value, str):
         value = cut_to_cell(value)
-        if looks_like_formula(value) or READ_AS_VALUE.fullmatch(value):
+        if needs_quote(value):
             return "'" + value
     return value

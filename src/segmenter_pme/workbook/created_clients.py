@@ -180,7 +180,7 @@ def create_clients_sheet(wb, result, title: str = "Clients", names: pd.Series | 
     first_out = next((j for j, h in enumerate(headers, start=1) if h in writer.WIDTHS), None)
     if first_out is not None:
         writer.record_output_name(wb, title, 1, first_out, len(headers))
-    return title, fastsheet.injector(frame, first_row=2)
+    return title, fastsheet.injector(frame, first_row=2, ws=ws)
 
 
 def client_names(result, invoices: pd.DataFrame | None) -> pd.Series | None:

@@ -189,7 +189,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
             if name == "Code RFM":
                 values = values.astype(object).map(lambda v: None if v is None or v != v else str(v))
             combined[ws.cell(1, col).value] = values
-        inject[sheet_name] = fastsheet.injector(combined, first_row=2)
+        inject[sheet_name] = fastsheet.injector(combined, first_row=2, ws=ws)
         clients_sheet = sheet_name
     elif len(result.output) + 1 > run_steps.EXCEL_MAX_ROWS:
         names = client_names(result, frame)
@@ -229,7 +229,7 @@ def run_csv(path, target, analysis_date, progress, backup, explicit: bool = Fals
 
     if shape == "factures":
         if copy_lines:
-            inject[sheet_name] = fastsheet.injector(out_frame, first_row=2)
+            inject[sheet_name] = fastsheet.injector(out_frame, first_row=2, ws=ws)
         else:
             del wb[sheet_name]
     if created:

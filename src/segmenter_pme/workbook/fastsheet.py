@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from typing import NamedTuple
 from xml.sax.saxutils import escape
 
 import numpy as np
@@ -21,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from ..layout.cells import cut_to_cell
+from ..layout.cells import cut_to_cell, needs_quote, needs_quote_mask
 from ..parsing import NS_PER_DAY, OTHER_SPACES_RE2, as_nanoseconds, days_between, epoch_days_serial
 from . import long_cells
 from .saving import split_sheetdata
@@ -70,12 +71,13 @@ def _serials(stamps: np.ndarray) -> np.ndarray:
     return epoch_days_serial(days_between(stamps, _EXCEL_EPOCH) + (stamps.view("int64") % NS_PER_DAY) / NS_PER_DAY)
 
 
-def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
-    """What follows ``<c r="A2"`` in each row's cell, built column-wise by Arrow (null: no cell)."""
+def _bodies(values: pd.Series, s_attr: str, q_attr: str | None = None) -> pa.Array:
+    """What follows ``<c r="A2"`` in each row's cell, built column-wise by Arrow (null: no cell); ``q_attr``:
+    the style of a text that needs Excel's quote mark (:func:`layout.cells.needs_quote`), when it differs."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         # a category's XML is built once, then repeated (Segment RFM, Région… on every row)
         codes = values.cat.codes.to_numpy()
-        return _bodies(pd.Series(values.cat.categories), s_attr).take(pa.array(codes, mask=codes < 0))
+        return _bodies(pd.Series(values.cat.categories), s_attr, q_attr).take(pa.array(codes, mask=codes < 0))
     if pd.api.types.is_datetime64_any_dtype(values):
         mask = values.notna().to_numpy()
         serial = _serials(values.to_numpy(dtype="datetime64[ns]")[mask])
@@ -92,24 +94,32 @@ def _bodies(values: pd.Series, s_attr: str) -> pa.Array:
     if _all_text(values) if values.dtype == object else pd.api.types.is_string_dtype(values):
         t = pa.array(values.astype("str") if values.dtype == object else values, from_pandas=True)
         return _text_bodies(pc.cast(t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t, pa.large_string()),
-                            s_attr)
-    body = _mixed(values, s_attr)
+                            s_attr, q_attr)
+    body = _mixed(values, s_attr, q_attr)
     return pa.array(body, type=pa.large_string(), mask=body == "")
 
 
-def _text_bodies(t: pa.Array, s_attr: str) -> pa.Array:
-    """:func:`_bodies` of text (an empty text: no cell)."""
+def _text_bodies(t: pa.Array, s_attr: str, q_attr: str | None = None) -> pa.Array:
+    """:func:`_bodies` of text (an empty text: no cell); a text that needs Excel's quote mark takes the style
+    ``q_attr`` when given, as :func:`layout.cells.set_value` marks it on the openpyxl path."""
     t = long_cells.cut_array(t)[0]  # what openpyxl does too: a longer cell is a damaged file for Excel
     t = pc.if_else(pc.equal(t, ""), pa.scalar(None, pa.large_string()), t)
     # most columns have nothing to escape: with the integers-only case of _numbers, the rows of a
     # 1 M-line run's two sheets take 17-21 % less CPU (2.24 → 1.87 s and 1.78 → 1.40 s, one run)
-    if pc.any(pc.match_substring_regex(t, _ESCAPED_RE2)).as_py():
+    escape_them = pc.any(pc.match_substring_regex(t, _ESCAPED_RE2)).as_py()
+    if escape_them:
         t = pc.replace_substring_regex(t, _ILLEGAL_RE2, "")
+    attr: str | pa.Array = s_attr
+    if q_attr is not None and q_attr != s_attr:
+        quote = needs_quote_mask(t)  # the text as the cell holds it
+        if quote.any():
+            attr = pc.if_else(pa.array(quote), _text(q_attr), _text(s_attr))
+    if escape_them:
         for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
             t = pc.replace_substring(t, char, entity)
     spaced = pc.match_substring_regex(t, f"^{_SPACE}|{_SPACE}$")
     open_t = pc.if_else(spaced, _text('<t xml:space="preserve">'), _text("<t>"))
-    return _join(f'{s_attr} t="inlineStr"><is>', open_t, t, "</t></is></c>")
+    return _join(attr, ' t="inlineStr"><is>', open_t, t, "</t></is></c>")
 
 
 def _text(s: str) -> pa.Scalar:
@@ -157,7 +167,7 @@ def _num_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
-def _mixed(values: pd.Series, s_attr: str) -> np.ndarray:
+def _mixed(values: pd.Series, s_attr: str, q_attr: str | None = None) -> np.ndarray:
     """Cell by cell, for columns mixing dates, numbers and text (dirty user data)."""
     vals = values.to_numpy(dtype=object)
     out = np.full(len(vals), "", dtype=object)
@@ -173,15 +183,46 @@ def _mixed(values: pd.Series, s_attr: str) -> np.ndarray:
         else:
             text = _ILLEGAL.sub("", cut_to_cell(str(v)))
             space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            out[i] = f'{s_attr} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+            attr = q_attr if q_attr is not None and needs_quote(text) else s_attr
+            out[i] = f'{attr} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
     return out
 
 
-def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | dict[str, str]], chunk: int = 100_000):
+class Quoted(NamedTuple):
+    """A column's style index (``base``) and that of its texts Excel must keep as text (``quoted``: the same
+    look with Excel's quote mark, :func:`layout.cells.needs_quote`)."""
+
+    base: str
+    quoted: str
+
+
+def sample_styles(ws, row: int, columns: int) -> list[Quoted]:
+    """The :class:`Quoted` styles of each of the first ``columns`` columns, from the look of its cell on
+    ``row`` of ``ws`` (the styled sample row openpyxl writes), whatever quote mark that cell has itself."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell
+
+    out = []
+    for col in range(1, columns + 1):
+        sample = ws._cells.get((row, col))
+        ids = []
+        for quote in (False, True):
+            cell = Cell(ws, row=row, column=col)
+            if sample is not None:
+                cell._style = copy(sample._style)
+            cell.quotePrefix = quote
+            ids.append(str(cell.style_id) if cell.has_style else "")
+        out.append(Quoted(*ids))
+    return out
+
+
+def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | Quoted | dict[str, str]], chunk: int = 100_000):
     """Yield the ``<row>`` elements of ``frame`` starting at Excel row ``first_row``, by chunks (UTF-8 buffers).
 
-    ``styles[j]``: the style index of column ``j``'s cells, or a dict giving it by the kind of value
-    (:func:`kind_codes`: a cell's look may depend on what it holds, as when openpyxl writes it).
+    ``styles[j]``: the style index of column ``j``'s cells, a :class:`Quoted` pair (its texts that need
+    Excel's quote mark take the second), or a dict giving it by the kind of value (:func:`kind_codes`: a
+    cell's look may depend on what it holds, as when openpyxl writes it).
     """
     letters = [get_column_letter(j + 1) for j in range(frame.shape[1])]
     for start in range(0, len(frame), chunk):
@@ -192,6 +233,8 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | dict[str, s
             style = styles[j] if j < len(styles) else ""
             if isinstance(style, dict):
                 body = _bodies_by_kind(part.iloc[:, j], style)
+            elif isinstance(style, Quoted):
+                body = _bodies(part.iloc[:, j], _attr(style.base), _attr(style.quoted))
             else:
                 body = _bodies(part.iloc[:, j], f' s="{style}"' if style else "")
             # one short join per cell, then one per row: a single join of every piece of the row is 2× slower
@@ -200,42 +243,39 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | dict[str, s
         yield _buffer(_join(*pieces, "</row>"))
 
 
+def _attr(style: str) -> str:
+    return f' s="{style}"' if style else ""
+
+
 def _buffer(lines: pa.Array) -> memoryview:
     """The concatenation of an Arrow string array without nulls: its data buffer, as is (not copied)."""
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int64, count=len(lines) + 1, offset=lines.offset * 8)
     return memoryview(lines.buffers()[2])[offsets[0]:offsets[-1]]
 
 
-def injector(frame: pd.DataFrame, first_row: int, styles: list[str | dict[str, str]] | None = None):
+def injector(frame: pd.DataFrame, first_row: int, styles: list[str | Quoted | dict[str, str]] | None = None, *,
+             ws=None):
     """For :func:`saving.save_workbook`: the sheet's rows from ``first_row`` down become ``frame``'s values.
 
-    The row ``first_row`` that openpyxl wrote is the styled sample: each column's
-    cells take its style index — unless ``styles`` gives them (as :func:`rows_xml` takes them).
+    The row ``first_row`` of ``ws`` (the sheet openpyxl writes) is the styled sample: each column's cells
+    take its look, with Excel's quote mark on the texts that need it (:func:`sample_styles`) — unless
+    ``styles`` gives them (as :func:`rows_xml` takes them).
     """
-    given = styles
+    if styles is None and ws is None:
+        raise TypeError("fastsheet.injector: the sheet whose sample row gives the styles, or the styles")
 
     def inject(xml: str):
         head, body, tail = split_sheetdata(xml)
-        kept, styles = [], []
-        for m in re.finditer(r'<row r="(\d+)".*?</row>', body, re.S):
-            r = int(m.group(1))
-            if r < first_row:
-                kept.append(m.group(0))
-            elif r == first_row:
-                by_letter = {}
-                for letter, attrs in re.findall(r'<c r="([A-Z]+)\d+"([^>]*?)(?:/>|>)', m.group(0)):
-                    sm = re.search(r'\bs="(\d+)"', attrs)
-                    by_letter[letter] = sm.group(1) if sm else ""
-                styles = [by_letter.get(get_column_letter(j + 1), "") for j in range(frame.shape[1])]
-        if given is not None:
-            styles = given
+        kept = [m.group(0) for m in re.finditer(r'<row r="(\d+)".*?</row>', body, re.S) if int(m.group(1)) < first_row]
+        # at saving time: the sample's look is final (a quoted look made now is written with the styles, after the sheets)
+        looks = styles if styles is not None else sample_styles(ws, first_row, frame.shape[1])
         last_row = first_row + len(frame) - 1
         last_col = get_column_letter(max(frame.shape[1], 1))
         head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last_col}{max(last_row, 1)}"/>', head)
         tail = re.sub(r'(<autoFilter ref=")([A-Z]+\d+):([A-Z]+)\d+"',
                       lambda m: f'{m.group(1)}{m.group(2)}:{m.group(3)}{last_row}"', tail)
         yield head + "<sheetData>" + "".join(kept)
-        yield from rows_xml(frame, first_row, styles)
+        yield from rows_xml(frame, first_row, looks)
         yield "</sheetData>" + tail
 
     return inject
@@ -268,10 +308,9 @@ _KIND_OF_TYPE = {type(None): 0, _Empty: 1, str: 2, float: 4, int: 4, np.float64:
 
 def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The index in :data:`KINDS` of each value (plus ``len(KINDS)`` for a value wrapped in :class:`Own`) and
-    the values unwrapped. « quoted » is text a spreadsheet would run as a formula
-    (:data:`safe_text.RISKY_PATTERN`), NaN and NaT are « none »."""
-    from ..safe_text import RISKY_PATTERN
-
+    the values unwrapped. « quoted » is text Excel must keep as text with its quote mark (a formula, a
+    number, a date, a boolean when the cell is edited: :func:`layout.cells.needs_quote`), NaN and NaT are
+    « none »."""
     get = _KIND_OF_TYPE.get
     kinds = np.fromiter((get(type(v), 8) for v in values), dtype=np.int8, count=len(values))
     own = np.flatnonzero(kinds == _OWN)
@@ -290,8 +329,7 @@ def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         kinds[numbers[nan]] = 0
     text = np.flatnonzero(kinds == 2)
     if len(text):
-        risky = pc.match_substring_regex(pa.array(values[text], pa.large_string()), RISKY_PATTERN)
-        kinds[text[risky.to_numpy(zero_copy_only=False)]] = 3
+        kinds[text[needs_quote_mask(pa.array(values[text], pa.large_string()))]] = 3
     if len(own):
         kinds[own] += _OWN
     return kinds, values

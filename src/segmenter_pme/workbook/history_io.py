@@ -76,4 +76,4 @@ def write_historique(wb, hist, inputs: HistoryInputs, analysis_date: dt.date, in
     ws.add_table(writer.make_table(historique.TABLE_NAME, f"A{header_row}:{col_letter(len(historique.HEADERS))}{last}",
                                    list(historique.HEADERS)))
     if len(frame):
-        inject[historique.SHEET] = fastsheet.injector(frame, first_row=header_row + 1)
+        inject[historique.SHEET] = fastsheet.injector(frame, first_row=header_row + 1, ws=ws)

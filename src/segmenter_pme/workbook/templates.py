@@ -156,9 +156,9 @@ def build_demo_workbook(path: Path | str, n_clients: int = DEMO_CLIENTS, seed: i
     _demo_campaigns(wb)
     fix_metadata(wb)
     path.parent.mkdir(parents=True, exist_ok=True)
-    inject = {"Clients": fastsheet.injector(demo.clients, first_row=header_row + 1)}
+    inject = {"Clients": fastsheet.injector(demo.clients, first_row=header_row + 1, ws=ws)}
     if invoices is not None:
-        inject["Factures"] = fastsheet.injector(invoices, first_row=2)
+        inject["Factures"] = fastsheet.injector(invoices, first_row=2, ws=invoice_sheet)
     saving.save_workbook(wb, path, inject)
     return path
 
