@@ -71,8 +71,13 @@ def step(name, f, *args, **kwargs):
     return value
 base = step("load_base", load_base, sys.argv[1])
 keys = step("match_keys", match_keys, base.prepared.clients)
-pairs = step("candidate_pairs", candidate_pairs, keys)
-step("score_pairs", score_pairs, keys, pairs)
+try:  # the names' words, made once for the two steps below as the audit does (since 2026-12-03)
+    from segmenter_pme.audit.duplicates import NameWords
+    shared = {"words": step("NameWords", NameWords, keys["nom_normalise"])}
+except ImportError:
+    shared = {}
+pairs = step("candidate_pairs", candidate_pairs, keys, **shared)
+step("score_pairs", score_pairs, keys, pairs, **shared)
 step("audit (tout)", audit_prepared, base.prepared, base.settings, derived_from=None, advice="cli")
 print(json.dumps(out))
 """
@@ -94,10 +99,12 @@ def compare_steps(path: Path, base: str | None, src: Path | None, rounds: int) -
         for label in labels:
             runs[label].append(steps(path, src if label != "ici" else None))
     for name in runs["ici"][0]:
-        med = {label: [statistics.median(r[name][k] for r in v) for k in (0, 1)] for label, v in runs.items()}
+        # a step the base revision does not have counts 0 there
+        med = {label: [statistics.median(r.get(name, (0, 0))[k] for r in v) for k in (0, 1)]
+               for label, v in runs.items()}
         line = " | ".join(f"{label} {s:6.2f} s (CPU {cpu:5.2f} s)" for label, (s, cpu) in med.items())
         if base:
-            line += f" | {med[base][0] / med['ici'][0]:4.2f} ×, CPU {med[base][1] / med['ici'][1]:4.2f} ×"
+            line += f" | {med[base][0] / med['ici'][0]:4.2f} ×, CPU {med[base][1] / max(med['ici'][1], 1e-9):4.2f} ×"
         print(f"{'':>8} étape {name:16s} {line}", flush=True)
 
 

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 
 from segmenter_pme.audit import pair_scores
 from segmenter_pme.audit.blocking import candidate_pairs, name_ranks
-from segmenter_pme.audit.duplicates import match_keys, score_pairs
+from segmenter_pme.audit.duplicates import NameWords, match_keys, score_pairs
 from segmenter_pme.audit.match_keys import MAX_SHARED
 from segmenter_pme.workbook.extent import sheet_extent
 from support.labelled import labelled_clients
@@ -103,7 +103,7 @@ def _residual_one_pair(a: str, b: str) -> float:
 def test_residual_scores_by_hand():
     names = np.array(["boulangerie martin", "boulangerie morin", "dupont", "dupont freres", "nimes nimes net",
                       "net nimes", "", "roux nord"], dtype=object)
-    words = pair_scores.NameWords(names)
+    words = NameWords(names)
     a, b = np.array([0, 2, 4, 5, 6, 6, 7]), np.array([1, 3, 5, 4, 6, 7, 7])
     got = pair_scores.residual_scores(words, a, b)
     # martin / morin: 2 × 4 letters in common / 11 letters; freres is an extra word; a repeated nimes is one
@@ -122,8 +122,25 @@ def test_residual_scores_are_the_rule_pair_by_pair(names, data):
     pairs = data.draw(st.lists(st.tuples(rows, rows), max_size=30))
     a = np.array([p[0] for p in pairs], dtype=np.int64)
     b = np.array([p[1] for p in pairs], dtype=np.int64)
-    got = pair_scores.residual_scores(pair_scores.NameWords(np.array(names, dtype=object)), a, b)
+    got = pair_scores.residual_scores(NameWords(np.array(names, dtype=object)), a, b)
     assert got.tolist() == [_residual_one_pair(names[i], names[j]) for i, j in pairs]
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "ab", "ba", "martin", "morin", "é", "z"]), max_size=4)
+                .map(" ".join) | st.text(alphabet="ab \t\u00a0", max_size=8), max_size=12))
+def test_rarest_word_is_the_rule(names):
+    # the word on the fewest names (repeats counted), the first alphabetically among equals
+    freq = Counter(w for t in names for w in t.split())
+    expected = [min(t.split(), key=lambda w: (freq[w], w), default="") for t in names]
+    assert NameWords(np.array(names, dtype=object)).rarest().tolist() == expected
+
+
+def test_candidate_pairs_with_the_words_made_once_are_the_same():
+    keys, pairs = _keys_and_pairs()
+    again = candidate_pairs(keys, words=NameWords(keys["nom_normalise"]))
+    assert len(pairs) > 100 and np.array_equal(again, pairs)
 
 
 _WIDE_RULE = re.compile(rb'\sr="([A-Z]{2,3})\d')  # the rule: a reference past Z after a space

@@ -10,6 +10,8 @@ from itertools import chain
 import numpy as np
 import pandas as pd
 
+from .match_keys import NameWords
+
 #: blocks up to this size give all their pairs; a bigger one (« boulangerie » in Paris) gives each
 #: row its WINDOW nearest names only, so candidates per client stay bounded as the base grows
 SMALL_BLOCK = 12
@@ -91,10 +93,11 @@ def name_ranks(names: pd.Series, *, reverse: bool) -> np.ndarray:
     return rank
 
 
-def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
+def candidate_pairs(keys: pd.DataFrame, *, words: NameWords | None = None) -> np.ndarray:
     """Candidate pairs of positions ``(i, j)``, ``i < j``, without repeats.
 
-    Input: the output of :func:`match_keys`. Output: int32 array of shape (m, 2).
+    Input: the output of :func:`match_keys` (and the names' words, if already made:
+    ``NameWords(keys["nom_normalise"])``). Output: int32 array of shape (m, 2).
     """
     names = keys["nom_normalise"]
     dept = keys["departement"].to_numpy(dtype=object)
@@ -109,7 +112,7 @@ def candidate_pairs(keys: pd.DataFrame) -> np.ndarray:
     # each key's pairs become one int64 per pair (i * n + j), without repeats, as they come: the
     # blocks' pairs before that (many repeated) are never all held at once
     codes = []
-    for chunk in chain(stars(), _name_pairs(keys, names, has_name, dept) if has_name.any() else ()):
+    for chunk in chain(stars(), _name_pairs(keys, names, has_name, dept, words) if has_name.any() else ()):
         if len(chunk):
             lo, hi = np.minimum(chunk[:, 0], chunk[:, 1]), np.maximum(chunk[:, 0], chunk[:, 1])
             codes.append(_unique_sorted(lo.astype(np.int64) * n + hi))
@@ -125,7 +128,8 @@ def _unique_sorted(codes: np.ndarray) -> np.ndarray:
     return codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
 
 
-def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept: np.ndarray) -> Iterator[np.ndarray]:
+def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept: np.ndarray,
+                words: NameWords | None) -> Iterator[np.ndarray]:
     """The pairs of :func:`candidate_pairs` that share a block of names, one array per key."""
     person = keys["personne"].to_numpy(dtype=bool)
     # people are only compared within one postal code: "Jean Martin" is everywhere
@@ -137,10 +141,11 @@ def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept
     # 1. the first letters (a typo further on, a different ending)
     first = glued.str[:5].to_numpy(dtype=object)
     # 2. the rarest word, wherever it is (swapped words, a typo in another word)
-    freq = names.str.split().explode().value_counts().to_dict()
-    rarest = names.map(lambda t: min(t.split(), key=lambda w: (freq[w], w), default="")[:4]).to_numpy(dtype=object)
+    # (counted on the words' integer ids, made once for the blocks and the scores; 3. below in one pass of
+    # Python, not pandas' partition: 100 000 clients, the two keys 0,40 s → 0,05 s of CPU, median of 5, same run)
+    rarest = np.array([w[:4] for w in (words or NameWords(names)).rarest()], dtype=object)
     # 3. everything after the first word (a typo at the start of the first word)
-    rest = names.str.partition(" ")[2].str.replace(" ", "", regex=False).str[:5].to_numpy(dtype=object)
+    rest = np.array([t.partition(" ")[2].replace(" ", "")[:5] for t in names.to_numpy(dtype=object)], dtype=object)
     # 4. one-word names: the last letters (a typo at the start)
     single = ~names.str.contains(" ", regex=False).to_numpy(dtype=bool)
     last = glued.str[-5:].to_numpy(dtype=object)

@@ -27,10 +27,10 @@ import numpy as np
 import pandas as pd
 
 from .blocking import SMALL_BLOCK, WINDOW, candidate_pairs
-from .match_keys import MAX_SHARED, WEBMAIL, digits, match_keys
+from .match_keys import MAX_SHARED, WEBMAIL, NameWords, digits, match_keys
 from .pair_scores import EVIDENCE, GROUP_CAP, MIN_CONFIDENCE, score_pairs
 
-__all__ = ["EVIDENCE", "GROUP_CAP", "MAX_SHARED", "MIN_CONFIDENCE", "SMALL_BLOCK", "WEBMAIL", "WINDOW",
+__all__ = ["EVIDENCE", "GROUP_CAP", "MAX_SHARED", "MIN_CONFIDENCE", "NameWords", "SMALL_BLOCK", "WEBMAIL", "WINDOW",
            "candidate_pairs", "find_duplicate_pairs", "group_duplicates", "match_keys", "match_keys_ids",
            "score_pairs"]
 
@@ -40,7 +40,8 @@ def find_duplicate_pairs(clients: pd.DataFrame, *, min_confidence: float = MIN_C
     if len(clients) < 2:
         return pd.DataFrame(columns=["ligne_a", "ligne_b", "confiance", "score_nom", "raison"])
     keys = match_keys(clients)
-    return score_pairs(keys, candidate_pairs(keys), min_confidence=min_confidence)
+    words = NameWords(keys["nom_normalise"])  # made once for both steps
+    return score_pairs(keys, candidate_pairs(keys, words=words), min_confidence=min_confidence, words=words)
 
 
 def _completeness(clients: pd.DataFrame) -> pd.Series:

@@ -5,9 +5,11 @@ street, e-mail domain)."""
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..phones import normalize_phones
 from .names import normalize_names
@@ -140,6 +142,47 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
         },
         index=clients.index,
     )
+
+
+class NameWords:
+    """Each name's words (``str.split``) as integer ids, numbered in the words' sorted order, each row's ids sorted:
+    row ``r``'s are ``ids[starts[r]:starts[r + 1]]``, the word of id ``w`` is ``vocab[w]``."""
+
+    def __init__(self, names):
+        split = [name.split() for name in names]
+        counts = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        flat = np.fromiter(chain.from_iterable(split), dtype=object, count=int(counts.sum()))
+        codes, uniques = pd.factorize(flat)
+        order = np.argsort(uniques, kind="stable")  # Python's order of str, as sorted() gives
+        rank = np.empty(len(uniques), dtype=np.int64)
+        rank[order] = np.arange(len(uniques))
+        ids = rank[codes]
+        self.ids = ids[np.lexsort((ids, np.repeat(np.arange(len(split)), counts)))]
+        self.starts = np.zeros(len(split) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.starts[1:])
+        self.vocab = pa.array(uniques[order], type=pa.string())
+
+    def rarest(self) -> np.ndarray:
+        """Each row's word found on the fewest rows' names (counting repeats), the first in alphabetical
+        order among equals; ``""`` for a row without words."""
+        out = np.full(len(self.starts) - 1, "", dtype=object)
+        counts = np.diff(self.starts)
+        if not len(self.ids):
+            return out
+        width = len(self.vocab)
+        freq = np.bincount(self.ids, minlength=width)
+        key = freq[self.ids] * width + self.ids  # (frequency, word), in the words' order
+        has = counts > 0
+        best = np.minimum.reduceat(key, self.starts[:-1][has]) % width
+        out[has] = np.asarray(self.vocab.to_pylist(), dtype=object)[best]
+        return out
+
+    def of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in ``rows``, word id) of every word of the rows ``rows``, row after row."""
+        counts = self.starts[rows + 1] - self.starts[rows]
+        ends = np.cumsum(counts)
+        where = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - counts - self.starts[rows], counts)
+        return np.repeat(np.arange(len(rows)), counts), self.ids[where]
 
 
 def house_number(street: str) -> str:

@@ -4,7 +4,6 @@ rapidfuzz name scores and the exact evidence, for and against, combined into 0�
 from __future__ import annotations
 
 from collections import Counter
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -13,7 +12,7 @@ import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from .match_keys import house_number, street_words
+from .match_keys import NameWords, house_number, street_words
 
 #: pairs below this confidence are not reported at all
 MIN_CONFIDENCE = 80
@@ -48,32 +47,6 @@ def _residual_words(a: str, b: str) -> tuple[set[str], set[str]]:
     else:
         ra, rb = ta - tb, tb - ta
     return ra, rb
-
-
-class NameWords:
-    """Each name's words (``str.split``) as integer ids, numbered in the words' sorted order, each row's ids sorted:
-    row ``r``'s are ``ids[starts[r]:starts[r + 1]]``, the word of id ``w`` is ``vocab[w]``."""
-
-    def __init__(self, names: np.ndarray):
-        split = [name.split() for name in names]
-        counts = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
-        flat = np.fromiter(chain.from_iterable(split), dtype=object, count=int(counts.sum()))
-        codes, uniques = pd.factorize(flat)
-        order = np.argsort(uniques, kind="stable")  # Python's order of str, as sorted() gives
-        rank = np.empty(len(uniques), dtype=np.int64)
-        rank[order] = np.arange(len(uniques))
-        ids = rank[codes]
-        self.ids = ids[np.lexsort((ids, np.repeat(np.arange(len(split)), counts)))]
-        self.starts = np.zeros(len(split) + 1, dtype=np.int64)
-        np.cumsum(counts, out=self.starts[1:])
-        self.vocab = pa.array(uniques[order], type=pa.string())
-
-    def of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(position in ``rows``, word id) of every word of the rows ``rows``, row after row."""
-        counts = self.starts[rows + 1] - self.starts[rows]
-        ends = np.cumsum(counts)
-        where = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - counts - self.starts[rows], counts)
-        return np.repeat(np.arange(len(rows)), counts), self.ids[where]
 
 
 def residual_scores(words: NameWords, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -132,7 +105,7 @@ _CODED = ("siren", "siret", "email", "telephone", "code_postal", "departement", 
 class _Keys:
     """The columns of :func:`match_keys` that :func:`score_pairs` reads, as arrays made once for every chunk."""
 
-    def __init__(self, keys: pd.DataFrame):
+    def __init__(self, keys: pd.DataFrame, words: NameWords | None):
         self.labels = keys.index.to_numpy()
         self.names = keys["nom_normalise"].to_numpy(dtype=object)
         self.sorted_names = keys["nom_trie"].to_numpy(dtype=object)
@@ -149,13 +122,15 @@ class _Keys:
         self.weak = keys["mot_faible"].to_numpy(dtype=bool)
         self.person = keys["personne"].to_numpy(dtype=bool)
         self.spread = keys["etendue_nom"].to_numpy(dtype=np.int64)
-        self.words = NameWords(self.names)
+        self.words = words if words is not None else NameWords(self.names)
 
 
-def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float = MIN_CONFIDENCE) -> pd.DataFrame:
+def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float = MIN_CONFIDENCE,
+                words: NameWords | None = None) -> pd.DataFrame:
     """Confidence and reason of each candidate pair.
 
-    Input: :func:`match_keys` output and :func:`candidate_pairs` positions.
+    Input: :func:`match_keys` output and :func:`candidate_pairs` positions (and the names' words, if
+    already made: ``NameWords(keys["nom_normalise"])``).
     Output columns: ``ligne_a``, ``ligne_b`` (row labels), ``confiance`` (0–100),
     ``score_nom`` (0–100), ``raison`` (French); only pairs with confidence ≥
     ``min_confidence``, strongest first.
@@ -163,7 +138,7 @@ def score_pairs(keys: pd.DataFrame, pairs: np.ndarray, *, min_confidence: float 
     cols = ["ligne_a", "ligne_b", "confiance", "score_nom", "raison"]
     if len(pairs) == 0:
         return pd.DataFrame(columns=cols)
-    arrays = _Keys(keys)
+    arrays = _Keys(keys, words)
     parts = [_score_chunk(arrays, pairs[start:start + CHUNK, 0], pairs[start:start + CHUNK, 1], min_confidence)
              for start in range(0, len(pairs), CHUNK)]
     out = pd.DataFrame({c: np.concatenate([p[c] for p in parts]) for c in cols})
