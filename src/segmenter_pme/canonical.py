@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from .code_zeros import zero_issues
 from .errors import InputDataError, MissingColumnError
 from .fields import CLIENT_REQUIRED, FIELD_LABELS, OUTPUT_COLUMNS
 from .invoices import aggregate_invoices, document_kinds, missing_mask, quote_lines
@@ -74,6 +75,7 @@ def read_client_table(df: pd.DataFrame, columns: dict, sheet: str, has_invoices:
         if field_name in columns:
             col = df[columns[field_name]]
             if field_name == "client_id":
+                issues += zero_issues(col, sheet=sheet, column=columns[field_name])
                 col = code_text(col)
             out[field_name] = clean_text(col)
     for field_name in ("date_premier_achat", "date_dernier_achat"):
@@ -181,6 +183,8 @@ def read_invoices(df: pd.DataFrame, columns: dict, sheet: str, analysis: pd.Time
         key_text = df[key_col].astype("string").str.strip().str.lower()
     else:
         key_text = code_text(df[key_col]) if by_id else fold_series(df[key_col])
+        if by_id:
+            issues += zero_issues(df[key_col], sheet=sheet, column=key_col)
     # aggregate_invoices drops the time of day from each client's first and last purchase
     dates, found = parse_dates(df[columns["date_facture"]], sheet=sheet, column=columns["date_facture"], keep_time=True)
     issues += found

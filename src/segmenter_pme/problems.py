@@ -68,6 +68,10 @@ CATALOGUE: dict[str, Kind] = {
     # read (as Excel reads it) but perhaps not the year meant: a warning, listed by the audit too
     "date_annee_deux_chiffres": Kind(INVALID, action="Vérifiez l'année ; saisissez la date avec l'année sur quatre "
                                                      "chiffres (JJ/MM/AAAA)."),
+    # a code typed as a number and the same code with its leading zeros typed as text: two clients, never merged
+    "code_zeros_perdus": Kind(INVALID, action="Si c'est le même client, ressaisissez ce code avec ses zéros dans une "
+                                              "cellule au format Texte (ou précédé d'une apostrophe : '0007), puis "
+                                              "relancez ; sinon, rien à faire : ce sont bien deux clients."),
     "montant_illisible": Kind(INVALID, action="Saisissez un montant en chiffres, par exemple 1 234,56."),
     "nombre_illisible": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
     "nombre_negatif": Kind(INVALID, action="Saisissez un nombre de commandes positif (0 pour un prospect)."),
@@ -155,16 +159,18 @@ def value_issues(
     message: str,
     severity: str = WARNING,
     limit: int = 200,
+    details: pd.Series | None = None,
 ) -> list[Issue]:
     """One issue per flagged row (up to ``limit``), then one issue counting the rest.
 
-    ``message`` may use ``{value}`` and ``{row}``.
+    ``message`` may use ``{value}``, ``{row}`` and ``{detail}`` (the row's value in ``details``).
     """
     rows = mask[mask.fillna(False).astype(bool)].index
     out = []
     for row in rows[:limit]:
         v = values.at[row]
-        out.append(Issue(code, message.format(value=shown(v), row=row), severity, sheet, column, row, v))
+        detail = details.at[row] if details is not None else ""
+        out.append(Issue(code, message.format(value=shown(v), row=row, detail=detail), severity, sheet, column, row, v))
     if len(rows) > limit:
         out.append(
             Issue(

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .. import headers as hdr
 from ..canonical import code_keys, code_text
+from ..code_zeros import zero_issues
 from ..invoices import aggregate_invoices
 from ..parsing import clean_text, parse_amounts, parse_counts, parse_dates, parse_identifiers, parse_postal_codes
 from ..problems import Issue
@@ -99,7 +100,8 @@ def prepare_clients(
             typed[f], issues_found = col, []
         else:
             text = code_text(col) if f == "client_id" else col
-            typed[f], issues_found = clean_text(text.astype(object).map(str, na_action="ignore")), []
+            typed[f] = clean_text(text.astype(object).map(str, na_action="ignore"))
+            issues_found = zero_issues(col, sheet=sheet, column=h) if f == "client_id" else []
         issues += issues_found
     # plain objects with None for missing text: the audit's frames compare and merge them as such
     for f in typed.columns:

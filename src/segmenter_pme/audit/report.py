@@ -355,7 +355,9 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
                  "date_illisible": "dates illisibles", "date_impossible": "dates impossibles",
                  "montant_illisible": "montants illisibles", "nombre_illisible": "nombres de commandes illisibles",
                  "nombre_negatif": "nombres de commandes négatifs",
-                 "nombre_decimal": "nombres de commandes non entiers"}
+                 "nombre_decimal": "nombres de commandes non entiers",
+                 "date_annee_deux_chiffres": "dates à l'année sur deux chiffres",
+                 "code_zeros_perdus": "codes client sans leurs zéros"}
         detail = ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in by_code.items())
         constat = f"{fr_plural(bad_rows, 'ligne', 'lignes')} avec une valeur invalide ({detail})."
     else:

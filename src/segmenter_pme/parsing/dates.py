@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -206,7 +205,7 @@ def _serial_to_datetime(values: np.ndarray) -> np.ndarray:
 #: are 1930 to 1999 — « 15/03/36 » is the 15/03/1936 in the cell Excel makes of it, so in the analysis
 TWO_DIGIT_YEARS_FROM = 30
 _TWO_DIGITS = ("L'année de la date « {value} » n'a que deux chiffres : elle est lue comme Excel la lit, le "
-               "{{read}}. Si c'est une autre année, saisissez la date avec l'année sur quatre chiffres (JJ/MM/AAAA).")
+               "{detail}. Si c'est une autre année, saisissez la date avec l'année sur quatre chiffres (JJ/MM/AAAA).")
 
 
 def full_year(years):
@@ -333,10 +332,8 @@ def parse_dates(
         century = np.zeros(len(obj), dtype=bool)
         century[is_txt] = last_century.to_numpy() & ~np.isnat(txt_dates)
         read = pd.Series(out, index=s.index)[century].dt.strftime("%d/%m/%Y")
-        found = value_issues("date_annee_deux_chiffres", pd.Series(century, index=s.index), obj, sheet=sheet,
-                             column=column, message=_TWO_DIGITS)  # « {read} » left in it: the day read, row by row
-        issues += [replace(i, message=i.message.replace("{read}", read.at[i.row])) if i.row is not None else i
-                   for i in found]
+        issues += value_issues("date_annee_deux_chiffres", pd.Series(century, index=s.index), obj, sheet=sheet,
+                               column=column, message=_TWO_DIGITS, details=read)
     fictitious = np.zeros(len(obj), dtype=bool)
     if is_num.any():
         fictitious[is_num] = np.floor(values[is_num].astype("float64")) == FICTITIOUS_SERIAL
