@@ -177,19 +177,31 @@ def day_series(dates: pd.Series) -> pd.Series:
 #: (:func:`epoch_days_serial`), as Excel shows them — LibreOffice shows serials under 61 a day earlier.
 FICTITIOUS_SERIAL = 60
 
+#: a workbook made on an old Mac counts its serials from 01/01/1904 (``<workbookPr date1904="1"/>``, openpyxl's
+#: ``wb.epoch``): serial 0 is 01/01/1904, 1 462 days after :data:`EXCEL_EPOCH`, without the 29/02/1900. The
+#: date system is the workbook's, one flag (``date1904``) read with it and given to every serial conversion,
+#: read and written: a date written with the other system moves by four years on every run.
+DATE1904_OFFSET = 1462
 
-def serial_epoch_days(serials):
-    """Days from :data:`EXCEL_EPOCH` (30/12/1899) of Excel serial numbers of the 1900 date system, element-wise
-    (fractions kept): serial 1 is 01/01/1900, two days after it. Serial 60 (29/02/1900) has no day: callers
-    refuse it (:func:`_serial_to_datetime`) or, as calamine and openpyxl, show it as 28/02/1900."""
+
+def serial_epoch_days(serials, date1904: bool = False):
+    """Days from :data:`EXCEL_EPOCH` (30/12/1899) of Excel serial numbers, element-wise (fractions kept).
+    1900 date system: serial 1 is 01/01/1900, two days after it; serial 60 (29/02/1900) has no day: callers
+    refuse it (:func:`_serial_to_datetime`) or, as calamine and openpyxl, show it as 28/02/1900. 1904 date
+    system (``date1904``): serial 0 is 01/01/1904 (:data:`DATE1904_OFFSET`)."""
     serials = np.asarray(serials, dtype="float64")
+    if date1904:
+        return serials + DATE1904_OFFSET
     return serials + ((serials >= 1) & (serials < FICTITIOUS_SERIAL))
 
 
-def epoch_days_serial(days):
-    """The Excel serial (1900 date system) of days from :data:`EXCEL_EPOCH`, element-wise, fractions kept —
-    the reverse of :func:`serial_epoch_days`, as openpyxl writes a date: 01/01/1900 (2 days) is serial 1."""
+def epoch_days_serial(days, date1904: bool = False):
+    """The Excel serial of days from :data:`EXCEL_EPOCH`, element-wise, fractions kept — the reverse of
+    :func:`serial_epoch_days`, as openpyxl writes a date: 01/01/1900 (2 days) is serial 1 in the 1900 date
+    system, 01/01/1904 is serial 0 in the 1904 one (``date1904``)."""
     days = np.asarray(days, dtype="float64")
+    if date1904:
+        return days - DATE1904_OFFSET
     return days - ((days >= 1) & (days < FICTITIOUS_SERIAL + 1))
 
 

@@ -164,7 +164,8 @@ def clean_streamed(base: LoadedBase, result: CleanResult, target: Path, scan: Sh
             format_kept(cell, value, col, text_cols, date_cols)
 
         styles.append(_kind_styles(ws, col, scan.styles.get(col), write))
-    inject = {data.sheet: fastsheet.injector(cells, first_row=first, styles=styles)}
+    date1904 = fastsheet.is_date1904(wb)  # the cells' dates in the workbook's date system
+    inject = {data.sheet: fastsheet.injector(cells, first_row=first, styles=styles, date1904=date1904)}
     resize_table(ws, data, len(cells))
     if not result.archives.empty:
         headers, arch_rows = archive_rows(base, result)
@@ -186,7 +187,7 @@ def clean_streamed(base: LoadedBase, result: CleanResult, target: Path, scan: Sh
                         values[i] = fastsheet.EMPTY
             arch_styles.append(_archive_styles(aws, ws, j + 1, scan.styles.get(source_of.get(j, 0))))
         frame = pd.DataFrame(dict(enumerate(by_column)), dtype=object)
-        inject[ARCHIVES] = fastsheet.injector(frame, first_row=2, styles=arch_styles)
+        inject[ARCHIVES] = fastsheet.injector(frame, first_row=2, styles=arch_styles, date1904=date1904)
     inject.update(passthrough.injectors(base.path, [n for n in emptied if n != data.sheet]))
     return files.atomic_write(target, lambda tmp: saving.save_workbook(wb, tmp, inject), backup=True,
                               verify=files.verify_xlsx)

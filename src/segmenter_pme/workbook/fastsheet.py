@@ -56,31 +56,40 @@ def _unescape(s: str) -> str:
     return s.replace("&apos;", "'").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
-def _serial(v: dt.date) -> float:
+def is_date1904(wb) -> bool:
+    """Whether an openpyxl workbook counts its dates from 01/01/1904 (a workbook made on an old Mac)."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    return wb.epoch == CALENDAR_MAC_1904
+
+
+def _serial(v: dt.date, date1904: bool = False) -> float:
     if not isinstance(v, dt.datetime):
         v = dt.datetime(v.year, v.month, v.day)
     if v.tzinfo is not None:
         v = v.replace(tzinfo=None)
-    return float(epoch_days_serial((v - dt.datetime(1899, 12, 30)).total_seconds() / 86400))
+    return float(epoch_days_serial((v - dt.datetime(1899, 12, 30)).total_seconds() / 86400, date1904))
 
 
-def _serials(stamps: np.ndarray) -> np.ndarray:
+def _serials(stamps: np.ndarray, date1904: bool = False) -> np.ndarray:
     """Excel's serial numbers of datetime64[ns] values: whole days since 30/12/1899, counted in days
     (a difference in nanoseconds overflows past 2191 and numpy wraps it round), the time as a fraction;
-    before 01/03/1900 one less (:func:`parsing.epoch_days_serial`, Excel's 29/02/1900)."""
-    return epoch_days_serial(days_between(stamps, _EXCEL_EPOCH) + (stamps.view("int64") % NS_PER_DAY) / NS_PER_DAY)
+    before 01/03/1900 one less (:func:`parsing.epoch_days_serial`, Excel's 29/02/1900), or in the
+    workbook's 1904 date system (``date1904``)."""
+    return epoch_days_serial(days_between(stamps, _EXCEL_EPOCH) + (stamps.view("int64") % NS_PER_DAY) / NS_PER_DAY,
+                             date1904)
 
 
-def _bodies(values: pd.Series, s_attr: str, q_attr: str | None = None) -> pa.Array:
+def _bodies(values: pd.Series, s_attr: str, q_attr: str | None = None, date1904: bool = False) -> pa.Array:
     """What follows ``<c r="A2"`` in each row's cell, built column-wise by Arrow (null: no cell); ``q_attr``:
     the style of a text that needs Excel's quote mark (:func:`layout.cells.needs_quote`), when it differs."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         # a category's XML is built once, then repeated (Segment RFM, Région… on every row)
         codes = values.cat.codes.to_numpy()
-        return _bodies(pd.Series(values.cat.categories), s_attr, q_attr).take(pa.array(codes, mask=codes < 0))
+        return _bodies(pd.Series(values.cat.categories), s_attr, q_attr, date1904).take(pa.array(codes, mask=codes < 0))
     if pd.api.types.is_datetime64_any_dtype(values):
         mask = values.notna().to_numpy()
-        serial = _serials(values.to_numpy(dtype="datetime64[ns]")[mask])
+        serial = _serials(values.to_numpy(dtype="datetime64[ns]")[mask], date1904)
         return _spread(_join(f"{s_attr}><v>", _numbers(serial), "</v></c>"), mask)
     if pd.api.types.is_bool_dtype(values):
         mask = values.notna().to_numpy()
@@ -95,7 +104,7 @@ def _bodies(values: pd.Series, s_attr: str, q_attr: str | None = None) -> pa.Arr
         t = pa.array(values.astype("str") if values.dtype == object else values, from_pandas=True)
         return _text_bodies(pc.cast(t.combine_chunks() if isinstance(t, pa.ChunkedArray) else t, pa.large_string()),
                             s_attr, q_attr)
-    body = _mixed(values, s_attr, q_attr)
+    body = _mixed(values, s_attr, q_attr, date1904)
     return pa.array(body, type=pa.large_string(), mask=body == "")
 
 
@@ -167,7 +176,7 @@ def _num_text(x: float) -> str:
     return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else repr(float(x))
 
 
-def _mixed(values: pd.Series, s_attr: str, q_attr: str | None = None) -> np.ndarray:
+def _mixed(values: pd.Series, s_attr: str, q_attr: str | None = None, date1904: bool = False) -> np.ndarray:
     """Cell by cell, for columns mixing dates, numbers and text (dirty user data)."""
     vals = values.to_numpy(dtype=object)
     out = np.full(len(vals), "", dtype=object)
@@ -175,7 +184,7 @@ def _mixed(values: pd.Series, s_attr: str, q_attr: str | None = None) -> np.ndar
         if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
             continue
         if isinstance(v, (dt.datetime, dt.date)):  # a mixed column keeps real dates as dates
-            out[i] = f"{s_attr}><v>{_num_text(_serial(v))}</v></c>"
+            out[i] = f"{s_attr}><v>{_num_text(_serial(v, date1904))}</v></c>"
         elif isinstance(v, (bool, np.bool_)):
             out[i] = f'{s_attr} t="b"><v>{int(v)}</v></c>'
         elif isinstance(v, (int, float, np.integer, np.floating)):
@@ -217,12 +226,14 @@ def sample_styles(ws, row: int, columns: int) -> list[Quoted]:
     return out
 
 
-def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | Quoted | dict[str, str]], chunk: int = 100_000):
+def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | Quoted | dict[str, str]], chunk: int = 100_000,
+             *, date1904: bool = False):
     """Yield the ``<row>`` elements of ``frame`` starting at Excel row ``first_row``, by chunks (UTF-8 buffers).
 
     ``styles[j]``: the style index of column ``j``'s cells, a :class:`Quoted` pair (its texts that need
     Excel's quote mark take the second), or a dict giving it by the kind of value (:func:`kind_codes`: a
-    cell's look may depend on what it holds, as when openpyxl writes it).
+    cell's look may depend on what it holds, as when openpyxl writes it). ``date1904``: the workbook counts
+    its dates from 01/01/1904 (:data:`parsing.DATE1904_OFFSET`).
     """
     letters = [get_column_letter(j + 1) for j in range(frame.shape[1])]
     for start in range(0, len(frame), chunk):
@@ -232,11 +243,11 @@ def rows_xml(frame: pd.DataFrame, first_row: int, styles: list[str | Quoted | di
         for j in range(part.shape[1]):
             style = styles[j] if j < len(styles) else ""
             if isinstance(style, dict):
-                body = _bodies_by_kind(part.iloc[:, j], style)
+                body = _bodies_by_kind(part.iloc[:, j], style, date1904)
             elif isinstance(style, Quoted):
-                body = _bodies(part.iloc[:, j], _attr(style.base), _attr(style.quoted))
+                body = _bodies(part.iloc[:, j], _attr(style.base), _attr(style.quoted), date1904)
             else:
-                body = _bodies(part.iloc[:, j], f' s="{style}"' if style else "")
+                body = _bodies(part.iloc[:, j], f' s="{style}"' if style else "", date1904=date1904)
             # one short join per cell, then one per row: a single join of every piece of the row is 2× slower
             cell = _join(f'<c r="{letters[j]}', rows, '"', body)
             pieces.append(pc.fill_null(cell, "") if cell.null_count else cell)  # an empty value has no cell
@@ -254,15 +265,20 @@ def _buffer(lines: pa.Array) -> memoryview:
 
 
 def injector(frame: pd.DataFrame, first_row: int, styles: list[str | Quoted | dict[str, str]] | None = None, *,
-             ws=None):
+             ws=None, date1904: bool | None = None):
     """For :func:`saving.save_workbook`: the sheet's rows from ``first_row`` down become ``frame``'s values.
 
     The row ``first_row`` of ``ws`` (the sheet openpyxl writes) is the styled sample: each column's cells
     take its look, with Excel's quote mark on the texts that need it (:func:`sample_styles`) — unless
-    ``styles`` gives them (as :func:`rows_xml` takes them).
+    ``styles`` gives them (as :func:`rows_xml` takes them). Dates are written in the workbook's date system:
+    ``ws``'s (openpyxl's ``wb.epoch``) unless ``date1904`` says it.
     """
     if styles is None and ws is None:
         raise TypeError("fastsheet.injector: the sheet whose sample row gives the styles, or the styles")
+    if date1904 is None:
+        if ws is None:
+            raise TypeError("fastsheet.injector: the sheet, or its workbook's date system (date1904)")
+        date1904 = is_date1904(ws.parent)
 
     def inject(xml: str):
         head, body, tail = split_sheetdata(xml)
@@ -275,7 +291,7 @@ def injector(frame: pd.DataFrame, first_row: int, styles: list[str | Quoted | di
         tail = re.sub(r'(<autoFilter ref=")([A-Z]+\d+):([A-Z]+)\d+"',
                       lambda m: f'{m.group(1)}{m.group(2)}:{m.group(3)}{last_row}"', tail)
         yield head + "<sheetData>" + "".join(kept)
-        yield from rows_xml(frame, first_row, looks)
+        yield from rows_xml(frame, first_row, looks, date1904=date1904)
         yield "</sheetData>" + tail
 
     return inject
@@ -335,7 +351,7 @@ def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return kinds, values
 
 
-def _bodies_by_kind(values: pd.Series, styles: dict[str, str]) -> pa.Array:
+def _bodies_by_kind(values: pd.Series, styles: dict[str, str], date1904: bool = False) -> pa.Array:
     """:func:`_bodies` of each kind of value with that kind's style (``styles[kind]``, else ``styles[""]``;
     ``styles["own " + kind]`` for a value wrapped in :class:`Own`)."""
     kinds, vals = kind_codes(values.to_numpy(dtype=object))
@@ -358,9 +374,10 @@ def _bodies_by_kind(values: pd.Series, styles: dict[str, str]) -> pa.Array:
         elif kind == "bool":
             parts.append(_bodies(pd.Series(vals[at].astype(bool)), s_attr))
         else:
-            parts.append(_dates(vals[at], s_attr) if kind in ("datetime", "date") else None)
+            parts.append(_dates(vals[at], s_attr, date1904) if kind in ("datetime", "date") else None)
             if parts[-1] is None:  # rare types, dates with a time of day or out of range: one at a time
-                parts[-1] = pa.array(_mixed(pd.Series(vals[at], dtype=object), s_attr), pa.large_string())
+                parts[-1] = pa.array(_mixed(pd.Series(vals[at], dtype=object), s_attr, date1904=date1904),
+                                     pa.large_string())
     if not parts:
         return pa.nulls(0, pa.large_string())
     joined = pa.concat_arrays([p.cast(pa.large_string()) for p in parts])
@@ -370,7 +387,7 @@ def _bodies_by_kind(values: pd.Series, styles: dict[str, str]) -> pa.Array:
     return joined.take(pa.array(inverse))
 
 
-def _dates(values: np.ndarray, s_attr: str) -> pa.Array | None:
+def _dates(values: np.ndarray, s_attr: str, date1904: bool = False) -> pa.Array | None:
     """Whole days as their serial numbers, built column-wise; None when one has a time of day (its
     serial is then :func:`_serial`'s, one at a time) or lies outside what numpy's nanoseconds hold."""
     try:
@@ -381,5 +398,5 @@ def _dates(values: np.ndarray, s_attr: str) -> pa.Array | None:
         return None
     if (stamps.view("int64") % NS_PER_DAY).any():
         return None
-    return _join(f"{s_attr}><v>", _numbers(epoch_days_serial(days_between(stamps, _EXCEL_EPOCH))), "</v></c>")
+    return _join(f"{s_attr}><v>", _numbers(epoch_days_serial(days_between(stamps, _EXCEL_EPOCH), date1904)), "</v></c>")
 
