@@ -131,3 +131,36 @@ def test_refuses_to_save_over_an_open_workbook(tmp_path):
     with pytest.raises(WorkbookLockedError):
         files.atomic_write(target, lambda tmp: tmp.write_bytes(b"v2"))
     assert target.read_bytes() == b"version 1"
+
+
+def _with_a_changed_byte(good, out, part: str):
+    """``good`` rewritten uncompressed, one byte of ``part`` changed: its CRC no longer matches."""
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        data = src.read(part)
+    raw = out.read_bytes()
+    at = raw.index(data) + len(data) // 2
+    out.write_bytes(raw[:at] + bytes([raw[at] ^ 1]) + raw[at + 1:])
+    return out
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "docProps/core.xml"])
+def test_a_damaged_part_is_named_when_the_audit_reads_the_sheet(tmp_path, part):
+    # load_base leaves the worksheets' check to the scan of their extent (one decompression, not two):
+    # a damaged sheet or another part is named as file_kind names it
+    from segmenter_pme.workbook.audit_load import load_base
+
+    bad = _with_a_changed_byte(rich_workbook(tmp_path / "a.xlsx"), tmp_path / "abime.xlsx", part)
+    with pytest.raises(WorkbookError, match=f"partie « {part} » illisible"):
+        files.file_kind(bad)
+    with pytest.raises(WorkbookError, match=f"partie « {part} » illisible"):
+        load_base(bad)
+
+
+def test_parts_checked_while_reading_give_the_same_values(tmp_path):
+    from segmenter_pme.workbook import loading
+
+    good = rich_workbook(tmp_path / "a.xlsx")
+    assert files.file_kind(good, check_parts=False) == "xlsx"
+    assert loading.read_values(good, check_parts=True) == loading.read_values(good)

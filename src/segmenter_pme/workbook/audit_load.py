@@ -43,7 +43,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
     from .csvio import read_french_csv
 
     path = Path(path)
-    kind = files.file_kind(path)
+    kind = files.file_kind(path, check_parts=False)  # checked by read_values below, as it reads
     settings = Settings()
     invoices = None
     sheets: list[str] = []
@@ -73,7 +73,7 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
                                 columns={c: j for j, c in enumerate(frame.columns, start=1)}, mapping=mapping,
                                 last_data_row=1 + len(frame), last_used_row=1 + len(frame), notes=notes)
     else:
-        values = loading.read_values(path)
+        values = loading.read_values(path, check_parts=True)
         sheets = list(values)
         heads = {name: rows[:10] for name, rows in values.items()}
         if "Paramètres" in values:

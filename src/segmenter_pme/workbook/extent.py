@@ -71,8 +71,9 @@ def _wide_columns(xml: bytes) -> set[bytes]:
     return {m.group(1) for m in _WIDE.finditer(xml) if m.start() and xml[m.start() - 1] in _SPACE}
 
 
-def huge_sheets(path: Path, parts: dict[str, str]) -> dict[str, tuple[int, int]]:
-    """The sheets (title → part) whose rectangle from A1 passes :data:`MAX_CELLS`: title → (rows, columns)."""
+def huge_sheets(path: Path, parts: dict[str, str], scanned: set[str] | None = None) -> dict[str, tuple[int, int]]:
+    """The sheets (title → part) whose rectangle from A1 passes :data:`MAX_CELLS`: title → (rows, columns).
+    ``scanned`` gets each part read to its end (its CRC then checked by zipfile)."""
     out = {}
     with zipfile.ZipFile(path) as zf:
         for title, part in parts.items():
@@ -80,6 +81,8 @@ def huge_sheets(path: Path, parts: dict[str, str]) -> dict[str, tuple[int, int]]
                 rows, cols = sheet_extent(zf, part)
             except KeyError:
                 continue
+            if scanned is not None:
+                scanned.add(part)
             if rows * cols > MAX_CELLS:
                 out[title] = (rows, cols)
     return out

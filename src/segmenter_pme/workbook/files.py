@@ -44,8 +44,12 @@ def os_reason(err: OSError) -> str:
     return _REASONS.get(err.errno, err.strerror or str(err))
 
 
-def file_kind(path: Path) -> str:
-    """``xlsx``, ``xlsm`` or ``csv`` — or a :class:`WorkbookError` saying why not."""
+def file_kind(path: Path, *, check_parts: bool = True) -> str:
+    """``xlsx``, ``xlsm`` or ``csv`` — or a :class:`WorkbookError` saying why not.
+
+    ``check_parts=False``: a workbook's parts are not decompressed here to check them — the caller reads
+    it with ``loading.read_values(path, check_parts=True)``, which checks them as it reads.
+    """
     path = Path(path)
     if not path.exists():
         raise WorkbookError(f"Le fichier « {path} » est introuvable. Vérifiez le chemin et le nom du fichier.")
@@ -76,7 +80,7 @@ def file_kind(path: Path) -> str:
                 f"« {path.name} » n'est pas un classeur Excel valide (fichier vide, corrompu ou d'un autre "
                 "format renommé en .xlsx). Ouvrez-le dans Excel pour vérifier, ou repartez d'une sauvegarde."
             )
-        _check_zip_workbook(path)
+        _check_zip_workbook(path, check_parts)
         return suffix[1:]
     if suffix in CSV_SUFFIXES:
         if head.startswith(_ZIP_MAGIC):
@@ -113,22 +117,50 @@ def _cfb_is_encrypted(path: Path) -> bool:
         return path.suffix.lower() in EXCEL_SUFFIXES
 
 
-def _check_zip_workbook(path: Path) -> None:
+_ARCHIVE_ERRORS = (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError)
+
+
+def _unreadable_archive(path: Path) -> WorkbookError:
+    return WorkbookError(
+        f"Le classeur « {path.name} » est endommagé et ne peut pas être ouvert (archive illisible). "
+        "Ouvrez-le dans Excel pour le réparer, ou repartez d'une sauvegarde."
+    )
+
+
+def _check_zip_workbook(path: Path, check_parts: bool = True) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             names = set(zf.namelist())
-            bad = None if "xl/workbook.xml" not in names else zf.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error, NotImplementedError):
-        raise WorkbookError(
-            f"Le classeur « {path.name} » est endommagé et ne peut pas être ouvert (archive illisible). "
-            "Ouvrez-le dans Excel pour le réparer, ou repartez d'une sauvegarde."
-        ) from None
+    except _ARCHIVE_ERRORS:
+        raise _unreadable_archive(path) from None
     if "xl/workbook.xml" not in names:
         if "word/document.xml" in names or "ppt/presentation.xml" in names:
             what = "un document Word ou PowerPoint"
         else:
             what = "une archive ZIP"
         raise WorkbookError(f"« {path.name} » est {what}, pas un classeur Excel : indiquez le bon fichier.")
+    if check_parts:
+        check_workbook_parts(path)
+
+
+def check_workbook_parts(path: Path, *, read: frozenset[str] | set[str] = frozenset()) -> None:
+    """Every part of the workbook decompressed and its CRC checked (``ZipFile.testzip``) but those in
+    ``read``: parts already read whole, which zipfile checked at their end."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            bad = None
+            for info in zf.infolist():
+                if info.filename in read:
+                    continue
+                try:
+                    with zf.open(info) as fh:
+                        while fh.read(1 << 20):
+                            pass
+                except zipfile.BadZipFile:  # a part whose CRC or header is wrong: named, as testzip names it
+                    bad = info.filename
+                    break
+    except _ARCHIVE_ERRORS:
+        raise _unreadable_archive(path) from None
     if bad is not None:
         raise WorkbookError(
             f"Le classeur « {path.name} » est endommagé (partie « {bad} » illisible). "

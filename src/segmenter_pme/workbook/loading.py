@@ -10,15 +10,29 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import WorkbookError
-from . import extent
+from . import extent, files
 
 
-def read_values(path: Path) -> dict[str, list[list[Any]]]:
-    """All sheets' values, from A1 (``rows[0]`` is Excel row 1, ``rows[r][0]`` column A)."""
+def read_values(path: Path, *, check_parts: bool = False) -> dict[str, list[list[Any]]]:
+    """All sheets' values, from A1 (``rows[0]`` is Excel row 1, ``rows[r][0]`` column A).
+
+    ``check_parts``: every part of the workbook is also checked as :func:`files.file_kind` checks it, the
+    worksheets by the scan of their extent, which reads them whole anyway — not decompressed twice
+    (100 000 clients: ``file_kind`` 0,19 s → 0,00 s, with this reading 2,15 s → 1,93 s of CPU, median of 5,
+    same run).
+    """
     try:
         from python_calamine import CalamineWorkbook
 
-        huge = huge_sheets(path)
+        scanned: set[str] = set()
+        try:
+            huge = huge_sheets(path, scanned)
+        except Exception:
+            if check_parts:
+                files.check_workbook_parts(path)  # names the damaged part, as file_kind does
+            raise
+        if check_parts:
+            files.check_workbook_parts(path, read=scanned)
         book = CalamineWorkbook.from_path(str(path))
         out = {}
         for name in book.sheet_names:
@@ -38,9 +52,9 @@ def read_values(path: Path) -> dict[str, list[list[Any]]]:
         ) from None
 
 
-def huge_sheets(path: Path) -> dict[str, str]:
+def huge_sheets(path: Path, scanned: set[str] | None = None) -> dict[str, str]:
     """Sheets (title → zip part) too wide × tall for calamine's rectangle (:mod:`.extent`): those
-    :func:`read_values` reads sparsely."""
+    :func:`read_values` reads sparsely; ``scanned`` gets the parts read whole to measure them."""
     import zipfile
 
     from .fastsheet import sheet_part
@@ -54,7 +68,7 @@ def huge_sheets(path: Path) -> dict[str, str]:
                 parts[title] = sheet_part(zf, title)
             except (KeyError, AttributeError):
                 continue
-    return {title: parts[title] for title in extent.huge_sheets(path, parts)}
+    return {title: parts[title] for title in extent.huge_sheets(path, parts, scanned)}
 
 
 def _xml_unescape(s: str) -> str:
