@@ -90,25 +90,49 @@ def _client_sums(codes: np.ndarray, n_keys: int, lines: Lines) -> _Sums:
     # cents, so that 0.1 + 0.2 and 0.3 are the same CA (equal values, equal scores); the CA
     # is summed on its own, line after line: adding up the three windows' sums would make
     # two clients with the same amounts differ in the last bit, and sometimes by a cent
-    ca = np.round(np.bincount(kept_codes, weights=lines.sk, minlength=n_keys), 2)
-    # one bincount over (client, window) bins instead of one masked bincount per window;
-    # each bin still sums its lines in line order
-    by_window = np.bincount(kept_codes * 3 + lines.window, weights=lines.sk, minlength=3 * n_keys)
+    ca = np.bincount(kept_codes, weights=lines.sk, minlength=n_keys)
+    np.round(ca, 2, out=ca)
     n_lines = np.bincount(kept_codes, minlength=n_keys)
+    # one bincount over (client, window) bins instead of one masked bincount per window;
+    # each bin still sums its lines in line order. The bins are written over the codes when
+    # those are a copy: every array of 20 M lines not made is 160 MB of memory the system
+    # need not hand over (see _extremes)
+    cells = np.multiply(kept_codes, 3, out=kept_codes if lines.keep is not None else None)
+    cells += lines.window
+    by_window = np.bincount(cells, weights=lines.sk, minlength=3 * n_keys)
+    del cells, kept_codes
     orders = n_lines.copy()
     if len(lines.kept_credit):
         orders -= np.bincount(codes[lines.kept_credit], minlength=n_keys)
-    first = np.full(n_keys, NEVER, dtype=np.int64)
-    last = np.full(n_keys, NAT, dtype=np.int64)
-    if n_keys:
-        # a line without a key (code -1) is never a purchase: its value changes nothing
-        np.minimum.at(first, codes, lines.purchase_first)
-        np.maximum.at(last, codes, lines.purchase_last)
+    first, last = _extremes(codes, n_keys, lines)
     # a key seen only on lines without a date (a « Total » line) is no client;
     # every key is on some line, so with every line dated every key is dated
     dated = None if lines.dated is None else np.bincount(codes[lines.dated], minlength=n_keys) > 0
     return _Sums(ca, np.round(by_window[0::3], 2), np.round(by_window[1::3], 2), n_lines, orders, first, last,
                  dated)
+
+
+def _extremes(codes: np.ndarray, n_keys: int, lines: Lines) -> tuple[np.ndarray, np.ndarray]:
+    """First and last purchase (int64 ns) of each client code: NEVER and NAT without purchase.
+
+    Lines that are no purchase get a date a minimum (then a maximum) never picks, in one
+    array of the lines' dates written twice; a line without a key (code -1) is never a
+    purchase: its value changes nothing.
+    """
+    first = np.full(n_keys, NEVER, dtype=np.int64)
+    last = np.full(n_keys, NAT, dtype=np.int64)
+    if not n_keys:
+        return first, last
+    others = ~lines.purchase
+    if not others.any():
+        np.minimum.at(first, codes, lines.d)
+        np.maximum.at(last, codes, lines.d)
+        return first, last
+    dates = np.where(others, NEVER, lines.d)
+    np.minimum.at(first, codes, dates)
+    dates[others] = NAT
+    np.maximum.at(last, codes, dates)
+    return first, last
 
 
 def _per_client(codes: np.ndarray, n_keys: int, distinct: pd.Index, lines: Lines, repeated: np.ndarray | None,
@@ -120,8 +144,7 @@ def _per_client(codes: np.ndarray, n_keys: int, distinct: pd.Index, lines: Lines
     bought = orders > 0
     # the lines may carry a time of day (read_invoices leaves it: dropping it from a
     # million lines costs more than from the first and last purchase of each client)
-    first = np.where(bought, sums.first - sums.first % NS_PER_DAY, NAT)
-    last = np.where(bought, sums.last - sums.last % NS_PER_DAY, NAT)
+    first, last = _day_of(sums.first, bought), _day_of(sums.last, bought)
     frame = pd.DataFrame(
         {
             "cle": distinct,
@@ -142,6 +165,13 @@ def _per_client(codes: np.ndarray, n_keys: int, distinct: pd.Index, lines: Lines
     if capture is not None:
         _capture(capture, codes, lines, repeated, rows_codes)
     return InvoiceAggregate(frame, distinct, lines.n_after, lines.n_not_sale)
+
+
+def _day_of(nanoseconds: np.ndarray, bought: np.ndarray) -> np.ndarray:
+    """The day of each date (int64 ns, written over), NAT where not ``bought``."""
+    nanoseconds -= nanoseconds % NS_PER_DAY
+    nanoseconds[~bought] = NAT
+    return nanoseconds
 
 
 def _capture(capture: dict, codes: np.ndarray, lines: Lines, repeated: np.ndarray | None,

@@ -22,8 +22,6 @@ class Lines:
     d: np.ndarray  # dates as int64 nanoseconds (short names: the history's replay reads these fields)
     keep: np.ndarray | None  # lines that count (None: all of them)
     purchase: np.ndarray  # kept lines that are purchases (not credit notes)
-    purchase_first: np.ndarray  # date of a purchase line, else NEVER (for a minimum)
-    purchase_last: np.ndarray  # date of a purchase line, else NAT (for a maximum)
     kept_credit: np.ndarray  # positions of the kept credit-note lines
     dated: np.ndarray | None  # lines with a key and a date (None: all of them)
     sk: np.ndarray  # signed amounts of the kept lines
@@ -54,18 +52,17 @@ def line_facts(no_key: np.ndarray | None, dates: pd.Series, amounts: pd.Series, 
     signed = np.where(credit & (amount > 0), -amount, amount) if types is not None else amount
     purchase = ~credit if keep is None else keep & ~credit
     kept_credit = np.flatnonzero(credit if keep is None else credit & keep)
-    # lines that are not purchases get values a minimum / maximum never picks, so
-    # the per-client extremes need no gather of the purchase lines
-    purchase_first = np.where(purchase, nanoseconds, NEVER)
-    purchase_last = np.where(purchase, nanoseconds, NAT)
-    kept_dates, kept_amounts = (nanoseconds, signed) if keep is None else (nanoseconds[keep], signed[keep])
+    kept_amounts = signed if keep is None else signed[keep]
     # calendar years, as a manager reads « the last 12 months »
     day = pd.Timestamp(analysis_date).normalize()
     one_year = (day - pd.DateOffset(years=1)).value + NS_PER_DAY - 1
     two_years = (day - pd.DateOffset(years=2)).value + NS_PER_DAY - 1
-    window = (kept_dates <= one_year).view(np.uint8) + (kept_dates <= two_years).view(np.uint8)
+    # the windows of every line, then of the kept ones: a gather of bytes, not of 8-byte dates
+    window = (nanoseconds <= one_year).view(np.uint8) + (nanoseconds <= two_years).view(np.uint8)
+    if keep is not None:
+        window = window[keep]
     dated = None
     if no_date is not None:
         dated = ~no_date if no_key is None else ~(no_date | no_key)
-    return Lines(nanoseconds, keep, purchase, purchase_first, purchase_last, kept_credit, dated, kept_amounts,
+    return Lines(nanoseconds, keep, purchase, kept_credit, dated, kept_amounts,
                  window, n_after, int(not_sale.sum()))
