@@ -189,9 +189,12 @@ def number_keys(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # arrays: past the caches Arrow takes half the time, below them pandas is faster. Keys of
 # benchmarks/bench_core.py (0,35 distinct per line), CPU time, medians of 7 interleaved
 # rounds, pandas against Arrow: 1 M values 27 / 47 ms, 3 M 148 / 211 ms, 5 M 403 / 313 ms,
-# 10 M 1 272 / 655 ms, 20 M 2 583 / 1 549 ms. Not for the hashes of invoice numbers
-# (orders.py: 6,5 M values, 5,3 M distinct at 20 M lines, 0,80 s by pandas, 0,88 s by Arrow).
-ARROW_FROM = 4_000_000
+# 10 M 1 272 / 655 ms, 20 M 2 583 / 1 549 ms. At 5 M the whole segment() gained nothing
+# (bench_core-style rounds: the memory Arrow's allocator gives back costs system time in the
+# next steps; its system pool instead makes the numbering itself slower: 512 against 474 ms),
+# hence 8 M. Not for the hashes of invoice numbers (orders.py: 6,5 M values, 5,3 M distinct at
+# 20 M lines, 0,80 s by pandas, 0,88 s by Arrow).
+ARROW_FROM = 8_000_000
 
 
 def _hash_worthy(values: pd.Series) -> bool:
