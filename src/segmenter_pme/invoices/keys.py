@@ -64,9 +64,13 @@ def factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[], 
     numbering): both must collide for two keys to be merged, odds of about
     n² / 2^129. When ``same`` is False the caller uses pd.factorize.
     """
-    exact = fixed_width_ints(values)
-    if exact is not None:
-        codes, distinct_ints = number_keys(exact)
+    raw = fixed_width_bytes(values)
+    if raw is not None:
+        numbered = dense_codes(raw)
+        if numbered is None:
+            codes, distinct_ints = number_keys(raw * _SPREAD)
+        else:
+            codes, distinct_ints = numbered[0], numbered[1] * _SPREAD
 
         def exact_keys() -> tuple[pd.Index, bool]:
             return texts_of_ints(distinct_ints, values), True
@@ -101,7 +105,7 @@ def factorize_by_hash(values: pd.Series) -> tuple[np.ndarray, int, Callable[[], 
     return codes, len(distinct_hashes), distinct_keys
 
 
-def fixed_width_ints(values: pd.Series) -> np.ndarray | None:
+def fixed_width_bytes(values: pd.Series) -> np.ndarray | None:
     """Each key as the 64-bit integer of its bytes when every key has the same length, 1 to 8
     bytes (client codes often do: « C0000123 », « 411DUP »), else None.
 
@@ -131,9 +135,102 @@ def fixed_width_ints(values: pd.Series) -> np.ndarray | None:
         padded = np.zeros((n, 8), dtype=np.uint8)
         padded[:, :width] = text.reshape(n, width)
         ints = padded.view(np.int64).ravel()
-    # spread over the 64 bits (an odd multiplier: still one integer per key), as pandas' hash
-    # table wants them: the bytes of similar codes differ in a few bits only
-    return ints * _SPREAD
+    return ints
+
+
+def fixed_width_ints(values: pd.Series) -> np.ndarray | None:
+    """:func:`fixed_width_bytes` spread over the 64 bits (an odd multiplier: still one integer per
+    key), as pandas' hash table wants them: the bytes of similar codes differ in a few bits only."""
+    raw = fixed_width_bytes(values)
+    return None if raw is None else raw * _SPREAD
+
+
+# keys numbered by dense_codes: blocks of 64 K lines (512 KB), so that the dozen operations on
+# each stay in the CPU caches instead of passing 12 times over 160 MB at 20 M lines
+DENSE_BLOCK = 1 << 16
+
+
+def dense_codes(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """``pd.factorize`` codes and distinct values of :func:`fixed_width_bytes` integers, without a
+    hash table, when their bytes make numbers no larger than the count of lines; else None.
+
+    Codes such as « C0000123 » — a constant prefix, then characters each within a
+    small range — are read as numbers: past the prefix, the first character in
+    the base of its own range, the others in the base of the largest range of
+    theirs (10 for digits); 7 M codes « C0000001 » to « C7000000 » make numbers
+    below 8 × 10⁶. One slot per number then gives each key its first line
+    (``np.minimum.at``), so its code in order of first appearance, and each line
+    its code by a gather. 20 M lines of 7 M codes: 0,94 s against 1,77 s for
+    Arrow's hash table (``number_keys``), CPU time, same run.
+    """
+    n = len(raw)
+    low_byte, high_byte = _byte_extremes(raw.view(np.uint8).reshape(n, 8))
+    span = high_byte.astype(np.int64) - low_byte + 1
+    varying = np.flatnonzero(span > 1)
+    if not len(varying):  # one key
+        return np.zeros(n, dtype=np.int64), raw[:1].copy()
+    lead, last = int(varying[0]), int(varying[-1])
+    radix = int(span[lead + 1:last + 1].max()) if last > lead else 1
+    size = int(span[lead]) * radix ** (last - lead)
+    if size > n:
+        return None
+    number = _numbers(raw, low_byte, lead, last - lead, int(span[lead]), radix)
+    first = np.full(size, n, dtype=np.int64)
+    np.minimum.at(first, number, np.arange(n))
+    is_first = np.zeros(n + 1, dtype=bool)
+    is_first[first] = True  # numbers no key makes point at the extra flag
+    starts = np.flatnonzero(is_first[:n])  # the first line of each key, in line order
+    code_of = np.empty(size, dtype=np.int64)  # read only where some key's number is
+    code_of[number[starts]] = np.arange(len(starts))
+    return code_of[number], raw[starts]
+
+
+def _byte_extremes(lanes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest and largest value of each of the 8 byte columns of ``lanes`` (n × 8 uint8)."""
+    n = len(lanes)
+    whole = n - n % 512
+    low, high = np.full(8, 255, dtype=np.uint8), np.zeros(8, dtype=np.uint8)
+    if whole:
+        # rows of 4 096 bytes: the reduction runs along long rows, not 8 bytes at a time
+        rows = lanes[:whole].reshape(-1, 4096)
+        low = np.minimum(low, rows.min(axis=0).reshape(512, 8).min(axis=0))
+        high = np.maximum(high, rows.max(axis=0).reshape(512, 8).max(axis=0))
+    if whole < n:
+        low = np.minimum(low, lanes[whole:].min(axis=0))
+        high = np.maximum(high, lanes[whole:].max(axis=0))
+    return low, high
+
+
+def _numbers(raw: np.ndarray, low_byte: np.ndarray, lead: int, rest: int, lead_base: int, radix: int) -> np.ndarray:
+    """The number of each key (see dense_codes): byte ``lead`` in base ``lead_base``, the ``rest``
+    bytes after it in base ``radix``, each byte less its column's smallest value."""
+    n = len(raw)
+    keys = raw.view(np.uint64)
+    least = np.frombuffer(low_byte.tobytes(), dtype=np.uint64)[0]
+    out = np.empty(n, dtype=np.uint64)
+    first_char = np.empty(min(n, DENSE_BLOCK), dtype=np.uint64)
+    spare = np.empty(min(n, DENSE_BLOCK), dtype=np.uint64)
+    shift = 8 * (lead + 1)
+    for start in range(0, n, DENSE_BLOCK):
+        number = out[start:start + DENSE_BLOCK]
+        head, tmp = first_char[:len(number)], spare[:len(number)]
+        np.subtract(keys[start:start + DENSE_BLOCK], least, out=number)  # no byte below its column's least
+        np.right_shift(number, 8 * lead, out=head)
+        head &= 0xFF
+        number >>= shift
+        # the ``rest`` bytes, each below radix, folded in pairs (SWAR): 8 → 16 → 32 → 64-bit lanes
+        for level, (width, mask) in enumerate(((8, 0x00FF00FF00FF00FF), (16, 0x0000FFFF0000FFFF),
+                                               (32, 0xFFFFFFFF))):
+            if rest <= 1 << level:
+                break
+            np.bitwise_and(number, mask, out=tmp)
+            number >>= width
+            number &= mask
+            number *= radix ** (1 << level)
+            number += tmp
+        number *= lead_base
+        number += head
+    return out.view(np.int64)
 
 
 def texts_of_ints(distinct: np.ndarray, values: pd.Series) -> pd.Index:
