@@ -7,6 +7,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segmenter_pme import Settings, segment
 from segmenter_pme.invoices import aggregate_invoices, document_kinds
@@ -576,3 +578,47 @@ def test_writing_to_the_features_does_not_change_the_output():
     res.features.loc[first, "segment_pmg"] = "Prospect"
     pd.testing.assert_frame_equal(res.output, before[0])
     pd.testing.assert_frame_equal(res.clients, before[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["A", "B", "C", "D"]),
+                               st.integers(-40_000, 20_454),  # days since 1970: 1860 to 2026
+                               st.integers(0, 86_399),  # second of the day
+                               st.integers(-500, 2_000)),  # cents; negative: a credit note
+                     min_size=1, max_size=40),
+       codes_of_one_width=st.booleans())
+def test_per_client_figures_are_those_of_a_pandas_groupby(rows, codes_of_one_width):
+    """First and last purchase (days, time dropped, before 1970 too), orders, CA and line counts per
+    client, without invoice numbers: as a plain pandas groupby of the lines dated up to the analysis
+    date gives them; 60 000 lines so that the keys take the fast numbering paths."""
+    from hypothesis import assume
+
+    lines = pd.DataFrame(rows, columns=["cle", "day", "second", "cents"])
+    lines = lines.iloc[np.arange(60_000) % len(lines)].reset_index(drop=True)
+    if codes_of_one_width:
+        lines["cle"] = "C00" + lines["cle"]
+    dates = pd.to_datetime(lines["day"], unit="D") + pd.to_timedelta(lines["second"], unit="s")
+    amounts = lines["cents"] / 100
+    got = aggregate_invoices(lines["cle"].astype("str"), dates, amounts, pd.Timestamp(D0)).clients
+
+    kept = lines.assign(date=dates, amount=amounts)[dates < pd.Timestamp(D0) + pd.Timedelta(days=1)]
+    assume(len(kept))
+    purchases = kept[kept["amount"] >= 0]
+    by = kept.groupby("cle", sort=False)
+    expected = pd.DataFrame({
+        "date_premier_achat": purchases.groupby("cle")["date"].min().dt.floor("D"),
+        "date_dernier_achat": purchases.groupby("cle")["date"].max().dt.floor("D"),
+        "nb_commandes": by["amount"].apply(lambda a: int((a >= 0).sum())),
+        "ca_total": by["amount"].sum().round(2),
+        "nb_lignes": by.size(),
+    })
+    got = got.set_index(got["cle"].astype(object)).drop(columns=["cle", "ca_12m", "ca_12m_prec"])
+    assert list(got.index) == list(kept["cle"].unique())  # clients in order of first appearance
+    expected = expected.reindex(got.index)
+    pd.testing.assert_series_equal(got["nb_commandes"], expected["nb_commandes"], check_names=False,
+                                   check_dtype=False, check_index_type=False)
+    pd.testing.assert_series_equal(got["nb_lignes"], expected["nb_lignes"], check_names=False, check_dtype=False,
+                                   check_index_type=False)
+    np.testing.assert_allclose(got["ca_total"], expected["ca_total"], atol=0.005)
+    for column in ("date_premier_achat", "date_dernier_achat"):
+        assert got[column].tolist() == expected[column].astype("datetime64[ns]").tolist()
