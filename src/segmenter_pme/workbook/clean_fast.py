@@ -49,6 +49,8 @@ def scan_sheet(base: LoadedBase) -> SheetScan | None:
 #: comes first, as Excel, LibreOffice and openpyxl write it, the rest of the tag, with ``</`` when the
 #: element closes at once). Without the row numbers the tags of 100 000 rows come down to a few dozen
 #: distinct ones. A cell whose reference is not first has no letters here: the openpyxl path takes it.
+#: With ISA-L's inflate, the scan of 100 000 clients takes 1.03 s CPU instead of 1.43 s for a cell pattern
+#: and seven substring tests read through zlib (medians of 3, same machine).
 _TAG = re.compile(rb'<(c|row|f|hyperlink)\b(?:\sr="([A-Z]*)\d+")?([^>]*>(?:</)?)')
 
 
@@ -82,7 +84,7 @@ def _pieces(fh, size: int = 1 << 22):
 
 
 def _scan(path: Path, sheet: str, header_row: int, allowed: set[int], piece: int = 1 << 22) -> SheetScan | None:
-    """One pass over the sheet's XML (C-level regular expressions: 100 000 rows in about half a second)."""
+    """One pass over the sheet's XML (C-level regular expressions: 100 000 rows in about a second)."""
     import zipfile
 
     from openpyxl.utils import column_index_from_string
