@@ -1,4 +1,4 @@
-"""The look of a big client sheet's data rows, read from its XML (``clean_fast._scan``): the streamed
+"""The look of a big client sheet's data rows, read from its XML (``clean_fast.scan_part``): the streamed
 cleaning writes each column's cells with one style, so anything a row or a cell carries of its own
 (formula, link, height, another style) sends the sheet down the openpyxl path (None)."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from segmenter_pme.workbook.clean_fast import SheetScan, _scan
+from segmenter_pme.workbook.clean_fast import SheetScan, scan_part
 
 WORKBOOK = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
@@ -48,7 +48,7 @@ def sheet(tmp_path: Path, rows: list[str], *, head: str = HEAD, tail: str = TAIL
 
 
 def scan(path: Path, piece: int = 1 << 22) -> SheetScan | None:
-    return _scan(path, "Clients", 2, {1, 2, 3}, piece)
+    return scan_part(path, "Clients", 2, {1, 2, 3}, piece)
 
 
 PLAIN = SheetScan({1: None, 2: 2, 3: 3})

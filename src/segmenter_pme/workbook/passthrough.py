@@ -80,7 +80,7 @@ def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...
                 if item.filename == sst_name and shared_parts:
                     continue
                 if item.filename in parts:
-                    head = _cut_part(archive, item.filename, keep.get(parts[item.filename], KEEP_ROWS))
+                    head = cut_part(archive, item.filename, keep.get(parts[item.filename], KEEP_ROWS))
                     if head is not None:
                         emptied.append(parts[item.filename])
                         data = head.encode("utf-8")
@@ -161,11 +161,11 @@ KEEP_ROWS = 30  # header area others read (locating columns for links), cheap to
 
 _CUT_SCAN = re.compile(rb"<row\b[^>]*>|</sheetData>|<sheetData\s*/>")
 _ROW_NUM_BYTES = re.compile(rb'\sr="(\d+)"')
-_READ = 1 << 22
 
 
-def _cut_part(zin: zipfile.ZipFile, name: str, keep: int) -> str | None:
-    """:func:`_head_only` of a worksheet part read as a stream: a million-row sheet is never held whole.
+def cut_part(zin: zipfile.ZipFile, name: str, keep: int, read: int = 1 << 22) -> str | None:
+    """:func:`head_only` of a worksheet part read as a stream (``read`` bytes at a time): a million-row sheet
+    is never held whole.
 
     None when the part is not plain SpreadsheetML or its top rows are not numbered. The rows left out are
     only looked through for the end of ``<sheetData>``, as bytes (the tags are ASCII) inflated by ISA-L:
@@ -177,7 +177,7 @@ def _cut_part(zin: zipfile.ZipFile, name: str, keep: int) -> str | None:
         fast_inflate(raw)
         buf, scan, cut, eof = b"", 0, None, False
         while cut is None and not eof:
-            chunk = raw.read(_READ)
+            chunk = raw.read(read)
             eof = not chunk
             buf += chunk
             for m in _CUT_SCAN.finditer(buf, scan):  # a tag cut by the chunk's end is read with the next
@@ -193,18 +193,18 @@ def _cut_part(zin: zipfile.ZipFile, name: str, keep: int) -> str | None:
                 scan = m.end()
         if cut is None or cut < 0:
             whole = (buf + raw.read()).decode("utf-8")
-            return _head_only(whole, keep) if _plain(whole) else None
+            return head_only(whole, keep) if _plain(whole) else None
         head, carry = buf[:cut], buf[cut:]
         while (end := carry.find(b"</sheetData>")) < 0:
-            chunk = raw.read(_READ)
+            chunk = raw.read(read)
             if not chunk:
                 return None
             carry = carry[-11:] + chunk
         xml = (head + carry[end:] + raw.read()).decode("utf-8")
-    return _head_only(xml, keep) if _plain(xml) else None
+    return head_only(xml, keep) if _plain(xml) else None
 
 
-def _head_only(xml: str, keep: int = KEEP_ROWS) -> str | None:
+def head_only(xml: str, keep: int = KEEP_ROWS) -> str | None:
     """``xml`` with only the first ``keep`` rows in ``<sheetData>``; None if rows are unnumbered."""
     m = _SHEETDATA.search(xml)
     if m is None:
