@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 
 from segmenter_pme import Settings, segment
@@ -16,6 +17,23 @@ def test_client_codes_match_without_spaces_or_case():
     r = segment(clients, inv, settings=S0)
     assert len(r.clients) == 2
     assert r.features["nb_commandes"].tolist() == [2, 1]
+    assert r.features["ca_total"].tolist() == [30, 30]
+
+
+def test_a_whole_float_code_is_its_int():
+    # a frame given to the API as built: the int 7 and the float 7.0 (a number read from Excel) are one client
+    inv = pd.DataFrame({"Code client": pd.Series([7, 7.0, 8, np.int64(8), 9.5], dtype=object),
+                        "Date": ["01/11/2025", "02/11/2025", "03/11/2025", "04/11/2025", "05/11/2025"],
+                        "Montant HT": [10, 20, 30, 40, 50]})
+    r = segment(None, inv, settings=S0)
+    assert r.clients["Code client"].astype(str).tolist() == ["7", "8", "9.5"]
+    assert r.features["nb_commandes"].tolist() == [2, 2, 1]
+    assert r.features["ca_total"].tolist() == [30, 70, 50]
+    # and a client table's code 7 (int) is found by invoice lines that say 7.0
+    clients = pd.DataFrame({"Code client": pd.Series([7, "A1"], dtype=object), "Entreprise": ["Sept", "Un"]})
+    inv2 = pd.DataFrame({"Code client": pd.Series([7.0, 7, "A1"], dtype=object), "Date": ["01/11/2025"] * 3,
+                         "Montant HT": [10, 20, 30]})
+    r = segment(clients, inv2, settings=S0)
     assert r.features["ca_total"].tolist() == [30, 30]
 
 

@@ -111,12 +111,22 @@ def read_client_table(df: pd.DataFrame, columns: dict, sheet: str, has_invoices:
 
 
 def code_text(col: pd.Series) -> pd.Series:
-    """Client codes as text: 123.0 (a number cell) → "123"; other values as they are."""
+    """Client codes as text: 123.0 (a number cell) → "123"; other values as they are. In a column of mixed
+    values (object) every whole number is that text, int or float alike: the int 7 and the float 7.0 of one
+    frame would else be two keys (7 and « 7 »), two clients."""
     if pd.api.types.is_float_dtype(col.dtype):
         return col.map(lambda v: f"{int(v)}" if v == v and float(v).is_integer() else v, na_action="ignore")
     if col.dtype == object:
-        return col.map(lambda v: f"{int(v)}" if isinstance(v, float) and v.is_integer() else v, na_action="ignore")
+        return col.map(_whole_number_text, na_action="ignore")
     return col
+
+
+def _whole_number_text(v):
+    if isinstance(v, (float, np.floating)):
+        return f"{int(v)}" if v.is_integer() else v
+    if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)):
+        return f"{int(v)}"
+    return v
 
 
 def invoice_key(df: pd.DataFrame, columns: dict, table: pd.DataFrame | None) -> str:
