@@ -22,7 +22,7 @@ _PIECES = st.sampled_from(["0", "7", "1", "12", "-", "+", "=", "@", "(", "#", "$
                            " ", "\u00a0", "\u202f", "\t", "\n", "\x1c", "\u3000", "e", "E", "a", "A", "pm", "PM",
                            "mars", "Mars", "MARS", "févr", "FÉVR", "fevr", "août", "AOÛT", "déc", "DÉC", "sept",
                            "ſept", "janv.", "vrai", "VRAI", "Faux", "true", "FALSE", "x", "Société", "C", "FA-",
-                           "é", "\U0001F600", "N/A", "mai", "Mai"])
+                           "é", "\U0001F600", "N/A", "mai", "Mai", "'"])
 
 
 @settings(max_examples=400, deadline=None)
@@ -36,8 +36,8 @@ def test_the_arrow_form_is_the_rule_itself(texts):
 
 def test_which_texts_need_the_quote_mark():
     quoted = ["0007", "411000", "1,5", "12 %", "12/2024", "mars 2024", "1 janv.", "VRAI", "faux", "#N/A", "=1+1",
-              "+33612345678", "-", "@SOMME(1)", " 7", "10:30 PM"]
-    kept = ["Dupont", "C0007", "Société 0007", "FA-2025-0001", "Mars Distribution", "Vraiment", "é", ""]
+              "+33612345678", "-", "@SOMME(1)", " 7", "10:30 PM", "'abc", "'", "'0007\nx"]
+    kept = ["Dupont", "l'Atelier", "C0007", "Société 0007", "FA-2025-0001", "Mars Distribution", "Vraiment", "é", ""]
     assert [t for t in quoted + kept if needs_quote(t)] == quoted
     assert list(needs_quote_mask(pa.array(quoted + kept + [None]))) == [True] * len(quoted) + [False] * (len(kept) + 1)
 
@@ -82,12 +82,15 @@ def test_a_client_csv_made_workbook_carries_the_quote_mark(tmp_path):
     src = write_csv(tmp_path / "clients.csv", [
         ["Code client", "Nom", "Date dernier achat", "Nombre commandes", "CA total"],
         ["0042", "Société A", "01/03/2025", "3", "1 200"],
-        ["C2", "-Société B", "15/01/2025", "1", "300"]])
+        ["C2", "-Société B", "15/01/2025", "1", "300"],
+        ["C3", "'abc", "15/02/2025", "1", "300"]])
     run_cli("segmente", src, "--date", "2025-06-01")
     ws = openpyxl.load_workbook(tmp_path / "clients.xlsx")["Clients"]
     assert (ws["A2"].value, bool(ws["A2"].quotePrefix)) == ("0042", True)
     assert (ws["A3"].value, bool(ws["A3"].quotePrefix)) == ("C2", False)
     assert (ws["B3"].value, bool(ws["B3"].quotePrefix)) == ("-Société B", True)
+    # typed again, the text would lose its apostrophe (Excel's own quote mark) without ours
+    assert (ws["B4"].value, bool(ws["B4"].quotePrefix)) == ("'abc", True)
     assert not ws["B2"].quotePrefix and not ws["D2"].quotePrefix
 
 

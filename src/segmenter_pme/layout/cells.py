@@ -71,11 +71,13 @@ _READ = (
     rf"|[0-9]{{1,2}}[{_SP}\-/.]+(?i:{_MONTH})(?:[{_SP}\-/.]+[0-9]{{1,4}})?"
     rf"(?:[{_SP}]+[0-9]{{1,2}}:[0-9]{{2}}(?::[0-9]{{2}})?)?[{_SP}]*"
     r"|#.*"
+    r"|'(?s:.*)"
     rf"|(?i:vrai|faux|true|false)[{_SP}]*)")
 #: text that Excel reads as a value when it is typed, as through COM's ``Range.Value``: a number
 #: (« 0007 », « 411000 », « 1,5 », « 1e5 », « 12 % », « 12 € »), a date or a time (« 01/02 », « 3-4 »,
 #: « 12:30 », « 10:30 PM », « mars 2024 », « 1 janv. »), a boolean, an error value (« #N/A »). Wider than Excel's
-#: own reading on purpose: a quote on a text that would have stayed text changes nothing.
+#: own reading on purpose: a quote on a text that would have stayed text changes nothing. A text that starts
+#: with an apostrophe (« 'abc » from a CSV) too: typed again, Excel takes that apostrophe for its quote mark.
 READ_AS_VALUE = re.compile(_READ)
 #: :func:`needs_quote` for Arrow's RE2 (the same pattern: ``$`` is the end of the text there)
 QUOTED_RE2 = f"{RISKY_PATTERN}|^(?:{_READ})$"
@@ -93,7 +95,7 @@ def needs_quote(value: Any) -> bool:
 # big sheet (names, codes « C0042 », « FA-2025-… ») are told apart there, and RE2 runs on the rest only.
 # Any byte of a non-ASCII character counts (the spaces, € and £, a letter RE2 folds to ASCII such as « ſ »).
 _FIRST_BYTES = np.zeros(256, dtype=bool)
-_FIRST_BYTES[[ord(c) for c in "0123456789-+($#=@\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "]] = True
+_FIRST_BYTES[[ord(c) for c in "0123456789-+($#=@'\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "]] = True
 _FIRST_BYTES[0x80:] = True
 _LOWER = np.arange(256, dtype=np.uint8)
 _LOWER[65:91] += 32  # ASCII letters lowered; the bytes of other characters kept
