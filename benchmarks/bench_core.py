@@ -179,6 +179,11 @@ def main() -> None:
             ratios = [ours / peer for ours, peer in zip(times[kind], times[f"polars {kind}"])]
             print(f"polars, {kind} : {med[f'polars {kind}']:.3f} s ; rapport segmenter / polars : "
                   f"{med[kind] / med[f'polars {kind}']:.2f}× (par tour : {min(ratios):.2f}× à {max(ratios):.2f}×)")
+            # on a loaded machine polars' second thread waits for a core: its CPU time (both threads)
+            # against ours says what a quiet machine would show, within the overlap of its two threads
+            print(f"  temps CPU du processus, {kind} : segmenter {statistics.median(cpu[kind]):.3f} s, "
+                  f"polars {statistics.median(cpu[f'polars {kind}']):.3f} s (ses deux fils)"
+                  + (f", {args.base} {statistics.median(cpu[f'{args.base} {kind}']):.3f} s" if args.base else ""))
 
 
 # (step, module, public function of that module, its names in older --base revisions): nested steps count in
