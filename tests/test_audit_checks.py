@@ -220,3 +220,41 @@ def test_unreadable_values_are_invalid_with_their_value_not_missing():
     report = audit(p.clients, raw=p.raw, sheet="Clients", columns=p.columns, unreadable=p.issues,
                    analysis_date=dt.date(2025, 6, 1))
     assert report.counts.get("champ_manquant") == 1
+
+
+def _invalid_row(frame: pd.DataFrame):
+    from segmenter_pme.audit.prepare import prepare_clients
+
+    p = prepare_clients(frame, sheet="Clients")
+    report = audit(p.clients, raw=p.raw, sheet="Clients", columns=p.columns, unreadable=p.issues,
+                   analysis_date=dt.date(2025, 6, 1))
+    return report, report.summary.set_index("Catégorie").loc["Valeurs invalides"]
+
+
+def test_values_to_check_are_said_but_do_not_lower_the_score():
+    """A two-digit year read in the 1900s (« 15/03/95 ») is read: worth a look, not a wrong value."""
+    frame = pd.DataFrame({
+        "Entreprise": ["Alpha", "Beta", "Gamma", "Delta"],
+        "Dernier achat": ["12/03/95", "01/02/97", "01/01/2025", "31/02/2025"],
+        "Nb commandes": [3, 2, 1, 1], "CA total": [100, 200, 300, 400],
+        "Code postal": ["75001", "13001", "69001", "69002"], "Secteur": ["Commerce"] * 4,
+    }, index=[2, 3, 4, 5])
+    report, row = _invalid_row(frame)
+    # one wrong value out of four: 75; the two years to check count for nothing in it
+    assert row["Score"] == 75
+    assert row["Constat"] == ("1 ligne avec une valeur invalide (dates impossibles : 1). À vérifier, sans effet sur "
+                              "le score : 2 lignes (dates à l'année sur deux chiffres : 2).")
+    assert report.counts["date_annee_deux_chiffres"] == 2  # still listed in « Qualité »
+
+
+def test_rows_past_the_named_ones_are_counted():
+    # 250 unreadable amounts: the reading names 200 rows and counts 50 more in one remark without a row
+    n = 250
+    frame = pd.DataFrame({
+        "Entreprise": [f"Société {i}" for i in range(n)], "Dernier achat": ["01/01/2025"] * n,
+        "Nb commandes": [1] * n, "CA total": ["abc"] * (n - 10) + ["100"] * 10,
+        "Code postal": ["75001"] * n, "Secteur": ["Commerce"] * n,
+    }, index=range(2, n + 2))
+    report, row = _invalid_row(frame)
+    assert row["Constat"] == "240 lignes avec une valeur invalide (montants illisibles : 240)."
+    assert row["Score"] == 4  # 100 × (1 − 240/250)

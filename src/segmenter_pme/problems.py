@@ -32,13 +32,16 @@ class Kind:
       analysis carries the severity it was raised with);
     - ``action``: what to do about a value the analysis cannot read (audit problems built from
       checks carry their own action, written where they are found);
-    - ``notable``: repeated, once for the whole file, in the summary of a run.
+    - ``notable``: repeated, once for the whole file, in the summary of a run;
+    - ``scored``: a wrong value, counted in its category's score; ``False`` for a value read but worth
+      checking (a two-digit year, a code without its zeros): listed, said apart, never lowering the score.
     """
 
     category: str | None = None
     severity: str = WARNING
     action: str | None = None
     notable: bool = False
+    scored: bool = True
 
 
 #: every problem code raised anywhere (tests/test_problem_codes.py checks the sources against it)
@@ -66,10 +69,10 @@ CATALOGUE: dict[str, Kind] = {
     "date_illisible": Kind(INVALID, action="Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel)."),
     "date_impossible": Kind(INVALID, action="Corrigez la date : ce jour n'existe pas (jour et mois inversés ?)."),
     # read (as Excel reads it) but perhaps not the year meant: a warning, listed by the audit too
-    "date_annee_deux_chiffres": Kind(INVALID, action="Vérifiez l'année ; saisissez la date avec l'année sur quatre "
+    "date_annee_deux_chiffres": Kind(INVALID, scored=False, action="Vérifiez l'année ; saisissez la date avec l'année sur quatre "
                                                      "chiffres (JJ/MM/AAAA)."),
     # a code typed as a number and the same code with its leading zeros typed as text: two clients, never merged
-    "code_zeros_perdus": Kind(INVALID, action="Si c'est le même client, ressaisissez ce code avec ses zéros dans une "
+    "code_zeros_perdus": Kind(INVALID, scored=False, action="Si c'est le même client, ressaisissez ce code avec ses zéros dans une "
                                               "cellule au format Texte (ou précédé d'une apostrophe : '0007), puis "
                                               "relancez ; sinon, rien à faire : ce sont bien deux clients."),
     "montant_illisible": Kind(INVALID, action="Saisissez un montant en chiffres, par exemple 1 234,56."),

@@ -40,6 +40,9 @@ MAX_ROWS_PER_CODE = 1000
 #: severity shown in « Qualité » (problems.ERROR / WARNING / INFO): nothing here stops the analysis
 SEVERITY_OF_CODE = {code: kind.severity for code, kind in CATALOGUE.items() if kind.category}
 
+#: codes of values read but worth checking: listed, said apart, not counted in their category's score
+UNSCORED_CODES = frozenset(code for code, kind in CATALOGUE.items() if kind.category and not kind.scored)
+
 #: what to do about a value the analysis cannot read, by the reading's error code
 UNREADABLE_ACTIONS = {code: kind.action for code, kind in CATALOGUE.items() if kind.action}
 
@@ -205,7 +208,11 @@ def audit(
     inactive_problems = checks.inactive_problems(inactive, settings.inactivite_annees, sheet=sheet, columns=columns)
 
     completeness = checks.completeness(clients, columns, analysed, derived_from)
-    unreadable = [i for i in (unreadable or []) if i.code in UNREADABLE_ACTIONS and i.row is not None]
+    unreadable = [i for i in (unreadable or []) if i.code in UNREADABLE_ACTIONS]
+    # the reading names 200 rows of a code, then counts the rest in one remark without a row: counted too
+    unlisted = pd.Series([i.count for i in unreadable if i.row is None],
+                         index=[i.code for i in unreadable if i.row is None], dtype="int64").groupby(level=0).sum()
+    unreadable = [i for i in unreadable if i.row is not None]
     missing = checks.missing_needed(analysed, sheet=sheet, columns=columns,
                                     unreadable={(i.column, i.row) for i in unreadable}, advice=advice)
 
@@ -231,6 +238,7 @@ def audit(
     summary = _summary(
         n=n, clients=analysed, source=derived_from if derived is not None else None, groups=groups, threshold=threshold, inactive=inactive, years=settings.inactivite_annees,
         completeness=completeness, missing=missing, invalid=invalid, damage=damage, columns=columns,
+        unlisted=unlisted,
     )
     return AuditReport(
         summary=summary, problems=problems, duplicates=groups, pairs=pairs, inactive=inactive,
@@ -279,8 +287,14 @@ def fill_constat(rec, source: str | None) -> str:
     return text + "."
 
 
+def _rows_of(problems: pd.DataFrame, unlisted: pd.Series, n: int) -> int:
+    """Rows with one of ``problems``, those counted without a row (``unlisted``: code → rows) included."""
+    extra = int(unlisted.reindex(problems["code"].unique()).fillna(0).sum()) if not problems.empty else 0
+    return min(n, int(problems["row"].nunique()) + extra) if not problems.empty else 0
+
+
 def _summary(*, n, clients, source, groups, threshold, inactive, years, completeness, missing, invalid, damage,
-             columns) -> pd.DataFrame:
+             columns, unlisted) -> pd.DataFrame:
     rows = []
     # duplicates
     extra = int((~groups["est_principal"].astype(bool)).sum()) if not groups.empty else 0
@@ -345,23 +359,34 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
                         "n'en ont pas besoin.")
     rows.append(("Complétude", score, constat))
     # invalid values
-    bad_rows = invalid["row"].nunique() if not invalid.empty else 0
+    checked = invalid["code"].isin(UNSCORED_CODES) if not invalid.empty else pd.Series(dtype=bool)
+    to_check, invalid = (invalid[checked], invalid[~checked]) if not invalid.empty else (invalid, invalid)
+    bad_rows = _rows_of(invalid, unlisted, n)
+    names = {"siren_invalide": "SIREN", "siret_invalide": "SIRET", "email_invalide": "e-mails",
+             "code_postal_invalide": "codes postaux", "date_future": "dates futures",
+             "dates_inversees": "dates inversées", "ca_negatif": "CA négatifs",
+             "commandes_incoherentes": "nombres de commandes contredits par les factures",
+             "date_illisible": "dates illisibles", "date_impossible": "dates impossibles",
+             "montant_illisible": "montants illisibles", "nombre_illisible": "nombres de commandes illisibles",
+             "nombre_negatif": "nombres de commandes négatifs",
+             "nombre_decimal": "nombres de commandes non entiers",
+             "date_annee_deux_chiffres": "dates à l'année sur deux chiffres",
+             "code_zeros_perdus": "codes client sans leurs zéros"}
+
+    def by_code(found: pd.DataFrame) -> str:
+        counts = found["code"].value_counts().add(unlisted.reindex(found["code"].unique()).fillna(0)).astype(int)
+        counts = counts.sort_values(ascending=False, kind="stable")
+        return ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in counts.items())
+
     if bad_rows:
-        by_code = invalid["code"].value_counts()
-        names = {"siren_invalide": "SIREN", "siret_invalide": "SIRET", "email_invalide": "e-mails",
-                 "code_postal_invalide": "codes postaux", "date_future": "dates futures",
-                 "dates_inversees": "dates inversées", "ca_negatif": "CA négatifs",
-                 "commandes_incoherentes": "nombres de commandes contredits par les factures",
-                 "date_illisible": "dates illisibles", "date_impossible": "dates impossibles",
-                 "montant_illisible": "montants illisibles", "nombre_illisible": "nombres de commandes illisibles",
-                 "nombre_negatif": "nombres de commandes négatifs",
-                 "nombre_decimal": "nombres de commandes non entiers",
-                 "date_annee_deux_chiffres": "dates à l'année sur deux chiffres",
-                 "code_zeros_perdus": "codes client sans leurs zéros"}
-        detail = ", ".join(f"{names.get(c, c)} : {fr_number(v)}" for c, v in by_code.items())
-        constat = f"{fr_plural(bad_rows, 'ligne', 'lignes')} avec une valeur invalide ({detail})."
+        constat = f"{fr_plural(bad_rows, 'ligne', 'lignes')} avec une valeur invalide ({by_code(invalid)})."
     else:
         constat = "Aucune valeur invalide."
+    if not to_check.empty:
+        # read as Excel reads them: worth a look, not wrong — said apart, out of the score
+        rows_to_check = _rows_of(to_check, unlisted, n)
+        constat += (f" À vérifier, sans effet sur le score : {fr_plural(rows_to_check, 'ligne', 'lignes')} "
+                    f"({by_code(to_check)}).")
     rows.append(("Valeurs invalides", _score(bad_rows, n), constat))
     # Excel damage
     dmg_rows = damage["row"].nunique() if not damage.empty else 0
