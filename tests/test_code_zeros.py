@@ -59,7 +59,19 @@ def test_invoice_lines_say_it_too():
                           "Montant HT": [100, 50, 20, 10]}, index=[2, 3, 4, 5])
     result = segment(invoices=lines, settings=DAY)
     assert len(result.output) == 3  # « 0007 », 7 and C2
-    assert [i.row for i in result.issues if i.code == "code_zeros_perdus"] == [3, 4]
+    said = [i for i in result.issues if i.code == "code_zeros_perdus"]
+    assert [i.row for i in said] == [3]  # one remark per code, on its first line
+    assert said[0].message.startswith("Le code « 7 » est saisi comme un nombre sur 2 lignes (la première ici), et "
+                                      "« 0007 » comme du texte dans la même colonne")
+
+
+def test_a_code_on_many_lines_is_one_remark():
+    # one client coded 7 on 10 000 lines, 8 on 3, and one « 0007 », one « 008 »: two remarks, not 10 003
+    codes = pd.Series([7] * 10_000 + ["0007", 8.0, "008", 8, 8], index=range(2, 10_007), dtype=object)
+    issues = zero_issues(codes, sheet="Factures", column="Code client")
+    assert [(i.row, i.value) for i in issues] == [(2, 7), (10_003, 8.0)]
+    assert "sur 10\u202f000 lignes (la première ici), et « 0007 »" in issues[0].message  # French thousands
+    assert "sur 3 lignes (la première ici), et « 008 »" in issues[1].message
 
 
 def test_a_workbook_run_lists_it_once_in_quality(tmp_path):

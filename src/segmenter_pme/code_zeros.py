@@ -2,8 +2,9 @@
 
 Excel reads a code typed as « 0007 » as the number 7 unless the cell is formatted as text: a column of
 codes can then hold both. The analysis keeps them apart — two codes, two clients, as it keeps every
-code as typed (:func:`canonical.code_keys`) — and this says so, on the number's row, in « Qualité »
-(code ``code_zeros_perdus``): perhaps one client, whose code is to be typed again with its zeros.
+code as typed (:func:`canonical.code_keys`) — and this says so, once per code, on the first row of the
+number and with how many lines have it, in « Qualité » (code ``code_zeros_perdus``): perhaps one client,
+whose code is to be typed again with its zeros.
 Nothing is merged.
 """
 
@@ -12,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .fr import fr_number
 from .problems import WARNING, Issue, value_issues
 
-_MESSAGE = ("Le code « {value} » est saisi comme un nombre, et « {detail} » comme du texte dans la même colonne : "
+_MESSAGE = ("Le code « {value} » est saisi comme un nombre{detail} comme du texte dans la même colonne : "
             "l'analyse les compte comme deux clients. Excel a peut-être retiré les zéros du début de ce code.")
 
 
@@ -45,9 +47,16 @@ def zero_twins(codes: pd.Series) -> pd.Series:
 
 
 def zero_issues(codes: pd.Series, *, sheet: str | None, column: str | None) -> list[Issue]:
-    """:func:`zero_twins` of a column of client codes as « Qualité » remarks (warnings, one per number cell)."""
+    """:func:`zero_twins` of a column of client codes as « Qualité » remarks: warnings, one per code (a client
+    of 10 000 invoice lines is one remark, not 10 000), on its first number cell, saying on how many lines."""
     twins = zero_twins(codes)
     if twins.empty:
         return []
-    return value_issues("code_zeros_perdus", pd.Series(True, index=twins.index), codes, sheet=sheet, column=column,
-                        message=_MESSAGE, severity=WARNING, details=twins)
+    # one text twin per code without its zeros: its number cells are one code
+    first = ~pd.Series(twins.to_numpy(), dtype=object).duplicated().to_numpy()
+    lines = twins.value_counts(sort=False)
+    details = pd.Series([
+        (f" sur {fr_number(int(lines[t]))} lignes (la première ici), et « {t} »" if lines[t] > 1 else f", et « {t} »")
+        for t in twins[first]], index=twins.index[first], dtype=object)
+    return value_issues("code_zeros_perdus", pd.Series(True, index=details.index), codes, sheet=sheet,
+                        column=column, message=_MESSAGE, severity=WARNING, details=details)
