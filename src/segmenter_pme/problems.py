@@ -152,6 +152,10 @@ def shown(v: Any) -> Any:
     return v
 
 
+#: rows :func:`value_issues` names one by one; the others are counted in one remark
+ROWS_NAMED = 200
+
+
 def value_issues(
     code: str,
     mask: pd.Series,
@@ -161,12 +165,13 @@ def value_issues(
     column: str | None,
     message: str,
     severity: str = WARNING,
-    limit: int = 200,
+    limit: int = ROWS_NAMED,
     details: pd.Series | None = None,
 ) -> list[Issue]:
     """One issue per flagged row (up to ``limit``), then one issue counting the rest.
 
-    ``message`` may use ``{value}``, ``{row}`` and ``{detail}`` (the row's value in ``details``).
+    ``message`` may use ``{value}``, ``{row}`` and ``{detail}`` (the row's value in ``details``, needed for
+    the first ``limit`` flagged rows only).
     """
     rows = mask[mask.fillna(False).astype(bool)].index
     out = []
