@@ -75,8 +75,19 @@ def test_settings_read_a_two_digit_year_as_excel_does():
     from segmenter_pme.settings import SETTING_SPECS
 
     parse = next(spec.parse for spec in SETTING_SPECS if spec.key == "date_analyse")
-    assert parse("15/03/95") == dt.date(1995, 3, 15)
     assert parse("15/03/05") == dt.date(2005, 3, 15)
+
+
+def test_an_analysis_date_read_in_the_1900s_is_refused_naming_its_cell():
+    # « 01/06/36 » is the 01/06/1936 for Excel: every client's recency would be 0, the run going on
+    from segmenter_pme.errors import SettingsError
+    from support.settings_rows import settings_of
+
+    with pytest.raises(SettingsError) as exc:
+        settings_of([("date_analyse", "01/06/36")], 4)
+    assert str(exc.value) == ("La date d'analyse « 01/06/36 » n'a que deux chiffres d'année : Excel la lit comme le "
+                              "01/06/1936. Saisissez l'année sur quatre chiffres (JJ/MM/AAAA). (cellule Paramètres!C4)")
+    assert settings_of([("date_analyse", "01/06/26")], 4).date_analyse == dt.date(2026, 6, 1)
 
 
 # --------------------------------------------------------------------------- serial numbers

@@ -202,8 +202,13 @@ def _date(value: Any) -> dt.date | None:
     import pandas as pd
 
     parsed, issues = parse_dates(pd.Series([value], dtype=object))
-    if any(i.severity == ERROR for i in issues) or pd.isna(parsed.iloc[0]):  # « 15/03/95 » is read, as Excel does
+    if any(i.severity == ERROR for i in issues) or pd.isna(parsed.iloc[0]):
         raise ValueError(value)
+    if any(i.code == "date_annee_deux_chiffres" for i in issues):
+        # refused, not warned: this one date sets every client's recency, and an analysis in the 1900s
+        # (« 01/06/36 » is 1936 for Excel) is never meant — a remark in « Qualité » would come after wrong results
+        raise SettingsError(f"La date d'analyse « {value} » n'a que deux chiffres d'année : Excel la lit comme le "
+                            f"{parsed.iloc[0]:%d/%m/%Y}. Saisissez l'année sur quatre chiffres (JJ/MM/AAAA).")
     return parsed.iloc[0].date()
 
 
