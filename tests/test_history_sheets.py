@@ -220,6 +220,18 @@ def test_historique_dates_past_2262_are_dropped_not_wrapped_round():
     assert back["key"].tolist() == ["A"] and pd.isna(back["last_purchase"].iloc[0])
 
 
+def test_historique_dates_are_read_by_the_one_rule_of_dates():
+    """A text typed in « Historique » reads as everywhere else: « 15/03/36 » is 1936 (Excel's rule), a
+    serial the day Excel shows."""
+    frame = historique.sheet_frame(_stored("2025-09-30", ["A", "B", "C"], ["Champions", "Perdus", "Perdus"]))
+    rows = [list(historique.HEADERS)] + frame.values.tolist()
+    last = list(historique.HEADERS).index("Date dernier achat")
+    rows[1][last], rows[2][last], rows[3][last] = "15/03/36", 45000, "1 mars 2024"
+    back = historique.read_snapshots(rows)
+    assert back["last_purchase"].tolist() == [pd.Timestamp("1936-03-15"), pd.Timestamp("2023-03-15"),
+                                              pd.Timestamp("2024-03-01")]
+
+
 # ------------------------------------------------------------------ both renderers
 
 def test_openpyxl_evolution_round_trip_keeps_table_names_and_links(tmp_path):

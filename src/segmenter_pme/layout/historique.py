@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..history_result import SNAPSHOT_COLUMNS
 from ..blank import is_blank
-from ..parsing import day_series
+from ..parsing import parse_dates
 
 SHEET = "Historique"
 TITLE = "Historique des analyses"
@@ -56,8 +56,9 @@ def read_snapshots(rows: Iterable[Sequence[Any]]) -> pd.DataFrame | None:
         records.append([cells[c] if c < len(cells) else None for c in cols])
     frame = pd.DataFrame(records, columns=list(SNAPSHOT_COLUMNS))
     # a date the analysis cannot hold (past 11/04/2262) is dropped as an unreadable one, never wrapped round
-    frame["analysis_date"] = day_series(pd.to_datetime(frame["analysis_date"], errors="coerce", dayfirst=True))
-    frame["last_purchase"] = day_series(pd.to_datetime(frame["last_purchase"], errors="coerce", dayfirst=True))
+    # read by the one rule of dates (a text « 15/03/36 » is 1936, as Excel reads it); the unreadable ones dropped
+    frame["analysis_date"] = parse_dates(frame["analysis_date"].astype(object))[0]
+    frame["last_purchase"] = parse_dates(frame["last_purchase"].astype(object))[0]
     frame["key"] = frame["key"].map(lambda v: None if is_blank(v) else str(v).strip())
     for c in ("score_r", "score_f", "score_m", "orders"):
         frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("Int64")
