@@ -122,6 +122,31 @@ def test_a_workbook_cell_holding_60_stops_the_run_naming_it(tmp_path):
             mentions=["29/02/1900", "colonne « Date dernier achat »", "ligne 3"])
 
 
+def test_a_date_cell_before_march_1900_is_said_naming_it(tmp_path):
+    # calamine gives a date cell holding 59 or 60 (Excel's 29/02/1900) alike as 28/02/1900: never silent
+    cells = pd.Series([dt.datetime(1900, 2, 28), dt.datetime(2025, 3, 1), dt.datetime(1900, 1, 30)], index=[2, 3, 4],
+                      dtype=object)
+    for s in (cells, cells.astype("datetime64[ns]")):
+        out, issues = parse_dates(s, sheet="Clients", column="Date")
+        assert _days(out) == ["28/02/1900", "01/03/2025", "30/01/1900"]  # read as given
+        assert [(i.code, i.row, i.value, i.severity) for i in issues] == [
+            ("date_avant_1900", 2, "28/02/1900", "avertissement"), ("date_avant_1900", 4, "30/01/1900", "avertissement")]
+        assert "29/02/1900" in issues[0].message
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Date dernier achat", "Nombre commandes", "CA total"])
+    ws.append(["C1", dt.datetime(2025, 3, 1), 3, 1200])
+    ws.append(["C2", 60, 1, 300])
+    ws["B3"].number_format = "DD/MM/YYYY"
+    wb.save(tmp_path / "s60.xlsx")
+    run_cli("segmente", tmp_path / "s60.xlsx", "--date", "2025-06-01")
+    quality = openpyxl.load_workbook(tmp_path / "s60.xlsx")["Qualité"]
+    said = [r for r in quality.iter_rows(values_only=True) if any(isinstance(v, str) and "est d'avant le 01/03/1900" in v
+                                                                  for v in r)]
+    assert len(said) == 1 and said[0][-2:] == (3, "28/02/1900")
+
+
 def test_streamed_dates_before_march_1900_are_written_as_excel_and_openpyxl_write_them(tmp_path):
     days = [dt.datetime(1900, 1, 1), dt.datetime(1900, 2, 28), dt.datetime(1900, 3, 1), dt.datetime(2025, 1, 31)]
     frame = pd.DataFrame({"date": pd.to_datetime(days), "mixte": pd.Series([d.date() for d in days], dtype=object)})

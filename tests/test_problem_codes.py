@@ -86,7 +86,7 @@ def test_the_tables_of_the_audit_and_the_run_come_from_the_catalogue():
     assert SEVERITY_OF_CODE["doublon"] == WARNING and SEVERITY_OF_CODE["doublon_possible"] == INFO
     assert set(UNREADABLE_ACTIONS) == {"date_illisible", "date_impossible", "montant_illisible",
                                        "nombre_illisible", "nombre_negatif", "nombre_decimal",
-                                       "date_annee_deux_chiffres", "code_zeros_perdus"}
+                                       "date_annee_deux_chiffres", "code_zeros_perdus", "date_avant_1900"}
     assert SEVERITY_OF_CODE["date_annee_deux_chiffres"] == WARNING  # read, but perhaps not the year meant
     assert {c for c, kind in CATALOGUE.items() if kind.notable} == {
         "ligne_sans_client", "document_hors_vente", "commandes_manquantes", "ca_manquant", "montant_ttc_utilise"}

@@ -75,6 +75,8 @@ CATALOGUE: dict[str, Kind] = {
     "code_zeros_perdus": Kind(INVALID, scored=False, action="Si c'est le même client, ressaisissez ce code avec ses zéros dans une "
                                               "cellule au format Texte (ou précédé d'une apostrophe : '0007), puis "
                                               "relancez ; sinon, rien à faire : ce sont bien deux clients."),
+    # a date cell before 01/03/1900: a number typed in a date column, perhaps Excel's 29/02/1900 (serial 60)
+    "date_avant_1900": Kind(INVALID, action="Saisissez la vraie date au format JJ/MM/AAAA."),
     "montant_illisible": Kind(INVALID, action="Saisissez un montant en chiffres, par exemple 1 234,56."),
     "nombre_illisible": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
     "nombre_negatif": Kind(INVALID, action="Saisissez un nombre de commandes positif (0 pour un prospect)."),

@@ -367,6 +367,7 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
              "dates_inversees": "dates inversées", "ca_negatif": "CA négatifs",
              "commandes_incoherentes": "nombres de commandes contredits par les factures",
              "date_illisible": "dates illisibles", "date_impossible": "dates impossibles",
+             "date_avant_1900": "dates d'avant le 01/03/1900",
              "montant_illisible": "montants illisibles", "nombre_illisible": "nombres de commandes illisibles",
              "nombre_negatif": "nombres de commandes négatifs",
              "nombre_decimal": "nombres de commandes non entiers",

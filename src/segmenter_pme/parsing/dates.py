@@ -225,6 +225,26 @@ def full_year(years):
     return years + 1900 + 100 * (years < TWO_DIGIT_YEARS_FROM)  # arithmetic, so a missing year stays missing
 
 
+#: a date cell before 01/03/1900 is named: the reading (calamine, as openpyxl) gives serials 59 and 60 alike as
+#: 28/02/1900, and its raw number is not known once it is a date — finding it again would mean reading each
+#: cell's XML for a date that no purchase has; so such a date is read as given and said, never silent
+#: (the days serials 0 to 60 give: an earlier date comes from no Excel cell, a frame given to the API)
+_FIRST_REAL_DAY = np.datetime64("1900-03-01", "ns")
+_EXCEL_DAY_ZERO = np.datetime64("1899-12-30", "ns")
+_EARLY_CELL = ("La cellule date « {value} » est d'avant le 01/03/1900 : c'est souvent un petit nombre saisi dans une "
+               "colonne de dates (60 est même, pour Excel, le 29/02/1900, un jour qui n'a jamais existé, lu comme le "
+               "28/02/1900). Saisissez la vraie date au format JJ/MM/AAAA.")
+
+
+def _early_cells(dates: np.ndarray, cells: np.ndarray, values: pd.Series, sheet, column) -> list[Issue]:
+    """Date cells (``cells``) read before 01/03/1900: a warning each (:data:`_EARLY_CELL`)."""
+    early = cells & (dates < _FIRST_REAL_DAY) & (dates >= _EXCEL_DAY_ZERO)  # NaT compares False
+    if not early.any():
+        return []
+    return value_issues("date_avant_1900", pd.Series(early, index=values.index), _day_text(values[early]),
+                        sheet=sheet, column=column, message=_EARLY_CELL)
+
+
 _SERIAL_UNREADABLE = "La valeur « {value} » n'est pas une date valide. Saisissez une date au format JJ/MM/AAAA."
 _SERIAL_60 = ("La valeur « {value} » est, pour Excel, le 29/02/1900 : un jour qui n'a jamais existé. Saisissez la "
               "vraie date au format JJ/MM/AAAA.")
@@ -261,10 +281,11 @@ def parse_dates(
         given = local.to_numpy()
         values, outside = as_nanoseconds(given, keep_time=keep_time)
         out = local if values is given else pd.Series(values, index=s.index, name=s.name)
+        early = _early_cells(values, np.ones(len(values), dtype=bool), s, sheet, column)
         if not outside.any():
-            return out, []
-        return out, value_issues("date_illisible", pd.Series(outside, index=s.index), _day_text(s[outside]),
-                                 sheet=sheet, column=column, severity=ERROR, message=_OUT_OF_RANGE)
+            return out, early
+        return out, early + value_issues("date_illisible", pd.Series(outside, index=s.index), _day_text(s[outside]),
+                                         sheet=sheet, column=column, severity=ERROR, message=_OUT_OF_RANGE)
     if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
         out = pd.Series(_serial_to_datetime(s.to_numpy(dtype="float64", na_value=np.nan)), index=s.index)
         bad = s.notna() & out.isna()
@@ -339,6 +360,7 @@ def parse_dates(
     )
     issues += value_issues("date_illisible", pd.Series(out_of_range, index=s.index), _day_text(obj[out_of_range]),
                            sheet=sheet, column=column, severity=ERROR, message=_OUT_OF_RANGE)
+    issues += _early_cells(out, is_dt, obj, sheet, column)
     if is_txt.any():
         # a year of two digits read in the 1900s: perhaps not what the user meant, so said (a warning, read anyway)
         century = np.zeros(len(obj), dtype=bool)
