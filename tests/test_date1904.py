@@ -48,3 +48,22 @@ def test_a_1904_workbook_keeps_its_dates_run_after_run(tmp_path):
         rows = [r for r in hist.iter_rows(values_only=True) if r and r[1] in ("C0", "C1", "C2", "C3")]
         assert {r[0] for r in rows} == {dt.datetime(2025, 6, 1)}
         assert len(rows) == 4
+
+
+def test_plain_numbers_of_a_1904_workbook_are_its_dates(tmp_path):
+    # General cells holding serials (as a Mac export may): 44000 is 19/06/2024 in the 1904 system, 18/06/2020 in 1900's
+    wb = openpyxl.Workbook()
+    wb.epoch = CALENDAR_MAC_1904
+    ws = wb.active
+    ws.title = "Clients"
+    ws.append(["Code client", "Nom", "Date dernier achat", "Nombre commandes", "CA total"])
+    ws.append(["C1", "Soc 1", 44000, 2, 1000])
+    ws.append(["C2", "Soc 2", dt.datetime(2025, 1, 3), 1, 500])
+    ws["C3"].number_format = "DD/MM/YYYY"
+    path = tmp_path / "mac.xlsx"
+    wb.save(path)
+    assert dt.date(1904, 1, 1) + dt.timedelta(days=44000) == dt.date(2024, 6, 19)
+    run_cli("segmente", path, "--date", "2025-06-01")
+    hist = openpyxl.load_workbook(path)["Historique"]
+    last = {r[1]: r[9] for r in hist.iter_rows(values_only=True) if r and r[1] in ("C1", "C2")}
+    assert last == {"C1": dt.datetime(2024, 6, 19), "C2": dt.datetime(2025, 1, 3)}

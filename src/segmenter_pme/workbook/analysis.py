@@ -76,7 +76,8 @@ def analyse_file(path: Path | str, *, sheet: str | None = None, analysis_date: d
     settings = settings_with_date(settings, analysis_date).with_columns(columns)
     found = book_tables.find_tables(values, path.name, sheet=sheet, overrides=settings.column_overrides or None)
     # nothing is written, so the workbook is not opened: no Excel Table bounds, no output columns of ours to skip
-    datas = book_tables.read_tables(values, found, tables_of=lambda name: [], output_cells_of=lambda name, row: [])
+    datas = book_tables.read_tables(values, found, tables_of=lambda name: [], output_cells_of=lambda name, row: [],
+                                    date1904=loading.date1904(path))
     # where a column can be named: the command, and « Paramètres » when the workbook has that sheet
     result, _notes = book_tables.segment_read(
         datas, settings, book_tables.title_rows(values, datas), advice="both" if PARAMETRES in values else "cli",

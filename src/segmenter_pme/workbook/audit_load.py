@@ -91,7 +91,8 @@ def load_base(path: Path | str, *, sheet: str | None = None, analysis_date: dt.d
         # openpyxl load of the whole workbook would give
         data = book_tables.read_tables(
             values, {"clients": found["clients"]}, tables_of=lambda name: [],
-            output_cells_of=lambda name, row: reader.output_header_cells_in_file(path, name, row))["clients"]
+            output_cells_of=lambda name, row: reader.output_header_cells_in_file(path, name, row),
+            date1904=loading.date1904(path))["clients"]
         if data.control_chars:
             control_notes.append(control_chars.note(data.control_chars, f"Feuille « {data.sheet} »"))
         if data.long_cells:

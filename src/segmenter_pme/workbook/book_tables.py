@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+import pandas as pd
+
 from .. import headers as hdr
 from ..analysis_date import add_stale_date_note, title_date
 from ..errors import MissingColumnError
@@ -43,16 +46,50 @@ def find_tables(values: Values, name: str, *, sheet: str | None = None, override
 
 
 def read_tables(values: Values, found: dict, *, tables_of: Callable[[str], list],
-                output_cells_of: Callable[[str, int], list[int]]) -> dict[str, reader.SheetData]:
+                output_cells_of: Callable[[str, int], list[int]], date1904: bool = False
+                ) -> dict[str, reader.SheetData]:
     """Each table ``found`` read (``{shape: SheetData}``); ``tables_of(sheet)`` gives its Excel Tables and
-    ``output_cells_of(sheet, header_row)`` the columns of our output already in the client sheet."""
+    ``output_cells_of(sheet, header_row)`` the columns of our output already in the client sheet.
+    ``date1904``: the workbook counts its serials from 01/01/1904 (:func:`dates_of_1904`)."""
     datas: dict[str, reader.SheetData] = {}
     for shape, (name, guess) in found.items():
         ours = output_cells_of(name, guess.row + 1) if shape == "clients" else []
         data = reader.read_table(values[name], name, guess, tables=tables_of(name), our_cols=ours)
         reader.require_data(data)
+        if date1904:
+            dates_of_1904(data)
         datas[shape] = data
     return datas
+
+
+#: the date columns of the tables, whose plain numbers are serials of the workbook's date system
+_DATE_FIELDS = ("date_premier_achat", "date_dernier_achat", "date_facture")
+
+
+def dates_of_1904(data: reader.SheetData) -> None:
+    """The plain numbers (General cells) of ``data``'s date columns, in a workbook of the 1904 date system,
+    made the dates they are there: the core reads a number as a serial of the 1900 system, four years
+    earlier. Date cells come as dates already (calamine reads the workbook's system)."""
+    from ..parsing import EXCEL_EPOCH, FIRST_DAY, LAST_DAY, serial_epoch_days
+
+    for field in _DATE_FIELDS:
+        header = data.mapping.get(field)
+        if header is None or header not in data.frame.columns:
+            continue
+        col = data.frame[header].astype(object)
+        number = np.fromiter((isinstance(v, (int, float, np.integer, np.floating))
+                              and not isinstance(v, (bool, np.bool_)) and v == v for v in col.to_numpy()),
+                             dtype=bool, count=len(col))
+        if not number.any():
+            continue
+        serials = col.to_numpy()[number].astype("float64")
+        days = np.floor(serial_epoch_days(serials, date1904=True))
+        when = np.datetime64(EXCEL_EPOCH.date(), "D") + days.astype("int64").astype("timedelta64[D]")
+        # a negative serial is no day of that system; one past what the analysis holds stays a number, refused
+        ok = (serials >= 0) & (when >= FIRST_DAY) & (when <= LAST_DAY)
+        values = col.to_numpy().copy()
+        values[np.flatnonzero(number)[ok]] = [pd.Timestamp(d) for d in when[ok]]
+        data.frame[header] = pd.Series(values, index=col.index, dtype=object)
 
 
 def title_rows(values: Values, datas: dict[str, reader.SheetData]) -> list:

@@ -76,7 +76,8 @@ def run_excel(path, target, kind, analysis_date, sheet, progress, backup, column
             wb = loading.load_openpyxl(path, kind, keep_vba=keep_vba)
             emptied, stream = [], None
     datas = book_tables.read_tables(values, found, tables_of=lambda name: reader.find_tables(wb[name]),
-                                    output_cells_of=lambda name, row: reader.output_header_cells(wb, name, row))
+                                    output_cells_of=lambda name, row: reader.output_header_cells(wb, name, row),
+                                    date1904=loading.date1904(path))
     if stream is not None and "clients" in datas:
         data = datas["clients"]
         stream.note_taken(values[data.sheet], writer.new_output_columns(data), data.header_row, data.last_data_row)

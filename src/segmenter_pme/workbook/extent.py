@@ -147,13 +147,17 @@ def _from_serial(x: float, epoch: dt.datetime):
     return when.date() if when.time() == dt.time(0) else when
 
 
+def is_date1904(zf: zipfile.ZipFile) -> bool:
+    """Whether the workbook counts its serials from 01/01/1904 (``<workbookPr date1904="1"/>``, an old Mac's)."""
+    return re.search(rb'date1904="(1|true)"', zf.read("xl/workbook.xml")) is not None
+
+
 def read_sparse(path: Path, part: str) -> list[list]:
     """The values of one worksheet part as calamine gives them, rows ragged (each up to its last cell)."""
     with zipfile.ZipFile(path) as zf:
         strings = _shared_strings(zf)
         dates = _date_styles(zf)
-        wb_xml = zf.read("xl/workbook.xml")
-        epoch = dt.datetime(1904, 1, 1) if re.search(rb'date1904="(1|true)"', wb_xml) else dt.datetime(1899, 12, 30)
+        epoch = dt.datetime(1904, 1, 1) if is_date1904(zf) else dt.datetime(1899, 12, 30)
         data = zf.read(part)
     rows: list[list] = []
     next_row = 1

@@ -52,6 +52,15 @@ def read_values(path: Path, *, check_parts: bool = False) -> dict[str, list[list
         ) from None
 
 
+def date1904(path: Path) -> bool:
+    """Whether the workbook at ``path`` counts its serials from 01/01/1904 (False for what is no .xlsx zip)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return extent.is_date1904(zf)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False
+
+
 def huge_sheets(path: Path, scanned: set[str] | None = None) -> dict[str, str]:
     """Sheets (title → zip part) too wide × tall for calamine's rectangle (:mod:`.extent`): those
     :func:`read_values` reads sparsely; ``scanned`` gets the parts read whole to measure them."""
