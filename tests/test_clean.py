@@ -138,3 +138,13 @@ def test_a_low_threshold_reaches_weaker_pairs():
     assert low.merged_rows == 1 and low.clients["ca_total"].tolist() == [3.0]
     report = audit(clients, settings=Settings(date_analyse=TODAY, seuil_doublons=70))
     assert report.counts == {"doublon": 1, "colonne_absente": 2}  # no sector, no last purchase
+
+
+def test_a_merged_ca_is_a_sum_in_cents():
+    # 1 000,01 + 10,06 as a float sum is 1010.0699999999999: written as such by the streamed copy (the
+    # openpyxl copy writes 16 digits, 1010.07), one size of file showed another number than the other
+    pair = pd.DataFrame({"client_id": ["A", "B"], "raison_sociale": ["Dupont SARL", "DUPONT"],
+                         "code_postal": ["75001", "75001"], "ca_total": [1000.01, 10.06]}, index=[2, 3])
+    assert 1000.01 + 10.06 != 1010.07
+    merged = clean(pair, settings=SETTINGS).clients["ca_total"].tolist()
+    assert merged == [1010.07]

@@ -80,6 +80,10 @@ def test_empty_cells_kept_for_their_look_are_found(tmp_path, piece):
     ('<row r="5">', '<row r="5" hidden="1">'),
     ('<row r="5">', '<row r="5" s="4" customFormat="1">'),
     (TAIL, '</sheetData><hyperlinks><hyperlink ref="A5" location="Autre!A1"/></hyperlinks></worksheet>'),
+    # an Excel 2010 list validation pointing at another sheet: its formula is prefixed (xm:f)
+    (TAIL, '</sheetData><extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}"><x14:dataValidations count="1">'
+           '<x14:dataValidation type="list"><x14:formula1><xm:f>Listes!$A$1:$A$3</xm:f></x14:formula1>'
+           '<xm:sqref>B3:B9</xm:sqref></x14:dataValidation></x14:dataValidations></ext></extLst></worksheet>'),
 ])
 def test_what_a_row_or_cell_carries_of_its_own_takes_the_openpyxl_path(tmp_path, change):
     xml = "".join(data_rows()) + TAIL

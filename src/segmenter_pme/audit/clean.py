@@ -133,7 +133,10 @@ def merge_groups(clients: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
     for c in _SUMMED:
         if c in rows.columns:
             numbers = pd.to_numeric(rows[c], errors="coerce")
-            merged[c] = numbers.groupby(rows["_principal"], sort=False).sum(min_count=1)
+            total = numbers.groupby(rows["_principal"], sort=False).sum(min_count=1)
+            # a sum of euros in cents is cents: 1 010,07 and not the float sum 1010.0699999999999, which
+            # the streamed copy would write as such (openpyxl writes 16 digits, 1010.07)
+            merged[c] = total.round(2) if c == "ca_total" else total
     if "date_premier_achat" in rows.columns:
         merged["date_premier_achat"] = grouped["date_premier_achat"].min()
     if "date_dernier_achat" in rows.columns:

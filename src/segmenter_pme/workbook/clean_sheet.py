@@ -24,7 +24,10 @@ from .writer import cell_value
 _F_TEXT = re.compile(r"<(?:\w+:)?f\b[^>]*>([^<]+)</(?:\w+:)?f>")
 
 
-FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+#: the name of a formula element, with or without a prefix (``<xm:f>`` in an Excel 2010 validation or
+#: conditional format pointing at another sheet): the one rule of « this part has a formula »
+FORMULA_NAME = rb"(?:\w+:)?f"
+FORMULA_TAG = re.compile(rb"<" + FORMULA_NAME + rb"[\s>/]")
 
 
 def other_sheets_notes(base: LoadedBase, result: CleanResult) -> list[str]:
