@@ -76,3 +76,16 @@ def test_date_cells_of_a_workbook_are_read_as_each_value_would_be():
     assert prepare_clients(pd.DataFrame({"Code client": ["C1"], "Date dernier achat": [
         pd.Timestamp("2024-01-05 13:30")]}, dtype=object)).clients["date_dernier_achat"].iloc[0] == \
         pd.Timestamp("2024-01-05")
+
+
+def test_text_columns_are_text_whatever_the_cells_hold():
+    # a column of text only is taken as it is; one with a number, a date or a boolean in it gets their str()
+    frame = pd.DataFrame({
+        "Société": ["  Dupont  SA ", None, "Martin", float("nan")],
+        "Ville": [75, "Lyon", True, dt.date(2024, 1, 2)],
+        "Secteur": [None, None, None, None],
+    }, index=[2, 3, 4, 5], dtype=object)
+    p = prepare_clients(frame)
+    assert p.clients["raison_sociale"].tolist() == ["Dupont SA", None, "Martin", None]
+    assert p.clients["ville"].tolist() == ["75", "Lyon", "True", "2024-01-02"]
+    assert p.clients["secteur"].tolist() == [None, None, None, None]
