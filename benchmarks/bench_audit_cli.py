@@ -13,7 +13,8 @@ The input is a workbook with one « Clients » sheet (an Excel Table under a tit
    code of git revision REV, medians and ratio — the machine is shared, read the ratio);
 3. with ``--steps``: the wall time of each step of the audit in one fresh process (imports, reading the
    workbook, the three steps of the duplicate search, the whole audit), interleaved rounds against REV —
-   what tells whether a trick gains on the step it speeds up.
+   what tells whether a trick gains on the step it speeds up; with ``--only nettoyer``, the steps of the
+   cleaning instead (reading, audit, cleaning, the check that the sheet may be streamed, writing the copy).
 
 Targets: audit of 100 000 clients ≤ 8 s, nettoie ≤ 12 s, 300 000 clients ≤ 1.5 GB peak RSS.
 The processes are started with the former verbs (``audit``, ``nettoyer``), still accepted: a ``--base``
@@ -83,21 +84,49 @@ print(json.dumps(out))
 """
 
 
-def steps(path: Path, src: Path | None) -> dict[str, list[float]]:
-    """(wall, CPU) seconds of each step of the audit of ``path`` in one fresh process (of the code in ``src``
-    if given)."""
+#: one process: the wall time of each step of ``segmenter nettoie`` as ``clean_file`` takes them (reading,
+#: audit, cleaning, the check that the client sheet may be streamed, writing the copy)
+_CLEAN_STEPS = """
+import datetime, json, sys, time
+from pathlib import Path
+t, cpu = time.perf_counter(), time.process_time()
+import segmenter_pme.cli.audit
+from segmenter_pme.workbook import audit_files
+out = {"imports": (time.perf_counter() - t, time.process_time() - cpu)}
+def timed(name, f):
+    def run(*args, **kwargs):
+        t, cpu = time.perf_counter(), time.process_time()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            out[name] = (time.perf_counter() - t, time.process_time() - cpu)  # wall, CPU of every thread
+    return run
+for name in ("load_base", "_audit", "clean", "scan_sheet", "clean_streamed"):
+    if hasattr(audit_files, name):  # an older revision may not have them all
+        setattr(audit_files, name, timed(name, getattr(audit_files, name)))
+Path(sys.argv[2]).unlink(missing_ok=True)
+timed("nettoie (tout)", audit_files.clean_file)(sys.argv[1], sys.argv[2], analysis_date=datetime.date(2025, 12, 31))
+Path(sys.argv[2]).unlink(missing_ok=True)
+print(json.dumps(out))
+"""
+
+
+def steps(path: Path, src: Path | None, clean: Path | None = None) -> dict[str, list[float]]:
+    """(wall, CPU) seconds of each step of the audit of ``path`` — or, with ``clean`` (the copy to write), of
+    its cleaning — in one fresh process (of the code in ``src`` if given)."""
     env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
-    done = subprocess.run([sys.executable, "-c", _STEPS, str(path)], env=env, check=True, capture_output=True,
-                          text=True)
+    cmd = [sys.executable, "-c", _STEPS, str(path)] if clean is None else [
+        sys.executable, "-c", _CLEAN_STEPS, str(path), str(clean)]
+    done = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True)
     return json.loads(done.stdout.splitlines()[-1])
 
 
-def compare_steps(path: Path, base: str | None, src: Path | None, rounds: int) -> None:
+def compare_steps(path: Path, base: str | None, src: Path | None, rounds: int, clean: Path | None = None) -> None:
     labels = ([base] if base else []) + ["ici"]
     runs: dict[str, list[dict[str, list[float]]]] = {label: [] for label in labels}
     for _ in range(rounds if base else 1):
         for label in labels:
-            runs[label].append(steps(path, src if label != "ici" else None))
+            runs[label].append(steps(path, src if label != "ici" else None, clean))
     for name in runs["ici"][0]:
         # a step the base revision does not have counts 0 there
         med = {label: [statistics.median(r.get(name, (0, 0))[k] for r in v) for k in (0, 1)]
@@ -116,7 +145,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-pairs", action="store_true", help="skip the candidate pairs curve")
     parser.add_argument("--only", choices=["audit", "nettoyer"], help="time only this command")
-    parser.add_argument("--steps", action="store_true", help="also time each step of the audit in one process")
+    parser.add_argument("--steps", action="store_true",
+                        help="also time each step of the audit (of the cleaning with --only nettoyer) in one process")
     args = parser.parse_args(argv)
     args.dir.mkdir(parents=True, exist_ok=True)
     src = base_src(args.base) if args.base else None
@@ -159,8 +189,9 @@ def main(argv: list[str] | None = None) -> int:
                 target = f"  cible ≤ {RSS_TARGET:.0f} MiB {'OK' if good else 'HORS CIBLE'}"
                 ok &= good
             print(f"{n:>8_} {name:8s} {line}{target}".replace("_", " "), flush=True)
-        if args.steps:
-            compare_steps(path, args.base, src, args.rounds)
+        if args.steps:  # the audit's steps; with --only nettoyer, the cleaning's
+            compare_steps(path, args.base, src, args.rounds,
+                          args.dir / f"etapes_{n}.xlsx" if args.only == "nettoyer" else None)
     return 0 if ok else 1
 
 
