@@ -91,6 +91,10 @@ def test_the_tables_of_the_audit_and_the_run_come_from_the_catalogue():
     assert {c for c, kind in CATALOGUE.items() if kind.notable} == {
         "ligne_sans_client", "document_hors_vente", "commandes_manquantes", "ca_manquant", "montant_ttc_utilise"}
     assert "ligne_total" not in CATEGORY_OF_CODE  # a remark of the reading, not an audit problem
+    # « Valeurs invalides » counts its codes by their labels: a code without one showed as « date_avant_1900 : 2 »
+    assert {c for c, kind in CATALOGUE.items() if kind.label} == {c for c, cat in CATEGORY_OF_CODE.items()
+                                                                   if cat == "Valeurs invalides"}
+    assert CATALOGUE["date_illisible"].label == "dates illisibles"
 
 
 def test_a_run_repeats_its_notable_whole_file_remarks_among_its_warnings():

@@ -34,7 +34,9 @@ class Kind:
       checks carry their own action, written where they are found);
     - ``notable``: repeated, once for the whole file, in the summary of a run;
     - ``scored``: a wrong value, counted in its category's score; ``False`` for a value read but worth
-      checking (a two-digit year, a code without its zeros): listed, said apart, never lowering the score.
+      checking (a two-digit year, a code without its zeros): listed, said apart, never lowering the score;
+    - ``label``: how the audit's summary counts it, in the plural (« dates illisibles : 3 »), for the
+      codes of « Valeurs invalides ».
     """
 
     category: str | None = None
@@ -42,6 +44,7 @@ class Kind:
     action: str | None = None
     notable: bool = False
     scored: bool = True
+    label: str | None = None
 
 
 #: every problem code raised anywhere (tests/test_problem_codes.py checks the sources against it)
@@ -52,35 +55,44 @@ CATALOGUE: dict[str, Kind] = {
     "client_inactif": Kind(INACTIVE, INFO),
     "champ_manquant": Kind(COMPLETENESS),
     "colonne_absente": Kind(COMPLETENESS),
-    "siren_invalide": Kind(INVALID),
-    "siret_invalide": Kind(INVALID),
-    "email_invalide": Kind(INVALID),
-    "code_postal_invalide": Kind(INVALID),
-    "date_future": Kind(INVALID),
-    "dates_inversees": Kind(INVALID),
-    "ca_negatif": Kind(INVALID),
-    "commandes_incoherentes": Kind(INVALID),
+    "siren_invalide": Kind(INVALID, label="SIREN"),
+    "siret_invalide": Kind(INVALID, label="SIRET"),
+    "email_invalide": Kind(INVALID, label="e-mails"),
+    "code_postal_invalide": Kind(INVALID, label="codes postaux"),
+    "date_future": Kind(INVALID, label="dates futures"),
+    "dates_inversees": Kind(INVALID, label="dates inversées"),
+    "ca_negatif": Kind(INVALID, label="CA négatifs"),
+    "commandes_incoherentes": Kind(INVALID, label="nombres de commandes contredits par les factures"),
     # what Excel damaged and « Nettoyer » repairs is information
     "code_postal_zero_perdu": Kind(EXCEL_DAMAGE, INFO),
     "siret_nombre": Kind(EXCEL_DAMAGE, INFO),
     "siren_nombre": Kind(EXCEL_DAMAGE, INFO),
     "date_texte": Kind(EXCEL_DAMAGE, INFO),
     # values the analysis cannot read (parsing/), listed by the audit too
-    "date_illisible": Kind(INVALID, action="Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel)."),
-    "date_impossible": Kind(INVALID, action="Corrigez la date : ce jour n'existe pas (jour et mois inversés ?)."),
+    "date_illisible": Kind(INVALID, label="dates illisibles",
+                           action="Saisissez la date au format JJ/MM/AAAA (ou comme une date Excel)."),
+    "date_impossible": Kind(INVALID, label="dates impossibles",
+                            action="Corrigez la date : ce jour n'existe pas (jour et mois inversés ?)."),
     # read (as Excel reads it) but perhaps not the year meant: a warning, listed by the audit too
-    "date_annee_deux_chiffres": Kind(INVALID, scored=False, action="Vérifiez l'année ; saisissez la date avec l'année sur quatre "
-                                                     "chiffres (JJ/MM/AAAA)."),
+    "date_annee_deux_chiffres": Kind(INVALID, label="dates à l'année sur deux chiffres", scored=False,
+                                     action="Vérifiez l'année ; saisissez la date avec l'année sur quatre "
+                                            "chiffres (JJ/MM/AAAA)."),
     # a code typed as a number and the same code with its leading zeros typed as text: two clients, never merged
-    "code_zeros_perdus": Kind(INVALID, scored=False, action="Si c'est le même client, ressaisissez ce code avec ses zéros dans une "
-                                              "cellule au format Texte (ou précédé d'une apostrophe : '0007), puis "
-                                              "relancez ; sinon, rien à faire : ce sont bien deux clients."),
+    "code_zeros_perdus": Kind(INVALID, label="codes client sans leurs zéros", scored=False,
+                              action="Si c'est le même client, ressaisissez ce code avec ses zéros dans une "
+                                     "cellule au format Texte (ou précédé d'une apostrophe : '0007), puis "
+                                     "relancez ; sinon, rien à faire : ce sont bien deux clients."),
     # a date cell before 01/03/1900: a number typed in a date column, perhaps Excel's 29/02/1900 (serial 60)
-    "date_avant_1900": Kind(INVALID, action="Saisissez la vraie date au format JJ/MM/AAAA."),
-    "montant_illisible": Kind(INVALID, action="Saisissez un montant en chiffres, par exemple 1 234,56."),
-    "nombre_illisible": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
-    "nombre_negatif": Kind(INVALID, action="Saisissez un nombre de commandes positif (0 pour un prospect)."),
-    "nombre_decimal": Kind(INVALID, action="Saisissez un nombre entier de commandes."),
+    "date_avant_1900": Kind(INVALID, label="dates d'avant le 01/03/1900",
+                            action="Saisissez la vraie date au format JJ/MM/AAAA."),
+    "montant_illisible": Kind(INVALID, label="montants illisibles",
+                              action="Saisissez un montant en chiffres, par exemple 1 234,56."),
+    "nombre_illisible": Kind(INVALID, label="nombres de commandes illisibles",
+                             action="Saisissez un nombre entier de commandes."),
+    "nombre_negatif": Kind(INVALID, label="nombres de commandes négatifs",
+                           action="Saisissez un nombre de commandes positif (0 pour un prospect)."),
+    "nombre_decimal": Kind(INVALID, label="nombres de commandes non entiers",
+                           action="Saisissez un nombre entier de commandes."),
     # remarks of the analysis only (canonical.py, pipeline.py, workbook/reader.py, workbook/control_chars.py,
     # workbook/long_cells.py, campaigns.py)
     "ligne_sans_client": Kind(notable=True),

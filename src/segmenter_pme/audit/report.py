@@ -362,17 +362,7 @@ def _summary(*, n, clients, source, groups, threshold, inactive, years, complete
     checked = invalid["code"].isin(UNSCORED_CODES) if not invalid.empty else pd.Series(dtype=bool)
     to_check, invalid = (invalid[checked], invalid[~checked]) if not invalid.empty else (invalid, invalid)
     bad_rows = _rows_of(invalid, unlisted, n)
-    names = {"siren_invalide": "SIREN", "siret_invalide": "SIRET", "email_invalide": "e-mails",
-             "code_postal_invalide": "codes postaux", "date_future": "dates futures",
-             "dates_inversees": "dates inversées", "ca_negatif": "CA négatifs",
-             "commandes_incoherentes": "nombres de commandes contredits par les factures",
-             "date_illisible": "dates illisibles", "date_impossible": "dates impossibles",
-             "date_avant_1900": "dates d'avant le 01/03/1900",
-             "montant_illisible": "montants illisibles", "nombre_illisible": "nombres de commandes illisibles",
-             "nombre_negatif": "nombres de commandes négatifs",
-             "nombre_decimal": "nombres de commandes non entiers",
-             "date_annee_deux_chiffres": "dates à l'année sur deux chiffres",
-             "code_zeros_perdus": "codes client sans leurs zéros"}
+    names = {code: kind.label for code, kind in CATALOGUE.items() if kind.label}
 
     def by_code(found: pd.DataFrame) -> str:
         counts = found["code"].value_counts().add(unlisted.reindex(found["code"].unique()).fillna(0)).astype(int)
