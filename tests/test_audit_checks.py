@@ -258,3 +258,4 @@ def test_rows_past_the_named_ones_are_counted():
     report, row = _invalid_row(frame)
     assert row["Constat"] == "240 lignes avec une valeur invalide (montants illisibles : 240)."
     assert row["Score"] == 4  # 100 × (1 − 240/250)
+    assert report.counts["montant_illisible"] == 240  # the console's « N problèmes signalés » counts them all

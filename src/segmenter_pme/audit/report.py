@@ -231,7 +231,8 @@ def audit(
     problems = problems.assign(_c=problems["code"].map(CATEGORY_OF_CODE).map(order)) \
         .sort_values(["_c", "row", "code"], kind="stable").drop(columns="_c").reset_index(drop=True)
     problems["severity"] = problems["code"].map(SEVERITY_OF_CODE).fillna(WARNING)
-    counts = problems["code"].value_counts().to_dict()
+    # the rows the reading counted without naming them are problems too (250 unreadable amounts: 250, not 200)
+    counts = problems["code"].value_counts().add(unlisted, fill_value=0).to_dict()
     counts = {str(k): int(v) for k, v in counts.items()}
     problems = _cap(problems, max_rows_per_code, order)
 
