@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
@@ -250,3 +251,28 @@ def test_clean_text_spaces_of_any_kind():
     assert clean_text(s).tolist()[0] == "Dupont SARL"
     assert pd.isna(clean_text(s).iloc[1]) and pd.isna(clean_text(s).iloc[2])
     assert clean_text(s).iloc[3] == "A B"
+
+
+def test_space_re2_is_python_whitespace_for_every_character():
+    """SPACE_RE2 in an Arrow (RE2) class matches exactly the characters Python's ``\\s`` matches."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from segmenter_pme.parsing.text import SPACE_RE2
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    arrow = pc.match_substring_regex(pa.array(chars), f"^[{SPACE_RE2}]$").to_pylist()
+    python = [re.fullmatch(r"\s", c) is not None for c in chars]
+    assert [c for c, a, p in zip(chars, arrow, python) if a != p] == []
+    assert sum(python) == 29  # the list is not empty by mistake
+
+
+def test_postal_codes_and_siret_read_every_kind_of_space():
+    from segmenter_pme.parsing import parse_identifiers, parse_postal_codes
+
+    codes, _, _ = parse_postal_codes(pd.Series(["F-75 001", "fr\u00a013\u202f001", "69\u2007002", "1\u200a000",
+                                                "F 6'9003", "FX 75001"]))
+    assert codes.tolist() == ["75001", "13001", "69002", "01000", "69003", pd.NA]
+    digits, _, _ = parse_identifiers(pd.Series(["552\u00a0100\u202f554\t00017", "552.100.554-00017",
+                                                "552\u3000100 554 00017"]))
+    assert digits.tolist() == ["55210055400017"] * 3

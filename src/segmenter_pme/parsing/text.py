@@ -11,6 +11,9 @@ SPACES = "[\\s\u00a0\u202f\u2009\u2007']"
 #: spelt for Arrow's RE2, whose ``\\s`` is ASCII only
 OTHER_SPACES_RE2 = (r"\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
                     r"\x{202f}\x{205f}\x{3000}")
+#: every character Python's ``\\s`` matches, for a class of Arrow's RE2: pandas sends a pattern holding ``\\s`` to
+#: Python's ``re`` value by value (postal codes and SIRET of 100 000 clients: 0,15 s → 0,02 s of CPU, median of 5)
+SPACE_RE2 = " " + OTHER_SPACES_RE2
 
 
 def arrow_text(s: pd.Series):
