@@ -8,7 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from segmenter_pme.workbook import passthrough
 from segmenter_pme.workbook.clean_fast import SheetScan, scan_part
 
 WORKBOOK = ('<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
@@ -101,3 +104,57 @@ def test_a_row_of_plain_height_with_spans_streams(tmp_path):
 def test_a_prefixed_sheet_takes_the_openpyxl_path(tmp_path):
     head = HEAD.replace("<worksheet xmlns=", "<x:worksheet xmlns:x=").replace("<sheetData>", "<x:sheetData>")
     assert scan(sheet(tmp_path, [], head=head, tail="</x:sheetData></x:worksheet>")) is None
+
+
+# ------------------------------------------------------------------ the scan against the plain reading
+
+def plain_scan(xml: bytes, header_row: int, allowed: set[int]) -> SheetScan | None:
+    """What the scan must find, read the simple way: every tag of the data rows with its digits, one at a time."""
+    import re
+
+    from openpyxl.utils import column_index_from_string
+
+    tag = re.compile(rb'<(c|row|(?:\w+:)?f|hyperlink)\b(?:\sr="([A-Z]*)\d+")?([^>]*>(?:</)?)')
+    first = next(m for m in re.finditer(rb'<row\b[^>]*\sr="(\d+)"', xml) if int(m.group(1)) > header_row)
+    body, styles, empty = xml[first.start():], {}, set()
+    for m in tag.finditer(body):
+        name, letters, rest = m.groups()
+        if name == b"row":
+            if re.search(rb'\b(?:ht|hidden|customFormat)="', rest):
+                return None
+            continue
+        if name != b"c" or not letters:
+            return None
+        style = re.search(rb'\ss="(\d+)"', rest)
+        col = column_index_from_string(letters.decode())
+        if col not in allowed or styles.setdefault(col, style and int(style.group(1))) != (style and int(style.group(1))):
+            return None
+    for m in re.finditer(rb'<c\b([^>]*?)\sr="([A-Z]+)(\d+)"([^>]*?)(?:/>|></c>)', body):
+        if re.search(rb'\ss="(\d+)"', m.group(1) + m.group(4)):
+            empty.add((int(m.group(3)), column_index_from_string(m.group(2).decode())))
+    return SheetScan(styles, empty)
+
+
+#: a data cell of column A, B or C as writers put it (its style first or not, none, empty, or a style digit
+#: that differs), a row's look, a formula, a link: what the scan reads without the digits, then with them
+CELLS = st.sampled_from([
+    '<c r="{c}{r}" t="inlineStr"><is><t>Sté {r}</t></is></c>', '<c r="{c}{r}" s="2"><v>{r}.5</v></c>',
+    '<c r="{c}{r}" s="12"><v>4{r}</v></c>', '<c r="{c}{r}" t="n" s="2"><v>1</v></c>', '<c r="{c}{r}" s="2"/>',
+    '<c r="{c}{r}" s="2"></c>', '<c r="{c}{r}"/>', '<c r="{c}{r}" s=""><v>3</v></c>', '<c s="2" r="{c}{r}"/>',
+    '<c r="{c}{r}" s="2"><f>A{r}*2</f><v>2</v></c>', '<c r="{c}{r}" t="inlineStr"><is><t>r="A1" s="9"</t></is></c>',
+])
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(st.tuples(st.sampled_from("ABC"), CELLS), max_size=4), min_size=1, max_size=12),
+       look=st.sampled_from(["", ' spans="1:3"', ' ht="30" customHeight="1"']), piece=st.sampled_from([7, 64, 1 << 22]))
+def test_the_scan_finds_what_the_plain_reading_finds(tmp_path_factory, rows, look, piece):
+    xml = "".join(row(r, *(cell.format(c=c, r=r) for c, cell in sorted(set(cells))), attrs=look if r == 5 else "")
+                  for r, cells in enumerate(rows, start=3))
+    path = sheet(tmp_path_factory.mktemp("scan"), [xml])
+    expected = plain_scan((HEAD + xml + TAIL).encode(), 2, {1, 2, 3})
+    got = scan(path, piece)
+    assert got == expected
+    if got is not None:  # the reduced copy's cut, made in the same pass: the part read again and cut
+        with zipfile.ZipFile(path) as zf:
+            assert got.cut == passthrough.cut_part(zf, "xl/worksheets/sheet1.xml", passthrough.KEEP_ROWS)

@@ -64,11 +64,12 @@ def check_output(source: Path, target: Path, *, audit: bool = False) -> Path:
     return target
 
 
-def reduced_copy(base: LoadedBase, untouched: list[str], target: Path):
+def reduced_copy(base: LoadedBase, untouched: list[str], target: Path, cuts: dict[str, str] | None = None):
     from . import passthrough
 
     try:
-        return passthrough.reduced_copy(base.path, untouched, target.parent, prefix=files.reduced_prefix(target))
+        return passthrough.reduced_copy(base.path, untouched, target.parent, prefix=files.reduced_prefix(target),
+                                        cuts=cuts)
     except OSError as err:
         raise WorkbookError(
             f"Impossible d'écrire dans le dossier « {target.parent} » ({files.os_reason(err)}) : choisissez un "

@@ -37,10 +37,12 @@ def _plain(xml: str) -> bool:
 
 
 def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str, ...] = (),
-                 prefix: str = ".reduit.", keep: dict[str, int] | None = None) -> tuple[Path, list[str]]:
+                 prefix: str = ".reduit.", keep: dict[str, int] | None = None,
+                 cuts: dict[str, str] | None = None) -> tuple[Path, list[str]]:
     """A copy of ``src`` whose listed sheets keep only their top rows; returns it and the sheets cut.
 
-    ``keep``: sheet → rows kept, for a sheet cut elsewhere than :data:`KEEP_ROWS`.
+    ``keep``: sheet → rows kept, for a sheet cut elsewhere than :data:`KEEP_ROWS`. ``cuts``: sheet → its part
+    already cut to :data:`KEEP_ROWS` rows (:class:`PartCut`), not read again.
 
     The inline strings of the sheets in ``share`` (the one openpyxl will load
     in full) become shared strings: openpyxl parses an inline string several
@@ -50,14 +52,14 @@ def reduced_copy(src: Path, sheets: list[str], folder: Path, *, share: tuple[str
     fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=src.suffix, dir=folder)
     os.close(fd)
     try:
-        return _fill_reduced(src, Path(tmp), sheets, share, keep or {})
+        return _fill_reduced(src, Path(tmp), sheets, share, keep or {}, cuts or {})
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
 def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...],
-                  keep: dict[str, int]) -> tuple[Path, list[str]]:
+                  keep: dict[str, int], cuts: dict[str, str]) -> tuple[Path, list[str]]:
     emptied = []
     with zipfile.ZipFile(src) as archive:
         parts, shared_parts = {}, {}
@@ -80,7 +82,9 @@ def _fill_reduced(src: Path, tmp: Path, sheets: list[str], share: tuple[str, ...
                 if item.filename == sst_name and shared_parts:
                     continue
                 if item.filename in parts:
-                    head = cut_part(archive, item.filename, keep.get(parts[item.filename], KEEP_ROWS))
+                    title = parts[item.filename]
+                    head = (cuts[title] if title in cuts and title not in keep
+                            else cut_part(archive, item.filename, keep.get(title, KEEP_ROWS)))
                     if head is not None:
                         emptied.append(parts[item.filename])
                         data = head.encode("utf-8")
@@ -173,35 +177,79 @@ def cut_part(zin: zipfile.ZipFile, name: str, keep: int, read: int = 1 << 22) ->
     """
     from .saving import fast_inflate
 
+    cut = PartCut(keep)
     with zin.open(name) as raw:
         fast_inflate(raw)
-        buf, scan, cut, eof = b"", 0, None, False
-        while cut is None and not eof:
-            chunk = raw.read(read)
-            eof = not chunk
-            buf += chunk
-            for m in _CUT_SCAN.finditer(buf, scan):  # a tag cut by the chunk's end is read with the next
+        while not cut.failed and (chunk := raw.read(read)):
+            cut.feed(chunk)
+    return cut.result()
+
+
+_END = b"</sheetData>"
+
+
+class PartCut:
+    """:func:`cut_part` of a worksheet part given by pieces, in order (:meth:`feed`), then :meth:`result`:
+    so that a pass which reads the part anyway (the streamed cleaning's check, ``clean_fast.scan_part``)
+    cuts it too, and the part is not decompressed once more for the reduced copy."""
+
+    def __init__(self, keep: int):
+        self.keep = keep
+        self.failed = False  # a top row without its number
+        self._buf = b""  # what was read, until the first row past ``keep``
+        self._scan = 0
+        self._whole = False  # no row past ``keep``: the part is kept whole
+        self._head: bytes | None = None  # the part up to its first row past ``keep``
+        self._carry = b""  # the last bytes read after it: ``</sheetData>`` may straddle two pieces
+        self._tail: list[bytes] | None = None  # from ``</sheetData>`` to the part's end
+
+    def feed(self, chunk: bytes) -> None:
+        if self.failed:
+            return
+        if self._tail is not None:
+            self._tail.append(chunk)
+            return
+        if self._head is None:
+            self._buf += chunk
+            if self._whole:
+                return
+            for m in _CUT_SCAN.finditer(self._buf, self._scan):  # a tag cut by the piece's end is read with the next
                 if not m.group(0).startswith(b"<row"):
-                    cut = -1  # the end of sheetData: no row to leave out
-                    break
+                    self._whole = True  # the end of sheetData: no row to leave out
+                    return
                 num = _ROW_NUM_BYTES.search(m.group(0))
                 if num is None:
-                    return None
-                if int(num.group(1)) > keep:
-                    cut = m.start()
+                    self.failed, self._buf = True, b""
+                    return
+                if int(num.group(1)) > self.keep:
+                    self._head, chunk, self._buf = self._buf[:m.start()], self._buf[m.start():], b""
                     break
-                scan = m.end()
-        if cut is None or cut < 0:
-            whole = (buf + raw.read()).decode("utf-8")
-            return head_only(whole, keep) if _plain(whole) else None
-        head, carry = buf[:cut], buf[cut:]
-        while (end := carry.find(b"</sheetData>")) < 0:
-            chunk = raw.read(read)
-            if not chunk:
-                return None
-            carry = carry[-11:] + chunk
-        xml = (head + carry[end:] + raw.read()).decode("utf-8")
-    return head_only(xml, keep) if _plain(xml) else None
+                self._scan = m.end()
+            else:
+                return
+        # the rows left out are only looked through for the end of sheetData (first where it straddles two pieces)
+        edge = self._carry + chunk[:len(_END) - 1]
+        end = edge.find(_END)
+        if end >= 0:
+            self._tail = [edge[end:], chunk[len(_END) - 1:]]
+            return
+        end = chunk.find(_END)
+        if end >= 0:
+            self._tail = [chunk[end:]]
+            return
+        self._carry = (self._carry + chunk)[-(len(_END) - 1):]
+
+    def result(self) -> str | None:
+        """The part with only its top rows, or None (not plain SpreadsheetML, rows not numbered, no end)."""
+        if self.failed:
+            return None
+        if self._head is None:
+            xml = self._buf.decode("utf-8")
+        elif self._tail is None:
+            return None
+        else:
+            xml = (self._head + b"".join(self._tail)).decode("utf-8")
+        return head_only(xml, self.keep) if _plain(xml) else None
 
 
 def head_only(xml: str, keep: int = KEEP_ROWS) -> str | None:
