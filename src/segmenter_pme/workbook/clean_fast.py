@@ -152,7 +152,9 @@ def _scan_piece(body: bytes, seen: set, empty: set) -> bool:
     False when it holds what only the openpyxl path moves.
 
     Each distinct tag is read without its digits; the styles then come from the cells that have one, read
-    with their digits (only those). 100 000 clients: scan_sheet X s → Y s of CPU, median of 3, same run.
+    with their digits (only those). 100 000 clients: scan_sheet 1,28 s → 1,03 s of CPU (cut included),
+    median of 3, same run (``bench_audit_cli.py --only nettoyer --steps``), against one pass of a pattern
+    with three groups over every tag.
     """
     styled = by_tag = styled_empty = False
     for shape in set(_TAGS.findall(body.translate(None, _DIGITS))):

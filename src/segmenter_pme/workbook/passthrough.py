@@ -191,7 +191,9 @@ _END = b"</sheetData>"
 class PartCut:
     """:func:`cut_part` of a worksheet part given by pieces, in order (:meth:`feed`), then :meth:`result`:
     so that a pass which reads the part anyway (the streamed cleaning's check, ``clean_fast.scan_part``)
-    cuts it too, and the part is not decompressed once more for the reduced copy."""
+    cuts it too, and the part is not decompressed once more for the reduced copy. 100 000 clients:
+    clean_streamed 2,53 s → 2,02 s of CPU, median of 3, same run (``bench_audit_cli.py --only nettoyer
+    --steps``; the client sheet's cut took 0,15-0,17 s of it)."""
 
     def __init__(self, keep: int):
         self.keep = keep
