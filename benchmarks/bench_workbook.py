@@ -14,6 +14,11 @@ imports, and peak RSS comes from the kernel's accounting of that process (``os.w
 ``--base REV`` (e.g. ``main``) also runs the code of git revision REV (its ``src/`` extracted to a
 temporary folder, same interpreter and libraries), alternating with this checkout for ``--rounds`` rounds:
 medians of both and their ratio — on a machine shared with other jobs, the ratio is the figure to read.
+
+``--steps`` (with ``--only csv``): the wall and CPU time of each step of the CSV run in one fresh process
+(imports, reading the CSV, the core, the history, typing the columns, the « Clients » sheet and its audit, the
+report sheets, the streamed rows of « Clients » and « Factures », the whole save with its deflate, the check
+of the file written), interleaved rounds against ``--base`` — what tells whether a trick gains on its step.
 """
 
 from __future__ import annotations
@@ -108,6 +113,94 @@ def build_csv_input(path: Path, n_lines: int = 1_000_000) -> Path:
     return path
 
 
+#: one process: the wall and CPU time of each step of ``segmenter run FICHIER.csv`` (the command's imports
+#: first); a step called several times is summed; the streamed rows (a generator consumed by the save) count
+#: the main thread's CPU only (the deflate runs beside them, in the package's worker thread)
+_CSV_STEPS = """
+import datetime, functools, json, sys, time
+from pathlib import Path
+t, cpu = time.perf_counter(), time.process_time()
+import segmenter_pme.cli.segmentation
+from segmenter_pme import canonical, layout, parsing
+from segmenter_pme.layout import history_run
+from segmenter_pme.workbook import csv_job, csvio, engine, fastsheet, files, saving
+out = {"imports": [time.perf_counter() - t, time.process_time() - cpu]}
+def add(name, wall, cpu):
+    got = out.setdefault(name, [0.0, 0.0])
+    got[0] += wall
+    got[1] += cpu
+def timed(name, f):
+    @functools.wraps(f)
+    def run(*args, **kwargs):
+        t, cpu = time.perf_counter(), time.process_time()
+        try:
+            return f(*args, **kwargs)
+        finally:
+            add(name, time.perf_counter() - t, time.process_time() - cpu)
+    return run
+def timed_rows(f):
+    def run(frame, *args, **kwargs):
+        name = f"rows_xml {frame.shape[1]} col."
+        chunks = f(frame, *args, **kwargs)
+        while True:
+            t, cpu = time.perf_counter(), time.thread_time()
+            try:
+                chunk = next(chunks)
+            except StopIteration:
+                add(name, time.perf_counter() - t, time.thread_time() - cpu)
+                return
+            add(name, time.perf_counter() - t, time.thread_time() - cpu)
+            yield chunk
+    return run
+def patch(module, name, label=None):
+    if hasattr(module, name):  # an older revision may not have them all
+        setattr(module, name, timed(label or name, getattr(module, name)))
+patch(csvio, "read_french_csv")
+for module in (parsing, canonical):
+    patch(module, "parse_dates", "parse_dates (dans)")
+    patch(module, "parse_amounts", "parse_amounts (dans)")
+for name in ("segment_tables", "create_clients_sheet", "created_clients_audit", "write_history_sheets"):
+    patch(csv_job, name)
+patch(history_run, "run_history")
+patch(csvio, "typed_columns")
+patch(layout, "write_report_sheets")
+patch(saving, "save_workbook", "save_workbook (tout)")
+patch(files, "verify_xlsx")
+fastsheet.rows_xml = timed_rows(fastsheet.rows_xml)
+target = Path(sys.argv[2])
+target.unlink(missing_ok=True)
+timed("run (tout)", engine.run)(Path(sys.argv[1]), target, analysis_date=datetime.date(2025, 12, 31))
+target.unlink(missing_ok=True)
+print(json.dumps(out))
+"""
+
+
+def csv_steps(path: Path, target: Path, src: Path | None) -> dict[str, list[float]]:
+    """(wall, CPU) seconds of each step of the CSV run of ``path`` in one fresh process (of the code in ``src``)."""
+    env = None if src is None else {**os.environ, "PYTHONPATH": str(src)}
+    done = subprocess.run([sys.executable, "-c", _CSV_STEPS, str(path), str(target)], env=env, check=True,
+                          capture_output=True, text=True)
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def compare_csv_steps(path: Path, target: Path, base: str | None, rounds: int) -> None:
+    src = base_src(base) if base else None
+    labels = ([base] if base else []) + ["ici"]
+    runs: dict[str, list[dict[str, list[float]]]] = {label: [] for label in labels}
+    for _ in range(rounds if base else 1):
+        for label in labels:
+            runs[label].append(csv_steps(path, target, src if label != "ici" else None))
+    for name in runs["ici"][0]:
+        # a step the base revision does not have counts 0 there
+        med = {label: [statistics.median(r.get(name, (0, 0))[k] for r in v) for k in (0, 1)]
+               for label, v in runs.items()}
+        line = " | ".join(f"{label} {s:6.2f} s (CPU {cpu:5.2f} s)" for label, (s, cpu) in med.items())
+        if base:
+            line += (f" | {med[base][0] / max(med['ici'][0], 1e-9):4.2f} ×, "
+                     f"CPU {med[base][1] / max(med['ici'][1], 1e-9):4.2f} ×")
+        print(f"   étape {name:26s} {line}", flush=True)
+
+
 def base_src(rev: str) -> Path:
     """``src/`` of git revision ``rev``, extracted to a temporary folder."""
     root = Path(__file__).resolve().parent.parent
@@ -143,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None)
     parser.add_argument("--base", default=None, help="git revision to compare with (interleaved rounds)")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--steps", action="store_true",
+                        help="with --only csv: each step of the CSV run in one process, instead of the command")
     args = parser.parse_args(argv)
     work = args.dir or Path(tempfile.mkdtemp(prefix="bench-segmenter-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -165,6 +260,9 @@ def main(argv: list[str] | None = None) -> int:
             if not src.exists():
                 build_csv_input(src)
             cmd = ["run", str(src), "-o", str(work / "factures_1M.xlsx"), "--date", "2025-12-31"]
+            if args.steps:
+                compare_csv_steps(src, work / "etapes_1M.xlsx", args.base, args.rounds)
+                continue
         if args.base:
             # every round starts from the same state: a fresh copy, no output left by the previous round
             fresh = (lambda: shutil.copy(src, target)) if name == "refresh" else (
