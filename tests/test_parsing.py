@@ -253,17 +253,19 @@ def test_clean_text_spaces_of_any_kind():
     assert clean_text(s).iloc[3] == "A B"
 
 
-def test_space_re2_is_python_whitespace_for_every_character():
-    """SPACE_RE2 in an Arrow (RE2) class matches exactly the characters Python's ``\\s`` matches."""
+def test_py_spaces_is_python_whitespace_for_every_character():
+    """PY_SPACES in a class matches exactly the characters Python's ``\\s`` matches, in Arrow's RE2 and in ``re``."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from segmenter_pme.parsing.text import SPACE_RE2
+    from segmenter_pme.parsing.text import PY_SPACES
 
     chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
-    arrow = pc.match_substring_regex(pa.array(chars), f"^[{SPACE_RE2}]$").to_pylist()
+    arrow = pc.match_substring_regex(pa.array(chars), f"^[{PY_SPACES}]$").to_pylist()
     python = [re.fullmatch(r"\s", c) is not None for c in chars]
+    spelt = [re.fullmatch(f"[{PY_SPACES}]", c) is not None for c in chars]
     assert [c for c, a, p in zip(chars, arrow, python) if a != p] == []
+    assert spelt == python
     assert sum(python) == 29  # the list is not empty by mistake
 
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import INFO, WARNING, Issue, value_issues
-from .text import SPACE_RE2
+from .text import PY_SPACES
 
 
 def parse_postal_codes(
@@ -31,7 +31,7 @@ def parse_postal_codes(
     is_txt = obj.map(lambda v: isinstance(v, str))
     if is_txt.any():
         t = obj[is_txt].astype("string").str.strip().str.upper()
-        t = t.str.replace(rf"^(F|FR)[{SPACE_RE2}\-]+", "", regex=True).str.replace(f"[{SPACE_RE2}']", "", regex=True)
+        t = t.str.replace(rf"^(F|FR)[{PY_SPACES}\-]+", "", regex=True).str.replace(f"[{PY_SPACES}']", "", regex=True)
         t = t.str.replace(r"\.0$", "", regex=True)
         txt[is_txt] = t.where(t != "")
     four = txt.str.fullmatch(r"\d{4}").fillna(False)
@@ -72,7 +72,7 @@ def parse_identifiers(
     if is_txt.any():
         t = obj[is_txt].astype("string").str.strip()
         sci[is_txt] = t.str.contains(r"[eE][+]?\d+$", regex=True).fillna(False)
-        out[is_txt] = t.str.replace(rf"[{SPACE_RE2}.\-]", "", regex=True).where(t != "")
+        out[is_txt] = t.str.replace(rf"[{PY_SPACES}.\-]", "", regex=True).where(t != "")
     bad_len = out.notna() & ~out.str.fullmatch(r"\d{%d}" % length).fillna(False) & ~sci
     label = "SIRET" if kind == "siret" else "SIREN"
     issues = value_issues(

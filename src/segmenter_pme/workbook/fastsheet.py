@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
 from ..layout.cells import cut_to_cell, needs_quote, needs_quote_mask
-from ..parsing import NS_PER_DAY, OTHER_SPACES_RE2, as_nanoseconds, days_between, epoch_days_serial
+from ..parsing import NS_PER_DAY, PY_SPACES, as_nanoseconds, days_between, epoch_days_serial
 from . import long_cells
 from .saving import split_sheetdata
 
@@ -32,7 +32,7 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ILLEGAL_RE2 = r"[\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}]"
 _ESCAPED_RE2 = r"[&<>\x{00}-\x{08}\x{0b}\x{0c}\x{0e}-\x{1f}]"
 # Python's ``\s`` on text, for RE2: a value starting or ending with one needs xml:space="preserve"
-_SPACE = f"[ {OTHER_SPACES_RE2}]"
+_SPACE = f"[{PY_SPACES}]"
 
 
 def sheet_part(zf: zipfile.ZipFile, title: str) -> str:
