@@ -6,6 +6,7 @@ import datetime as dt
 import math
 import re
 import zipfile
+import zlib
 
 import numpy as np
 import openpyxl
@@ -167,11 +168,21 @@ def test_streamed_sheet_is_deflated_by_isal_and_reads_back(tmp_path):
         info = zf.getinfo(fastsheet.sheet_part(zf, "Données"))
         assert info.compress_type == zipfile.ZIP_DEFLATED
         xml = zf.read(info)  # zlib inflates what ISA-L deflated; the CRC is checked
+        # each part's checksum as zlib computes it (zipfile's is ISA-L's: saving.py)
+        assert all(zlib.crc32(zf.read(part)) == part.CRC for part in zf.infolist())
     assert xml.count(b"<row ") == 1 + 30_000  # the header row and the 30 000 streamed rows
     ws = openpyxl.load_workbook(path, read_only=True)["Données"]
     rows = list(ws.iter_rows(min_row=2, values_only=True))
     assert rows[0] == ("C000000", 0) and rows[-1] == ("C029999", 29_999 / 7) and len(rows) == 30_000
     files.verify_xlsx(path)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.integers(0, 2**32 - 1))
+def test_zipfiles_checksum_is_zlibs(data, start):
+    """The CRC-32 zipfile writes and checks (ISA-L's once :mod:`saving` is imported, when installed) is zlib's."""
+    assert zipfile.crc32(data, start) == zlib.crc32(data, start)
+    assert zipfile.crc32(memoryview(data)[1:], start) == zlib.crc32(data[1:], start)
 
 
 def test_a_date_cell_past_2262_is_written_as_typed_not_wrapped_round(tmp_path):
