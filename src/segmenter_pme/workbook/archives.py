@@ -13,7 +13,7 @@ from ..errors import WorkbookError
 from ..layout.cells import set_value
 from .audit_copy import ARCHIVES, csv_cell, typed_cell, write_cell
 from .audit_load import LoadedBase
-from .writer import cell_value
+from .writer import cell_values
 
 
 def archive_rows(base: LoadedBase, result: CleanResult,
@@ -43,20 +43,24 @@ def archive_rows(base: LoadedBase, result: CleanResult,
 
     origins = col("ligne_origine")
     into = [None if v is None or (isinstance(v, float) and np.isnan(v)) else v for v in col("fusionne_dans")]
-    name_of = names.to_dict() if names is not None else {}
+    wanted = {v for v in into if v is not None}  # the principals' names only, not the whole base's
+    name_of = names[names.index.isin(list(wanted))].to_dict() if names is not None else {}
     who = [name_of.get(v) if v is not None else None for v in into]
     conf = [None if v is None or (isinstance(v, float) and np.isnan(v)) else int(v) for v in col("confiance")]
-    columns_out = [[cell_value(v) for v in values] for values in
+    columns_out = [cell_values(values) for values in
                    (origins, col("motif"), into, who, col("groupe"), conf, col("raison"), col("date_archivage"))]
     # an inactive client that was the principal of a merge is archived with its merged values
     use_merged = [m == MOTIF_INACTIF and r in merged_principals for m, r in zip(col("motif"), origins)]
     positions = frame.index.get_indexer(origins)
-    as_cell = csv_cell if base.kind == "csv" else cell_value
     for h in user_headers:
         name = field_of.get(h)
         at = data.columns[h]
-        cells = ([as_cell(v) for v in frame[h].to_numpy(dtype=object)[positions]] if h in frame.columns
-                 else [None] * n)
+        if h not in frame.columns:
+            cells = [None] * n
+        elif base.kind == "csv":
+            cells = [csv_cell(v) for v in frame[h].to_numpy(dtype=object)[positions]]
+        else:
+            cells = cell_values(frame[h].to_numpy(dtype=object)[positions])
         merged_values = col(name) if name is not None and any(use_merged) else None
         for i, r in enumerate(origins):
             original = cell_formulas.get((r, at))

@@ -12,7 +12,7 @@ from ..errors import WorkbookError
 from ..layout.cells import set_value
 from . import files
 from .audit_load import LoadedBase
-from .writer import cell_value
+from .writer import cell_value, cell_values
 
 
 ARCHIVES = "Archives"
@@ -144,3 +144,15 @@ def typed_cell(field: str, v):
     if field == "nb_commandes":
         return int(round(float(v)))
     return v
+
+
+def typed_cells(field: str, values) -> list:
+    """:func:`typed_cell` of each value of one field, the blanks and texts found at once (:func:`writer.cell_values`)."""
+    values = cell_values(values)
+    if field in ("date_premier_achat", "date_dernier_achat"):
+        return [None if v is None else pd.Timestamp(v).to_pydatetime() for v in values]
+    if field in TEXT_FIELDS:
+        return [None if v is None else str(v) for v in values]
+    if field == "nb_commandes":
+        return [None if v is None else int(round(float(v))) for v in values]
+    return values

@@ -16,7 +16,7 @@ from ..audit.clean import CleanResult
 from ..fr import fr_number
 from ..layout.cells import set_value
 from . import reader
-from .audit_copy import ARCHIVES, TEXT_FIELDS, csv_cell, typed_cell, write_cell
+from .audit_copy import ARCHIVES, TEXT_FIELDS, csv_cell, typed_cells, write_cell
 from .audit_load import LoadedBase
 from .writer import cell_value
 
@@ -96,7 +96,7 @@ def kept_frame(base: LoadedBase, result: CleanResult) -> tuple[pd.DataFrame, set
     columns = base.prepared.columns
     cleaned = result.clients
     header_of = {f: h for f, h in columns.items()}
-    changed: dict[tuple, object] = {}
+    changed: dict[str, dict] = {}  # field → its changed cells' rows → their cleaned values
     merged_rows = (set(result.merges["principal"]) if len(result.merges) else set()) & set(cleaned.index)
     if base.kind == "csv":
         # a CSV's cells are all text: the workbook gets the parsed values (dates, amounts)
@@ -105,15 +105,13 @@ def kept_frame(base: LoadedBase, result: CleanResult) -> tuple[pd.DataFrame, set
         merged = cleaned.loc[sorted(merged_rows)]
         for name in merged.columns:
             if name in header_of:
-                for r, v in zip(merged.index, merged[name].tolist()):
-                    changed[(r, name)] = v
+                changed[name] = dict(zip(merged.index, merged[name].tolist()))
     repairs = result.repairs[result.repairs["row"].isin(cleaned.index) & result.repairs["champ"].isin(header_of)]
-    at = {r: i for i, r in enumerate(cleaned.index)}
     # each repaired column's rows taken at once, not one lookup per repair
     # (100 000 clients: kept_frame 0.30 → 0.21 s CPU)
     for name, sub in repairs.groupby("champ", sort=False):
-        values = cleaned[name].iloc[[at[r] for r in sub["row"]]].to_numpy(dtype=object)
-        changed.update(zip(((r, name) for r in sub["row"]), values))
+        values = cleaned[name].iloc[cleaned.index.get_indexer(sub["row"])].to_numpy(dtype=object)
+        changed.setdefault(name, {}).update(zip(sub["row"], values))
     text_cols = {data.columns[header_of[f]] for f in TEXT_FIELDS if f in header_of and header_of[f] in data.columns}
     date_cols = {data.columns[header_of[f]] for f in ("date_premier_achat", "date_dernier_achat")
                  if f in header_of and header_of[f] in data.columns}
@@ -125,8 +123,10 @@ def kept_frame(base: LoadedBase, result: CleanResult) -> tuple[pd.DataFrame, set
     for header, col in data.columns.items():
         if header in frame.columns:
             cells[col] = frame[header].to_numpy(dtype=object)[positions]
-    for (r, name), v in changed.items():
-        cells[data.columns[header_of[name]]][at[r]] = typed_cell(name, v)
+    for name, values in changed.items():  # a field's cells at once
+        typed = np.empty(len(values), dtype=object)
+        typed[:] = typed_cells(name, list(values.values()))
+        cells[data.columns[header_of[name]]][cleaned.index.get_indexer(list(values))] = typed
     return pd.DataFrame(cells, index=cleaned.index, dtype=object), text_cols, date_cols
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from itertools import repeat
 from typing import NamedTuple
 from xml.sax.saxutils import escape
 
@@ -402,9 +403,23 @@ def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     the values unwrapped. « quoted » is text Excel must keep as text with its quote mark (a formula, a
     number, a date, a boolean when the cell is edited: :func:`layout.cells.needs_quote`), NaN and NaT are
     « none »."""
+    return _kinds(values)[:2]
+
+
+def _kinds(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, pa.Array | None]:
+    """:func:`kind_codes`, and the texts (kinds text and quoted, wrapped or not) as one Arrow array, in order."""
     get = _KIND_OF_TYPE.get
-    kinds = np.fromiter((get(type(v), 8) for v in values), dtype=np.int8, count=len(values))
-    own = np.flatnonzero(kinds == _OWN)
+    types = set(map(type, values))
+    alone = types - {type(None)}
+    if len(alone) == 1 and get(next(iter(alone))) in (2, 4):
+        # a column of text or of numbers, blanks among them (the usual one): its kinds at once
+        kinds = np.full(len(values), get(next(iter(alone))), dtype=np.int8)
+        if type(None) in types:
+            kinds[pd.isna(values)] = 0  # None, or a number's NaN (as below)
+        own = np.zeros(0, dtype=np.intp)
+    else:
+        kinds = np.fromiter(map(get, map(type, values), repeat(8)), dtype=np.int8, count=len(values))
+        own = np.flatnonzero(kinds == _OWN)
     if len(own):
         values = values.copy()
         values[own] = [v.value for v in values[own]]
@@ -419,17 +434,20 @@ def kind_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         nan = pd.isna(pd.Series(values[numbers], dtype=object)).to_numpy()
         kinds[numbers[nan]] = 0
     text = np.flatnonzero(kinds == 2)
+    texts = None
     if len(text):
-        kinds[text[needs_quote_mask(pa.array(values[text], pa.large_string()))]] = 3
+        texts = pa.array(values[text], pa.large_string())
+        kinds[text[needs_quote_mask(texts)]] = 3
     if len(own):
         kinds[own] += _OWN
-    return kinds, values
+    return kinds, values, texts
 
 
 def _bodies_by_kind(values: pd.Series, styles: dict[str, str], date1904: bool = False) -> pa.Array:
     """:func:`_bodies` of each kind of value with that kind's style (``styles[kind]``, else ``styles[""]``;
     ``styles["own " + kind]`` for a value wrapped in :class:`Own`)."""
-    kinds, vals = kind_codes(values.to_numpy(dtype=object))
+    kinds, vals, texts = _kinds(values.to_numpy(dtype=object))
+    text_at = np.flatnonzero((kinds % _OWN == 2) | (kinds % _OWN == 3))  # where the texts stand
     order = np.argsort(kinds, kind="stable")
     parts = []
     for code in np.unique(kinds):
@@ -443,7 +461,8 @@ def _bodies_by_kind(values: pd.Series, styles: dict[str, str], date1904: bool = 
         elif kind == "empty":
             parts.append(pa.array([f"{s_attr}/>" if s_attr else None] * len(at), pa.large_string()))
         elif kind in ("text", "quoted"):
-            parts.append(_text_bodies(pa.array(vals[at], pa.large_string()), s_attr))
+            parts.append(_text_bodies(texts if len(at) == len(texts) else texts.take(np.searchsorted(text_at, at)),
+                                      s_attr))
         elif kind == "number":
             parts.append(_bodies(pd.Series(vals[at].astype(float)), s_attr))
         elif kind == "bool":

@@ -14,6 +14,7 @@ import math
 from copy import copy
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -109,6 +110,22 @@ def cell_value(v: Any) -> Any:
     if pd.isna(v):
         return None
     return str(v)
+
+
+#: the types :func:`cell_value` gives back as they are (a blank aside)
+_AS_IS = frozenset({type(None), str, int, float, bool, dt.date, dt.datetime, dt.time, dt.timedelta})
+
+
+def cell_values(values) -> list:
+    """:func:`cell_value` of each value (a sequence of scalars): a column holding only those types at once,
+    the blanks found in C; another one value by value."""
+    arr = values if isinstance(values, np.ndarray) and values.dtype == object else \
+        np.fromiter(values, dtype=object, count=len(values))
+    if not set(map(type, arr)) <= _AS_IS:
+        return [cell_value(v) for v in arr]
+    out = arr.copy()
+    out[pd.isna(arr)] = None  # None and NaN, the only blanks of those types
+    return out.tolist()
 
 
 def put_output(cell, name: str, v: Any) -> None:
