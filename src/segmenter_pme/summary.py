@@ -150,24 +150,54 @@ def pareto(ca_scored: np.ndarray, is_gros: np.ndarray, sorted_ca: np.ndarray | N
     ca = np.asarray(ca_scored, dtype="float64")
     n = len(ca)
     srt = np.sort(ca) if sorted_ca is None else np.asarray(sorted_ca, dtype="float64")
-    # largest first, credit notes beyond the purchases count as 0
-    desc = np.clip(srt[::-1], 0, None)
-    cum = np.concatenate(([0.0], np.cumsum(desc)))
-    total = float(cum[-1])
+    points = np.unique(np.round(np.linspace(0, n, min(n, 100) + 1)).astype(int))
+    at_points, total = _running_ca(srt, points)
     if n == 0 or total <= 0:
         curve = pd.DataFrame({"% clients": [0.0, 1.0], "% CA": [0.0, 1.0]})
         return Pareto(0.0, 0.0, "Aucun client avec des achats : pas de répartition du CA à montrer.", curve)
     g_clients = float(np.sum(is_gros)) / n
     g_ca = float(np.clip(ca[is_gros], 0, None).sum()) / total
-    cum /= total
-    points = np.unique(np.round(np.linspace(0, n, min(n, 100) + 1)).astype(int))
-    curve = pd.DataFrame({"% clients": points / n, "% CA": cum[points]})
+    curve = pd.DataFrame({"% clients": points / n, "% CA": at_points / total})
     # the base is said: the PMG table's « % base » counts the prospects too
     sentence = (
         f"Vos clients « Gros » — {fr_share(g_clients, 0)} des {fr_int(n)} clients ayant commandé — réalisent "
         f"{fr_share(g_ca, 0)} de votre chiffre d'affaires."
     )
     return Pareto(g_clients * 100, g_ca * 100, sentence, curve)
+
+
+# blocks of the running CA (_running_ca): 512 KB, in the CPU caches
+PARETO_BLOCK = 1 << 16
+
+
+def _running_ca(srt: np.ndarray, points: np.ndarray) -> tuple[np.ndarray, float]:
+    """The running CA of the clients largest first (credit notes beyond the purchases count as 0)
+    after ``points`` clients each (``points``: ascending, from 0 to ``len(srt)``), and the total.
+
+    The same sums, in the same order, as ``np.cumsum`` of the whole curve, one block at a time
+    carrying the total over: only the 101 points are kept, not three arrays of a CA per client
+    (20 M lines, 7 M clients: step pareto 0,41 s → 0,05 s of CPU, median of 3 interleaved rounds,
+    bench_core.py --phases; client_frame, the step after it, then takes 0,12 s more: its fresh memory
+    no longer comes from the arrays pareto freed).
+    """
+    n = len(srt)
+    desc = srt[::-1]
+    out = np.zeros(len(points))
+    block = np.empty(min(n, PARETO_BLOCK))
+    total = 0.0
+    at = int(np.searchsorted(points, 0, side="right"))  # the running CA of no client is 0
+    for start in range(0, n, PARETO_BLOCK):
+        part = block[:min(PARETO_BLOCK, n - start)]
+        np.clip(desc[start:start + len(part)], 0, None, out=part)
+        if start:
+            part[0] += total  # the block goes on from the total so far: each sum as in one cumsum
+        np.cumsum(part, out=part)
+        end = start + len(part)
+        stop = int(np.searchsorted(points, end, side="right"))
+        out[at:stop] = part[points[at:stop] - 1 - start]
+        at = stop
+        total = float(part[-1])
+    return out, total
 
 
 def rf_grid(r: np.ndarray, f: np.ndarray) -> pd.DataFrame:
