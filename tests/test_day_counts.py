@@ -28,6 +28,18 @@ def test_days_between_is_pythons_whole_days(later, earlier):
     assert got.tolist() == [float(expected)]
 
 
+@settings(max_examples=200, deadline=None)
+@given(STAMPS, st.lists(st.one_of(st.none(), STAMPS), min_size=1, max_size=6))
+def test_one_date_against_many_either_way_is_pythons_whole_days(one, many):
+    """One date (an analysis date, Excel's epoch) against an array, on either side; a missing date
+    gives NaN."""
+    series = pd.Series(pd.to_datetime(pd.Series(many, dtype=object)), dtype="datetime64[ns]")
+    np.testing.assert_array_equal(days_between(pd.Timestamp(one), series),
+                                  [np.nan if m is None else float((one - m).days) for m in many])
+    np.testing.assert_array_equal(days_between(series.to_numpy(), pd.Timestamp(one)),
+                                  [np.nan if m is None else float((m - one).days) for m in many])
+
+
 def test_days_between_by_hand():
     day = pd.Timestamp("2025-12-31")
     dates = pd.Series(pd.to_datetime(["1700-03-15", "2025-12-30 15:00", None, "2025-12-31"], format="mixed"))
