@@ -8,9 +8,12 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from segmenter_pme import Settings, SettingsError, segment
 from segmenter_pme.invoices import quote_lines
+from segmenter_pme.invoices.documents import is_not_a_sale
 from segmenter_pme.invoices.quotes import open_quotes
 from segmenter_pme.week import week_calls
 
@@ -32,6 +35,15 @@ def test_a_quote_line_is_one_whose_type_says_quote_and_not_settled(doc_type, is_
     mask = quote_lines(pd.Series(["Facture", doc_type, None]))
     assert (mask is not None and bool(mask[1])) == is_open
     assert quote_lines(pd.Series(["Facture", "Avoir"])) is None and quote_lines(None) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["devis", "Devis", "DEVIS", "quote", "Estimate", "envoyé", "refusé", "signé",
+                                 "avoir", "facture", "en cours", "bon de commande", "pro forma", " ", "à"]),
+                min_size=1, max_size=4).map(" ".join))
+def test_every_open_quote_type_is_a_type_that_is_no_sale(doc_type):
+    """read_invoices looks for quotes only when some line is no sale: an open quote's type always is one."""
+    assert quote_lines(pd.Series([doc_type])) is None or is_not_a_sale(doc_type)
 
 
 def _open(lines: list[tuple], days: int = 90) -> list[tuple]:
