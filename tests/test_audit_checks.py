@@ -259,3 +259,22 @@ def test_rows_past_the_named_ones_are_counted():
     assert row["Constat"] == "240 lignes avec une valeur invalide (montants illisibles : 240)."
     assert row["Score"] == 4  # 100 × (1 − 240/250)
     assert report.counts["montant_illisible"] == 240  # the console's « N problèmes signalés » counts them all
+    # the 40 past the 200 named hold a value: not missing as well (counted twice before)
+    assert "champ_manquant" not in report.counts
+
+
+def test_unread_values_of_a_csv_past_the_named_ones_are_not_missing(tmp_path):
+    from segmenter_pme.workbook.audit_files import audit_file
+
+    n = 260
+    lines = ["Code client;Entreprise;Date dernier achat;Nombre commandes;CA total;Code postal;Secteur"]
+    for i in range(n):
+        date = "99/99/2024" if i < 230 else "15/03/2025"
+        ca = "douze" if i < 250 else "100"
+        lines.append(f"C{i};Société {i};{date};2;{ca};75001;Commerce")
+    path = tmp_path / "clients.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report, _ = audit_file(path, analysis_date=dt.date(2026, 6, 30))
+    assert report.counts.get("montant_illisible") == 250
+    assert sum(v for k, v in report.counts.items() if k.startswith("date_")) == 230
+    assert "champ_manquant" not in report.counts

@@ -144,7 +144,7 @@ def completeness(clients: pd.DataFrame, columns: dict[str, str] | None = None,
 
 def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
                    columns: dict[str, str] | None = None, unreadable: set | None = None,
-                   advice: str = "both") -> pd.DataFrame:
+                   advice: str = "both", read: pd.DataFrame | None = None) -> pd.DataFrame:
     """Clients missing what segmentation needs (last purchase, CA, sector, postal code).
 
     A field counts as present when one of its stand-ins is (``code_naf`` gives
@@ -152,7 +152,8 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
     column at all is one ``colonne_absente`` problem; otherwise one
     ``champ_manquant`` problem per incomplete client, pointing at its first
     missing cell. ``unreadable``: (header, row) of cells that hold a value the
-    reading could not understand — not missing, they are reported as invalid.
+    reading could not understand — not missing, they are reported as invalid; ``read``: the cells as read
+    (same rows), which tells those cells past the ones ``unreadable`` names (the reading names 200 per code).
     ``advice``: how a column can be named for this input (:func:`segmenter_pme.headers.naming_advice`).
     Output: problems frame.
     """
@@ -175,6 +176,11 @@ def missing_needed(clients: pd.DataFrame, *, sheet: str | None = None,
             if unreadable:
                 header = label(f, columns)
                 have |= clients.index.isin([row for col, row in unreadable if col == header])
+            if read is not None and f in read.columns and not have.all():
+                # a value typed but not understood (« douze ») is an invalid value, not a missing one
+                given = read[f] if read.index.equals(clients.index) else read[f].reindex(clients.index)
+                gap = ~have.to_numpy()
+                have[gap] = ~blank_mask(given[gap]).to_numpy()
         missing[field] = ~have
     if "nb_commandes" in clients.columns:
         # a prospect (0 orders) has no purchase date nor CA to give: nothing is missing there

@@ -37,7 +37,8 @@ class PreparedClients:
       (NaN when the client has none), or None without invoice lines;
     - ``derived``: the purchase figures the analysis takes from the invoice
       lines (:func:`invoice_figures`), or None without invoice lines;
-    - ``issues``: what the core's parsers reported (unreadable values…).
+    - ``issues``: what the core's parsers reported (unreadable values…);
+    - ``read``: the cells as read when ``raw`` leaves some out (a CSV's text dates, no Excel damage), else None.
     """
 
     clients: pd.DataFrame
@@ -47,6 +48,7 @@ class PreparedClients:
     invoice_orders: pd.Series | None = None
     derived: pd.DataFrame | None = None
     issues: list[Issue] = field(default_factory=list)
+    read: pd.DataFrame | None = None
 
 
 def _date_cells(col: pd.Series) -> pd.Series:

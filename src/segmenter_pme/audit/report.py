@@ -168,6 +168,7 @@ def audit(
     derived: pd.DataFrame | None = None,
     derived_from: str | None = None,
     advice: str = "both",
+    read: pd.DataFrame | None = None,
 ) -> AuditReport:
     """Audit a client base.
 
@@ -180,7 +181,9 @@ def audit(
     the invoices, same index), ``columns`` (canonical field → user header, for
     messages), ``unreadable`` (the reading's errors — :class:`Issue` records
     such as ``date_impossible`` — of the cells that hold a value the analysis
-    cannot read: reported as invalid values, not as missing ones),
+    cannot read: reported as invalid values, not as missing ones), ``read`` (the
+    cells as read, ``raw`` by default: a cell holding a value the reading could not
+    understand is never counted missing, past the rows ``unreadable`` names too),
     ``derived`` (the purchase figures the analysis takes from the invoice
     lines of sheet ``derived_from`` — :func:`~segmenter_pme.audit.prepare.invoice_figures`:
     inactivity and completeness are judged on what the analysis uses), ``advice``
@@ -214,7 +217,8 @@ def audit(
                          index=[i.code for i in unreadable if i.row is None], dtype="int64").groupby(level=0).sum()
     unreadable = [i for i in unreadable if i.row is not None]
     missing = checks.missing_needed(analysed, sheet=sheet, columns=columns,
-                                    unreadable={(i.column, i.row) for i in unreadable}, advice=advice)
+                                    unreadable={(i.column, i.row) for i in unreadable}, advice=advice,
+                                    read=read if read is not None else raw)
 
     invalid = value_checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
                                           sheet=sheet, columns=columns, advice=advice)

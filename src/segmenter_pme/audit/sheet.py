@@ -42,9 +42,11 @@ def audit_prepared(prepared: PreparedClients, settings: Settings, *, derived_fro
     """:func:`~.report.audit` of a prepared table; ``derived_from``: the sheet of the invoice lines behind it."""
     return audit(prepared.clients, raw=prepared.raw, invoice_orders=prepared.invoice_orders, settings=settings,
                  sheet=prepared.sheet, columns=prepared.columns, unreadable=prepared.issues,
-                 derived=prepared.derived, derived_from=derived_from, advice=advice)
+                 derived=prepared.derived, derived_from=derived_from, advice=advice,
+                 read=prepared.read if prepared.read is not None else prepared.raw)
 
 
 def _text_dates_are_normal(prepared) -> None:
     # a CSV has no cell types: a date in it is text by nature, not Excel damage
+    prepared.read = prepared.raw
     prepared.raw = prepared.raw.drop(columns=["date_premier_achat", "date_dernier_achat"], errors="ignore")
