@@ -155,6 +155,15 @@ def test_groups_weakest_link_and_principal():
     assert group_duplicates(pairs, clients, threshold=95)["ligne"].tolist() == [11, 10]
 
 
+def test_each_group_lists_its_distinct_reasons_in_the_order_of_its_links():
+    clients = pd.DataFrame({"raison_sociale": ["A", "A", "A", "B", "B", "A"]}, index=[1, 2, 3, 4, 5, 6])
+    # (1, 3) joins rows already grouped: not a link of the group, its reason not listed; « nom » listed once
+    pairs = pd.DataFrame({"ligne_a": [4, 1, 2, 1, 3], "ligne_b": [5, 2, 3, 3, 6], "confiance": [99, 98, 97, 96, 95],
+                          "score_nom": [100] * 5, "raison": ["e-mail", "nom", "SIRET", "téléphone", "nom"]})
+    groups = group_duplicates(pairs, clients, threshold=90)
+    assert groups.groupby("groupe")["raison"].first().to_dict() == {"D0001": "nom ; SIRET", "D0002": "e-mail"}
+
+
 def test_placeholder_phone_links_nobody():
     clients = pd.DataFrame({"raison_sociale": [f"Client {c}" for c in "ABCDEFGHIJKL"],
                             "telephone": ["01 00 00 00 00"] * 12, "code_postal": ["75001"] * 12})

@@ -202,8 +202,11 @@ def clean(
         archives += [before, dup]
         cleaned = repaired.drop(index=others["ligne"].tolist())
         cleaned = _assign_rows(cleaned, merged)
+        merged_rows: dict = {}  # each group's other rows, in order, gathered in one loop (not a list per group by pandas)
+        for group, row in zip(others["groupe"], others["ligne"]):
+            merged_rows.setdefault(group, []).append(row)
         merges = (principals[["groupe", "principal", "confiance", "raison"]]
-                  .assign(lignes=principals["groupe"].map(others.groupby("groupe")["ligne"].agg(list)))
+                  .assign(lignes=principals["groupe"].map(merged_rows))
                   [["groupe", "principal", "lignes", "confiance", "raison"]].reset_index(drop=True))
 
     # 2. inactive clients, judged on the merged values and the invoice lines, as the analysis does

@@ -111,10 +111,13 @@ def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: f
     members["racine"] = members["ligne"].map(find)
     links = pd.DataFrame(tree, columns=["ligne", "confiance", "raison"])
     links["racine"] = links["ligne"].map(find)
-    summary = links.groupby("racine").agg(
-        confiance=("confiance", "min"),
-        raison=("raison", lambda s: " ; ".join(dict.fromkeys(s))),
-    )
+    summary = links.groupby("racine").agg(confiance=("confiance", "min"))
+    # each group's distinct reasons in the order of its links, gathered in one loop rather than by a Python
+    # function pandas calls on each group's Series (100 000 clients: the cleaning X s → Y s of CPU, same run)
+    reasons: dict = {}
+    for root, reason in zip(links["racine"], links["raison"]):
+        reasons.setdefault(root, {})[reason] = None
+    summary["raison"] = [" ; ".join(reasons[root]) for root in summary.index]
     members = members.join(summary, on="racine")
     completeness = _completeness(clients.loc[members["ligne"].tolist()])
     members["_complet"] = completeness.to_numpy()
