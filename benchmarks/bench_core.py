@@ -33,7 +33,8 @@ lifetimes reads) and ``complet`` (+ N° facture and Type, so orders are counted
 as distinct invoice numbers and credit notes are read from the type; lifetimes
 gets that frame too and reads its three columns). The machine is shared and
 noisy: every round times all the runs one after the other (each round in
-another order), and the figures are the medians over the rounds, so a slow
+another order, the polars queries last — a run right after one is slower —, then
+``--settle`` seconds of pause), and the figures are the medians over the rounds, so a slow
 spell weighs on both sides of a ratio.
 """
 
@@ -82,6 +83,8 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=1_000_000)
     ap.add_argument("--clients", type=int, default=350_000)
     ap.add_argument("--repeat", type=int, default=7, help="rounds")
+    ap.add_argument("--settle", type=float, default=10.0,
+                    help="seconds of pause after each round's polars queries (their memory handed back)")
     ap.add_argument("--no-lifetimes", action="store_true")
     ap.add_argument("--polars", action="store_true", help="time the hand-written polars query too (issue 16)")
     ap.add_argument("--base", default=None, help="git revision whose segment() is timed too (before/after)")
@@ -129,10 +132,14 @@ def main() -> None:
         if args.base:
             time_phases("segmenter_base", spent)
     for turn in range(args.repeat):
-        # each round in another order (the same for the same --repeat): a run right after the
-        # polars query (its threads winding down, its memory handed back) is slower, and it
-        # must not always be the same one
-        for name in random.Random(turn).sample(list(runs), len(runs)):
+        # each round in another order (the same for the same --repeat), the polars queries last: a run
+        # right after one is slower while polars hands its memory back (20 M lines: 6,2 s of CPU for our
+        # minimal frame right after a polars query, 3,3 s after one of ours) — before this, our minimal
+        # frame came right after polars in 2 rounds of 3, e966e41's in none. Then a pause, so the next
+        # round starts on a settled machine.
+        order = random.Random(turn).sample(list(runs), len(runs))
+        order.sort(key=lambda name: name.startswith("polars"))  # stable: the shuffle kept within each part
+        for name in order:
             fn = runs[name]
             spent.clear()
             wall, seconds = timed_wall_cpu(fn)
@@ -140,8 +147,8 @@ def main() -> None:
             cpu[name].append(seconds)
             for step, seconds in spent.items():
                 steps[name].setdefault(step, []).append(seconds)
-            if name.startswith("polars"):
-                time.sleep(0.5)  # its worker threads go idle before the next run starts
+        if args.polars:
+            time.sleep(args.settle)
     med = {name: statistics.median(ts) for name, ts in times.items()}
     print(f"segmenter-pme, minimal : {med['minimal']:.3f} s")
     print(f"segmenter-pme, complet : {med['complet']:.3f} s")
