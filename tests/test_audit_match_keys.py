@@ -102,3 +102,16 @@ def test_same_keys_as_python_patterns_value_by_value(rows):
     expected = [len({c for n, c in zip(keys["nom_trie"], keys["code_postal"]) if n == name and c})
                 for name in keys["nom_trie"]]
     assert keys["etendue_nom"].tolist() == expected
+
+
+def test_id_separators_are_the_python_class_for_every_character():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from segmenter_pme.parsing import ID_SEPARATORS
+
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    arrow = pc.match_substring_regex(pa.array(chars), f"^{ID_SEPARATORS}$").to_pylist()
+    python = [re.fullmatch(r"[\s\u00a0\u202f.\-]", c) is not None for c in chars]
+    assert [c for c, a, p in zip(chars, arrow, python) if a != p] == []
+    assert sum(python) == 31  # the 29 spaces, the dot and the hyphen

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from openpyxl.utils import column_index_from_string
 from rapidfuzz import fuzz
 
-from segmenter_pme.audit import pair_scores
+from segmenter_pme.audit import blocking, pair_scores
 from segmenter_pme.audit.blocking import candidate_pairs, name_ranks
 from segmenter_pme.audit.duplicates import NameWords, match_keys, score_pairs
 from segmenter_pme.audit.match_keys import MAX_SHARED
@@ -157,3 +157,89 @@ def test_wide_columns_follow_the_whitespace_rule(parts):
     with zipfile.ZipFile(buf) as zf:
         width = sheet_extent(zf, "xl/worksheets/sheet1.xml")[1]
     assert width == max([26] + [column_index_from_string(x.decode()) for x in _WIDE_RULE.findall(xml)])
+
+
+def _string_key_pairs(keys: pd.DataFrame) -> set[tuple[int, int]]:
+    """The pairs of the name blocks keyed by joined strings, each piece cut in Python (the simple path)."""
+    names = keys["nom_normalise"].to_numpy(dtype=object)
+    person = keys["personne"].to_numpy(dtype=bool)
+    place = np.where(person, keys["code_postal"].to_numpy(dtype=object), keys["departement"].to_numpy(dtype=object))
+    tag = np.array([("p|" if p else "c|") + c + "|" for p, c in zip(person, place)], dtype=object)
+    glued = [t.replace(" ", "") for t in names]
+    freq = Counter(w for t in names for w in t.split())
+    rarest = np.array([min(t.split(), key=lambda w: (freq[w], w), default="")[:4] for t in names], dtype=object)
+    rest = np.array([t.partition(" ")[2].replace(" ", "")[:5] for t in names], dtype=object)
+    single = np.array([" " not in t for t in names])
+    has = names != ""
+    orders = tuple(name_ranks(pd.Series([g[::-1] if back else g for g in glued], dtype=object), reverse=False)
+                   for back in (False, True))
+    parts = [blocking._block_pairs(tag + np.array([g[:5] for g in glued], dtype=object), has, orders),
+             blocking._block_pairs(tag + rarest, has & (rarest != ""), orders),
+             blocking._block_pairs(tag + rest, has & (rest != ""), orders),
+             blocking._block_pairs(tag + np.array([g[-5:] for g in glued], dtype=object), has & single, orders),
+             blocking._block_pairs("c|" + keys["nom_trie"].to_numpy(dtype=object), has & ~person, orders[:1])]
+    return {(min(a, b), max(a, b)) for part in parts for a, b in part.tolist()}
+
+
+# words alike in their first, last or first four letters: every key links some rows and misses others by a letter
+_BLOCK_NAMES = st.sampled_from(["SARL", ""]) | st.lists(st.sampled_from(
+    ["garage", "xarage", "garages", "porte", "porta", "portal", "cartal", "martin", "martine", "artine", "bmartine",
+     "du"]),
+    min_size=1, max_size=3).map(" ".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_BLOCK_NAMES, st.sampled_from(["", "Jean Roux", "Jeanne Roux"]),
+                          st.sampled_from(["75001", "75002", "69001", "", "2A004"]),
+                          st.sampled_from(["", "a@b.fr", "c@d.fr"]), st.sampled_from(["", "0612345678"])),
+                min_size=2, max_size=25), st.sampled_from([(12, 6), (2, 1), (3, 2)]))
+def test_name_blocks_keyed_by_integers_give_the_string_keys_pairs(rows, sizes):
+    # small SMALL_BLOCK / WINDOW values make big blocks (sorted neighbourhoods) out of a few rows
+    clients = pd.DataFrame(rows, columns=["raison_sociale", "nom", "code_postal", "email", "telephone"])
+    keys = match_keys(clients)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocking, "SMALL_BLOCK", sizes[0])
+        patch.setattr(blocking, "WINDOW", sizes[1])
+        expected = _string_key_pairs(keys)
+        for col in ("siren", "email", "telephone"):  # the exact keys: each row to the first of its value
+            first: dict = {}
+            for k, v in enumerate(keys[col]):
+                if v:
+                    if v in first:
+                        expected.add((first[v], k))
+                    first.setdefault(v, k)
+        got = candidate_pairs(keys)
+    assert [tuple(p) for p in got.tolist()] == sorted(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["a", "b", "ab", "ba", "é", "z", "10", ""]), max_size=4).map(" ".join)
+                | st.text(alphabet="ab \t\u00a0", max_size=8), max_size=12))
+def test_name_words_are_str_split_numbered_in_sorted_order(names):
+    # « » cut by Arrow (runs of « » and empty names included); a tab or a no-break space takes str.split's own path
+    words = NameWords(np.array(names, dtype=object))
+    vocab = sorted({w for t in names for w in t.split()})
+    assert words.vocab.to_pylist() == vocab
+    for k, t in enumerate(names):
+        ids = words.ids[words.starts[k]:words.starts[k + 1]].tolist()
+        assert ids == sorted(vocab.index(w) for w in t.split())
+
+
+def test_a_big_block_gives_each_row_its_neighbours_in_name_order(monkeypatch):
+    monkeypatch.setattr(blocking, "SMALL_BLOCK", 2)
+    monkeypatch.setattr(blocking, "WINDOW", 1)
+    key = np.array(["a", "a", "a", "b", "b", "b"], dtype=object)
+    rank = np.array([5, 0, 3, 1, 4, 2])
+    # block a in name order: rows 1, 2, 0; block b: rows 3, 5, 4 — each row and the next one
+    got = blocking._block_pairs(key, np.ones(6, dtype=bool), (rank,))
+    assert sorted(map(tuple, got.tolist())) == [(1, 2), (2, 0), (3, 5), (5, 4)]
+
+
+def test_each_name_key_links_its_pair_by_hand():
+    clients = pd.DataFrame({
+        "raison_sociale": ["Xportal", "Portal", "Cartal", "Garage Dupont", "Xarage Dupont", "Dupont Garage",
+                           "Martin Pierre", "Martine Pierre"],
+        "code_postal": ["75001", "75001", "75001", "69001", "69001", "13001", "33000", "33000"]})
+    # one-word names by their last five letters (« ortal », not Cartal's « artal »), a typo in the first word by
+    # the letters after it (« dupon »), the same words in another order anywhere, the first five letters (« marti »)
+    assert candidate_pairs(match_keys(clients)).tolist() == [[0, 1], [3, 4], [3, 5], [6, 7]]

@@ -9,6 +9,8 @@ from itertools import chain
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .match_keys import NameWords
 
@@ -51,7 +53,8 @@ def _block_pairs(key: np.ndarray, usable: np.ndarray, orders: tuple[np.ndarray, 
         members, block_of = pos[big], inverse[big]
         for rank in orders:
             # rows of one block next to each other, in that name order
-            seq = np.lexsort((rank[members], block_of))
+            # (one integer key per row, all distinct: lexsort's order, in half the time)
+            seq = np.argsort(block_of.astype(np.int64) * len(rank) + rank[members])
             m, b = members[seq], block_of[seq]
             for step in range(1, WINDOW + 1):
                 same = b[step:] == b[:-step]
@@ -64,16 +67,20 @@ def _star_pairs(key: np.ndarray, usable: np.ndarray) -> np.ndarray:
     pos = np.flatnonzero(usable)
     if len(pos) < 2:
         return np.empty((0, 2), dtype=np.int64)
-    frame = pd.DataFrame({"k": key[pos], "i": pos})
-    first = frame.groupby("k", sort=False)["i"].transform("min")
-    frame = frame[frame["i"] != first]
-    return np.column_stack([first[frame.index].to_numpy(), frame["i"].to_numpy()]).astype(np.int64)
+    # the codes are numbered in order of appearance: a code's first row is where it first exceeds those before
+    # (grouping a frame by the keys for each one's first row took twice as long: 100 000 clients, the three keys
+    # 0,059 s → 0,031 s of CPU, medians of 5, same run)
+    codes = pd.factorize(key[pos])[0]
+    new = np.concatenate([[True], codes[1:] > np.maximum.accumulate(codes)[:-1]])
+    first = pos[new][codes]
+    other = pos != first
+    return np.column_stack([first[other], pos[other]]).astype(np.int64)
 
 
 def name_ranks(names: pd.Series, *, reverse: bool) -> np.ndarray:
     """The rank of each name in alphabetical order: the name order of the big blocks (sorted neighbourhood).
 
-    Input: ``names`` (text, one per row); ``reverse``: each name read backwards
+    Input: ``names`` (text, one per row: a Series or an Arrow array); ``reverse``: each name read backwards
     (last letter first), so that a typo at its start leaves it near its twin.
     Output: int64 array, one rank per row from 0, in Python's string order (code
     points), equal names ranked in row order.
@@ -81,10 +88,8 @@ def name_ranks(names: pd.Series, *, reverse: bool) -> np.ndarray:
     Arrow sorts the UTF-8 bytes, whose order is the code points' (as Python's), with a stable sort;
     numpy wanted a fixed-width copy of every name, twice (300 000 clients: 190 MB).
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    text = pa.array(names.to_numpy(dtype=object), type=pa.large_string())
+    text = pa.array(names.to_numpy(dtype=object), type=pa.large_string()) if isinstance(names, pd.Series) \
+        else names.cast(pa.large_string())
     if reverse:
         text = pc.utf8_reverse(text)
     order = pc.sort_indices(text).to_numpy()
@@ -128,35 +133,55 @@ def _unique_sorted(codes: np.ndarray) -> np.ndarray:
     return codes[np.concatenate([[True], codes[1:] != codes[:-1]])]
 
 
+def _codes(values: pa.Array) -> np.ndarray:
+    """An integer per distinct value (int64): blocks are keyed by numbers, not by joined strings."""
+    return pc.dictionary_encode(values).indices.to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept: np.ndarray,
                 words: NameWords | None) -> Iterator[np.ndarray]:
-    """The pairs of :func:`candidate_pairs` that share a block of names, one array per key."""
+    """The pairs of :func:`candidate_pairs` that share a block of names, one array per key.
+
+    The names' pieces are cut by Arrow and each block keyed by a pair of integers (place, piece), not by a joined
+    string: any numbering of the blocks gives the same pairs (100 000 clients: 0,47 s → 0,37 s of CPU for
+    candidate_pairs, medians of 5, same run, the same pairs).
+    """
     person = keys["personne"].to_numpy(dtype=bool)
     # people are only compared within one postal code: "Jean Martin" is everywhere
     place = np.where(person, keys["code_postal"].to_numpy(dtype=object), dept)
-    tag = np.where(person, "p|", "c|") + place + "|"
+    tag = _codes(pa.array(place, type=pa.string())) * 2 + person
+
+    def key(piece: pa.Array) -> np.ndarray:
+        codes = _codes(piece)
+        return tag * (int(codes.max()) + 1 if len(codes) else 1) + codes
+
+    def usable(piece: pa.Array) -> np.ndarray:
+        return has_name & pc.not_equal(piece, "").to_numpy(zero_copy_only=False)
+
+    text = pa.array(names.to_numpy(dtype=object), type=pa.string())
     # Each key below lets a pair through despite one kind of difference; a pair
     # needs to share only one of them.
-    glued = names.str.replace(" ", "", regex=False)
+    glued = pc.replace_substring(text, " ", "")
     # 1. the first letters (a typo further on, a different ending)
-    first = glued.str[:5].to_numpy(dtype=object)
+    first = pc.utf8_slice_codeunits(glued, 0, 5)
     # 2. the rarest word, wherever it is (swapped words, a typo in another word)
     # (counted on the words' integer ids, made once for the blocks and the scores; 3. below in one pass of
     # Python, not pandas' partition: 100 000 clients, the two keys 0,40 s → 0,05 s of CPU, median of 5, same run)
-    rarest = np.array([w[:4] for w in (words or NameWords(names)).rarest()], dtype=object)
+    rarest = pc.utf8_slice_codeunits(pa.array((words or NameWords(names)).rarest(), type=pa.string()), 0, 4)
     # 3. everything after the first word (a typo at the start of the first word)
-    rest = np.array([t.partition(" ")[2].replace(" ", "")[:5] for t in names.to_numpy(dtype=object)], dtype=object)
+    several = pc.match_substring(text, " ")
+    rest = pc.replace_substring(pc.replace_substring_regex(text, "^[^ ]* ", "", max_replacements=1), " ", "")
+    rest = pc.if_else(several, pc.utf8_slice_codeunits(rest, 0, 5), "")
     # 4. one-word names: the last letters (a typo at the start)
-    single = ~names.str.contains(" ", regex=False).to_numpy(dtype=bool)
-    last = glued.str[-5:].to_numpy(dtype=object)
+    single = ~several.to_numpy(zero_copy_only=False)
+    last = pc.utf8_slice_codeunits(glued, -5, np.iinfo(np.int32).max)
     # name order for the big blocks: glued name, and the same read backwards (a typo at its start)
     forward, backward = name_ranks(glued, reverse=False), name_ranks(glued, reverse=True)
-    # one key's text at a time (each is a string per client)
     orders = (forward, backward)
-    yield _block_pairs(tag + first, has_name, orders)
-    yield _block_pairs(tag + rarest, has_name & (rarest != ""), orders)
-    yield _block_pairs(tag + rest, has_name & (rest != ""), orders)
-    yield _block_pairs(tag + last, has_name & single, orders)
+    yield _block_pairs(key(first), has_name, orders)
+    yield _block_pairs(key(rarest), usable(rarest), orders)
+    yield _block_pairs(key(rest), usable(rest), orders)
+    yield _block_pairs(key(last), has_name & single, orders)
     # 5. the same words in any order, anywhere (a missing or mistyped postal code)
-    sorted_name = keys["nom_trie"].to_numpy(dtype=object)
-    yield _block_pairs("c|" + sorted_name, has_name & ~person, (forward,))
+    yield _block_pairs(_codes(pa.array(keys["nom_trie"].to_numpy(dtype=object), type=pa.string())),
+                       has_name & ~person, (forward,))

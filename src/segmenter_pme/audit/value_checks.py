@@ -11,6 +11,7 @@ import pandas as pd
 from ..emails import EMAIL_PATTERN as _EMAIL
 from ..fr import fr_date
 from ..headers import setting_advice
+from ..parsing import ID_SEPARATORS, PY_SPACES
 from ..profile import identifiers_are_valid
 from ..refdata import departements
 from .checks import as_text, empty_problems, label, problem_rows
@@ -34,7 +35,9 @@ def _french_postal(codes: pd.Series) -> pd.Series:
 def _check_ids(values: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """(digits, bad) for SIREN / SIRET text: bad = wrong length or checksum (Luhn, La Poste rule)."""
     length = 14 if kind == "siret" else 9
-    digits = values.str.replace(r"[\s\u00a0\u202f.\-]", "", regex=True)
+    # (the separators written out: the class runs in Arrow, not in Python's re value by value — with the postal
+    # codes' spaces below, 100 000 clients: 0,055 s → 0,013 s of CPU, medians of 5, same run)
+    digits = values.str.replace(ID_SEPARATORS, "", regex=True)
     present = digits != ""
     ok = identifiers_are_valid(digits.to_numpy(dtype=object), length)
     return digits, present & ~ok
@@ -88,7 +91,7 @@ def invalid_values(
             action="Corrigez l'adresse (une seule adresse, de la forme nom@domaine.fr).",
         ))
     if "code_postal" in src.columns:
-        text = as_text(src["code_postal"]).str.upper().str.replace(r"\s", "", regex=True)
+        text = as_text(src["code_postal"]).str.upper().str.replace(f"[{PY_SPACES}]", "", regex=True)
         padded = text.where(~text.str.fullmatch(r"\d{4}"), "0" + text)  # lost zero: a damage, not an error
         bad = (text != "") & ~_french_postal(padded)
         frames.append(problem_rows(

@@ -11,13 +11,14 @@ from .amounts import parse_amounts, parse_counts
 from .dates import (EXCEL_EPOCH, FIRST_DAY, FRENCH_MONTHS, LAST_DAY, NS_PER_DAY, as_nanoseconds, date_in_text,
                     day_series, days_between, epoch_days_serial, in_date_range, parse_dates, serial_epoch_days)
 from .identifiers import parse_identifiers, parse_postal_codes
-from .text import OTHER_SPACES, PY_SPACES, SPACES, arrow_text, clean_text
+from .text import ID_SEPARATORS, OTHER_SPACES, PY_SPACES, SPACES, arrow_text, clean_text
 
 __all__ = [
     "EXCEL_EPOCH",
     "FIRST_DAY",
     "FRENCH_MONTHS",
     "LAST_DAY",
+    "ID_SEPARATORS",
     "OTHER_SPACES",
     "PY_SPACES",
     "SPACES",

@@ -13,6 +13,9 @@ SPACES = "[\\s\u00a0\u202f\u2009\u2007']"
 PY_SPACES = "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 #: the same but « » (the one space a tidy text holds)
 OTHER_SPACES = PY_SPACES.replace(" ", "")
+#: what separates the digits of an identifier or a phone: ``[\\s\\u00a0\\u202f.\\-]`` (spaces of any kind, dots,
+#: hyphens) spelt with :data:`PY_SPACES`
+ID_SEPARATORS = f"[{PY_SPACES}.\\-]"
 
 
 def arrow_text(s: pd.Series):
