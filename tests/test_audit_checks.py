@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from segmenter_pme.audit import audit
+from segmenter_pme.audit import audit, value_checks
 from segmenter_pme.audit.checks import PROBLEM_COLUMNS, as_text, completeness, inactive_clients, missing_needed
 from segmenter_pme.audit.value_checks import excel_damage, invalid_values
 from segmenter_pme.settings import Settings
@@ -278,3 +282,40 @@ def test_unread_values_of_a_csv_past_the_named_ones_are_not_missing(tmp_path):
     assert report.counts.get("montant_illisible") == 250
     assert sum(v for k, v in report.counts.items() if k.startswith("date_")) == 230
     assert "champ_manquant" not in report.counts
+
+
+_CELLS = st.sampled_from([0, 1, -2, 3.5, float("nan"), True, False, np.int64(7), np.float64("nan"), np.float32(2.0),
+                          np.bool_(True), "", "  ", " 01/02/2024 ", "abc", None, pd.NA, pd.NaT, dt.date(2024, 1, 2),
+                          dt.datetime(2024, 1, 2, 3, 4), Decimal("1.5")])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_CELLS, max_size=20))
+def test_numbers_and_texts_are_the_rules_value_by_value(values):
+    col = pd.Series(values, dtype=object, index=range(5, 5 + len(values)))
+    numbers = [isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v
+               for v in values]
+    texts = [isinstance(v, str) and v.strip() != "" for v in values]
+    assert value_checks._numbers(col).tolist() == numbers
+    assert value_checks._texts(col).tolist() == texts
+    assert value_checks._numbers(col).index.equals(col.index)
+
+
+def test_checks_reading_the_same_raw_text_find_the_same():
+    raw = pd.DataFrame({
+        "code_postal": [1000, "75001", "750", " 13 001 "], "siret": [73282932000074.0, "732 829 320 00074", "12", None],
+        "email": ["a@b.fr", "pas un mail", None, "c@d.fr"],
+        "date_premier_achat": ["01/02/2024", dt.date(2024, 1, 2), "  ", None],
+    }, index=[2, 3, 4, 5])
+    clients = pd.DataFrame({"date_premier_achat": pd.to_datetime(["2024-02-01", "2024-01-02", None, None])},
+                           index=raw.index)
+    shared = value_checks.RawText(raw)
+    alone = invalid_values(clients, TODAY, raw=raw, sheet="Clients")
+    pd.testing.assert_frame_equal(invalid_values(clients, TODAY, raw=raw, sheet="Clients", text=shared), alone)
+    repairs, problems = excel_damage(raw, sheet="Clients")
+    shared_repairs, shared_problems = excel_damage(raw, sheet="Clients", text=shared)
+    pd.testing.assert_frame_equal(shared_repairs, repairs)
+    pd.testing.assert_frame_equal(shared_problems, problems)
+    assert set(shared) == {"code_postal", "siret", "email"}  # each column's text made once, for both checks
+    assert sorted(alone["code"]) == ["code_postal_invalide", "email_invalide", "siret_invalide"]
+    assert repairs["code"].tolist() == ["code_postal_zero_perdu", "siret_nombre", "date_texte"]

@@ -220,3 +220,12 @@ def test_same_siren_other_establishment_is_merged_at_the_default_threshold():
                             "siret": ["73282932000074", "73282932000082"]})
     pairs = find_duplicate_pairs(clients)
     assert pairs[["confiance", "raison"]].values.tolist() == [[92, "Même SIREN (établissements différents)"]]
+
+
+def test_a_group_names_each_reason_once_in_the_order_of_its_links():
+    clients = pd.DataFrame({"raison_sociale": ["A", "A", "A", "A", "B", "B"]}, index=[2, 3, 4, 5, 6, 7])
+    pairs = pd.DataFrame({"ligne_a": [2, 3, 4, 6], "ligne_b": [3, 4, 5, 7], "confiance": [99, 98, 97, 96],
+                          "score_nom": [100] * 4, "raison": ["r2", "r1", "r2", "r3"]})
+    groups = group_duplicates(pairs, clients, threshold=90)
+    assert groups.groupby("groupe")["raison"].first().to_dict() == {"D0001": "r2 ; r1", "D0002": "r3"}
+    assert groups.groupby("groupe")["confiance"].first().to_dict() == {"D0001": 97, "D0002": 96}

@@ -10,6 +10,7 @@ header), ``row``, ``value``, ``message`` (what is wrong), ``action`` (what to do
 from __future__ import annotations
 
 import datetime as dt
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
@@ -55,11 +56,18 @@ def problem_rows(code: str, rows: pd.Index, values, *, sheet: str | None, column
     }, columns=PROBLEM_COLUMNS)
 
 
+def of_type(values: pd.Series, types) -> np.ndarray:
+    """``isinstance(v, types)`` of each value, without a Python frame per value (``map`` of the builtin over the
+    array: 100 000 values, 0,010 s → 0,005 s of CPU, median of 5, same run)."""
+    data = values.to_numpy(dtype=object)
+    return np.fromiter(map(isinstance, data, repeat(types)), dtype=bool, count=len(data))
+
+
 def as_text(s: pd.Series) -> pd.Series:
     """Cell values as text, numbers without their ``.0`` (``1000.0`` → ``"1000"``); missing → ``""``."""
     obj = s.astype(object)
     out = obj.where(obj.notna(), "").astype(str).str.strip()
-    is_float = np.fromiter((isinstance(v, float) for v in obj), dtype=bool, count=len(obj))
+    is_float = of_type(obj, float)
     if is_float.any():
         whole = out[is_float].str.replace(r"\.0$", "", regex=True)
         out[is_float] = whole.where(~whole.str.contains("e", regex=False), [

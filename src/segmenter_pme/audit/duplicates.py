@@ -114,7 +114,8 @@ def group_duplicates(pairs: pd.DataFrame, clients: pd.DataFrame, *, threshold: f
     summary = links.groupby("racine").agg(confiance=("confiance", "min"))
     # each group's distinct reasons in the order of its links, gathered in one loop rather than by a Python
     # function pandas calls on each group's Series (with the merges' rows gathered so in clean(), 100 000 clients: the cleaning 0,37 s → 0,33 s of CPU,
-    # median of 3, same run: bench_audit_cli.py --only nettoyer --steps --base 2438d7f)
+    # median of 3, same run: bench_audit_cli.py --only nettoyer --steps --base 2438d7f; group_duplicates alone
+    # 0,104 s → 0,076 s, medians of 3, same run)
     reasons: dict = {}
     for root, reason in zip(links["racine"], links["raison"]):
         reasons.setdefault(root, {})[reason] = None

@@ -220,12 +220,13 @@ def audit(
                                     unreadable={(i.column, i.row) for i in unreadable}, advice=advice,
                                     read=read if read is not None else raw)
 
+    raw_text = value_checks.RawText(raw) if raw is not None else None
     invalid = value_checks.invalid_values(clients, analysis_date, raw=raw, invoice_orders=invoice_orders,
-                                          sheet=sheet, columns=columns, advice=advice)
+                                          sheet=sheet, columns=columns, advice=advice, text=raw_text)
     if unreadable:
         invalid = pd.concat([invalid, _unreadable_problems(unreadable, sheet)], ignore_index=True)
     if raw is not None:
-        repairs, damage = value_checks.excel_damage(raw, sheet=sheet, columns=columns)
+        repairs, damage = value_checks.excel_damage(raw, sheet=sheet, columns=columns, text=raw_text)
     else:
         repairs, damage = value_checks.excel_damage(pd.DataFrame(index=clients.index[:0]), sheet=sheet, columns=columns)
 
