@@ -296,9 +296,9 @@ def test_numbers_and_texts_are_the_rules_value_by_value(values):
     numbers = [isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and v == v
                for v in values]
     texts = [isinstance(v, str) and v.strip() != "" for v in values]
-    assert value_checks._numbers(col).tolist() == numbers
-    assert value_checks._texts(col).tolist() == texts
-    assert value_checks._numbers(col).index.equals(col.index)
+    assert value_checks.number_cells(col).tolist() == numbers
+    assert value_checks.text_cells(col).tolist() == texts
+    assert value_checks.number_cells(col).index.equals(col.index)
 
 
 def test_checks_reading_the_same_raw_text_find_the_same():

@@ -173,11 +173,11 @@ def _string_key_pairs(keys: pd.DataFrame) -> set[tuple[int, int]]:
     has = names != ""
     orders = tuple(name_ranks(pd.Series([g[::-1] if back else g for g in glued], dtype=object), reverse=False)
                    for back in (False, True))
-    parts = [blocking._block_pairs(tag + np.array([g[:5] for g in glued], dtype=object), has, orders),
-             blocking._block_pairs(tag + rarest, has & (rarest != ""), orders),
-             blocking._block_pairs(tag + rest, has & (rest != ""), orders),
-             blocking._block_pairs(tag + np.array([g[-5:] for g in glued], dtype=object), has & single, orders),
-             blocking._block_pairs("c|" + keys["nom_trie"].to_numpy(dtype=object), has & ~person, orders[:1])]
+    parts = [blocking.block_pairs(tag + np.array([g[:5] for g in glued], dtype=object), has, orders),
+             blocking.block_pairs(tag + rarest, has & (rarest != ""), orders),
+             blocking.block_pairs(tag + rest, has & (rest != ""), orders),
+             blocking.block_pairs(tag + np.array([g[-5:] for g in glued], dtype=object), has & single, orders),
+             blocking.block_pairs("c|" + keys["nom_trie"].to_numpy(dtype=object), has & ~person, orders[:1])]
     return {(min(a, b), max(a, b)) for part in parts for a, b in part.tolist()}
 
 
@@ -231,7 +231,7 @@ def test_a_big_block_gives_each_row_its_neighbours_in_name_order(monkeypatch):
     key = np.array(["a", "a", "a", "b", "b", "b"], dtype=object)
     rank = np.array([5, 0, 3, 1, 4, 2])
     # block a in name order: rows 1, 2, 0; block b: rows 3, 5, 4 — each row and the next one
-    got = blocking._block_pairs(key, np.ones(6, dtype=bool), (rank,))
+    got = blocking.block_pairs(key, np.ones(6, dtype=bool), (rank,))
     assert sorted(map(tuple, got.tolist())) == [(1, 2), (2, 0), (3, 5), (5, 4)]
 
 

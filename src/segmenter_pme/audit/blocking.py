@@ -20,7 +20,7 @@ SMALL_BLOCK = 12
 WINDOW = 6
 
 
-def _block_pairs(key: np.ndarray, usable: np.ndarray, orders: tuple[np.ndarray, ...] = ()) -> np.ndarray:
+def block_pairs(key: np.ndarray, usable: np.ndarray, orders: tuple[np.ndarray, ...] = ()) -> np.ndarray:
     """Pairs (i < j, positions) sharing a non-empty ``key``.
 
     Blocks up to :data:`SMALL_BLOCK` rows give all their pairs: blocks of equal
@@ -179,10 +179,10 @@ def _name_pairs(keys: pd.DataFrame, names: pd.Series, has_name: np.ndarray, dept
     # name order for the big blocks: glued name, and the same read backwards (a typo at its start)
     forward, backward = name_ranks(glued, reverse=False), name_ranks(glued, reverse=True)
     orders = (forward, backward)
-    yield _block_pairs(key(first), has_name, orders)
-    yield _block_pairs(key(rarest), usable(rarest), orders)
-    yield _block_pairs(key(rest), usable(rest), orders)
-    yield _block_pairs(key(last), has_name & single, orders)
+    yield block_pairs(key(first), has_name, orders)
+    yield block_pairs(key(rarest), usable(rarest), orders)
+    yield block_pairs(key(rest), usable(rest), orders)
+    yield block_pairs(key(last), has_name & single, orders)
     # 5. the same words in any order, anywhere (a missing or mistyped postal code)
-    yield _block_pairs(_codes(pa.array(keys["nom_trie"].to_numpy(dtype=object), type=pa.string())),
+    yield block_pairs(_codes(pa.array(keys["nom_trie"].to_numpy(dtype=object), type=pa.string())),
                        has_name & ~person, (forward,))
