@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..problems import INFO, WARNING, Issue, value_issues
-from .text import PY_SPACES
+from .text import ID_SEPARATORS, PY_SPACES
 
 
 def parse_postal_codes(
@@ -72,7 +72,7 @@ def parse_identifiers(
     if is_txt.any():
         t = obj[is_txt].astype("string").str.strip()
         sci[is_txt] = t.str.contains(r"[eE][+]?\d+$", regex=True).fillna(False)
-        out[is_txt] = t.str.replace(rf"[{PY_SPACES}.\-]", "", regex=True).where(t != "")
+        out[is_txt] = t.str.replace(ID_SEPARATORS, "", regex=True).where(t != "")
     bad_len = out.notna() & ~out.str.fullmatch(r"\d{%d}" % length).fillna(False) & ~sci
     label = "SIRET" if kind == "siret" else "SIREN"
     issues = value_issues(
