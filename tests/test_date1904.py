@@ -22,17 +22,25 @@ def test_the_1904_serials_count_from_01_01_1904():
     assert serial_epoch_days(np.array([59.0]), date1904=True).tolist() == [1521]
 
 
-def _mac_workbook(path):
+def _mac_book(path, rows, date_rows=()):
+    """A 1904 workbook at ``path``: a « Clients » sheet of ``rows`` under the usual headers, the date column of
+    ``date_rows`` (Excel rows) formatted as dates."""
     wb = openpyxl.Workbook()
     wb.epoch = CALENDAR_MAC_1904
     ws = wb.active
     ws.title = "Clients"
     ws.append(["Code client", "Nom", "Date dernier achat", "Nombre commandes", "CA total"])
-    days = [dt.datetime(2025, 1, 3), dt.datetime(2025, 2, 14), dt.datetime(2025, 5, 28), dt.datetime(2024, 11, 30)]
-    for i, day in enumerate(days):
-        ws.append([f"C{i}", f"Soc {i}", day, i + 1, 1000 * (i + 1)])
-        ws.cell(i + 2, 3).number_format = "DD/MM/YYYY"
+    for row in rows:
+        ws.append(row)
+    for r in date_rows:
+        ws.cell(r, 3).number_format = "DD/MM/YYYY"
     wb.save(path)
+
+
+def _mac_workbook(path):
+    days = [dt.datetime(2025, 1, 3), dt.datetime(2025, 2, 14), dt.datetime(2025, 5, 28), dt.datetime(2024, 11, 30)]
+    _mac_book(path, [[f"C{i}", f"Soc {i}", day, i + 1, 1000 * (i + 1)] for i, day in enumerate(days)],
+              date_rows=range(2, 2 + len(days)))
     return days
 
 
@@ -52,16 +60,9 @@ def test_a_1904_workbook_keeps_its_dates_run_after_run(tmp_path):
 
 def test_plain_numbers_of_a_1904_workbook_are_its_dates(tmp_path):
     # General cells holding serials (as a Mac export may): 44000 is 19/06/2024 in the 1904 system, 18/06/2020 in 1900's
-    wb = openpyxl.Workbook()
-    wb.epoch = CALENDAR_MAC_1904
-    ws = wb.active
-    ws.title = "Clients"
-    ws.append(["Code client", "Nom", "Date dernier achat", "Nombre commandes", "CA total"])
-    ws.append(["C1", "Soc 1", 44000, 2, 1000])
-    ws.append(["C2", "Soc 2", dt.datetime(2025, 1, 3), 1, 500])
-    ws["C3"].number_format = "DD/MM/YYYY"
     path = tmp_path / "mac.xlsx"
-    wb.save(path)
+    _mac_book(path, [["C1", "Soc 1", 44000, 2, 1000], ["C2", "Soc 2", dt.datetime(2025, 1, 3), 1, 500]],
+              date_rows=[3])
     assert dt.date(1904, 1, 1) + dt.timedelta(days=44000) == dt.date(2024, 6, 19)
     run_cli("segmente", path, "--date", "2025-06-01")
     hist = openpyxl.load_workbook(path)["Historique"]
